@@ -1,0 +1,99 @@
+"""Staff sign in and sign out."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import func, select
+
+from ..access import public
+from ..extensions import db, login_manager
+from ..models import User
+from ..models.users import new_session_token
+from .forms import LoginForm
+from .passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
+
+bp = Blueprint("auth", __name__)
+
+LOCK_AFTER = 5
+LOCK_FOR = timedelta(minutes=15)
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    """Load by "id:token"; a rotated token (logout, new login) ends old sessions."""
+    try:
+        raw_id, token = user_id.split(":", 1)
+        user = db.session.get(User, int(raw_id))
+    except (ValueError, TypeError):
+        return None
+    if user is None or not user.active or user.session_token != token:
+        return None
+    return user
+
+
+def _safe_next(target: str | None) -> str:
+    if not target:
+        return url_for("main.dashboard")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("main.dashboard")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    """Sign in page for staff."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+        now = datetime.now(UTC)
+        locked = user is not None and user.locked_until is not None and _aware(user.locked_until) > now
+        ok = verify_password(user.password_hash if user else DUMMY_HASH, form.password.data)
+        if user is not None and ok and user.active and not locked:
+            if needs_rehash(user.password_hash):
+                user.password_hash = hash_password(form.password.data)
+            user.failed_logins = 0
+            user.locked_until = None
+            user.last_login_at = now
+            user.session_token = new_session_token()
+            db.session.commit()
+            session.clear()  # a new session at login
+            login_user(user)
+            session["login_at"] = now.timestamp()
+            session.permanent = True
+            return redirect(_safe_next(request.args.get("next")))
+        if user is not None and not locked:
+            user.failed_logins = (user.failed_logins or 0) + 1
+            if user.failed_logins >= LOCK_AFTER:
+                user.locked_until = now + LOCK_FOR
+            db.session.commit()
+        error = "The email address or password is not right, or the account is locked for a while."
+        current_app.logger.info("login failed")
+    return render_template("auth/login.html", form=form, error=error), (401 if error else 200)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+@public
+def logout():
+    """Sign out: rotate the account's session token so the old cookie is dead."""
+    if current_user.is_authenticated:
+        user = db.session.get(User, current_user.id)
+        user.session_token = new_session_token()
+        db.session.commit()
+        logout_user()
+    session.clear()
+    flash("You have signed out.")
+    return redirect(url_for("auth.login"))

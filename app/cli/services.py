@@ -1,0 +1,5 @@
+"""`flask services` commands."""
+
+from flask.cli import AppGroup
+
+cli = AppGroup("services", help="services commands.")

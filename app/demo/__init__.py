@@ -1,0 +1,67 @@
+"""The embedded demo county: generated, deterministic, no real people.
+
+Each part is built by the module that owns that data, in dependency order:
+
+1. :mod:`app.demo.geography` writes boundary and indicator files in the
+   official formats and imports them through the same code path as real data
+   (``import_bundle``);
+2. :mod:`app.demo.directory` adds council buildings and youth services;
+3. :mod:`app.demo.responses` adds survey responses that follow the geography;
+4. one account per role is created here and the passwords printed once.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from ..auth.passwords import hash_password
+from ..models import ROLES, Area, Base, Response, Service, User
+
+SEED = 20261125
+DEMO_DOMAIN = "demo.youthvoicemap.example"
+
+
+@dataclass
+class DemoContext:
+    seed: int = SEED
+    # Filled by each step for the next ones.
+    info: dict = field(default_factory=dict)
+
+
+def database_has_data(session) -> bool:
+    for model in (Area, Service, Response, User):
+        if session.scalar(select(func.count()).select_from(model)):
+            return True
+    return False
+
+
+def wipe(session) -> None:
+    """Delete every row of every table (schema kept), children first."""
+    for table in reversed(Base.metadata.sorted_tables):
+        session.execute(table.delete())
+    session.commit()
+
+
+def build_demo(session, *, seed: int = SEED, progress=print) -> dict[str, str]:
+    """Build the demo county; return {email: password} for the demo accounts."""
+    from . import directory, geography, responses
+
+    ctx = DemoContext(seed=seed)
+    progress("Building the demo county's geography ...")
+    geography.build(session, ctx)
+    progress("Adding council buildings and youth services ...")
+    directory.build(session, ctx)
+    progress("Adding survey responses ...")
+    responses.build(session, ctx)
+    progress("Creating one account per role ...")
+    accounts = {}
+    for role in ROLES:
+        email = f"{role}@{DEMO_DOMAIN}"
+        password = secrets.token_urlsafe(12)
+        session.add(User(email=email, role=role, password_hash=hash_password(password)))
+        accounts[email] = password
+    session.commit()
+    return accounts

@@ -1,0 +1,108 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+from .config import INSTANCE, ROOT, load_config
+from .extensions import csrf, db, login_manager, migrate
+
+# Each module exposes ``bp``; order matters only for URL clashes (none).
+BLUEPRINTS = (
+    "app.main.routes",
+    "app.auth.routes",
+    "app.vendor",
+    "app.admin.routes",
+    "app.survey.routes",
+    "app.directory.routes",
+    "app.gaps.routes",
+    "app.planning.routes",
+)
+
+CLI_MODULES = (
+    "app.cli.users",
+    "app.cli.demo",
+    "app.cli.geodata",
+    "app.cli.services",
+    "app.cli.surveys",
+    "app.cli.retention",
+)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create the app.  ``config`` overrides the environment (tests use it)."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+        instance_path=str(INSTANCE),
+    )
+    app.config.update(load_config(overrides=config))
+    app.permanent_session_lifetime = timedelta(hours=12)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _configure_logging(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+
+    from . import navigation
+    from .security import init_security
+
+    init_security(app)
+    navigation.init_app(app)
+
+    for name in BLUEPRINTS:
+        module = importlib.import_module(name)
+        app.register_blueprint(module.bp)
+        if hasattr(module, "init_app"):
+            module.init_app(app)
+    for name in CLI_MODULES:
+        module = importlib.import_module(name)
+        app.cli.add_command(module.cli)
+
+    from .main.routes import register_error_pages
+
+    register_error_pages(app)
+    _template_helpers(app)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    """Logs never carry personal data: no IP addresses, no user agents."""
+    level = getattr(logging, str(app.config.get("LOG_LEVEL", "INFO")).upper(), logging.INFO)
+    app.logger.setLevel(level)
+    # Werkzeug's development server logs the client address with every request.
+    logging.getLogger("werkzeug").addFilter(_StripClientAddress())
+
+
+class _StripClientAddress(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args and isinstance(record.args, tuple) and record.msg.startswith("%s - - "):
+            record.msg = record.msg.replace("%s - - ", "- - ", 1)
+            record.args = record.args[1:]
+        return True
+
+
+def _template_helpers(app: Flask) -> None:
+    from .disclosure import DisclosureRule
+    from .models.users import ROLE_LABELS
+
+    @app.context_processor
+    def _globals():
+        return {
+            "council_name": app.config["COUNCIL_NAME"],
+            "council_front_door": app.config["COUNCIL_FRONT_DOOR"],
+            "role_labels": ROLE_LABELS,
+        }
+
+    rule = DisclosureRule.from_config(app.config)
+    app.jinja_env.filters["sdc"] = rule.label

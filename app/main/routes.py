@@ -1,0 +1,112 @@
+"""Home, staff dashboard, about pages, health check and error pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, render_template
+from flask_login import current_user
+from sqlalchemy import func, select, text
+
+from ..access import STAFF, public, roles_required
+from ..extensions import db
+from ..models import Area, Response, Service
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@public
+def home():
+    """Landing page for everyone."""
+    return render_template("main/home.html")
+
+
+@bp.route("/dashboard")
+@roles_required(*STAFF)
+def dashboard():
+    """Staff start page: what this role can do."""
+    counts = {
+        "services": db.session.scalar(select(func.count(Service.id))),
+        "areas": db.session.scalar(select(func.count(Area.id))),
+        "responses": db.session.scalar(select(func.count(Response.id))),
+    }
+    return render_template("main/dashboard.html", counts=counts, role=current_user.role)
+
+
+@bp.route("/about/data")
+@public
+def about_data():
+    """Data sources with their licences and attribution text."""
+    from ..sources import SOURCES
+
+    return render_template("main/about_data.html", sources=SOURCES)
+
+
+@bp.route("/privacy")
+@public
+def privacy():
+    """The privacy notice, written for young people, built from the real settings."""
+    cfg = current_app.config
+    return render_template(
+        "main/privacy.html",
+        free_text_days=cfg["RETENTION_FREE_TEXT_DAYS"],
+        safeguarding_days=cfg["RETENTION_SAFEGUARDING_NOTES_DAYS"],
+        suppress_max=cfg["DISCLOSURE_MAX_SUPPRESSED"],
+        round_to=cfg["DISCLOSURE_ROUND_TO"],
+    )
+
+
+@bp.route("/help")
+@public
+def help_now():
+    """Where to get help now: Childline and the council's front door."""
+    return render_template("main/help.html")
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    """200 with the database reachable, 503 when not."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        db.session.rollback()
+        current_app.logger.warning("health check: database unreachable")
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+def register_error_pages(app) -> None:
+    def _page(code: int, title: str, message: str):
+        def handler(error):
+            if _wants_json():
+                return jsonify(error=title, message=getattr(error, "description", message)), code
+            return render_template(
+                "errors/error.html", code=code, title=title,
+                message=message, detail=getattr(error, "description", None),
+            ), code
+
+        return handler
+
+    app.register_error_handler(400, _page(400, "Something was wrong with that request",
+                                          "Please go back and try again."))
+    app.register_error_handler(401, _page(401, "Please sign in", "This needs a staff account."))
+    app.register_error_handler(403, _page(403, "You cannot see this page",
+                                          "Your account does not have access to this page."))
+    app.register_error_handler(404, _page(404, "Page not found",
+                                          "If you typed the web address, check it is correct."))
+    app.register_error_handler(405, _page(405, "That did not work",
+                                          "This page cannot be used that way."))
+    app.register_error_handler(413, _page(413, "That was too big",
+                                          "The file or form you sent is too large."))
+    app.register_error_handler(429, _page(429, "Too many tries",
+                                          "Lots of people are sending at once, or too many tries "
+                                          "came from here. Wait a minute, then try again. "
+                                          "Your answers are still on the page if you go back."))
+    app.register_error_handler(500, _page(500, "Sorry, there is a problem with the service",
+                                          "Try again later. Nothing you sent was half-saved."))
+
+
+def _wants_json() -> bool:
+    from flask import request
+
+    return request.path.startswith("/api/")

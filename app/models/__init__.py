@@ -1,0 +1,36 @@
+"""All models.  Plain SQLAlchemy 2 declarative classes: importing them needs no Flask."""
+
+from .base import Base, utcnow
+from .directory import Building, Organisation, Service, ServiceReport, ServiceSession
+from .geo import AREA_LEVELS, Area, AreaIndicator, DerivedFigure, LsoaLookup, Postcode
+from .planning import DataVersion, Scenario, TravelTime
+from .survey import Answer, Campaign, Response, SafeguardingFlag, Survey
+from .users import ROLE_LABELS, ROLES, AuditEvent, User
+
+__all__ = [
+    "AREA_LEVELS",
+    "ROLES",
+    "ROLE_LABELS",
+    "Answer",
+    "Area",
+    "AreaIndicator",
+    "AuditEvent",
+    "Base",
+    "Building",
+    "Campaign",
+    "DataVersion",
+    "DerivedFigure",
+    "LsoaLookup",
+    "Organisation",
+    "Postcode",
+    "Response",
+    "SafeguardingFlag",
+    "Scenario",
+    "Service",
+    "ServiceReport",
+    "ServiceSession",
+    "Survey",
+    "TravelTime",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,50 @@
+"""Planning scenarios: named sets of changes to a copy of the live directory."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, utcnow
+
+
+class Scenario(Base):
+    __tablename__ = "scenario"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    # Ordered list of changes, each a dict with a "kind" (add, close, make_free, ...).
+    changes: Mapped[list] = mapped_column(JSON, default=list)
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class TravelTime(Base):
+    """An imported travel-time matrix row (from a routing engine)."""
+
+    __tablename__ = "travel_time"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_code: Mapped[str] = mapped_column(String(32), index=True)
+    to_kind: Mapped[str] = mapped_column(String(20))  # service / building
+    to_id: Mapped[str] = mapped_column(String(40))
+    mode: Mapped[str] = mapped_column(String(20))
+    minutes: Mapped[float] = mapped_column()
+
+
+class DataVersion(Base):
+    """A counter bumped whenever the directory or data change; cache keys carry it."""
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(default=1)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,113 @@
+"""Surveys, anonymous responses and their answers, campaigns, safeguarding."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, utcnow
+
+
+class Survey(Base):
+    """A survey as loaded from its definition file in ``surveys/``."""
+
+    __tablename__ = "survey"
+    __table_args__ = (UniqueConstraint("slug", "version", name="uq_survey_slug_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    definition: Mapped[dict] = mapped_column(JSON)
+    opens_on: Mapped[date | None] = mapped_column(Date)
+    closes_on: Mapped[date | None] = mapped_column(Date)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Campaign(Base):
+    """A link for one school, club or event, so we know where voices came from."""
+
+    __tablename__ = "campaign"
+    __table_args__ = (UniqueConstraint("survey_slug", "code", name="uq_campaign_survey_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_slug: Mapped[str] = mapped_column(String(60))
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default="event")  # school / club / event
+    school_urn: Mapped[str | None] = mapped_column(String(12))
+    pupils: Mapped[int | None] = mapped_column(Integer)
+    area_code: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Response(Base):
+    """One anonymous response.  No names, emails, IPs, user agents or postcodes."""
+
+    __tablename__ = "response"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"))
+    survey_slug: Mapped[str] = mapped_column(String(60), index=True)
+    survey_version: Mapped[int] = mapped_column(Integer)
+    # One-time submission token: a resubmit or a double tap stores one response.
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    # Only the date, never the time: a timestamp can single a child out.
+    submitted_on: Mapped[date] = mapped_column(Date, index=True)
+    area_level: Mapped[str | None] = mapped_column(String(20))
+    area_code: Mapped[str | None] = mapped_column(String(32), index=True)
+    age_band: Mapped[str | None] = mapped_column(String(20), index=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id", ondelete="SET NULL"))
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan"
+    )
+    campaign: Mapped[Campaign | None] = relationship()
+
+
+class Answer(Base):
+    """One answer; a multiple-choice question stores one row per option chosen."""
+
+    __tablename__ = "answer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("response.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[str] = mapped_column(String(60), index=True)
+    value: Mapped[str | None] = mapped_column(Text)
+    is_free_text: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class SafeguardingFlag(Base):
+    """A response whose free text matched a safeguarding indicator."""
+
+    __tablename__ = "safeguarding_flag"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
+    matched: Mapped[list] = mapped_column(JSON)  # indicator categories matched
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open/reviewed/action_taken
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reviewed_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    response: Mapped[Response] = relationship()

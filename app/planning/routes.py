@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("planning", __name__)

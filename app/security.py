@@ -1,0 +1,62 @@
+"""Security headers and the per-request CSP nonce."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import g, request
+
+
+def csp_nonce() -> str:
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def content_security_policy(nonce: str, tiles_url: str = "") -> str:
+    img = ["'self'", "data:"]
+    if tiles_url:
+        # Allow only the configured tile host.
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(tiles_url.replace("{s}", "a"))
+        if parts.scheme and parts.netloc:
+            host = parts.netloc
+            if "{s}" in tiles_url:
+                host = "*." + host.split(".", 1)[1] if "." in host else host
+            img.append(f"{parts.scheme}://{host}")
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{nonce}'",
+            "style-src 'self' 'unsafe-inline'",
+            f"img-src {' '.join(img)}",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+            "form-action 'self'",
+        ]
+    )
+
+
+def init_security(app) -> None:
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+
+    @app.after_request
+    def _headers(response):
+        h = response.headers
+        h.setdefault(
+            "Content-Security-Policy",
+            content_security_policy(csp_nonce(), app.config.get("MAP_TILES_URL", "")),
+        )
+        h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("Referrer-Policy", "same-origin")
+        h.setdefault("X-Frame-Options", "DENY")
+        h.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+        if not request.path.startswith(("/vendor/", "/static/")):
+            # Pages may carry personal or unpublished data; never cache them.
+            h.setdefault("Cache-Control", "no-store")
+        return response

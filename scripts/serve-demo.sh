@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# One command from a fresh clone: install, create the schema, load the demo county, serve it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh requirements.txt
+export APP_ENV=${APP_ENV:-development}
+.venv/bin/flask --app wsgi db upgrade
+.venv/bin/flask --app wsgi demo --if-empty
+echo "Serving Youth Voice Map on http://127.0.0.1:${PORT:-5000}  (Ctrl-C to stop)"
+exec .venv/bin/flask --app wsgi run --host 127.0.0.1 --port "${PORT:-5000}"

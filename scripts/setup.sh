@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Create .venv and install the pinned requirements (idempotent).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+REQ=${1:-requirements.txt}
+STAMP=.venv/.installed-$(basename "$REQ")
+if [ ! -f "$STAMP" ] || [ "$REQ" -nt "$STAMP" ] || [ requirements.txt -nt "$STAMP" ]; then
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$REQ"
+  touch "$STAMP"
+fi

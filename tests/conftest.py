@@ -1,0 +1,184 @@
+"""Shared fixtures.
+
+The suite runs against SQLite by default and against PostgreSQL when
+``TEST_DATABASE_URL`` names a server database (``.ci/run`` does both).  Each
+pytest-xdist worker gets its own database; the schema is created once per
+worker and every test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+HEREFORDSHIRE = SHARED / "geodata" / "herefordshire"
+OPENREFERRAL = SHARED / "openreferral"
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def make_database(tmp_dir: Path, label: str) -> tuple[str, callable]:
+    """Create a throwaway database; return (url, drop)."""
+    base = os.environ.get("TEST_DATABASE_URL", "")
+    if base.startswith("postgresql"):
+        url = make_url(base)
+        name = f"{url.database or 'yvm_test'}_{label}_{uuid.uuid4().hex[:6]}"
+        admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+        def drop():
+            with admin.connect() as conn:
+                conn.execute(text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
+                ), {"n": name})
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            admin.dispose()
+
+        return url.set(database=name).render_as_string(hide_password=False), drop
+    path = tmp_dir / f"{label}.sqlite"
+    return f"sqlite:///{path}", lambda: None
+
+
+def is_postgres() -> bool:
+    return os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url, drop = make_database(tmp_path_factory.mktemp("db"), _worker())
+    from app import create_app
+    from app.extensions import db
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    yield url
+    drop()
+
+
+def _empty_all_tables(db) -> None:
+    from app.models import Base
+
+    db.session.rollback()
+    tables = Base.metadata.sorted_tables
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(tables):
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+TEST_CONFIG = {
+    "TESTING": True,
+    "WTF_CSRF_ENABLED": False,
+    "RATELIMIT_ENABLED": False,
+    "MAP_TILES_URL": "",
+    "SERVER_NAME": None,
+}
+
+
+@pytest.fixture
+def app_config():
+    """Override in a test module to change the app's config."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, app_config):
+    from app import create_app
+    from app.extensions import db
+
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, **app_config})
+    with app.app_context():
+        _empty_all_tables(db)
+        yield app
+        db.session.remove()
+        _empty_all_tables(db)
+        db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    from app.extensions import db
+
+    return db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+_HASH_CACHE: dict[str, str] = {}
+TEST_PASSWORD = "correct horse battery staple"
+
+
+def password_hash(password: str = TEST_PASSWORD) -> str:
+    if password not in _HASH_CACHE:
+        from app.auth.passwords import hash_password
+
+        _HASH_CACHE[password] = hash_password(password)
+    return _HASH_CACHE[password]
+
+
+def make_user(db, role: str, email: str | None = None, password: str = TEST_PASSWORD):
+    from app.models import User
+
+    user = User(email=email or f"{role}-{uuid.uuid4().hex[:6]}@example.org", role=role,
+                password_hash=password_hash(password))
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+class Auth:
+    """Sign a test client in as a role without paying argon2's cost every time."""
+
+    def __init__(self, client, db):
+        self.client = client
+        self.db = db
+
+    def login_as(self, role: str):
+        user = make_user(self.db, role)
+        with self.client.session_transaction() as sess:
+            sess["_user_id"] = user.get_id()
+            sess["_fresh"] = True
+            import time
+
+            sess["login_at"] = time.time()
+        return user
+
+    def logout(self):
+        with self.client.session_transaction() as sess:
+            sess.clear()
+
+
+@pytest.fixture
+def auth(client, db):
+    return Auth(client, db)
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("YVM_SKIP_BROWSER"):
+        skip = pytest.mark.skip(reason="YVM_SKIP_BROWSER is set")
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(skip)
