@@ -54,7 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to see that page."
 
-    from . import navigation
+    from . import dataversion, navigation  # noqa: F401 - registers the flush listener
     from .security import init_security
 
     init_security(app)

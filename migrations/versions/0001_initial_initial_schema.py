@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: d038e8f8bb1e
+Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-25 19:38:18.787893
+Create Date: 2026-11-25 19:41:18.679316
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'd038e8f8bb1e'
+revision = '0001_initial'
 down_revision = None
 branch_labels = None
 depends_on = None
