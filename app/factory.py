@@ -24,6 +24,15 @@ BLUEPRINTS = (
     "app.planning.routes",
 )
 
+# Modules with an ``init_app(app)`` hook (security headers, navigation, rate
+# limits, caches); a module not written yet is skipped.
+INIT_MODULES = (
+    "app.security",
+    "app.navigation",
+    "app.ratelimit",
+    "app.cache",
+)
+
 CLI_MODULES = (
     "app.cli.users",
     "app.cli.demo",
@@ -54,11 +63,16 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to see that page."
 
-    from . import dataversion, navigation  # noqa: F401 - registers the flush listener
-    from .security import init_security
+    from . import dataversion  # noqa: F401 - registers the flush listener
 
-    init_security(app)
-    navigation.init_app(app)
+    for name in INIT_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.init_app(app)
 
     for name in BLUEPRINTS:
         module = importlib.import_module(name)

@@ -41,7 +41,7 @@ def content_security_policy(nonce: str, tiles_url: str = "") -> str:
     )
 
 
-def init_security(app) -> None:
+def init_app(app) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
     @app.after_request
