@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -99,10 +100,13 @@ def _configure_logging(app: Flask) -> None:
 
 
 class _StripClientAddress(logging.Filter):
+    """Drop the client address werkzeug puts at the start of each request line."""
+
+    _LEADING_ADDRESS = re.compile(r"^\S+ - - \[")
+
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.args and isinstance(record.args, tuple) and record.msg.startswith("%s - - "):
-            record.msg = record.msg.replace("%s - - ", "- - ", 1)
-            record.args = record.args[1:]
+        if isinstance(record.msg, str):
+            record.msg = self._LEADING_ADDRESS.sub("- - [", record.msg, count=1)
         return True
 
 
