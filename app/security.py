@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 
 from flask import g, request
@@ -43,6 +44,14 @@ def content_security_policy(nonce: str, tiles_url: str = "") -> str:
 
 def init_app(app) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    # Behind a reverse proxy, trust exactly that many X-Forwarded-* hops, so
+    # the rate limiter sees the real client (only ever as a keyed hash) and
+    # url_for builds https:// links.  0 (the default) trusts none.
+    hops = int(app.config.get("TRUSTED_PROXY_COUNT") or os.environ.get("TRUSTED_PROXY_COUNT") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     @app.after_request
     def _headers(response):
@@ -56,6 +65,7 @@ def init_app(app) -> None:
         h.setdefault("Referrer-Policy", "same-origin")
         h.setdefault("X-Frame-Options", "DENY")
         h.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+        h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if not request.path.startswith(("/vendor/", "/static/")):
             # Pages may carry personal or unpublished data; never cache them.
             h.setdefault("Cache-Control", "no-store")

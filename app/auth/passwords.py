@@ -1,4 +1,12 @@
-"""Password hashing (argon2id, RFC 9106 second recommended parameters) and policy."""
+"""Password hashing (argon2id, RFC 9106 second recommended parameters) and policy.
+
+The policy follows NIST SP 800-63B and OWASP ASVS 5 (V6.2): at least 8
+characters, up to 256 accepted (spaces and any Unicode allowed, nothing
+truncated, no composition rules), and refused when it is a known common or
+breached password or is guessable within about a million tries (zxcvbn's
+estimate, which also knows keyboard walks, dates, repeats, l33t and the
+user's own e-mail).
+"""
 
 from __future__ import annotations
 
@@ -27,6 +35,25 @@ COMMON = {
 }
 
 
+# Refused when fewer guesses than this would find it (zxcvbn score 0 or 1).
+MIN_GUESSES = 10**6
+# zxcvbn's cost grows with length; a passphrase this long is strong anyway.
+_SCORED_PREFIX = 64
+_SERVICE_WORDS = ["youth", "voice", "map", "council", "hereford", "herefordshire", "staff"]
+
+
+def _breached() -> frozenset[str]:
+    global _BREACHED
+    if _BREACHED is None:
+        from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+        _BREACHED = frozenset(p.lower() for p in FREQUENCY_LISTS["passwords"]) | COMMON
+    return _BREACHED
+
+
+_BREACHED: frozenset[str] | None = None
+
+
 def password_problem(password: str, email: str | None = None) -> str | None:
     """Why ``password`` is not acceptable, or ``None`` when it is."""
     if len(password) < MIN_LENGTH:
@@ -34,10 +61,18 @@ def password_problem(password: str, email: str | None = None) -> str | None:
     if len(password) > MAX_LENGTH:
         return f"Password must be at most {MAX_LENGTH} characters."
     lowered = password.lower()
-    if lowered in COMMON or len(set(lowered)) < 3:
-        return "That password is too common. Choose a longer, less guessable one."
-    if email and lowered == email.lower():
+    if email and (lowered == email.lower() or lowered == email.lower().split("@")[0]):
         return "Password must not be your email address."
+    if lowered in _breached() or len(set(lowered)) < 3:
+        return "That password is too common. Choose a longer, less guessable one."
+    from zxcvbn import zxcvbn
+
+    inputs = list(_SERVICE_WORDS)
+    if email:
+        inputs += [part for part in email.lower().replace("@", ".").split(".") if part]
+    if zxcvbn(password[:_SCORED_PREFIX], user_inputs=inputs)["guesses"] < MIN_GUESSES:
+        return ("That password is too easy to guess. Try three or four unrelated words "
+                "together, for example 'kettle lamp orbit river'.")
     return None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -20,6 +21,46 @@ bp = Blueprint("auth", __name__)
 
 LOCK_AFTER = 5
 LOCK_FOR = timedelta(minutes=15)
+
+# Staff sessions end after this long without a request, and this long after
+# sign-in whatever happens (OWASP ASVS 5 V7.3).  Config can shorten them.
+IDLE_MINUTES = 30
+ABSOLUTE_HOURS = 12
+EXPIRED_MESSAGE = "You were signed out because your session ended. Please sign in again."
+
+
+def init_app(app) -> None:
+    """Expire staff sessions: idle and absolute timeouts, checked on every request."""
+    app.permanent_session_lifetime = timedelta(
+        hours=min(ABSOLUTE_HOURS, app.config.get("SESSION_ABSOLUTE_HOURS", ABSOLUTE_HOURS)))
+    app.before_request(_expire_staff_session)
+
+
+def _expire_staff_session():
+    endpoint = request.endpoint or ""
+    if endpoint == "static" or endpoint.startswith("vendor."):
+        return None  # assets: never touch the session (they may be cached)
+    if "_user_id" not in session:
+        return None
+    cfg = current_app.config
+    idle = 60 * min(IDLE_MINUTES, cfg.get("SESSION_IDLE_MINUTES", IDLE_MINUTES))
+    absolute = 3600 * min(ABSOLUTE_HOURS, cfg.get("SESSION_ABSOLUTE_HOURS", ABSOLUTE_HOURS))
+    now = time.time()
+    login_at = session.get("login_at")
+    last_seen = session.get("last_seen", login_at)
+    if (not isinstance(login_at, (int, float)) or not isinstance(last_seen, (int, float))
+            or now - login_at > absolute or now - last_seen > idle or login_at > now + 60):
+        if current_user.is_authenticated:
+            # End it server-side too: a copy of this cookie is now dead.
+            user = db.session.get(User, current_user.id)
+            user.session_token = new_session_token()
+            db.session.commit()
+        logout_user()
+        session.clear()
+        flash(EXPIRED_MESSAGE)
+        return None  # the view's access check now sends the visitor to sign in
+    session["last_seen"] = now
+    return None
 
 
 @login_manager.user_loader
@@ -68,7 +109,7 @@ def login():
             db.session.commit()
             session.clear()  # a new session at login
             login_user(user)
-            session["login_at"] = now.timestamp()
+            session["login_at"] = session["last_seen"] = now.timestamp()
             session.permanent = True
             return redirect(_safe_next(request.args.get("next")))
         if user is not None and not locked:

@@ -1,0 +1,127 @@
+"""`flask retention run` deletes exactly what is due, and audits it."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.models import Answer, AuditEvent, Response, SafeguardingFlag, Survey
+
+
+@pytest.fixture
+def app_config():
+    return {"RETENTION_FREE_TEXT_DAYS": 30, "RETENTION_SAFEGUARDING_NOTES_DAYS": 60}
+
+
+def _response(db, survey, n, days_ago, free_text="I worry about the bus"):
+    r = Response(survey_id=survey.id, survey_slug=survey.slug, survey_version=1, token=f"t{n}",
+                 submitted_on=date.today() - timedelta(days=days_ago), age_band="13-15")
+    r.answers = [Answer(question_id="activities", value="sport", is_free_text=False),
+                 Answer(question_id="anything_else", value=free_text, is_free_text=True)]
+    db.session.add(r)
+    return r
+
+
+def _survey(db):
+    s = Survey(slug="have-your-say", version=1, title="Have your say", definition={})
+    db.session.add(s)
+    db.session.flush()
+    return s
+
+
+def test_deletes_free_text_older_than_setting_and_keeps_the_rest(db, runner):
+    s = _survey(db)
+    old = _response(db, s, 1, days_ago=31)
+    edge = _response(db, s, 2, days_ago=30)  # exactly 30 days: not yet due
+    new = _response(db, s, 3, days_ago=2)
+    db.session.commit()
+
+    result = runner.invoke(args=["retention", "run"])
+    assert result.exit_code == 0, result.output
+    assert "Deleted 1 free-text answers" in result.output
+
+    db.session.expire_all()
+    remaining = db.session.execute(select(Answer.response_id, Answer.is_free_text)).all()
+    assert (old.id, True) not in remaining
+    assert (old.id, False) in remaining  # the tick-box answer stays
+    assert (edge.id, True) in remaining and (new.id, True) in remaining
+    assert db.session.get(Response, old.id) is not None  # the response itself stays
+
+    # Running again finds nothing more: idempotent for a nightly job.
+    again = runner.invoke(args=["retention", "run"])
+    assert "Deleted 0 free-text answers" in again.output
+
+
+def test_blanks_safeguarding_notes_older_than_setting(db, runner):
+    s = _survey(db)
+    r1, r2, r3 = (_response(db, s, n, days_ago=1) for n in (1, 2, 3))
+    db.session.flush()
+    now = datetime.now(UTC)
+    due = SafeguardingFlag(response_id=r1.id, matched=["harm"], status="reviewed",
+                           notes="Called school DSL", created_at=now - timedelta(days=90),
+                           reviewed_at=now - timedelta(days=61))
+    recent_review = SafeguardingFlag(response_id=r2.id, matched=["harm"], status="reviewed",
+                                     notes="Spoke to youth worker",
+                                     created_at=now - timedelta(days=90),
+                                     reviewed_at=now - timedelta(days=10))
+    unreviewed_old = SafeguardingFlag(response_id=r3.id, matched=["abuse"], status="open",
+                                      notes="initial note", created_at=now - timedelta(days=65))
+    db.session.add_all([due, recent_review, unreviewed_old])
+    db.session.commit()
+
+    result = runner.invoke(args=["retention", "run"])
+    assert result.exit_code == 0, result.output
+    assert "Blanked 2 safeguarding notes" in result.output
+    db.session.expire_all()
+    assert db.session.get(SafeguardingFlag, due.id).notes is None
+    assert db.session.get(SafeguardingFlag, unreviewed_old.id).notes is None
+    kept = db.session.get(SafeguardingFlag, recent_review.id)
+    assert kept.notes == "Spoke to youth worker"
+    # The flag itself stays for the record.
+    assert db.session.get(SafeguardingFlag, due.id).matched == ["harm"]
+
+
+def test_run_is_audited_without_the_deleted_text(db, runner):
+    s = _survey(db)
+    _response(db, s, 1, days_ago=400, free_text="my secret words")
+    db.session.commit()
+    runner.invoke(args=["retention", "run"])
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "retention.run")).all()
+    assert len(events) == 1
+    event = events[0]
+    assert event.actor == "system"
+    assert event.after["free_text_answers"] == 1
+    assert "my secret words" not in (event.note or "") + str(event.after)
+
+
+def test_dry_run_deletes_nothing(db, runner):
+    s = _survey(db)
+    _response(db, s, 1, days_ago=400)
+    db.session.commit()
+    result = runner.invoke(args=["retention", "run", "--dry-run"])
+    assert "Would delete 1 free-text answers" in result.output
+    assert db.session.scalar(select(Answer.id).where(Answer.is_free_text.is_(True))) is not None
+    assert db.session.scalar(select(AuditEvent.id)) is None
+
+
+def test_failure_part_way_leaves_everything(db, app, monkeypatch):
+    from app.cli import retention
+
+    s = _survey(db)
+    r = _response(db, s, 1, days_ago=400)
+    db.session.flush()
+    db.session.add(SafeguardingFlag(response_id=r.id, matched=["harm"], notes="note",
+                                    created_at=datetime.now(UTC) - timedelta(days=400)))
+    db.session.commit()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("audit table unavailable")
+
+    monkeypatch.setattr("app.audit.record", broken)
+    with pytest.raises(RuntimeError):
+        retention.run_retention(db.session, app.config)
+    db.session.expire_all()
+    assert db.session.scalar(select(Answer.id).where(Answer.is_free_text.is_(True))) is not None
+    assert db.session.scalar(select(SafeguardingFlag.notes)) == "note"
