@@ -1,0 +1,104 @@
+"""The figures a user can map, tabulate and download, with labels and meaning.
+
+``kind``: ``people`` (counts of young people's responses: disclosure
+control applies), ``share`` (0-1, derived from ``people`` counts: published
+only from controlled counts), ``population``, ``services`` (counts of public
+listings, not people), ``sessions``, ``rate``, ``distance``, ``minutes``,
+``score``.  ``worse``: whether a ``high`` or ``low`` value means more need.
+"""
+
+from __future__ import annotations
+
+from .services import FILTERS
+
+POP_SOURCE = "ONS Census 2021 (population by age)"
+IMD_SOURCE = "MHCLG English Indices of Deprivation"
+RUC_SOURCE = "ONS Rural-Urban Classification 2021"
+DIRECTORY_SOURCE = "Youth Voice Map provision directory"
+SURVEY_SOURCE = "Youth Voice Map survey responses"
+
+FIGURES: dict[str, dict] = {
+    "gap_score": {"label": "Gap score (0-100)", "kind": "score", "worse": "high",
+                  "source": "Youth Voice Map gap score", "fmt": "{:.0f}"},
+    "young_people": {"label": "Young people", "kind": "population", "worse": "high",
+                     "source": POP_SOURCE, "fmt": "{:,.0f}"},
+    "idaci": {"label": "IDACI (children in income-deprived families)", "kind": "rate",
+              "worse": "high", "source": IMD_SOURCE, "fmt": "{:.3f}"},
+    "imd_score": {"label": "IMD score", "kind": "rate", "worse": "high",
+                  "source": IMD_SOURCE, "fmt": "{:.1f}"},
+    "share_most_deprived_20": {"label": "Share in England's most deprived 20%",
+                               "kind": "share", "worse": "high", "source": IMD_SOURCE,
+                               "fmt": "{:.0%}"},
+    "rural_share": {"label": "Rural share", "kind": "share", "worse": "high",
+                    "source": RUC_SOURCE, "fmt": "{:.0%}"},
+    "places_per_1000": {"label": "Places a week per 1,000 young people (2SFCA)",
+                        "kind": "rate", "worse": "low", "source": DIRECTORY_SOURCE,
+                        "fmt": "{:,.0f}"},
+    "at_risk_12_sessions": {"label": "Sessions a week losing funding within 12 months",
+                            "kind": "sessions", "worse": "high", "source": DIRECTORY_SOURCE,
+                            "fmt": "{:,.0f}"},
+    "responses": {"label": "Survey responses", "kind": "people", "worse": "low",
+                  "source": SURVEY_SOURCE, "fmt": "{:,}"},
+    "share_cost": {"label": "Share citing cost", "kind": "share_people", "worse": "high",
+                   "source": SURVEY_SOURCE, "fmt": "{:.0%}", "count": "cites_cost"},
+    "share_transport": {"label": "Share citing transport", "kind": "share_people",
+                        "worse": "high", "source": SURVEY_SOURCE, "fmt": "{:.0%}",
+                        "count": "cites_transport"},
+    "share_nothing_near": {"label": "Share saying nothing is near", "kind": "share_people",
+                           "worse": "high", "source": SURVEY_SOURCE, "fmt": "{:.0%}",
+                           "count": "cites_nothing_near"},
+}
+for _key, _label in FILTERS.items():
+    _nice = _label if _key != "under" else "Under the monthly limit"
+    FIGURES[f"{_key}_sessions"] = {"label": f"Sessions a week within reach: {_nice.lower()}",
+                                   "kind": "sessions", "worse": "low",
+                                   "source": DIRECTORY_SOURCE, "fmt": "{:,.0f}"}
+    FIGURES[f"{_key}_services"] = {"label": f"Services within reach: {_nice.lower()}",
+                                   "kind": "services", "worse": "low",
+                                   "source": DIRECTORY_SOURCE, "fmt": "{:,}"}
+    FIGURES[f"{_key}_nearest_min"] = {"label": f"Minutes to nearest: {_nice.lower()}",
+                                      "kind": "minutes", "worse": "high",
+                                      "source": DIRECTORY_SOURCE, "fmt": "{:.0f}"}
+
+# Counts of people: disclosure control applies to these columns.
+PEOPLE_COUNTS = ("responses", "cites_cost", "cites_transport", "cites_nothing_near",
+                 "cites_any")
+# Shares derived from them: recomputed from the controlled counts.
+PEOPLE_SHARES = {"share_cost": "cites_cost", "share_transport": "cites_transport",
+                 "share_nothing_near": "cites_nothing_near", "share_any": "cites_any"}
+
+# Columns of the table, CSV, GeoJSON and API, in order.
+TABLE_COLUMNS = (
+    "rank", "name", "gap_score", "young_people", "idaci", "imd_score",
+    "share_most_deprived_20", "rural_share",
+    *[f"{k}_{s}" for k in FILTERS for s in ("services", "sessions", "nearest_km",
+                                            "nearest_min")],
+    "places_per_1000", "at_risk_6_sessions", "at_risk_12_sessions", "at_risk_24_sessions",
+    "responses", "cites_cost", "cites_transport", "cites_nothing_near",
+    "share_cost", "share_transport", "share_nothing_near",
+    "c_deprivation", "c_rurality", "c_reach", "c_provision", "c_voice", "c_funding",
+)
+
+
+def format_value(key: str, value) -> str:
+    """A figure as a person reads it: '[c]' for suppressed, '–' for missing."""
+    import math
+
+    if value is None:
+        return "[c]" if key in PEOPLE_COUNTS or key in PEOPLE_SHARES else "–"
+    try:
+        if isinstance(value, float) and math.isnan(value):
+            return "–"
+        if isinstance(value, float) and math.isinf(value):
+            return "none"
+    except TypeError:
+        pass
+    fmt = FIGURES.get(key, {}).get("fmt")
+    if fmt is None:
+        if isinstance(value, float):
+            return f"{value:,.2f}"
+        return str(value)
+    try:
+        return fmt.format(value)
+    except (ValueError, TypeError):
+        return str(value)

@@ -1,0 +1,182 @@
+"""The services table the analysis works on, and the service filters.
+
+:func:`services_frame` normalises services (from the database, a scenario or a
+test) into one DataFrame.  Columns (missing ones get the default shown):
+
+=====================  ====================================================
+``id``                 service id (index and column)
+``name``               name
+``service_type``       a key of ``SERVICE_TYPES`` (``other``)
+``uniformed``          bool (``False``)
+``x``, ``y``           easting/northing EPSG:27700; rows without are left
+                       out of travel figures (``no_fixed_place``/online)
+``cost_model``         ``free``/``per_session``/``weekly``/``monthly``/
+                       ``termly``/``yearly`` (``free``)
+``cost_amount``        pounds per unit of ``cost_model`` (0)
+``monthly_cost``       pounds a month for one young person going to every
+                       session; computed by :func:`monthly_cost` if absent
+``sessions_per_week``  regular weekly sessions (1)
+``evening_weekend``    sessions a week that start at 17:00 or later or fall
+                       on a Saturday or Sunday (0)
+``capacity``           places per session (``DEFAULT_CAPACITY``)
+``funding_end``        date the current funding ends, or missing
+``status``             ``active``/``paused``/``closed``; only active count
+=====================  ====================================================
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+DEFAULT_CAPACITY = 20
+WEEKS_PER_MONTH = 52 / 12
+TERM_WEEKS = 39  # English school year
+
+# filter key -> plain-English label; "under" uses ``max_monthly``.
+FILTERS = {
+    "all": "All provision",
+    "free": "Free only",
+    "under": "Under £X a month",
+    "not_uniformed": "Not uniformed",
+    "open_access": "Open-access or drop-in",
+    "evening_weekend": "Evenings and weekends",
+}
+OPEN_ACCESS_TYPES = ("open_access", "drop_in", "detached")
+DEFAULT_MAX_MONTHLY = 10.0
+
+
+def monthly_cost(cost_model: str | None, cost_amount, sessions_per_week: float = 1,
+                 term_time_only: bool = False) -> float:
+    """Pounds a month for one young person going to every session.
+
+    ``per_session`` x sessions a week x weeks a month (weeks in the year
+    are 39 when ``term_time_only``); ``weekly`` x weeks a month; ``termly`` x 3
+    / 12; ``yearly`` / 12; ``monthly`` as is; ``free`` 0.
+    """
+    amount = 0.0 if cost_amount is None or pd.isna(cost_amount) else float(cost_amount)
+    model = cost_model or "free"
+    weeks_a_month = (TERM_WEEKS if term_time_only else 52) / 12
+    if model == "free" or amount == 0:
+        return 0.0
+    if model == "per_session":
+        return amount * max(sessions_per_week, 1) * weeks_a_month
+    if model == "weekly":
+        return amount * weeks_a_month
+    if model == "monthly":
+        return amount
+    if model == "termly":
+        return amount * 3 / 12
+    if model == "yearly":
+        return amount / 12
+    raise ValueError(f"unknown cost model {cost_model!r}")
+
+
+_DEFAULTS = {
+    "name": "",
+    "service_type": "other",
+    "uniformed": False,
+    "x": np.nan,
+    "y": np.nan,
+    "cost_model": "free",
+    "cost_amount": 0.0,
+    "sessions_per_week": 1,
+    "evening_weekend": 0,
+    "capacity": DEFAULT_CAPACITY,
+    "funding_end": None,
+    "status": "active",
+}
+
+
+def services_frame(services) -> pd.DataFrame:
+    """Normalise ``services`` (DataFrame or list of dicts) to the documented columns."""
+    df = pd.DataFrame(services).copy() if not isinstance(services, pd.DataFrame) \
+        else services.copy()
+    if "id" not in df.columns:
+        df["id"] = df.index if len(df) else []
+    for col, default in _DEFAULTS.items():
+        if col not in df.columns:
+            df[col] = default
+        elif default is not None:
+            df[col] = df[col].where(df[col].notna(), default) if col not in ("x", "y") \
+                else df[col]
+    df["x"] = pd.to_numeric(df["x"], errors="coerce").astype(float)
+    df["y"] = pd.to_numeric(df["y"], errors="coerce").astype(float)
+    df["cost_amount"] = pd.to_numeric(df["cost_amount"], errors="coerce").fillna(0.0).astype(float)
+    df["sessions_per_week"] = pd.to_numeric(df["sessions_per_week"]).fillna(1).astype(float)
+    df["evening_weekend"] = pd.to_numeric(df["evening_weekend"]).fillna(0).astype(float)
+    df["capacity"] = pd.to_numeric(df["capacity"]).fillna(DEFAULT_CAPACITY).astype(float)
+    df["uniformed"] = df["uniformed"].astype(bool)
+    if "monthly_cost" not in df.columns:
+        df["monthly_cost"] = [
+            monthly_cost(m, a, s) for m, a, s in
+            zip(df["cost_model"], df["cost_amount"], df["sessions_per_week"], strict=True)
+        ]
+    df["monthly_cost"] = pd.to_numeric(df["monthly_cost"], errors="coerce").astype(float)
+    df["funding_end"] = pd.to_datetime(df["funding_end"], errors="coerce")
+    df.index = pd.Index(df["id"], name="service_id")
+    return df
+
+
+def filter_mask(services: pd.DataFrame, key: str, *,
+                max_monthly: float = DEFAULT_MAX_MONTHLY) -> np.ndarray:
+    """Boolean mask of ``services`` passing filter ``key`` (see :data:`FILTERS`)."""
+    if key == "all":
+        return np.ones(len(services), dtype=bool)
+    if key == "free":
+        return (services["monthly_cost"].fillna(np.inf) <= 0).to_numpy()
+    if key == "under":
+        return (services["monthly_cost"].fillna(np.inf) <= float(max_monthly)).to_numpy()
+    if key == "not_uniformed":
+        return (~services["uniformed"].astype(bool)
+                & (services["service_type"] != "uniformed")).to_numpy()
+    if key == "open_access":
+        return services["service_type"].isin(OPEN_ACCESS_TYPES).to_numpy()
+    if key == "evening_weekend":
+        return (services["evening_weekend"] > 0).to_numpy()
+    raise ValueError(f"unknown filter {key!r}; use one of {', '.join(FILTERS)}")
+
+
+def combined_mask(services: pd.DataFrame, keys, *, max_monthly: float = DEFAULT_MAX_MONTHLY):
+    """Services passing every filter in ``keys`` at once."""
+    mask = np.ones(len(services), dtype=bool)
+    for key in keys or ():
+        mask &= filter_mask(services, key, max_monthly=max_monthly)
+    return mask
+
+
+def active(services: pd.DataFrame) -> pd.DataFrame:
+    return services[services["status"].fillna("active") == "active"]
+
+
+def located(services: pd.DataFrame) -> pd.DataFrame:
+    return services[services["x"].notna() & services["y"].notna()]
+
+
+def funding_at_risk(services, today: date | None = None, months=(6, 12, 24)) -> pd.DataFrame:
+    """Active services whose funding ends within the longest of ``months``.
+
+    One row per service (``id``, ``name``, ``funding_end``, ``days_left``,
+    ``sessions_per_week``, ``capacity``, ``funding_source`` if present) plus a
+    boolean ``within_<n>`` column for each ``n`` in ``months`` (cumulative: a
+    service ending in 4 months is within 6, 12 and 24).  Funding that has
+    already ended is included with negative ``days_left`` and flagged in
+    every window.  Sorted soonest first.
+    """
+    df = active(services_frame(services))
+    today = pd.Timestamp(today or date.today())
+    horizon = max(months)
+    end = df["funding_end"]
+    limit = today + pd.DateOffset(months=horizon)
+    risk = df[end.notna() & (end <= limit)].copy()
+    risk["days_left"] = (risk["funding_end"] - today).dt.days.astype(int)
+    for n in months:
+        risk[f"within_{n}"] = risk["funding_end"] <= today + pd.DateOffset(months=n)
+    cols = ["id", "name", "funding_end", "days_left", "sessions_per_week", "capacity",
+            "service_type", "monthly_cost"]
+    if "funding_source" in risk.columns:
+        cols.append("funding_source")
+    cols += [f"within_{n}" for n in months]
+    return risk[cols].sort_values(["funding_end", "id"]).reset_index(drop=True)
