@@ -1,0 +1,91 @@
+"""Import a whole folder of official files in one transaction, as a manifest says.
+
+The manifest (YAML) lists steps in order; each names a file in the folder and
+the import it goes through.  ``geodata/herefordshire.yaml`` in the repository
+describes the layout of ``../shared/geodata/herefordshire/``; a folder may carry
+its own ``manifest.yaml`` instead.  See ``geodata/README.md``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from .boundaries import import_areas
+from .errors import GeodataError, ImportReport
+from .indicators import (
+    import_deprivation,
+    import_lsoa_lookup,
+    import_population,
+    import_postcodes,
+    import_rurality,
+)
+
+REPO_MANIFEST = Path(__file__).resolve().parents[2] / "geodata" / "herefordshire.yaml"
+
+STEPS = {
+    "areas": (import_areas, {"level", "code_field", "name_field", "layer", "parent_level",
+                             "edition"}),
+    "lsoa_lookup": (import_lsoa_lookup, {"encoding"}),
+    "deprivation": (import_deprivation, {"year", "encoding", "only_imported", "source"}),
+    "rurality": (import_rurality, {"year", "encoding", "only_imported", "source"}),
+    "population": (import_population, {"year", "encoding", "only_imported", "source"}),
+    "postcodes": (import_postcodes, {"encoding", "source"}),
+}
+
+
+def load_manifest(path) -> dict:
+    path = Path(path)
+    if not path.is_file():
+        raise GeodataError(path, "manifest not found")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise GeodataError(path, f"is not a readable YAML manifest ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("steps"), list) or not data["steps"]:
+        raise GeodataError(path, "the manifest needs a non-empty list 'steps'")
+    for number, step in enumerate(data["steps"], start=1):
+        if not isinstance(step, dict) or step.get("kind") not in STEPS or not step.get("file"):
+            raise GeodataError(path, f"step {number} needs 'kind' (one of {', '.join(STEPS)}) "
+                               "and 'file'")
+        unknown = set(step) - STEPS[step["kind"]][1] - {"kind", "file", "optional"}
+        if unknown:
+            raise GeodataError(path, f"step {number} ({step['kind']}) has unknown settings: "
+                               f"{', '.join(sorted(unknown))}")
+    return data
+
+
+def import_bundle(session, directory, *, manifest=None, derive: bool = True,
+                  age_min: int = 13, age_max: int = 19) -> list[ImportReport]:
+    """Run every step of the manifest inside the caller's transaction.
+
+    The caller commits on success and rolls back on :class:`GeodataError`, so
+    a failing step leaves the database as it was before the bundle.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise GeodataError(directory, "is not a folder")
+    if manifest is None:
+        manifest = directory / "manifest.yaml"
+        if not manifest.is_file():
+            manifest = REPO_MANIFEST
+    data = load_manifest(manifest)
+    reports = []
+    for step in data["steps"]:
+        function, allowed = STEPS[step["kind"]]
+        path = directory / step["file"]
+        if not path.exists():
+            if step.get("optional"):
+                continue
+            raise GeodataError(path, f"the manifest {Path(manifest).name} names this file but "
+                               f"it is not in {directory}")
+        kwargs = {k: v for k, v in step.items() if k in allowed}
+        if "edition" in kwargs:
+            kwargs["edition"] = str(kwargs["edition"])
+        reports.append(function(session, path, **kwargs))
+    if derive:
+        from .derived import store_derived_figures
+
+        reports.extend(store_derived_figures(session, age_min=age_min, age_max=age_max))
+    return reports

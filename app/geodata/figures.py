@@ -1,0 +1,338 @@
+"""Figures for decision areas (wards, parishes, custom areas) from LSOA data.
+
+``area_figures(session, level)`` is the one function the rest of the service
+uses.  Pure: SQLAlchemy, pandas, geopandas; no Flask.
+
+Method (also in ``gdf.attrs['method']`` and the README):
+
+1. Every LSOA figure is put on LSOA 2021 areas.  Figures published on LSOA
+   2011 (IoD2019, RUC 2011) go through the ONS LSOA 2011 -> 2021 lookup:
+   unchanged and split LSOAs take their 2011 parent's value; merged ones take
+   the mean of their parents (deciles and classes: the parent's with the most
+   people).
+2. The youth band (default 13-19) is made from the population file's bands; a
+   band only partly inside (Census 2021 '16-24') is split into single years of
+   age evenly, and the figure's note says so.
+3. Each LSOA is overlaid on the target areas (areal weighting, as tobler's
+   ``area_interpolate`` does for counts): an LSOA's people are shared among the
+   areas it overlaps in proportion to the overlapping area.  Pieces under 2% of
+   an LSOA are slivers of generalised boundaries and are dropped; when the kept
+   pieces cover at least 97% of the LSOA they are scaled to 100%.
+4. Counts are summed.  Scores and rates are population-weighted means: the IMD
+   score by all residents (as MHCLG's 'average score'), IDACI and the Children
+   and Young People sub-domain by young people in the band.  Deciles are never
+   averaged: the area gets the share of its young people living in LSOAs of
+   each national decile (``share_most_deprived_20`` = deciles 1-2).
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+
+from ..models import Area, AreaIndicator, LsoaLookup
+from .indicators import OPEN_END, parse_band_name
+
+BNG = "EPSG:27700"
+SLIVER = 0.02
+SNAP = 0.97
+
+COLUMNS = [
+    "name", "young_people", "young_people_20_24", "population", "imd_score", "idaci",
+    "share_most_deprived_20", "idaci_share_most_deprived_20", "cyp_score",
+    "cyp_share_most_deprived_20", "rural_share",
+] + [f"share_imd_decile_{d}" for d in range(1, 11)] + ["inputs"]
+
+METHOD = (
+    "LSOA figures (LSOA 2021; 2011 figures via the ONS 2011->2021 lookup) shared among the "
+    "areas each LSOA overlaps in proportion to the overlapping area (slivers under 2% dropped, "
+    "pieces covering 97% or more scaled to 100%); counts summed; IMD score weighted by all "
+    "residents; IDACI and Children and Young People scores weighted by young people in the "
+    "band; deciles never averaged: share of young people in LSOAs of each national decile."
+)
+
+
+def _indicators(session) -> pd.DataFrame:
+    rows = session.execute(select(
+        AreaIndicator.area_code, AreaIndicator.name, AreaIndicator.value,
+        AreaIndicator.text_value, AreaIndicator.source, AreaIndicator.year, AreaIndicator.note,
+    ).where(AreaIndicator.level == "lsoa")).all()
+    return pd.DataFrame(rows, columns=["code", "name", "value", "text", "source", "year", "note"])
+
+
+class _Lsoa21:
+    """Put figures published on either LSOA edition onto the imported LSOA 2021 codes."""
+
+    def __init__(self, session, codes: list[str]):
+        self.codes = codes
+        self.parents: dict[str, list[str]] = {}
+        for old, new in session.execute(select(LsoaLookup.lsoa11, LsoaLookup.lsoa21)):
+            self.parents.setdefault(new, []).append(old)
+
+    def values(self, series: pd.Series, *, how: str = "mean",
+               weights: pd.Series | None = None) -> pd.Series:
+        out = {}
+        for code in self.codes:
+            if code in series.index:
+                out[code] = series[code]
+                continue
+            parents = [p for p in self.parents.get(code, []) if p in series.index]
+            if not parents:
+                continue
+            vals = series[parents]
+            if how == "mean":
+                if weights is not None and weights.reindex(parents).notna().all():
+                    w = weights[parents].astype(float)
+                    out[code] = float((vals * w).sum() / w.sum()) if w.sum() else vals.mean()
+                else:
+                    out[code] = float(vals.mean())
+            else:  # the value of the parent with the most people (deciles, classes)
+                if weights is not None and weights.reindex(parents).notna().all():
+                    out[code] = vals[weights[parents].astype(float).idxmax()]
+                else:
+                    out[code] = vals.iloc[0]
+        return pd.Series(out, dtype=object if how == "first" and series.dtype == object
+                         else float).reindex(self.codes)
+
+
+def _newest(ind: pd.DataFrame, name: str, year: int | None = None):
+    """(rows of ``name`` for ``year`` or else its newest year, year) or (None, None)."""
+    rows = ind[ind["name"] == name]
+    if year is not None:
+        rows = rows[rows["year"] == year]
+    if rows.empty:
+        return None, None
+    year = int(rows["year"].max())
+    return rows[rows["year"] == year].set_index("code"), year
+
+
+def _source(rows: pd.DataFrame, year: int, note: str | None = None) -> dict:
+    return {"source": str(rows["source"].iloc[0]), "year": int(year), "note": note}
+
+
+def lsoa_figures(session, *, age_min: int = 13, age_max: int = 19,
+                 deprivation_year: int | None = None) -> gpd.GeoDataFrame:
+    """Per-LSOA figures on the imported LSOAs, with ``attrs['sources']``.
+
+    ``deprivation_year`` picks an edition of the Indices (2019, 2025); by
+    default the newest imported edition of each measure is used.
+    """
+    if age_min > age_max:
+        raise ValueError("age_min must not be greater than age_max")
+    areas = session.scalars(select(Area).where(Area.level == "lsoa").order_by(Area.code)).all()
+    codes = [a.code for a in areas]
+    gdf = gpd.GeoDataFrame(
+        {"name": [a.name for a in areas]},
+        geometry=[a.geometry for a in areas], crs=BNG, index=pd.Index(codes, name="code"),
+    )
+    sources: dict[str, dict] = {}
+    ind = _indicators(session)
+    mapper = _Lsoa21(session, codes)
+
+    # Population and the youth band.
+    total_rows, pop_year = _newest(ind, "population_total")
+    weights11 = None
+    if total_rows is not None:
+        pop_src = total_rows
+        year_rows = ind[(ind["year"] == pop_year) & ind["name"].str.startswith("population_age_")]
+        young = pd.Series(0.0, index=codes)
+        send = pd.Series(0.0, index=codes)
+        split = []
+        for band_label, group in year_rows.groupby("name"):
+            low, high = parse_band_name(band_label)
+            top = OPEN_END - 1 if high is None else high
+            width = top - low + 1
+            series = mapper.values(group.set_index("code")["value"].astype(float)).fillna(0.0)
+            for target, lo_t, hi_t in ((young, age_min, age_max), (send, 20, 24)):
+                overlap = max(0, min(top, hi_t) - max(low, lo_t) + 1)
+                if overlap:
+                    target += series * (overlap / width)
+                    if overlap < width and target is young:
+                        split.append(f"{low}-{'' if high is None else high}")
+        gdf["population"] = mapper.values(total_rows["value"].astype(float))
+        gdf["young_people"] = young.values
+        gdf["young_people_20_24"] = send.values
+        band = f"{age_min}-{age_max}"
+        note = (f"young people aged {band}; " + (
+            f"the published band(s) {', '.join(split)} were split into single years of age "
+            "evenly (no better data given)" if split else "exact from the published ages"))
+        sources["young_people"] = _source(pop_src, pop_year, note)
+        sources["young_people_20_24"] = _source(
+            pop_src, pop_year, "aged 20-24, shown separately (the SEND extension of the "
+            "youth-services duty); bands split into single years evenly where needed")
+        sources["population"] = _source(pop_src, pop_year, "all usual residents")
+    else:
+        gdf["population"] = np.nan
+        gdf["young_people"] = np.nan
+        gdf["young_people_20_24"] = np.nan
+        sources["young_people"] = {"source": "none imported", "year": None,
+                                   "note": "no population file imported: LSOAs weighted equally"}
+    pop2015 = ind[(ind["name"] == "pop_total_mid2015")]
+    if not pop2015.empty:
+        weights11 = pop2015.set_index("code")["value"]
+
+    # Deprivation: the newest edition of each measure.
+    def measure(name: str, how: str = "mean"):
+        rows, year = _newest(ind, name, deprivation_year)
+        if rows is None:
+            return None, None, None
+        values = mapper.values(rows["value"].astype(float), how=how, weights=weights11)
+        return values, rows, year
+
+    imd, rows, year = measure("imd_score")
+    gdf["imd_score"] = imd.values if imd is not None else np.nan
+    if imd is not None:
+        sources["imd_score"] = _source(rows, year, "IMD score, population-weighted")
+    dec, rows, year = measure("imd_decile", how="first")
+    gdf["imd_decile"] = dec.values if dec is not None else np.nan
+    if dec is not None:
+        sources["share_most_deprived_20"] = _source(
+            rows, year, "share of young people in LSOAs of national IMD decile 1 or 2")
+        sources["imd_decile"] = _source(rows, year, "national IMD decile, 1 = most deprived 10%")
+
+    idaci_note = None
+    idaci, rows, year = measure("idaci_score")
+    if idaci is not None:
+        idaci_note = "IDACI score (rate of children in income-deprived households)"
+    else:
+        idaci, rows, year = measure("idaci_rate_approx")
+        if idaci is not None:
+            idaci_note = ("approximate IDACI rate: published numerator (rounded, partly "
+                          "suppressed) / mid-2015 children 0-15; missing where suppressed")
+    gdf["idaci"] = idaci.values if idaci is not None else np.nan
+    if idaci is not None:
+        sources["idaci"] = _source(rows, year, idaci_note + ", weighted by young people")
+    idec, rows, year = measure("idaci_decile", how="first")
+    gdf["idaci_decile"] = idec.values if idec is not None else np.nan
+    if idec is not None:
+        sources["idaci_share_most_deprived_20"] = _source(
+            rows, year, "share of young people in LSOAs of national IDACI decile 1 or 2")
+    cyp, rows, year = measure("children_young_people_score")
+    gdf["cyp_score"] = cyp.values if cyp is not None else np.nan
+    if cyp is not None:
+        sources["cyp_score"] = _source(rows, year, "Children and Young People sub-domain score, "
+                                       "weighted by young people")
+    cdec, rows, year = measure("children_young_people_decile", how="first")
+    gdf["cyp_decile"] = cdec.values if cdec is not None else np.nan
+    if cdec is not None:
+        sources["cyp_share_most_deprived_20"] = _source(
+            rows, year, "share of young people in LSOAs of national Children and Young People "
+            "sub-domain decile 1 or 2")
+
+    rows, year = _newest(ind, "rural")
+    rural = None if rows is None else mapper.values(rows["value"].astype(float), how="first",
+                                                    weights=weights11)
+    gdf["rural"] = rural.values if rural is not None else np.nan
+    if rural is not None:
+        sources["rural_share"] = _source(rows, year, "share of young people in rural LSOAs")
+    gdf.attrs["sources"] = sources
+    gdf.attrs["age_band"] = (age_min, age_max)
+    return gdf
+
+
+def overlay_weights(source: gpd.GeoDataFrame, target: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Rows (source code, target code, fraction of the source's area), slivers handled."""
+    src = gpd.GeoDataFrame({"src": source.index}, geometry=source.geometry.values, crs=BNG)
+    tgt = gpd.GeoDataFrame({"tgt": target.index}, geometry=target.geometry.values, crs=BNG)
+    pieces = gpd.overlay(src, tgt, how="intersection", keep_geom_type=True)
+    src_area = pd.Series(src.geometry.area.values, index=src["src"])
+    pieces["fraction"] = pieces.geometry.area.values / src_area.reindex(pieces["src"]).values
+    table = pieces.loc[pieces["fraction"] >= SLIVER, ["src", "tgt", "fraction"]].copy()
+    table = table.groupby(["src", "tgt"], as_index=False)["fraction"].sum()
+    covered = table.groupby("src")["fraction"].transform("sum")
+    snap = covered >= SNAP
+    table.loc[snap, "fraction"] = table.loc[snap, "fraction"] / covered[snap]
+    return table
+
+
+def _weighted(matrix, values, weights):
+    """Population-weighted mean per target, ignoring sources where the value is missing."""
+    present = ~np.isnan(values)
+    num = matrix @ np.where(present, values * weights, 0.0)
+    den = matrix @ np.where(present, weights, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+
+def area_figures(session, level: str, *, age_min: int = 13, age_max: int = 19,
+                 deprivation_year: int | None = None) -> gpd.GeoDataFrame:
+    """Figures for every area of ``level``, indexed by area code (EPSG:27700).
+
+    Columns: name, geometry, young_people (float), young_people_20_24,
+    population, imd_score, idaci, share_most_deprived_20,
+    idaci_share_most_deprived_20, cyp_score, cyp_share_most_deprived_20,
+    rural_share, share_imd_decile_1..10, inputs (the LSOAs and the share of
+    each used).  Missing figures are NaN.  ``attrs['sources']`` maps each figure
+    to {source, year, note}; ``attrs['method']`` describes the method.
+    ``deprivation_year`` picks an edition of the Indices (default: the newest,
+    IoD2025 on LSOA 2021, else IoD2019 through the 2011 -> 2021 lookup).
+    """
+    lsoas = lsoa_figures(session, age_min=age_min, age_max=age_max,
+                         deprivation_year=deprivation_year)
+    sources = dict(lsoas.attrs["sources"])
+    if level == "lsoa":
+        target = lsoas[["name", "geometry"]].copy()
+        table = pd.DataFrame({"src": lsoas.index, "tgt": lsoas.index, "fraction": 1.0})
+    else:
+        areas = session.scalars(select(Area).where(Area.level == level)
+                                .order_by(Area.code)).all()
+        target = gpd.GeoDataFrame(
+            {"name": [a.name for a in areas]}, geometry=[a.geometry for a in areas], crs=BNG,
+            index=pd.Index([a.code for a in areas], name="code"),
+        )
+        if target.empty or lsoas.empty:
+            table = pd.DataFrame({"src": [], "tgt": [], "fraction": []})
+        else:
+            table = overlay_weights(lsoas, target)
+    src_pos = {c: i for i, c in enumerate(lsoas.index)}
+    tgt_pos = {c: i for i, c in enumerate(target.index)}
+    matrix = np.zeros((len(target), len(lsoas)))
+    for src, tgt, frac in table.itertuples(index=False):
+        matrix[tgt_pos[tgt], src_pos[src]] = frac
+
+    def col(name):
+        return lsoas[name].astype(float).to_numpy()
+
+    young = col("young_people")
+    if np.isnan(young).all():
+        young = np.ones(len(lsoas))
+    population = col("population")
+    if np.isnan(population).all():
+        population = young
+    out = target.copy()
+    out["young_people"] = matrix @ np.nan_to_num(col("young_people"), nan=0.0) \
+        if not np.isnan(col("young_people")).all() else np.nan
+    out["young_people_20_24"] = matrix @ np.nan_to_num(col("young_people_20_24"), nan=0.0) \
+        if not np.isnan(col("young_people_20_24")).all() else np.nan
+    out["population"] = matrix @ np.nan_to_num(col("population"), nan=0.0) \
+        if not np.isnan(col("population")).all() else np.nan
+    out["imd_score"] = _weighted(matrix, col("imd_score"), population)
+    out["idaci"] = _weighted(matrix, col("idaci"), young)
+    out["cyp_score"] = _weighted(matrix, col("cyp_score"), young)
+    decile = col("imd_decile")
+    for d in range(1, 11):
+        out[f"share_imd_decile_{d}"] = _weighted(
+            matrix, np.where(np.isnan(decile), np.nan, (decile == d).astype(float)), young)
+        sources[f"share_imd_decile_{d}"] = {**sources.get("share_most_deprived_20", {}),
+                                            "note": f"share of young people in IMD decile {d}"}
+    for out_name, dec_name in (("share_most_deprived_20", "imd_decile"),
+                               ("idaci_share_most_deprived_20", "idaci_decile"),
+                               ("cyp_share_most_deprived_20", "cyp_decile")):
+        dec = col(dec_name)
+        out[out_name] = _weighted(matrix, np.where(np.isnan(dec), np.nan, (dec <= 2) * 1.0),
+                                  young)
+    out["rural_share"] = _weighted(matrix, col("rural"), young)
+    inputs = {code: [] for code in target.index}
+    for src, tgt, frac in table.sort_values(["tgt", "src"]).itertuples(index=False):
+        inputs[tgt].append(f"{src} ({frac:.0%})")
+    out["inputs"] = [", ".join(inputs[c]) for c in target.index]
+    out = out[[c for c in COLUMNS if c in out.columns] + ["geometry"]]
+    out = gpd.GeoDataFrame(out, geometry="geometry", crs=BNG)
+    out.index.name = "code"
+    out.attrs["sources"] = sources
+    out.attrs["method"] = METHOD
+    out.attrs["age_band"] = (age_min, age_max)
+    out.attrs["level"] = level
+    return out

@@ -1,0 +1,485 @@
+"""Import official per-LSOA indicator files as published.
+
+* English Indices of Deprivation 2019 (LSOA 2011) and 2025 (LSOA 2021): IMD
+  score, rank and decile and every domain and sub-domain the file has (IDACI,
+  Children and Young People, ...).  Both MHCLG's long column names
+  ('Index of Multiple Deprivation (IMD) Score') and common tidied names
+  ('imd_score', 'IMD_decile') are recognised.
+* Rural-urban classification 2011 (A1..F2) and 2021 (UN1, RSF1, ...).
+* Population by age: Census 2021 bands ('age_16_24', 'Aged 16 to 24 years')
+  or single years ('age_13').
+* Postcodes, ONS postcode directory style; the LSOA 2011 -> 2021 lookup.
+
+Each function checks the whole file first, then replaces what an earlier
+import of the same kind stored, inside the caller's transaction (the caller
+commits, or rolls back on :class:`GeodataError`).  Nothing is committed here.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from pyproj import Transformer
+from sqlalchemy import delete, insert, select
+
+from ..models import Area, AreaIndicator, LsoaLookup, Postcode
+from .errors import GeodataError, ImportReport
+from .lookup import normalise_postcode
+from .tables import check_codes, find_column, norm, number, read_csv, row_number
+
+IOD_SOURCE = {
+    2019: "English Indices of Deprivation 2019, MHCLG (LSOA 2011)",
+    2025: "English Indices of Deprivation 2025, MHCLG (LSOA 2021)",
+}
+RUC_SOURCE = {
+    2011: "Rural-Urban Classification 2011 of LSOAs, ONS/Defra",
+    2021: "Rural-Urban Classification 2021 of LSOAs, ONS/Defra",
+}
+
+CODE_2011 = ["lsoa11cd", "lsoa11_code", "LSOA code (2011)", "lsoa_code_2011", "LSOA11"]
+CODE_2021 = ["lsoa21cd", "lsoa21_code", "LSOA code (2021)", "lsoa_code_2021", "LSOA21"]
+
+# (keyword in the normalised header, domain key).  Order matters: the first
+# keyword found wins, so the specific ones come before 'imd', 'income', ...
+DOMAINS = [
+    ("idaci", "idaci"),
+    ("incomedeprivationaffectingchildren", "idaci"),
+    ("idaopi", "idaopi"),
+    ("incomedeprivationaffectingolderpeople", "idaopi"),
+    ("childrenandyoungpeople", "children_young_people"),
+    ("adultskills", "adult_skills"),
+    ("geographicalbarriers", "geographical_barriers"),
+    ("widerbarriers", "wider_barriers"),
+    ("outdoors", "outdoors"),
+    ("indoors", "indoors"),
+    ("indexofmultipledeprivation", "imd"),
+    ("imd", "imd"),
+    ("income", "income"),
+    ("employment", "employment"),
+    ("education", "education"),
+    ("health", "health"),
+    ("crime", "crime"),
+    ("barrier", "barriers"),
+    ("housing", "barriers"),
+    ("environment", "living_environment"),
+]
+SKIP = ("within", "numerator", "denominator", "pop", "lad", "localauthority", "name", "code")
+
+
+def known_lsoa_codes(session) -> set[str]:
+    """Codes of imported LSOAs plus both sides of the imported 2011 -> 2021 lookup."""
+    codes = set(session.scalars(select(Area.code).where(Area.level == "lsoa")))
+    for old, new in session.execute(select(LsoaLookup.lsoa11, LsoaLookup.lsoa21)):
+        codes.add(old)
+        codes.add(new)
+    return codes
+
+
+def _code_column(path, frame, year_hint: int | None = None) -> tuple[str, int]:
+    """(code column, LSOA edition 2011/2021)."""
+    c11 = find_column(path, frame, CODE_2011, "the LSOA 2011 code", required=False)
+    c21 = find_column(path, frame, CODE_2021, "the LSOA 2021 code", required=False)
+    if c21 is not None and (c11 is None or year_hint != 2011):
+        return c21, 2021
+    if c11 is not None:
+        return c11, 2011
+    generic = find_column(path, frame, ["lsoa_code", "lsoacd", "LSOA code"], "the LSOA code",
+                          required=False)
+    if generic is not None:
+        return generic, year_hint or 2021
+    raise GeodataError(
+        path,
+        "no column for the LSOA code: expected one of "
+        + ", ".join(repr(c) for c in CODE_2011 + CODE_2021)
+        + "; the file has " + ", ".join(repr(c) for c in frame.columns),
+    )
+
+
+def _filter_known(session, path, frame, code_col, codes, only_imported: bool, notes: list):
+    """Keep rows whose code is an imported LSOA (or in the lookup); refuse otherwise."""
+    known = known_lsoa_codes(session)
+    if not known:
+        raise GeodataError(path, "no LSOAs are imported yet: import the LSOA boundaries "
+                           "(flask geodata import-areas FILE --level lsoa ...) first")
+    unknown = [i for i, c in zip(frame.index, codes, strict=True) if c not in known]
+    if unknown and not only_imported:
+        first = unknown[0]
+        raise GeodataError(
+            path,
+            f"code '{frame.at[first, code_col]}' matches no imported LSOA "
+            f"({len(unknown)} rows do not match). Import the LSOA boundaries (and, for 2011 "
+            "codes, the LSOA 2011 to 2021 lookup) first; for a national file add "
+            "--only-imported-areas to keep just this council's rows.",
+            row=row_number(first), column=code_col,
+        )
+    if len(unknown) == len(frame):
+        raise GeodataError(path, "no row's code matches an imported LSOA", column=code_col)
+    if unknown:
+        notes.append(f"{len(unknown)} rows for LSOAs outside the imported areas were skipped")
+        frame = frame.drop(index=unknown)
+    return frame
+
+
+def _replace(session, names, year: int, rows: list[dict]) -> None:
+    session.execute(delete(AreaIndicator).where(
+        AreaIndicator.level == "lsoa", AreaIndicator.year == year,
+        AreaIndicator.name.in_(sorted(names)),
+    ))
+    if rows:
+        session.execute(insert(AreaIndicator), rows)
+    from ..dataversion import bump
+
+    bump(session)
+
+
+# --- deprivation -----------------------------------------------------------
+
+def _deprivation_columns(path, frame, code_col) -> dict[str, str]:
+    """{canonical name: column}, for example {'imd_score': 'IMD_score'}."""
+    found: dict[str, str] = {}
+    for column in frame.columns:
+        if column == code_col:
+            continue
+        key = norm(column)
+        if "approx" in key and "idaci" in key:
+            stat = "rate_approx"
+        elif "decile" in key:
+            stat = "decile"
+        elif "rank" in key:
+            stat = "rank"
+        elif "score" in key or key.endswith("rate"):
+            stat = "score"
+        else:
+            continue
+        stripped = key.replace("score", "").replace("rank", "").replace("decile", "")
+        if any(word in stripped for word in SKIP):
+            continue
+        domain = next((d for word, d in DOMAINS if word in key), None)
+        if domain is None:
+            continue
+        name = f"{domain}_{stat}"
+        if name in found:
+            raise GeodataError(
+                path, f"columns '{found[name]}' and '{column}' both look like {name}; "
+                "rename or remove one", column=column,
+            )
+        found[name] = column
+    return found
+
+
+def import_deprivation(session, path, *, year: int | None = None, encoding: str = "utf-8",
+                       only_imported: bool = False, source: str | None = None) -> ImportReport:
+    """English Indices of Deprivation 2019 or 2025, one row per LSOA."""
+    path = Path(path)
+    frame = read_csv(path, encoding=encoding)
+    code_col, edition = _code_column(path, frame, 2011 if year == 2019 else None)
+    year = year or (2019 if edition == 2011 else 2025)
+    columns = _deprivation_columns(path, frame, code_col)
+    for required, label in (("imd_score", "the IMD score"), ("imd_decile", "the IMD decile")):
+        if required not in columns:
+            raise GeodataError(
+                path, f"no column for {label} (for example 'imd_score' / 'IMD_decile' or "
+                "MHCLG's 'Index of Multiple Deprivation (IMD) Score' / '... Decile ...'); "
+                "the file has " + ", ".join(repr(c) for c in frame.columns),
+            )
+    codes = check_codes(path, frame, code_col)
+    report = ImportReport(path, f"deprivation {year} (LSOA {edition})")
+    frame = _filter_known(session, path, frame, code_col, codes, only_imported, report.notes)
+    source = source or IOD_SOURCE.get(year, f"English Indices of Deprivation {year}, MHCLG")
+    source = f"{source} [{path.name}]"
+    # The mid-2015 population denominators of IoD2019 (File 6), used to weight merges.
+    pop_col = find_column(path, frame, ["pop_total_mid2015", "Total population: mid 2015 "
+                                        "(excluding prisoners)"], "population", required=False)
+    if pop_col is not None:
+        columns["pop_total_mid2015"] = pop_col
+    rows = []
+    for index, record in frame.iterrows():
+        for name, column in columns.items():
+            bounds = {}
+            if name.endswith("_decile"):
+                bounds = {"minimum": 1, "maximum": 10}
+            elif name.endswith("_rank"):
+                bounds = {"minimum": 1, "maximum": 100000}
+            required = name in ("imd_score", "imd_decile")
+            value = number(path, record[column], index, column,
+                           allow_blank=not required, **bounds)
+            if value is None:
+                continue
+            rows.append({"level": "lsoa", "area_code": record[code_col], "name": name,
+                         "value": value, "source": source, "year": year,
+                         "note": "approximate: rounded, partly suppressed numerator / "
+                                 "mid-2015 children" if name == "idaci_rate_approx" else None})
+    _replace(session, set(columns), year, rows)
+    report.rows = len(frame)
+    report.notes.append("measures: " + ", ".join(sorted(columns)))
+    return report
+
+
+# --- rurality --------------------------------------------------------------
+
+RURAL_2011 = re.compile(r"^[DEF]\d?$")
+URBAN_2011 = re.compile(r"^[ABC]\d?$")
+RURAL_2021 = re.compile(r"^R[A-Z]{2}\d?$")
+URBAN_2021 = re.compile(r"^U[A-Z]{1,2}\d?$")
+
+
+def import_rurality(session, path, *, year: int | None = None, encoding: str = "utf-8",
+                    only_imported: bool = False, source: str | None = None) -> ImportReport:
+    """Rural-urban classification of LSOAs (2011: A1..F2; 2021: UN1, UF1, RLN1, RSF1 ...)."""
+    path = Path(path)
+    frame = read_csv(path, encoding=encoding)
+    code_col, edition = _code_column(path, frame, 2011 if year == 2011 else None)
+    year = year or edition
+    class_col = find_column(path, frame, ["RUC11CD", "ruc11_code", "RUC21CD", "ruc21_code",
+                                          "ruc_code"], "the rural-urban class code")
+    label_col = find_column(path, frame, ["RUC11", "RUC11NM", "RUC21NM", "classification",
+                                          "ruc_name"], "the class name", required=False)
+    codes = check_codes(path, frame, code_col)
+    report = ImportReport(path, f"rural-urban classification {year}")
+    frame = _filter_known(session, path, frame, code_col, codes, only_imported, report.notes)
+    source = f"{source or RUC_SOURCE.get(year, f'Rural-Urban Classification {year}')} [{path.name}]"
+    rows = []
+    for index, record in frame.iterrows():
+        klass = record[class_col].upper()
+        if RURAL_2011.match(klass) or RURAL_2021.match(klass):
+            rural = 1.0
+        elif URBAN_2011.match(klass) or URBAN_2021.match(klass):
+            rural = 0.0
+        else:
+            raise GeodataError(
+                path, f"'{record[class_col]}' is not a rural-urban class (2011: A1 to F2; "
+                "2021: for example UN1, UF1, RLN1, RSF1)",
+                row=row_number(index), column=class_col,
+            )
+        label = record[label_col] if label_col else None
+        common = {"level": "lsoa", "area_code": record[code_col], "source": source, "year": year}
+        rows.append({**common, "name": "ruc_class", "value": None, "text_value": klass,
+                     "note": label})
+        rows.append({**common, "name": "rural", "value": rural, "text_value": None,
+                     "note": "1 = rural (2011 classes D-F; 2021 classes R...), 0 = urban"})
+    _replace(session, {"ruc_class", "rural"}, year, rows)
+    report.rows = len(frame)
+    return report
+
+
+# --- population ------------------------------------------------------------
+
+AGE_HEADER = re.compile(
+    r"^(?:age[sd]?|aged)?[\s_:-]*(\d{1,3})"
+    r"(?:[\s_-]*(?:to|-|_)[\s_-]*(\d{1,3})|[\s_-]*(plus|\+|andover|and over|and_over))?"
+    r"(?:[\s_-]*years?)?$",
+    re.IGNORECASE,
+)
+OPEN_END = 100  # the open band '65 plus' is taken as 65 to 99 for band splits
+
+
+def age_band(column: str) -> tuple[int, int | None] | None:
+    """'age_16_24' -> (16, 24); 'Aged 65 years and over' -> (65, None); else None."""
+    text = column.strip().lower().replace("aged ", "age ").replace(" years and over", " plus")
+    text = text.replace(" years", "")
+    match = AGE_HEADER.match(text)
+    if not match:
+        return None
+    low = int(match.group(1))
+    if match.group(3):
+        return low, None
+    high = int(match.group(2)) if match.group(2) else low
+    return (low, high) if high >= low else None
+
+
+def band_name(low: int, high: int | None) -> str:
+    return f"population_age_{low}_plus" if high is None else f"population_age_{low}_{high}"
+
+
+def parse_band_name(name: str) -> tuple[int, int | None] | None:
+    match = re.match(r"^population_age_(\d+)_(\d+|plus)$", name)
+    if not match:
+        return None
+    high = None if match.group(2) == "plus" else int(match.group(2))
+    return int(match.group(1)), high
+
+
+def import_population(session, path, *, year: int = 2021, encoding: str = "utf-8",
+                      only_imported: bool = False, source: str | None = None) -> ImportReport:
+    """Usual residents by age band (or single year of age) per LSOA, plus the total."""
+    path = Path(path)
+    frame = read_csv(path, encoding=encoding)
+    code_col, _edition = _code_column(path, frame)
+    bands = {}
+    for column in frame.columns:
+        band = age_band(column)
+        if band is not None:
+            bands[column] = band
+    if not bands:
+        raise GeodataError(
+            path, "no age columns found: expected columns such as 'age_0_15', 'age_16_24', "
+            "'Aged 16 to 24 years', 'age_13' or 'age_65_plus'; the file has "
+            + ", ".join(repr(c) for c in frame.columns),
+        )
+    ordered = sorted(bands.items(), key=lambda item: item[1][0])
+    for (col_a, (_lo_a, hi_a)), (col_b, (lo_b, _hi_b)) in zip(ordered, ordered[1:], strict=False):
+        if hi_a is None or hi_a >= lo_b:
+            raise GeodataError(path, f"age bands '{col_a}' and '{col_b}' overlap", column=col_b)
+    total_col = find_column(path, frame, ["total", "all ages", "all_ages", "Total: All usual "
+                                          "residents", "all usual residents"], "the total",
+                            required=False)
+    codes = check_codes(path, frame, code_col)
+    report = ImportReport(path, f"population {year} by age")
+    frame = _filter_known(session, path, frame, code_col, codes, only_imported, report.notes)
+    source = f"{source or f'Census {year} usual residents by age, ONS'} [{path.name}]"
+    rows = []
+    names = {band_name(*b) for b in bands.values()} | {"population_total"}
+    for index, record in frame.iterrows():
+        total = 0.0
+        common = {"level": "lsoa", "area_code": record[code_col], "source": source, "year": year}
+        for column, band in bands.items():
+            value = number(path, record[column], index, column, allow_blank=False, minimum=0,
+                           maximum=1e7)
+            total += value
+            rows.append({**common, "name": band_name(*band), "value": value})
+        if total_col is not None:
+            stated = number(path, record[total_col], index, total_col, allow_blank=False,
+                            minimum=0, maximum=1e7)
+            if abs(stated - total) > max(2.0, 0.001 * stated):
+                raise GeodataError(
+                    path, f"the total {stated:g} is not the sum of the age columns ({total:g})",
+                    row=row_number(index), column=total_col,
+                )
+            total = stated
+        rows.append({**common, "name": "population_total", "value": total})
+    # A new population file replaces every band of that year.
+    old = set(session.scalars(select(AreaIndicator.name).distinct().where(
+        AreaIndicator.year == year, AreaIndicator.name.like("population_%"))))
+    _replace(session, names | old, year, rows)
+    report.rows = len(frame)
+    report.notes.append("age bands: " + ", ".join(
+        f"{lo}+" if hi is None else f"{lo}-{hi}" for lo, hi in sorted(bands.values())))
+    return report
+
+
+# --- postcodes -------------------------------------------------------------
+
+def _yyyymm(path, value: str, index: int, column: str) -> date | None:
+    if not value:
+        return None
+    digits = value.replace("-", "").replace("/", "")
+    if not re.fullmatch(r"\d{6}(\d{2})?", digits):
+        raise GeodataError(path, f"'{value}' is not a date in the form YYYYMM",
+                           row=row_number(index), column=column)
+    month = int(digits[4:6])
+    if not 1 <= month <= 12:
+        raise GeodataError(path, f"'{value}' has no month {month}", row=row_number(index),
+                           column=column)
+    return date(int(digits[:4]), month, 1)
+
+
+def import_postcodes(session, path, *, encoding: str = "utf-8",
+                     source: str | None = None) -> ImportReport:
+    """An ONS postcode directory style file.  Replaces every stored postcode.
+
+    Columns: postcode ('pcds', 'pcd', 'postcode'), easting/northing
+    ('oseast1m'/'osnrth1m', 'easting'/'northing') or latitude/longitude
+    ('lat'/'long'), optionally the LSOA ('lsoa21', 'lsoa11', ...) and the
+    termination date ('doterm', YYYYMM).
+    """
+    path = Path(path)
+    frame = read_csv(path, encoding=encoding)
+    pc_col = find_column(path, frame, ["pcds", "pcd", "pcd7", "pcd8", "postcode"], "the postcode")
+    east = find_column(path, frame, ["oseast1m", "easting", "x", "bng_e"], "the easting",
+                       required=False)
+    north = find_column(path, frame, ["osnrth1m", "northing", "y", "bng_n"], "the northing",
+                        required=east is not None)
+    lat = lon = None
+    if east is None:
+        lat = find_column(path, frame, ["lat", "latitude"],
+                          "the easting ('oseast1m', 'easting') or latitude ('lat')")
+        lon = find_column(path, frame, ["long", "lon", "longitude"], "the longitude")
+    lsoa_col = find_column(path, frame, ["lsoa21cd", "lsoa21", "lsoa11cd", "lsoa11",
+                                         "lsoa_code", "lsoa"], "the LSOA", required=False)
+    term_col = find_column(path, frame, ["doterm", "terminated", "date_of_termination"],
+                           "the termination date", required=False)
+    to_bng = Transformer.from_crs(4326, 27700, always_xy=True) if east is None else None
+    seen: dict[str, int] = {}
+    rows = []
+    skipped = 0
+    for index, record in frame.iterrows():
+        postcode = normalise_postcode(record[pc_col])
+        if postcode is None:
+            raise GeodataError(path, f"'{record[pc_col]}' is not a UK postcode",
+                               row=row_number(index), column=pc_col)
+        if postcode in seen:
+            raise GeodataError(path, f"postcode {postcode} appears twice (first on row "
+                               f"{seen[postcode]})", row=row_number(index), column=pc_col)
+        seen[postcode] = row_number(index)
+        if east is not None:
+            x = number(path, record[east], index, east, minimum=0, maximum=800000)
+            y = number(path, record[north], index, north, minimum=0, maximum=1300000)
+        else:
+            la = number(path, record[lat], index, lat, minimum=49, maximum=61)
+            lo = number(path, record[lon], index, lon, minimum=-9, maximum=3)
+            x = y = None
+            if la is not None and lo is not None:
+                x, y = to_bng.transform(lo, la)
+        if x is None or y is None:
+            skipped += 1
+            continue
+        lsoa = record[lsoa_col] if lsoa_col else None
+        rows.append({
+            "postcode": postcode, "x": float(x), "y": float(y), "lsoa_code": lsoa or None,
+            "terminated": _yyyymm(path, record[term_col], index, term_col) if term_col else None,
+            "source": (source or path.name)[:200],
+        })
+    if not rows:
+        raise GeodataError(path, "no postcode in the file has coordinates")
+    session.execute(delete(Postcode))
+    for start in range(0, len(rows), 2000):
+        session.execute(insert(Postcode), rows[start:start + 2000])
+    from ..dataversion import bump
+
+    bump(session)
+    report = ImportReport(path, "postcodes", rows=len(rows))
+    if skipped:
+        report.notes.append(f"{skipped} postcodes without coordinates were left out")
+    terminated = sum(1 for r in rows if r["terminated"])
+    report.notes.append(f"{terminated} terminated postcodes kept (not used for new look-ups)")
+    return report
+
+
+# --- LSOA 2011 -> 2021 lookup ---------------------------------------------
+
+def import_lsoa_lookup(session, path, *, encoding: str = "utf-8") -> ImportReport:
+    """ONS LSOA (2011) to LSOA (2021) lookup: U unchanged, S split, M merged, X complex."""
+    path = Path(path)
+    frame = read_csv(path, encoding=encoding)
+    old_col = find_column(path, frame, CODE_2011, "the LSOA 2011 code")
+    new_col = find_column(path, frame, CODE_2021, "the LSOA 2021 code")
+    change_col = find_column(path, frame, ["change_code", "chgind", "CHNGIND", "change"],
+                             "the change indicator (U, S, M or X)")
+    seen: dict[tuple[str, str], int] = {}
+    rows = []
+    from .tables import LSOA_CODE
+
+    for index, record in frame.iterrows():
+        for column in (old_col, new_col):
+            if not LSOA_CODE.match(record[column]):
+                raise GeodataError(path, f"'{record[column]}' is not an LSOA code",
+                                   row=row_number(index), column=column)
+        change = record[change_col].upper()
+        if change not in ("U", "S", "M", "X"):
+            raise GeodataError(path, f"'{record[change_col]}' is not a change code (U, S, M or X)",
+                               row=row_number(index), column=change_col)
+        key = (record[old_col], record[new_col])
+        if key in seen:
+            raise GeodataError(path, f"the pair {key[0]} -> {key[1]} appears twice (first on "
+                               f"row {seen[key]})", row=row_number(index), column=new_col)
+        seen[key] = row_number(index)
+        rows.append({"lsoa11": key[0], "lsoa21": key[1], "change_code": change})
+    session.execute(delete(LsoaLookup))
+    session.execute(insert(LsoaLookup), rows)
+    report = ImportReport(path, "LSOA 2011 to 2021 lookup", rows=len(rows))
+    counts = pd.Series([r["change_code"] for r in rows]).value_counts().to_dict()
+    report.notes.append("changes: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    return report
