@@ -48,8 +48,12 @@ DEFAULTS = {
     # Every survey submission from one address.  A class of 30 in a minute,
     # retries included, and a school of 1,000 in a morning get through.
     "RATELIMIT_SURVEY_PER_ADDRESS": "120 per minute;2500 per hour;6000 per day",
-    # Survey submissions the view refused (4xx) from one address: junk.
-    "RATELIMIT_SURVEY_REJECTED_PER_ADDRESS": "30 per minute;150 per hour",
+    # Survey submissions the view refused (4xx) from one address: junk, or a
+    # pupil's missed question; generous enough for a class making mistakes.
+    "RATELIMIT_SURVEY_REJECTED_PER_ADDRESS": "60 per minute;300 per hour",
+    # Survey posts with no submission token at all: no real form does that.
+    # Only such posts are refused when this runs out.
+    "RATELIMIT_SURVEY_NO_TOKEN_PER_ADDRESS": "10 per minute;30 per hour",
     # Submissions carrying the same one-time token (retries, double taps).
     "RATELIMIT_SURVEY_PER_TOKEN": "10 per minute",
     # The public "report a problem with this service" form.
@@ -85,6 +89,13 @@ def token_key() -> str | None:
     return None
 
 
+def no_token_client_key() -> str | None:
+    """The client key, but only for a post carrying no submission token."""
+    if any(request.form.get(name) for name in TOKEN_FIELDS):
+        return None
+    return client_key()
+
+
 def account_key() -> str | None:
     email = (request.form.get("email") or "").strip().lower()
     if not email:
@@ -92,16 +103,24 @@ def account_key() -> str | None:
     return "e:" + _digest(current_app.config["SECRET_KEY"], email[:254])
 
 
+ALL, REJECTED, ACCEPTED = "all", "rejected", "accepted"
+
+
 @dataclass
 class Rule:
-    """One limit: which endpoints, which key, and whether it counts every
-    request or only refused ones."""
+    """One limit: which endpoints, which key, and which requests it counts.
+
+    ``counts`` is ``all`` (every request, counted before the view runs),
+    ``rejected`` (only those the view refused with a 4xx) or ``accepted``
+    (only those it took).  Whatever it counts, a request is refused with 429
+    once the count for its key is used up.
+    """
 
     name: str
     endpoints: set[str]
     limits: list
     key: callable
-    only_rejected: bool = False
+    counts: str = ALL
     methods: tuple[str, ...] = ("POST",)
     rejected_statuses: tuple[int, ...] = field(default=(400, 401, 403, 404, 409, 410, 413, 422))
 
@@ -121,21 +140,26 @@ class Limiter:
         self.strategy = SlidingWindowCounterRateLimiter(self.storage)
         L = parse_many  # noqa: N806 - short alias
         self.rules = [
+            # Survey: what an address may store; junk; one token; no token.
             Rule("survey", set(SURVEY_ENDPOINTS), L(cfg["RATELIMIT_SURVEY_PER_ADDRESS"]),
-                 client_key),
+                 client_key, counts=ACCEPTED),
             Rule("survey-rejected", set(SURVEY_ENDPOINTS),
-                 L(cfg["RATELIMIT_SURVEY_REJECTED_PER_ADDRESS"]), client_key, only_rejected=True),
+                 L(cfg["RATELIMIT_SURVEY_REJECTED_PER_ADDRESS"]), client_key, counts=REJECTED),
             Rule("survey-token", set(SURVEY_ENDPOINTS), L(cfg["RATELIMIT_SURVEY_PER_TOKEN"]),
                  token_key),
+            Rule("survey-notoken", set(SURVEY_ENDPOINTS),
+                 L(cfg["RATELIMIT_SURVEY_NO_TOKEN_PER_ADDRESS"]), no_token_client_key),
+            # The public report form.
             Rule("report", set(REPORT_ENDPOINTS), L(cfg["RATELIMIT_REPORT_PER_ADDRESS"]),
                  client_key),
             Rule("report-rejected", set(REPORT_ENDPOINTS),
-                 L(cfg["RATELIMIT_REPORT_REJECTED_PER_ADDRESS"]), client_key, only_rejected=True),
+                 L(cfg["RATELIMIT_REPORT_REJECTED_PER_ADDRESS"]), client_key, counts=REJECTED),
+            # Staff sign-in: per client, failures per client, failures per account.
             Rule("login", set(LOGIN_ENDPOINTS), L(cfg["RATELIMIT_LOGIN_PER_ADDRESS"]), client_key),
             Rule("login-failed", set(LOGIN_ENDPOINTS),
-                 L(cfg["RATELIMIT_LOGIN_FAILED_PER_ADDRESS"]), client_key, only_rejected=True),
+                 L(cfg["RATELIMIT_LOGIN_FAILED_PER_ADDRESS"]), client_key, counts=REJECTED),
             Rule("login-failed-account", set(LOGIN_ENDPOINTS),
-                 L(cfg["RATELIMIT_LOGIN_FAILED_PER_ACCOUNT"]), account_key, only_rejected=True),
+                 L(cfg["RATELIMIT_LOGIN_FAILED_PER_ACCOUNT"]), account_key, counts=REJECTED),
         ]
 
     def add_endpoint(self, rule_prefix: str, endpoint: str) -> None:
@@ -152,19 +176,20 @@ class Limiter:
         matched = [r for r in self.rules if r.applies(endpoint, method)]
         if not matched:
             return None
-        g._ratelimit_keys = []
+        keyed = []
         try:
             for rule in matched:
                 key = rule.key()
-                if key is None:
-                    continue
-                ident = (self.prefix, rule.name, key)
-                if rule.only_rejected:
-                    g._ratelimit_keys.append((rule, ident))
-                    for item in rule.limits:
-                        if not self.strategy.test(item, *ident):
-                            self._refuse(item, ident)
-                else:
+                if key is not None:
+                    keyed.append((rule, (self.prefix, rule.name, key)))
+            # First look, touching nothing: is any count for this request used up?
+            for rule, ident in keyed:
+                for item in rule.limits:
+                    if not self.strategy.test(item, *ident):
+                        self._refuse(item, ident)
+            # Then count the rules that count every request.
+            for rule, ident in keyed:
+                if rule.counts == ALL:
                     for item in rule.limits:
                         if not self.strategy.hit(item, *ident):
                             self._refuse(item, ident)
@@ -173,6 +198,8 @@ class Limiter:
         except Exception as exc:  # noqa: BLE001 - storage down: fail open, say so
             current_app.logger.warning("rate limit storage unavailable (%s); not limiting",
                                        type(exc).__name__)
+            return None
+        g._ratelimit_keys = [(r, i) for r, i in keyed if r.counts != ALL]
         return None
 
     def after(self, response):
@@ -182,10 +209,13 @@ class Limiter:
         keys = getattr(g, "_ratelimit_keys", None)
         if not keys or response.status_code == 429:
             return response
-        rejected_by_view = bool(getattr(g, "submission_rejected", False))
+        status = response.status_code
         try:
             for rule, ident in keys:
-                if response.status_code in rule.rejected_statuses or rejected_by_view:
+                rejected = (status in rule.rejected_statuses
+                            or bool(getattr(g, "submission_rejected", False)))
+                if (rule.counts == REJECTED and rejected) or (
+                        rule.counts == ACCEPTED and not rejected and status < 400):
                     for item in rule.limits:
                         self.strategy.hit(item, *ident)
         except Exception as exc:  # noqa: BLE001

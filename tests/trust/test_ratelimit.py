@@ -1,0 +1,286 @@
+"""Abuse limits: a school behind one address gets through, a flood does not.
+
+The limiter is applied by endpoint name.  Until (and besides) the real survey
+view, a small test-only view stands in: it accepts a post with a submission
+token and a non-empty answer (200) and refuses anything else (400), like the
+survey does.
+"""
+
+from __future__ import annotations
+
+import types
+import uuid
+
+import pytest
+from flask import request
+
+from app.ratelimit import get_limiter
+
+from ..conftest import TEST_PASSWORD, make_user
+
+SCHOOL = "203.0.113.7"
+OTHER = "198.51.100.20"
+
+
+@pytest.fixture
+def app_config():
+    return {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}
+
+
+class Clock:
+    """A fake clock for the limiter, so a school morning takes no real time."""
+
+    def __init__(self, start=1_800_000_000.0):
+        self.now = start
+
+    def time(self):
+        return self.now
+
+    def advance(self, seconds):
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    import limits.storage.memory
+    import limits.strategies
+
+    import app.ratelimit
+
+    c = Clock()
+    fake = types.SimpleNamespace(time=c.time, sleep=lambda s: None)
+    for module in (limits.storage.memory, limits.strategies, app.ratelimit):
+        monkeypatch.setattr(module, "time", fake)
+    return c
+
+
+@pytest.fixture
+def stored(app):
+    """A stand-in survey view under the survey's limits; returns the stored tokens."""
+    kept: list[str] = []
+
+    def submit():
+        token = request.form.get("submission_token")
+        if not token or not request.form.get("answer"):
+            return "There is a problem", 400
+        if token not in kept:
+            kept.append(token)
+        return "Thank you"
+
+    submit.access_roles = "public"
+    app.add_url_rule("/trust-test/submit", "trust_test.submit", submit, methods=["POST"])
+    get_limiter(app).add_endpoint("survey", "trust_test.submit")
+    return kept
+
+
+def post(client, addr, token=None, answer="more clubs"):
+    data = {"answer": answer}
+    if token is not None:
+        data["submission_token"] = token
+    return client.post("/trust-test/submit", data=data, environ_base={"REMOTE_ADDR": addr})
+
+
+def new_token():
+    return uuid.uuid4().hex
+
+
+def test_a_class_of_30_in_one_minute_from_one_address_all_get_through(client, stored, clock):
+    for _ in range(30):
+        token = new_token()
+        assert post(client, SCHOOL, token).status_code == 200
+        # A third of them double-tap Send: harmless.
+        if len(stored) % 3 == 0:
+            assert post(client, SCHOOL, token).status_code == 200
+        clock.advance(1.5)
+    assert len(stored) == 30
+
+
+def test_a_school_of_1000_in_a_morning_gets_through(client, stored, clock):
+    """34 classes of 30 between 9:00 and 12:00, two classes sometimes in the same
+    minute, one pupil in ten forgetting an answer first."""
+    sent = 0
+    refused = 0
+    for _lesson in range(17):
+        for _class in range(2):  # two classes at once
+            for pupil in range(30):
+                token = new_token()
+                if pupil % 10 == 0:
+                    assert post(client, SCHOOL, token, answer="").status_code == 400
+                resp = post(client, SCHOOL, token)
+                refused += resp.status_code == 429
+                sent += 1
+                clock.advance(0.5)
+        clock.advance(10 * 60)  # the next lesson
+    assert refused == 0
+    assert sent == len(stored) == 1020
+
+
+def test_a_flood_of_junk_without_tokens_is_refused(client, stored, clock):
+    statuses = [post(client, SCHOOL, None).status_code for _ in range(300)]
+    assert statuses.count(429) >= 280
+    # ...but pupils with real forms at the same school still get through.
+    for _ in range(30):
+        assert post(client, SCHOOL, new_token()).status_code == 200
+
+
+def test_a_flood_of_junk_with_made_up_tokens_is_refused(client, stored, clock):
+    statuses = [post(client, SCHOOL, new_token(), answer="").status_code for _ in range(500)]
+    assert statuses.count(400) <= 60
+    assert statuses.count(429) >= 440
+    assert stored == []
+    # Another address is not affected.
+    assert post(client, OTHER, new_token()).status_code == 200
+    # A minute later the school can send again.
+    clock.advance(61)
+    assert post(client, SCHOOL, new_token()).status_code == 200
+
+
+def test_a_flood_of_real_looking_submissions_stops_at_the_address_limit(client, stored, clock):
+    statuses = [post(client, SCHOOL, new_token()).status_code for _ in range(300)]
+    assert statuses.count(200) == 120
+    assert len(stored) == 120
+    assert statuses.count(429) == 180
+
+
+def test_hammering_one_token_is_refused(client, stored, clock):
+    token = new_token()
+    statuses = [post(client, SCHOOL, token).status_code for _ in range(30)]
+    assert statuses[:10] == [200] * 10
+    assert set(statuses[10:]) == {429}
+    assert stored == [token]
+
+
+def test_429_page_is_clear_and_kind_with_retry_after(client, stored, clock):
+    for _ in range(10):
+        post(client, SCHOOL, None)
+    resp = post(client, SCHOOL, None)
+    assert resp.status_code == 429
+    assert 1 <= int(resp.headers["Retry-After"]) <= 60
+    html = resp.get_data(as_text=True)
+    assert "Too many tries" in html
+    assert "wait about a minute" in html
+    assert "0800 1111" in html  # Childline stays one tap away
+    assert resp.headers["Cache-Control"] == "no-store"
+    assert SCHOOL not in html
+
+
+def test_get_is_never_limited(client, stored, clock):
+    for _ in range(50):
+        post(client, SCHOOL, None)
+    assert client.get("/", environ_base={"REMOTE_ADDR": SCHOOL}).status_code == 200
+
+
+# -- sign-in throttling --------------------------------------------------
+
+def _login(client, email, password, addr=SCHOOL):
+    return client.post("/login", data={"email": email, "password": password},
+                       environ_base={"REMOTE_ADDR": addr})
+
+
+def test_failed_logins_limited_per_client(app, db, client, clock):
+    emails = [f"nobody{i}@example.org" for i in range(30)]
+    statuses = [_login(client, e, "wrong password!").status_code for e in emails]
+    assert statuses[:10] == [401] * 10
+    assert set(statuses[10:]) == {429}
+    # The limit is per client: staff elsewhere can still sign in.
+    user = make_user(db, "councillor")
+    assert _login(client, user.email, TEST_PASSWORD, addr=OTHER).status_code == 302
+
+
+def test_failed_logins_limited_per_account_across_addresses(app, db, client, clock):
+    user = make_user(db, "councillor")
+    statuses = []
+    for i in range(12):
+        statuses.append(_login(client, user.email, "wrong password!",
+                               addr=f"192.0.2.{i}").status_code)
+        clock.advance(61)
+    assert statuses[:10] == [401] * 10
+    assert statuses[10:] == [429, 429]
+
+
+def test_account_locks_after_five_failures_even_with_the_right_password(app, db, client):
+    user = make_user(db, "councillor")
+    for _ in range(5):
+        assert _login(client, user.email, "wrong password!").status_code == 401
+    assert _login(client, user.email, TEST_PASSWORD).status_code == 401
+    db.session.refresh(user)
+    assert user.locked_until is not None
+
+
+def test_no_client_address_is_kept_in_the_limiter(app, client, stored, clock):
+    for _ in range(5):
+        post(client, SCHOOL, new_token())
+    storage = get_limiter(app).storage
+    dump = repr(getattr(storage, "storage", {})) + repr(getattr(storage, "expirations", {}))
+    assert "203.0.113" not in dump
+    assert "yvm/survey/a:" in dump  # the address appears only as a keyed hash
+
+
+def test_limits_can_be_switched_off(app, client, stored):
+    get_limiter(app).enabled = False
+    assert all(post(client, SCHOOL, None).status_code == 400 for _ in range(50))
+
+
+# -- several app servers share one count in Redis ------------------------
+
+REDIS = "redis://127.0.0.1:6379/15"
+
+
+def _redis_or_skip():
+    import redis
+
+    conn = redis.Redis.from_url(REDIS, socket_connect_timeout=1)
+    try:
+        conn.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379 (CI starts one)")
+    return conn
+
+
+def test_two_app_servers_share_limits_through_redis(database_url):
+    from app import create_app
+
+    from ..conftest import TEST_CONFIG
+
+    conn = _redis_or_skip()
+    prefix = "yvmtest" + uuid.uuid4().hex[:8]
+    config = {**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
+              "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": REDIS,
+              "RATELIMIT_KEY_PREFIX": prefix}
+    one, two = create_app(config), create_app(config)
+    try:
+        for app in (one, two):
+            @app.route("/trust-test/submit", methods=["POST"], endpoint="trust_test.submit")
+            def submit():
+                return ("ok", 200) if request.form.get("submission_token") else ("no", 400)
+
+            submit.access_roles = "public"
+            get_limiter(app).add_endpoint("survey", "trust_test.submit")
+        c1, c2 = one.test_client(), two.test_client()
+        # Junk without tokens, alternating between the two servers.
+        statuses = [post(c1 if i % 2 else c2, SCHOOL, None).status_code for i in range(20)]
+        assert statuses[:10] == [400] * 10
+        assert set(statuses[10:]) == {429}
+        keys = [k.decode() for k in conn.scan_iter(f"*{prefix}*")]
+        assert keys and not any("203.0.113" in k for k in keys)
+        assert all(0 < conn.ttl(k) <= 2 * 86400 for k in keys)  # short-lived counters
+    finally:
+        for k in conn.scan_iter(f"*{prefix}*"):
+            conn.delete(k)
+        for app in (one, two):
+            with app.app_context():
+                from app.extensions import db
+
+                db.engine.dispose()
+
+
+def test_redis_down_fails_open_and_says_so(app, client, stored, caplog):
+    limiter = get_limiter(app)
+    from limits.storage import storage_from_string
+    from limits.strategies import SlidingWindowCounterRateLimiter
+
+    limiter.storage = storage_from_string("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
+    limiter.strategy = SlidingWindowCounterRateLimiter(limiter.storage)
+    resp = post(client, SCHOOL, new_token())
+    assert resp.status_code == 200  # a pupil is never turned away because Redis is down
+    assert "rate limit storage unavailable" in caplog.text
