@@ -5,11 +5,17 @@ from __future__ import annotations
 import os
 import secrets
 
-from flask import g, request
+from flask import g, has_request_context, request
 
 
 def csp_nonce() -> str:
-    if "csp_nonce" not in g:
+    """This request's CSP nonce (a fresh one per request, kept on the request)."""
+    if has_request_context():
+        store = request.environ
+        if "yvm.csp_nonce" not in store:
+            store["yvm.csp_nonce"] = secrets.token_urlsafe(16)
+        return store["yvm.csp_nonce"]
+    if "csp_nonce" not in g:  # rendering outside a request (CLI, tests)
         g.csp_nonce = secrets.token_urlsafe(16)
     return g.csp_nonce
 
