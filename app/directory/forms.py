@@ -1,0 +1,187 @@
+"""Forms for keeping the directory true.  Every error says what to do."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    FieldList,
+    FloatField,
+    Form,
+    FormField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ..models.directory import COST_MODELS, DAYS, PROVIDER_TYPES, SERVICE_STATUSES, SERVICE_TYPES
+from .records import AGE_LIMITS, MAX_AMOUNT
+
+SESSION_ROWS = 4
+PLACE_CHOICES = [
+    ("postcode", "At a postcode"),
+    ("point", "At a point on the map (latitude and longitude)"),
+    ("none", "No fixed place (outreach, detached or online)"),
+]
+REPORT_KINDS = [
+    ("stopped", "This has stopped"),
+    ("price", "The price has changed"),
+    ("times", "The times are wrong"),
+    ("other", "Something else is wrong"),
+]
+
+
+class SessionForm(Form):
+    day = SelectField("Day", choices=[("", "No session")] + [(str(i), d) for i, d in
+                                                             enumerate(DAYS)], default="")
+    start = TimeField("Starts", validators=[Optional()],
+                      render_kw={"placeholder": "18:00"})
+    end = TimeField("Ends", validators=[Optional()])
+    term_time_only = BooleanField("Term time only")
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if not self.day.data:
+            if self.start.data or self.end.data:
+                self.day.errors.append("Choose the day of this session, or clear its times.")
+                return False
+            return ok
+        if not self.start.data:
+            self.start.errors.append("Enter the time the session starts, like 18:00.")
+            ok = False
+        if not self.end.data:
+            self.end.errors.append("Enter the time the session ends, like 20:00.")
+            ok = False
+        if ok and self.end.data <= self.start.data:
+            self.end.errors.append("The session must end after it starts.")
+            ok = False
+        return ok
+
+
+class ServiceForm(FlaskForm):
+    name = StringField("Name of the service", validators=[
+        DataRequired("Enter the name of the service."),
+        Length(max=200, message="The name must be 200 characters or fewer.")])
+    organisation = StringField("Organisation that runs it", validators=[
+        Optional(), Length(max=200, message="The organisation must be 200 characters or fewer.")])
+    description = TextAreaField("Description", validators=[
+        Optional(), Length(max=5000, message="The description must be 5,000 characters or fewer.")])
+    service_type = SelectField("Type", choices=list(SERVICE_TYPES.items()))
+    uniformed = BooleanField("Uniformed (Scouts, Guides, cadets and the like)")
+    age_min = IntegerField("Youngest age", validators=[
+        Optional(), NumberRange(*AGE_LIMITS, message="The youngest age must be between 0 and 30.")])
+    age_max = IntegerField("Oldest age", validators=[
+        Optional(), NumberRange(*AGE_LIMITS, message="The oldest age must be between 0 and 30.")])
+    cost_model = RadioField("How it charges", choices=list(COST_MODELS.items()), default="free",
+                            validators=[InputRequired("Choose how the service charges.")])
+    cost_amount = DecimalField("Amount in pounds", places=2, validators=[
+        Optional(), NumberRange(0, float(MAX_AMOUNT),
+                                message="The amount must be between £0 and £10,000.")],
+        description="For each session, week, month, term or year, as chosen above.")
+    concession = BooleanField("A concession or bursary is available")
+    place = RadioField("Where it happens", choices=PLACE_CHOICES, default="postcode")
+    venue_name = StringField("Venue name", validators=[
+        Optional(), Length(max=200, message="The venue name must be 200 characters or fewer.")])
+    address = StringField("Address", validators=[
+        Optional(), Length(max=300, message="The address must be 300 characters or fewer.")],
+        description="Street and town, separated by commas.")
+    postcode = StringField("Postcode", validators=[Optional(), Length(max=10)])
+    latitude = FloatField("Latitude", validators=[Optional()],
+                          description="For example 52.0567")
+    longitude = FloatField("Longitude", validators=[Optional()],
+                           description="For example -2.7160")
+    accessibility_notes = TextAreaField("Accessibility", validators=[Optional(), Length(max=2000)])
+    transport_notes = TextAreaField("Getting there (buses, parking)",
+                                    validators=[Optional(), Length(max=2000)])
+    provider_type = SelectField("Provider type", choices=[("", "Not known")]
+                                + list(PROVIDER_TYPES.items()), default="")
+    funding_source = StringField("Funding source", validators=[Optional(), Length(max=200)],
+                                 description="For example: council grant, National Lottery, "
+                                             "subscriptions.")
+    funding_end = DateField("Funding ends on", validators=[Optional()],
+                            description="Leave empty if the funding has no end date.")
+    capacity = IntegerField("Places per session", validators=[
+        Optional(), NumberRange(1, 100_000, message="Places must be 1 or more.")])
+    status = SelectField("Status", choices=list(SERVICE_STATUSES.items()), default="active")
+    last_checked = DateField("Last checked", validators=[Optional()],
+                             description="Leave empty to mark it checked today.")
+    sessions = FieldList(FormField(SessionForm), min_entries=SESSION_ROWS,
+                         max_entries=SESSION_ROWS + 10)
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if self.age_min.data is not None and self.age_max.data is not None \
+                and self.age_min.data > self.age_max.data:
+            self.age_max.errors.append("The oldest age must not be below the youngest age.")
+            ok = False
+        if self.cost_model.data == "free":
+            if self.cost_amount.data:
+                self.cost_amount.errors.append(
+                    "A free service has no amount: clear the amount or choose how it charges.")
+                ok = False
+        elif self.cost_amount.data is None and not self.cost_amount.errors:
+            label = COST_MODELS.get(self.cost_model.data, "").lower()
+            self.cost_amount.errors.append(f"Enter the amount in pounds ({label}).")
+            ok = False
+        if self.place.data == "postcode" and not self.postcode.data:
+            self.postcode.errors.append("Enter the postcode where it happens, or choose another "
+                                        "kind of place.")
+            ok = False
+        if self.place.data == "point":
+            for f in (self.latitude, self.longitude):
+                if f.data is None and not f.errors:
+                    f.errors.append(f"Enter the {f.label.text.lower()} of the place.")
+                    ok = False
+            if self.latitude.data is not None and not 49.8 <= self.latitude.data <= 60.9:
+                self.latitude.errors.append("The latitude must be in Great Britain "
+                                            "(between 49.8 and 60.9).")
+                ok = False
+            if self.longitude.data is not None and not -8.7 <= self.longitude.data <= 1.8:
+                self.longitude.errors.append("The longitude must be in Great Britain "
+                                             "(between -8.7 and 1.8).")
+                ok = False
+        if self.last_checked.data and self.last_checked.data > date.today():
+            self.last_checked.errors.append("The last-checked date cannot be in the future.")
+            ok = False
+        return ok
+
+
+class ReportForm(FlaskForm):
+    kind = RadioField("What is wrong?", choices=REPORT_KINDS,
+                      validators=[InputRequired("Choose what is wrong with this listing.")])
+    message = TextAreaField("Tell us more (optional)", validators=[
+        Optional(), Length(max=1000, message="Keep it to 1,000 characters or fewer.")],
+        description="Please do not include your name, or anyone else's. For example: "
+                    "'It is £4 now' or 'It moved to Tuesdays'.")
+
+
+class BuildingForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Enter the building's name."),
+                                           Length(max=200)])
+    uprn = StringField("UPRN", validators=[Optional(), Length(max=12)],
+                       description="Unique Property Reference Number: up to 12 digits.")
+    easting = FloatField("Easting", validators=[InputRequired("Enter the easting in metres.")],
+                         description="British National Grid metres, for example 351000.")
+    northing = FloatField("Northing", validators=[InputRequired("Enter the northing in metres.")])
+    kind = StringField("Kind", validators=[Optional(), Length(max=60)],
+                       description="For example: library, community centre, school.")
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=2000)])
+
+    def validate_uprn(self, field):
+        from wtforms.validators import ValidationError
+
+        if field.data and not field.data.strip().isdigit():
+            raise ValidationError("The UPRN must be digits only (up to 12).")
+
+
+class UploadForm(FlaskForm):
+    file = FileField("File")

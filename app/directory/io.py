@@ -1,0 +1,277 @@
+"""CSV and GeoJSON files of the directory, and council buildings.  No Flask.
+
+Every import is all-or-nothing: all rows are checked first, every problem is
+reported as (row, column, message), and nothing is written unless no row has a
+problem.  Rows are numbered as a spreadsheet shows them: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from ..models import Building, Service
+from .places import from_latlon, on_grid, to_latlon
+from .records import COLUMNS, apply_values, clean_text, service_row, validate_record
+
+
+@dataclass
+class Problem:
+    row: int | str
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, column {self.column}: {self.message}"
+
+
+@dataclass
+class ImportResult:
+    problems: list[Problem] = field(default_factory=list)
+    created: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class ImportFailed(Exception):
+    def __init__(self, result: ImportResult):
+        super().__init__("; ".join(map(str, result.problems)))
+        self.result = result
+
+
+def read_csv_text(data: bytes | str) -> str:
+    if isinstance(data, bytes):
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValueError("the file is not UTF-8 text (save it as 'CSV UTF-8')") from None
+    return data.lstrip("\ufeff")
+
+
+def import_services_rows(session, rows: list[tuple[int | str, dict]], *,
+                         today: date | None = None) -> ImportResult:
+    """Check every row, then add all services or none.  The caller commits."""
+    result = ImportResult()
+    cleaned = []
+    for number, raw in rows:
+        clean, errors = validate_record(session, raw, today=today)
+        result.problems.extend(Problem(number, c, m) for c, m in errors)
+        cleaned.append(clean)
+    if result.problems:
+        return result
+    cache: dict = {}
+    for clean in cleaned:
+        session.add(apply_values(session, Service(), clean, cache))
+    session.flush()
+    result.created = len(cleaned)
+    return result
+
+
+def import_services_csv(session, data: bytes | str, *, today: date | None = None) -> ImportResult:
+    text = read_csv_text(data)
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    result = ImportResult()
+    if not header:
+        result.problems.append(Problem(1, "(header)", "the file is empty"))
+        return result
+    unknown = [h for h in header if h not in COLUMNS]
+    missing = [c for c in ("name", "service_type", "cost_model") if c not in header]
+    for h in unknown:
+        result.problems.append(Problem(1, h, "is not a known column (see the README for the "
+                                             "list)"))
+    for c in missing:
+        result.problems.append(Problem(1, c, "column is missing"))
+    if result.problems:
+        return result
+    reader.fieldnames = header
+    rows = []
+    for index, raw in enumerate(reader, start=2):
+        if None in raw:
+            result.problems.append(Problem(index, "(row)", "has more cells than the header"))
+            continue
+        if all(clean_text(v) is None for v in raw.values()):
+            continue  # blank line
+        rows.append((index, raw))
+    if not rows and not result.problems:
+        result.problems.append(Problem(2, "(row)", "the file has no services"))
+    if result.problems:
+        return result
+    return import_services_rows(session, rows, today=today)
+
+
+def export_services_csv(services) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for service in services:
+        writer.writerow(service_row(service))
+    return out.getvalue()
+
+
+def export_services_geojson(services, *, monthly_cost=None) -> dict:
+    """Placed services as points (WGS84); the documented columns as properties."""
+    features = []
+    for service in services:
+        props = {"id": service.id, **service_row(service)}
+        if monthly_cost is not None:
+            props["monthly_cost"] = monthly_cost(service)
+        geometry = None
+        if service.x is not None and service.y is not None:
+            lat, lon = to_latlon(service.x, service.y)
+            geometry = {"type": "Point", "coordinates": [lon, lat]}
+        features.append({"type": "Feature", "geometry": geometry, "properties": props})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def import_services_geojson(session, data: bytes | str, *,
+                            today: date | None = None) -> ImportResult:
+    """Features with the CSV columns as properties.  Exact ``easting``/``northing``
+    properties win; otherwise a Point geometry is converted."""
+    result = ImportResult()
+    try:
+        doc = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        result.problems.append(Problem("-", "(file)", f"is not JSON: {exc}"))
+        return result
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        result.problems.append(Problem("-", "(file)", "is not a GeoJSON FeatureCollection"))
+        return result
+    rows = []
+    for index, feature in enumerate(doc.get("features") or [], start=1):
+        label = f"feature {index}"
+        props = dict((feature or {}).get("properties") or {})
+        props.pop("id", None)
+        props.pop("monthly_cost", None)
+        unknown = [k for k in props if k not in COLUMNS]
+        for k in unknown:
+            result.problems.append(Problem(label, k, "is not a known property"))
+        geom = (feature or {}).get("geometry")
+        if geom and not clean_text(props.get("easting")):
+            if geom.get("type") != "Point" or len(geom.get("coordinates") or []) < 2:
+                result.problems.append(Problem(label, "geometry", "must be a Point"))
+            else:
+                lon, lat = geom["coordinates"][:2]
+                props["easting"], props["northing"] = from_latlon(lat, lon)
+        rows.append((label, props))
+    if result.problems:
+        return result
+    return import_services_rows(session, rows, today=today)
+
+
+# ---- council buildings --------------------------------------------------------------
+
+BUILDING_COLUMNS = ("name", "uprn", "easting", "northing", "kind", "notes")
+
+
+def import_buildings_csv(session, data: bytes | str) -> ImportResult:
+    """Add or update (by UPRN) council buildings; all-or-nothing.
+
+    Columns: name, uprn (optional, up to 12 digits), easting and northing (or
+    latitude and longitude), kind, notes.
+    """
+    result = ImportResult()
+    text = read_csv_text(data)
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    allowed = set(BUILDING_COLUMNS) | {"latitude", "longitude"}
+    for h in header:
+        if h not in allowed:
+            result.problems.append(Problem(1, h, "is not a known column"))
+    if "name" not in header:
+        result.problems.append(Problem(1, "name", "column is missing"))
+    if not ({"easting", "northing"} <= set(header) or {"latitude", "longitude"} <= set(header)):
+        result.problems.append(Problem(1, "easting", "give easting and northing (or latitude "
+                                                     "and longitude) columns"))
+    if result.problems:
+        return result
+    reader.fieldnames = header
+    pending = []
+    seen_uprn: dict[str, int] = {}
+    for index, raw in enumerate(reader, start=2):
+        if all(clean_text(v) is None for v in raw.values() if isinstance(v, str)):
+            continue
+        values, problems = validate_building(raw)
+        result.problems.extend(Problem(index, c, m) for c, m in problems)
+        uprn = values.get("uprn")
+        if uprn:
+            if uprn in seen_uprn:
+                result.problems.append(Problem(index, "uprn", f"repeats row {seen_uprn[uprn]}"))
+            seen_uprn[uprn] = index
+        pending.append(values)
+    if result.problems:
+        return result
+    for values in pending:
+        building = None
+        if values.get("uprn"):
+            building = session.scalar(select(Building).where(Building.uprn == values["uprn"]))
+        if building is None:
+            building = Building()
+            session.add(building)
+        for key, value in values.items():
+            setattr(building, key, value)
+    session.flush()
+    result.created = len(pending)
+    return result
+
+
+def validate_building(raw: dict) -> tuple[dict, list[tuple[str, str]]]:
+    problems = []
+    values = {
+        "name": clean_text(raw.get("name")),
+        "uprn": clean_text(raw.get("uprn")),
+        "kind": clean_text(raw.get("kind")),
+        "notes": clean_text(raw.get("notes")),
+    }
+    if not values["name"]:
+        problems.append(("name", "is required"))
+    elif len(values["name"]) > 200:
+        problems.append(("name", "is too long (at most 200 characters)"))
+    if values["uprn"] and not (values["uprn"].isdigit() and len(values["uprn"]) <= 12):
+        problems.append(("uprn", "must be up to 12 digits (a Unique Property Reference Number)"))
+    if values["kind"] and len(values["kind"]) > 60:
+        problems.append(("kind", "is too long (at most 60 characters)"))
+    x = y = None
+    try:
+        if clean_text(raw.get("easting")) or clean_text(raw.get("northing")):
+            x, y = float(raw.get("easting") or ""), float(raw.get("northing") or "")
+        elif clean_text(raw.get("latitude")) or clean_text(raw.get("longitude")):
+            x, y = from_latlon(float(raw.get("latitude") or ""), float(raw.get("longitude") or ""))
+        else:
+            problems.append(("easting", "is required (or latitude and longitude)"))
+    except ValueError:
+        problems.append(("easting", "easting/northing (or latitude/longitude) must be numbers"))
+    if x is not None and not on_grid(x, y):
+        problems.append(("easting", "is not a place in Great Britain (British National Grid)"))
+    values["x"], values["y"] = x, y
+    return values, problems
+
+
+def export_buildings_geojson(buildings) -> dict:
+    features = []
+    for b in buildings:
+        lat, lon = to_latlon(b.x, b.y)
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {"id": b.id, "name": b.name, "uprn": b.uprn, "kind": b.kind,
+                           "notes": b.notes, "easting": b.x, "northing": b.y},
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def export_buildings_csv(buildings) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=BUILDING_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for b in buildings:
+        writer.writerow({"name": b.name, "uprn": b.uprn or "", "easting": f"{b.x:.0f}",
+                         "northing": f"{b.y:.0f}", "kind": b.kind or "", "notes": b.notes or ""})
+    return out.getvalue()

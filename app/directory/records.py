@@ -1,0 +1,388 @@
+"""One service as a flat record: the documented columns shared by the CSV and
+GeoJSON files, and the checks every import runs.  No Flask.
+
+``validate_record`` turns one raw row (strings, as read from a file) into clean
+values plus a list of ``(column, message)`` problems; ``build_service`` makes a
+``Service`` from clean values.  Imports check every row first and write only
+when no row has a problem (all-or-nothing).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+
+from ..models import Organisation, Service, ServiceSession
+from ..models.directory import COST_MODELS, DAYS, PROVIDER_TYPES, SERVICE_STATUSES, SERVICE_TYPES
+from .places import lsoa_for_point, normalise_postcode, on_grid, place_postcode, to_latlon
+
+# The documented columns, in file order (README, section "directory").
+COLUMNS = (
+    "name", "organisation", "description", "service_type", "uniformed", "age_min", "age_max",
+    "cost_model", "cost_amount", "concession", "sessions", "venue_name", "address", "postcode",
+    "easting", "northing", "lsoa_code", "no_fixed_place", "accessibility_notes",
+    "transport_notes", "provider_type", "funding_source", "funding_end", "capacity", "status",
+    "last_checked",
+)
+REQUIRED = ("name", "service_type", "cost_model")
+MAX_LENGTH = {
+    "name": 200, "organisation": 200, "venue_name": 200, "address": 300,
+    "funding_source": 200, "lsoa_code": 32, "description": 5000,
+    "accessibility_notes": 2000, "transport_notes": 2000,
+}
+AGE_LIMITS = (0, 30)
+MAX_AMOUNT = Decimal("10000")
+DAY_CODES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_SESSION = re.compile(
+    r"^(?P<day>[A-Za-z]+)\s+(?P<start>\d{1,2}:\d{2})\s*-\s*(?P<end>\d{1,2}:\d{2})"
+    r"(?P<term>\s+term(?:[- ]time(?: only)?)?)?$",
+    re.IGNORECASE,
+)
+TRUE = {"yes", "y", "true", "1", "t"}
+FALSE = {"no", "n", "false", "0", "f", ""}
+
+
+class RecordError(ValueError):
+    pass
+
+
+def clean_text(value) -> str | None:
+    text = "" if value is None else str(value).strip()
+    return text or None
+
+
+def clean_address(value) -> str | None:
+    """Comma-separated parts, each trimmed, joined by ", " (so exports round-trip)."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    parts = [p.strip() for p in text.replace("\n", ",").split(",")]
+    return ", ".join(p for p in parts if p) or None
+
+
+def parse_bool(value) -> bool:
+    text = ("" if value is None else str(value)).strip().lower()
+    if text in TRUE:
+        return True
+    if text in FALSE:
+        return False
+    raise RecordError("must be yes or no")
+
+
+def parse_choice(value, choices: dict[str, str]) -> str | None:
+    """Accept the code ('per_session') or its label ('Per session'), any case."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    key = text.lower().replace(" ", "_").replace("-", "_")
+    if key in choices:
+        return key
+    for code, label in choices.items():
+        if text.lower() == label.lower():
+            return code
+    raise RecordError("must be one of: " + ", ".join(choices))
+
+
+def parse_date(value) -> date | None:
+    text = clean_text(value)
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise RecordError("must be a date written YYYY-MM-DD, for example 2027-03-31") from None
+
+
+def parse_int(value, low: int, high: int) -> int | None:
+    text = clean_text(value)
+    if text is None:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        raise RecordError("must be a whole number") from None
+    if number != int(number):
+        raise RecordError("must be a whole number")
+    if not low <= number <= high:
+        raise RecordError(f"must be between {low} and {high}")
+    return int(number)
+
+
+def parse_amount(value) -> Decimal | None:
+    text = clean_text(value)
+    if text is None:
+        return None
+    text = text.lstrip("£").replace(",", "")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise RecordError("must be an amount in pounds, for example 3.50") from None
+    if not amount.is_finite() or amount < 0:
+        raise RecordError("must be zero or more")
+    if amount > MAX_AMOUNT:
+        raise RecordError(f"must be at most £{MAX_AMOUNT:,}")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise RecordError("must have at most two decimal places (pence)")
+    return amount.quantize(Decimal("0.01"))
+
+
+def parse_float(value) -> float | None:
+    text = clean_text(value)
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise RecordError("must be a number") from None
+
+
+def _hhmm(text: str) -> time:
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
+
+
+def parse_sessions(value) -> list[tuple[int, time, time, bool]]:
+    """'Mon 18:00-20:00; Thu 19:00-21:00 term-time' -> [(day, start, end, term_only)]."""
+    text = clean_text(value)
+    if text is None:
+        return []
+    out = []
+    for part in text.split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        match = _SESSION.match(part)
+        if not match:
+            raise RecordError(
+                f"'{part}' is not a session; write DAY HH:MM-HH:MM, add 'term-time' for "
+                "term time only, and separate sessions with ';' (e.g. 'Mon 18:00-20:00; "
+                "Sat 10:00-12:00 term-time')")
+        day_word = match["day"].title()
+        day_index = next((i for i, d in enumerate(DAYS)
+                          if len(day_word) >= 3 and d.startswith(day_word)), None)
+        if day_index is None:
+            raise RecordError(f"'{match['day']}' is not a day of the week")
+        try:
+            start, end = _hhmm(match["start"]), _hhmm(match["end"])
+        except ValueError:
+            raise RecordError(f"'{part}' has a time that does not exist") from None
+        if end <= start:
+            raise RecordError(f"'{part}' ends before it starts")
+        out.append((day_index, start, end, bool(match["term"])))
+    return out
+
+
+def format_sessions(sessions) -> str:
+    """The inverse of :func:`parse_sessions`."""
+    parts = []
+    for s in sorted(sessions, key=lambda s: (s.day, s.start)):
+        text = f"{DAY_CODES[s.day]} {s.start:%H:%M}-{s.end:%H:%M}"
+        if s.term_time_only:
+            text += " term-time"
+        parts.append(text)
+    return "; ".join(parts)
+
+
+def validate_record(session, raw: dict, *, today: date | None = None):
+    """(clean values, [(column, message), ...]) for one raw row."""
+    today = today or date.today()
+    errors: list[tuple[str, str]] = []
+    clean: dict = {}
+    raw = {k: (v if v is None else str(v)) for k, v in raw.items()}
+
+    def take(column, parse, *args):
+        try:
+            clean[column] = parse(raw.get(column), *args)
+        except RecordError as exc:
+            errors.append((column, str(exc)))
+            clean[column] = None
+
+    for column in REQUIRED:
+        if clean_text(raw.get(column)) is None:
+            errors.append((column, "is required"))
+    for column in ("name", "organisation", "description", "venue_name", "accessibility_notes",
+                   "transport_notes", "funding_source", "lsoa_code"):
+        clean[column] = clean_text(raw.get(column))
+    clean["address"] = clean_address(raw.get("address"))
+    for column, limit in MAX_LENGTH.items():
+        value = clean.get(column)
+        if value and len(value) > limit:
+            errors.append((column, f"is too long ({len(value)} characters; at most {limit})"))
+
+    take("service_type", parse_choice, SERVICE_TYPES)
+    take("cost_model", parse_choice, COST_MODELS)
+    take("provider_type", parse_choice, PROVIDER_TYPES)
+    take("status", parse_choice, SERVICE_STATUSES)
+    clean["status"] = clean["status"] or "active"
+    take("concession", parse_bool)
+    take("no_fixed_place", parse_bool)
+    if clean_text(raw.get("uniformed")) is None:
+        clean["uniformed"] = clean.get("service_type") == "uniformed"
+    else:
+        take("uniformed", parse_bool)
+    take("age_min", parse_int, *AGE_LIMITS)
+    take("age_max", parse_int, *AGE_LIMITS)
+    if clean["age_min"] is not None and clean["age_max"] is not None \
+            and clean["age_min"] > clean["age_max"]:
+        errors.append(("age_max", "must not be below age_min"))
+    take("capacity", parse_int, 1, 100_000)
+    take("funding_end", parse_date)
+    take("last_checked", parse_date)
+    if clean["last_checked"] and clean["last_checked"] > today:
+        errors.append(("last_checked", "must not be in the future"))
+    take("cost_amount", parse_amount)
+    if clean["cost_model"] == "free":
+        if clean["cost_amount"]:
+            errors.append(("cost_amount", "must be empty or 0 when cost_model is free"))
+        clean["cost_amount"] = None
+    elif clean["cost_model"] and clean["cost_amount"] is None and "cost_amount" not in dict(errors):
+        errors.append(("cost_amount", f"is required when cost_model is {clean['cost_model']}"))
+    take("sessions", parse_sessions)
+    clean["sessions"] = clean["sessions"] or []
+    _place(session, raw, clean, errors)
+    return clean, errors
+
+
+def _place(session, raw, clean, errors) -> None:
+    clean.update(postcode=None, x=None, y=None)
+    easting_given = clean_text(raw.get("easting")) is not None
+    northing_given = clean_text(raw.get("northing")) is not None
+    postcode_text = clean_text(raw.get("postcode"))
+    if clean.get("no_fixed_place"):
+        for column, given in (("postcode", postcode_text), ("easting", easting_given),
+                              ("northing", northing_given)):
+            if given:
+                errors.append((column, "must be empty when no_fixed_place is yes"))
+        clean["lsoa_code"] = None
+        return
+    if easting_given or northing_given:
+        x = y = None
+        try:
+            x = parse_float(raw.get("easting"))
+        except RecordError as exc:
+            errors.append(("easting", str(exc)))
+        try:
+            y = parse_float(raw.get("northing"))
+        except RecordError as exc:
+            errors.append(("northing", str(exc)))
+        if x is None and easting_given is False:
+            errors.append(("easting", "is required with northing"))
+        if y is None and northing_given is False:
+            errors.append(("northing", "is required with easting"))
+        if x is not None and y is not None:
+            if not on_grid(x, y):
+                errors.append(("easting", "easting and northing are not a place in Great Britain "
+                                          "(British National Grid metres)"))
+            else:
+                clean["x"], clean["y"] = x, y
+                if clean.get("lsoa_code") is None:
+                    clean["lsoa_code"] = lsoa_for_point(session, x, y)
+        if postcode_text:
+            clean["postcode"] = normalise_postcode(postcode_text)
+            if clean["postcode"] is None:
+                errors.append(("postcode", f"'{postcode_text}' is not a UK postcode"))
+        return
+    if postcode_text:
+        placed = place_postcode(session, postcode_text)
+        if placed is None:
+            shaped = normalise_postcode(postcode_text)
+            errors.append(("postcode", f"'{postcode_text}' is not a UK postcode" if shaped is None
+                           else f"{shaped} was not found in the postcode directory"))
+            return
+        clean["postcode"], clean["x"], clean["y"], lsoa = placed
+        clean["lsoa_code"] = clean.get("lsoa_code") or lsoa
+        return
+    errors.append(("postcode", "give a postcode, a point (easting and northing) or "
+                               "no_fixed_place = yes"))
+
+
+FIELDS = (
+    "name", "description", "service_type", "uniformed", "age_min", "age_max", "cost_model",
+    "cost_amount", "concession", "venue_name", "address", "postcode", "x", "y", "no_fixed_place",
+    "lsoa_code", "accessibility_notes", "transport_notes", "provider_type", "funding_source",
+    "funding_end", "capacity", "status", "last_checked",
+)
+
+
+def organisation_named(session, name: str | None, cache: dict | None = None):
+    if not name:
+        return None
+    if cache is not None and name.lower() in cache:
+        return cache[name.lower()]
+    org = session.scalar(select(Organisation).where(Organisation.name == name))
+    if org is None:
+        org = Organisation(name=name)
+        session.add(org)
+    if cache is not None:
+        cache[name.lower()] = org
+    return org
+
+
+def apply_values(session, service: Service, clean: dict, org_cache: dict | None = None) -> Service:
+    """Copy clean values (as from :func:`validate_record`) onto ``service``."""
+    for key in FIELDS:
+        setattr(service, key, clean.get(key))
+    service.organisation = organisation_named(session, clean.get("organisation"), org_cache)
+    service.sessions = [
+        ServiceSession(day=d, start=s, end=e, term_time_only=t) for d, s, e, t in clean["sessions"]
+    ]
+    return service
+
+
+def service_row(service: Service) -> dict:
+    """A service as the documented columns (strings), for CSV and GeoJSON."""
+    def text(v):
+        if v is None:
+            return ""
+        if isinstance(v, bool):
+            return "yes" if v else "no"
+        if isinstance(v, float):
+            return f"{v:.0f}" if v == int(v) else repr(v)
+        return str(v)
+
+    return {
+        "name": service.name,
+        "organisation": service.organisation.name if service.organisation else "",
+        "description": text(service.description),
+        "service_type": service.service_type,
+        "uniformed": text(bool(service.uniformed)),
+        "age_min": text(service.age_min),
+        "age_max": text(service.age_max),
+        "cost_model": service.cost_model,
+        "cost_amount": text(service.cost_amount),
+        "concession": text(bool(service.concession)),
+        "sessions": format_sessions(service.sessions),
+        "venue_name": text(service.venue_name),
+        "address": text(service.address),
+        "postcode": text(service.postcode),
+        "easting": text(service.x),
+        "northing": text(service.y),
+        "lsoa_code": text(service.lsoa_code),
+        "no_fixed_place": text(bool(service.no_fixed_place)),
+        "accessibility_notes": text(service.accessibility_notes),
+        "transport_notes": text(service.transport_notes),
+        "provider_type": text(service.provider_type),
+        "funding_source": text(service.funding_source),
+        "funding_end": text(service.funding_end),
+        "capacity": text(service.capacity),
+        "status": service.status,
+        "last_checked": text(service.last_checked),
+    }
+
+
+def canonical(service: Service) -> dict:
+    """What makes two directory entries the same (for round-trip checks)."""
+    row = service_row(service)
+    org = service.organisation
+    row["organisation_description"] = (org.description or "") if org else ""
+    row["organisation_website"] = (org.website or "") if org else ""
+    return row
+
+
+def latlon(service: Service) -> tuple[float, float] | None:
+    if service.x is None or service.y is None:
+        return None
+    return to_latlon(service.x, service.y)

@@ -1,0 +1,112 @@
+"""Finding provision: words, type, price, day, age, uniformed, near a place.  No Flask."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from ..models import Area, Organisation, Service
+from .costs import service_monthly_cost
+from .places import distance_km, normalise_postcode, place_postcode
+
+NEAR_LEVELS = ("parish", "ward", "lsoa", "custom")
+
+
+@dataclass
+class Filters:
+    q: str = ""
+    service_type: str = ""
+    free_only: bool = False
+    max_monthly: float | None = None
+    day: int | None = None
+    age: int | None = None
+    not_uniformed: bool = False
+    near: str = ""
+
+
+@dataclass
+class Hit:
+    service: Service
+    monthly: float | None
+    distance_km: float | None = None
+
+
+@dataclass
+class Found:
+    hits: list[Hit] = field(default_factory=list)
+    origin: tuple[float, float] | None = None
+    origin_label: str | None = None
+    near_problem: str | None = None
+
+
+def locate(session, text: str) -> tuple[tuple[float, float] | None, str | None, str | None]:
+    """(point, label, problem) for a postcode or an area name.  Nothing is stored."""
+    text = (text or "").strip()
+    if not text:
+        return None, None, None
+    if normalise_postcode(text):
+        placed = place_postcode(session, text)
+        if placed is None:
+            return None, None, (f"We could not find the postcode {normalise_postcode(text)}. "
+                                "Check it, or type the name of your town or village.")
+        return (placed[1], placed[2]), placed[0], None
+    lowered = text.lower()
+    areas = session.scalars(
+        select(Area).where(Area.level.in_(NEAR_LEVELS), func.lower(Area.name) == lowered)
+    ).all()
+    if not areas:
+        areas = session.scalars(
+            select(Area).where(Area.level.in_(NEAR_LEVELS),
+                               func.lower(Area.name).like(lowered.replace("%", "") + "%"))
+            .order_by(Area.name).limit(5)
+        ).all()
+    if not areas:
+        return None, None, (f"We could not find a place called '{text}'. Try a postcode, or "
+                            "the name of a town, village or ward.")
+    order = {level: i for i, level in enumerate(NEAR_LEVELS)}
+    area = sorted(areas, key=lambda a: order.get(a.level, 9))[0]
+    return (area.centroid_x, area.centroid_y), area.name, None
+
+
+def find_services(session, filters: Filters, *, statuses=("active",)) -> Found:
+    stmt = (select(Service).where(Service.status.in_(statuses))
+            .options(selectinload(Service.sessions), selectinload(Service.organisation)))
+    if filters.q:
+        for word in filters.q.split()[:8]:
+            like = f"%{word.lower()}%"
+            stmt = stmt.where(or_(
+                func.lower(Service.name).like(like),
+                func.lower(func.coalesce(Service.description, "")).like(like),
+                func.lower(func.coalesce(Service.venue_name, "")).like(like),
+                func.lower(func.coalesce(Service.address, "")).like(like),
+                Service.organisation_id.in_(
+                    select(Organisation.id).where(func.lower(Organisation.name).like(like))),
+            ))
+    if filters.service_type:
+        stmt = stmt.where(Service.service_type == filters.service_type)
+    if filters.not_uniformed:
+        stmt = stmt.where(Service.uniformed.is_(False))
+    if filters.free_only:
+        stmt = stmt.where(Service.cost_model == "free")
+    if filters.age is not None:
+        stmt = stmt.where(or_(Service.age_min.is_(None), Service.age_min <= filters.age),
+                          or_(Service.age_max.is_(None), Service.age_max >= filters.age))
+    found = Found()
+    point, label, problem = locate(session, filters.near)
+    found.origin, found.origin_label, found.near_problem = point, label, problem
+    for service in session.scalars(stmt.order_by(Service.name, Service.id)).all():
+        if filters.day is not None and not any(s.day == filters.day for s in service.sessions):
+            continue
+        monthly = service_monthly_cost(service)
+        if filters.max_monthly is not None and (monthly is None or monthly > filters.max_monthly):
+            continue
+        hit = Hit(service, monthly)
+        if point is not None and service.x is not None:
+            hit.distance_km = round(distance_km(point[0], point[1], service.x, service.y), 1)
+        found.hits.append(hit)
+    if point is not None:
+        found.hits.sort(key=lambda h: (h.distance_km is None, h.distance_km or 0,
+                                       h.service.name))
+    return found
