@@ -59,6 +59,13 @@ def load_areas(path, *, code_field: str, name_field: str, layer: str | None = No
         raise GeodataError(path, "the file does not say which coordinate reference system "
                            "(CRS) it uses; set it (for example with ogr2ogr -a_srs EPSG:27700) "
                            "and import again")
+    if frame.crs.is_geographic:
+        minx, miny, maxx, maxy = frame.total_bounds
+        if min(minx, miny) < -180 or maxx > 180 or maxy > 90:
+            raise GeodataError(path, "the file says (or, for GeoJSON, implies) longitude and "
+                               f"latitude ({frame.crs.to_string()}) but its coordinates look "
+                               "like metres (for example British National Grid): declare the "
+                               "real CRS in the file")
     notes = []
     seen: dict[str, int] = {}
     geoms = []
