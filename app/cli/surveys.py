@@ -1,5 +1,92 @@
-"""`flask surveys` commands."""
+"""`flask surveys` commands: load definitions, make campaigns from the DfE schools list."""
 
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
 from flask.cli import AppGroup
+from sqlalchemy import func, select
 
-cli = AppGroup("surveys", help="surveys commands.")
+from ..audit import record
+from ..extensions import db
+from ..models import Campaign, Response, Survey
+
+cli = AppGroup("surveys", help="Survey definitions and campaigns.")
+
+
+@cli.command("load")
+@click.option("--folder", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="Folder of definition files (default: surveys/).")
+def load_command(folder):
+    """Check every survey definition and load it into the database."""
+    from ..survey.definition import SURVEYS_DIR, SurveyDefinitionError
+    from ..survey.store import sync_definitions
+
+    try:
+        loaded = sync_definitions(db.session, folder or SURVEYS_DIR)
+    except SurveyDefinitionError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    for d, status in loaded:
+        click.echo(f"{d.slug} version {d.version}: {status} ({len(d.questions)} questions)")
+
+
+@cli.command("check")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def check_command(path):
+    """Check one definition file without loading it."""
+    from ..survey.definition import SurveyDefinitionError, load_file
+
+    try:
+        d = load_file(path)
+    except SurveyDefinitionError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{path.name}: {d.slug} version {d.version} is fine "
+               f"({len(d.questions)} questions)")
+
+
+@cli.command("list")
+def list_command():
+    """List surveys, their versions and how many answers each has (exact: staff only)."""
+    counts = dict(db.session.execute(select(Response.survey_version, func.count())
+                                     .group_by(Response.survey_version)).all())
+    for s in db.session.scalars(select(Survey).order_by(Survey.slug, Survey.version)):
+        mark = "current" if s.is_current else "old"
+        click.echo(f"{s.slug}\tv{s.version}\t{mark}\t{s.title}\t{counts.get(s.version, 0)}")
+
+
+@cli.command("campaigns-from-gias")
+@click.argument("csv_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--survey", "slug", default="youth-voice", show_default=True,
+              help="The survey the links are for.")
+@click.option("--phase", "phases", multiple=True,
+              help="Education phase to include (repeat). Default: secondary, all-through, "
+                   "16 plus and special ('Not applicable').")
+@click.option("--all-phases", is_flag=True, help="Include every school, primary too.")
+def campaigns_from_gias(csv_path, slug, phases, all_phases):
+    """Make (or update) one campaign link per school from a GIAS CSV.  All or nothing."""
+    from ..survey.campaigns import DEFAULT_PHASES, GiasError, read_gias, upsert_school_campaigns
+    from ..survey.store import area_level, current_survey
+
+    if current_survey(db.session, slug) is None:
+        raise click.ClickException(f"there is no survey {slug!r}; load it with "
+                                   "'flask surveys load'")
+    chosen = () if all_phases else (tuple(phases) or DEFAULT_PHASES)
+    try:
+        with csv_path.open(encoding="utf-8-sig", newline="") as fh:
+            schools = read_gias(fh, csv_path.name, chosen)
+        if not schools:
+            raise GiasError(f"{csv_path.name}: no schools of phase {', '.join(chosen)}")
+        added, updated = upsert_school_campaigns(db.session, slug, schools,
+                                                 area_level=area_level(db.session))
+        record(db.session, user="cli", action="import", object_type="Campaign",
+               note=f"GIAS {csv_path.name}: {added} added, {updated} updated")
+        db.session.commit()
+    except (GiasError, UnicodeDecodeError) as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    total = db.session.scalar(select(func.count()).select_from(Campaign)
+                              .where(Campaign.survey_slug == slug))
+    click.echo(f"{added} school campaigns added, {updated} updated; {total} campaigns for "
+               f"{slug}.")

@@ -1,3 +1,161 @@
-from flask import Blueprint
+"""The youth voice survey: taking it, campaigns, results and the safeguarding queue."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..access import public
+from ..extensions import db
+from ..models import Campaign
+from .forms import build_form_class, read_answers
+from .safeguarding import DEFAULT_INDICATORS, load_indicators
+from .store import (
+    area_choices,
+    area_level,
+    current_survey,
+    default_survey,
+    definition_of,
+    issue_token,
+    store_response,
+    token_key,
+)
 
 bp = Blueprint("survey", __name__)
+
+CHILDLINE = "0800 1111"
+
+
+def today():
+    return datetime.now(UTC).date()
+
+
+def indicators():
+    path = (current_app.config.get("SAFEGUARDING_INDICATORS_FILE")
+            or os.environ.get("SAFEGUARDING_INDICATORS_FILE") or DEFAULT_INDICATORS)
+    return load_indicators(path)
+
+
+@bp.route("/survey")
+@public
+def start():
+    """The landing page for the current default survey."""
+    survey = default_survey(db.session)
+    if survey is None:
+        return render_template("survey/none.html"), 404
+    return redirect(url_for("survey.take", slug=survey.slug))
+
+
+@bp.route("/survey/<slug>", methods=["GET", "POST"])
+@public
+def take(slug):
+    """Fill in a survey (no account, works without JavaScript)."""
+    return _take(slug, None)
+
+
+@bp.route("/survey/<slug>/c/<code>", methods=["GET", "POST"])
+@public
+def campaign(slug, code):
+    """A school's, club's or event's own link to a survey."""
+    camp = db.session.scalar(select(Campaign).where(Campaign.survey_slug == slug,
+                                                    Campaign.code == code))
+    if camp is None:
+        abort(404, description="This survey link is not right. Check it, or ask the person "
+                               "who gave it to you.")
+    return _take(slug, camp)
+
+
+def _context(slug, camp):
+    survey = current_survey(db.session, slug)
+    if survey is None:
+        abort(404, description="There is no survey at this address.")
+    definition = definition_of(survey)
+    level = area_level(db.session)
+    form_class = build_form_class(definition, area_choices(db.session, level))
+    return survey, definition, level, form_class
+
+
+def _render_form(survey, definition, form, camp, status=200, problem=None):
+    action = (url_for("survey.campaign", slug=survey.slug, code=camp.code) if camp
+              else url_for("survey.take", slug=survey.slug))
+    return render_template("survey/take.html", survey=survey, definition=definition,
+                           form=form, campaign=camp, action=action, problem=problem,
+                           childline=CHILDLINE), status
+
+
+def _take(slug, camp):
+    survey, definition, level, form_class = _context(slug, camp)
+    if not definition.is_open(today()):
+        return render_template("survey/closed.html", survey=survey, definition=definition,
+                               today=today(), childline=CHILDLINE)
+    secret = current_app.config["SECRET_KEY"]
+    form = form_class()
+    if request.method == "GET":
+        form.submission_token.data = issue_token(secret, survey.slug)
+        return _render_form(survey, definition, form, camp)
+
+    key = token_key(secret, survey.slug, form.submission_token.data)
+    if key is None:
+        form.submission_token.data = issue_token(secret, survey.slug)
+        return _render_form(survey, definition, form, camp, 400,
+                            "This form has expired or was not sent properly. Check your "
+                            "answers and press Send again.")
+    form.validate()  # CSRF (when on); the answers are checked in plain English next
+    if form.errors.get("csrf_token"):
+        form.submission_token.data = issue_token(secret, survey.slug)
+        return _render_form(survey, definition, form, camp, 400,
+                            "This page timed out. Check your answers and press Send again.")
+    submission = read_answers(form, definition, db.session, level)
+    if submission is None:
+        return _render_form(survey, definition, form, camp, 400)
+    try:
+        store_response(db.session, survey=survey, definition=definition, key=key,
+                       submission=submission, campaign=camp, indicators=indicators(),
+                       today=today())
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("survey %s: a response could not be stored", survey.slug)
+        return _render_form(survey, definition, form, camp, 503,
+                            "Sorry, we could not save your answers just now. Nothing was "
+                            "saved. Your answers are still here: please press Send again.")
+    return render_template("survey/thanks.html", survey=survey, childline=CHILDLINE)
+
+
+@bp.errorhandler(CSRFError)
+def csrf_refused(error):
+    """A survey POST without a valid CSRF token stores nothing; answers stay on the page."""
+    slug = (request.view_args or {}).get("slug")
+    if request.endpoint not in ("survey.take", "survey.campaign") or not slug:
+        return render_template("errors/error.html", code=400,
+                               title="Something was wrong with that request",
+                               message="Please go back and try again.",
+                               detail=error.description), 400
+    camp = None
+    code = (request.view_args or {}).get("code")
+    if code:
+        camp = db.session.scalar(select(Campaign).where(Campaign.survey_slug == slug,
+                                                        Campaign.code == code))
+    survey, definition, _level, form_class = _context(slug, camp)
+    form = form_class(meta={"csrf": False})
+    form.submission_token.data = issue_token(current_app.config["SECRET_KEY"], survey.slug)
+    form = _with_fresh_csrf(form_class, form)
+    return _render_form(survey, definition, form, camp, 400,
+                        "This page timed out, so nothing was sent. Your answers are still "
+                        "here: check them and press Send again.")
+
+
+def _with_fresh_csrf(form_class, answered):
+    """A form holding the posted answers and a fresh CSRF token."""
+    fresh = form_class(formdata=None)
+    for name, field in answered._fields.items():
+        if name != "csrf_token":
+            fresh[name].data = field.data
+    return fresh
+
+
+from . import results  # noqa: E402,F401 - registers the staff pages on bp

@@ -1,0 +1,142 @@
+"""Campaigns: one link (and QR code) per school, club or event.  No Flask.
+
+Schools come from the DfE's Get Information About Schools (GIAS) CSV.  The
+import is all-or-nothing: a bad row stops it with the file, row and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import secrets
+from dataclasses import dataclass
+
+import segno
+from sqlalchemy import select
+
+from ..geodata.lookup import area_containing
+from ..models import Campaign
+
+# Phases whose pupils include 11-19 year olds ("Not applicable" covers special schools).
+DEFAULT_PHASES = ("Secondary", "All-through", "16 plus", "Middle deemed secondary",
+                  "Not applicable")
+REQUIRED = ("urn", "establishment_name", "education_phase", "number_of_pupils")
+# GIAS's own download uses these headings; the tidy extract uses the snake-case ones.
+ALIASES = {"URN": "urn", "EstablishmentName": "establishment_name",
+           "PhaseOfEducation (name)": "education_phase",
+           "NumberOfPupils": "number_of_pupils", "Easting": "easting", "Northing": "northing"}
+
+
+class GiasError(ValueError):
+    """The schools file cannot be used; the message names the file, row and column."""
+
+
+@dataclass
+class School:
+    urn: str
+    name: str
+    phase: str
+    pupils: int | None
+    x: float | None
+    y: float | None
+    ward_code: str | None
+
+
+def read_gias(stream, source: str, phases=DEFAULT_PHASES) -> list[School]:
+    """Schools of ``phases`` (all when ``phases`` is empty) from a GIAS CSV text stream."""
+    reader = csv.DictReader(stream)
+    if not reader.fieldnames:
+        raise GiasError(f"{source}: the file is empty")
+    headers = {h: ALIASES.get(h.strip(), h.strip().lower()) for h in reader.fieldnames}
+    missing = [c for c in REQUIRED if c not in headers.values()]
+    if missing:
+        raise GiasError(f"{source}: missing column(s) {', '.join(missing)} "
+                        "(is this a Get Information About Schools CSV?)")
+    schools, seen = [], set()
+    for rowno, raw in enumerate(reader, start=2):
+        row = {headers[k]: (v or "").strip() for k, v in raw.items() if k in headers}
+        if phases and row["education_phase"] not in phases:
+            continue
+        urn = row["urn"]
+        if not re.fullmatch(r"\d{5,7}", urn):
+            raise GiasError(f"{source}: row {rowno}, column urn: {urn!r} is not a school URN "
+                            "(5 to 7 digits)")
+        if urn in seen:
+            raise GiasError(f"{source}: row {rowno}, column urn: URN {urn} appears twice")
+        seen.add(urn)
+        if not row["establishment_name"]:
+            raise GiasError(f"{source}: row {rowno}, column establishment_name: the name is empty")
+        pupils = None
+        if row["number_of_pupils"]:
+            try:
+                pupils = int(float(row["number_of_pupils"]))
+            except ValueError:
+                raise GiasError(f"{source}: row {rowno}, column number_of_pupils: "
+                                f"{row['number_of_pupils']!r} is not a number") from None
+            if pupils < 0:
+                raise GiasError(f"{source}: row {rowno}, column number_of_pupils: "
+                                "cannot be negative")
+        coords = []
+        for col in ("easting", "northing"):
+            value = row.get(col) or ""
+            if not value:
+                coords.append(None)
+                continue
+            try:
+                coords.append(float(value))
+            except ValueError:
+                raise GiasError(f"{source}: row {rowno}, column {col}: {value!r} is not a "
+                                "number") from None
+        schools.append(School(urn, row["establishment_name"], row["education_phase"], pupils,
+                              coords[0], coords[1], row.get("ward25_code") or None))
+    return schools
+
+
+def new_code(rng=None) -> str:
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    if rng is None:
+        return "".join(secrets.choice(alphabet) for _ in range(7))
+    return "".join(rng.choice(alphabet) for _ in range(7))
+
+
+def upsert_school_campaigns(session, slug: str, schools: list[School], *, area_level=None,
+                            rng=None) -> tuple[int, int]:
+    """Add or update one campaign per school (matched by URN).  Returns (added, updated).
+
+    Flushes but does not commit: the caller commits once, so it is all-or-nothing.
+    """
+    existing = {c.school_urn: c for c in session.scalars(
+        select(Campaign).where(Campaign.survey_slug == slug, Campaign.school_urn.is_not(None)))}
+    codes = set(session.scalars(select(Campaign.code).where(Campaign.survey_slug == slug)))
+    added = updated = 0
+    for s in schools:
+        area_code = s.ward_code
+        if area_level and s.x is not None and s.y is not None:
+            area = area_containing(session, s.x, s.y, area_level)
+            area_code = area.code if area else area_code
+        camp = existing.get(s.urn)
+        if camp is None:
+            code = new_code(rng)
+            while code in codes:
+                code = new_code(rng)
+            codes.add(code)
+            camp = Campaign(survey_slug=slug, code=code, kind="school", school_urn=s.urn)
+            session.add(camp)
+            added += 1
+        else:
+            updated += 1
+        camp.name, camp.pupils, camp.area_code = s.name, s.pupils, area_code
+    session.flush()
+    return added, updated
+
+
+def qr(url: str, kind: str) -> tuple[bytes, str]:
+    """A QR code of ``url`` as PNG or SVG bytes with its MIME type."""
+    code = segno.make(url, error="m")
+    out = io.BytesIO()
+    if kind == "svg":
+        code.save(out, kind="svg", scale=8, border=4, title="QR code for the survey link")
+        return out.getvalue(), "image/svg+xml"
+    code.save(out, kind="png", scale=10, border=4)
+    return out.getvalue(), "image/png"

@@ -1,0 +1,295 @@
+"""Staff pages: results (disclosure-controlled), exports, campaigns, safeguarding queue."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import re
+
+from flask import (
+    Response as FlaskResponse,
+)
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..access import PLANNERS, READERS, roles_required
+from ..audit import record, snapshot
+from ..disclosure import DisclosureRule
+from ..extensions import db
+from ..models import Answer, Area, Campaign, Response, SafeguardingFlag, Survey
+from .campaigns import GiasError, qr, read_gias, upsert_school_campaigns
+from .routes import bp
+from .store import area_level, current_survey, definition_of
+from .tables import bar_chart, build_tables, filter_options, table_csv_rows
+
+SAFEGUARDING = ("admin", "safeguarding")
+STATUSES = (("open", "Open"), ("reviewed", "Reviewed"), ("action_taken", "Action taken"))
+
+
+def _rule():
+    return DisclosureRule.from_config(current_app.config)
+
+
+def _survey_or_404(slug):
+    survey = current_survey(db.session, slug, autoload=False)
+    if survey is None:
+        abort(404, description="There is no survey with that name.")
+    return survey
+
+
+@bp.route("/results")
+@roles_required(*READERS)
+def results_index():
+    """Every survey with its (disclosure-controlled) number of answers."""
+    rule = _rule()
+    surveys = db.session.scalars(select(Survey).where(Survey.is_current.is_(True))
+                                 .order_by(Survey.slug)).all()
+    counts = dict(db.session.execute(select(Response.survey_slug, func.count())
+                                     .group_by(Response.survey_slug)).all())
+    rows = [(s, rule.label(counts.get(s.slug, 0))) for s in surveys]
+    return render_template("survey/results_index.html", rows=rows)
+
+
+def _filters(survey):
+    definition = definition_of(survey)
+    areas, ages = filter_options(db.session, survey.slug, definition)
+    area = request.args.get("area") or None
+    age = request.args.get("age") or None
+    if area and area not in dict(areas):
+        area = None
+    if age and age not in dict(ages):
+        age = None
+    return definition, areas, ages, area, age
+
+
+@bp.route("/results/<slug>")
+@roles_required(*READERS)
+def results(slug):
+    """Tables and charts of a survey's answers; small numbers hidden, others rounded."""
+    survey = _survey_or_404(slug)
+    definition, areas, ages, area, age = _filters(survey)
+    rule = _rule()
+    total, tables = build_tables(db.session, slug, definition, rule, area, age)
+    charts = {t.id: bar_chart(t) for t in tables}
+    return render_template("survey/results.html", survey=survey, definition=definition,
+                           tables=tables, charts=charts, total=total, areas=areas, ages=ages,
+                           area=area, age=age, rule=rule)
+
+
+@bp.route("/results/<slug>/tables.csv")
+@roles_required(*READERS)
+def results_csv(slug):
+    """The published (disclosure-controlled) tables as CSV."""
+    survey = _survey_or_404(slug)
+    definition, _areas, _ages, area, age = _filters(survey)
+    _total, tables = build_tables(db.session, slug, definition, _rule(), area, age)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in table_csv_rows(tables):
+        writer.writerow(row)
+    name = f"{slug}-results" + (f"-{area}" if area else "") + (f"-age-{age}" if age else "")
+    return FlaskResponse(out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{re.sub(r"[^A-Za-z0-9_.-]", "_", name)}.csv"'})
+
+
+@bp.route("/results/<slug>/responses.csv")
+@roles_required("admin")
+def export_full(slug):
+    """Every response, anonymous, one row each, for admins.  No free text, no ids, shuffled."""
+    survey = _survey_or_404(slug)
+    definition = definition_of(survey)
+    qids = [q.id for q in definition.questions if q.type in ("single", "multiple", "rating")]
+    responses = db.session.scalars(select(Response).where(Response.survey_slug == slug)).all()
+    codes = dict(db.session.execute(select(Campaign.id, Campaign.code)).all())
+    answers: dict[int, dict[str, list[str]]] = {}
+    for rid, qid, value in db.session.execute(
+            select(Answer.response_id, Answer.question_id, Answer.value)
+            .join(Response).where(Response.survey_slug == slug,
+                                  Answer.is_free_text.is_(False))):
+        answers.setdefault(rid, {}).setdefault(qid, []).append(value)
+    rows = []
+    for r in responses:
+        got = answers.get(r.id, {})
+        rows.append([r.survey_version, r.submitted_on.isoformat(), r.area_level or "",
+                     r.area_code or "", r.age_band or "", codes.get(r.campaign_id, "")]
+                    + [";".join(sorted(got.get(q, []))) for q in qids])
+    random.SystemRandom().shuffle(rows)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["survey_version", "submitted_on", "area_level", "area_code", "age_band",
+                     "campaign"] + qids)
+    writer.writerows(rows)
+    record(db.session, user=current_user, action="export", object_type="Survey",
+           object_id=survey.id, note=f"full anonymous export of {len(rows)} responses")
+    db.session.commit()
+    return FlaskResponse(out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{slug}-responses.csv"'})
+
+
+# --- campaigns ---------------------------------------------------------------
+
+@bp.route("/results/<slug>/campaigns", methods=["GET", "POST"])
+@roles_required(*PLANNERS)
+def campaigns(slug):
+    """Campaign links and QR codes; add one, or one per school from the GIAS CSV."""
+    survey = _survey_or_404(slug)
+    errors = {}
+    if request.method == "POST":
+        action = request.form.get("action")
+        if action == "add":
+            name = (request.form.get("name") or "").strip()
+            kind = request.form.get("kind") or "event"
+            if not name:
+                errors["name"] = "Enter a name for the campaign, for example 'Leominster youth club'"
+            elif len(name) > 200:
+                errors["name"] = "The name must be 200 characters or fewer"
+            if kind not in ("school", "club", "event"):
+                errors["kind"] = "Choose school, club or event"
+            if not errors:
+                from .campaigns import new_code
+
+                codes = set(db.session.scalars(select(Campaign.code)
+                                               .where(Campaign.survey_slug == slug)))
+                code = new_code()
+                while code in codes:
+                    code = new_code()
+                camp = Campaign(survey_slug=slug, code=code, name=name, kind=kind)
+                db.session.add(camp)
+                db.session.flush()
+                record(db.session, user=current_user, action="create", obj=camp,
+                       after=snapshot(camp))
+                db.session.commit()
+                flash(f"Campaign '{name}' added.")
+                return redirect(url_for("survey.campaigns", slug=slug))
+        elif action == "gias":
+            upload = request.files.get("gias")
+            phases = request.form.getlist("phase")
+            if not upload or not upload.filename:
+                errors["gias"] = "Choose the schools CSV file to upload"
+            else:
+                try:
+                    text = upload.stream.read().decode("utf-8-sig")
+                    schools = read_gias(io.StringIO(text), upload.filename, tuple(phases))
+                    if not schools:
+                        raise GiasError(f"{upload.filename}: no schools of the chosen phases")
+                    added, updated = upsert_school_campaigns(
+                        db.session, slug, schools, area_level=area_level(db.session))
+                    record(db.session, user=current_user, action="import",
+                           object_type="Campaign",
+                           note=f"GIAS {upload.filename}: {added} added, {updated} updated")
+                    db.session.commit()
+                    flash(f"{added} school campaigns added and {updated} updated.")
+                    return redirect(url_for("survey.campaigns", slug=slug))
+                except UnicodeDecodeError:
+                    db.session.rollback()
+                    errors["gias"] = f"{upload.filename}: is not a UTF-8 CSV file"
+                except GiasError as exc:
+                    db.session.rollback()
+                    errors["gias"] = str(exc)
+        else:
+            abort(400, description="Unknown action.")
+    camps = db.session.scalars(select(Campaign).where(Campaign.survey_slug == slug)
+                               .order_by(Campaign.kind, Campaign.name)).all()
+    from .campaigns import DEFAULT_PHASES
+
+    return render_template("survey/campaigns.html", survey=survey, campaigns=camps,
+                           errors=errors, phases=DEFAULT_PHASES + ("Primary",),
+                           default_phases=DEFAULT_PHASES), 400 if errors else 200
+
+
+@bp.route("/results/<slug>/campaigns/<code>/qr.<fmt>")
+@roles_required(*PLANNERS)
+def campaign_qr(slug, code, fmt):
+    """A campaign link's QR code, PNG or SVG."""
+    if fmt not in ("png", "svg"):
+        abort(404)
+    camp = db.session.scalar(select(Campaign).where(Campaign.survey_slug == slug,
+                                                    Campaign.code == code))
+    if camp is None:
+        abort(404)
+    url = url_for("survey.campaign", slug=slug, code=code, _external=True)
+    data, mime = qr(url, fmt)
+    return FlaskResponse(data, mimetype=mime, headers={
+        "Content-Disposition": f'inline; filename="{slug}-{code}.{fmt}"'})
+
+
+# --- safeguarding ------------------------------------------------------------
+
+@bp.route("/safeguarding")
+@roles_required(*SAFEGUARDING)
+def safeguarding_queue():
+    """Responses whose free text matched a safeguarding indicator."""
+    status = request.args.get("status", "open")
+    q = select(SafeguardingFlag).order_by(SafeguardingFlag.created_at.desc(),
+                                          SafeguardingFlag.id.desc())
+    if status in dict(STATUSES):
+        q = q.where(SafeguardingFlag.status == status)
+    else:
+        status = "all"
+    flags = db.session.scalars(q).all()
+    counts = dict(db.session.execute(select(SafeguardingFlag.status, func.count())
+                                     .group_by(SafeguardingFlag.status)).all())
+    return render_template("survey/queue.html", flags=flags, status=status, statuses=STATUSES,
+                           counts=counts)
+
+
+@bp.route("/safeguarding/<int:flag_id>", methods=["GET", "POST"])
+@roles_required(*SAFEGUARDING)
+def safeguarding_flag(flag_id):
+    """Read a flagged answer and record what was done (audited)."""
+    flag = db.session.get(SafeguardingFlag, flag_id)
+    if flag is None:
+        abort(404)
+    errors = {}
+    if request.method == "POST":
+        status = request.form.get("status")
+        note = (request.form.get("note") or "").strip()
+        if status not in dict(STATUSES):
+            errors["status"] = "Choose open, reviewed or action taken"
+        if status == "action_taken" and not note:
+            errors["note"] = "Say what action was taken"
+        if len(note) > 4000:
+            errors["note"] = "The note must be 4,000 characters or fewer"
+        if not errors:
+            before = snapshot(flag, exclude=("notes",))
+            from ..models import utcnow
+
+            flag.status = status
+            if note:
+                stamp = utcnow().strftime("%d %b %Y %H:%M")
+                entry = f"[{stamp} {current_user.email}] {note}"
+                flag.notes = f"{flag.notes}\n{entry}" if flag.notes else entry
+            flag.reviewed_by = current_user.id
+            flag.reviewed_at = utcnow()
+            # Notes stay out of the audit trail: they are deleted on their own schedule.
+            record(db.session, user=current_user, action="review", obj=flag, before=before,
+                   after=snapshot(flag, exclude=("notes",)),
+                   note="note added" if note else None)
+            db.session.commit()
+            flash("Saved.")
+            return redirect(url_for("survey.safeguarding_flag", flag_id=flag.id))
+    else:
+        record(db.session, user=current_user, action="view", obj=flag)
+        db.session.commit()
+    response = flag.response
+    texts = [a for a in response.answers if a.is_free_text]
+    survey = db.session.get(Survey, response.survey_id)
+    definition = definition_of(survey)
+    labels = {q.id: q.label for q in definition.questions}
+    area_name = None
+    if response.area_code:
+        area_name = db.session.scalar(select(Area.name).where(Area.code == response.area_code)
+                                      .limit(1))
+    return render_template("survey/flag.html", flag=flag, response=response, texts=texts,
+                           labels=labels, area_name=area_name, statuses=STATUSES,
+                           errors=errors), 400 if errors else 200

@@ -1,0 +1,201 @@
+"""Surveys in the database, submission tokens and the all-or-nothing store.  No Flask.
+
+A response is stored in ONE transaction (response, answers and any safeguarding
+flag together).  The one-time submission token is enforced by the database's
+unique constraint on ``response.token``, so a double tap, a retry or the same
+form sent to two app servers at once stores exactly one response.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..models import Answer, Area, Campaign, Response, SafeguardingFlag, Survey
+from .definition import SURVEYS_DIR, SurveyDefinition, load_all, parse_definition
+from .safeguarding import match
+
+NOT_SAY = "not_say"
+
+
+# --- surveys -----------------------------------------------------------------
+
+def sync_definitions(session, folder: Path | str = SURVEYS_DIR) -> list[tuple[SurveyDefinition, str]]:
+    """Load every definition file into the database (all checked before any is stored).
+
+    A new (slug, version) is added; the highest version of each slug becomes current.
+    Returns ``[(definition, "added" | "unchanged")]``.  Commits.
+    """
+    definitions = load_all(folder)
+    out = []
+    for d in definitions:
+        row = session.scalar(select(Survey).where(Survey.slug == d.slug,
+                                                  Survey.version == d.version))
+        if row is None:
+            session.add(Survey(slug=d.slug, version=d.version, title=d.title, definition=d.raw,
+                               opens_on=d.opens_on, closes_on=d.closes_on, is_current=False))
+            out.append((d, "added"))
+        else:
+            # Dates and wording fixes within a version are allowed; questions are not
+            # compared here because a version's answers were given to its questions.
+            row.title, row.opens_on, row.closes_on = d.title, d.opens_on, d.closes_on
+            row.definition = d.raw
+            out.append((d, "unchanged"))
+    session.flush()
+    for slug in {d.slug for d in definitions}:
+        rows = session.scalars(select(Survey).where(Survey.slug == slug)).all()
+        top = max(r.version for r in rows)
+        for r in rows:
+            r.is_current = r.version == top
+    try:
+        session.commit()
+    except IntegrityError:  # another worker loaded them at the same moment
+        session.rollback()
+    return out
+
+
+def current_survey(session, slug: str, *, autoload: bool = True) -> Survey | None:
+    row = session.scalar(select(Survey).where(Survey.slug == slug, Survey.is_current.is_(True)))
+    if row is None and autoload and session.scalar(select(Survey.id).limit(1)) is None:
+        sync_definitions(session)
+        return current_survey(session, slug, autoload=False)
+    return row
+
+
+def default_survey(session) -> Survey | None:
+    rows = session.scalars(select(Survey).where(Survey.is_current.is_(True))
+                           .order_by(Survey.slug)).all()
+    if not rows:
+        sync_definitions(session)
+        rows = session.scalars(select(Survey).where(Survey.is_current.is_(True))
+                               .order_by(Survey.slug)).all()
+    if not rows:
+        return None
+    return next((r for r in rows if r.definition.get("default")), rows[0])
+
+
+@lru_cache(maxsize=64)
+def _parsed(survey_id: int, blob: str) -> SurveyDefinition:
+    import json
+
+    return parse_definition(json.loads(blob), f"survey {survey_id}")
+
+
+def definition_of(survey: Survey) -> SurveyDefinition:
+    import json
+
+    return _parsed(survey.id, json.dumps(survey.definition, sort_keys=True))
+
+
+# --- areas -------------------------------------------------------------------
+
+def area_level(session) -> str | None:
+    """'parish' when parishes are loaded, else 'ward' (else None)."""
+    for level in ("parish", "ward"):
+        if session.scalar(select(Area.id).where(Area.level == level).limit(1)):
+            return level
+    return None
+
+
+def area_choices(session, level: str | None) -> list[tuple[str, str]]:
+    if level is None:
+        return []
+    rows = session.execute(select(Area.code, Area.name).where(Area.level == level)
+                           .order_by(Area.name, Area.code)).all()
+    return [(code, name) for code, name in rows]
+
+
+# --- tokens ------------------------------------------------------------------
+
+def _serializer(secret: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret, salt="yvm-survey-submission")
+
+
+def issue_token(secret: str, slug: str) -> str:
+    """A signed one-time token for one filling-in of a survey form."""
+    return _serializer(secret).dumps({"s": slug, "n": secrets.token_hex(16)})
+
+
+def token_key(secret: str, slug: str, token: str | None) -> str | None:
+    """The value stored in ``Response.token`` for a valid ``token``; ``None`` when invalid."""
+    if not token:
+        return None
+    try:
+        data = _serializer(secret).loads(token)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("s") != slug or not isinstance(data.get("n"), str):
+        return None
+    return hashlib.sha256(f"{slug}:{data['n']}".encode()).hexdigest()
+
+
+# --- storing -----------------------------------------------------------------
+
+@dataclass
+class Submission:
+    area_level: str | None
+    area_code: str | None
+    age_band: str | None
+    answers: dict  # question id -> str | list[str] | None (only questions shown)
+
+
+def store_response(session, *, survey: Survey, definition: SurveyDefinition, key: str,
+                   submission: Submission, campaign: Campaign | None, indicators,
+                   today: date) -> tuple[Response, bool]:
+    """Store one response in one transaction.  Returns ``(response, created)``.
+
+    A token already used returns the stored response with ``created=False``.
+    Any database error rolls everything back and is raised: nothing half-stored.
+    """
+    existing = session.scalar(select(Response).where(Response.token == key))
+    if existing is not None:
+        return existing, False
+    response = Response(
+        survey_id=survey.id, survey_slug=survey.slug, survey_version=survey.version,
+        token=key, submitted_on=today, area_level=submission.area_level,
+        area_code=submission.area_code, age_band=submission.age_band,
+        campaign_id=campaign.id if campaign else None, flagged=False,
+    )
+    matched: list[str] = []
+    for q in definition.questions:
+        if q.type in ("area", "age_band"):
+            continue
+        value = submission.answers.get(q.id)
+        if value in (None, "", []):
+            continue
+        if q.type == "multiple":
+            for v in value:
+                response.answers.append(Answer(question_id=q.id, value=v))
+        elif q.type == "text":
+            response.answers.append(Answer(question_id=q.id, value=value, is_free_text=True))
+            for category in match(value, indicators):
+                if category not in matched:
+                    matched.append(category)
+        else:
+            response.answers.append(Answer(question_id=q.id, value=str(value)))
+    if matched:
+        response.flagged = True
+    session.add(response)
+    try:
+        session.flush()
+        if matched:
+            session.add(SafeguardingFlag(response_id=response.id, matched=matched, status="open"))
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        existing = session.scalar(select(Response).where(Response.token == key))
+        if existing is not None:
+            return existing, False
+        raise
+    except Exception:
+        session.rollback()
+        raise
+    return response, True

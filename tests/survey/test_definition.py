@@ -1,0 +1,106 @@
+"""Surveys as data: the shipped survey loads; broken definitions are refused, saying where."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+
+from app.survey.definition import (
+    SURVEYS_DIR,
+    SurveyDefinitionError,
+    load_all,
+    load_file,
+    parse_definition,
+)
+
+BASE = yaml.safe_load((SURVEYS_DIR / "youth-voice.yaml").read_text())
+
+
+def test_default_survey_covers_the_issue():
+    d = load_file(SURVEYS_DIR / "youth-voice.yaml")
+    assert d.slug == "youth-voice" and d.version == 1 and d.default
+    types = {q.type for q in d.questions}
+    assert types == {"area", "age_band", "multiple", "single", "rating", "text"}
+    barriers = {o.value for o in d.question("barriers").options}
+    assert {"cost", "transport", "nothing_near", "not_my_thing", "dont_know", "unsafe"} <= barriers
+    wishes = {o.value for o in d.question("wishes").options}
+    assert {"drop_in", "sport", "arts", "music", "outdoor", "uniformed", "online"} <= wishes
+    assert "0800 1111" in d.question("anything_else").help
+    assert [x.slug for x in load_all()] == ["youth-voice"]
+
+
+def test_show_if_hides_free_text_from_under_13s():
+    d = parse_definition(BASE)
+    q = d.question("anything_else")
+    assert not q.is_shown({"age_band": "11-12"})
+    assert q.is_shown({"age_band": "16-17"})
+
+
+def _broken(mutate):
+    data = copy.deepcopy(BASE)
+    mutate(data)
+    return data
+
+
+@pytest.mark.parametrize("mutate, message", [
+    (lambda d: d["questions"][2].update(type="dropdown"),
+     "question 'now_do': type 'dropdown' is not one of"),
+    (lambda d: d["questions"][3]["options"].append({"value": "sport", "label": "Again"}),
+     "question 'wishes': option value 'sport' appears twice"),
+    (lambda d: d["questions"][4].update(id="now_do"), "question 'now_do': the id 'now_do' is used twice"),
+    (lambda d: d["questions"][5].pop("label"), "question 'barriers': 'label' is missing"),
+    (lambda d: d["questions"][-1].update(show_if={"question": "age_band", "in": ["99"]}),
+     "question 'anything_else': 'show_if' value(s) 99 are not options of 'age_band'"),
+    (lambda d: d["questions"][-1].update(show_if={"question": "later", "in": ["x"]}),
+     "'show_if' refers to 'later', which is not an earlier question"),
+    (lambda d: d["questions"][9].update(scale={"min": 5, "max": 1}),
+     "question 'feel_heard': 'scale' needs whole numbers min < max"),
+    (lambda d: d["questions"][6].update(options=[{"value": "0", "label": "Free"}]),
+     "question 'can_pay': a 'single' question needs at least 2 options"),
+    (lambda d: d["questions"].append({"id": "where2", "type": "area", "label": "Again?"}),
+     "questions area, where2 are all of type 'area'"),
+    (lambda d: d.update(version="one"), "'version' must be a whole number"),
+    (lambda d: d.update(closes_on="2025-01-01"), "'closes_on' 2025-01-01 is before 'opens_on'"),
+    (lambda d: d["questions"][0].update(id="postcode"), "the id 'postcode' is reserved"),
+    (lambda d: d["questions"][1].update(colour="red"), "question 'age_band': unknown key(s) colour"),
+])
+def test_broken_definitions_are_refused_naming_question_and_problem(mutate, message):
+    with pytest.raises(SurveyDefinitionError) as info:
+        parse_definition(_broken(mutate), "youth-voice.yaml")
+    assert message in str(info.value)
+    assert str(info.value).startswith("youth-voice.yaml")
+
+
+def test_bad_yaml_is_refused_with_the_file_name(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("slug: [unclosed\n")
+    with pytest.raises(SurveyDefinitionError, match="bad.yaml: not valid YAML"):
+        load_file(path)
+
+
+def test_cli_load_and_check(runner, db, tmp_path):
+    from app.models import Survey
+
+    result = runner.invoke(args=["surveys", "load"])
+    assert result.exit_code == 0, result.output
+    assert "youth-voice version 1: added" in result.output
+    assert db.session.query(Survey).one().is_current
+    # A second version becomes current; responses keep the version they answered.
+    v2 = copy.deepcopy(BASE)
+    v2["version"] = 2
+    folder = tmp_path / "surveys"
+    folder.mkdir()
+    (folder / "youth-voice.yaml").write_text(yaml.safe_dump(BASE))
+    (folder / "youth-voice-v2.yaml").write_text(yaml.safe_dump(v2))
+    result = runner.invoke(args=["surveys", "load", "--folder", str(folder)])
+    assert result.exit_code == 0, result.output
+    current = [s.version for s in db.session.query(Survey).filter_by(is_current=True)]
+    assert current == [2]
+
+    bad = tmp_path / "broken.yaml"
+    bad.write_text(yaml.safe_dump(_broken(lambda d: d["questions"][2].update(type="x"))))
+    result = runner.invoke(args=["surveys", "check", str(bad)])
+    assert result.exit_code != 0
+    assert "broken.yaml: question 'now_do': type 'x'" in result.output
