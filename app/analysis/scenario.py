@@ -1,0 +1,432 @@
+"""Planning scenarios: apply changes to a COPY of the services table and compare.
+
+Pure code: no Flask, no database.  The caller hands in the live services as
+plain dicts (see :func:`app.analysis.services.services_frame` for the
+columns); :func:`apply_changes` returns new dicts and never mutates its input,
+so a scenario can never change the live directory.
+
+A change is a dict with a ``kind``:
+
+==================  =========================================================
+``add``             a proposed service: ``name``, ``service_type``, either a
+                    ``building_id`` (a council building) or ``x``/``y``
+                    (EPSG:27700), ``sessions_per_week``, ``capacity`` (places a
+                    session), ``annual_cost`` (pounds a year to run it,
+                    optional), ``cost_model``/``cost_amount`` (the price to
+                    young people, free by default)
+``close``           ``service_id``: the service stops
+``make_free``       ``service_id``; optional ``annual_cost`` (what paying the
+                    fees would cost the council)
+``extend_grant``    ``service_id``, ``until`` (ISO date); optional
+                    ``annual_cost``: the service keeps running past its cliff
+``end_grant``       ``service_id``, optional ``on`` (ISO date): the grant ends
+                    and the service is taken to stop
+==================  =========================================================
+
+The comparison is between today and the scenario "once every change has
+taken effect".  An area is **reached** when at least one active service is
+within the travel threshold of it, and a **gap** when it has young people and
+nothing reaches it.  Reach itself comes from :func:`app.analysis.reach.reach`
+(the same travel rule as the gap analysis).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from ..models.directory import COST_MODELS, SERVICE_TYPES
+from .reach import reach, reachable_pairs
+from .services import active, funding_at_risk, located, services_frame
+
+CHANGE_KINDS = {
+    "add": "Add a proposed service",
+    "close": "Close a service",
+    "make_free": "Make a service free",
+    "extend_grant": "Extend a grant",
+    "end_grant": "End a grant",
+}
+#: Ids given to proposed services: negative, so they never clash with live ids.
+PROPOSED_ID_START = -1
+MAX_CHANGES = 200
+
+
+class ScenarioError(ValueError):
+    """A change that cannot be applied; the message names the change and the field."""
+
+
+def _number(change, key, label, n, *, minimum=0.0, required=False, integer=False):
+    value = change.get(key)
+    if value in (None, ""):
+        if required:
+            raise ScenarioError(f"Change {n}: {label} is missing")
+        return None
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise ScenarioError(f"Change {n}: {label} must be a number") from None
+    if not np.isfinite(value) or value < minimum:
+        raise ScenarioError(f"Change {n}: {label} must be {minimum:g} or more")
+    if integer:
+        if value != int(value):
+            raise ScenarioError(f"Change {n}: {label} must be a whole number")
+        return int(value)
+    return value
+
+
+def _date(change, key, label, n, *, required=False):
+    value = change.get(key)
+    if value in (None, ""):
+        if required:
+            raise ScenarioError(f"Change {n}: {label} is missing")
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    try:
+        return date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise ScenarioError(f"Change {n}: {label} must be a date like 2027-03-31") from None
+
+
+def normalise_change(change: dict, n: int, *, service_ids, buildings: dict) -> dict:
+    """Check one change and return its clean form (raises :class:`ScenarioError`)."""
+    if not isinstance(change, dict):
+        raise ScenarioError(f"Change {n}: not a change")
+    kind = change.get("kind")
+    if kind not in CHANGE_KINDS:
+        raise ScenarioError(f"Change {n}: unknown kind {kind!r}; use one of "
+                            f"{', '.join(CHANGE_KINDS)}")
+    out: dict = {"kind": kind}
+    if kind == "add":
+        name = str(change.get("name") or "").strip()
+        if not name:
+            raise ScenarioError(f"Change {n}: the proposed service needs a name")
+        out["name"] = name[:200]
+        stype = change.get("service_type") or "other"
+        if stype not in SERVICE_TYPES:
+            raise ScenarioError(f"Change {n}: unknown service type {stype!r}")
+        out["service_type"] = stype
+        building_id = change.get("building_id")
+        if building_id not in (None, ""):
+            try:
+                building_id = int(building_id)
+            except (TypeError, ValueError):
+                raise ScenarioError(f"Change {n}: building must be a building id") from None
+            if building_id not in buildings:
+                raise ScenarioError(f"Change {n}: there is no council building {building_id}")
+            out["building_id"] = building_id
+        else:
+            x = _number(change, "x", "the easting", n, required=True)
+            y = _number(change, "y", "the northing", n, required=True)
+            if not (0 <= x <= 700_000 and 0 <= y <= 1_300_000):
+                raise ScenarioError(f"Change {n}: the point is not in Great Britain "
+                                    "(eastings 0-700,000, northings 0-1,300,000)")
+            out["x"], out["y"] = x, y
+        sessions = _number(change, "sessions_per_week", "sessions a week", n)
+        out["sessions_per_week"] = 1.0 if sessions is None else sessions
+        if out["sessions_per_week"] <= 0 or out["sessions_per_week"] > 21:
+            raise ScenarioError(f"Change {n}: sessions a week must be between 1 and 21")
+        capacity = _number(change, "capacity", "capacity", n, integer=True)
+        if capacity is not None:
+            if capacity < 1:
+                raise ScenarioError(f"Change {n}: capacity must be 1 or more")
+            out["capacity"] = capacity
+        cost_model = change.get("cost_model") or "free"
+        if cost_model not in COST_MODELS:
+            raise ScenarioError(f"Change {n}: unknown price model {cost_model!r}")
+        out["cost_model"] = cost_model
+        amount = _number(change, "cost_amount", "the price", n)
+        out["cost_amount"] = 0.0 if cost_model == "free" else (amount or 0.0)
+        if cost_model != "free" and not out["cost_amount"]:
+            raise ScenarioError(f"Change {n}: give a price, or choose Free")
+    else:
+        try:
+            sid = int(change.get("service_id"))
+        except (TypeError, ValueError):
+            raise ScenarioError(f"Change {n}: choose a service") from None
+        if sid not in service_ids:
+            raise ScenarioError(f"Change {n}: there is no service {sid} in this scenario")
+        out["service_id"] = sid
+        if kind == "extend_grant":
+            out["until"] = _date(change, "until", "the new end date", n, required=True)
+        if kind == "end_grant":
+            on = _date(change, "on", "the end date", n)
+            if on:
+                out["on"] = on
+    if kind != "close":
+        cost = _number(change, "annual_cost", "the cost a year", n)
+        if cost is not None:
+            out["annual_cost"] = cost
+    note = str(change.get("note") or "").strip()
+    if note:
+        out["note"] = note[:300]
+    return out
+
+
+def apply_changes(services, changes, *, buildings: dict | None = None):
+    """Apply ``changes`` in order to a deep copy of ``services``.
+
+    Parameters
+    ----------
+    services : list of dict
+        The live services (never modified).
+    changes : list of dict
+        See the module docstring.
+    buildings : dict
+        ``{building_id: {"name", "x", "y"}}`` for proposed services at a
+        council building.
+
+    Returns
+    -------
+    (list of dict, list of dict)
+        The scenario's services (closed ones have ``status = "closed"``;
+        proposed ones ``proposed = True`` and negative ids) and the cleaned
+        changes, each with a ``label`` in plain English.
+    """
+    buildings = buildings or {}
+    rows = [copy.deepcopy(dict(s)) for s in services]
+    if len(changes or ()) > MAX_CHANGES:
+        raise ScenarioError(f"A scenario can hold at most {MAX_CHANGES} changes")
+    by_id = {int(r["id"]): r for r in rows}
+    next_id = PROPOSED_ID_START
+    cleaned = []
+    for n, raw in enumerate(changes or (), start=1):
+        c = normalise_change(raw, n, service_ids=by_id, buildings=buildings)
+        kind = c["kind"]
+        if kind == "add":
+            where = {}
+            if "building_id" in c:
+                b = buildings[c["building_id"]]
+                where = {"x": float(b["x"]), "y": float(b["y"]), "venue_name": b.get("name")}
+            else:
+                where = {"x": c["x"], "y": c["y"], "venue_name": None}
+            row = {
+                "id": next_id, "name": c["name"], "service_type": c["service_type"],
+                "uniformed": c["service_type"] == "uniformed",
+                "sessions_per_week": c["sessions_per_week"],
+                "capacity": c.get("capacity"), "cost_model": c["cost_model"],
+                "cost_amount": c["cost_amount"], "status": "active", "funding_end": None,
+                "proposed": True, "building_id": c.get("building_id"), **where,
+            }
+            next_id -= 1
+            rows.append(row)
+            by_id[row["id"]] = row
+            c["label"] = f"Add {c['name']} ({SERVICE_TYPES[c['service_type']].lower()})" + (
+                f" at {where['venue_name']}" if where.get("venue_name") else "")
+            c["new_id"] = row["id"]
+        else:
+            row = by_id[c["service_id"]]
+            name = row.get("name") or f"service {c['service_id']}"
+            if kind == "close":
+                row["status"] = "closed"
+                c["label"] = f"Close {name}"
+            elif kind == "make_free":
+                row["cost_model"], row["cost_amount"] = "free", 0.0
+                row.pop("monthly_cost", None)
+                c["label"] = f"Make {name} free"
+            elif kind == "extend_grant":
+                row["funding_end"] = c["until"]
+                c["label"] = f"Extend the grant of {name} to {c['until']}"
+            elif kind == "end_grant":
+                row["status"] = "closed"
+                row["funding_end"] = c.get("on") or row.get("funding_end")
+                c["label"] = f"End the grant of {name}" + (f" on {c['on']}" if c.get("on") else "")
+        cleaned.append(c)
+    return rows, cleaned
+
+
+def _decile_label(value) -> str:
+    try:
+        d = int(value)
+    except (TypeError, ValueError):
+        return "Not known"
+    return f"Decile {d}" + (" (most deprived)" if d == 1 else " (least deprived)" if d == 10 else "")
+
+
+def _rurality_label(row) -> str:
+    rural = row.get("rural")
+    if rural is None or (isinstance(rural, float) and np.isnan(rural)):
+        share = row.get("rural_share")
+        if share is None or (isinstance(share, float) and np.isnan(share)):
+            return "Not known"
+        rural = float(share) >= 0.5
+    return "Rural" if bool(rural) else "Urban"
+
+
+@dataclass
+class Comparison:
+    """Today against the scenario, per area and in summary (raw counts: publish with SDC)."""
+
+    areas: pd.DataFrame                   # per area: reached/gap before and after
+    newly_reached: float
+    no_longer_reached: float
+    newly_reached_free: float
+    by_decile: list[dict]
+    by_rurality: list[dict]
+    stop_being_gaps: list[dict]
+    become_gaps: list[dict]
+    annual_cost: float | None
+    cost_per_young_person: float | None
+    at_risk_before: int
+    at_risk_after: int
+    changes: list[dict] = field(default_factory=list)
+
+    @property
+    def net_reached(self) -> float:
+        return self.newly_reached - self.no_longer_reached
+
+
+def area_reach(areas: pd.DataFrame, services, *, threshold_min: float, mode: str = "bus",
+               matrix: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per area: ``all_services`` and ``free_services`` reachable (counts)."""
+    svc = located(active(services_frame(services)))
+    if len(svc) == 0:
+        zero = np.zeros(len(areas), dtype=int)
+        return pd.DataFrame({"all_services": zero, "free_services": zero}, index=areas.index)
+    r = reach(areas, svc, threshold_min=threshold_min, mode=mode, filters=("all", "free"),
+              matrix=matrix)
+    return r[["all_services", "free_services"]]
+
+
+def compare(areas: pd.DataFrame, before, after, *, threshold_min: float, mode: str = "bus",
+            matrix: pd.DataFrame | None = None, changes=(), today: date | None = None,
+            risk_months: int = 24) -> Comparison:
+    """Compare the services ``before`` (today) and ``after`` (the scenario).
+
+    ``areas`` is indexed by area code with columns ``name``, ``young_people``,
+    ``origin_x``/``origin_y`` (or a geometry), and optionally ``imd_decile``,
+    ``rural`` (bool) or ``rural_share``.
+    """
+    if "young_people" not in areas.columns:
+        raise ScenarioError("the areas have no young-people figures")
+    r0 = area_reach(areas, before, threshold_min=threshold_min, mode=mode, matrix=matrix)
+    r1 = area_reach(areas, after, threshold_min=threshold_min, mode=mode, matrix=matrix)
+    people = pd.to_numeric(areas["young_people"], errors="coerce").fillna(0.0)
+    df = pd.DataFrame({
+        "name": areas["name"] if "name" in areas.columns else areas.index.astype(str),
+        "young_people": people,
+        "services_before": r0["all_services"], "services_after": r1["all_services"],
+        "free_before": r0["free_services"], "free_after": r1["free_services"],
+    }, index=areas.index)
+    df["reached_before"] = df["services_before"] > 0
+    df["reached_after"] = df["services_after"] > 0
+    df["gap_before"] = ~df["reached_before"] & (people > 0)
+    df["gap_after"] = ~df["reached_after"] & (people > 0)
+    df["decile"] = [_decile_label(v) for v in (areas["imd_decile"] if "imd_decile" in areas
+                                               else [None] * len(areas))]
+    df["rurality"] = [_rurality_label(row) for row in areas.to_dict("records")]
+    gained = df["reached_after"] & ~df["reached_before"]
+    lost = df["reached_before"] & ~df["reached_after"]
+    gained_free = (df["free_after"] > 0) & ~(df["free_before"] > 0)
+    df["newly_reached"] = np.where(gained, people, 0.0)
+    df["no_longer_reached"] = np.where(lost, people, 0.0)
+
+    def breakdown(col, order=None):
+        g = df.groupby(col, sort=False)
+        out = []
+        for key, part in g:
+            out.append({"group": key, "young_people": float(part["young_people"].sum()),
+                        "newly_reached": float(part["newly_reached"].sum()),
+                        "no_longer_reached": float(part["no_longer_reached"].sum()),
+                        "areas": len(part)})
+        if order:
+            out.sort(key=lambda r: order(r["group"]))
+        return out
+
+    def decile_order(label):
+        return (99, label) if label == "Not known" else (int(label.split()[1]), label)
+
+    def area_rows(mask):
+        part = df[mask].sort_values("young_people", ascending=False)
+        return [{"code": str(code), "name": row["name"], "young_people": float(row["young_people"]),
+                 "decile": row["decile"], "rurality": row["rurality"]}
+                for code, row in part.iterrows()]
+
+    costs = [float(c["annual_cost"]) for c in changes if c.get("annual_cost") is not None]
+    annual_cost = sum(costs) if costs else None
+    newly = float(df["newly_reached"].sum())
+    net = newly - float(df["no_longer_reached"].sum())
+    per_person = annual_cost / net if annual_cost is not None and net > 0 else None
+    today = today or date.today()
+    return Comparison(
+        areas=df,
+        newly_reached=newly,
+        no_longer_reached=float(df["no_longer_reached"].sum()),
+        newly_reached_free=float(people[gained_free].sum()),
+        by_decile=breakdown("decile", decile_order),
+        by_rurality=breakdown("rurality", lambda g: (g == "Not known", g)),
+        stop_being_gaps=area_rows(df["gap_before"] & ~df["gap_after"]),
+        become_gaps=area_rows(~df["gap_before"] & df["gap_after"]),
+        annual_cost=annual_cost,
+        cost_per_young_person=per_person,
+        at_risk_before=_at_risk(before, today, risk_months),
+        at_risk_after=_at_risk(after, today, risk_months),
+        changes=list(changes),
+    )
+
+
+def _at_risk(services, today, months) -> int:
+    if not len(services):
+        return 0
+    return int(len(funding_at_risk(services, today=today, months=(months,))))
+
+
+# -- Funding cliff ---------------------------------------------------------
+
+def funding_cliff(services, *, today: date | None = None, months: int = 24) -> pd.DataFrame:
+    """Active services whose funding ends within ``months`` (soonest first).
+
+    Already-ended funding on a still-active service is included (negative
+    ``days_left``): it is the most urgent of all.
+    """
+    return funding_at_risk(services, today=today, months=(6, 12, months))
+
+
+def cliff_changes(services, *, today: date | None = None, months: int = 24) -> list[dict]:
+    """The ready-made scenario: every grant in the cliff ends on its end date."""
+    cliff = funding_cliff(services, today=today, months=months)
+    return [{"kind": "end_grant", "service_id": int(row.id),
+             "on": pd.Timestamp(row.funding_end).date().isoformat()}
+            for row in cliff.itertuples()]
+
+
+def only_provision_lost(areas: pd.DataFrame, services, *, threshold_min: float,
+                        today: date | None = None, months: int = 24, mode: str = "bus",
+                        matrix: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Young people who would lose their only reachable provision of a kind.
+
+    One row per (area, service type) where every reachable active service of
+    that type has funding ending within ``months``: ``code``, ``name``,
+    ``service_type``, ``young_people``, ``ending`` (names of the services),
+    ``first_end`` (the earliest end date).
+    """
+    svc = located(active(services_frame(services))).reset_index(drop=True)
+    cols = ["code", "name", "service_type", "young_people", "ending", "first_end"]
+    if len(svc) == 0 or len(areas) == 0:
+        return pd.DataFrame(columns=cols)
+    ending_ids = set(funding_cliff(svc, today=today, months=months)["id"].astype(int))
+    pairs = reachable_pairs(areas, svc, threshold_min=threshold_min, mode=mode, matrix=matrix)
+    table = pd.DataFrame({
+        "area": pairs.i,
+        "service_type": svc["service_type"].to_numpy()[pairs.j],
+        "ending": np.isin(svc["id"].to_numpy().astype(int), list(ending_ids))[pairs.j],
+        "service": svc["name"].to_numpy()[pairs.j],
+        "end": svc["funding_end"].to_numpy()[pairs.j],
+    })
+    rows = []
+    people = pd.to_numeric(areas["young_people"], errors="coerce").fillna(0.0).to_numpy()
+    names = areas["name"].to_numpy() if "name" in areas.columns else areas.index.astype(str)
+    codes = list(areas.index)
+    for (i, stype), part in table.groupby(["area", "service_type"]):
+        if part["ending"].all():
+            rows.append({"code": str(codes[i]), "name": names[i], "service_type": stype,
+                         "young_people": float(people[i]),
+                         "ending": sorted(set(part["service"])),
+                         "first_end": pd.Timestamp(part["end"].min()).date()})
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["first_end", "young_people"], ascending=[True, False]) \
+        .reset_index(drop=True)

@@ -1,0 +1,124 @@
+"""Forms for the planning pages.  Choices are passed in by the view."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DecimalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ..models.directory import COST_MODELS, SERVICE_TYPES
+
+CHANGE_CHOICES = [
+    ("close", "Close the service"),
+    ("make_free", "Make it free"),
+    ("extend_grant", "Extend its grant"),
+    ("end_grant", "End its grant"),
+]
+
+
+class ScenarioForm(FlaskForm):
+    name = StringField("Scenario name", validators=[DataRequired("Give the scenario a name"),
+                                                    Length(max=200)])
+    description = TextAreaField("What it is for (optional)", validators=[Optional(),
+                                                                         Length(max=2000)])
+
+
+class AddServiceForm(FlaskForm):
+    name = StringField("Name of the proposed service",
+                       validators=[DataRequired("Give the proposed service a name"),
+                                   Length(max=200)])
+    service_type = SelectField("Type", choices=list(SERVICE_TYPES.items()), default="drop_in")
+    building_id = SelectField("Council building", coerce=str, validators=[Optional()],
+                              description="Or leave this empty and give a point below.")
+    x = DecimalField("Easting (metres, British National Grid)", places=None,
+                     validators=[Optional(), NumberRange(0, 700_000, "Eastings run from 0 to "
+                                                                     "700,000")])
+    y = DecimalField("Northing (metres, British National Grid)", places=None,
+                     validators=[Optional(), NumberRange(0, 1_300_000, "Northings run from 0 "
+                                                                       "to 1,300,000")])
+    sessions_per_week = IntegerField("Sessions a week", default=1, validators=[
+        InputRequired("Give the sessions a week"), NumberRange(1, 21, "Between 1 and 21")])
+    capacity = IntegerField("Places a session (optional)", validators=[
+        Optional(), NumberRange(1, 10_000, "At least 1 place")])
+    annual_cost = DecimalField("Cost to run it, pounds a year (optional)", places=None,
+                               validators=[Optional(), NumberRange(0, 10_000_000,
+                                                                   "0 pounds or more")])
+    cost_model = SelectField("Price to young people", choices=list(COST_MODELS.items()),
+                             default="free")
+    cost_amount = DecimalField("Price in pounds (if not free)", places=None,
+                               validators=[Optional(), NumberRange(0, 10_000, "0 or more")])
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if not self.building_id.data and (self.x.data is None or self.y.data is None):
+            self.building_id.errors = list(self.building_id.errors) + [
+                "Choose a council building, or give both an easting and a northing"]
+            ok = False
+        if self.cost_model.data != "free" and not self.cost_amount.data:
+            self.cost_amount.errors = list(self.cost_amount.errors) + [
+                "Give the price, or choose Free"]
+            ok = False
+        return ok
+
+
+class ServiceChangeForm(FlaskForm):
+    service_id = SelectField("Service", coerce=str,
+                             validators=[DataRequired("Choose a service")])
+    kind = RadioField("Change", choices=CHANGE_CHOICES, default="close",
+                      validators=[DataRequired("Choose a change")])
+    until = DateField("New end date (extend a grant)", validators=[Optional()])
+    on = DateField("End date (end a grant; optional)", validators=[Optional()])
+    annual_cost = DecimalField("Cost, pounds a year (optional)", places=None,
+                               validators=[Optional(), NumberRange(0, 10_000_000,
+                                                                   "0 pounds or more")])
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.kind.data == "extend_grant" and not self.until.data:
+            self.until.errors = list(self.until.errors) + ["Give the new end date"]
+            ok = False
+        return ok
+
+
+class SitesForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    k = IntegerField("How many new sites", default=3,
+                     validators=[InputRequired("Give how many sites"),
+                                 NumberRange(1, 20, "Between 1 and 20 sites")])
+    threshold = IntegerField("Travel threshold (minutes by bus)", default=30,
+                             validators=[InputRequired("Give the travel threshold"),
+                                         NumberRange(5, 120, "Between 5 and 120 minutes")])
+
+
+class SubsidyForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    mode = RadioField("Subsidy", choices=[("free", "Make it free"),
+                                          ("cap", "Cap the price at a monthly amount")],
+                      default="free")
+    cap = DecimalField("Cap, pounds a month", default=5, places=None,
+                       validators=[Optional(), NumberRange(0, 1000, "0 pounds or more")])
+    deciles = SelectMultipleField("Deprivation deciles covered (1 = most deprived)",
+                                  choices=[(str(d), f"Decile {d}") for d in range(1, 11)],
+                                  default=["1", "2"],
+                                  validators=[DataRequired("Choose at least one decile")])
+    take_up = IntegerField("Take-up, % of eligible young people in reach", default=25,
+                           validators=[InputRequired("Give the take-up"),
+                                       NumberRange(1, 100, "Between 1% and 100%")])
+    threshold = IntegerField("Travel threshold (minutes by bus)", default=30,
+                             validators=[InputRequired("Give the travel threshold"),
+                                         NumberRange(5, 120, "Between 5 and 120 minutes")])
+    services = SelectMultipleField("Services (none chosen = every priced service)",
+                                   coerce=str, validators=[Optional()])

@@ -1,0 +1,179 @@
+"""Planning pages: access, scenarios saved/copied/deleted and audited, comparisons,
+the funding cliff, best sites and subsidy costs, on a hand-built county."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from app.audit import snapshot
+from app.models import AuditEvent, Scenario, Service
+
+from .county import build_county
+
+
+@pytest.fixture
+def county(db):
+    return build_county(db.session)
+
+
+def live_directory(db):
+    db.session.expire_all()
+    return [snapshot(s) for s in db.session.scalars(select(Service).order_by(Service.id))]
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", response.get_data(as_text=True))
+
+
+def make_scenario(client, name="Brook drop-in") -> int:
+    r = client.post("/planning/scenarios", data={"name": name})
+    assert r.status_code == 302
+    return int(r.headers["Location"].rstrip("/").split("/")[-1])
+
+
+@pytest.mark.parametrize("role,status", [("councillor", 403), ("safeguarding", 403),
+                                         ("commissioner", 200), ("admin", 200)])
+def test_only_planners_may_open_planning(client, auth, db, role, status):
+    auth.login_as(role)
+    for url in ("/planning", "/planning/funding-cliff", "/planning/sites", "/planning/subsidy"):
+        assert client.get(url).status_code == status, url
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, db):
+    r = client.get("/planning")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+def test_missing_scenario_is_404(client, auth, db):
+    auth.login_as("commissioner")
+    assert client.get("/planning/scenarios/999").status_code == 404
+    assert client.post("/planning/scenarios/999/copy").status_code == 404
+    assert client.post("/planning/scenarios/999/delete").status_code == 404
+    assert client.post("/planning/scenarios/999/add-service", data={}).status_code == 404
+
+
+def test_drop_in_at_a_council_building_reaches_new_young_people_and_leaves_live_alone(
+        client, auth, db, county):
+    auth.login_as("commissioner")
+    before = live_directory(db)
+    sid = make_scenario(client)
+    r = client.post(f"/planning/scenarios/{sid}/add-service", data={
+        "add-name": "Brook drop-in", "add-service_type": "drop_in",
+        "add-building_id": str(county["library"]), "add-sessions_per_week": "2",
+        "add-capacity": "25", "add-annual_cost": "15000", "add-cost_model": "free"})
+    assert r.status_code == 302
+    page = text(client.get(f"/planning/scenarios/{sid}"))
+    assert "Add Brook drop-in (drop-in) at Brook Library" in page
+    assert re.search(r'id="newly-reached">50<', page)
+    assert re.search(r'id="stop-being-gaps".*Brook', page)
+    assert re.search(r'id="cost-per-person">£300<', page)   # £15,000 / 50
+    # By decile: Brook is decile 5.
+    assert re.search(r"Decile 5</td><td class=\"num\">50</td><td class=\"num\">50</td>", page)
+    assert live_directory(db) == before
+    assert db.session.scalar(select(func.count()).select_from(Service)) == 3
+    actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions == ["scenario.create", "scenario.change"]
+
+
+def test_closing_the_only_service_in_reach_makes_a_gap(client, auth, db, county):
+    auth.login_as("commissioner")
+    before = live_directory(db)
+    sid = make_scenario(client, "Close boxing")
+    r = client.post(f"/planning/scenarios/{sid}/change-service", data={
+        "chg-service_id": str(county["boxing"]), "chg-kind": "close"})
+    assert r.status_code == 302
+    page = text(client.get(f"/planning/scenarios/{sid}"))
+    assert re.search(r'id="become-gaps".*Colwall', page)
+    assert re.search(r'id="no-longer-reached">80<', page)
+    assert live_directory(db) == before
+    assert db.session.get(Service, county["boxing"]).status == "active"
+
+
+def test_bad_change_is_refused_beside_the_field_and_nothing_is_saved(client, auth, db, county):
+    auth.login_as("commissioner")
+    sid = make_scenario(client)
+    r = client.post(f"/planning/scenarios/{sid}/add-service", data={
+        "add-name": "Nowhere club", "add-service_type": "drop_in",
+        "add-sessions_per_week": "1", "add-cost_model": "free"})
+    assert r.status_code == 400
+    page = text(r)
+    assert "There is a problem" in page
+    assert "Choose a council building, or give both an easting and a northing" in page
+    r = client.post(f"/planning/scenarios/{sid}/change-service", data={
+        "chg-service_id": str(county["club"]), "chg-kind": "extend_grant"})
+    assert r.status_code == 400 and "Give the new end date" in text(r)
+    db.session.expire_all()
+    assert db.session.get(Scenario, sid).changes == []
+
+
+def test_copy_remove_and_delete_are_audited(client, auth, db, county):
+    auth.login_as("commissioner")
+    sid = make_scenario(client, "Original")
+    client.post(f"/planning/scenarios/{sid}/change-service", data={
+        "chg-service_id": str(county["club"]), "chg-kind": "make_free"})
+    r = client.post(f"/planning/scenarios/{sid}/copy")
+    copy_id = int(r.headers["Location"].split("/")[-1])
+    db.session.expire_all()
+    copy = db.session.get(Scenario, copy_id)
+    assert copy.name == "Copy of Original" and copy.changes == [
+        {"kind": "make_free", "service_id": county["club"]}]
+    client.post(f"/planning/scenarios/{copy_id}/changes/1/remove")
+    db.session.expire_all()
+    assert db.session.get(Scenario, copy_id).changes == []
+    assert db.session.get(Scenario, sid).changes != []
+    assert client.post(f"/planning/scenarios/{copy_id}/changes/5/remove").status_code == 404
+    client.post(f"/planning/scenarios/{sid}/delete")
+    db.session.expire_all()
+    assert db.session.get(Scenario, sid) is None
+    listing = text(client.get("/planning"))
+    assert "Copy of Original" in listing and ">Original<" not in listing
+    actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions == ["scenario.create", "scenario.change", "scenario.copy",
+                       "scenario.change", "scenario.delete"]
+
+
+def test_funding_cliff_page_and_ready_made_scenario(client, auth, db, county):
+    auth.login_as("commissioner")
+    page = text(client.get("/planning/funding-cliff"))
+    assert "<svg" in page and "Ashby Youth Club" in page
+    assert "Ashby Scouts" not in page.split('id="cliff-table"')[1].split("</table>")[0]
+    lost = page.split('id="lost-table"')[1].split("</table>")[0]
+    assert "Ashby" in lost and "Open-access youth club" in lost
+    assert "Colwall" not in lost
+    r = client.post("/planning/scenarios/funding-cliff")
+    sid = int(r.headers["Location"].split("/")[-1])
+    db.session.expire_all()
+    assert db.session.get(Scenario, sid).changes[0]["kind"] == "end_grant"
+    page = text(client.get(f"/planning/scenarios/{sid}"))
+    assert "End the grant of Ashby Youth Club" in page
+    assert db.session.get(Service, county["club"]).status == "active"
+
+
+def test_best_sites_chooses_the_building_that_reaches_the_gap(client, auth, db, county):
+    auth.login_as("commissioner")
+    r = client.get("/planning/sites?k=1&threshold=30")
+    assert r.status_code == 200
+    page = text(r)
+    chosen = page.split('id="chosen-sites"')[1].split("</ol>")[0]
+    assert "Brook Library" in chosen and "Far Hall" not in chosen
+    assert re.search(r'id="sites-newly">50<', page)
+    ranked = page.split('id="candidates"')[1]
+    assert ranked.index("Brook Library") < ranked.index("Far Hall")
+    bad = client.get("/planning/sites?k=0&threshold=30")
+    assert bad.status_code == 400 and "Between 1 and 20 sites" in text(bad)
+
+
+def test_subsidy_cost_with_assumptions_on_the_page(client, auth, db, county):
+    auth.login_as("commissioner")
+    page = text(client.get("/planning/subsidy"))
+    assert "Assumptions" in page and "Colwall Boxing" in page
+    r = client.get("/planning/subsidy?mode=free&deciles=1&deciles=2&take_up=25&threshold=30"
+                   f"&services={county['boxing']}")
+    assert r.status_code == 200
+    # Colwall's 80 young people x 25% = 20, capped at 15 places; £3 x 52 / 12 a month.
+    assert re.search(r'id="subsidy-total">£2,340<', text(r))
+    bad = client.get("/planning/subsidy?mode=free&take_up=25&threshold=30")
+    assert bad.status_code == 400 and "Choose at least one decile" in text(bad)
