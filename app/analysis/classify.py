@@ -7,6 +7,7 @@ their own grey class so the legend can say so.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import mapclassify
@@ -69,12 +70,13 @@ def classify(values, *, scheme: str = "quantiles", k: int = 5, worse: str = "hig
         bins = [float(distinct[-1])]
         yb = np.zeros(len(data), dtype=int)
     else:
-        if scheme == "quantiles":
-            c = mapclassify.Quantiles(data, k=k)
-        elif scheme == "natural_breaks":
-            c = mapclassify.NaturalBreaks(data, k=k)
-        else:
-            c = mapclassify.EqualInterval(data, k=k)
+        maker = {"quantiles": mapclassify.Quantiles,
+                 "natural_breaks": mapclassify.NaturalBreaks,
+                 "equal_interval": mapclassify.EqualInterval}[scheme]
+        with warnings.catch_warnings():
+            # mapclassify warns when ties leave fewer classes; we use what it gives.
+            warnings.simplefilter("ignore", UserWarning)
+            c = maker(data, k=k)
         bins = [float(b) for b in c.bins]
         yb = np.asarray(c.yb, dtype=int)
         # mapclassify may merge classes; keep only the used bins' count.

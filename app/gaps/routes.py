@@ -1,3 +1,170 @@
-from flask import Blueprint
+"""Gap maps, the ranked table, downloads, the evidence pack and the JSON API.
+
+All six views share the query parameters of :mod:`app.gaps.params` and the
+cached analysis of :mod:`app.gaps.service`.  Every count of people is
+published through disclosure control (:func:`app.analysis.publish_frame`).
+"""
+
+from __future__ import annotations
+
+import csv as csvlib
+import io
+import json
+import re
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    jsonify,
+    render_template,
+    request,
+    url_for,
+)
+
+from ..access import READERS, roles_required
+from ..analysis import FIGURES, FILTERS, TABLE_COLUMNS, WEIGHT_LABELS, format_value, records
+from ..analysis.classify import SCHEMES
+from ..analysis.travel import SPEEDS_KMH
+from ..extensions import db
+from .params import LEVEL_LABELS, MODE_LABELS
+from .service import (
+    build_map,
+    funding_risk_rows,
+    geojson_payload,
+    load_view,
+    sort_table,
+)
 
 bp = Blueprint("gaps", __name__)
+_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>", re.IGNORECASE)
+
+
+@bp.app_template_filter("nonce_scripts")
+def nonce_scripts(html: str, nonce: str) -> str:
+    """Add the CSP nonce to folium's inline ``<script>`` tags (those without src)."""
+    return _INLINE_SCRIPT.sub(lambda m: f'<script nonce="{nonce}"{m.group(1)}>', html)
+
+
+def _context(view, errors):
+    return {
+        "v": view, "p": view.params, "errors": errors,
+        "figures": FIGURES, "filters": FILTERS, "modes": MODE_LABELS, "speeds": SPEEDS_KMH,
+        "schemes": SCHEMES, "weight_labels": WEIGHT_LABELS, "level_labels": LEVEL_LABELS,
+        "fmt": format_value, "table_columns": TABLE_COLUMNS,
+        "level_options": [(lv, LEVEL_LABELS.get(lv, lv)) for lv in (view.levels or ["ward"])],
+        "figure_options": [(k, f["label"]) for k, f in FIGURES.items()],
+        "filter_options": [(k, label.replace("£X", f"£{view.params.max_monthly:g}"))
+                           for k, label in FILTERS.items()],
+        "mode_options": [(k, f"{label} ({SPEEDS_KMH[k]:g} km/h)")
+                         for k, label in MODE_LABELS.items()],
+        "scheme_options": list(SCHEMES.items()),
+        "weights_error": any(k.startswith("w_") for k in errors),
+        "query": view.params.query(),
+    }
+
+
+def _status(errors) -> int:
+    return 400 if errors else 200
+
+
+@bp.route("/map")
+@roles_required(*READERS)
+def map_page():
+    view, errors = load_view(db.session, request.args)
+    ctx = _context(view, errors)
+    ctx["folium"] = build_map(view) if view.has_areas else None
+    return render_template("gaps/map.html", **ctx), _status(errors)
+
+
+@bp.route("/gaps")
+@roles_required(*READERS)
+def table():
+    view, errors = load_view(db.session, request.args)
+    ctx = _context(view, errors)
+    ctx["rows"] = sort_table(view)
+    return render_template("gaps/table.html", **ctx), _status(errors)
+
+
+def _bad_request_json(errors):
+    response = jsonify({"errors": errors, "message": "Some parameters could not be used."})
+    response.status_code = 400
+    return response
+
+
+@bp.route("/gaps.csv")
+@roles_required(*READERS)
+def csv():
+    view, errors = load_view(db.session, request.args)
+    if errors:
+        return Response("; ".join(f"{k}: {v}" for k, v in errors.items()) + "\n",
+                        status=400, mimetype="text/plain")
+    out = io.StringIO()
+    cols = ["code", *[c for c in TABLE_COLUMNS if c in view.published.columns]]
+    writer = csvlib.writer(out)
+    writer.writerow(cols)
+    for row in records(view.published.sort_values(["rank", "name"]), cols[1:]):
+        writer.writerow(["" if row[c] is None else row[c] for c in cols])
+    name = f"gaps-{view.params.level}-{date.today().isoformat()}.csv"
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+
+@bp.route("/gaps.geojson")
+@roles_required(*READERS)
+def geojson():
+    view, errors = load_view(db.session, request.args)
+    if errors:
+        return _bad_request_json(errors)
+    payload = geojson_payload(view)
+    response = Response(json.dumps(payload, separators=(",", ":")),
+                        mimetype="application/geo+json")
+    if request.args.get("download"):
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="gaps-{view.params.level}.geojson"')
+    return response
+
+
+@bp.route("/evidence")
+@roles_required(*READERS)
+def evidence():
+    from ..sources import SOURCES
+
+    view, errors = load_view(db.session, request.args)
+    ctx = _context(view, errors)
+    ctx["rows"] = sort_table(view)
+    ctx["svg"] = view.svg_map() if view.has_areas else ""
+    ctx["risk"] = funding_risk_rows(view)
+    ctx["sources"] = SOURCES
+    ctx["today"] = date.today()
+    return render_template("gaps/evidence.html", **ctx), _status(errors)
+
+
+@bp.route("/api/v1/gaps")
+@roles_required(*READERS)
+def api():
+    view, errors = load_view(db.session, request.args)
+    if errors:
+        return _bad_request_json(errors)
+    p = view.params
+    cols = [c for c in TABLE_COLUMNS if c in view.published.columns]
+    return jsonify({
+        "level": p.level,
+        "parameters": {"threshold_minutes": p.threshold, "mode": p.mode,
+                       "speed_kmh": SPEEDS_KMH[p.mode], "circuity": 1.3,
+                       "filter": p.filter, "max_monthly": p.max_monthly,
+                       "weights": p.weights},
+        "data_version": list(view.version),
+        "disclosure": {"suppressed": f"{view.rule.min_suppressed}-{view.rule.max_suppressed}",
+                       "rounded_to": view.rule.round_to,
+                       "applies_to": ["responses", "cites_*", "share_*"]},
+        "figures": {k: {"label": v["label"], "source": v["source"]}
+                    for k, v in FIGURES.items()},
+        "sources": view.sources,
+        "areas": records(view.published.sort_values(["rank", "name"]), cols),
+        "funding_at_risk": funding_risk_rows(view),
+        "links": {"csv": url_for("gaps.csv", **p.query()),
+                  "geojson": url_for("gaps.geojson", **p.query())},
+    })
+

@@ -1,0 +1,133 @@
+"""A cache for heavy analysis results, safe with several app servers.
+
+Every key carries :func:`app.dataversion.current` (the data version, bumped
+by any directory, geography or travel-time change, and the highest response
+id), so a change anywhere makes every server miss and recompute: no process
+can serve a stale result, and nothing needs to be deleted.
+
+Backends:
+
+* **Redis** when ``CACHE_REDIS_URL`` is set, or when ``RATELIMIT_STORAGE_URI``
+  is a ``redis://``/``rediss://`` URL: shared by all servers; values are pickled
+  and expire after ``CACHE_TTL_SECONDS`` (default 1 hour).  If Redis cannot be
+  reached the value is computed and the error logged: a cache fault never
+  breaks a page.
+* otherwise an **in-process LRU** of ``CACHE_MAX_ENTRIES`` (default 32) results.
+
+Config ``CACHE_ENABLED = False`` turns caching off (each call computes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import pickle
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+log = logging.getLogger(__name__)
+EXTENSION = "yvm_cache"
+
+
+class LRUCache:
+    def __init__(self, max_entries: int = 32):
+        self.max_entries = max_entries
+        self._data: OrderedDict[str, object] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: str):
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                self.hits += 1
+                return True, self._data[key]
+            self.misses += 1
+            return False, None
+
+    def set(self, key: str, value) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.max_entries:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+class RedisCache:
+    def __init__(self, url: str, ttl: int = 3600, prefix: str = "yvm:analysis:"):
+        import redis
+
+        self.client = redis.Redis.from_url(url)
+        self.ttl = ttl
+        self.prefix = prefix
+        self.hits = self.misses = 0
+
+    def get(self, key: str):
+        try:
+            raw = self.client.get(self.prefix + key)
+        except Exception as exc:  # noqa: BLE001 - a cache fault must not break a page
+            log.warning("analysis cache: Redis read failed (%s); computing", type(exc).__name__)
+            return False, None
+        if raw is None:
+            self.misses += 1
+            return False, None
+        self.hits += 1
+        return True, pickle.loads(raw)  # noqa: S301 - our own values, in our own Redis
+
+    def set(self, key: str, value) -> None:
+        try:
+            self.client.set(self.prefix + key, pickle.dumps(value), ex=self.ttl)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("analysis cache: Redis write failed (%s)", type(exc).__name__)
+
+    def clear(self) -> None:
+        try:
+            for k in self.client.scan_iter(self.prefix + "*"):
+                self.client.delete(k)
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def make_key(name: str, version, params: dict) -> str:
+    """A stable key from the result name, the data version and the parameters."""
+    blob = json.dumps({"n": name, "v": list(version) if isinstance(version, tuple) else version,
+                       "p": params}, sort_keys=True, default=str)
+    return f"{name}:{hashlib.sha256(blob.encode()).hexdigest()[:32]}"
+
+
+def backend_for(config):
+    url = config.get("CACHE_REDIS_URL") or ""
+    limiter = config.get("RATELIMIT_STORAGE_URI") or ""
+    if not url and limiter.startswith(("redis://", "rediss://")):
+        url = limiter
+    if url:
+        return RedisCache(url, int(config.get("CACHE_TTL_SECONDS", 3600)))
+    return LRUCache(int(config.get("CACHE_MAX_ENTRIES", 32)))
+
+
+def init_app(app) -> None:
+    app.extensions[EXTENSION] = backend_for(app.config)
+
+
+def cached(name: str, session, params: dict, compute: Callable[[], object]):
+    """``compute()``'s result, from the cache when the data and params match."""
+    from flask import current_app
+
+    from .dataversion import current
+
+    backend = current_app.extensions.get(EXTENSION)
+    if backend is None or not current_app.config.get("CACHE_ENABLED", True):
+        return compute()
+    key = make_key(name, current(session), params)
+    found, value = backend.get(key)
+    if found:
+        return value
+    value = compute()
+    backend.set(key, value)
+    return value

@@ -1,0 +1,143 @@
+"""Query parameters of the gap pages and API, checked with plain-English errors.
+
+Every view takes the same parameters, so a view can be bookmarked and shared:
+``level``, ``figure``, ``filter``, ``max_monthly``, ``threshold``, ``mode``,
+``scheme``, ``w_<component>`` weights, and for the table ``sort``/``desc``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from ..analysis.classify import SCHEMES
+from ..analysis.figures import FIGURES, TABLE_COLUMNS
+from ..analysis.gaps import DEFAULT_WEIGHTS
+from ..analysis.services import DEFAULT_MAX_MONTHLY, FILTERS
+from ..analysis.travel import MODES
+from ..models import AREA_LEVELS
+
+LEVEL_LABELS = {"lsoa": "LSOA (small areas)", "ward": "Ward", "parish": "Parish",
+                "custom": "Custom areas"}
+MODE_LABELS = {"walk": "Walking", "cycle": "Cycling", "bus": "Bus", "car": "Car"}
+
+
+@dataclass
+class GapParams:
+    level: str = "ward"
+    figure: str = "gap_score"
+    filter: str = "free"
+    max_monthly: float = DEFAULT_MAX_MONTHLY
+    threshold: int = 30
+    mode: str = "bus"
+    scheme: str = "quantiles"
+    weights: dict = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    sort: str = "rank"
+    desc: bool = False
+
+    def analysis_key(self) -> dict:
+        """The parameters the computation depends on (cache key)."""
+        return {"level": self.level, "filter": self.filter, "max_monthly": self.max_monthly,
+                "threshold": self.threshold, "mode": self.mode,
+                "weights": dict(sorted(self.weights.items()))}
+
+    def query(self, **changes) -> dict:
+        """Query-string dict for links (defaults left out)."""
+        d = asdict(self)
+        d.update(changes)
+        weights = d.pop("weights")
+        out = {k: v for k, v in d.items() if v != getattr(GapParams, k, None)}
+        out["level"] = d["level"]
+        for k, v in weights.items():
+            if v != DEFAULT_WEIGHTS[k]:
+                out[f"w_{k}"] = f"{v:g}"
+        if out.get("desc") is False:
+            out.pop("desc", None)
+        return out
+
+
+def parse(args, available_levels: list[str]) -> tuple[GapParams, dict[str, str]]:
+    """(params, errors): a bad value keeps its default and gets an error."""
+    p = GapParams()
+    errors: dict[str, str] = {}
+    if available_levels and p.level not in available_levels:
+        p.level = available_levels[0]
+    level = args.get("level")
+    if level:
+        if level not in AREA_LEVELS:
+            errors["level"] = f"Choose a level: {', '.join(AREA_LEVELS)}."
+        elif available_levels and level not in available_levels:
+            errors["level"] = (f"There are no {LEVEL_LABELS[level].lower()} areas yet; "
+                               f"choose {', '.join(available_levels)}.")
+        else:
+            p.level = level
+    figure = args.get("figure")
+    if figure:
+        if figure in FIGURES:
+            p.figure = figure
+        else:
+            errors["figure"] = "Choose a figure from the list."
+    flt = args.get("filter")
+    if flt:
+        if flt in FILTERS:
+            p.filter = flt
+        else:
+            errors["filter"] = f"Choose a filter: {', '.join(FILTERS)}."
+    mode = args.get("mode")
+    if mode:
+        if mode in MODES:
+            p.mode = mode
+        else:
+            errors["mode"] = f"Choose a way of travelling: {', '.join(MODES)}."
+    scheme = args.get("scheme")
+    if scheme:
+        if scheme in SCHEMES:
+            p.scheme = scheme
+        else:
+            errors["scheme"] = f"Choose a classification: {', '.join(SCHEMES)}."
+    _number(args, "threshold", p, errors, 5, 120, whole=True,
+            message="Enter a travel time from 5 to 120 minutes.")
+    _number(args, "max_monthly", p, errors, 0, 500,
+            message="Enter a monthly cost from £0 to £500.")
+    weights = dict(DEFAULT_WEIGHTS)
+    for key in DEFAULT_WEIGHTS:
+        raw = args.get(f"w_{key}")
+        if raw in (None, ""):
+            continue
+        try:
+            value = float(raw)
+            if not 0 <= value <= 10:
+                raise ValueError
+        except ValueError:
+            errors[f"w_{key}"] = "Enter a weight from 0 to 10."
+            continue
+        weights[key] = value
+    if sum(weights.values()) <= 0:
+        errors["w_reach"] = "At least one weight must be above 0."
+        weights = dict(DEFAULT_WEIGHTS)
+    p.weights = weights
+    sort = args.get("sort")
+    if sort:
+        if sort in TABLE_COLUMNS:
+            p.sort = sort
+        else:
+            errors["sort"] = "That column cannot be sorted."
+    p.desc = args.get("desc") in ("1", "true", "yes")
+    return p, errors
+
+
+def _number(args, name, p, errors, lo, hi, *, whole=False, message=""):
+    raw = args.get(name)
+    if raw in (None, ""):
+        return
+    try:
+        value = float(str(raw).replace("£", "").strip())
+        if whole:
+            if value != int(value):
+                raise ValueError
+            value = int(value)
+        if not lo <= value <= hi:
+            raise ValueError
+    except ValueError:
+        errors[name] = message
+        return
+    setattr(p, name, value)

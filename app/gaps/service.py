@@ -1,0 +1,257 @@
+"""One request's gap analysis: inputs, cached results, published figures,
+classes and the map.  The views in :mod:`app.gaps.routes` stay thin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from flask import current_app, url_for
+
+from ..analysis import (
+    FIGURES,
+    FILTERS,
+    classify,
+    compute_gaps,
+    filter_mask,
+    format_value,
+    funding_at_risk,
+    publish_frame,
+    records,
+    services_frame,
+)
+from ..analysis.figures import DIRECTORY_SOURCE, SURVEY_SOURCE, TABLE_COLUMNS
+from ..analysis.gaps import summary
+from ..analysis.travel import radius_for
+from ..cache import cached
+from ..dataversion import current
+from ..disclosure import DisclosureRule
+from ..maps.display import display_geometry, feature_collection, points_latlon
+from ..maps.gap_map import COST_LABELS, build_gap_map, cost_band, render_parts
+from ..maps.svg import choropleth_svg
+from ..models.directory import SERVICE_TYPES
+from . import data
+from .params import GapParams, parse
+
+
+@dataclass
+class GapView:
+    params: GapParams
+    version: tuple
+    rule: DisclosureRule
+    gaps: pd.DataFrame | None = None
+    published: pd.DataFrame | None = None
+    display: object = None
+    services: pd.DataFrame | None = None
+    buildings: pd.DataFrame | None = None
+    sources: dict = field(default_factory=dict)
+    levels: list = field(default_factory=list)
+
+    @property
+    def has_areas(self) -> bool:
+        return self.published is not None and len(self.published) > 0
+
+    # --- the mapped figure -------------------------------------------------
+    def figure_values(self) -> list:
+        col = self.params.figure
+        if col not in self.published.columns:
+            return [None] * len(self.published)
+        return [_num(v) for v in self.published[col].tolist()]
+
+    def classification(self):
+        info = FIGURES[self.params.figure]
+        return classify(self.figure_values(), scheme=self.params.scheme,
+                        worse=info["worse"])
+
+    def figure_source(self) -> str:
+        key = self.params.figure
+        info = FIGURES[key]
+        src = self.sources.get(key) or {}
+        if src.get("source"):
+            year = f", {src['year']}" if src.get("year") else ""
+            return f"{src['source']}{year}"
+        if info["source"] in (DIRECTORY_SOURCE, SURVEY_SOURCE) or key == "gap_score":
+            return f"{info['source']}, as at {date.today():%-d %B %Y}"
+        return info["source"]
+
+    def legend(self) -> dict:
+        c = self.classification()
+        p = self.params
+        title = FIGURES[p.figure]["label"]
+        return {"title": title, "rows": [{"colour": col, "label": lab, "count": n}
+                                         for (col, lab), n in zip(
+                                             c.legend(), [*c.counts, c.no_data], strict=False)],
+                "scheme": p.scheme, "source": self.figure_source(),
+                "note": (f"Reach: within {p.threshold} minutes by {p.mode}; "
+                         f"filter: {FILTERS[p.filter].replace('£X', f'£{p.max_monthly:g}')}.")}
+
+    def summary(self) -> list[str]:
+        return summary(self.gaps, figure=self.params.figure)
+
+    def svg_map(self) -> str:
+        c = self.classification()
+        return choropleth_svg(self.display.values, c.value_colours,
+                              list(self.published["name"]),
+                              title=FIGURES[self.params.figure]["label"])
+
+
+def _num(v):
+    if v is None or v is pd.NA:
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if np.isnan(f) else f
+
+
+def load_view(session, args) -> tuple[GapView, dict]:
+    """Parse ``args``, compute (or fetch from the cache) and publish."""
+    levels = data.levels_with_areas(session)
+    params, errors = parse(args, levels)
+    rule = DisclosureRule.from_config(current_app.config)
+    view = GapView(params, current(session), rule, levels=levels)
+    if not levels:
+        return view, errors
+    areas = cached("areas", session, {"level": params.level},
+                   lambda: data.load_areas(session, params.level))
+    services = cached("services", session, {}, lambda: data.load_services(session))
+    view.sources = data.figure_sources(areas)
+
+    def compute():
+        responses = data.load_responses(session, params.level, areas)
+        return compute_gaps(
+            areas, services, responses=responses, threshold_min=params.threshold,
+            mode=params.mode, weights=params.weights, max_monthly=params.max_monthly,
+            reach_filter=params.filter, matrix=data.load_matrix(session, params.mode),
+            min_responses=rule.max_suppressed + 1,
+        )
+
+    view.gaps = cached("gaps", session, params.analysis_key(), compute)
+    view.published = publish_frame(view.gaps, rule)
+    view.display = cached("display", session, {"level": params.level},
+                          lambda: display_geometry(areas))
+    view.services = services
+    view.buildings = cached("buildings", session, {}, lambda: data.load_buildings(session))
+    return view, errors
+
+
+def sort_table(view: GapView) -> list[dict]:
+    if not view.has_areas:
+        return []
+    p = view.params
+    df = view.published.copy()
+    key = pd.to_numeric(df[p.sort], errors="coerce") if p.sort != "name" else df["name"]
+    df = df.assign(_k=key).sort_values(["_k", "rank"], ascending=[not p.desc, True],
+                                       na_position="last")
+    return records(df, TABLE_COLUMNS)
+
+
+def funding_risk_rows(view: GapView) -> list[dict]:
+    if view.services is None or view.services.empty:
+        return []
+    risk = funding_at_risk(view.services, today=date.today())
+    out = []
+    for row in risk.itertuples(index=False):
+        out.append({"id": int(row.id), "name": row.name,
+                    "funding_end": row.funding_end.date().isoformat(),
+                    "days_left": int(row.days_left),
+                    "sessions_per_week": float(row.sessions_per_week),
+                    "within_6": bool(row.within_6), "within_12": bool(row.within_12),
+                    "within_24": bool(row.within_24),
+                    "funding_source": getattr(row, "funding_source", None)})
+    return out
+
+
+def _service_points(view: GapView) -> list[dict]:
+    svc = services_frame(view.services) if len(view.services) else view.services
+    if svc is None or svc.empty:
+        return []
+    svc = svc[svc["x"].notna() & svc["y"].notna()]
+    if svc.empty:
+        return []
+    p = view.params
+    passes = filter_mask(svc, p.filter, max_monthly=p.max_monthly)
+    lat, lon = points_latlon(svc["x"], svc["y"])
+    out = []
+    for n, row in enumerate(svc.itertuples(index=False)):
+        monthly = _num(row.monthly_cost)
+        band = cost_band(monthly, p.max_monthly)
+        cost_text = "free" if band == "free" else (
+            "price not known" if monthly is None else f"£{monthly:,.2f} a month")
+        out.append({"id": int(row.id), "name": row.name, "lat": float(lat[n]),
+                    "lon": float(lon[n]), "type": row.service_type,
+                    "type_label": SERVICE_TYPES.get(row.service_type, row.service_type),
+                    "cost_band": band, "cost_text": cost_text, "passes": bool(passes[n])})
+    return out
+
+
+def area_properties(view: GapView) -> list[dict]:
+    c = view.classification()
+    fig = view.params.figure
+    label = FIGURES[fig]["label"]
+    props = []
+    for n, row in enumerate(records(view.published, TABLE_COLUMNS)):
+        value = row.get(fig)
+        props.append({**row, "figure": fig, "value": value, "colour": c.value_colours[n],
+                      "class": c.classes[n],
+                      "value_text": f"{label}: {format_value(fig, value)}"})
+    return props
+
+
+def geojson_payload(view: GapView) -> dict:
+    """The GeoJSON download and the data ``gaps.js`` restyles the map with."""
+    if not view.has_areas:
+        return {"type": "FeatureCollection", "features": [], "legend": None}
+    p = view.params
+    services = _service_points(view)
+    return feature_collection(
+        view.display, area_properties(view),
+        figure=p.figure, legend=view.legend(), summary=view.summary(),
+        parameters=p.query(),
+        services_passing=[s["id"] for s in services if s["passes"]],
+        catchment_m=round(radius_for(p.threshold, p.mode)),
+        top=[{"rank": r["rank"], "name": r["name"], "code": r["code"],
+              "value": format_value(p.figure, r.get(p.figure))}
+             for r in top_rows(view, 10)],
+    )
+
+
+def top_rows(view: GapView, n: int = 10) -> list[dict]:
+    """The ``n`` areas most in need by the mapped figure (gap score: by rank)."""
+    fig = view.params.figure
+    df = view.published
+    worse = FIGURES[fig]["worse"]
+    key = pd.to_numeric(df[fig], errors="coerce") if fig in df.columns else df["gap_score"]
+    df = df.assign(_k=key).sort_values(["_k", "rank"], ascending=[worse == "low", True],
+                                       na_position="last")
+    return records(df.head(n), TABLE_COLUMNS)
+
+
+def build_map(view: GapView) -> dict:
+    p = view.params
+    props = area_properties(view)
+    fc = feature_collection(view.display, [
+        {"code": pr["code"], "name": pr["name"], "colour": pr["colour"],
+         "value_text": pr["value_text"]} for pr in props])
+    b = view.display.total_bounds
+    services = _service_points(view)
+    buildings = []
+    if view.buildings is not None and len(view.buildings):
+        lat, lon = points_latlon(view.buildings["x"], view.buildings["y"])
+        buildings = [{"name": r.name, "kind": r.kind, "lat": float(lat[n]),
+                      "lon": float(lon[n])}
+                     for n, r in enumerate(view.buildings.itertuples(index=False))]
+    gm = build_gap_map(
+        fc, services, buildings, bounds=[[b[1], b[0]], [b[3], b[2]]],
+        catchment_m=radius_for(p.threshold, p.mode),
+        tiles_url=current_app.config.get("MAP_TILES_URL", ""),
+        attribution=current_app.config.get("MAP_TILES_ATTRIBUTION", ""),
+        asset_url=lambda package, filename: url_for("vendor.asset", name=package,
+                                                    filename=filename),
+    )
+    return {**render_parts(gm.map), "names": gm.names, "cost_labels": COST_LABELS,
+            "top": top_rows(view, 10)}

@@ -1,0 +1,156 @@
+"""The gap pages, downloads and API, on the small hand-made county in seed.py."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from tests.gaps.seed import seed
+
+PAGES = ("/map", "/gaps", "/gaps.csv", "/gaps.geojson", "/evidence", "/api/v1/gaps")
+
+
+@pytest.fixture
+def county(db):
+    return seed(db.session)
+
+
+LOCAL = "/gaps.csv?level=lsoa&mode=walk&threshold=20"  # 1.2 km: only next-door provision
+
+
+def rows_of(client, url=LOCAL):
+    response = client.get(url)
+    assert response.status_code == 200, response.data[:300]
+    return {r["code"]: r for r in csv.DictReader(io.StringIO(response.get_data(as_text=True)))}
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, county):
+    for url in PAGES:
+        response = client.get(url)
+        if url.startswith("/api/"):
+            assert response.status_code == 401
+        else:
+            assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_who_may_see_the_gap_pages(client, auth, county):
+    auth.login_as("safeguarding")
+    assert {url: client.get(url).status_code for url in PAGES} == dict.fromkeys(PAGES, 403)
+
+
+@pytest.mark.parametrize("role", ["councillor", "commissioner", "admin"])
+def test_readers_see_every_gap_page(client, auth, county, role):
+    auth.login_as(role)
+    for url in PAGES:
+        assert client.get(url + "?level=lsoa").status_code == 200, (role, url)
+
+
+def test_no_free_provision_ranks_as_a_gap_and_the_drop_in_area_does_not(client, auth, county):
+    auth.login_as("councillor")
+    rows = rows_of(client)
+    near, far = rows["E0000001"], rows["E0000006"]
+    assert int(near["free_services"]) == 1 and float(near["free_sessions"]) == 2
+    assert int(far["free_services"]) == 0 and int(far["all_services"]) == 0
+    assert int(far["rank"]) == 1
+    assert int(near["rank"]) == len(rows)
+    # The paid club counts under "all" but not under "free".
+    assert int(rows["E0000004"]["all_services"]) >= 1
+    assert int(rows["E0000004"]["under_services"]) == 0  # £30 > £10 default limit
+    rows50 = rows_of(client, LOCAL + "&max_monthly=50")
+    assert int(rows50["E0000004"]["under_services"]) == 1
+
+
+def test_every_count_of_people_is_disclosure_controlled(client, auth, county):
+    auth.login_as("councillor")
+    rows = rows_of(client)
+    assert rows["E0000001"]["responses"] == "10"  # 12 rounded to 5
+    assert rows["E0000001"]["cites_cost"] == ""  # 3: suppressed
+    assert rows["E0000001"]["share_cost"] == ""
+    assert rows["E0000006"]["responses"] == "" and rows["E0000006"]["share_cost"] == ""
+    api = client.get("/api/v1/gaps?level=lsoa").get_json()
+    by_code = {a["code"]: a for a in api["areas"]}
+    assert by_code["E0000006"]["responses"] is None
+    assert by_code["E0000001"]["responses"] == 10
+    page = client.get("/gaps?level=lsoa").get_data(as_text=True)
+    assert ">12<" not in page and ">3<" not in page.split("gap-table")[1]
+
+
+def test_bad_parameters_get_a_clear_reason(client, auth, county):
+    auth.login_as("commissioner")
+    page = client.get("/gaps?threshold=soon&w_reach=-1")
+    assert page.status_code == 400
+    text = page.get_data(as_text=True)
+    assert "There is a problem" in text
+    assert "Enter a travel time from 5 to 120 minutes." in text
+    assert "Enter a weight from 0 to 10." in text
+    api = client.get("/api/v1/gaps?level=county&mode=rocket")
+    assert api.status_code == 400
+    assert set(api.get_json()["errors"]) == {"level", "mode"}
+    assert client.get("/gaps.csv?figure=nonsense").status_code == 400
+
+
+def test_weights_and_threshold_change_the_answer(client, auth, county):
+    auth.login_as("councillor")
+    wide = rows_of(client, "/gaps.csv?level=lsoa&threshold=120&mode=car")
+    assert int(wide["E0000006"]["free_services"]) == 1  # 20 km by car in 2 hours
+    assert int(rows_of(client)["E0000006"]["free_services"]) == 0
+    only_rural = rows_of(client, "/gaps.csv?level=lsoa&w_deprivation=0&w_reach=0"
+                         "&w_provision=0&w_voice=0&w_funding=0&w_rurality=1")
+    assert float(only_rural["E0000005"]["gap_score"]) == 100
+    assert float(only_rural["E0000001"]["gap_score"]) == 0
+
+
+def test_geojson_carries_legend_colours_and_wgs84(client, auth, county):
+    auth.login_as("councillor")
+    data = client.get("/gaps.geojson?level=lsoa&figure=free_sessions&mode=walk").get_json()
+    assert data["figure"] == "free_sessions"
+    assert data["legend"]["title"].startswith("Sessions a week within reach: free")
+    assert "Source:" not in data["legend"]["source"]
+    lon, lat = data["features"][0]["geometry"]["coordinates"][0][0]
+    assert -3 < lon < 0 and 51 < lat < 53  # EPSG:27700 (400000, 250000) is near Worcester
+    colours = {f["properties"]["code"]: f["properties"]["colour"] for f in data["features"]}
+    assert colours["E0000001"] != colours["E0000006"]
+    assert data["services_passing"] == [county["drop_in"]]
+
+
+def test_map_page_renders_folium_under_the_csp(client, auth, county):
+    auth.login_as("councillor")
+    response = client.get("/map?level=lsoa&figure=gap_score")
+    html = response.get_data(as_text=True)
+    csp = response.headers["Content-Security-Policy"]
+    nonce = csp.split("'nonce-")[1].split("'")[0]
+    assert 'class="folium-map"' in html
+    import re
+
+    for tag in re.findall(r"<script[^>]*>", html):
+        assert "src=" in tag or f'nonce="{nonce}"' in tag, tag
+    assert "cdn" not in html.lower() and "https://" not in html.split("<body")[0]
+    assert 'id="gap-legend"' in html and "Gap score (0-100)" in html
+
+
+def test_evidence_pack_has_map_table_voice_risk_and_sources(client, auth, county):
+    auth.login_as("councillor")
+    html = client.get("/evidence?level=lsoa").get_data(as_text=True)
+    assert "<svg" in html and "Testshire 006" in html
+    assert "Free drop-in" in html  # funding ends in 90 days
+    assert "Open Government Licence" in html
+    assert "@media print" in client.get("/static/css/gaps.css").get_data(as_text=True)
+
+
+def test_results_follow_data_changes(client, auth, county, db, app):
+    from app.models import Service
+
+    auth.login_as("commissioner")
+    before = rows_of(client)
+    assert int(before["E0000004"]["free_services"]) == 0
+    backend = app.extensions["yvm_cache"]
+    hits = backend.hits
+    rows_of(client)
+    assert backend.hits > hits  # served from the cache
+    club = db.session.get(Service, county["club"])
+    club.cost_model = "free"
+    db.session.commit()
+    after = rows_of(client)
+    assert int(after["E0000004"]["free_services"]) == 1
