@@ -14,6 +14,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models.directory import COST_MODELS, SERVICE_TYPES
 
@@ -23,6 +24,13 @@ CHANGE_CHOICES = [
     ("extend_grant", "Extend its grant"),
     ("end_grant", "End its grant"),
 ]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several checkboxes (rendered by the ``choices(f, kind='checkbox')`` macro)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class ScenarioForm(FlaskForm):
@@ -110,7 +118,7 @@ class SubsidyForm(FlaskForm):
                       default="free")
     cap = DecimalField("Cap, pounds a month", default=5, places=None,
                        validators=[Optional(), NumberRange(0, 1000, "0 pounds or more")])
-    deciles = SelectMultipleField("Deprivation deciles covered (1 = most deprived)",
+    deciles = MultiCheckboxField("Deprivation deciles covered (1 = most deprived)",
                                   choices=[(str(d), f"Decile {d}") for d in range(1, 11)],
                                   default=["1", "2"],
                                   validators=[DataRequired("Choose at least one decile")])
@@ -120,5 +128,5 @@ class SubsidyForm(FlaskForm):
     threshold = IntegerField("Travel threshold (minutes by bus)", default=30,
                              validators=[InputRequired("Give the travel threshold"),
                                          NumberRange(5, 120, "Between 5 and 120 minutes")])
-    services = SelectMultipleField("Services (none chosen = every priced service)",
+    services = MultiCheckboxField("Services (none chosen = every priced service)",
                                    coerce=str, validators=[Optional()])

@@ -74,8 +74,10 @@ def planning_map(areas: gpd.GeoDataFrame | None, *, category: str | None = None,
             folium.CircleMarker(location=[g.y, g.x], radius=p.get("radius", 7), color="#0b0c0c",
                                 weight=1.5, fill=True, fill_color=colour, fill_opacity=0.9,
                                 tooltip=html_lib.escape(p.get("label", ""))).add_to(m)
-        if bounds is None:
-            bounds = [[pts.y.min(), pts.x.min()], [pts.y.max(), pts.x.max()]]
+        pb = [[pts.y.min(), pts.x.min()], [pts.y.max(), pts.x.max()]]
+        bounds = pb if bounds is None else [
+            [min(bounds[0][0], pb[0][0]), min(bounds[0][1], pb[0][1])],
+            [max(bounds[1][0], pb[1][0]), max(bounds[1][1], pb[1][1])]]
     if bounds:
         m.fit_bounds(bounds, padding=(10, 10))
     localise(m, asset_url)

@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 
 ROW_H = 26
 LEFT = 230      # room for service names
-RIGHT = 20
+RIGHT = 40
 TOP = 34
 WIDTH = 760
 
