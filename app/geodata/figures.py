@@ -30,7 +30,8 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
+import shapely
+from sqlalchemy import or_, select
 
 from ..models import Area, AreaIndicator, LsoaLookup
 from .indicators import OPEN_END, parse_band_name
@@ -54,11 +55,17 @@ METHOD = (
 )
 
 
+USED = ("imd_score", "imd_decile", "idaci_score", "idaci_rate_approx", "idaci_decile",
+        "children_young_people_score", "children_young_people_decile", "rural",
+        "pop_total_mid2015", "population_total")
+
+
 def _indicators(session) -> pd.DataFrame:
     rows = session.execute(select(
         AreaIndicator.area_code, AreaIndicator.name, AreaIndicator.value,
         AreaIndicator.text_value, AreaIndicator.source, AreaIndicator.year, AreaIndicator.note,
-    ).where(AreaIndicator.level == "lsoa")).all()
+    ).where(AreaIndicator.level == "lsoa", or_(
+        AreaIndicator.name.in_(USED), AreaIndicator.name.like("population_age_%")))).all()
     return pd.DataFrame(rows, columns=["code", "name", "value", "text", "source", "year", "note"])
 
 
@@ -233,13 +240,26 @@ def lsoa_figures(session, *, age_min: int = 13, age_max: int = 19,
 
 
 def overlay_weights(source: gpd.GeoDataFrame, target: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Rows (source code, target code, fraction of the source's area), slivers handled."""
-    src = gpd.GeoDataFrame({"src": source.index}, geometry=source.geometry.values, crs=BNG)
-    tgt = gpd.GeoDataFrame({"tgt": target.index}, geometry=target.geometry.values, crs=BNG)
-    pieces = gpd.overlay(src, tgt, how="intersection", keep_geom_type=True)
-    src_area = pd.Series(src.geometry.area.values, index=src["src"])
-    pieces["fraction"] = pieces.geometry.area.values / src_area.reindex(pieces["src"]).values
-    table = pieces.loc[pieces["fraction"] >= SLIVER, ["src", "tgt", "fraction"]].copy()
+    """Rows (source code, target code, fraction of the source's area), slivers handled.
+
+    The same intersection areas as ``geopandas.overlay`` (and tobler's area
+    tables), computed only for pairs whose boxes meet; a source wholly inside a
+    target skips the intersection.
+    """
+    src_geoms = np.asarray(source.geometry.values, dtype=object)
+    tgt_geoms = np.asarray(target.geometry.values, dtype=object)
+    shapely.prepare(tgt_geoms)
+    src_i, tgt_i = shapely.STRtree(tgt_geoms).query(src_geoms, predicate="intersects")
+    inside = shapely.contains(tgt_geoms[tgt_i], src_geoms[src_i])
+    src_area = shapely.area(src_geoms)
+    overlap = np.where(inside, src_area[src_i], 0.0)
+    rest = ~inside
+    overlap[rest] = shapely.area(shapely.intersection(src_geoms[src_i[rest]],
+                                                      tgt_geoms[tgt_i[rest]]))
+    table = pd.DataFrame({"src": np.asarray(source.index)[src_i],
+                          "tgt": np.asarray(target.index)[tgt_i],
+                          "fraction": overlap / src_area[src_i]})
+    table = table[table["fraction"] >= SLIVER].copy()
     table = table.groupby(["src", "tgt"], as_index=False)["fraction"].sum()
     covered = table.groupby("src")["fraction"].transform("sum")
     snap = covered >= SNAP
