@@ -527,13 +527,13 @@ def buildings():
         from ..security import csp_nonce
 
         points = []
-        for b in rows:
-            lat, lon = to_latlon(b.x, b.y)
-            points.append({"lat": lat, "lon": lon, "label": b.name, "kind": "building"})
         for s in db.session.scalars(select(Service).where(Service.status == "active",
                                                           Service.x.is_not(None))):
             lat, lon = to_latlon(s.x, s.y)
             points.append({"lat": lat, "lon": lon, "label": s.name, "kind": "service"})
+        for b in rows:  # drawn last, so buildings sit on top of services
+            lat, lon = to_latlon(b.x, b.y)
+            points.append({"lat": lat, "lon": lon, "label": b.name, "kind": "building"})
         the_map = point_map(points, asset_url=_asset_url, nonce=csp_nonce(),
                             tiles_url=current_app.config.get("MAP_TILES_URL", ""),
                             attribution=current_app.config.get("MAP_TILES_ATTRIBUTION", ""),
@@ -586,7 +586,10 @@ def edit_building(building_id: int | None = None):
         form.name.data, form.uprn.data = building.name, building.uprn
         form.easting.data, form.northing.data = building.x, building.y
         form.kind.data, form.notes.data = building.kind, building.notes
-    if form.validate_on_submit() and _building_form_ok(form, building):
+    valid = form.validate_on_submit()
+    if request.method == "POST":
+        valid = _building_form_ok(form, building) and valid
+    if valid:
         before = snapshot(building) if building is not None else None
         if building is None:
             building = Building()

@@ -138,13 +138,16 @@ FIELD_ERRORS = [
 ]
 
 
-@pytest.mark.parametrize(("change", "message"), FIELD_ERRORS)
-def test_each_field_is_validated_with_a_clear_message(client, db, commissioner, change, message):
-    resp = client.post("/directory/manage/new", data={**VALID, **change})
-    html = resp.get_data(as_text=True)
-    assert resp.status_code == 400
-    assert message in html
-    assert "There is a problem" in html  # the error summary
+def test_each_field_is_validated_with_a_clear_message(client, db, commissioner):
+    """One bad value at a time: a 400, the message beside the field and in the summary,
+    nothing stored and nothing audited."""
+    for change, message in FIELD_ERRORS:
+        resp = client.post("/directory/manage/new", data={**VALID, **change})
+        html = resp.get_data(as_text=True)
+        assert resp.status_code == 400, change
+        assert message in html, change
+        assert "There is a problem" in html  # the error summary
+        assert 'class="error-message"' in html
     assert db.session.query(Service).count() == 0
     assert db.session.query(AuditEvent).count() == 0
 
