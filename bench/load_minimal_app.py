@@ -1,0 +1,71 @@
+"""The baseline for bench/load_survey.py: a minimal Flask + Flask-WTF form
+that inserts one row.  Same database, same gunicorn, same client as the real
+survey, so the ratio between them holds on a noisy machine.
+
+    DATABASE_URL=sqlite:////tmp/minimal.sqlite gunicorn bench.load_minimal_app:app
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import date
+
+from flask import Flask, render_template_string
+from flask_wtf import FlaskForm
+from sqlalchemy import Column, Date, Integer, MetaData, String, Table, Text, create_engine, insert
+from sqlalchemy.exc import IntegrityError
+from wtforms import HiddenField, RadioField, TextAreaField
+from wtforms.validators import DataRequired
+
+metadata = MetaData()
+submission = Table(
+    "minimal_submission", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token", String(64), unique=True, nullable=False),
+    Column("answer", String(40)),
+    Column("comment", Text),
+    Column("submitted_on", Date),
+)
+
+app = Flask(__name__)
+app.config.update(SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only"), WTF_CSRF_TIME_LIMIT=None)
+engine = create_engine(os.environ.get("DATABASE_URL", "sqlite:////tmp/yvm_minimal.sqlite"),
+                       pool_pre_ping=True)
+metadata.create_all(engine)
+engine.dispose()  # gunicorn may fork after this import: no shared connections
+
+PAGE = """<!doctype html><title>Minimal form</title>
+<form method="post">{{ form.csrf_token }}{{ form.submission_token }}
+{% for e in form.errors.values() %}<p class="error">{{ e[0] }}</p>{% endfor %}
+{{ form.answer }}{{ form.comment }}<button type="submit">Send</button></form>"""
+
+
+class MinimalForm(FlaskForm):
+    submission_token = HiddenField(validators=[DataRequired()])
+    answer = RadioField(choices=[("yes", "Yes"), ("no", "No")],
+                        validators=[DataRequired("Choose one.")])
+    comment = TextAreaField()
+
+
+@app.route("/form", methods=["GET", "POST"])
+def form():
+    f = MinimalForm()
+    if f.validate_on_submit():
+        try:
+            with engine.begin() as conn:
+                conn.execute(insert(submission).values(
+                    token=f.submission_token.data[:64], answer=f.answer.data,
+                    comment=f.comment.data, submitted_on=date.today()))
+        except IntegrityError:
+            pass  # the same token again: already stored
+        return "<!doctype html><title>Thank you</title><h1>Thank you</h1>"
+    if not f.is_submitted():
+        f.submission_token.data = secrets.token_hex(16)
+        return render_template_string(PAGE, form=f)
+    return render_template_string(PAGE, form=f), 400
+
+
+@app.route("/healthz")
+def healthz():
+    return "ok"

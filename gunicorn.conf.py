@@ -1,0 +1,63 @@
+"""gunicorn settings for Youth Voice Map:  gunicorn -c gunicorn.conf.py wsgi:app
+
+Every value can be changed with an environment variable (named below) so one
+file serves a laptop, a load test and production behind a reverse proxy.
+
+Privacy: the access log records no client address (no ``%(h)s``), no user
+agent (``%(a)s``), no referrer (``%(f)s``) and no query string (``%(U)s`` is
+the path only: a query such as ``?postcode=HR1 2AB`` would otherwise be
+logged).  The app keeps no state in the process: sessions are signed cookies
+checked against a token in the database, rate limits live in Redis when
+``RATELIMIT_STORAGE_URI`` is set, and cached analysis is keyed on the data
+version in the database, so any number of workers and machines can serve.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# (2 x cores) + 1 is gunicorn's own advice for sync workers.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
+# A request that takes longer than this is stuck: the worker is restarted.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 5))
+# Recycle workers now and then so a slow leak can never build up.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 5000))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 500))
+# Load the app once in the master, so a killed worker is replaced in milliseconds.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() in ("1", "true", "yes")
+
+# Requests are small: a survey is a few kilobytes.
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190
+
+# Only the reverse proxy on this machine may set X-Forwarded-*; the app itself
+# trusts them only when TRUSTED_PROXY_COUNT is set (see docs/DEPLOYMENT.md).
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+errorlog = os.environ.get("GUNICORN_ERRORLOG", "-")
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+# Time, method, path (no query string), status, bytes, duration in ms.  No IP.
+access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+proc_name = "youth-voice-map"
+
+
+def post_fork(server, worker):
+    """Each worker opens its own database connections, never the master's."""
+    import sys
+
+    if "app.extensions" not in sys.modules:
+        return  # the app was not loaded in the master: nothing was shared
+    try:
+        from app.extensions import db
+
+        app = server.app.wsgi()
+        with app.app_context():
+            db.engine.dispose(close=False)
+    except Exception:  # noqa: BLE001 - some other WSGI app: nothing to dispose
+        pass
