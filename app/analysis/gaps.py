@@ -238,7 +238,8 @@ def summary(gaps, *, figure: str = "gap_score", n: int = 5, labels: dict | None 
         vals = pd.to_numeric(gaps[figure], errors="coerce")
         ascending = info.get("worse") == "low"
         worst = gaps.loc[vals.sort_values(ascending=ascending, na_position="last").index[:n]]
-        lines.append(f"By {info['label'].lower()}, the {len(worst)} areas most in need are "
+        label = info["label"][:1].lower() + info["label"][1:]
+        lines.append(f"By {label}, the {len(worst)} areas most in need are "
                      f"{', '.join(str(x) for x in worst['name'])}.")
     return lines
 

@@ -56,7 +56,8 @@ def build_gap_map(areas_geojson: dict, services: list[dict], buildings: list[dic
     """
     m = folium.Map(location=[(bounds[0][0] + bounds[1][0]) / 2,
                              (bounds[0][1] + bounds[1][1]) / 2],
-                   zoom_start=9, tiles=None, control_scale=True, prefer_canvas=False)
+                   zoom_start=9, tiles=None, control_scale=True, prefer_canvas=False,
+                   zoom_snap=0.25)
     if tiles_url:
         folium.TileLayer(tiles=tiles_url, attr=attribution or "Map tiles", name="Base map",
                          control=False).add_to(m)

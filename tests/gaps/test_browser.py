@@ -1,0 +1,77 @@
+"""The demo gap map in Chromium: it renders under the CSP, the figure and
+filters change it without a reload, and the table agrees with the map."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
+
+from ..conftest import TEST_PASSWORD, make_user
+
+pytestmark = pytest.mark.browser
+
+
+def _legend_title(page) -> str:
+    return page.locator("#gap-legend-title").inner_text()
+
+
+def test_demo_gap_map_filters_legend_and_table(live_server, browser_page, db):  # noqa: F811
+    from app.demo import build_demo
+
+    build_demo(db.session, progress=lambda *a: None)
+    make_user(db, "councillor", email="cllr@example.org")
+
+    page = browser_page(width=1280, height=800)
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    sign_in(page, live_server.url, "cllr@example.org", TEST_PASSWORD)
+    page.wait_for_url("**/dashboard")
+    page.goto(live_server.url + "/map?level=ward")
+    # Leaflet drew the areas: one SVG path per ward in the overlay pane.
+    page.wait_for_selector(".leaflet-overlay-pane path")
+    assert page.locator(".leaflet-overlay-pane path").count() >= 28
+    assert _legend_title(page) == "Gap score (0-100)"
+    first_fill = page.locator(".leaflet-overlay-pane path").first.get_attribute("fill")
+    page.screenshot(path="/tmp/gaps-map-desktop.png", full_page=True)
+
+    # Switch the figure: the legend, the colours and the address change, no reload.
+    page.evaluate("window.__still_here = true")
+    page.select_option("#f-figure", "free_sessions")
+    expect(page.locator("#gap-legend-title")).to_contain_text("free only")
+    assert "Sessions a week within reach: free only" == _legend_title(page)
+    assert "figure=free_sessions" in page.url
+    # Switch a filter: the note under the legend says so.
+    page.select_option("#f-filter", "open_access")
+    expect(page.locator("#gap-legend-note")).to_contain_text("Open-access")
+    page.fill("#f-threshold", "15")
+    page.locator("#f-threshold").dispatch_event("change")
+    expect(page.locator("#gap-legend-note")).to_contain_text("within 15 minutes")
+    assert page.evaluate("window.__still_here === true")  # never reloaded
+    fills = page.locator(".leaflet-overlay-pane path").evaluate_all(
+        "els => els.map(e => e.getAttribute('fill'))")
+    assert len(set(fills)) > 1 and (fills[0] != first_fill or len(set(fills)) > 2)
+
+    # The map's "most in need" list for the gap score matches the ranked table.
+    page.goto(live_server.url + "/map?level=ward&figure=gap_score")
+    page.wait_for_selector(".leaflet-overlay-pane path")
+    map_top = page.locator("#gap-top tbody tr td:nth-child(2)").all_inner_texts()[:5]
+    page.goto(live_server.url + "/gaps?level=ward")
+    table_top = [t.split("\n")[0].rsplit(" ", 1)[0].strip() for t in
+                 page.locator("#gap-table tbody th").all_inner_texts()[:5]]
+    assert map_top == table_top and len(map_top) == 5
+    assert problems == []
+    assert page.external_requests == []
+
+    # Without JavaScript the form submits and the server redraws the legend.
+    phone = browser_page(width=360, height=640, javascript=False)
+    sign_in(phone, live_server.url, "cllr@example.org", TEST_PASSWORD)
+    phone.wait_for_url("**/dashboard")
+    phone.goto(live_server.url + "/map?level=ward")
+    phone.select_option("#f-figure", "places_per_1000")
+    phone.get_by_role("button", name="Show").click()
+    phone.wait_for_url("**figure=places_per_1000**")
+    assert _legend_title(phone) == "Places a week per 1,000 young people (2SFCA)"
+    phone.screenshot(path="/tmp/gaps-map-phone-nojs.png", full_page=True)

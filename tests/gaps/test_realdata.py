@@ -1,0 +1,48 @@
+"""The Herefordshire ward and LSOA map pages stay under 1.5 MB in total."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.models import Area, Service
+from tests.analysis import realdata
+from tests.analysis.test_herefordshire import SERVICES
+
+pytestmark = pytest.mark.skipif(not realdata.available(), reason="shared data not present")
+LIMIT = 1_500_000
+
+
+def page_weight(client, url) -> tuple[int, int]:
+    """(total bytes of the page and everything it loads, bytes of the page)."""
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.get_data()
+    total = len(html)
+    assets = set(re.findall(rb'(?:src|href)="(/(?:static|vendor)/[^"]+)"', html))
+    for asset in assets:
+        r = client.get(asset.decode())
+        assert r.status_code == 200, asset
+        total += len(r.get_data())
+        r.close()
+    return total, len(html)
+
+
+def test_herefordshire_map_pages_under_limit(client, auth, db):
+    for level, gdf in (("lsoa", realdata.lsoa_areas()), ("ward", realdata.ward_areas())):
+        for code, row in gdf.iterrows():
+            a = Area(code=code, name=row["name"], level=level)
+            a.geometry = row.geometry
+            db.session.add(a)
+    for pc, name, kind, _cost in SERVICES:
+        x, y = realdata.postcode_xy(pc)
+        db.session.add(Service(name=name, service_type=kind, x=x, y=y, postcode=pc,
+                               cost_model="free", status="active"))
+    db.session.commit()
+    auth.login_as("councillor")
+    for level in ("lsoa", "ward"):
+        total, html = page_weight(client, f"/map?level={level}")
+        print(f"{level}: page {html:,} B, with assets {total:,} B")
+        assert total < LIMIT, (level, total)
+        assert html > 50_000  # the boundaries really are in the page
