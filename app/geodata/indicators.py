@@ -39,8 +39,8 @@ RUC_SOURCE = {
     2021: "Rural-Urban Classification 2021 of LSOAs, ONS/Defra",
 }
 
-CODE_2011 = ["lsoa11cd", "lsoa11_code", "LSOA code (2011)", "lsoa_code_2011", "LSOA11"]
-CODE_2021 = ["lsoa21cd", "lsoa21_code", "LSOA code (2021)", "lsoa_code_2021", "LSOA21"]
+CODE_2011 = ["lsoa11cd", "lsoa11_code", "LSOA code (2011)", "LSOA 2011 Code", "LSOA11"]
+CODE_2021 = ["lsoa21cd", "lsoa21_code", "LSOA code (2021)", "LSOA 2021 Code", "LSOA21"]
 
 # (keyword in the normalised header, domain key).  Order matters: the first
 # keyword found wins, so the specific ones come before 'imd', 'income', ...

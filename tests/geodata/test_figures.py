@@ -107,3 +107,20 @@ def test_stored_figures_keep_method_inputs_source_and_year(db, tmp_path):
 def test_no_geography_gives_an_empty_frame(db):
     frame = area_figures(db.session, "ward")
     assert frame.empty and "young_people" in frame.columns and frame.crs.to_epsg() == 27700
+
+
+def test_ons_small_area_estimate_headers_are_read(db, tmp_path):
+    """ONS mid-year LSOA estimates: 'LSOA 2021 Code', 'All Ages', '0' ... '90+'."""
+    import_small(db.session, tmp_path, indicators=False)
+    header = "LSOA 2021 Code,LSOA 2021 Name,All Ages," + ",".join(map(str, range(90))) + ",90+\n"
+    row = ",".join(["2"] * 90) + ",5"
+    body = "".join(f"{code},X,185,{row}\n" for code in
+                   ("E01000001", "E01000002", "E01000003", "E01000004"))
+    report = import_population(db.session, csv(tmp_path / "sape.csv", header + body), year=2024,
+                               source="ONS mid-2024 LSOA population estimates")
+    db.session.commit()
+    assert report.notes[-1].endswith("89-89, 90+")
+    wards = area_figures(db.session, "ward")
+    assert wards.at["E05000001", "young_people"] == 2 * 7 * 2
+    assert wards.attrs["sources"]["young_people"]["year"] == 2024
+    assert wards.at["E05000001", "population"] == 2 * 185
