@@ -274,6 +274,11 @@ class Comparison:
     at_risk_before: int
     at_risk_after: int
     changes: list[dict] = field(default_factory=list)
+    # The gap analysis's score (0-100, higher = bigger gap) before and after, for
+    # the areas whose score moves most; ``None`` when it was not asked for.
+    gap_changes: list[dict] | None = None
+    mean_gap_before: float | None = None
+    mean_gap_after: float | None = None
 
     @property
     def net_reached(self) -> float:
@@ -294,12 +299,16 @@ def area_reach(areas: pd.DataFrame, services, *, threshold_min: float, mode: str
 
 def compare(areas: pd.DataFrame, before, after, *, threshold_min: float, mode: str = "bus",
             matrix: pd.DataFrame | None = None, changes=(), today: date | None = None,
-            risk_months: int = 24) -> Comparison:
+            risk_months: int = 24, gap_scores: bool = False,
+            top_gap_changes: int = 15) -> Comparison:
     """Compare the services ``before`` (today) and ``after`` (the scenario).
 
     ``areas`` is indexed by area code with columns ``name``, ``young_people``,
     ``origin_x``/``origin_y`` (or a geometry), and optionally ``imd_decile``,
-    ``rural`` (bool) or ``rural_share``.
+    ``rural`` (bool) or ``rural_share``.  With ``gap_scores``, the gap analysis
+    (:func:`app.analysis.gaps.compute_gaps`, default weights, no survey voice:
+    a scenario does not change what young people said) is run on both sides
+    too; it uses ``imd_score``/``idaci``/``rural_share`` where present.
     """
     if "young_people" not in areas.columns:
         raise ScenarioError("the areas have no young-people figures")
@@ -352,6 +361,24 @@ def compare(areas: pd.DataFrame, before, after, *, threshold_min: float, mode: s
     net = newly - float(df["no_longer_reached"].sum())
     per_person = annual_cost / net if annual_cost is not None and net > 0 else None
     today = today or date.today()
+    gap_changes = mean_before = mean_after = None
+    if gap_scores:
+        g0 = _gap_scores(areas, before, threshold_min, mode, matrix, today)
+        g1 = _gap_scores(areas, after, threshold_min, mode, matrix, today)
+        df["gap_score_before"], df["gap_score_after"] = g0["gap_score"], g1["gap_score"]
+        df["gap_rank_before"], df["gap_rank_after"] = g0["rank"], g1["rank"]
+        moved = (df["gap_score_after"] - df["gap_score_before"]).fillna(0.0)
+        order = moved.abs().sort_values(ascending=False, kind="stable")
+        gap_changes = [
+            {"code": str(code), "name": df.at[code, "name"],
+             "before": float(df.at[code, "gap_score_before"]),
+             "after": float(df.at[code, "gap_score_after"]),
+             "rank_before": _int(df.at[code, "gap_rank_before"]),
+             "rank_after": _int(df.at[code, "gap_rank_after"]),
+             "change": float(moved[code])}
+            for code in order.index[:top_gap_changes] if abs(moved[code]) >= 0.05]
+        mean_before = float(df["gap_score_before"].mean())
+        mean_after = float(df["gap_score_after"].mean())
     return Comparison(
         areas=df,
         newly_reached=newly,
@@ -366,7 +393,29 @@ def compare(areas: pd.DataFrame, before, after, *, threshold_min: float, mode: s
         at_risk_before=_at_risk(before, today, risk_months),
         at_risk_after=_at_risk(after, today, risk_months),
         changes=list(changes),
+        gap_changes=gap_changes,
+        mean_gap_before=mean_before,
+        mean_gap_after=mean_after,
     )
+
+
+def _int(value) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def _gap_scores(areas, services, threshold_min, mode, matrix, today) -> pd.DataFrame:
+    from .gaps import compute_gaps
+
+    a = areas.copy()
+    if "rural_share" not in a.columns and "rural" in a.columns:
+        a["rural_share"] = [np.nan if v is None or pd.isna(v) else float(bool(v))
+                            for v in a["rural"]]
+    if "share_most_deprived_20" not in a.columns and "imd_decile" in a.columns:
+        a["share_most_deprived_20"] = [np.nan if v is None or pd.isna(v) else
+                                       float(int(v) <= 2) for v in a["imd_decile"]]
+    out = compute_gaps(a, services, threshold_min=threshold_min, mode=mode, matrix=matrix,
+                       today=today, filters=["all", "free"])
+    return out[["gap_score", "rank"]]
 
 
 def _at_risk(services, today, months) -> int:

@@ -170,7 +170,8 @@ def _render_scenario(scenario, *, add_form=None, change_form=None, errors=None, 
     if len(areas):
         comparison = compare(areas, live, after, threshold_min=_threshold(), mode=MODE,
                              matrix=data.load_matrix(db.session, to_kind="service", mode=MODE),
-                             changes=cleaned, today=date.today(), risk_months=CLIFF_MONTHS)
+                             changes=cleaned, today=date.today(), risk_months=CLIFF_MONTHS,
+                             gap_scores=True)
     add_form, change_form = _change_forms(after if not problem else live, buildings,
                                           add_form, change_form)
     map_parts = None

@@ -154,3 +154,17 @@ def test_subsidy_cost_for_the_most_deprived_deciles():
     assert both.eligible == pytest.approx(100)
     with pytest.raises(SubsidyError, match="take-up"):
         subsidy_cost(AREAS, SERVICES, SubsidyAssumptions(take_up=0))
+
+
+def test_gap_scores_are_recomputed_for_the_scenario():
+    after, cleaned = apply_changes(SERVICES, [
+        {"kind": "add", "name": "Brook drop-in", "service_type": "drop_in", "building_id": 7,
+         "sessions_per_week": 2}], buildings=BUILDINGS)
+    result = compare(AREAS, SERVICES, after, threshold_min=30, changes=cleaned, today=TODAY,
+                     gap_scores=True)
+    first = result.gap_changes[0]
+    assert first["name"] == "Brook"
+    assert first["after"] < first["before"]          # a smaller gap
+    assert first["rank_after"] > first["rank_before"]  # further down the list of gaps
+    assert result.mean_gap_after < result.mean_gap_before
+    assert "Brook" not in [g["name"] for g in run([]).stop_being_gaps]
