@@ -154,8 +154,6 @@ def compute_gaps(areas, services, *, responses=None, threshold_min: float = 30,
     for col in v.columns:
         out[col] = v[col].to_numpy()
     resp = out["responses"].to_numpy(dtype=float)
-    any_barrier = _any_barrier(responses, out.index)
-    out["cites_any"] = any_barrier
     with np.errstate(divide="ignore", invalid="ignore"):
         for kind in ("cost", "transport", "nothing_near", "any"):
             out[f"share_{kind}"] = np.where(resp > 0, out[f"cites_{kind}"] / resp, np.nan)
@@ -185,18 +183,6 @@ def compute_gaps(areas, services, *, responses=None, threshold_min: float = 30,
                      max_monthly=max_monthly, reach_filter=reach_filter,
                      filters=keys, circuity=circuity, min_responses=min_responses)
     return out
-
-
-def _any_barrier(responses, index) -> np.ndarray:
-    from .voice import BARRIER_QUESTIONS, barrier_kind
-
-    if responses is None or len(responses) == 0 or "question_id" not in responses.columns:
-        return np.zeros(len(index), dtype=int)
-    df = responses[responses["question_id"].isin(BARRIER_QUESTIONS)
-                   & responses["area_code"].notna()]
-    df = df[df["value"].map(barrier_kind).notna()]
-    counts = df.groupby("area_code")["response_id"].nunique()
-    return counts.reindex(pd.Index(index), fill_value=0).to_numpy(dtype=int)
 
 
 def funding_at_risk(services, today: date | None = None, months=RISK_MONTHS):

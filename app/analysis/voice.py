@@ -27,25 +27,38 @@ BARRIER_KEYWORDS = {
 }
 
 
+_PATTERNS = {
+    kind: re.compile("|".join(rf"(?:^|[^a-z]){re.escape(w)}" for w in words))
+    for kind, words in BARRIER_KEYWORDS.items()
+}
+
+
 def barrier_kind(value: str | None) -> str | None:
     """'cost', 'transport', 'nothing_near' or ``None`` for an option value."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return None
     text = str(value).lower()
     for kind in ("nothing_near", "cost", "transport"):
-        for word in BARRIER_KEYWORDS[kind]:
-            if re.search(rf"(^|[^a-z]){re.escape(word)}", text):
-                return kind
+        if _PATTERNS[kind].search(text):
+            return kind
     return None
 
 
-VOICE_COLUMNS = ("responses", "cites_cost", "cites_transport", "cites_nothing_near")
+def _kinds(values: pd.Series) -> pd.Series:
+    """:func:`barrier_kind` of each value, working out each distinct value once."""
+    uniques = values.dropna().unique()
+    lookup = {v: barrier_kind(v) for v in uniques}
+    return values.map(lookup)
+
+
+VOICE_COLUMNS = ("responses", "cites_cost", "cites_transport", "cites_nothing_near",
+                 "cites_any")
 
 
 def voice_figures(responses, index=None, *, questions=BARRIER_QUESTIONS) -> pd.DataFrame:
-    """Per area: ``responses`` (distinct responses) and the number of responses
+    """Per area: ``responses`` (distinct responses), the number of responses
     citing cost, transport and nothing near (each response counted once per
-    barrier).  ``index`` (area codes) fixes the rows; areas with no responses
+    barrier) and ``cites_any`` (responses citing at least one of them).  ``index`` (area codes) fixes the rows; areas with no responses
     get zeros.  ``responses`` may be ``None`` or empty.
     """
     cols = list(VOICE_COLUMNS)
@@ -59,9 +72,10 @@ def voice_figures(responses, index=None, *, questions=BARRIER_QUESTIONS) -> pd.D
     out = pd.DataFrame(counts)
     if "question_id" in df.columns:
         barriers = df[df["question_id"].isin(questions)].copy()
-        barriers["kind"] = barriers["value"].map(barrier_kind)
-        barriers = barriers.dropna(subset=["kind"]).drop_duplicates(
-            ["response_id", "kind"])
+        barriers["kind"] = _kinds(barriers["value"])
+        barriers = barriers.dropna(subset=["kind"])
+        out["cites_any"] = barriers.groupby("area_code")["response_id"].nunique()
+        barriers = barriers.drop_duplicates(["response_id", "kind"])
         per = barriers.groupby(["area_code", "kind"]).size().unstack(fill_value=0)
         for kind in ("cost", "transport", "nothing_near"):
             out[f"cites_{kind}"] = per[kind] if kind in per.columns else 0

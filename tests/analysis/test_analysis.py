@@ -200,10 +200,10 @@ def test_voice_counts_each_barrier_once_per_response():
                          "value": "no_bus"})
     rows.append({"response_id": 99, "area_code": "B", "question_id": "age", "value": "14"})
     v = voice_figures(pd.DataFrame(rows), index=["A", "B", "C"])
-    assert v.loc["A"].tolist() == [10, 10, 3, 0]
-    assert v.loc["B"].tolist() == [1, 0, 0, 0]
-    assert v.loc["C"].tolist() == [0, 0, 0, 0]
-    assert voice_figures(None, index=["A"]).loc["A"].tolist() == [0, 0, 0, 0]
+    assert v.loc["A"].tolist() == [10, 10, 3, 0, 10]
+    assert v.loc["B"].tolist() == [1, 0, 0, 0, 0]
+    assert v.loc["C"].tolist() == [0, 0, 0, 0, 0]
+    assert voice_figures(None, index=["A"]).loc["A"].tolist() == [0, 0, 0, 0, 0]
 
 
 def test_published_voice_never_shows_small_counts(areas, services):
