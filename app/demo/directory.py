@@ -229,7 +229,9 @@ def _places(session) -> tuple[Place | None, list[Place], list[Place]]:
             p.urban = len(p.postcodes)
     urban = [p for p in ordered if p.is_urban] or ordered[:1]
     city = max(urban, key=lambda p: (p.urban, len(p.postcodes), p.name))
-    towns = [p for p in urban if p is not city]
+    # At most eight market towns; smaller urban places count as countryside.
+    towns = sorted((p for p in urban if p is not city),
+                   key=lambda p: (-len(p.postcodes), p.name))[:8]
     countryside = [p for p in ordered if p is not city and p not in towns]
     return city, towns, countryside
 
