@@ -92,7 +92,7 @@ def main() -> None:
                     ("/directory/export.json (whole directory)", "/directory/export.json"),
                     ("/directory/export.csv", "/directory/export.csv"),
                 ):
-                    def get(url=url):
+                    def get(url=url, client=client):
                         assert client.get(url).status_code == 200
                     print(f"{label}: median {median_ms(get, args.repeat):,.1f} ms")
                 if SCHEMA.is_dir():
