@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from ..conftest import ROOT
 from .sweep import SESSION_ENDING, access_of, rules, table_counts
 
-EXAMPLES = 30
+EXAMPLES = 20
 
 TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=60)
 HUGE = st.sampled_from([
