@@ -377,7 +377,7 @@ def funding_cliff_page():
     return render_template(
         "planning/funding_cliff.html", cliff=cliff.to_dict("records"),
         timeline=cliff_timeline(cliff.to_dict("records"), today=today, months=CLIFF_MONTHS),
-        lost=lost_rows, map=map_parts, today=today, months=CLIFF_MONTHS,
+        lost=lost_rows if lost is not None else None, map=map_parts, today=today, months=CLIFF_MONTHS,
         threshold=_threshold(), types=SERVICE_TYPES)
 
 

@@ -56,5 +56,11 @@ def test_scenario_with_a_drop_in_at_a_council_building(live_server, browser_page
         if js:
             # The map drew the areas and the proposed site.
             page.wait_for_selector(".leaflet-interactive")
+            # Only the fields that fit the chosen change show.
+            assert not page.is_visible("#chg-until")
+            page.check("#chg-kind-2")   # extend its grant
+            assert page.is_visible("#chg-until") and not page.is_visible("#chg-on")
+        else:
+            assert page.is_visible("#chg-until") and page.is_visible("#chg-on")
         _shot(page, f"planning-scenario-{label}")
         assert page.external_requests == []

@@ -177,3 +177,15 @@ def test_subsidy_cost_with_assumptions_on_the_page(client, auth, db, county):
     assert re.search(r'id="subsidy-total">£2,340<', text(r))
     bad = client.get("/planning/subsidy?mode=free&take_up=25&threshold=30")
     assert bad.status_code == 400 and "Choose at least one decile" in text(bad)
+
+
+def test_pages_explain_themselves_on_an_empty_database(client, auth, db):
+    auth.login_as("commissioner")
+    assert "No scenarios yet" in text(client.get("/planning"))
+    cliff = text(client.get("/planning/funding-cliff"))
+    assert "No active service has funding ending" in cliff and "No areas are loaded yet" in cliff
+    sites = client.get("/planning/sites?k=3&threshold=30")
+    assert sites.status_code == 200 and "no areas loaded yet" in text(sites)
+    assert "nothing to subsidise" in text(client.get("/planning/subsidy"))
+    sid = make_scenario(client, "Empty")
+    assert "No areas are loaded yet" in text(client.get(f"/planning/scenarios/{sid}"))
