@@ -63,7 +63,7 @@ class RedisCache:
     def __init__(self, url: str, ttl: int = 3600, prefix: str = "yvm:analysis:"):
         import redis
 
-        self.client = redis.Redis.from_url(url)
+        self.client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
         self.ttl = ttl
         self.prefix = prefix
         self.hits = self.misses = 0
@@ -115,8 +115,14 @@ def init_app(app) -> None:
     app.extensions[EXTENSION] = backend_for(app.config)
 
 
-def cached(name: str, session, params: dict, compute: Callable[[], object]):
-    """``compute()``'s result, from the cache when the data and params match."""
+def cached(name: str, session, params: dict, compute: Callable[[], object], *,
+           responses: bool = True):
+    """``compute()``'s result, from the cache when the data and params match.
+
+    ``responses=False`` for results that do not read survey responses (area
+    figures, the directory, display geometry): a new response then does not
+    throw them away.
+    """
     from flask import current_app
 
     from .dataversion import current
@@ -124,7 +130,8 @@ def cached(name: str, session, params: dict, compute: Callable[[], object]):
     backend = current_app.extensions.get(EXTENSION)
     if backend is None or not current_app.config.get("CACHE_ENABLED", True):
         return compute()
-    key = make_key(name, current(session), params)
+    version = current(session)
+    key = make_key(name, version if responses else version[0], params)
     found, value = backend.get(key)
     if found:
         return value

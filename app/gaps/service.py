@@ -117,8 +117,9 @@ def load_view(session, args) -> tuple[GapView, dict]:
     if not levels:
         return view, errors
     areas = cached("areas", session, {"level": params.level},
-                   lambda: data.load_areas(session, params.level))
-    services = cached("services", session, {}, lambda: data.load_services(session))
+                   lambda: data.load_areas(session, params.level), responses=False)
+    services = cached("services", session, {}, lambda: data.load_services(session),
+                      responses=False)
     view.sources = data.figure_sources(areas)
 
     def compute():
@@ -133,9 +134,10 @@ def load_view(session, args) -> tuple[GapView, dict]:
     view.gaps = cached("gaps", session, params.analysis_key(), compute)
     view.published = publish_frame(view.gaps, rule)
     view.display = cached("display", session, {"level": params.level},
-                          lambda: display_geometry(areas))
+                          lambda: display_geometry(areas), responses=False)
     view.services = services
-    view.buildings = cached("buildings", session, {}, lambda: data.load_buildings(session))
+    view.buildings = cached("buildings", session, {}, lambda: data.load_buildings(session),
+                            responses=False)
     return view, errors
 
 

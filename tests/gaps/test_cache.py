@@ -1,0 +1,59 @@
+"""Analysis results are cached per data version and never served stale."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app.cache import LRUCache, RedisCache, backend_for, cached
+from app.models import Response, Service, Survey
+
+
+def counter():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    return calls, compute
+
+
+def test_changes_invalidate_and_responses_only_where_read(db):
+    gaps_calls, gaps = counter()
+    area_calls, areas = counter()
+    for _ in range(2):
+        cached("gaps", db.session, {"level": "ward"}, gaps)
+        cached("areas", db.session, {"level": "ward"}, areas, responses=False)
+    assert len(gaps_calls) == 1 and len(area_calls) == 1
+    # Other parameters: another entry.
+    cached("gaps", db.session, {"level": "lsoa"}, gaps)
+    assert len(gaps_calls) == 2
+    # A new survey response: results reading responses are recomputed, others kept.
+    survey = Survey(slug="s", version=1, title="S", definition={})
+    db.session.add(survey)
+    db.session.flush()
+    db.session.add(Response(survey_id=survey.id, survey_slug="s", survey_version=1,
+                            token="abc", submitted_on=date.today()))
+    db.session.commit()
+    cached("gaps", db.session, {"level": "ward"}, gaps)
+    cached("areas", db.session, {"level": "ward"}, areas, responses=False)
+    assert len(gaps_calls) == 3 and len(area_calls) == 1
+    # A directory change: everything is recomputed.
+    db.session.add(Service(name="New club", service_type="sport", x=1, y=1))
+    db.session.commit()
+    cached("gaps", db.session, {"level": "ward"}, gaps)
+    cached("areas", db.session, {"level": "ward"}, areas, responses=False)
+    assert len(gaps_calls) == 4 and len(area_calls) == 2
+
+
+def test_backend_choice_and_redis_faults_do_not_break_pages():
+    assert isinstance(backend_for({}), LRUCache)
+    assert isinstance(backend_for({"RATELIMIT_STORAGE_URI": "memory://"}), LRUCache)
+    redis_backend = backend_for({"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"})
+    assert isinstance(redis_backend, RedisCache)
+    assert redis_backend.get("k") == (False, None)  # nothing listens on port 1
+    redis_backend.set("k", 1)  # logged, not raised
+    lru = LRUCache(max_entries=2)
+    for k in "abc":
+        lru.set(k, k)
+    assert lru.get("a") == (False, None) and lru.get("c") == (True, "c")
