@@ -65,7 +65,7 @@ def import_areas_command(file, level, code_field, name_field, layer, parent_leve
     from ..geodata.boundaries import import_areas
 
     _run(import_areas, file, level=level, code_field=code_field, name_field=name_field,
-         layer=layer, parent_level=parent_level, edition=edition, derive=level != "lsoa")
+         layer=layer, parent_level=parent_level, edition=edition, derive=True)
 
 
 @cli.command("import-deprivation")

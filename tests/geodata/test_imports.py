@@ -299,3 +299,14 @@ def test_library_functions_raise_before_writing(db, tmp_path):
                                            "lsoa11cd,lsoa21cd\nE01000001,E01000001\n"))
     db.session.rollback()
     assert snapshot(db.session) == before
+
+
+def test_summary_and_derive_commands(db, runner, tmp_path):
+    import_small(db.session, tmp_path)
+    result = runner.invoke(args=["geodata", "derive"])
+    assert result.exit_code == 0, result.output
+    assert "ward figures: derived figures, 2 rows imported" in result.output
+    result = runner.invoke(args=["geodata", "summary"])
+    assert result.exit_code == 0, result.output
+    assert "areas  lsoa     4" in result.output and "areas  ward     2" in result.output
+    assert "English Indices of Deprivation 2025, MHCLG (LSOA 2021) [iod2025.csv]" in result.output
