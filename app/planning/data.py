@@ -99,3 +99,29 @@ def candidate_minutes(areas: pd.DataFrame, buildings: dict[int, dict], *, mode: 
     origins = pd.DataFrame(area_origins(areas), columns=["x", "y"],
                            index=pd.Index([str(c) for c in areas.index]))
     return travel_minutes(origins, dest, mode=mode, matrix=matrix).to_numpy(dtype=float)
+
+
+def load_wards(session) -> dict[str, dict]:
+    """Wards (newest edition first when several exist): ``{code: {name, geometry}}``."""
+    rows = session.scalars(select(Area).where(Area.level == "ward")
+                           .order_by(Area.edition.desc(), Area.name)).all()
+    out: dict[str, dict] = {}
+    for a in rows:
+        if a.code not in out:
+            label = a.name + (f" ({a.edition})" if a.edition else "")
+            out[a.code] = {"name": label, "wkb": a.geom_wkb}
+    return dict(sorted(out.items(), key=lambda kv: kv[1]["name"]))
+
+
+def areas_in_wards(areas: pd.DataFrame, wards: dict[str, dict], codes) -> list[str]:
+    """LSOA codes whose origin point lies in one of the wards ``codes``."""
+    import shapely
+
+    shapes = [shapely.from_wkb(wards[c]["wkb"]) for c in codes if c in wards]
+    if not shapes:
+        return []
+    union = shapely.union_all(shapes)
+    pts = shapely.points(areas["origin_x"].to_numpy(dtype=float),
+                         areas["origin_y"].to_numpy(dtype=float))
+    inside = shapely.contains_xy(union, shapely.get_x(pts), shapely.get_y(pts))
+    return [str(c) for c, hit in zip(areas.index, inside, strict=True) if hit]

@@ -128,5 +128,7 @@ class SubsidyForm(FlaskForm):
     threshold = IntegerField("Travel threshold (minutes by bus)", default=30,
                              validators=[InputRequired("Give the travel threshold"),
                                          NumberRange(5, 120, "Between 5 and 120 minutes")])
+    wards = MultiCheckboxField("Wards (none chosen = the whole council area)", coerce=str,
+                               validators=[Optional()])
     services = MultiCheckboxField("Services (none chosen = every priced service)",
                                    coerce=str, validators=[Optional()])

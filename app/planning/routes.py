@@ -454,6 +454,8 @@ def subsidy():
               and s["cost_amount"]]
     form = SubsidyForm(request.args)
     form.services.choices = [(str(s["id"]), s["name"]) for s in priced]
+    wards = data.load_wards(db.session)
+    form.wards.choices = [(code, w["name"]) for code, w in wards.items()]
     result = None
     problem = None
     asked = "mode" in request.args
@@ -463,8 +465,12 @@ def subsidy():
             cap_monthly=float(form.cap.data or 0), take_up=form.take_up.data / 100,
             threshold_min=float(form.threshold.data), travel_mode=MODE)
         chosen = [int(s) for s in form.services.data] or [s["id"] for s in priced]
+        areas = _areas()
+        area_codes = data.areas_in_wards(areas, wards, form.wards.data) \
+            if form.wards.data else None
         try:
-            result = subsidy_cost(_areas(), services, assumptions, service_ids=chosen,
+            result = subsidy_cost(areas, services, assumptions, service_ids=chosen,
+                                  area_codes=area_codes,
                                   matrix=data.load_matrix(db.session, to_kind="service",
                                                           mode=MODE))
         except SubsidyError as exc:

@@ -42,6 +42,11 @@ def build_county(session, *, today: date | None = None) -> dict:
         for ind, value in rows:
             session.add(AreaIndicator(level="lsoa", area_code=code, name=ind, value=value,
                                       source=SRC, year=2021 if ind != "imd_decile" else 2025))
+    for code, name, x0, x1 in (("E05000001", "West", 295_000, 310_000),
+                               ("E05000002", "East", 315_000, 345_000)):
+        ward = Area(code=code, name=name, level="ward", edition="2024")
+        ward.geometry = box(x0, 235_000, x1, 250_000)
+        session.add(ward)
     library = Building(name="Brook Library", x=320_500, y=240_000, kind="library")
     hall = Building(name="Far Hall", x=400_000, y=300_000, kind="hall")
     club = Service(name="Ashby Youth Club", service_type="open_access", x=301_000, y=240_000,

@@ -175,6 +175,13 @@ def test_subsidy_cost_with_assumptions_on_the_page(client, auth, db, county):
     assert r.status_code == 200
     # Colwall's 80 young people x 25% = 20, capped at 15 places; £3 x 52 / 12 a month.
     assert re.search(r'id="subsidy-total">£2,340<', text(r))
+    # Only the West ward (Ashby, Dunmore): Colwall's young people are not in it.
+    west = client.get("/planning/subsidy?mode=free&deciles=1&deciles=2&take_up=25&threshold=30"
+                      f"&services={county['boxing']}&wards=E05000001")
+    assert re.search(r'id="subsidy-total">£0<', text(west))
+    east = client.get("/planning/subsidy?mode=free&deciles=1&deciles=2&take_up=25&threshold=30"
+                      f"&services={county['boxing']}&wards=E05000002")
+    assert re.search(r'id="subsidy-total">£2,340<', text(east))
     bad = client.get("/planning/subsidy?mode=free&take_up=25&threshold=30")
     assert bad.status_code == 400 and "Choose at least one decile" in text(bad)
 
