@@ -5,7 +5,8 @@ rows, and the ``rural`` and ``imd_decile`` LSOA indicators when present) and
 places about 80 made-up services and a dozen council buildings at its
 postcodes, so that the product's point shows on the map:
 
-* the city (the place with most urban postcodes) has free drop-ins and
+* the city (named by the demo geography in ``ctx.info["town_centres"]``, or
+  else the place with most urban postcodes) has free drop-ins and
   open-access clubs run by the council and charities, and a bit of everything;
 * market towns (other urban places) have some free provision and some paid;
 * rural places have volunteer-run clubs on monthly subscriptions and uniformed
@@ -188,7 +189,7 @@ REPORTS = [
 ]
 
 
-def _places(session) -> tuple[Place | None, list[Place], list[Place]]:
+def _places(session, town_centres=None) -> tuple[Place | None, list[Place], list[Place]]:
     postcodes = session.scalars(
         select(Postcode).where(Postcode.terminated.is_(None)).order_by(Postcode.postcode)
     ).all()
@@ -223,6 +224,15 @@ def _places(session) -> tuple[Place | None, list[Place], list[Place]]:
     ordered = sorted(places.values(), key=lambda p: (-len(p.postcodes), p.name))
     if not ordered:
         return None, [], []
+    # The demo geography names its city and market towns (their parishes share the
+    # names); a small market town counts as "rural" in the Rural-Urban Classification,
+    # so its name is the better guide.
+    named = {c["name"]: c.get("kind") for c in (town_centres or [])}
+    city = next((p for p in ordered if named.get(p.name) == "city"), None)
+    if city is not None:
+        towns = [p for p in ordered if named.get(p.name) == "town"]
+        countryside = [p for p in ordered if p is not city and p not in towns]
+        return city, towns, countryside
     if not rural:
         # No rurality figures: the biggest places are the city and towns.
         for p in ordered[:4]:
@@ -307,7 +317,7 @@ def build(session, ctx) -> None:
     """Add council buildings, ~80 services and a few public reports to ``session``."""
     rng = random.Random(ctx.seed)
     today = date.today()
-    city, towns, countryside = _places(session)
+    city, towns, countryside = _places(session, ctx.info.get("town_centres"))
     if city is None:
         raise RuntimeError("the demo directory needs the demo geography (postcodes) first")
     orgs: dict[str, Organisation] = {}
@@ -345,7 +355,9 @@ def build(session, ctx) -> None:
     session.flush()
 
     # A dozen council buildings: in the city, the towns and a few rural places.
-    hosts = [city] * 4 + towns[:5] + (deprived + others)[:3]
+    hosts = [city] * 4 + towns[:5]
+    hosts += (deprived + others)[: 12 - len(hosts)]
+    hosts += [city] * (12 - len(hosts))  # a small county: more in the city
     seen_names: set[str] = set()
     for i, place in enumerate(hosts[:12]):
         name_fmt, kind, notes = BUILDING_KINDS[i % len(BUILDING_KINDS)]

@@ -73,3 +73,18 @@ def test_demo_directory_is_deterministic(db):
     _build(db, seed=11)
     again = sorted(map(str, (canonical(s) for s in db.session.query(Service))))
     assert first == again
+
+
+def test_demo_directory_follows_the_towns_the_geography_names(db):
+    make_demo_geography(db.session)
+    ctx = DemoContext(seed=7)
+    # The real demo geography names its city and towns; a market town's LSOAs may be
+    # classed rural, so the names win over the Rural-Urban Classification.
+    ctx.info["town_centres"] = [{"name": "Cityton", "kind": "city"},
+                                {"name": "Upper Farfield", "kind": "town"}]
+    demo_directory.build(db.session, ctx)
+    db.session.commit()
+    assert ctx.info["directory"]["towns"] == ["Upper Farfield"]
+    services = db.session.query(Service).all()
+    assert len(_in(services, "Upper Farfield")) >= 5
+    assert db.session.query(Building).count() == 12
