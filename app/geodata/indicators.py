@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import shapely
 from pyproj import Transformer
 from sqlalchemy import delete, insert, select
 
@@ -434,18 +435,70 @@ def import_postcodes(session, path, *, encoding: str = "utf-8",
         })
     if not rows:
         raise GeodataError(path, "no postcode in the file has coordinates")
+    notes = _postcodes_to_lsoa21(session, rows, edition=2011 if lsoa_col and "11" in lsoa_col
+                                 else 2021)
     session.execute(delete(Postcode))
     for start in range(0, len(rows), 2000):
         session.execute(insert(Postcode), rows[start:start + 2000])
     from ..dataversion import bump
 
     bump(session)
-    report = ImportReport(path, "postcodes", rows=len(rows))
+    report = ImportReport(path, "postcodes", rows=len(rows), notes=notes)
     if skipped:
         report.notes.append(f"{skipped} postcodes without coordinates were left out")
     terminated = sum(1 for r in rows if r["terminated"])
     report.notes.append(f"{terminated} terminated postcodes kept (not used for new look-ups)")
     return report
+
+
+def _postcodes_to_lsoa21(session, rows: list[dict], *, edition: int) -> list[str]:
+    """Give every postcode the imported LSOA 2021 it lies in, where that can be known.
+
+    2011 codes go through the lookup (a split LSOA: the child containing the
+    point); postcodes without a code get the imported LSOA containing them
+    (or the nearest within 250 m: generalised boundaries leave slivers).
+    """
+    areas = session.execute(select(Area.code, Area.geom_wkb).where(Area.level == "lsoa")).all()
+    if not areas:
+        return []
+    codes = [a.code for a in areas]
+    known = set(codes)
+    geoms = shapely.from_wkb([a.geom_wkb for a in areas])
+    tree = shapely.STRtree(geoms)
+    children: dict[str, list[str]] = {}
+    for old, new in session.execute(select(LsoaLookup.lsoa11, LsoaLookup.lsoa21)):
+        children.setdefault(old, []).append(new)
+
+    def containing(row, among=None):
+        point = shapely.Point(row["x"], row["y"])
+        hits = [codes[i] for i in tree.query(point, predicate="intersects")]
+        if among is not None:
+            hits = [h for h in hits if h in among]
+        if hits:
+            return hits[0]
+        near = tree.query_nearest(point, max_distance=250)
+        near = [codes[i] for i in near if among is None or codes[i] in among]
+        return near[0] if near else None
+
+    translated = placed = 0
+    for row in rows:
+        code = row["lsoa_code"]
+        if code in known and (edition == 2021 or len(children.get(code, [])) <= 1):
+            continue
+        if code and code in children:
+            kids = children[code]
+            row["lsoa_code"] = kids[0] if len(kids) == 1 else (containing(row, set(kids))
+                                                               or kids[0])
+            translated += 1
+        elif not code:
+            row["lsoa_code"] = containing(row)
+            placed += row["lsoa_code"] is not None
+    notes = []
+    if translated:
+        notes.append(f"{translated} LSOA 2011 codes changed to LSOA 2021 through the lookup")
+    if placed:
+        notes.append(f"{placed} postcodes without an LSOA placed in one by their coordinates")
+    return notes
 
 
 # --- LSOA 2011 -> 2021 lookup ---------------------------------------------

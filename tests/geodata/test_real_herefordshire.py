@@ -138,6 +138,17 @@ def test_real_postcodes_resolve_to_wards_without_being_stored_elsewhere(db, runn
     assert db.session.scalar(select(func.count()).select_from(Postcode)) == 7695
     # HR1 1AA: the ONS directory puts it in ward E05009489.
     assert area_for_postcode(db.session, "hr1 1aa", "ward").code == "E05009489"
+    # Every postcode carries an imported LSOA 2021 code: the NSPL's 2011 codes went
+    # through the lookup, and the split LSOA E01014007's postcodes went to its children.
+    lsoas = set(db.session.scalars(select(Area.code).where(Area.level == "lsoa")))
+    assert set(db.session.scalars(select(Postcode.lsoa_code).distinct())) <= lsoas
+    assert "LSOA 2011 codes changed to LSOA 2021 through the lookup" in result.output
+    split = db.session.scalars(select(Postcode).where(
+        Postcode.lsoa_code.in_(["E01035055", "E01035056"]),
+        Postcode.terminated.is_(None))).all()
+    assert len({pc.lsoa_code for pc in split}) == 2
+    for pc in split[:20]:
+        assert area_for_postcode(db.session, pc.postcode, "lsoa").code == pc.lsoa_code
     # Terminated postcodes are kept but not used for look-ups.
     terminated = db.session.scalar(select(Postcode).where(Postcode.terminated.is_not(None)))
     assert area_for_postcode(db.session, terminated.postcode, "ward") is None
