@@ -124,3 +124,20 @@ def test_ons_small_area_estimate_headers_are_read(db, tmp_path):
     assert wards.at["E05000001", "young_people"] == 2 * 7 * 2
     assert wards.attrs["sources"]["young_people"]["year"] == 2024
     assert wards.at["E05000001", "population"] == 2 * 185
+
+
+def test_counts_match_tobler_areal_interpolation(db, tmp_path):
+    """Where no slivers are involved, the counts equal tobler's area_interpolate."""
+    from tobler.area_weighted import area_interpolate
+
+    import_small(db.session, tmp_path)
+    import_areas(db.session, parish_file(tmp_path), level="parish", code_field="code",
+                 name_field="name")
+    lsoas = area_figures(db.session, "lsoa")
+    parishes = area_figures(db.session, "parish")
+    expected = area_interpolate(lsoas[["young_people", "population", "geometry"]].reset_index(),
+                                parishes[["geometry"]].reset_index(),
+                                extensive_variables=["young_people", "population"])
+    expected.index = parishes.index
+    assert parishes["young_people"].tolist() == pytest.approx(expected["young_people"].tolist())
+    assert parishes["population"].tolist() == pytest.approx(expected["population"].tolist())
