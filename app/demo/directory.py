@@ -119,8 +119,8 @@ CITY = [
      False, (9, 18), [(2, 17, 2, False)], "{p} Library"),
     ("{p} Sixth-form Drop-in", "drop_in", "free", None, "school", "School budget",
      False, (16, 19), [(1, 13, 1, True)], "{p} High School"),
-    ("Old Library Youth Club", "open_access", "free", None, "council", "Council youth service",
-     False, (11, 16), [(3, 18, 2, False)], "The Old Library"),
+    ("Westfield Youth Club", "open_access", "free", None, "council", "Council youth service",
+     False, (11, 16), [(3, 18, 2, False)], "Westfield Primary School Hall"),
 ]
 TOWN = [
     ("{p} Youth Club", "open_access", "free", None, "council", "grant:Council youth grant",

@@ -6,6 +6,7 @@ from datetime import time
 
 from app.models import ServiceReport
 
+from ..foundation.test_access import external_refs
 from .helpers import make_geography, make_service
 
 
@@ -97,6 +98,10 @@ def test_service_page_shows_cost_times_place_and_map(client, db):
     assert "concession or bursary" in html
     assert "Ledton Hall" in html and "ZZ1 1AA" in html
     assert "folium-map" in html and "/vendor/leaflet/leaflet.js" in html
+    assert external_refs(html) == []
+    # The inline map script carries this response's CSP nonce.
+    nonce = resp.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    assert f'<script nonce="{nonce}">' in html
     assert client.get("/directory/99999").status_code == 404
 
 
