@@ -115,6 +115,8 @@ def load_view(session, args) -> tuple[GapView, dict]:
     rule = DisclosureRule.from_config(current_app.config)
     view = GapView(params, current(session), rule, levels=levels)
     if not levels:
+        view.gaps = view.published = pd.DataFrame(columns=["code", *TABLE_COLUMNS]).set_index(
+            "code")
         return view, errors
     areas = cached("areas", session, {"level": params.level},
                    lambda: data.load_areas(session, params.level), responses=False)

@@ -154,3 +154,13 @@ def test_results_follow_data_changes(client, auth, county, db, app):
     db.session.commit()
     after = rows_of(client)
     assert int(after["E0000004"]["free_services"]) == 1
+
+
+def test_pages_work_before_any_areas_are_imported(client, auth):
+    auth.login_as("councillor")
+    assert "no areas to map yet" in client.get("/map").get_data(as_text=True)
+    assert client.get("/gaps").status_code == 200
+    assert client.get("/gaps.csv").get_data(as_text=True).startswith("code,rank,name")
+    assert client.get("/api/v1/gaps").get_json()["areas"] == []
+    assert client.get("/gaps.geojson").get_json()["features"] == []
+    assert client.get("/evidence").status_code == 200
