@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     DecimalField,
     IntegerField,
@@ -13,7 +14,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models.directory import COST_MODELS, SERVICE_TYPES
@@ -97,6 +105,39 @@ class ServiceChangeForm(FlaskForm):
         return ok
 
 
+MAX_POINTS = 500
+
+
+def parse_points(text: str) -> list[dict]:
+    """Candidate points, one a line: ``name, easting, northing`` (EPSG:27700).
+
+    Raises ``ValueError`` naming the line and the column of the first problem.
+    """
+    points = []
+    for n, raw in enumerate((text or "").splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        parts = [p.strip() for p in line.rsplit(",", 2)]
+        if len(parts) != 3 or not parts[0]:
+            raise ValueError(f"Line {n}: write a name, an easting and a northing, "
+                             "separated by commas")
+        name, east, north = parts
+        values = []
+        for label, value, top in (("easting", east, 700_000), ("northing", north, 1_300_000)):
+            try:
+                v = float(value.replace(" ", ""))
+            except ValueError:
+                raise ValueError(f"Line {n}: the {label} {value!r} is not a number") from None
+            if not 0 <= v <= top:
+                raise ValueError(f"Line {n}: the {label} must be between 0 and {top:,}")
+            values.append(v)
+        points.append({"name": name[:200], "x": values[0], "y": values[1]})
+        if len(points) > MAX_POINTS:
+            raise ValueError(f"At most {MAX_POINTS} extra sites")
+    return points
+
+
 class SitesForm(FlaskForm):
     class Meta:
         csrf = False
@@ -107,6 +148,16 @@ class SitesForm(FlaskForm):
     threshold = IntegerField("Travel threshold (minutes by bus)", default=30,
                              validators=[InputRequired("Give the travel threshold"),
                                          NumberRange(5, 120, "Between 5 and 120 minutes")])
+    no_buildings = BooleanField("Leave out the council buildings (use only the sites above)")
+    points = TextAreaField("Other candidate sites (optional)", validators=[Optional()],
+                           description="One a line: name, easting, northing "
+                                       "(for example: Ledbury school hall, 370900, 237800).")
+
+    def validate_points(self, field) -> None:
+        try:
+            field.parsed = parse_points(field.data)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
 
 
 class SubsidyForm(FlaskForm):

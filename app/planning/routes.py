@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import numpy as np
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -386,61 +387,69 @@ def funding_cliff_page():
 @bp.route("/sites")
 @roles_required(*PLANNERS)
 def sites():
-    """Choose k council buildings that newly reach the most young people (MCLP)."""
-    form = SitesForm(request.args)
+    """Choose k sites (council buildings and/or given points) that newly reach the most
+    young people not reached today (MCLP)."""
+    form = SitesForm(request.args or None)
     buildings = data.load_buildings(db.session)
     result = ranked = map_parts = None
     problem = None
     asked = "k" in request.args
     if asked and form.validate():
         areas = _areas()
+        candidates = {str(k): {**b, "kind": b.get("kind") or "council building"}
+                      for k, b in buildings.items()} if not form.no_buildings.data else {}
+        for n, p in enumerate(getattr(form.points, "parsed", []), start=1):
+            candidates[f"point-{n}"] = {"id": f"point-{n}", "name": p["name"], "x": p["x"],
+                                        "y": p["y"], "kind": "given point"}
         if not len(areas):
             problem = "There are no areas loaded yet, so there is nobody to reach."
-        elif not buildings:
-            problem = "There are no council buildings to choose from. Add them to the directory."
+        elif not candidates:
+            problem = ("There are no candidate sites: include the council buildings (add them "
+                       "in the directory), or give other sites.")
         else:
-            threshold = float(form.threshold.data)
-            from ..analysis.scenario import area_reach
-
-            services = data.load_services(db.session)
-            today_reach = area_reach(areas, services, threshold_min=threshold, mode=MODE,
-                                     matrix=data.load_matrix(db.session, to_kind="service",
-                                                             mode=MODE))
-            reached = (today_reach["all_services"] > 0).to_numpy()
-            people = areas["young_people"].to_numpy(dtype=float)
-            weights = demand_weights(people, list(areas["imd_decile"]), reached)
-            minutes = data.candidate_minutes(areas, buildings, mode=MODE,
-                                             matrix=data.load_matrix(db.session,
-                                                                     to_kind="building",
-                                                                     mode=MODE))
-            cover = coverage_matrix(minutes, threshold)
-            result = choose_sites(cover, weights, int(form.k.data))
-            ids = list(buildings)
-            ranked = []
-            for row in rank_candidates(cover, weights, people, chosen=result.best.chosen):
-                b = buildings[ids[row["index"]]]
-                ranked.append({**row, "name": b["name"], "kind": b.get("kind"), "id": b["id"]})
-            hit = cover[:, result.best.chosen].any(axis=1) if result.best.chosen else \
-                [False] * len(areas)
-            newly = [bool(h) and not r and p > 0 for h, r, p in zip(hit, reached, people,
-                                                                    strict=True)]
-            result.newly_people = float(people[newly].sum()) if any(newly) else 0.0
-            areas_map = areas.copy()
-            areas_map["state"] = ["Newly reached by the chosen sites" if n else
-                                  "Reached today" if r else "Not reached"
-                                  for n, r in zip(newly, reached, strict=True)]
-            chosen_ids = {ids[j] for j in result.best.chosen}
-            points = [{"x": b["x"], "y": b["y"], "label": b["name"] + (
-                " (chosen)" if b["id"] in chosen_ids else " (candidate)"),
-                "colour": "#00703c" if b["id"] in chosen_ids else "#b1b4b6",
-                "radius": 10 if b["id"] in chosen_ids else 5} for b in buildings.values()]
-            map_parts = _map(areas_map, category="state", points=points,
-                             colours={"Newly reached by the chosen sites": "#00703c",
-                                      "Reached today": "#c6dbef", "Not reached": "#f47738"})
-            result.chosen_names = [buildings[ids[j]]["name"] for j in result.best.chosen]
+            result, ranked, map_parts = _choose(areas, candidates, int(form.k.data),
+                                                float(form.threshold.data))
     status = 400 if asked and form.errors else 200
     return render_template("planning/sites.html", form=form, result=result, ranked=ranked,
-                           map=map_parts, problem=problem, candidates=len(buildings)), status
+                           map=map_parts, problem=problem, buildings=len(buildings)), status
+
+
+def _choose(areas, candidates: dict, k: int, threshold: float):
+    from ..analysis.scenario import area_reach
+
+    services = data.load_services(db.session)
+    today_reach = area_reach(areas, services, threshold_min=threshold, mode=MODE,
+                             matrix=data.load_matrix(db.session, to_kind="service", mode=MODE))
+    reached = (today_reach["all_services"] > 0).to_numpy()
+    people = areas["young_people"].to_numpy(dtype=float)
+    weights = demand_weights(people, list(areas["imd_decile"]), reached)
+    minutes = data.candidate_minutes(areas, candidates, mode=MODE,
+                                     matrix=data.load_matrix(db.session, to_kind="building",
+                                                             mode=MODE))
+    cover = coverage_matrix(minutes, threshold)
+    result = choose_sites(cover, weights, k)
+    ids = list(candidates)
+    ranked = [{**row, "name": candidates[ids[row["index"]]]["name"],
+               "kind": candidates[ids[row["index"]]]["kind"]}
+              for row in rank_candidates(cover, weights, people, chosen=result.best.chosen)]
+    hit = cover[:, result.best.chosen].any(axis=1) if result.best.chosen else \
+        np.zeros(len(areas), dtype=bool)
+    newly = hit & ~reached & (people > 0)
+    result.newly_people = float(people[newly].sum())
+    areas_map = areas.copy()
+    areas_map["state"] = ["Newly reached by the chosen sites" if n else
+                          "Reached today" if r else "Not reached"
+                          for n, r in zip(newly, reached, strict=True)]
+    chosen_ids = {ids[j] for j in result.best.chosen}
+    points = [{"x": c["x"], "y": c["y"], "label": c["name"] + (
+        " (chosen)" if key in chosen_ids else " (candidate)"),
+        "colour": "#00703c" if key in chosen_ids else "#505a5f",
+        "radius": 10 if key in chosen_ids else 6} for key, c in candidates.items()]
+    map_parts = _map(areas_map, category="state", points=points,
+                     colours={"Newly reached by the chosen sites": "#00703c",
+                              "Reached today": "#c6dbef", "Not reached": "#f47738"})
+    result.chosen_names = [candidates[ids[j]]["name"] for j in result.best.chosen]
+    return result, ranked, map_parts
 
 
 # -- Subsidy model ---------------------------------------------------------------
@@ -452,7 +461,7 @@ def subsidy():
     services = data.load_services(db.session)
     priced = [s for s in services if s["status"] == "active" and s["cost_model"] != "free"
               and s["cost_amount"]]
-    form = SubsidyForm(request.args)
+    form = SubsidyForm(request.args or None)
     form.services.choices = [(str(s["id"]), s["name"]) for s in priced]
     wards = data.load_wards(db.session)
     form.wards.choices = [(code, w["name"]) for code, w in wards.items()]

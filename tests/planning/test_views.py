@@ -166,6 +166,35 @@ def test_best_sites_chooses_the_building_that_reaches_the_gap(client, auth, db, 
     assert bad.status_code == 400 and "Between 1 and 20 sites" in text(bad)
 
 
+def test_best_sites_from_points_given_by_the_commissioner(client, auth, db, county):
+    auth.login_as("commissioner")
+    # Council buildings left out; two given points, one in Brook and one far away.
+    r = client.get("/planning/sites", query_string={
+        "k": "1", "threshold": "30", "no_buildings": "y",
+        "points": "Moor Farm barn, 399000, 299000\nBrook school hall, 319 500, 240 200"})
+    assert r.status_code == 200
+    page = text(r)
+    chosen = page.split('id="chosen-sites"')[1].split("</ol>")[0]
+    assert "Brook school hall" in chosen
+    assert "Brook Library" not in page.split('id="candidates"')[1]
+    bad = client.get("/planning/sites", query_string={
+        "k": "1", "threshold": "30", "points": "Hall, 319500\n"})
+    assert bad.status_code == 400
+    assert "Line 1: write a name, an easting and a northing" in text(bad)
+    bad = client.get("/planning/sites", query_string={
+        "k": "1", "threshold": "30", "points": "Ok, 1, 2\nHall, east, 240000"})
+    assert "Line 2: the easting &#39;east&#39; is not a number" in text(bad)
+
+
+def test_parse_points_names_the_line():
+    from app.planning.forms import parse_points
+
+    assert parse_points("A, b, 1, 2\n\nC,3,4") == [
+        {"name": "A, b", "x": 1.0, "y": 2.0}, {"name": "C", "x": 3.0, "y": 4.0}]
+    with pytest.raises(ValueError, match="Line 1: the northing must be between"):
+        parse_points("A, 1, 2000000")
+
+
 def test_subsidy_cost_with_assumptions_on_the_page(client, auth, db, county):
     auth.login_as("commissioner")
     page = text(client.get("/planning/subsidy"))
