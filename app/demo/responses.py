@@ -163,7 +163,7 @@ def build(session, ctx) -> None:
                      survey_version=survey.version, token=token,
                      submitted_on=FIRST_DAY + timedelta(days=rng.randrange(DAYS)),
                      area_level=level if code else None, area_code=code,
-                     age_band=None if age == "not_say" else age,
+                     age_band=age,
                      campaign_id=camp.id if camp else None, flagged=False)
 
         answers: list[tuple[str, str, bool]] = []

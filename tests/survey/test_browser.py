@@ -1,0 +1,170 @@
+"""The survey in Debian's chromium: a phone with JavaScript on and off, and axe-core checks."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, text
+
+from app.models import Campaign, Response, SafeguardingFlag
+from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
+from tests.conftest import TEST_PASSWORD, make_user
+from tests.survey.helpers import make_geography
+
+pytestmark = pytest.mark.browser
+
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+def axe_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG},
+                                       "resultTypes": ["violations"]})
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: "
+            f"{[n['target'] for n in v['nodes'][:3]]})"
+            for v in results.response["violations"]]
+
+
+def _answer(page, *, area_by: str):
+    page.check("#age_band-1")  # 13 to 15
+    page.check("#wishes-0")
+    page.check("#wishes-3")
+    page.check("#barriers-1")  # transport
+    page.check("#can_pay-1")
+    page.fill("#anything_else", "A later bus home please")
+    if area_by == "postcode":
+        page.fill("#postcode", "hr7 4bb")
+    elif area_by == "typeahead":
+        page.fill("#area-typeahead", "Colwall")
+    else:
+        page.select_option("#area", "E04000001")
+
+
+def _stored(db):
+    db.session.expire_all()
+    return db.session.scalars(select(Response)).all()
+
+
+def _no_postcode_anywhere(db):
+    for table in ("response", "answer", "survey", "campaign", "safeguarding_flag", "audit_event"):
+        for row in db.session.execute(text(f"SELECT * FROM {table}")):
+            assert not any("HR7" in str(v).upper() for v in row), (table, row)
+
+
+def test_phone_without_javascript_completes_the_survey(live_server, browser_page, db):
+    make_geography(db)
+    page = browser_page(width=360, height=640, javascript=False)
+    page.goto(live_server.url + "/survey")
+    assert page.url.endswith("/survey/youth-voice")
+    # Without JavaScript the free-text question is there, with its age note.
+    assert page.is_visible("#anything_else")
+    page.click("button[type=submit]")
+    assert page.is_visible(".error-summary")
+    page.screenshot(path="/tmp/survey-errors-360-nojs.png", full_page=True)
+    assert page.locator(".error-summary a[href='#age_band']").count() == 1
+    _answer(page, area_by="postcode")
+    page.dblclick("button[type=submit]")  # a double tap
+    page.wait_for_load_state()
+    page.screenshot(path="/tmp/survey-after-send-360-nojs.png", full_page=True)
+    assert page.is_visible("text=Your answers have been sent")
+    assert page.is_visible("text=0800 1111")
+    page.screenshot(path="/tmp/survey-thanks-360-nojs.png", full_page=True)
+    stored = _stored(db)
+    assert len(stored) == 1
+    assert stored[0].area_code == "E04000002" and stored[0].age_band == "13-15"
+    _no_postcode_anywhere(db)
+    assert not page.external_requests
+
+
+def test_phone_with_javascript_completes_the_survey(live_server, browser_page, db):
+    make_geography(db)
+    page = browser_page(width=360, height=640, javascript=True)
+    page.goto(live_server.url + "/survey/youth-voice")
+    # Show-if: the free-text box appears only once an age of 13+ is chosen.
+    assert not page.is_visible("#anything_else")
+    page.check("#age_band-0")  # 11 or 12
+    assert not page.is_visible("#anything_else")
+    page.screenshot(path="/tmp/survey-form-360-js.png", full_page=True)
+    assert page.is_visible("#area-typeahead") and not page.is_visible("select#area")
+    _answer(page, area_by="typeahead")
+    assert page.is_visible("#anything_else")
+    page.click("button[type=submit]")
+    assert page.is_visible("text=Your answers have been sent")
+    stored = _stored(db)
+    assert len(stored) == 1 and stored[0].area_code == "E04000003"
+    assert any(a.value == "A later bus home please" for a in stored[0].answers)
+    assert not page.external_requests
+
+
+def test_every_survey_page_passes_axe(live_server, browser_page, db, app):
+    from app.demo import DemoContext
+    from app.demo import responses as demo_responses
+
+    make_geography(db, with_indicators=True)
+    demo_responses.build(db.session, DemoContext(seed=3, info={"survey_responses_wanted": 300}))
+    db.session.add(Campaign(survey_slug="youth-voice", code="kgt2345",
+                            name="Kington High School", kind="school", pupils=600))
+    db.session.commit()
+    failures = {}
+
+    def check(page, name):
+        page.screenshot(path=f"/tmp/survey-{name}.png", full_page=True)
+        found = axe_violations(page)
+        if found:
+            failures[name] = found
+
+    for js in (True, False):
+        # axe-core itself needs JavaScript: the "no JavaScript" pass blocks our own script
+        # instead, which leaves exactly the page a browser without JavaScript shows.
+        page = browser_page(width=360, height=640, javascript=True)
+        if not js:
+            page.route("**/static/js/*", lambda route: route.abort())
+        tag = "360-js" if js else "360-nojs"
+        page.goto(live_server.url + "/survey/youth-voice")
+        check(page, f"form-{tag}")
+        page.click("button[type=submit]")
+        assert page.is_visible(".error-summary")
+        check(page, f"form-errors-{tag}")
+        page.goto(live_server.url + "/survey/youth-voice/c/kgt2345")
+        _answer(page, area_by="typeahead" if js else "select")
+        page.fill("#anything_else", "sometimes I hurt myself")
+        page.click("button[type=submit]")
+        assert page.is_visible("text=Your answers have been sent")
+        check(page, f"thanks-{tag}")
+    page.goto(live_server.url + "/survey/youth-voice/c/wrong")
+    check(page, "bad-link-360")
+
+    # Staff pages.
+    make_user(db, "admin", email="admin@example.org")
+    flag = db.session.scalars(select(SafeguardingFlag)).first()
+    page = browser_page(width=1280, height=800, javascript=True)
+    sign_in(page, live_server.url, "admin@example.org", TEST_PASSWORD)
+    for name, path in (("results", "/results/youth-voice"),
+                       ("results-filtered", "/results/youth-voice?area=E04000001&age=13-15"),
+                       ("results-index", "/results"),
+                       ("campaigns", "/results/youth-voice/campaigns"),
+                       ("queue", "/safeguarding"), ("flag", f"/safeguarding/{flag.id}")):
+        page.goto(live_server.url + path)
+        assert "sign in" not in page.title().lower(), path
+        check(page, f"{name}-1280")
+
+    # The closed page.
+    from app.models import Survey
+
+    survey = db.session.scalars(select(Survey)).one()
+    survey.definition = {**survey.definition, "opens_on": "2020-01-01", "closes_on": "2020-02-01"}
+    db.session.commit()
+    page = browser_page(width=360, height=640, javascript=True)
+    page.goto(live_server.url + "/survey/youth-voice")
+    assert page.is_visible("text=This survey has closed")
+    check(page, "closed-360")
+    assert not failures, failures
+
+
+def test_axe_check_can_fail(live_server, browser_page, db):
+    """The check is real: a form field without a label is reported."""
+    make_geography(db)
+    page = browser_page(width=360, height=640, javascript=True)
+    page.goto(live_server.url + "/survey/youth-voice")
+    page.evaluate("document.querySelector('label[for=postcode]').remove()")
+    assert any(v.startswith("label:") for v in axe_violations(page))
