@@ -1,8 +1,9 @@
 """Gap maps, the ranked table, downloads, the evidence pack and the JSON API.
 
-All six views share the query parameters of :mod:`app.gaps.params` and the
+The six gap views share the query parameters of :mod:`app.gaps.params` and the
 cached analysis of :mod:`app.gaps.service`.  Every count of people is
 published through disclosure control (:func:`app.analysis.publish_frame`).
+``/travel-times`` (planners) imports a routing engine's travel-time matrix.
 """
 
 from __future__ import annotations
@@ -16,13 +17,19 @@ from datetime import date
 from flask import (
     Blueprint,
     Response,
+    flash,
     jsonify,
+    redirect,
     render_template,
     request,
     url_for,
 )
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import SelectField
 
-from ..access import READERS, roles_required
+from ..access import PLANNERS, READERS, roles_required
 from ..analysis import FIGURES, FILTERS, TABLE_COLUMNS, WEIGHT_LABELS, format_value, records
 from ..analysis.classify import SCHEMES
 from ..analysis.travel import SPEEDS_KMH
@@ -168,3 +175,46 @@ def api():
                   "geojson": url_for("gaps.geojson", **p.query())},
     })
 
+
+
+class TravelTimesForm(FlaskForm):
+    file = FileField("Travel-time CSV")
+    mode = SelectField("Way of travelling, for rows without a mode column",
+                       choices=[(k, v) for k, v in MODE_LABELS.items()], default="bus")
+
+
+@bp.route("/travel-times", methods=["GET", "POST"])
+@roles_required(*PLANNERS)
+def travel_times():
+    """Upload a routing engine's travel-time matrix (all rows or none)."""
+    from ..analysis.travel import MatrixError
+    from ..audit import record
+    from .travel_import import import_matrix, matrix_summary
+
+    form = TravelTimesForm()
+    problem = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        if not upload or not getattr(upload, "filename", ""):
+            form.file.errors.append("Choose a CSV file to import.")
+        else:
+            try:
+                result = import_matrix(db.session, upload.stream, name=upload.filename,
+                                       default_mode=form.mode.data)
+            except (MatrixError, UnicodeDecodeError) as exc:
+                db.session.rollback()
+                problem = (str(exc) if isinstance(exc, MatrixError)
+                           else f"{upload.filename}: not a UTF-8 text file")
+                form.file.errors.append(problem)
+            else:
+                record(db.session, user=current_user, action="import",
+                       object_type="TravelTime",
+                       note=f"{result.rows} travel times ({', '.join(result.modes)}) from "
+                            f"{upload.filename}, replacing {result.replaced}")
+                db.session.commit()
+                flash(f"Imported {result.rows:,} travel times for "
+                      f"{', '.join(result.modes)} (replacing {result.replaced:,}).")
+                return redirect(url_for("gaps.travel_times"))
+    status = 400 if form.file.errors or form.errors else 200
+    return render_template("gaps/travel_times.html", form=form,
+                           summary=matrix_summary(db.session)), status
