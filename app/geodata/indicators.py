@@ -29,7 +29,7 @@ from sqlalchemy import delete, insert, select
 from ..models import Area, AreaIndicator, LsoaLookup, Postcode
 from .errors import GeodataError, ImportReport
 from .lookup import normalise_postcode
-from .tables import check_codes, find_column, norm, number, read_csv, row_number
+from .tables import check_codes, find_column, norm, number, read_csv, records, row_number
 
 IOD_SOURCE = {
     2019: "English Indices of Deprivation 2019, MHCLG (LSOA 2011)",
@@ -197,7 +197,7 @@ def import_deprivation(session, path, *, year: int | None = None, encoding: str 
     if pop_col is not None:
         columns["pop_total_mid2015"] = pop_col
     rows = []
-    for index, record in frame.iterrows():
+    for index, record in records(frame):
         for name, column in columns.items():
             bounds = {}
             if name.endswith("_decile"):
@@ -243,7 +243,7 @@ def import_rurality(session, path, *, year: int | None = None, encoding: str = "
     frame = _filter_known(session, path, frame, code_col, codes, only_imported, report.notes)
     source = f"{source or RUC_SOURCE.get(year, f'Rural-Urban Classification {year}')} [{path.name}]"
     rows = []
-    for index, record in frame.iterrows():
+    for index, record in records(frame):
         klass = record[class_col].upper()
         if RURAL_2011.match(klass) or RURAL_2021.match(klass):
             rural = 1.0
@@ -333,7 +333,7 @@ def import_population(session, path, *, year: int = 2021, encoding: str = "utf-8
     source = f"{source or f'Census {year} usual residents by age, ONS'} [{path.name}]"
     rows = []
     names = {band_name(*b) for b in bands.values()} | {"population_total"}
-    for index, record in frame.iterrows():
+    for index, record in records(frame):
         total = 0.0
         common = {"level": "lsoa", "area_code": record[code_col], "source": source, "year": year}
         for column, band in bands.items():
@@ -406,7 +406,7 @@ def import_postcodes(session, path, *, encoding: str = "utf-8",
     seen: dict[str, int] = {}
     rows = []
     skipped = 0
-    for index, record in frame.iterrows():
+    for index, record in records(frame):
         postcode = normalise_postcode(record[pc_col])
         if postcode is None:
             raise GeodataError(path, f"'{record[pc_col]}' is not a UK postcode",
@@ -515,7 +515,7 @@ def import_lsoa_lookup(session, path, *, encoding: str = "utf-8") -> ImportRepor
     rows = []
     from .tables import LSOA_CODE
 
-    for index, record in frame.iterrows():
+    for index, record in records(frame):
         for column in (old_col, new_col):
             if not LSOA_CODE.match(record[column]):
                 raise GeodataError(path, f"'{record[column]}' is not an LSOA code",

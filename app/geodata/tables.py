@@ -121,3 +121,8 @@ def number(path, value: str, index: int, column: str, *, allow_blank: bool = Tru
             row=row_number(index), column=column,
         )
     return result
+
+
+def records(frame: pd.DataFrame):
+    """(index, {column: value}) per row; much faster than ``DataFrame.iterrows``."""
+    return zip(frame.index, frame.to_dict("records"), strict=True)
