@@ -310,3 +310,23 @@ def test_summary_and_derive_commands(db, runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert "areas  lsoa     4" in result.output and "areas  ward     2" in result.output
     assert "English Indices of Deprivation 2025, MHCLG (LSOA 2021) [iod2025.csv]" in result.output
+
+
+def test_geopackage_with_several_layers_needs_one_named(db, runner):
+    from tests.conftest import HEREFORDSHIRE
+
+    gpkg = HEREFORDSHIRE / "herefordshire_boundaries_bng.gpkg"
+    if not gpkg.exists():
+        pytest.skip("real data folder missing")
+    output = _cli_fails(runner, db, ["import-areas", gpkg, "--level", "ward", "--code-field",
+                                     "WD25CD", "--name-field", "WD25NM"],
+                        "herefordshire_boundaries_bng.gpkg: has 4 layers (lsoa2011_bgc, "
+                        "lsoa2021_bgc, wards2025_bgc, lad_from_lsoa2021_bgc): name one with "
+                        "--layer")
+    assert "Traceback" not in output
+    result = runner.invoke(args=["geodata", "import-areas", str(gpkg), "--layer",
+                                 "wards2025_bgc", "--level", "ward", "--code-field", "WD25CD",
+                                 "--name-field", "WD25NM"])
+    assert result.exit_code == 0, result.output
+    assert "ward boundaries, 53 rows imported" in result.output
+    assert "reprojected" not in result.output  # already EPSG:27700

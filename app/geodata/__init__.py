@@ -1,0 +1,13 @@
+"""Geography: import official boundaries and indicators; figures for any area level.
+
+Pure code (SQLAlchemy, pandas, geopandas, shapely, pyproj); no Flask.
+
+* :mod:`.boundaries` - ``import_areas`` (GeoJSON, GeoPackage, Shapefile; any declared CRS)
+* :mod:`.indicators` - ``import_deprivation``, ``import_rurality``, ``import_population``,
+  ``import_postcodes``, ``import_lsoa_lookup`` (official CSVs as published)
+* :mod:`.bundle` - ``import_bundle`` (a folder of files, as a manifest says)
+* :mod:`.figures` - ``area_figures`` / ``lsoa_figures`` (LSOA figures on any level)
+* :mod:`.derived` - ``store_derived_figures`` (the stored copy, with method and inputs)
+* :mod:`.lookup` - postcode and point-in-area look-ups
+* :mod:`.errors` - ``GeodataError`` (file, row or feature, column) and ``ImportReport``
+"""
