@@ -327,11 +327,13 @@ def copy_scenario(scenario_id: int):
     return redirect(url_for("planning.scenario", scenario_id=copy.id))
 
 
-@bp.route("/scenarios/<int:scenario_id>/delete", methods=["POST"])
+@bp.route("/scenarios/<int:scenario_id>/delete", methods=["GET", "POST"])
 @roles_required(*PLANNERS)
 def delete_scenario(scenario_id: int):
-    """Delete a scenario (the live directory is not touched)."""
+    """Ask, then delete a scenario (the live directory is not touched)."""
     scenario = _get_scenario(scenario_id)
+    if request.method == "GET":
+        return render_template("planning/delete.html", scenario=scenario)
     record(db.session, user=current_user, action="scenario.delete", obj=scenario,
            before=snapshot(scenario))
     name = scenario.name

@@ -52,6 +52,7 @@ def test_missing_scenario_is_404(client, auth, db):
     assert client.get("/planning/scenarios/999").status_code == 404
     assert client.post("/planning/scenarios/999/copy").status_code == 404
     assert client.post("/planning/scenarios/999/delete").status_code == 404
+    assert client.get("/planning/scenarios/999/delete").status_code == 404
     assert client.post("/planning/scenarios/999/add-service", data={}).status_code == 404
 
 
@@ -125,6 +126,10 @@ def test_copy_remove_and_delete_are_audited(client, auth, db, county):
     assert db.session.get(Scenario, copy_id).changes == []
     assert db.session.get(Scenario, sid).changes != []
     assert client.post(f"/planning/scenarios/{copy_id}/changes/5/remove").status_code == 404
+    confirm = text(client.get(f"/planning/scenarios/{sid}/delete"))
+    assert "Delete “Original”?" in confirm and "Yes, delete it" in confirm
+    db.session.expire_all()
+    assert db.session.get(Scenario, sid) is not None      # asking deletes nothing
     client.post(f"/planning/scenarios/{sid}/delete")
     db.session.expire_all()
     assert db.session.get(Scenario, sid) is None
@@ -204,6 +209,12 @@ def test_subsidy_cost_with_assumptions_on_the_page(client, auth, db, county):
     assert r.status_code == 200
     # Colwall's 80 young people x 25% = 20, capped at 15 places; £3 x 52 / 12 a month.
     assert re.search(r'id="subsidy-total">£2,340<', text(r))
+    # 4 users (80 x 5%) is a count under the threshold: the service's cost would reveal it.
+    small = text(client.get("/planning/subsidy?mode=free&deciles=1&deciles=2&take_up=5"
+                            f"&threshold=30&services={county['boxing']}"))
+    row = small.split('id="subsidy-table"')[1].split("</table>")[0]
+    assert "Colwall Boxing" in row and row.count("[c]") == 2
+    assert "£624" not in small and re.search(r'id="subsidy-total">\[c\]<', small)
     # Only the West ward (Ashby, Dunmore): Colwall's young people are not in it.
     west = client.get("/planning/subsidy?mode=free&deciles=1&deciles=2&take_up=25&threshold=30"
                       f"&services={county['boxing']}&wards=E05000001")
