@@ -122,6 +122,11 @@ def parse(args, available_levels: list[str]) -> tuple[GapParams, dict[str, str]]
         else:
             errors["sort"] = "That column cannot be sorted."
     p.desc = args.get("desc") in ("1", "true", "yes")
+    if not sort and p.figure != "gap_score" and "figure" not in errors:
+        # No column chosen: list the areas most in need by the mapped figure
+        # first, as the map's "most in need" list does.
+        p.sort = p.figure
+        p.desc = FIGURES[p.figure]["worse"] == "high"
     return p, errors
 
 

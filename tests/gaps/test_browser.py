@@ -54,6 +54,14 @@ def test_demo_gap_map_filters_legend_and_table(live_server, browser_page, db):  
         "els => els.map(e => e.getAttribute('fill'))")
     assert len(set(fills)) > 1 and (fills[0] != first_fill or len(set(fills)) > 2)
 
+    # The table link follows the filters: same figure, same areas at the top.
+    map_top = page.locator("#gap-top tbody tr td:nth-child(2)").all_inner_texts()[:5]
+    page.click("#table-link")
+    page.wait_for_url("**/gaps?**figure=free_sessions**")
+    table_top = [t.split("\n")[0].rsplit(" ", 1)[0].strip() for t in
+                 page.locator("#gap-table tbody th").all_inner_texts()[:5]]
+    assert map_top == table_top and len(map_top) == 5
+
     # The map's "most in need" list for the gap score matches the ranked table.
     page.goto(live_server.url + "/map?level=ward&figure=gap_score")
     page.wait_for_selector(".leaflet-overlay-pane path")
