@@ -495,7 +495,8 @@ def _postcodes_to_lsoa21(session, rows: list[dict], *, edition: int) -> list[str
             placed += row["lsoa_code"] is not None
     notes = []
     if translated:
-        notes.append(f"{translated} LSOA 2011 codes changed to LSOA 2021 through the lookup")
+        notes.append(f"{translated} postcodes in LSOAs changed since 2011 were given their "
+                     "LSOA 2021 code through the lookup")
     if placed:
         notes.append(f"{placed} postcodes without an LSOA placed in one by their coordinates")
     return notes

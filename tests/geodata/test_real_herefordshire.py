@@ -142,7 +142,7 @@ def test_real_postcodes_resolve_to_wards_without_being_stored_elsewhere(db, runn
     # through the lookup, and the split LSOA E01014007's postcodes went to its children.
     lsoas = set(db.session.scalars(select(Area.code).where(Area.level == "lsoa")))
     assert set(db.session.scalars(select(Postcode.lsoa_code).distinct())) <= lsoas
-    assert "LSOA 2011 codes changed to LSOA 2021 through the lookup" in result.output
+    assert "postcodes in LSOAs changed since 2011 were given their LSOA 2021 code" in result.output
     split = db.session.scalars(select(Postcode).where(
         Postcode.lsoa_code.in_(["E01035055", "E01035056"]),
         Postcode.terminated.is_(None))).all()
