@@ -147,6 +147,10 @@ def test_every_survey_page_passes_axe(live_server, browser_page, db, app):
         page.goto(live_server.url + path)
         assert "sign in" not in page.title().lower(), path
         check(page, f"{name}-1280")
+    page.check("#status-action_taken")
+    page.click("main button[type=submit]")
+    assert page.is_visible(".error-summary")
+    check(page, "flag-errors-1280")
 
     # The closed page.
     from app.models import Survey
