@@ -103,7 +103,7 @@ def load_areas(path, *, code_field: str, name_field: str, layer: str | None = No
          "name": [str(n).strip() for n in frame[name_field]]},
         geometry=geoms, crs=frame.crs,
     )
-    if result.crs.to_epsg() != 27700:
+    if result.crs.to_epsg(min_confidence=25) != 27700:
         notes.append(f"reprojected from {result.crs.to_string()} to EPSG:27700")
         result = result.to_crs(BNG)
     bad = ~result.geometry.is_valid
