@@ -262,3 +262,23 @@ def test_classify_quantiles_labels_and_colours():
     assert one.labels == ["5 to 5"] and len(one.colours) == 1
     with pytest.raises(ValueError):
         classify([1, 2], scheme="random")
+
+
+def test_barrier_options_of_the_real_survey_are_recognised():
+    from pathlib import Path
+
+    import yaml
+
+    from app.analysis.voice import BARRIER_QUESTIONS, barrier_kind
+
+    path = Path(__file__).resolve().parents[2] / "surveys" / "youth-voice.yaml"
+    if not path.exists():
+        pytest.skip("survey definition not present")
+    questions = yaml.safe_load(path.read_text())["questions"]
+    barriers = [q for q in questions if q["id"] in BARRIER_QUESTIONS]
+    assert barriers, "the survey has no barrier question the gap analysis knows"
+    kinds = {o["value"]: barrier_kind(o["value"]) for o in barriers[0]["options"]}
+    assert kinds.pop("cost") == "cost"
+    assert kinds.pop("transport") == "transport"
+    assert kinds.pop("nothing_near") == "nothing_near"
+    assert set(kinds.values()) == {None}, kinds
