@@ -11,9 +11,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from sqlalchemy import func, select
 
-from app.geodata.bundle import import_bundle
+from app.geodata.bundle import REPO_MANIFEST, import_bundle
 from app.geodata.figures import area_figures
 from app.geodata.lookup import area_for_postcode
 from app.models import Area, AreaIndicator, DerivedFigure, Postcode
@@ -131,8 +132,14 @@ def test_real_bundle_imports_and_ward_figures_match_an_independent_calculation(d
     assert wards19["share_imd_decile_1"].drop(["E05009474", "E05009459"]).eq(0).all()
 
 
-def test_real_postcodes_resolve_to_wards_without_being_stored_elsewhere(db, runner):
-    result = runner.invoke(args=["geodata", "import-bundle", str(HEREFORDSHIRE)])
+def test_real_postcodes_resolve_to_wards_without_being_stored_elsewhere(db, runner, tmp_path):
+    # A shorter manifest of our own (boundaries, lookup, postcodes) for the same folder.
+    manifest = tmp_path / "postcodes.yaml"
+    manifest.write_text(yaml.safe_dump({"steps": [
+        s for s in yaml.safe_load(REPO_MANIFEST.read_text(encoding="utf-8"))["steps"]
+        if s["kind"] in ("areas", "lsoa_lookup", "postcodes")]}), encoding="utf-8")
+    result = runner.invoke(args=["geodata", "import-bundle", str(HEREFORDSHIRE),
+                                 "--manifest", str(manifest)])
     assert result.exit_code == 0, result.output
     assert "wards2025_bgc_herefordshire.geojson: ward boundaries, 53 rows" in result.output
     assert db.session.scalar(select(func.count()).select_from(Postcode)) == 7695
