@@ -132,17 +132,19 @@ def _filters_from_args(args) -> tuple[Filters, dict[str, str]]:
 def index():
     """Find activities: works without JavaScript (a GET form)."""
     filters, errors = _filters_from_args(request.args)
-    found = find_services(db.session, filters)
-    if found.near_problem:
-        errors["near"] = found.near_problem
     try:
-        page = max(1, int(request.args.get("page", 1)))
+        page = min(10_000, max(1, int(request.args.get("page", 1))))
     except ValueError:
         page = 1
-    total = len(found.hits)
+    found = find_services(db.session, filters, page=page, page_size=PAGE_SIZE)
+    if found.near_problem:
+        errors["near"] = found.near_problem
+    total = found.total
     pages = max(1, math.ceil(total / PAGE_SIZE))
-    page = min(page, pages)
-    hits = found.hits[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    if page > pages:
+        page = pages
+        found = find_services(db.session, filters, page=page, page_size=PAGE_SIZE)
+    hits = found.hits
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("directory/index.html", filters=filters, errors=errors, hits=hits,
                            total=total, page=page, pages=pages, args=args,

@@ -29,8 +29,15 @@ class Filters:
 @dataclass
 class Hit:
     service: Service
-    monthly: float | None
     distance_km: float | None = None
+    _monthly: tuple = ()
+
+    @property
+    def monthly(self) -> float | None:
+        """The comparable monthly cost, worked out once and only when needed."""
+        if not self._monthly:
+            self._monthly = (service_monthly_cost(self.service),)
+        return self._monthly[0]
 
 
 @dataclass
@@ -39,6 +46,7 @@ class Found:
     origin: tuple[float, float] | None = None
     origin_label: str | None = None
     near_problem: str | None = None
+    total: int = 0
 
 
 def locate(session, text: str) -> tuple[tuple[float, float] | None, str | None, str | None]:
@@ -70,7 +78,10 @@ def locate(session, text: str) -> tuple[tuple[float, float] | None, str | None, 
     return (area.centroid_x, area.centroid_y), area.name, None
 
 
-def find_services(session, filters: Filters, *, statuses=("active",)) -> Found:
+def find_services(session, filters: Filters, *, statuses=("active",), page: int | None = None,
+                  page_size: int = 20) -> Found:
+    """Matching services (nearest first when near a place).  With ``page``, only that
+    page's hits are returned and ``total`` counts them all."""
     stmt = (select(Service).where(Service.status.in_(statuses))
             .options(selectinload(Service.sessions), selectinload(Service.organisation)))
     if filters.q:
@@ -96,17 +107,29 @@ def find_services(session, filters: Filters, *, statuses=("active",)) -> Found:
     found = Found()
     point, label, problem = locate(session, filters.near)
     found.origin, found.origin_label, found.near_problem = point, label, problem
-    for service in session.scalars(stmt.order_by(Service.name, Service.id)).all():
+    stmt = stmt.order_by(Service.name, Service.id)
+    if page is not None and point is None and filters.day is None \
+            and filters.max_monthly is None:
+        # Everything is decided in SQL: count, then load only the page shown.
+        found.total = session.scalar(select(func.count()).select_from(
+            stmt.with_only_columns(Service.id).order_by(None).subquery())) or 0
+        rows = session.scalars(stmt.offset((page - 1) * page_size).limit(page_size)).all()
+        found.hits = [Hit(service) for service in rows]
+        return found
+    for service in session.scalars(stmt).all():
         if filters.day is not None and not any(s.day == filters.day for s in service.sessions):
             continue
-        monthly = service_monthly_cost(service)
-        if filters.max_monthly is not None and (monthly is None or monthly > filters.max_monthly):
+        hit = Hit(service)
+        if filters.max_monthly is not None and (hit.monthly is None
+                                                or hit.monthly > filters.max_monthly):
             continue
-        hit = Hit(service, monthly)
         if point is not None and service.x is not None:
             hit.distance_km = round(distance_km(point[0], point[1], service.x, service.y), 1)
         found.hits.append(hit)
     if point is not None:
         found.hits.sort(key=lambda h: (h.distance_km is None, h.distance_km or 0,
                                        h.service.name))
+    found.total = len(found.hits)
+    if page is not None:
+        found.hits = found.hits[(page - 1) * page_size: page * page_size]
     return found

@@ -136,3 +136,16 @@ def test_report_without_a_kind_is_refused_with_a_reason(client, db):
     assert resp.status_code == 400
     assert "Choose what is wrong with this listing." in resp.get_data(as_text=True)
     assert db.session.query(ServiceReport).count() == 0
+
+
+def test_results_are_paged_twenty_at_a_time_with_or_without_a_place(client, db):
+    make_geography(db.session)
+    for i in range(25):
+        make_service(db.session, name=f"Club {i:02d}", sessions=[])
+    for query in ("", "near=ZZ1+1AA&"):
+        first = _names(client.get(f"/directory?{query}"))
+        second = _names(client.get(f"/directory?{query}page=2"))
+        assert len(first) == 20 and len(second) == 5
+        assert sorted(first + second) == [f"Club {i:02d}" for i in range(25)]
+        assert _names(client.get(f"/directory?{query}page=99")) == second
+    assert "25 activities" in client.get("/directory").get_data(as_text=True)
