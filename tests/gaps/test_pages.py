@@ -164,3 +164,23 @@ def test_pages_work_before_any_areas_are_imported(client, auth):
     assert client.get("/api/v1/gaps").get_json()["areas"] == []
     assert client.get("/gaps.geojson").get_json()["features"] == []
     assert client.get("/evidence").status_code == 200
+
+
+def test_responses_from_small_areas_count_in_the_ward_containing_them(client, auth, db,
+                                                                       county):
+    from shapely.geometry import box
+
+    from app.models import Area
+    from tests.gaps.seed import CENTRES
+
+    (x1, y1), (x3, _) = CENTRES["E0000001"], CENTRES["E0000003"]
+    west = Area(code="W1", name="West ward", level="ward")
+    west.geometry = box(x1 - 1000, y1 - 1000, x3 + 1000, y1 + 1000)
+    east = Area(code="W2", name="East ward", level="ward")
+    east.geometry = box(x3 + 1000, y1 - 1000, x3 + 30000, y1 + 1000)
+    db.session.add_all([west, east])
+    db.session.commit()
+    auth.login_as("councillor")
+    rows = rows_of(client, "/gaps.csv?level=ward")
+    assert rows["W1"]["responses"] == "10"  # the 12 from E0000001, rounded
+    assert rows["W2"]["responses"] == ""  # 3 from E0000006: suppressed
