@@ -236,3 +236,34 @@ def test_pages_explain_themselves_on_an_empty_database(client, auth, db):
     assert "nothing to subsidise" in text(client.get("/planning/subsidy"))
     sid = make_scenario(client, "Empty")
     assert "No areas are loaded yet" in text(client.get(f"/planning/scenarios/{sid}"))
+
+
+def test_a_change_to_a_service_since_deleted_is_explained_not_crashed(client, auth, db, county):
+    auth.login_as("commissioner")
+    sid = make_scenario(client, "Stale")
+    client.post(f"/planning/scenarios/{sid}/change-service", data={
+        "chg-service_id": str(county["scouts"]), "chg-kind": "close"})
+    db.session.delete(db.session.get(Service, county["scouts"]))
+    db.session.commit()
+    page = text(client.get(f"/planning/scenarios/{sid}"))
+    assert "Change 1: there is no service" in page and "Remove that change" in page
+    client.post(f"/planning/scenarios/{sid}/changes/1/remove")
+    assert "Remove that change" not in text(client.get(f"/planning/scenarios/{sid}"))
+
+
+def test_proposed_service_at_a_point_and_a_point_out_of_range(client, auth, db, county):
+    auth.login_as("commissioner")
+    sid = make_scenario(client, "Point")
+    base = {"add-name": "Brook van", "add-service_type": "detached",
+            "add-sessions_per_week": "1", "add-cost_model": "free"}
+    bad = client.post(f"/planning/scenarios/{sid}/add-service",
+                      data={**base, "add-x": "900000", "add-y": "240000"})
+    assert bad.status_code == 400 and "Eastings run from 0 to 700,000" in text(bad)
+    ok = client.post(f"/planning/scenarios/{sid}/add-service",
+                     data={**base, "add-x": "319000", "add-y": "240500"})
+    assert ok.status_code == 302
+    page = text(client.get(f"/planning/scenarios/{sid}"))
+    assert "Add Brook van (detached or outreach youth work)" in page
+    assert re.search(r'id="newly-reached">50<', page)
+    # The proposed service can itself be changed later in the scenario.
+    assert "Brook van (proposed)" in page
