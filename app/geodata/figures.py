@@ -16,8 +16,10 @@ Method (also in ``gdf.attrs['method']`` and the README):
 3. Each LSOA is overlaid on the target areas (areal weighting, as tobler's
    ``area_interpolate`` does for counts): an LSOA's people are shared among the
    areas it overlaps in proportion to the overlapping area.  Pieces under 2% of
-   an LSOA are slivers of generalised boundaries and are dropped; when the kept
-   pieces cover at least 97% of the LSOA they are scaled to 100%.
+   an LSOA are slivers of generalised boundaries: their share goes to the
+   LSOA's other pieces in proportion; an LSOA at least 97% inside the target
+   areas is shared out in full (so county totals are kept), one partly outside
+   them (custom areas) only as far as it is inside.
 4. Counts are summed.  Scores and rates are population-weighted means: the IMD
    score by all residents (as MHCLG's 'average score'), IDACI and the Children
    and Young People sub-domain by young people in the band.  Deciles are never
@@ -31,7 +33,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from ..models import Area, AreaIndicator, LsoaLookup
 from .indicators import OPEN_END, parse_band_name
@@ -48,8 +50,9 @@ COLUMNS = [
 
 METHOD = (
     "LSOA figures (LSOA 2021; 2011 figures via the ONS 2011->2021 lookup) shared among the "
-    "areas each LSOA overlaps in proportion to the overlapping area (slivers under 2% dropped, "
-    "pieces covering 97% or more scaled to 100%); counts summed; IMD score weighted by all "
+    "areas each LSOA overlaps in proportion to the overlapping area (pieces under 2% of an "
+    "LSOA are slivers, their share given to the other pieces; LSOAs 97% or more inside the "
+    "areas shared out in full); counts summed; IMD score weighted by all "
     "residents; IDACI and Children and Young People scores weighted by young people in the "
     "band; deciles never averaged: share of young people in LSOAs of each national decile."
 )
@@ -61,12 +64,20 @@ USED = ("imd_score", "imd_decile", "idaci_score", "idaci_rate_approx", "idaci_de
 
 
 def _indicators(session) -> pd.DataFrame:
+    """The LSOA indicators figures use: code, name, value, year, source (one query each)."""
+    wanted = (AreaIndicator.level == "lsoa", or_(
+        AreaIndicator.name.in_(USED), AreaIndicator.name.like("population_age_%")))
     rows = session.execute(select(
-        AreaIndicator.area_code, AreaIndicator.name, AreaIndicator.value,
-        AreaIndicator.text_value, AreaIndicator.source, AreaIndicator.year, AreaIndicator.note,
-    ).where(AreaIndicator.level == "lsoa", or_(
-        AreaIndicator.name.in_(USED), AreaIndicator.name.like("population_age_%")))).all()
-    return pd.DataFrame(rows, columns=["code", "name", "value", "text", "source", "year", "note"])
+        AreaIndicator.area_code, AreaIndicator.name, AreaIndicator.value, AreaIndicator.year,
+    ).where(*wanted)).all()
+    frame = pd.DataFrame(rows, columns=["code", "name", "value", "year"])
+    sources = session.execute(select(AreaIndicator.name, AreaIndicator.year,
+                                     func.min(AreaIndicator.source)).where(*wanted)
+                              .group_by(AreaIndicator.name, AreaIndicator.year)).all()
+    lookup = {(n, y): src for n, y, src in sources}
+    frame["source"] = [lookup[(n, y)] for n, y in zip(frame["name"], frame["year"],
+                                                       strict=True)]
+    return frame
 
 
 class _Lsoa21:
@@ -75,33 +86,35 @@ class _Lsoa21:
     def __init__(self, session, codes: list[str]):
         self.codes = codes
         self.parents: dict[str, list[str]] = {}
+        self.children: dict[str, int] = {}
         for old, new in session.execute(select(LsoaLookup.lsoa11, LsoaLookup.lsoa21)):
             self.parents.setdefault(new, []).append(old)
+            self.children[old] = self.children.get(old, 0) + 1
 
     def values(self, series: pd.Series, *, how: str = "mean",
                weights: pd.Series | None = None) -> pd.Series:
-        out = {}
+        """``series`` (indexed by LSOA code, either edition) on the LSOA 2021 codes."""
+        series = series.astype(float)
+        out = series.reindex(self.codes)
+        have = set(series.index)
         for code in self.codes:
-            if code in series.index:
-                out[code] = series[code]
+            if code in have or code not in self.parents:
                 continue
-            parents = [p for p in self.parents.get(code, []) if p in series.index]
+            parents = [p for p in self.parents[code] if p in have]
             if not parents:
                 continue
             vals = series[parents]
-            if how == "mean":
-                if weights is not None and weights.reindex(parents).notna().all():
-                    w = weights[parents].astype(float)
-                    out[code] = float((vals * w).sum() / w.sum()) if w.sum() else vals.mean()
-                else:
-                    out[code] = float(vals.mean())
+            w = None
+            if weights is not None and weights.reindex(parents).notna().all():
+                w = weights[parents].astype(float)
+            if how == "count":  # a split parent's count is shared evenly among its children
+                out[code] = float(sum(series[p] / self.children[p] for p in parents))
+            elif how == "mean":
+                out[code] = float((vals * w).sum() / w.sum()) if w is not None and w.sum() \
+                    else float(vals.mean())
             else:  # the value of the parent with the most people (deciles, classes)
-                if weights is not None and weights.reindex(parents).notna().all():
-                    out[code] = vals[weights[parents].astype(float).idxmax()]
-                else:
-                    out[code] = vals.iloc[0]
-        return pd.Series(out, dtype=object if how == "first" and series.dtype == object
-                         else float).reindex(self.codes)
+                out[code] = float(vals[w.idxmax()] if w is not None else vals.iloc[0])
+        return out
 
 
 def _newest(ind: pd.DataFrame, name: str, year: int | None = None):
@@ -144,23 +157,25 @@ def lsoa_figures(session, *, age_min: int = 13, age_max: int = 19,
     if total_rows is not None:
         pop_src = total_rows
         year_rows = ind[(ind["year"] == pop_year) & ind["name"].str.startswith("population_age_")]
-        young = pd.Series(0.0, index=codes)
-        send = pd.Series(0.0, index=codes)
-        split = []
-        for band_label, group in year_rows.groupby("name"):
+        wide = year_rows.pivot_table(index="code", columns="name", values="value",
+                                     aggfunc="sum").fillna(0.0)
+        young_w, send_w, split = [], [], []
+        for band_label in wide.columns:
             low, high = parse_band_name(band_label)
             top = OPEN_END - 1 if high is None else high
             width = top - low + 1
-            series = mapper.values(group.set_index("code")["value"].astype(float)).fillna(0.0)
-            for target, lo_t, hi_t in ((young, age_min, age_max), (send, 20, 24)):
+            for weights, lo_t, hi_t in ((young_w, age_min, age_max), (send_w, 20, 24)):
                 overlap = max(0, min(top, hi_t) - max(low, lo_t) + 1)
-                if overlap:
-                    target += series * (overlap / width)
-                    if overlap < width and target is young:
-                        split.append(f"{low}-{'' if high is None else high}")
-        gdf["population"] = mapper.values(total_rows["value"].astype(float))
-        gdf["young_people"] = young.values
-        gdf["young_people_20_24"] = send.values
+                weights.append(overlap / width)
+                if 0 < overlap < width and weights is young_w:
+                    split.append(f"{low}-{'' if high is None else high}")
+        young = wide.to_numpy() @ np.array(young_w)
+        send = wide.to_numpy() @ np.array(send_w)
+        gdf["population"] = mapper.values(total_rows["value"], how="count")
+        gdf["young_people"] = mapper.values(pd.Series(young, index=wide.index),
+                                            how="count").fillna(0.0)
+        gdf["young_people_20_24"] = mapper.values(pd.Series(send, index=wide.index),
+                                                  how="count").fillna(0.0)
         band = f"{age_min}-{age_max}"
         note = (f"young people aged {band}; " + (
             f"the published band(s) {', '.join(split)} were split into single years of age "
@@ -259,11 +274,13 @@ def overlay_weights(source: gpd.GeoDataFrame, target: gpd.GeoDataFrame) -> pd.Da
     table = pd.DataFrame({"src": np.asarray(source.index)[src_i],
                           "tgt": np.asarray(target.index)[tgt_i],
                           "fraction": overlap / src_area[src_i]})
-    table = table[table["fraction"] >= SLIVER].copy()
     table = table.groupby(["src", "tgt"], as_index=False)["fraction"].sum()
-    covered = table.groupby("src")["fraction"].transform("sum")
-    snap = covered >= SNAP
-    table.loc[snap, "fraction"] = table.loc[snap, "fraction"] / covered[snap]
+    covered = table.groupby("src")["fraction"].sum()  # share of each LSOA inside any target
+    table = table[table["fraction"] >= SLIVER].copy()
+    kept = table.groupby("src")["fraction"].transform("sum")
+    goal = covered.reindex(table["src"]).to_numpy()
+    goal = np.where(goal >= SNAP, 1.0, goal)
+    table["fraction"] = table["fraction"].to_numpy() * goal / kept.to_numpy()
     return table
 
 

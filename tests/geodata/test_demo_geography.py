@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from sqlalchemy import func, select
 
 import app.geodata.bundle as bundle
@@ -64,6 +65,10 @@ def test_demo_county_is_imported_like_real_data(db, monkeypatch):
     commuter = lsoas[lsoas["ruc"].isin(["RSN1", "RLN1"])]
     remote = lsoas[lsoas["ruc"] == "RSF1"]
     assert commuter["imd_score"].mean() + 5 < remote["imd_score"].mean()
+    # Parishes cut across LSOAs; the county's young people are all counted once.
+    parishes = area_figures(db.session, "parish")
+    assert parishes["young_people"].sum() == pytest.approx(lsoas["young_people"].sum())
+    assert wards["young_people"].sum() == pytest.approx(lsoas["young_people"].sum())
     city = lsoas[lsoas["ruc"] == "UN1"]
     assert (city["young_people"] / city["population"]).mean() > (
         remote["young_people"] / remote["population"]).mean()

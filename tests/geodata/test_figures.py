@@ -141,3 +141,19 @@ def test_counts_match_tobler_areal_interpolation(db, tmp_path):
     expected.index = parishes.index
     assert parishes["young_people"].tolist() == pytest.approx(expected["young_people"].tolist())
     assert parishes["population"].tolist() == pytest.approx(expected["population"].tolist())
+
+
+def test_counts_on_2011_codes_are_shared_among_split_children(db, tmp_path):
+    import_small(db.session, tmp_path, indicators=False)
+    import_lsoa_lookup(db.session, csv(tmp_path / "look.csv", (
+        "lsoa11_code,lsoa21_code,change_code\nE01000001,E01000001,U\nE01000002,E01000002,U\n"
+        "E01000005,E01000003,S\nE01000005,E01000004,S\n")))
+    import_population(db.session, csv(tmp_path / "pop11.csv", (
+        "lsoa11cd,age_13,age_14,age_15_plus\nE01000001,10,10,100\nE01000002,20,20,100\n"
+        "E01000005,30,30,100\n")), year=2011)
+    db.session.commit()
+    lsoas = area_figures(db.session, "lsoa", age_min=13, age_max=14)
+    assert lsoas["young_people"].to_dict() == {"E01000001": 20, "E01000002": 40,
+                                               "E01000003": 30, "E01000004": 30}
+    assert area_figures(db.session, "ward", age_min=13, age_max=14)[
+        "young_people"].sum() == pytest.approx(120)

@@ -27,8 +27,8 @@ def _independent_ward_figures():
     """Ward IMD 2025 score (weighted by residents) and 2019 IDACI rate (by 13-19s).
 
     Reads the EPSG:27700 GeoPackage (not the GeoJSON files the import reads),
-    intersects every LSOA with every ward with shapely, drops pieces under 2%
-    of the LSOA and scales to 100% when the kept pieces cover 97% or more.
+    intersects every LSOA with every ward with shapely, gives pieces under 2%
+    of an LSOA to its other pieces, and shares out in full an LSOA 97% inside.
     """
     lsoa = gpd.read_file(HEREFORDSHIRE / "herefordshire_boundaries_bng.gpkg",
                          layer="lsoa2021_bgc").set_index("LSOA21CD")
@@ -47,10 +47,10 @@ def _independent_ward_figures():
     fractions = {}
     for code, geom in lsoa.geometry.items():
         pieces = {w: geom.intersection(wg).area / geom.area for w, wg in wards.geometry.items()}
+        inside = sum(pieces.values())
         kept = {w: f for w, f in pieces.items() if f >= 0.02}
-        total = sum(kept.values())
-        if total >= 0.97:
-            kept = {w: f / total for w, f in kept.items()}
+        goal = 1.0 if inside >= 0.97 else inside
+        kept = {w: f * goal / sum(kept.values()) for w, f in kept.items()}
         fractions[code] = kept
     for ward in wards.index:
         num = den = inum = iden = yp = 0.0
