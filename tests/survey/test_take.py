@@ -247,3 +247,45 @@ class TestCsrf:
         data = good_answers(token_from(html), csrf_token=csrf.group(1))
         assert client.post(URL, data=data).status_code == 200
         assert _count(db) == 1
+
+
+def test_the_same_form_sent_eight_times_at_once_stores_one_response(app, db, geo):
+    """Eight simultaneous POSTs of one form to a threaded server: one response, no 500s."""
+    import threading
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from tests.browser_support import LiveServer
+
+    server = LiveServer(app).start()
+    try:
+        with urllib.request.urlopen(server.url + URL) as page:
+            token = token_from(page.read().decode())
+        body = urllib.parse.urlencode(good_answers(token), doseq=True).encode()
+        statuses = []
+        barrier = threading.Barrier(8)
+
+        def send():
+            barrier.wait()
+            try:
+                with urllib.request.urlopen(server.url + URL, data=body, timeout=30) as resp:
+                    statuses.append((resp.status, "Thank you" in resp.read().decode()))
+            except urllib.error.HTTPError as exc:
+                statuses.append((exc.code, False))
+
+        threads = [threading.Thread(target=send) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        server.stop()
+    assert len(statuses) == 8
+    # Each reply is the thank-you page, or (SQLite busy) "nothing was saved, send again".
+    assert all((code == 200 and thanked) or code == 503 for code, thanked in statuses), statuses
+    assert any(code == 200 for code, _ in statuses)
+    db.session.expire_all()
+    assert _count(db) == 1
+    answers = db.session.scalar(select(func.count()).select_from(Answer))
+    assert answers == len(db.session.scalars(select(Response)).one().answers)

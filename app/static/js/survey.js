@@ -62,6 +62,9 @@
     select.hidden = true;
     select.setAttribute("aria-hidden", "true");
     select.tabIndex = -1;
+    // Error summary links point at the list we replaced: send them to the typing box.
+    var links = document.querySelectorAll('a[href="#area"]');
+    for (var k = 0; k < links.length; k++) links[k].setAttribute("href", "#area-typeahead");
     input.addEventListener("input", function () {
       var code = byName[input.value.trim().toLowerCase()];
       select.value = code || "";
