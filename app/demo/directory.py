@@ -278,7 +278,8 @@ def _make(session, rng, spec, place: Place | None, orgs: dict, today: date,
         org_name = service.name if pname else f"{service.name} CIC"
     org = orgs.get(org_name)
     if org is None:
-        org = Organisation(name=org_name, description=f"Runs youth activities in {pname or 'the county'}.")
+        where = "the county" if provider in ("council", "nhs", "police") or not pname else pname
+        org = Organisation(name=org_name, description=f"Runs youth activities in {where}.")
         orgs[org_name] = org
         session.add(org)
     service.organisation = org

@@ -30,7 +30,7 @@ import hashlib
 import json
 import math
 import re
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 from pathlib import Path
 
@@ -106,7 +106,10 @@ def service_to_hsds(service, *, scope: str, state_province: str = "",
     if service.last_checked:
         out["assured_date"] = service.last_checked.isoformat()
     if service.updated_at:
-        out["last_modified"] = service.updated_at.isoformat()
+        stamp = service.updated_at
+        if stamp.tzinfo is None:  # SQLite drops the zone; the app stores UTC
+            stamp = stamp.replace(tzinfo=UTC)
+        out["last_modified"] = stamp.isoformat()
     fees = _fees(service, monthly)
     if fees:
         out["fees_description"] = fees

@@ -65,10 +65,14 @@ def test_the_schema_check_can_fail(db):
     del item["name"]
     item["status"] = "open"
     item["schedules"][0]["freq"] = "HOURLY"
+    item["last_modified"] = "2026-11-25T20:15:15"  # no time zone: not RFC 3339
+    item["organization_id"] = "not-a-uuid"
     errors = openreferral.validation_errors(item, SCHEMA)
     assert any("'name' is a required property" in e for e in errors)
     assert any("'open' is not one of" in e for e in errors)
     assert any("schedules/0/freq" in e for e in errors)
+    assert any("last_modified" in e and "date-time" in e for e in errors)
+    assert any("organization_id" in e and "uuid" in e for e in errors)
 
 
 def test_import_of_a_bad_file_lists_problems_and_stores_nothing(db, runner, tmp_path):
