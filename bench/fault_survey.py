@@ -112,8 +112,11 @@ def run(args) -> dict:
         else:
             target, path = "bench.load_minimal_app:app", "/form"
         server = h.Gunicorn(target, h.app_env(url), workers=args.workers, threads=args.threads,
-                            worker_class=args.worker_class)
+                            worker_class=args.worker_class, accesslog=args.accesslog)
         server.wait_ready()
+        # One request carrying what must never reach a log (checked by the tests).
+        h.request(server.url, "GET", path + "?postcode=HR1+2AB",
+                  headers={"User-Agent": "SecretPhone/1.0", "X-Forwarded-For": "198.51.100.77"})
         status, _, _ = h.request(server.url, "GET", path)
         if status != 200:
             raise SystemExit(f"GET {path} gave {status}: is the survey there?")
@@ -191,6 +194,7 @@ def parser():
     p.add_argument("--worker-class", default="gthread")
     p.add_argument("--kill-every", type=float, default=1.0, help="seconds between kills")
     p.add_argument("--retries", type=int, default=12)
+    p.add_argument("--accesslog", default=None, help="write gunicorn's access log here")
     return p
 
 

@@ -1,0 +1,61 @@
+"""Logs keep no client address; gunicorn serves the app; workers killed with
+SIGKILL lose no acknowledged survey submission (a short run of
+bench/fault_survey.py; the full 2,000-submission run is the bench script)."""
+
+from __future__ import annotations
+
+import logging
+import runpy
+import sys
+
+import pytest
+
+from ..conftest import ROOT, is_postgres
+
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def test_gunicorn_access_log_format_has_no_address_agent_referrer_or_query():
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    fmt = conf["access_log_format"]
+    for forbidden in ("%(h)s", "%(a)s", "%(f)s", "%(r)s", "%(q)s", "%(U)s?", "{x-forwarded-for}"):
+        assert forbidden not in fmt
+    assert "%(s)s" in fmt and "%(U)s" in fmt
+    assert conf["preload_app"] is True
+
+
+def test_dev_server_log_filter_strips_the_address():
+    from app.factory import _StripClientAddress
+
+    # As werkzeug's WSGIRequestHandler.log() builds it: the address is already in msg.
+    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1,
+                               '203.0.113.9 - - [25/Nov/2026 10:00:00] "%s" %s %s\n',
+                               ("GET /?postcode=HR1 HTTP/1.1", "200", "-"), None)
+    _StripClientAddress().filter(record)
+    assert "203.0.113.9" not in record.getMessage()
+    assert '"GET /?postcode=HR1 HTTP/1.1" 200' in record.getMessage()
+
+
+@pytest.mark.slow
+def test_sigkilled_workers_lose_no_acknowledged_submission_and_log_no_ip(tmp_path):
+    """gunicorn (3 workers) serving the real survey; 120 submissions with retries
+    reusing their token while a worker is SIGKILLed every ~0.7 s."""
+    import fault_survey
+
+    log = tmp_path / "access.log"
+    args = fault_survey.parser().parse_args([
+        "--db", "postgresql" if is_postgres() else "sqlite", "--submissions", "120",
+        "--concurrency", "12", "--workers", "3", "--kill-every", "0.7",
+        "--accesslog", str(log)])
+    result = fault_survey.run(args)
+    assert result["kills"] >= 3
+    assert result["refused"] == 0, result["refusals"]
+    assert result["acknowledged"] >= 110
+    assert result["lost"] == 0 and result["duplicated"] == 0, result
+
+    # The access log saw every request, and none of what identifies a person.
+    text = log.read_text()
+    assert '"POST /survey/youth-voice HTTP/1.1" 200' in text
+    assert "GET /survey/youth-voice HTTP" in text
+    for secret in ("127.0.0.1", "198.51.100.77", "HR1", "postcode", "SecretPhone"):
+        assert secret not in text, f"{secret} reached the access log"
