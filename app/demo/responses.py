@@ -168,7 +168,7 @@ def build(session, ctx) -> None:
 
         answers: list[tuple[str, str, bool]] = []
 
-        def add(qid, value):
+        def add(qid, value, answers=answers):
             answers.append((qid, value, False))
 
         # What stops you: cost with deprivation, transport and distance with rurality.

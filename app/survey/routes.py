@@ -117,9 +117,11 @@ def _take(slug, camp):
         store_response(db.session, survey=survey, definition=definition, key=key,
                        submission=submission, campaign=camp, indicators=indicators(),
                        today=today())
-    except SQLAlchemyError:
+    except SQLAlchemyError as exc:
         db.session.rollback()
-        current_app.logger.exception("survey %s: a response could not be stored", survey.slug)
+        # Only the error's type: its message would carry the answers as SQL parameters.
+        current_app.logger.error("survey %s: a response could not be stored (%s)", survey.slug,
+                                 type(exc).__name__)
         return _render_form(survey, definition, form, camp, 503,
                             "Sorry, we could not save your answers just now. Nothing was "
                             "saved. Your answers are still here: please press Send again.")

@@ -138,14 +138,14 @@ def build_tables(session, slug: str, definition: SurveyDefinition, rule: Disclos
     if all_camps:
         counted = {cid: c for cid, _n, _p, c in camp_rows}
         labels, counts, extra = [], [], {}
-        for cid, name, pupils in all_camps:
+        for cid, name, _pupils in all_camps:
             labels.append(name)
             counts.append(counted.get(cid, 0))
         no_link = n - sum(counts)
         labels.append("No campaign link")
         counts.append(no_link)
         line = protect_line(counts, rule, n)
-        for (cid, name, pupils), shown in zip(all_camps, line.cells, strict=False):
+        for (_cid, name, pupils), shown in zip(all_camps, line.cells, strict=False):
             rate = None
             if shown is not None and pupils:
                 rate = round(100 * shown / pupils)

@@ -51,7 +51,7 @@ def _no_postcode_anywhere(db):
             assert not any("HR7" in str(v).upper() for v in row), (table, row)
 
 
-def test_phone_without_javascript_completes_the_survey(live_server, browser_page, db):
+def test_phone_without_javascript_completes_the_survey(live_server, browser_page, db):  # noqa: F811
     make_geography(db)
     page = browser_page(width=360, height=640, javascript=False)
     page.goto(live_server.url + "/survey")
@@ -76,7 +76,7 @@ def test_phone_without_javascript_completes_the_survey(live_server, browser_page
     assert not page.external_requests
 
 
-def test_phone_with_javascript_completes_the_survey(live_server, browser_page, db):
+def test_phone_with_javascript_completes_the_survey(live_server, browser_page, db):  # noqa: F811
     make_geography(db)
     page = browser_page(width=360, height=640, javascript=True)
     page.goto(live_server.url + "/survey/youth-voice")
@@ -96,7 +96,7 @@ def test_phone_with_javascript_completes_the_survey(live_server, browser_page, d
     assert not page.external_requests
 
 
-def test_every_survey_page_passes_axe(live_server, browser_page, db, app):
+def test_every_survey_page_passes_axe(live_server, browser_page, db, app):  # noqa: F811
     from app.demo import DemoContext
     from app.demo import responses as demo_responses
 
@@ -165,7 +165,7 @@ def test_every_survey_page_passes_axe(live_server, browser_page, db, app):
     assert not failures, failures
 
 
-def test_axe_check_can_fail(live_server, browser_page, db):
+def test_axe_check_can_fail(live_server, browser_page, db):  # noqa: F811
     """The check is real: a form field without a label is reported."""
     make_geography(db)
     page = browser_page(width=360, height=640, javascript=True)

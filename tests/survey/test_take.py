@@ -152,7 +152,7 @@ def test_forged_or_missing_token_stores_nothing(client, db, geo):
 
 
 def test_database_failure_shows_an_error_keeps_answers_and_stores_nothing(client, db, geo,
-                                                                          monkeypatch):
+                                                                          caplog):
     from sqlalchemy.exc import OperationalError
 
     def fail(session, flush_context, instances):
@@ -165,6 +165,8 @@ def test_database_failure_shows_an_error_keeps_answers_and_stores_nothing(client
     finally:
         event.remove(db.session, "before_flush", fail)
     assert resp.status_code == 503
+    assert "could not be stored (OperationalError)" in caplog.text
+    assert "More buses" not in caplog.text  # logs never carry answers
     html = resp.get_data(as_text=True)
     assert "Nothing was saved" in html and "More buses after 6pm please" in html
     assert _count(db) == 0 and _count(db, Answer) == 0
