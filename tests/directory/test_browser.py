@@ -15,6 +15,16 @@ from tests.browser_support import browser_page, live_server  # noqa: F401
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("YVM_SCREENSHOTS")  # a folder under /tmp to look at the pages
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+def axe_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG},
+                                       "resultTypes": ["violations"]})
+    return [f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes'][:3]]}"
+            for v in results.response["violations"]]
 
 
 def test_find_free_non_uniformed_activity_near_a_postcode(live_server, browser_page, db):  # noqa: F811
@@ -39,6 +49,8 @@ def test_find_free_non_uniformed_activity_near_a_postcode(live_server, browser_p
         page.click("button[type=submit]")
         page.wait_for_load_state()
         assert f"nearest {postcode} first" in page.inner_text("#results")
+        if js:
+            assert axe_violations(page) == [], "results page"
         first = page.locator(".service-item").first
         assert "Free" in first.inner_text() and "Uniformed" not in first.inner_text()
         assert "km away" in first.inner_text()
@@ -50,6 +62,7 @@ def test_find_free_non_uniformed_activity_near_a_postcode(live_server, browser_p
         if js:
             # The small map draws (from the app's own copy of Leaflet).
             page.wait_for_selector(".leaflet-interactive")
+            assert axe_violations(page) == [], "service page"
         if SHOTS:
             page.screenshot(path=f"{SHOTS}/service-{width}-{'js' if js else 'nojs'}.png",
                             full_page=True)
@@ -60,3 +73,39 @@ def test_find_free_non_uniformed_activity_near_a_postcode(live_server, browser_p
         assert "A council officer will check this listing" in page.content()
         assert page.external_requests == []
     assert db.session.query(ServiceReport).filter_by(message="It starts at 6.30 now").count() == 2
+
+
+def test_commissioner_pages_pass_axe_and_an_error_is_explained(live_server, browser_page, db):  # noqa: F811
+    from tests.browser_support import sign_in
+
+    from ..conftest import TEST_PASSWORD, make_user
+    from .demo_geo import make_demo_geography
+
+    make_demo_geography(db.session)
+    demo_directory.build(db.session, DemoContext(seed=5))
+    db.session.commit()
+    make_user(db, "commissioner", email="comm@example.org")
+    page = browser_page(width=1280, height=800)
+    sign_in(page, live_server.url, "comm@example.org", TEST_PASSWORD)
+    page.wait_for_url("**/dashboard")
+    failures = {}
+    for name, url in (("manage", "/directory/manage"), ("new", "/directory/manage/new"),
+                      ("buildings", "/directory/buildings")):
+        page.goto(live_server.url + url)
+        page.wait_for_load_state()
+        failures[name] = axe_violations(page)
+    page.goto(live_server.url + "/directory/manage/new")
+    page.fill("#name", "Test Club")
+    page.check("#cost_model-1")  # per session, with no amount
+    page.fill("#postcode", "DM1 1AX")
+    page.click("form.service-form button[type=submit]")
+    page.wait_for_load_state()
+    summary = page.locator(".error-summary")
+    assert "Enter the amount in pounds (per session)." in summary.inner_text()
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.id") == "cost_amount"
+    failures["new with errors"] = axe_violations(page)
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/manage-errors-1280.png")
+    assert {k: v for k, v in failures.items() if v} == {}
+    assert page.external_requests == []
