@@ -232,6 +232,7 @@ class SitingResult:
     greedy: SiteChoice
     optimal: SiteChoice | None     # None when the case was too large for the exact solver
     k: int
+    note: str = ""                 # why the exact solver was not used, if it was not
 
     @property
     def greedy_gap(self) -> float:
@@ -269,7 +270,16 @@ def choose_sites(cover, weights, k: int, *, method: str = "auto",
                                  upper_bound=greedy.value, seconds=greedy.seconds,
                                  proven_optimal=True, note="greedy answer proven optimal by its bound")
         else:
-            optimal = solve_optimal(cover, weights, k, time_limit=time_limit)
+            try:
+                optimal = solve_optimal(cover, weights, k, time_limit=time_limit)
+            except Exception as exc:  # noqa: BLE001 - any solver failure falls back to greedy
+                note = (f"The exact solver could not finish ({exc}); the greedy answer is "
+                        "shown with its bound.")
+                return SitingResult(best=greedy, greedy=greedy, optimal=None, k=k, note=note)
+    elif method == "auto":
+        note = (f"This case is too large for the exact solver here ({size:,} area-site pairs); "
+                "the greedy answer is shown with its bound.")
+        return SitingResult(best=greedy, greedy=greedy, optimal=None, k=k, note=note)
     best = optimal if optimal is not None and optimal.value >= greedy.value else greedy
     return SitingResult(best=best, greedy=greedy, optimal=optimal, k=k)
 

@@ -161,3 +161,20 @@ def test_rank_candidates_lists_every_site_by_added_reach():
     assert hall_c["people"] == 60 + 90
     assert hall_c["areas"] == 2
     assert {r["index"] for r in ranked if r["chosen"]} == {1, 3}
+
+
+def test_a_solver_failure_falls_back_to_greedy_and_says_why(monkeypatch):
+    import app.analysis.siting as siting
+
+    def broken(*args, **kwargs):
+        raise SitingError("the solver could not solve the site problem (Not Solved)")
+
+    monkeypatch.setattr(siting, "solve_optimal", broken)
+    cover = np.array([[1, 1, 0], [1, 1, 0], [1, 0, 1], [1, 0, 1], [0, 1, 0], [0, 0, 1]],
+                     dtype=bool)
+    w = np.array([10, 10, 10, 10, 9, 9], dtype=float)
+    result = choose_sites(cover, w, 2)
+    assert result.optimal is None and result.best is result.greedy
+    assert "could not finish" in result.note
+    big = choose_sites(cover, w, 2, cell_limit=4)
+    assert big.optimal is None and "too large" in big.note
