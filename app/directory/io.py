@@ -60,10 +60,23 @@ def import_services_rows(session, rows: list[tuple[int | str, dict]], *,
     """Check every row, then add all services or none.  The caller commits."""
     result = ImportResult()
     cleaned = []
+    existing = {_same_key(s.name, s.postcode, s.x, s.y): s.id
+                for s in session.scalars(select(Service))}
+    seen: dict[tuple, int | str] = {}
     for number, raw in rows:
         clean, errors = validate_record(session, raw, today=today)
         result.problems.extend(Problem(number, c, m) for c, m in errors)
         cleaned.append(clean)
+        if errors or not clean.get("name"):
+            continue
+        key = _same_key(clean["name"], clean.get("postcode"), clean.get("x"), clean.get("y"))
+        if key in existing:
+            result.problems.append(Problem(number, "name", f"is already in the directory at the "
+                                                           f"same place (service {existing[key]})"))
+        elif key in seen:
+            result.problems.append(Problem(number, "name", f"repeats row {seen[key]} (same name "
+                                                           "and place)"))
+        seen.setdefault(key, number)
     if result.problems:
         return result
     cache: dict = {}
@@ -72,6 +85,12 @@ def import_services_rows(session, rows: list[tuple[int | str, dict]], *,
     session.flush()
     result.created = len(cleaned)
     return result
+
+
+def _same_key(name, postcode, x, y) -> tuple:
+    """Two listings are the same service when the name and the place match."""
+    return (" ".join(str(name).lower().split()), postcode or "",
+            None if x is None else round(x), None if y is None else round(y))
 
 
 def import_services_csv(session, data: bytes | str, *, today: date | None = None) -> ImportResult:

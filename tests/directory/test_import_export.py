@@ -158,3 +158,17 @@ def test_web_import_lists_problems(client, db, auth):
     assert "Nothing was imported: 2 problems to fix" in html
     assert "<td>3</td><td>name</td>" in html and "<td>4</td><td>status</td>" in html
     assert db.session.query(Service).count() == 0
+
+
+def test_a_service_already_listed_or_repeated_in_the_file_is_refused(db):
+    make_geography(db.session)
+    make_service(db.session, name="Farfield Youth Club", postcode="ZZ3 3CC", x=355000.0,
+                 y=241000.0, lsoa_code="E01000003")
+    rows = [GOOD, {**GOOD, "name": "Farfield Boxing"}, {**GOOD, "name": "farfield  boxing"},
+            {**GOOD, "name": "Farfield Boxing", "postcode": "ZZ2 2BB"}]
+    result = import_services_csv(db.session, _csv(rows))
+    assert [(p.row, p.column) for p in result.problems] == [(2, "name"), (4, "name")]
+    assert "already in the directory at the same place" in result.problems[0].message
+    assert result.problems[1].message == "repeats row 3 (same name and place)"
+    db.session.rollback()
+    assert db.session.query(Service).count() == 1
