@@ -45,13 +45,29 @@ def about_data():
 @public
 def privacy():
     """The privacy notice, written for young people, built from the real settings."""
+    from urllib.parse import urlsplit
+
     cfg = current_app.config
+
+    def duration(days: int) -> str:
+        if days % 365 == 0:
+            years = days // 365
+            return "1 year" if years == 1 else f"{years} years"
+        if days % 30 == 0 and days < 365:
+            months = days // 30
+            return "1 month" if months == 1 else f"{months} months"
+        return "1 day" if days == 1 else f"{days} days"
+
     return render_template(
         "main/privacy.html",
         free_text_days=cfg["RETENTION_FREE_TEXT_DAYS"],
+        free_text_for=duration(cfg["RETENTION_FREE_TEXT_DAYS"]),
         safeguarding_days=cfg["RETENTION_SAFEGUARDING_NOTES_DAYS"],
+        safeguarding_for=duration(cfg["RETENTION_SAFEGUARDING_NOTES_DAYS"]),
+        suppress_min=cfg["DISCLOSURE_MIN"],
         suppress_max=cfg["DISCLOSURE_MAX_SUPPRESSED"],
         round_to=cfg["DISCLOSURE_ROUND_TO"],
+        tiles_host=urlsplit(cfg.get("MAP_TILES_URL") or "").hostname,
     )
 
 

@@ -13,6 +13,7 @@ import uuid
 
 import pytest
 from flask import request
+from werkzeug.datastructures import MultiDict
 
 from app.ratelimit import get_limiter
 
@@ -303,3 +304,44 @@ def test_redis_down_fails_open_and_says_so(app, client, stored, caplog):
     resp = post(client, SCHOOL, new_token())
     assert resp.status_code == 200  # a pupil is never turned away because Redis is down
     assert "rate limit storage unavailable" in caplog.text
+
+
+# -- the real survey endpoint --------------------------------------------
+
+def _real_survey_form(client, addr):
+    import sys
+
+    from ..conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from load_harness import parse_form
+
+    page = client.get("/survey/youth-voice", environ_base={"REMOTE_ADDR": addr})
+    if page.status_code != 200:
+        pytest.skip("the survey endpoint is not there")
+    form = parse_form(page.get_data(as_text=True))
+    form.set("age_band", "13-15")
+    return form
+
+
+def test_real_survey_a_class_gets_through_and_forged_tokens_are_stopped(app, db, client, clock):
+    from sqlalchemy import func, select
+
+    from app.models import Response
+
+    for _ in range(30):
+        form = _real_survey_form(client, SCHOOL)
+        resp = client.post("/survey/youth-voice", data=MultiDict(form.fields),
+                           environ_base={"REMOTE_ADDR": SCHOOL})
+        assert resp.status_code == 200, resp.status_code
+        clock.advance(1)
+    assert db.session.scalar(select(func.count(Response.id))) == 30
+
+    form = _real_survey_form(client, SCHOOL)
+    statuses = []
+    for i in range(150):
+        forged = [(n, f"forged{i}" if n == "submission_token" else v) for n, v in form.fields]
+        statuses.append(client.post("/survey/youth-voice", data=MultiDict(forged),
+                                    environ_base={"REMOTE_ADDR": SCHOOL}).status_code)
+    assert statuses.count(400) == 60 and statuses.count(429) == 90
+    assert db.session.scalar(select(func.count(Response.id))) == 30
