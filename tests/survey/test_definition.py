@@ -27,7 +27,7 @@ def test_default_survey_covers_the_issue():
     assert {"cost", "transport", "nothing_near", "not_my_thing", "dont_know", "unsafe"} <= barriers
     wishes = {o.value for o in d.question("wishes").options}
     assert {"drop_in", "sport", "arts", "music", "outdoor", "uniformed", "online"} <= wishes
-    assert "0800 1111" in d.question("anything_else").help
+    assert "do not write your name" in d.question("anything_else").help
     assert [x.slug for x in load_all()] == ["youth-voice"]
 
 

@@ -39,6 +39,9 @@ def test_form_lists_parishes_and_signposts_childline(client, geo):
     assert "Bromyard and Winslow" in html
     assert "I&#39;d rather not say" in html or "I'd rather not say" in html
     assert "0800 1111" in html
+    # The free-text question itself signposts Childline and the council's front door.
+    after_box = html.split('id="anything_else"', 1)[1][:1500]
+    assert "0800 1111" in after_box and "front door" in after_box
     assert 'name="postcode"' in html
 
 
