@@ -166,8 +166,12 @@ def funding_risk_rows(view: GapView) -> list[dict]:
                     "sessions_per_week": float(row.sessions_per_week),
                     "within_6": bool(row.within_6), "within_12": bool(row.within_12),
                     "within_24": bool(row.within_24),
-                    "funding_source": getattr(row, "funding_source", None)})
+                    "funding_source": _text(getattr(row, "funding_source", None))})
     return out
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def _service_points(view: GapView) -> list[dict]:

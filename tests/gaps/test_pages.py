@@ -184,3 +184,23 @@ def test_responses_from_small_areas_count_in_the_ward_containing_them(client, au
     rows = rows_of(client, "/gaps.csv?level=ward")
     assert rows["W1"]["responses"] == "10"  # the 12 from E0000001, rounded
     assert rows["W2"]["responses"] == ""  # 3 from E0000006: suppressed
+
+
+def test_api_and_geojson_are_strict_json(client, auth, db, county):
+    import json
+
+    from app.models import Service
+
+    db.session.get(Service, county["club"]).funding_source = None
+    db.session.commit()
+    auth.login_as("councillor")
+
+    def refuse(name):
+        raise ValueError(f"{name} is not JSON")
+
+    for url in ("/api/v1/gaps?level=lsoa", "/gaps.geojson?level=lsoa"):
+        data = json.loads(client.get(url).get_data(as_text=True), parse_constant=refuse)
+        assert data
+    api = client.get("/api/v1/gaps?level=lsoa").get_json()
+    assert [r["name"] for r in api["funding_at_risk"]] == ["Free drop-in"]
+    assert api["areas"][0]["rank"] == 1
