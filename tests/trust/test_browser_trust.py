@@ -1,0 +1,61 @@
+"""In a real browser: no Content-Security-Policy violation on any page (map
+pages included), and the privacy and 429 pages read well on a phone."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
+
+from ..conftest import TEST_PASSWORD, make_user
+
+pytestmark = pytest.mark.browser
+
+
+def _pages(app):
+    for rule in app.url_map.iter_rules():
+        if ("GET" in rule.methods and "<" not in rule.rule and rule.endpoint != "auth.logout"
+                and not rule.endpoint.startswith(("vendor.", "static"))
+                and not rule.rule.startswith("/api/") and not rule.rule.endswith((".csv",
+                                                                                  ".geojson"))):
+            yield rule.rule
+
+
+def test_no_csp_violation_on_any_page(app, db, live_server, browser_page):  # noqa: F811
+    user = make_user(db, "admin")
+    page = browser_page(width=1280, height=800, javascript=True)
+    violations = []
+    page.on("console", lambda m: violations.append(f"{page.url}: {m.text}")
+            if "Content Security Policy" in m.text or "Refused to" in m.text else None)
+    sign_in(page, live_server.url, user.email, TEST_PASSWORD)
+    visited = 0
+    for path in _pages(app):
+        resp = page.goto(live_server.url + path)
+        if resp is None or resp.status >= 400 or "html" not in resp.headers.get(
+                "content-type", ""):
+            continue
+        visited += 1
+    assert visited >= 5
+    assert not violations, violations
+    assert not page.external_requests
+
+
+def test_privacy_and_429_pages_on_a_phone(app, live_server, browser_page):  # noqa: F811
+    from app.ratelimit import get_limiter
+
+    limiter = get_limiter(app)
+    limiter.enabled = True
+    for width, height in ((360, 640), (1280, 800)):
+        page = browser_page(width=width, height=height, javascript=False)
+        page.goto(live_server.url + "/privacy")
+        assert page.locator("h1").inner_text() == "Your privacy"
+        # Nothing sideways-scrolls on a phone.
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=f"/tmp/trust_privacy_{width}.png", full_page=True)
+        for _ in range(11):
+            sign_in(page, live_server.url, "x@example.org", "wrong-one")
+        assert page.locator("h1").inner_text() == "Too many tries"
+        assert "wait about a minute" in page.content()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=f"/tmp/trust_429_{width}.png", full_page=True)
+        limiter.reset()
