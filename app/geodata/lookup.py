@@ -38,26 +38,47 @@ def find_postcode(session, raw: str | None, *, include_terminated: bool = False)
     return row
 
 
+# (database URL, level) -> (signature, area ids, STRtree, geometries).  The
+# signature (every area's id, code, representative point and area, which the
+# geometry setter keeps up to date) changes whenever the level's areas do, so a
+# stale index is never used.
+_INDEX: dict = {}
+
+
+def _level_index(session, level: str):
+    signature = hash(tuple(session.execute(select(
+        Area.id, Area.code, Area.centroid_x, Area.centroid_y, Area.area_m2,
+    ).where(Area.level == level).order_by(Area.id)).all()))
+    key = (str(session.get_bind().url), level)
+    cached = _INDEX.get(key)
+    if cached is not None and cached[0] == signature:
+        return cached[1:]
+    rows = session.execute(select(Area.id, Area.geom_wkb).where(Area.level == level)
+                           .order_by(Area.id)).all()
+    ids = [r.id for r in rows]
+    geoms = shapely.from_wkb([r.geom_wkb for r in rows]) if rows else []
+    tree = shapely.STRtree(geoms)
+    _INDEX[key] = (signature, ids, tree, geoms)
+    return ids, tree, geoms
+
+
 def area_containing(session, x: float, y: float, level: str):
     """The area of ``level`` containing the EPSG:27700 point, or ``None``.
 
-    Checks bounding boxes in Python before the exact test; fine for the few
-    hundred areas of one council.
+    Uses a spatial index of the level's areas, rebuilt whenever they change.
+    Generalised (BGC) boundaries leave slivers: a point in none of them goes to
+    the nearest area within 250 m.
     """
+    ids, tree, _geoms = _level_index(session, level)
+    if not ids:
+        return None
     point = shapely.Point(x, y)
-    areas = session.scalars(select(Area).where(Area.level == level)).all()
-    best = None
-    best_distance = None
-    for area in areas:
-        geom = area.geometry
-        if geom.contains(point):
-            return area
-        # Generalised (BGC) boundaries leave slivers: fall back to the nearest
-        # area within 250 m.
-        distance = geom.distance(point)
-        if distance <= 250 and (best_distance is None or distance < best_distance):
-            best, best_distance = area, distance
-    return best
+    hits = tree.query(point, predicate="within")
+    if len(hits) == 0:
+        hits = tree.query_nearest(point, max_distance=250)
+    if len(hits) == 0:
+        return None
+    return session.get(Area, ids[int(min(hits))])
 
 
 def area_for_postcode(session, raw: str | None, level: str):
