@@ -6,7 +6,9 @@
 
 * Herefordshire: the real 117 LSOAs and 53 wards from ../shared/geodata/herefordshire
   (read in place), 150 services placed at real live postcodes (random, seeded),
-  5,000 generated survey responses.
+  5,000 generated survey responses; then the whole app path (real bundle
+  imported into a throwaway SQLite database, the map's data built as a
+  request does, cold and with warm caches).
 * England-sized, generated: 33,755 small areas, 10,000 parishes, 20,000 services
   and 200,000 responses (about 300,000 answer rows), clustered around 400 towns
   like the real population.
@@ -116,6 +118,56 @@ def herefordshire(rng) -> None:
     run("Herefordshire wards (real)", wards, services, fake_responses(rng, wards.index, 5_000))
 
 
+def herefordshire_app(rng) -> None:
+    """The whole Flask-side path: real bundle in a throwaway SQLite database,
+    services at real postcodes, then the gap map's data as a request builds it."""
+    import os
+    import tempfile
+
+    from werkzeug.datastructures import MultiDict
+
+    from tests.analysis import realdata
+
+    if not realdata.available():
+        return
+    os.environ.setdefault("APP_ENV", "testing")
+    from app import create_app
+    from app.extensions import db
+    from app.gaps.service import build_map, load_view
+    from app.geodata.bundle import import_bundle
+    from app.models import Service
+
+    tmp = tempfile.mkdtemp()
+    app = create_app({"TESTING": True, "MAP_TILES_URL": "", "SERVER_NAME": None,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite"})
+    with app.app_context():
+        db.create_all()
+        t0 = time.perf_counter()
+        import_bundle(db.session, realdata.HEREFORDSHIRE)
+        pcs = realdata.live_postcodes()
+        picks = pcs.iloc[rng.choice(len(pcs), 150, replace=False)]
+        for n, (pc, row) in enumerate(picks.iterrows(), start=1):
+            db.session.add(Service(name=f"Service {n}", service_type=TYPES[n % len(TYPES)],
+                                   cost_model="free" if n % 2 else "monthly",
+                                   cost_amount=None if n % 2 else 5 * (n % 7),
+                                   x=row["x"], y=row["y"], postcode=pc, capacity=20))
+        db.session.commit()
+        print(f"(importing the real Herefordshire bundle took {time.perf_counter() - t0:.1f} s)")
+        for level in ("lsoa", "ward"):
+            with app.test_request_context(f"/map?level={level}"):
+                t0 = time.perf_counter()
+                view, _ = load_view(db.session, MultiDict({"level": level}))
+                build_map(view)
+                cold = time.perf_counter() - t0
+                t0 = time.perf_counter()
+                view, _ = load_view(db.session, MultiDict({"level": level, "threshold": "20",
+                                                           "filter": "open_access"}))
+                warm = time.perf_counter() - t0
+            print(f"Herefordshire app, /map data, {level:<5} {len(view.gaps):>4} areas: "
+                  f"cold {cold:.2f} s (area figures + analysis + folium), "
+                  f"new filters with warm caches {warm:.2f} s")
+
+
 def clustered_points(rng, n: int, towns: np.ndarray, spread: float) -> np.ndarray:
     """60% around towns (Gaussian, ``spread`` metres), 40% anywhere in the box."""
     k = int(n * 0.6)
@@ -168,6 +220,7 @@ def main() -> None:
     rng = np.random.default_rng(20261125)
     if args.only in (None, "herefordshire"):
         herefordshire(rng)
+        herefordshire_app(rng)
     if args.only in (None, "england"):
         england(rng)
 
