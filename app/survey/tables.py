@@ -31,6 +31,7 @@ class Table:
     col_totals: list = field(default_factory=list)
     note: str | None = None
     extra: dict = field(default_factory=dict)  # row label -> extra columns (pupils, rate)
+    row_heading: str = "Answer"
 
     @property
     def is_grid(self) -> bool:
@@ -86,7 +87,8 @@ def build_tables(session, slug: str, definition: SurveyDefinition, rule: Disclos
         area_labels.append(NOT_SAID)
         area_counts.append(by_area[None])
     line = protect_line(area_counts, rule, n)
-    tables.append(Table("area", "Answers by area", area_labels, line.cells, line.total))
+    tables.append(Table("area", "Answers by area", area_labels, line.cells, line.total,
+                        row_heading="Area"))
 
     # Age bands.
     age_q = definition.age_question
@@ -101,7 +103,8 @@ def build_tables(session, slug: str, definition: SurveyDefinition, rule: Disclos
         age_labels.append(NOT_SAID)
         age_counts.append(by_age[None])
     line = protect_line(age_counts, rule, n)
-    tables.append(Table("age_band", "Answers by age", age_labels, line.cells, line.total))
+    tables.append(Table("age_band", "Answers by age", age_labels, line.cells, line.total,
+                        row_heading="Age"))
 
     # Area by age: a two-way table with row and column totals.
     if not area_code and not age_band and area_rows:
@@ -152,6 +155,7 @@ def build_tables(session, slug: str, definition: SurveyDefinition, rule: Disclos
             extra[name] = {"pupils": pupils, "rate": rate}
         tables.append(Table("campaign", "Answers by campaign (school, club or event)",
                             labels, line.cells, line.total, extra=extra,
+                            row_heading="Campaign",
                             note="Answers per 100 pupils uses the rounded number of answers."))
 
     # Each choice question.
