@@ -45,7 +45,7 @@ from .services import (
     located,
     services_frame,
 )
-from .travel import DEFAULT_CIRCUITY
+from .travel import DEFAULT_CIRCUITY, MODE_PHRASES
 from .voice import voice_figures
 
 DEFAULT_WEIGHTS = {
@@ -215,17 +215,17 @@ def summary(gaps, *, figure: str = "gap_score", n: int = 5, labels: dict | None 
     col = f"{rf}_sessions"
     if col in gaps.columns:
         none = int((gaps[col] <= 0).sum())
-        label = FILTERS.get(rf, rf).lower()
+        label = FILTERS.get(rf, rf).lower().replace("£x", f"£{attrs.get('max_monthly', 10):g}")
         lines.append(
             f"{none} of {len(gaps)} areas have no provision ({label}) within "
-            f"{thr:g} minutes by {mode}."
+            f"{thr:g} minutes {MODE_PHRASES.get(mode, 'by ' + mode)}."
         )
     if figure in gaps.columns and figure != "gap_score":
-        vals = pd.to_numeric(gaps[figure], errors="coerce")
         ascending = info.get("worse") == "low"
-        worst = gaps.loc[vals.sort_values(ascending=ascending, na_position="last").index[:n]]
-        label = info["label"][:1].lower() + info["label"][1:]
-        lines.append(f"By {label}, the {len(worst)} areas most in need are "
+        order = gaps.assign(_v=pd.to_numeric(gaps[figure], errors="coerce")).sort_values(
+            ["_v", "rank"], ascending=[ascending, True], na_position="last")
+        worst = order.head(n)
+        lines.append(f"By “{info['label']}”, the {len(worst)} areas most in need are "
                      f"{', '.join(str(x) for x in worst['name'])}.")
     return lines
 

@@ -34,6 +34,7 @@ from scipy.spatial import cKDTree
 
 SPEEDS_KMH = {"walk": 4.8, "cycle": 16.0, "bus": 18.0, "car": 40.0}
 MODES = tuple(SPEEDS_KMH)
+MODE_PHRASES = {"walk": "on foot", "cycle": "by bike", "bus": "by bus", "car": "by car"}
 DEFAULT_CIRCUITY = 1.3
 
 

@@ -32,7 +32,7 @@ from wtforms import SelectField
 from ..access import PLANNERS, READERS, roles_required
 from ..analysis import FIGURES, FILTERS, TABLE_COLUMNS, WEIGHT_LABELS, format_value, records
 from ..analysis.classify import SCHEMES
-from ..analysis.travel import SPEEDS_KMH
+from ..analysis.travel import MODE_PHRASES, SPEEDS_KMH
 from ..extensions import db
 from .params import LEVEL_LABELS, MODE_LABELS
 from .service import (
@@ -68,6 +68,7 @@ def _context(view, errors):
         "scheme_options": list(SCHEMES.items()),
         "weights_error": any(k.startswith("w_") for k in errors),
         "query": view.params.query(),
+        "mode_phrases": MODE_PHRASES,
     }
 
 

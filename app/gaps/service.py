@@ -25,7 +25,7 @@ from ..analysis import (
 )
 from ..analysis.figures import DIRECTORY_SOURCE, SURVEY_SOURCE, TABLE_COLUMNS
 from ..analysis.gaps import summary
-from ..analysis.travel import radius_for
+from ..analysis.travel import MODE_PHRASES, radius_for
 from ..cache import cached
 from ..dataversion import current
 from ..disclosure import DisclosureRule
@@ -85,7 +85,7 @@ class GapView:
                                          for (col, lab), n in zip(
                                              c.legend(), [*c.counts, c.no_data], strict=False)],
                 "scheme": p.scheme, "source": self.figure_source(),
-                "note": (f"Reach: within {p.threshold} minutes by {p.mode}; "
+                "note": (f"Reach: within {p.threshold} minutes {MODE_PHRASES[p.mode]}; "
                          f"filter: {FILTERS[p.filter].replace('£X', f'£{p.max_monthly:g}')}.")}
 
     def summary(self) -> list[str]:

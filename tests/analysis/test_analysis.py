@@ -282,3 +282,14 @@ def test_barrier_options_of_the_real_survey_are_recognised():
     assert kinds.pop("transport") == "transport"
     assert kinds.pop("nothing_near") == "nothing_near"
     assert set(kinds.values()) == {None}, kinds
+
+
+def test_written_summary(areas, services):
+    from app.analysis import summary
+
+    gaps = compute_gaps(areas, services, threshold_min=15, mode="walk", reach_filter="under",
+                        max_monthly=25)
+    lines = summary(gaps, figure="places_per_1000", n=2)
+    assert lines[0] == "The 2 areas with the biggest gap score are Bravo, Charlie."
+    assert lines[1] == "1 of 3 areas have no provision (under £25 a month) within 15 minutes on foot."
+    assert lines[2].endswith("the 2 areas most in need are Bravo, Charlie.")
