@@ -55,7 +55,7 @@ def test_privacy_and_429_pages_on_a_phone(app, live_server, browser_page):  # no
         for _ in range(11):
             sign_in(page, live_server.url, "x@example.org", "wrong-one")
         assert page.locator("h1").inner_text() == "Too many tries"
-        assert "wait about a minute" in page.content()
+        assert "Please wait about" in page.content()
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.screenshot(path=f"/tmp/trust_429_{width}.png", full_page=True)
         limiter.reset()
