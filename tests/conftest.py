@@ -102,6 +102,16 @@ def app(database_url, app_config):
     from app.extensions import db
 
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, **app_config})
+
+    @app.before_request
+    def _forget_cached_user():
+        # The test's app context (and so ``g``) outlives each request; in
+        # production every request has its own.  Drop Flask-Login's cached
+        # user so each test request loads it from its own session cookie.
+        from flask import g
+
+        g.pop("_login_user", None)
+
     with app.app_context():
         _empty_all_tables(db)
         yield app
