@@ -12,6 +12,11 @@ request, and errors.
     .venv/bin/python bench/load_survey.py --db sqlite --seconds 10
     .venv/bin/python bench/load_survey.py --target minimal   # baseline only
 
+``--think 1`` makes each client pause (0.5-1.5 s) before each request, as a
+person reading and tapping would: the latency 50 such people see.  ``--think 0``
+(the default) sends flat out and measures capacity, so its latency is mostly
+queueing.
+
 Target (issue 8): the survey reaches >= 70% of the minimal form's rate, p99
 under 250 ms at 50 clients, no errors.  Rate limits are off in this run (all
 clients share one address); the limiter's own cost is measured with
@@ -32,9 +37,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import load_harness as h  # noqa: E402
 
 
-def client_thread(host, path, deadline, out, errors):
+def client_thread(host, path, deadline, out, errors, think=0.0):
+    import random
+
     conn = None
     while time.time() < deadline:
+        if think:
+            time.sleep(think * random.uniform(0.5, 1.5))  # reading the page
         try:
             if conn is None:
                 hp, pp = host.split(":")
@@ -48,6 +57,8 @@ def client_thread(host, path, deadline, out, errors):
                 continue
             form = h.parse_form(body.decode())
             cookie = h.cookie_header(headers)
+            if think:
+                time.sleep(think * random.uniform(0.5, 1.5))  # answering
             t2 = time.perf_counter()
             status, _, body = h.post_form(host, path, form, cookie, conn=conn)
             t3 = time.perf_counter()
@@ -65,12 +76,13 @@ def client_thread(host, path, deadline, out, errors):
             conn = None
 
 
-def client_process(host, path, threads, seconds, start_at, queue):
+def client_process(host, path, threads, seconds, start_at, queue, think=0.0):
     while time.time() < start_at:
         time.sleep(0.005)
     deadline = start_at + seconds
     out, errors = [], []
-    pool = [threading.Thread(target=client_thread, args=(host, path, deadline, out, errors))
+    pool = [threading.Thread(target=client_thread,
+                             args=(host, path, deadline, out, errors, think))
             for _ in range(threads)]
     for t in pool:
         t.start()
@@ -79,13 +91,14 @@ def client_process(host, path, threads, seconds, start_at, queue):
     queue.put((out, errors))
 
 
-def run_load(host, path, clients, seconds, processes=2):
+def run_load(host, path, clients, seconds, processes=2, think=0.0):
     queue = mp.Queue()
     start_at = time.time() + 1.0
     procs = []
     for i in range(processes):
         n = clients // processes + (1 if i < clients % processes else 0)
-        p = mp.Process(target=client_process, args=(host, path, n, seconds, start_at, queue))
+        p = mp.Process(target=client_process,
+                       args=(host, path, n, seconds, start_at, queue, think))
         p.start()
         procs.append(p)
     latencies, submissions, errors = [], 0, []
@@ -138,7 +151,8 @@ def bench_one(kind, target, args):
             return {"skipped": f"GET {path} gave {status}"}
         warm = run_load(server.url, path, clients=args.clients, seconds=2)
         before = count_rows(url, table)
-        result = run_load(server.url, path, clients=args.clients, seconds=args.seconds)
+        result = run_load(server.url, path, clients=args.clients, seconds=args.seconds,
+                          think=args.think)
         stored = count_rows(url, table) - before
         result["stored_rows"] = stored
         result["warmup_errors"] = warm["errors"]
@@ -158,6 +172,9 @@ def main(argv=None):
     p.add_argument("--seconds", type=float, default=15)
     p.add_argument("--workers", type=int, default=3)
     p.add_argument("--threads", type=int, default=4)
+    p.add_argument("--think", type=float, default=0.0,
+                   help="mean seconds each client waits before each GET and each POST "
+                        "(0: flat out, measuring capacity; 1: people reading and tapping)")
     p.add_argument("--with-limits", action="store_true",
                    help="keep the rate limiter on (memory storage, generous limits)")
     args = p.parse_args(argv)
@@ -165,7 +182,7 @@ def main(argv=None):
     kinds = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
     targets = ("minimal", "survey") if args.target == "both" else (args.target,)
     print(f"gunicorn gthread {args.workers} workers x {args.threads} threads; "
-          f"{args.clients} clients; {args.seconds:.0f} s per run")
+          f"{args.clients} clients; think time {args.think:g} s; {args.seconds:.0f} s per run")
     print(f"{'database':<11}{'target':<9}{'req/s':>8}{'subm/s':>8}{'p50 ms':>8}"
           f"{'p99 ms':>8}{'errors':>8}{'stored':>8}")
     ok = True
