@@ -286,6 +286,7 @@ def overlay_weights(source: gpd.GeoDataFrame, target: gpd.GeoDataFrame) -> pd.Da
 
 def _weighted(matrix, values, weights):
     """Population-weighted mean per target, ignoring sources where the value is missing."""
+    weights = np.nan_to_num(weights, nan=0.0)  # an LSOA with no population counts for nothing
     present = ~np.isnan(values)
     num = matrix @ np.where(present, values * weights, 0.0)
     den = matrix @ np.where(present, weights, 0.0)

@@ -12,7 +12,7 @@ from app.geodata.figures import area_figures
 from app.geodata.indicators import import_deprivation, import_lsoa_lookup, import_population
 from app.models import DerivedFigure
 
-from .helpers import csv, import_small, parish_file
+from .helpers import IOD2025, POPULATION, csv, import_small, parish_file
 
 
 def test_ward_figures_sum_counts_weight_scores_and_share_deciles(db, tmp_path):
@@ -157,3 +157,14 @@ def test_counts_on_2011_codes_are_shared_among_split_children(db, tmp_path):
                                                "E01000003": 30, "E01000004": 30}
     assert area_figures(db.session, "ward", age_min=13, age_max=14)[
         "young_people"].sum() == pytest.approx(120)
+
+
+def test_an_lsoa_missing_from_the_population_file_does_not_blank_its_area(db, tmp_path):
+    import_small(db.session, tmp_path, indicators=False)
+    import_population(db.session, csv(tmp_path / "pop.csv", "\n".join(
+        POPULATION.splitlines()[:-1]) + "\n"))  # no row for E01000004
+    import_deprivation(db.session, csv(tmp_path / "iod.csv", IOD2025))
+    db.session.commit()
+    east = area_figures(db.session, "ward").loc["E05000002"]
+    assert east["imd_score"] == pytest.approx(10.0)  # B alone: D has no population figure
+    assert east["young_people"] == pytest.approx(140)
