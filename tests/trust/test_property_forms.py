@@ -153,3 +153,18 @@ def test_arbitrary_input_never_gives_a_500_or_a_half_stored_record(app, db, clie
         swept.append(rule.endpoint)
     assert "auth.login" in swept
     print("swept:", ", ".join(swept))
+
+
+def test_nul_characters_are_refused_with_a_reason_before_any_view(app, db, client, auth):
+    """Found by the property test: PostgreSQL cannot store NUL, so a NUL in any
+    field made a form crash half-way.  Now every request carrying one gets a 400."""
+    before = table_counts(db)
+    resp = client.post("/login", data={"email": "a\x00@example.org", "password": "x"})
+    assert resp.status_code == 400
+    assert "hidden character" in resp.get_data(as_text=True)
+    assert client.get("/?q=%00").status_code == 400
+    auth.login_as("admin")
+    assert client.post("/api/anything", json={"a": ["b\x00"]}).status_code == 400
+    after = table_counts(db)
+    assert after.pop("user_account") == before.pop("user_account") + 1  # the admin signed in
+    assert after == before
