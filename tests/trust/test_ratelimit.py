@@ -345,3 +345,37 @@ def test_real_survey_a_class_gets_through_and_forged_tokens_are_stopped(app, db,
                                     environ_base={"REMOTE_ADDR": SCHOOL}).status_code)
     assert statuses.count(400) == 60 and statuses.count(429) == 90
     assert db.session.scalar(select(func.count(Response.id))) == 30
+
+
+@pytest.mark.parametrize("hops, separate", [(0, False), (1, True)])
+def test_behind_a_proxy_the_real_client_is_limited(database_url, hops, separate):
+    """With TRUSTED_PROXY_COUNT=1 two phones behind the proxy are counted apart;
+    without it, forwarded headers are ignored (nobody can spoof their way out)."""
+    from app import create_app
+
+    from ..conftest import TEST_CONFIG
+
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
+                      "RATELIMIT_ENABLED": True, "TRUSTED_PROXY_COUNT": hops})
+
+    @app.route("/trust-test/submit", methods=["POST"], endpoint="trust_test.submit")
+    def submit():
+        return "no", 400
+
+    submit.access_roles = "public"
+    get_limiter(app).add_endpoint("survey", "trust_test.submit")
+    client = app.test_client()
+
+    def send(phone):
+        return client.post("/trust-test/submit", data={"answer": "x"},
+                           headers={"X-Forwarded-For": phone},
+                           environ_base={"REMOTE_ADDR": "10.0.0.1"}).status_code
+
+    for _ in range(10):
+        assert send("203.0.113.1") == 400
+    assert send("203.0.113.1") == 429
+    assert (send("203.0.113.2") == 400) is separate
+    with app.app_context():
+        from app.extensions import db
+
+        db.engine.dispose()
