@@ -96,6 +96,7 @@ def load_config(env: dict | None = None, overrides: dict | None = None) -> dict:
         # Privacy: how long free text and safeguarding notes are kept.
         "RETENTION_FREE_TEXT_DAYS": _int(env, "RETENTION_FREE_TEXT_DAYS", 365),
         "RETENTION_SAFEGUARDING_NOTES_DAYS": _int(env, "RETENTION_SAFEGUARDING_NOTES_DAYS", 730),
+        "RETENTION_REPORT_MESSAGES_DAYS": _int(env, "RETENTION_REPORT_MESSAGES_DAYS", 365),
         # Rate limits (Flask-Limiter); memory by default, Redis when set.
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),

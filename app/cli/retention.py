@@ -12,7 +12,11 @@ What is due:
 * a safeguarding flag's notes written more than
   ``RETENTION_SAFEGUARDING_NOTES_DAYS`` days ago (counted from the review, or
   from when the flag was raised if it was never reviewed): the notes are
-  blanked; the flag itself (categories matched, status, dates) stays.
+  blanked; the flag itself (categories matched, status, dates) stays;
+* the message a member of the public typed when reporting a listing out of
+  date (``ServiceReport.message``, anonymous free text) sent more than
+  ``RETENTION_REPORT_MESSAGES_DAYS`` days ago: the message is blanked; the
+  report (service, kind, status, dates) stays.
 
 Everything happens in one transaction with one audit event giving the counts
 and cut-off dates (never the deleted text).  ``--dry-run`` only counts.
@@ -27,7 +31,16 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import delete, func, select, update
 
-cli = AppGroup("retention", help="Delete free text and safeguarding notes that are due.")
+cli = AppGroup("retention", help="Delete free text, safeguarding notes and report messages that are due.")
+
+
+def report_cutoff(config, today: date | None = None) -> datetime:
+    """Public report messages sent before this time are due."""
+    today = today or datetime.now(UTC).date()
+    days = int(config.get("RETENTION_REPORT_MESSAGES_DAYS", 365))
+    if days < 1:
+        raise click.UsageError("RETENTION_REPORT_MESSAGES_DAYS must be at least 1.")
+    return datetime.combine(today, datetime.min.time(), UTC) - timedelta(days=days)
 
 
 def due_cutoffs(config, today: date | None = None) -> tuple[date, datetime]:
@@ -46,20 +59,25 @@ def due_cutoffs(config, today: date | None = None) -> tuple[date, datetime]:
 def run_retention(session, config, today: date | None = None, dry_run: bool = False) -> dict:
     """Delete what is due; return the counts.  The caller's session is committed."""
     from ..audit import record
-    from ..models import Answer, Response, SafeguardingFlag
+    from ..models import Answer, Response, SafeguardingFlag, ServiceReport
 
     free_cutoff, notes_cutoff = due_cutoffs(config, today)
     due_responses = select(Response.id).where(Response.submitted_on < free_cutoff)
     answers_q = (Answer.is_free_text.is_(True)) & Answer.response_id.in_(due_responses)
     notes_written = func.coalesce(SafeguardingFlag.reviewed_at, SafeguardingFlag.created_at)
     notes_q = SafeguardingFlag.notes.is_not(None) & (notes_written < notes_cutoff)
+    reports_cutoff = report_cutoff(config, today)
+    reports_q = ServiceReport.message.is_not(None) & (ServiceReport.created_at < reports_cutoff)
 
     counts = {
         "free_text_answers": session.scalar(select(func.count(Answer.id)).where(answers_q)) or 0,
         "safeguarding_notes": session.scalar(
             select(func.count(SafeguardingFlag.id)).where(notes_q)) or 0,
+        "report_messages": session.scalar(
+            select(func.count(ServiceReport.id)).where(reports_q)) or 0,
         "free_text_cutoff": free_cutoff.isoformat(),
         "notes_cutoff": notes_cutoff.date().isoformat(),
+        "reports_cutoff": reports_cutoff.date().isoformat(),
     }
     if dry_run:
         return counts
@@ -68,12 +86,15 @@ def run_retention(session, config, today: date | None = None, dry_run: bool = Fa
             synchronize_session=False))
         session.execute(update(SafeguardingFlag).where(notes_q).values(notes=None)
                         .execution_options(synchronize_session=False))
+        session.execute(update(ServiceReport).where(reports_q).values(message=None)
+                        .execution_options(synchronize_session=False))
         record(session, user=None, action="retention.run", object_type="retention",
                after=counts,
                note=(f"Deleted {counts['free_text_answers']} free-text answers from responses "
                      f"submitted before {counts['free_text_cutoff']} and blanked "
                      f"{counts['safeguarding_notes']} safeguarding notes written before "
-                     f"{counts['notes_cutoff']}."))
+                     f"{counts['notes_cutoff']} and {counts['report_messages']} public report "
+                     f"messages sent before {counts['reports_cutoff']}."))
         session.commit()
     except Exception:
         session.rollback()
@@ -94,3 +115,5 @@ def run_command(dry_run: bool) -> None:
     verb = "Would blank" if dry_run else "Blanked"
     click.echo(f"{verb} {counts['safeguarding_notes']} safeguarding notes "
                f"(written before {counts['notes_cutoff']}).")
+    click.echo(f"{verb} {counts['report_messages']} messages in public reports about listings "
+               f"(sent before {counts['reports_cutoff']}).")

@@ -64,6 +64,8 @@ def privacy():
         free_text_for=duration(cfg["RETENTION_FREE_TEXT_DAYS"]),
         safeguarding_days=cfg["RETENTION_SAFEGUARDING_NOTES_DAYS"],
         safeguarding_for=duration(cfg["RETENTION_SAFEGUARDING_NOTES_DAYS"]),
+        reports_days=cfg["RETENTION_REPORT_MESSAGES_DAYS"],
+        reports_for=duration(cfg["RETENTION_REPORT_MESSAGES_DAYS"]),
         suppress_min=cfg["DISCLOSURE_MIN"],
         suppress_max=cfg["DISCLOSURE_MAX_SUPPRESSED"],
         round_to=cfg["DISCLOSURE_ROUND_TO"],

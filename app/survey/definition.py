@@ -21,6 +21,9 @@ _ID = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 # Reserved form field names.
 _RESERVED = {"csrf_token", "submission_token", "postcode", "send"}
+# Set (by the admin's survey page) in a stored definition whose open and close dates
+# were chosen by the admin: the Survey row's dates then win over the file's.
+ADMIN_DATES = "_dates_set_by_admin"
 SURVEYS_DIR = Path(__file__).resolve().parent.parent.parent / "surveys"
 
 
@@ -139,7 +142,7 @@ def parse_definition(data, source: str = "survey") -> SurveyDefinition:
         raise SurveyDefinitionError(f"{source}: the file must hold a mapping with 'slug', "
                                     "'version', 'title' and 'questions'")
     unknown = set(data) - {"slug", "version", "title", "intro", "default", "opens_on",
-                           "closes_on", "questions"}
+                           "closes_on", "questions", ADMIN_DATES}
     if unknown:
         raise SurveyDefinitionError(f"{source}: unknown key(s) {', '.join(sorted(unknown))}")
     slug = _text(data.get("slug"), f"{source}: 'slug'")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -18,10 +19,12 @@ from .safeguarding import DEFAULT_INDICATORS, load_indicators
 from .store import (
     area_choices,
     area_level,
-    current_survey,
+    current_survey_and_version,
     default_survey,
     definition_of,
+    is_open,
     issue_token,
+    open_dates,
     store_response,
     token_key,
 )
@@ -70,29 +73,71 @@ def campaign(slug, code):
     return _take(slug, camp)
 
 
+def _cache() -> dict:
+    """This app's per-process cache of built survey forms (see :func:`_context`)."""
+    cache = current_app.extensions.setdefault("survey_forms", {})
+    if len(cache) > 64:  # old data versions or edited definitions: start again
+        cache.clear()
+    return cache
+
+
+def _data_version():
+    return g.get("survey_data_version")
+
+
 def _context(slug, camp):
-    survey = current_survey(db.session, slug)
+    """The survey, its definition, the area level and its form class.
+
+    One query per request: the survey row with the data version.  The parsed
+    definition, the area list and the built form class are cached per process,
+    keyed on the survey row, its definition and the data version (which changes
+    whenever areas or postcodes change), so an edit shows at once everywhere.
+    """
+    survey, version = current_survey_and_version(db.session, slug)
     if survey is None:
         abort(404, description="There is no survey at this address.")
     definition = definition_of(survey)
-    level = area_level(db.session)
-    form_class = build_form_class(definition, area_choices(db.session, level))
+    cache = _cache()
+    key = ("form", survey.id, definition, version)
+    built = cache.get(key)
+    if built is None:
+        areas_key = ("areas", version)
+        areas = cache.get(areas_key)
+        if areas is None:
+            level = area_level(db.session)
+            areas = cache[areas_key] = (level, area_choices(db.session, level))
+        level, choices = areas
+        built = cache[key] = (level, build_form_class(definition, choices))
+    level, form_class = built
+    g.survey_data_version = version
     return survey, definition, level, form_class
 
 
 def _render_form(survey, definition, form, camp, status=200, problem=None):
     action = (url_for("survey.campaign", slug=survey.slug, code=camp.code) if camp
               else url_for("survey.take", slug=survey.slug))
+    questions_html = None
+    if status == 200 and problem is None and not form.errors and request.method == "GET":
+        # A blank form's questions are the same for everyone: render them once per
+        # survey version and data version (the tokens are outside this part).
+        key = ("html", survey.id, definition, _data_version())
+        cache = _cache()
+        questions_html = cache.get(key)
+        if questions_html is None:
+            questions_html = cache[key] = Markup(render_template(
+                "survey/_questions.html", definition=definition, form=form,
+                childline=CHILDLINE))
     return render_template("survey/take.html", survey=survey, definition=definition,
                            form=form, campaign=camp, action=action, problem=problem,
-                           childline=CHILDLINE), status
+                           childline=CHILDLINE, questions_html=questions_html), status
 
 
 def _take(slug, camp):
     survey, definition, level, form_class = _context(slug, camp)
-    if not definition.is_open(today()):
+    if not is_open(survey, definition, today()):
+        opens_on, _closes_on = open_dates(survey, definition)
         return render_template("survey/closed.html", survey=survey, definition=definition,
-                               today=today(), childline=CHILDLINE)
+                               opens_on=opens_on, today=today(), childline=CHILDLINE)
     secret = current_app.config["SECRET_KEY"]
     form = form_class()
     if request.method == "GET":
@@ -160,4 +205,4 @@ def _with_fresh_csrf(form_class, answered):
     return fresh
 
 
-from . import results  # noqa: E402,F401 - registers the staff pages on bp
+from . import admin, results  # noqa: E402,F401 - registers the staff pages on bp

@@ -19,8 +19,8 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..models import Answer, Area, Campaign, Response, SafeguardingFlag, Survey
-from .definition import SURVEYS_DIR, SurveyDefinition, load_all, parse_definition
+from ..models import Answer, Area, Campaign, DataVersion, Response, SafeguardingFlag, Survey
+from .definition import ADMIN_DATES, SURVEYS_DIR, SurveyDefinition, load_all, parse_definition
 from .safeguarding import match
 
 NOT_SAY = "not_say"
@@ -46,8 +46,14 @@ def sync_definitions(session, folder: Path | str = SURVEYS_DIR) -> list[tuple[Su
         else:
             # Dates and wording fixes within a version are allowed; questions are not
             # compared here because a version's answers were given to its questions.
-            row.title, row.opens_on, row.closes_on = d.title, d.opens_on, d.closes_on
-            row.definition = d.raw
+            # Dates set on the admin's survey page win over the file's dates.
+            by_admin = bool((row.definition or {}).get(ADMIN_DATES))
+            row.title = d.title
+            if by_admin:
+                row.definition = {**d.raw, ADMIN_DATES: True}
+            else:
+                row.opens_on, row.closes_on = d.opens_on, d.closes_on
+                row.definition = d.raw
             out.append((d, "unchanged"))
     session.flush()
     for slug in {d.slug for d in definitions}:
@@ -68,6 +74,23 @@ def current_survey(session, slug: str, *, autoload: bool = True) -> Survey | Non
         sync_definitions(session)
         return current_survey(session, slug, autoload=False)
     return row
+
+
+def current_survey_and_version(session, slug: str) -> tuple[Survey | None, int]:
+    """The current survey row and the database's data version, in ONE query.
+
+    The data version changes whenever areas or postcodes change (``app.dataversion``),
+    so per-process caches of the area list are keyed on it.
+    """
+    version = (select(DataVersion.version).where(DataVersion.id == 1)
+               .scalar_subquery())
+    found = session.execute(select(Survey, version)
+                            .where(Survey.slug == slug, Survey.is_current.is_(True))).first()
+    if found is None:
+        row = current_survey(session, slug)
+        return row, int(session.scalar(select(DataVersion.version)
+                                       .where(DataVersion.id == 1)) or 0)
+    return found[0], int(found[1] or 0)
 
 
 def default_survey(session) -> Survey | None:
@@ -93,6 +116,20 @@ def definition_of(survey: Survey) -> SurveyDefinition:
     import json
 
     return _parsed(survey.id, json.dumps(survey.definition, sort_keys=True))
+
+
+def open_dates(survey: Survey, definition: SurveyDefinition) -> tuple[date | None, date | None]:
+    """(opens on, closes on): the admin's dates on the row when set, else the file's."""
+    if (survey.definition or {}).get(ADMIN_DATES):
+        return survey.opens_on, survey.closes_on
+    return definition.opens_on, definition.closes_on
+
+
+def is_open(survey: Survey, definition: SurveyDefinition, today: date) -> bool:
+    opens_on, closes_on = open_dates(survey, definition)
+    if opens_on and today < opens_on:
+        return False
+    return not (closes_on and today > closes_on)
 
 
 # --- areas -------------------------------------------------------------------
@@ -155,9 +192,8 @@ def store_response(session, *, survey: Survey, definition: SurveyDefinition, key
     A token already used returns the stored response with ``created=False``.
     Any database error rolls everything back and is raised: nothing half-stored.
     """
-    existing = session.scalar(select(Response).where(Response.token == key))
-    if existing is not None:
-        return existing, False
+    # No look-up first: the unique constraint on the token decides (one query fewer
+    # per submission); a used token fails the insert and the stored one is returned.
     response = Response(
         survey_id=survey.id, survey_slug=survey.slug, survey_version=survey.version,
         token=key, submitted_on=today, area_level=submission.area_level,

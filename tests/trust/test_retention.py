@@ -125,3 +125,59 @@ def test_failure_part_way_leaves_everything(db, app, monkeypatch):
     db.session.expire_all()
     assert db.session.scalar(select(Answer.id).where(Answer.is_free_text.is_(True))) is not None
     assert db.session.scalar(select(SafeguardingFlag.notes)) == "note"
+
+
+def _report(db, service, days_ago, message):
+    from app.models import ServiceReport
+
+    report = ServiceReport(service_id=service.id, kind="stopped", message=message,
+                           created_at=datetime.now(UTC) - timedelta(days=days_ago))
+    db.session.add(report)
+    return report
+
+
+class TestReportMessages:
+    @pytest.fixture
+    def app_config(self):
+        return {"RETENTION_REPORT_MESSAGES_DAYS": 90}
+
+    def test_blanks_public_report_messages_that_are_due_and_keeps_the_report(self, db, runner):
+        from app.models import Service, ServiceReport
+
+        service = Service(name="Ashby Youth Club", service_type="open_access")
+        db.session.add(service)
+        db.session.flush()
+        old = _report(db, service, 92, "It closed in May, ask Jo at 07700 900123")
+        edge = _report(db, service, 89, "The price went up")
+        new = _report(db, service, 1, "Now on Tuesdays")
+        empty = _report(db, service, 400, None)
+        db.session.commit()
+
+        result = runner.invoke(args=["retention", "run", "--dry-run"])
+        assert "Would blank 1 messages in public reports" in result.output
+        db.session.expire_all()
+        assert db.session.get(ServiceReport, old.id).message is not None
+
+        result = runner.invoke(args=["retention", "run"])
+        assert result.exit_code == 0, result.output
+        assert "Blanked 1 messages in public reports" in result.output
+        db.session.expire_all()
+        kept = {r.id: r for r in db.session.scalars(select(ServiceReport))}
+        assert set(kept) == {old.id, edge.id, new.id, empty.id}  # reports themselves stay
+        assert kept[old.id].message is None and kept[old.id].kind == "stopped"
+        assert kept[edge.id].message == "The price went up"
+        assert kept[new.id].message == "Now on Tuesdays"
+
+        event = db.session.scalars(select(AuditEvent)
+                                   .where(AuditEvent.action == "retention.run")).one()
+        assert event.after["report_messages"] == 1
+        assert "07700" not in (event.note or "") + str(event.after)
+
+        again = runner.invoke(args=["retention", "run"])
+        assert "Blanked 0 messages in public reports" in again.output
+
+
+def test_privacy_page_gives_the_report_message_period(client, app):
+    app.config["RETENTION_REPORT_MESSAGES_DAYS"] = 180
+    html = client.get("/privacy").get_data(as_text=True)
+    assert "out of date" in html and "(180 days)" in html
