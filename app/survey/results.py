@@ -30,7 +30,14 @@ from ..models import Answer, Area, Campaign, Response, SafeguardingFlag, Survey
 from .campaigns import GiasError, qr, read_gias, upsert_school_campaigns
 from .routes import bp
 from .store import area_level, current_survey, definition_of
-from .tables import bar_chart, build_tables, filter_options, table_csv_rows
+from .tables import (
+    CAMPAIGN_SORTS,
+    bar_chart,
+    build_tables,
+    filter_options,
+    sort_campaign_table,
+    table_csv_rows,
+)
 
 SAFEGUARDING = ("admin", "safeguarding")
 STATUSES = (("open", "Open"), ("reviewed", "Reviewed"), ("action_taken", "Action taken"))
@@ -80,10 +87,15 @@ def results(slug):
     definition, areas, ages, area, age = _filters(survey)
     rule = _rule()
     total, tables = build_tables(db.session, slug, definition, rule, area, age)
+    campaign_sort = None
+    for t in tables:
+        if t.id == "campaign":
+            campaign_sort = sort_campaign_table(t, request.args.get("sort", "least-heard"))
     charts = {t.id: bar_chart(t) for t in tables}
     return render_template("survey/results.html", survey=survey, definition=definition,
                            tables=tables, charts=charts, total=total, areas=areas, ages=ages,
-                           area=area, age=age, rule=rule)
+                           area=area, age=age, rule=rule, campaign_sort=campaign_sort,
+                           campaign_sorts=CAMPAIGN_SORTS)
 
 
 @bp.route("/results/<slug>/tables.csv")

@@ -240,3 +240,58 @@ def bar_chart(table: Table, width: int = 560) -> Markup:
         parts.append(f'<text x="{label_w + w + 6}" y="{y + 16}">{v:,}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+CAMPAIGN_SORTS = {
+    "least-heard": "Least heard first",
+    "name": "Name",
+    "answers": "Most answers first",
+    "pupils": "Most pupils first",
+}
+NO_CAMPAIGN = "No campaign link"
+
+
+def sort_campaign_table(table: Table, sort: str) -> str:
+    """Reorder the campaign table in place; returns the sort used.
+
+    Only published figures decide the order (rounded counts, rates from them,
+    and pupil numbers, which are public), so the order never reveals a hidden
+    count.  "Least heard first": schools with a published rate of 0 answers per
+    100 pupils, then schools whose count is hidden (1 to 7 answers: the largest
+    school first, as it is heard least), then the rest by rate, lowest first;
+    campaigns without pupil numbers (clubs, events) after them, and the answers
+    with no campaign link always last.
+    """
+    if sort not in CAMPAIGN_SORTS:
+        sort = "least-heard"
+    rows = list(zip(table.rows, table.values, strict=True))
+    last = [r for r in rows if r[0] == NO_CAMPAIGN]
+    rows = [r for r in rows if r[0] != NO_CAMPAIGN]
+
+    def pupils(label):
+        return (table.extra.get(label) or {}).get("pupils") or 0
+
+    def rate(label):
+        return (table.extra.get(label) or {}).get("rate")
+
+    if sort == "name":
+        rows.sort(key=lambda r: r[0].lower())
+    elif sort == "answers":
+        rows.sort(key=lambda r: (r[1] is None, -(r[1] or 0), r[0].lower()))
+    elif sort == "pupils":
+        rows.sort(key=lambda r: (-pupils(r[0]), r[0].lower()))
+    else:
+        def key(r):
+            label, shown = r
+            if not pupils(label):
+                return (3, 0, label.lower())
+            if shown is None:  # hidden small count: biggest school first
+                return (1, -pupils(label), label.lower())
+            if shown == 0:
+                return (0, -pupils(label), label.lower())
+            return (2, rate(label), label.lower())
+        rows.sort(key=key)
+    rows += last
+    table.rows = [r[0] for r in rows]
+    table.values = [r[1] for r in rows]
+    return sort
