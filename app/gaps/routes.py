@@ -134,19 +134,49 @@ def geojson():
     return response
 
 
-@bp.route("/evidence")
-@roles_required(*READERS)
-def evidence():
+def _evidence_context(view, errors, pdf=False):
     from ..sources import SOURCES
+    from .pdf import pdf_available
 
-    view, errors = load_view(db.session, request.args)
     ctx = _context(view, errors)
     ctx["rows"] = sort_table(view)
     ctx["svg"] = view.svg_map() if view.has_areas else ""
     ctx["risk"] = funding_risk_rows(view)
     ctx["sources"] = SOURCES
     ctx["today"] = date.today()
+    ctx["pdf"] = pdf
+    ctx["pdf_available"] = pdf_available()
+    return ctx
+
+
+@bp.route("/evidence")
+@roles_required(*READERS)
+def evidence():
+    view, errors = load_view(db.session, request.args)
+    ctx = _evidence_context(view, errors)
     return render_template("gaps/evidence.html", **ctx), _status(errors)
+
+
+@bp.route("/evidence.pdf")
+@roles_required(*READERS)
+def evidence_pdf():
+    """The evidence pack as an A4 PDF (WeasyPrint; nothing fetched but our static files)."""
+    from .pdf import PdfUnavailable, render_pdf
+
+    view, errors = load_view(db.session, request.args)
+    if errors:
+        return Response("; ".join(f"{k}: {v}" for k, v in errors.items()) + "\n",
+                        status=400, mimetype="text/plain")
+    html = render_template("gaps/evidence.html", **_evidence_context(view, errors, pdf=True))
+    try:
+        body, _ = render_pdf(html, request.host_url)
+    except PdfUnavailable:
+        return Response("The PDF maker (WeasyPrint) is not available on this server. "
+                        "Open the evidence pack page and use your browser's Print "
+                        "or Save as PDF instead.\n", status=503, mimetype="text/plain")
+    name = f"evidence-pack-{view.params.level}-{date.today().isoformat()}.pdf"
+    return Response(body, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
 @bp.route("/api/v1/gaps")

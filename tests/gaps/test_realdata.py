@@ -46,3 +46,19 @@ def test_herefordshire_map_pages_under_limit(client, auth, db):
         print(f"{level}: page {html:,} B, with assets {total:,} B")
         assert total < LIMIT, (level, total)
         assert html > 50_000  # the boundaries really are in the page
+    # The evidence pack PDF for the real wards: every ward in the ranked table.
+    pytest.importorskip("weasyprint")
+    pypdf = pytest.importorskip("pypdf")
+    import io
+    import os
+
+    pdf = client.get("/evidence.pdf?level=ward")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    if os.environ.get("YVM_KEEP_PDF"):
+        with open(os.path.join(os.environ["YVM_KEEP_PDF"], "evidence-wards.pdf"), "wb") as fh:
+            fh.write(pdf.data)
+    reader = pypdf.PdfReader(io.BytesIO(pdf.data))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    names = realdata.ward_areas()["name"]
+    assert sum(name.split()[0] in text for name in names) == len(names)
+    print(f"ward evidence PDF: {len(reader.pages)} pages, {len(pdf.data):,} B")

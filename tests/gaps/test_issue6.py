@@ -1,0 +1,114 @@
+"""Issue 6 point by point: the parts not already covered by test_pages / test_maps.
+
+Sorting the ranked table, the legend's source and year, the written summary,
+and the map's layers (services coloured by type and cost, council buildings,
+travel catchments, layer control).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests.gaps.seed import seed
+
+
+@pytest.fixture
+def county(db):
+    return seed(db.session)
+
+
+def table_codes(html: str) -> list[str]:
+    body = html.split('id="gap-table"')[1]
+    return re.findall(r'<tr data-code="([^"]+)"', body)
+
+
+def test_ranked_table_sorts_by_any_column_both_ways(client, auth, county):
+    auth.login_as("councillor")
+    ranked = table_codes(client.get("/gaps?level=lsoa").get_data(as_text=True))
+    assert ranked[0] == "E0000006"  # rank 1: no provision at all
+    up = table_codes(client.get("/gaps?level=lsoa&sort=young_people").get_data(as_text=True))
+    down = table_codes(client.get("/gaps?level=lsoa&sort=young_people&desc=1")
+                       .get_data(as_text=True))
+    # The seed gives area n 100 + n young people.
+    assert up == [f"E0000{n:03d}" for n in range(1, 7)]
+    assert down == list(reversed(up))
+    page = client.get("/gaps?level=lsoa&sort=young_people").get_data(as_text=True)
+    assert 'aria-sort="ascending"' in page
+    # Clicking the heading again reverses it: the link asks for desc.
+    assert re.search(r'href="[^"]*sort=young_people[^"]*desc=1', page)
+    bad = client.get("/gaps?level=lsoa&sort=password")
+    assert bad.status_code == 400 and "That column cannot be sorted." in bad.get_data(
+        as_text=True)
+
+
+def test_legend_states_classes_source_and_year(client, auth, county):
+    auth.login_as("councillor")
+    legend = client.get("/gaps.geojson?level=lsoa&figure=idaci").get_json()["legend"]
+    assert legend["source"] == "Test source, 2021"  # the imported figure's source and year
+    assert legend["scheme"] == "quantiles" and len(legend["rows"]) >= 2
+    assert all(re.search(r"\d", row["label"]) for row in legend["rows"][:-1])
+    own = client.get("/gaps.geojson?level=lsoa&figure=free_sessions").get_json()["legend"]
+    assert own["source"].startswith("Youth Voice Map provision directory, as at ")
+    assert re.search(r"20\d\d$", own["source"])
+    page = client.get("/map?level=lsoa&figure=idaci").get_data(as_text=True)
+    assert "Classes: Quantiles. Source: Test source, 2021." in page
+
+
+def test_written_summary_names_the_areas_with_least_reach(client, auth, county):
+    auth.login_as("councillor")
+    page = client.get("/gaps?level=lsoa&mode=walk&threshold=20").get_data(as_text=True)
+    first = re.search(r"The 5 areas with the biggest gap score are ([^.]+)\.", page)
+    assert first and first.group(1).startswith("Testshire 006")
+    assert "Testshire 001" not in first.group(1)  # next to the free drop-in
+
+
+def test_map_layers_services_by_type_and_cost_buildings_catchments_control(client, auth,
+                                                                         county):
+    from app.maps.gap_map import COST_COLOURS, TYPE_COLOURS
+
+    auth.login_as("councillor")
+    html = client.get("/map?level=lsoa&filter=free").get_data(as_text=True)
+    # Services: ring colour by type, fill by cost; the paid club fails "free" and is faded.
+    markers = {}
+    for options in re.findall(r"L\.circleMarker\(\s*\[[^\]]*\],\s*(\{.*?\})\s*\)", html, re.S):
+        o = json.loads(options)
+        markers[int(o["className"].split("svc-")[1])] = o
+    drop, club = markers[county["drop_in"]], markers[county["club"]]
+    assert (drop["color"], drop["fillColor"]) == (TYPE_COLOURS["drop_in"], COST_COLOURS["free"])
+    assert (club["color"], club["fillColor"]) == (TYPE_COLOURS["sport"], COST_COLOURS["over"])
+    assert drop["fillOpacity"] > club["fillOpacity"]  # the £30 club fails "free": faded
+    assert "Old library (council building, library)" in html
+    assert "L.circle(" in html and '"radius": ' in html  # the travel catchments
+    for layer in ("Services", "Council buildings", "Travel catchments"):
+        assert f'"{layer}"' in html, layer
+    assert "L.control.layers" in html
+
+
+def test_each_service_filter_counts_the_right_provision(client, auth, county):
+    """The five filters on the real directory models: the drop-in (free, Wednesday
+    18:00 and Saturday 10:00) and the £30 sport club (Tuesday 16:00)."""
+    import csv
+    import io
+
+    auth.login_as("councillor")
+    # Walking 40 minutes (3.7 km) from area 4 reaches the club next door, not the drop-in 6 km away.
+    text = client.get("/gaps.csv?level=lsoa&mode=walk&threshold=40&max_monthly=35").get_data(
+        as_text=True)
+    rows = {r["code"]: r for r in csv.DictReader(io.StringIO(text))}
+    near_drop_in, near_club = rows["E0000001"], rows["E0000004"]
+    assert float(near_drop_in["evening_weekend_sessions"]) == 2
+    assert near_drop_in["open_access_services"] == "1"
+    assert near_club["all_services"] == "1" and near_club["not_uniformed_services"] == "1"
+    assert near_club["free_services"] == "0" and near_club["open_access_services"] == "0"
+    assert near_club["evening_weekend_services"] == "0"  # Tuesday 16:00 is neither
+    assert near_club["under_services"] == "1"  # £30 a month is under £35
+    cheap = client.get("/gaps.csv?level=lsoa&mode=walk&threshold=40&max_monthly=20").get_data(
+        as_text=True)
+    assert {r["code"]: r for r in csv.DictReader(io.StringIO(cheap))}["E0000004"][
+        "under_services"] == "0"
+    # Distance to the nearest such service: the club is 0 km from area 4's centre.
+    assert float(near_club["all_nearest_km"]) == pytest.approx(0.0, abs=0.05)
+    assert float(near_club["free_nearest_km"]) > float(near_club["all_nearest_km"])
