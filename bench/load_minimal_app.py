@@ -9,11 +9,23 @@ from __future__ import annotations
 
 import os
 import secrets
+import sqlite3
 from datetime import date
 
 from flask import Flask, render_template_string
 from flask_wtf import FlaskForm
-from sqlalchemy import Column, Date, Integer, MetaData, String, Table, Text, create_engine, insert
+from sqlalchemy import (
+    Column,
+    Date,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    insert,
+)
 from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.validators import DataRequired
@@ -32,6 +44,16 @@ app = Flask(__name__)
 app.config.update(SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only"), WTF_CSRF_TIME_LIMIT=None)
 engine = create_engine(os.environ.get("DATABASE_URL", "sqlite:////tmp/yvm_minimal.sqlite"),
                        pool_pre_ping=True)
+
+
+@event.listens_for(engine, "connect")
+def _sqlite_wal(dbapi_connection, _record):
+    """The same SQLite settings as the real app (app/survey/sqlite.py): a fair baseline."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        dbapi_connection.execute("PRAGMA busy_timeout=5000")
+
+
 metadata.create_all(engine)
 engine.dispose()  # gunicorn may fork after this import: no shared connections
 

@@ -152,6 +152,7 @@ def area_choices(session, level: str | None) -> list[tuple[str, str]]:
 
 # --- tokens ------------------------------------------------------------------
 
+@lru_cache(maxsize=4)
 def _serializer(secret: str) -> URLSafeSerializer:
     return URLSafeSerializer(secret, salt="yvm-survey-submission")
 
