@@ -29,7 +29,38 @@ def dashboard():
         "areas": db.session.scalar(select(func.count(Area.id))),
         "responses": db.session.scalar(select(func.count(Response.id))),
     }
-    return render_template("main/dashboard.html", counts=counts, role=current_user.role)
+    gaps, funding, flags = _dashboard_headlines(current_user.role)
+    return render_template("main/dashboard.html", counts=counts, role=current_user.role,
+                           gaps=gaps, funding=funding, flags=flags)
+
+
+def _dashboard_headlines(role: str):
+    """The product's point at a glance: the biggest gaps, funding about to end, and (for
+    the safeguarding lead) how many flags wait for review.  Each part shows only to roles
+    that may open the page it links to."""
+    from ..access import READERS
+
+    gaps, funding, flags = [], None, None
+    if role in READERS and "gaps.table" in current_app.view_functions:
+        from ..analysis import format_value
+        from ..gaps.service import funding_risk_rows, load_view, sort_table
+
+        view, _ = load_view(db.session, {})
+        if view.has_areas:
+            level = {"lsoa": "small area", "ward": "ward", "parish": "parish"}.get(
+                view.params.level, "area")
+            gaps = [{"name": r["name"], "level": level,
+                     "score": format_value("gap_score", r.get("gap_score"))}
+                    for r in sort_table(view) if r.get("rank") is not None][:5]
+            risk = funding_risk_rows(view)
+            funding = {"within_6": sum(1 for r in risk if r["within_6"]),
+                       "within_12": sum(1 for r in risk if r["within_12"])}
+    if role == "safeguarding":
+        from ..models.survey import SafeguardingFlag
+
+        flags = db.session.scalar(select(func.count(SafeguardingFlag.id)).where(
+            SafeguardingFlag.status == "open"))
+    return gaps, funding, flags
 
 
 @bp.route("/about/data")

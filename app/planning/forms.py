@@ -108,6 +108,21 @@ class ServiceChangeForm(FlaskForm):
 MAX_POINTS = 500
 
 
+def with_defaults(args, defaults: dict):
+    """The query string with each missing parameter set to its default.
+
+    A link such as ``/planning/sites?k=3`` leaves the other fields at their defaults; only a
+    value that was given but is bad (``threshold=``, ``threshold=abc``) is an error.
+    """
+    from werkzeug.datastructures import MultiDict
+
+    out = MultiDict(args)
+    for name, value in defaults.items():
+        if name not in out:
+            out[name] = str(value)
+    return out
+
+
 def parse_points(text: str) -> list[dict]:
     """Candidate points, one a line: ``name, easting, northing`` (EPSG:27700).
 

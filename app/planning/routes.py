@@ -36,7 +36,14 @@ from ..extensions import db
 from ..models import Scenario
 from ..models.directory import SERVICE_TYPES
 from . import data
-from .forms import AddServiceForm, ScenarioForm, ServiceChangeForm, SitesForm, SubsidyForm
+from .forms import (
+    AddServiceForm,
+    ScenarioForm,
+    ServiceChangeForm,
+    SitesForm,
+    SubsidyForm,
+    with_defaults,
+)
 from .maps import planning_map
 from .timeline import cliff_timeline
 
@@ -391,11 +398,12 @@ def funding_cliff_page():
 def sites():
     """Choose k sites (council buildings and/or given points) that newly reach the most
     young people not reached today (MCLP)."""
-    form = SitesForm(request.args or None)
+    form = SitesForm(with_defaults(request.args, {"k": 3, "threshold": 30})
+                     if "k" in request.args or "threshold" in request.args else None)
     buildings = data.load_buildings(db.session)
     result = ranked = map_parts = None
     problem = None
-    asked = "k" in request.args
+    asked = "k" in request.args or "threshold" in request.args
     if asked and form.validate():
         areas = _areas()
         candidates = {str(k): {**b, "kind": b.get("kind") or "council building"}
@@ -463,13 +471,16 @@ def subsidy():
     services = data.load_services(db.session)
     priced = [s for s in services if s["status"] == "active" and s["cost_model"] != "free"
               and s["cost_amount"]]
-    form = SubsidyForm(request.args or None)
+    asked = bool({"mode", "cap", "deciles", "take_up", "threshold", "wards", "services"}
+                 & set(request.args))
+    args = with_defaults(request.args, {"mode": "free", "cap": 5, "take_up": 25,
+                                        "threshold": 30})
+    form = SubsidyForm(args if asked else None)
     form.services.choices = [(str(s["id"]), s["name"]) for s in priced]
     wards = data.load_wards(db.session)
     form.wards.choices = [(code, w["name"]) for code, w in wards.items()]
     result = None
     problem = None
-    asked = "mode" in request.args
     if asked and form.validate():
         assumptions = SubsidyAssumptions(
             deciles=tuple(sorted(int(d) for d in form.deciles.data)), mode=form.mode.data,

@@ -204,3 +204,25 @@ def test_api_and_geojson_are_strict_json(client, auth, db, county):
     api = client.get("/api/v1/gaps?level=lsoa").get_json()
     assert [r["name"] for r in api["funding_at_risk"]] == ["Free drop-in"]
     assert api["areas"][0]["rank"] == 1
+
+
+def test_dashboard_shows_the_biggest_gaps_and_funding_about_to_end(client, auth, county, db):
+    """The staff start page makes the point at a glance: where provision is most missing
+    (the same order as the ranked table) and how much funding ends soon."""
+    auth.login_as("councillor")
+    ranked = sorted(rows_of(client, "/gaps.csv").values(), key=lambda r: int(r["rank"]))
+    page = client.get("/dashboard").get_data(as_text=True)
+    top = page.split('id="dashboard-gaps"')[1].split("</ol>")[0]
+    names = [r["name"] for r in ranked[:5]]
+    assert [n for n in names if n in top] == names
+    assert top.index(names[0]) < top.index(names[1]) < top.index(names[4])
+    assert ranked[5]["name"] not in top
+    funding = " ".join(page.split('id="dashboard-funding"')[1].split("</div>")[0].split())
+    assert "<strong>1</strong> service loses funding within 6 months" in funding
+    assert 'href="/gaps"' in page and 'href="/map"' in page
+    # The safeguarding lead sees no gap figures (the gap pages are not theirs to open).
+    client.post("/logout")
+    auth.login_as("safeguarding")
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert 'id="dashboard-gaps"' not in page and 'id="dashboard-flags"' in page
+    assert "No flagged answers are waiting for review" in page

@@ -267,3 +267,26 @@ def test_proposed_service_at_a_point_and_a_point_out_of_range(client, auth, db, 
     assert re.search(r'id="newly-reached">50<', page)
     # The proposed service can itself be changed later in the scenario.
     assert "Brook van (proposed)" in page
+
+
+def test_a_partial_query_string_takes_the_defaults(client, auth, db, county):
+    """A link giving only some parameters uses the defaults for the rest; only a value that
+    was sent but is bad is an error."""
+    auth.login_as("commissioner")
+    r = client.get("/planning/sites?k=1")
+    page = text(r)
+    assert r.status_code == 200 and "Give the travel threshold" not in page
+    assert "Brook Library" in page.split('id="chosen-sites"')[1].split("</ol>")[0]
+    # Asking for more sites than would add anyone says so, rather than listing fewer silently.
+    r = client.get("/planning/sites?threshold=30")
+    page = text(r)
+    chosen = page.split('id="chosen-sites"')[1].split("</ol>")[0].count("<li>")
+    assert r.status_code == 200 and chosen < 3
+    assert f"Only {chosen} of the 3 sites you asked for" in page
+    bad = client.get("/planning/sites?k=1&threshold=")
+    assert bad.status_code == 400 and "Give the travel threshold" in text(bad)
+    r = client.get(f"/planning/subsidy?deciles=1&deciles=2&services={county['boxing']}")
+    assert r.status_code == 200 and "Give the take-up" not in text(r)
+    assert re.search(r'id="subsidy-total">£2,340<', text(r))
+    bad = client.get("/planning/subsidy?mode=free&deciles=1&take_up=")
+    assert bad.status_code == 400 and "Give the take-up" in text(bad)
