@@ -95,14 +95,46 @@ def load_buildings(session) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "name", "x", "y", "kind"])
 
 
-def load_matrix(session, mode: str) -> pd.DataFrame | None:
+def load_matrix(session, mode: str,
+                areas: gpd.GeoDataFrame | None = None) -> pd.DataFrame | None:
+    """Imported travel times for ``mode`` (``from_code``, ``to_id``, ``minutes``).
+
+    With ``areas`` (the level being mapped), times imported for areas of
+    another level (an LSOA matrix when wards are shown, say) stand for each
+    mapped area whose origin (``origin_x``/``origin_y`` or representative
+    point, as in :func:`app.analysis.reach.area_origins`) lies in that area;
+    an area's own imported rows win over borrowed ones.
+    """
     rows = session.execute(
         select(TravelTime.from_code, TravelTime.to_id, TravelTime.minutes)
         .where(TravelTime.mode == mode, TravelTime.to_kind == "service")
     ).all()
     if not rows:
         return None
-    return pd.DataFrame(rows, columns=["from_code", "to_id", "minutes"])
+    matrix = pd.DataFrame(rows, columns=["from_code", "to_id", "minutes"])
+    if areas is None or not len(areas):
+        return matrix
+    direct = matrix["from_code"].isin(areas.index)
+    foreign = sorted(set(matrix.loc[~direct, "from_code"]))
+    if not foreign:
+        return matrix
+    from ..analysis.reach import area_origins
+
+    held = session.scalars(select(Area).where(Area.code.in_(foreign))).all()
+    if not held:
+        return matrix[direct]
+    holders = gpd.GeoDataFrame({"holder": [a.code for a in held]},
+                               geometry=[a.geometry for a in held], crs=BNG)
+    xy = area_origins(areas)
+    pts = gpd.GeoDataFrame({"code": list(areas.index)},
+                           geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=BNG)
+    joined = gpd.sjoin(pts, holders, how="inner", predicate="within")
+    joined = joined.drop_duplicates("code")  # overlapping editions: first holder
+    own = set(matrix.loc[direct, "from_code"])
+    link = joined.loc[~joined["code"].isin(own), ["code", "holder"]]
+    borrowed = link.merge(matrix, left_on="holder", right_on="from_code")
+    borrowed = borrowed.assign(from_code=borrowed["code"])[["from_code", "to_id", "minutes"]]
+    return pd.concat([matrix[direct], borrowed], ignore_index=True)
 
 
 def load_responses(session, level: str, areas: gpd.GeoDataFrame | None = None) -> pd.DataFrame:

@@ -129,7 +129,7 @@ def load_view(session, args) -> tuple[GapView, dict]:
         return compute_gaps(
             areas, services, responses=responses, threshold_min=params.threshold,
             mode=params.mode, weights=params.weights, max_monthly=params.max_monthly,
-            reach_filter=params.filter, matrix=data.load_matrix(session, params.mode),
+            reach_filter=params.filter, matrix=data.load_matrix(session, params.mode, areas),
             min_responses=rule.max_suppressed + 1,
         )
 

@@ -112,3 +112,44 @@ def test_each_service_filter_counts_the_right_provision(client, auth, county):
     # Distance to the nearest such service: the club is 0 km from area 4's centre.
     assert float(near_club["all_nearest_km"]) == pytest.approx(0.0, abs=0.05)
     assert float(near_club["free_nearest_km"]) > float(near_club["all_nearest_km"])
+
+
+def test_an_lsoa_travel_matrix_serves_the_ward_map(client, auth, db, county):
+    """Issue 6: "an imported travel-time matrix (from area or LSOA to service)": a
+    council's LSOA matrix also drives the ward view, through the LSOA holding
+    each ward's representative point."""
+    import csv
+    import io
+
+    from shapely.geometry import box
+
+    from app.models import Area
+    from tests.gaps.seed import CENTRES
+    from tests.gaps.test_travel_times import upload
+
+    for code, centre in (("W01", CENTRES["E0000001"]), ("W06", CENTRES["E0000006"])):
+        cx, cy = centre
+        ward = Area(code=code, name=f"Ward {code}", level="ward")
+        ward.geometry = box(cx - 900, cy - 900, cx + 900, cy + 900)
+        db.session.add(ward)
+    db.session.commit()
+    auth.login_as("commissioner")
+
+    def wards():
+        text = client.get("/gaps.csv?level=ward").get_data(as_text=True)
+        return {r["code"]: r for r in csv.DictReader(io.StringIO(text))}
+
+    assert wards()["W06"]["free_services"] == "0"  # 19 km from the drop-in by estimate
+    assert wards()["W01"]["free_services"] == "1"
+    drop_in = county["drop_in"]
+    response = upload(client, f"from_code,to_kind,to_id,minutes,mode\n"
+                              f"E0000006,service,{drop_in},25,bus\n"
+                              f"E0000001,service,{drop_in},45,bus\n")
+    assert response.status_code == 302
+    after = wards()
+    assert after["W06"]["free_services"] == "1"  # the LSOA's direct bus: 25 minutes
+    assert after["W01"]["free_services"] == "0"  # the routing engine says 45
+    # A ward's own imported row wins over its LSOA's.
+    upload(client, f"from_code,to_kind,to_id,minutes,mode\nE0000006,service,{drop_in},25,bus\n"
+                   f"W06,service,{drop_in},55,bus\n")
+    assert wards()["W06"]["free_services"] == "0"
