@@ -49,7 +49,10 @@ def _dashboard_headlines(role: str):
         if view.has_areas:
             level = {"lsoa": "small area", "ward": "ward", "parish": "parish"}.get(
                 view.params.level, "area")
-            gaps = [{"name": r["name"], "level": level,
+            from ..analysis.travel import MODE_PHRASES
+
+            reach = f"{view.params.threshold:g} minutes {MODE_PHRASES[view.params.mode]}"
+            gaps = [{"name": r["name"], "level": level, "reach": reach,
                      "score": format_value("gap_score", r.get("gap_score"))}
                     for r in sort_table(view) if r.get("rank") is not None][:5]
             risk = funding_risk_rows(view)
