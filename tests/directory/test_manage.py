@@ -170,3 +170,13 @@ def test_only_planners_may_manage(client, db, auth):
     auth.login_as("councillor")
     assert client.get("/directory/manage").status_code == 403
     assert client.post("/directory/manage/new", data=VALID).status_code == 403
+
+
+def test_each_summary_figure_links_to_its_list(client, db, commissioner):
+    """The four figures at the top of the manage page take the commissioner to the list
+    they count."""
+    make_service(db.session, name="Old Listing", last_checked=date.today() - timedelta(400))
+    html = client.get("/directory/manage").get_data(as_text=True)
+    stats = html.split('class="summary-stats"')[1].split("</dl>")[0]
+    for anchor in ("all", "review", "reports", "funding"):
+        assert f'href="#{anchor}"' in stats and f'id="{anchor}"' in html
