@@ -21,7 +21,7 @@ from .definition import ADMIN_DATES
 from .routes import bp, today
 from .store import definition_of, is_open, open_dates
 
-DATE_HINT = "For example 2026-09-01. Leave empty for no date."
+DATE_HINT = "Choose a date (year-month-day, like 2026-09-01), or leave it empty for no date."
 
 
 class SurveyDatesForm(FlaskForm):

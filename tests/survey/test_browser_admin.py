@@ -1,0 +1,55 @@
+"""The admin's survey page and the sorted campaign table in chromium, with axe-core."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from app.models import Campaign, Response, Survey
+from app.survey.store import sync_definitions
+from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
+from tests.conftest import TEST_PASSWORD, make_user
+from tests.survey.helpers import make_geography
+from tests.survey.test_browser import axe_violations
+
+pytestmark = pytest.mark.browser
+
+
+def test_admin_sets_dates_and_sees_least_heard_schools(live_server, browser_page, db):  # noqa: F811
+    make_geography(db)
+    sync_definitions(db.session)
+    survey = db.session.scalars(select(Survey)).one()
+    a = Campaign(survey_slug="youth-voice", code="aaa2345", name="Aardvark High", kind="school",
+                 pupils=100)
+    z = Campaign(survey_slug="youth-voice", code="zzz2345", name="Zebra High", kind="school",
+                 pupils=900)
+    db.session.add_all([a, z])
+    db.session.flush()
+    for k in range(60):
+        db.session.add(Response(survey_id=survey.id, survey_slug="youth-voice", survey_version=1,
+                                token=f"b{k}", submitted_on=date(2026, 3, 1), age_band="13-15",
+                                campaign_id=a.id if k < 30 else z.id if k < 50 else None))
+    make_user(db, "admin", email="admin@example.org")
+    db.session.commit()
+    failures = []
+    for width, height in ((360, 640), (1280, 800)):
+        page = browser_page(width=width, height=height)
+        sign_in(page, live_server.url, "admin@example.org", TEST_PASSWORD)
+        page.goto(live_server.url + "/admin/surveys")
+        page.screenshot(path=f"/tmp/admin-surveys-{width}.png", full_page=True)
+        failures += axe_violations(page)
+        page.click("text=Change dates")
+        page.fill("#opens_on", "2026-09-10")
+        page.fill("#closes_on", "2026-09-01")
+        page.click("main button[type=submit]")
+        assert page.is_visible("text=The close date must be on or after the open date")
+        page.screenshot(path=f"/tmp/admin-survey-dates-error-{width}.png", full_page=True)
+        failures += axe_violations(page)
+        page.goto(live_server.url + "/results/youth-voice#t-campaign")
+        section = page.locator("#t-campaign").locator("xpath=..")
+        rows = section.locator("tbody th").all_inner_texts()
+        assert rows.index("Zebra High") < rows.index("Aardvark High")
+        section.screenshot(path=f"/tmp/results-campaign-{width}.png")
+    assert not failures, failures
