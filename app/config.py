@@ -113,6 +113,12 @@ def load_config(env: dict | None = None, overrides: dict | None = None) -> dict:
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
     }
     cfg.update(overrides)
+    if cfg.get("MAP_TILES_URL") and not cfg.get("MAP_TILES_ATTRIBUTION"):
+        raise ConfigError(
+            "MAP_TILES_URL is set but MAP_TILES_ATTRIBUTION is empty. Tile providers require "
+            "their attribution on the map; set it too, for example\n"
+            "    export MAP_TILES_ATTRIBUTION='© OpenStreetMap contributors'"
+        )
     if testing:
         cfg.setdefault("MAP_TILES_URL", "")
         cfg["MAP_TILES_URL"] = overrides.get("MAP_TILES_URL", "")

@@ -27,7 +27,7 @@ from sqlalchemy.orm import selectinload
 from ..access import PLANNERS, READERS, public, roles_required
 from ..audit import record, snapshot
 from ..extensions import db
-from ..models import Building, Service, ServiceReport, ServiceSession
+from ..models import Area, Building, Service, ServiceReport, ServiceSession
 from ..models.directory import (
     COST_MODELS,
     DAYS,
@@ -163,9 +163,34 @@ def _service_map(service: Service, buildings=()):
         blat, blon = to_latlon(b.x, b.y)
         points.append({"lat": blat, "lon": blon, "label": f"Council building: {b.name}",
                        "kind": "building"})
-    return point_map(points, asset_url=_asset_url, nonce=csp_nonce(),
-                     tiles_url=current_app.config.get("MAP_TILES_URL", ""),
-                     attribution=current_app.config.get("MAP_TILES_ATTRIBUTION", ""))
+    tiles = current_app.config.get("MAP_TILES_URL", "")
+    return point_map(points, asset_url=_asset_url, nonce=csp_nonce(), tiles_url=tiles,
+                     attribution=current_app.config.get("MAP_TILES_ATTRIBUTION", ""),
+                     context=None if tiles else _nearby_areas(service.x, service.y))
+
+
+def _nearby_areas(x: float, y: float, radius_m: float = 4000) -> dict | None:
+    """Parish (else ward) outlines around a point, for a map with no basemap."""
+    import geopandas as gpd
+    import shapely
+
+    window = shapely.Point(x, y).buffer(radius_m)
+    for level in ("parish", "ward"):
+        rows = db.session.execute(
+            select(Area.name, Area.geom_wkb).where(Area.level == level)
+        ).all()
+        if not rows:
+            continue
+        gdf = gpd.GeoDataFrame(
+            {"name": [r.name for r in rows]},
+            geometry=shapely.from_wkb([r.geom_wkb for r in rows]), crs=27700,
+        )
+        gdf = gdf[gdf.intersects(window)]
+        if gdf.empty:
+            return None
+        gdf["geometry"] = gdf.geometry.simplify(15)
+        return gdf.to_crs(4326).__geo_interface__
+    return None
 
 
 @bp.route("/directory/<int:service_id>")

@@ -34,15 +34,30 @@ def _page_safe_header(header: str, map_name: str) -> str:
 
 
 def point_map(points: list[dict], *, asset_url, nonce: str, tiles_url: str = "",
-              attribution: str = "", zoom: int = 14, height: str = "260px") -> dict:
+              attribution: str = "", zoom: int = 14, height: str = "260px",
+              context: dict | None = None) -> dict:
     """A map of ``points`` (dicts with lat, lon, label, kind='service'|'building').
 
-    With no tile URL configured the map has no basemap (nothing leaves the app).
+    With no tile URL configured the map has no basemap (nothing leaves the app);
+    ``context`` (a GeoJSON FeatureCollection in EPSG:4326 whose features carry a
+    ``name``) then draws the surrounding parish or ward outlines, so the point
+    is not alone on a grey square.
     """
     first = points[0]
+    if context and context.get("features") and not tiles_url:
+        zoom = min(zoom, 12)  # wide enough to see the neighbouring places
     m = folium.Map(location=[first["lat"], first["lon"]], zoom_start=zoom,
                    tiles=tiles_url or None, attr=attribution or None,
                    width="100%", height=height, control_scale=True)
+    if context and context.get("features"):
+        folium.GeoJson(
+            context,
+            name="Areas",
+            style_function=lambda f: {
+                "color": "#505a5f", "weight": 1.5, "fillColor": "#dbe7f0", "fillOpacity": 0.45,
+            },
+            tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+        ).add_to(m)
     for p in points:
         colour = "#1d70b8" if p.get("kind", "service") == "service" else "#b35c00"
         folium.CircleMarker(

@@ -166,3 +166,13 @@ def test_logs_carry_no_client_address():
     _StripClientAddress().filter(record)
     assert "10.1.2.3" not in record.getMessage()
     assert record.getMessage().startswith('- - [25/Nov/2026 10:00:00] "GET / HTTP/1.1" 200')
+
+
+def test_tiles_without_attribution_are_refused_at_start_up():
+    with pytest.raises(ConfigError, match="MAP_TILES_ATTRIBUTION"):
+        load_config(env={"APP_ENV": "development",
+                         "MAP_TILES_URL": "https://tile.example.org/{z}/{x}/{y}.png"})
+    cfg = load_config(env={"APP_ENV": "development",
+                           "MAP_TILES_URL": "https://tile.example.org/{z}/{x}/{y}.png",
+                           "MAP_TILES_ATTRIBUTION": "© Example"})
+    assert cfg["MAP_TILES_ATTRIBUTION"] == "© Example"

@@ -9,7 +9,8 @@ import pytest
 def app_config():
     return {"RETENTION_FREE_TEXT_DAYS": 180, "RETENTION_SAFEGUARDING_NOTES_DAYS": 1095,
             "DISCLOSURE_MAX_SUPPRESSED": 9, "DISCLOSURE_ROUND_TO": 10,
-            "MAP_TILES_URL": "https://tile.example.org/{z}/{x}/{y}.png"}
+            "MAP_TILES_URL": "https://tile.example.org/{z}/{x}/{y}.png",
+            "MAP_TILES_ATTRIBUTION": "© Example tiles"}
 
 
 def test_privacy_page_follows_the_settings(client):
