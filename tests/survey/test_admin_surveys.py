@@ -27,6 +27,7 @@ def test_only_admins_can_see_the_survey_page(client, db, auth):
     auth.login_as("admin")
     html = client.get("/admin/surveys").get_data(as_text=True)
     assert "youth-voice" in html and "(current)" in html and "Change dates" in html
+    assert 'href="/admin/surveys"' in client.get("/results").get_data(as_text=True)
 
 
 def test_close_before_open_is_refused_beside_the_field(client, db, auth):
