@@ -74,10 +74,12 @@ def browser_page():
         page.external_requests = []
 
         def on_request(request):
-            host = urlsplit(request.url).hostname
-            if request.url.startswith(("data:", "blob:", "about:")):
+            parts = urlsplit(request.url)
+            # Only network schemes count: the browser's own pages (its PDF
+            # viewer's chrome:// and chrome-extension:// files) never leave it.
+            if parts.scheme not in ("http", "https", "ws", "wss"):
                 return
-            if host not in ("127.0.0.1", "localhost"):
+            if parts.hostname not in ("127.0.0.1", "localhost"):
                 page.external_requests.append(request.url)
 
         page.on("request", on_request)

@@ -23,11 +23,18 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def build_form_class(definition: SurveyDefinition, areas: list[tuple[str, str]]):
-    """A FlaskForm class with one field per question (and the postcode box for the area)."""
+def build_form_class(definition: SurveyDefinition, areas: list[tuple[str, str]],
+                     example_postcode: str = "HR4 9BQ"):
+    """A FlaskForm class with one field per question (and the postcode box for the area).
+
+    ``example_postcode`` is shown in the hint and errors: one from the council's own
+    postcode directory, so the example looks like where the young person lives.
+    """
 
     class SurveyForm(FlaskForm):
         submission_token = HiddenField()
+
+    SurveyForm.example_postcode = example_postcode
 
     for q in definition.questions:
         kwargs = {"description": q.help or "", "validate_choice": False,
@@ -37,7 +44,7 @@ def build_form_class(definition: SurveyDefinition, areas: list[tuple[str, str]])
                                 + [(NOT_SAY, "I'd rather not say")], **kwargs)
             SurveyForm.postcode = StringField(
                 "Or type your postcode",
-                description="For example HR4 9BQ. We only use it to find your area.",
+                description=f"For example {example_postcode}. We only use it to find your area.",
                 render_kw={"autocomplete": "off", "spellcheck": "false",
                            "autocapitalize": "characters", "inputmode": "text"})
         elif q.type in ("single", "age_band", "rating"):
@@ -95,8 +102,8 @@ def read_answers(form, definition: SurveyDefinition, session, level: str | None)
                     area_level, area_code = level, value
             elif raw_postcode and value != NOT_SAY:
                 if normalise_postcode(raw_postcode) is None:
-                    fail(form.postcode, "Enter a postcode like HR4 9BQ, or choose your town "
-                                        "or village from the list")
+                    fail(form.postcode, f"Enter a postcode like {form.example_postcode}, or "
+                                        "choose your town or village from the list")
                 else:
                     area = area_for_postcode(session, raw_postcode, level) if level else None
                     if area is None:

@@ -22,6 +22,7 @@ from .store import (
     current_survey_and_version,
     default_survey,
     definition_of,
+    example_postcode,
     is_open,
     issue_token,
     open_dates,
@@ -105,9 +106,10 @@ def _context(slug, camp):
         areas = cache.get(areas_key)
         if areas is None:
             level = area_level(db.session)
-            areas = cache[areas_key] = (level, area_choices(db.session, level))
-        level, choices = areas
-        built = cache[key] = (level, build_form_class(definition, choices))
+            areas = cache[areas_key] = (level, area_choices(db.session, level),
+                                        example_postcode(db.session))
+        level, choices, example = areas
+        built = cache[key] = (level, build_form_class(definition, choices, example))
     level, form_class = built
     g.survey_data_version = version
     return survey, definition, level, form_class

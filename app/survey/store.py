@@ -150,6 +150,15 @@ def area_choices(session, level: str | None) -> list[tuple[str, str]]:
     return [(code, name) for code, name in rows]
 
 
+def example_postcode(session, fallback: str = "HR4 9BQ") -> str:
+    """A live postcode from the imported directory, for the form's hint."""
+    from ..models import Postcode
+
+    found = session.scalar(select(Postcode.postcode).where(Postcode.terminated.is_(None))
+                           .order_by(Postcode.postcode).limit(1))
+    return found or fallback
+
+
 # --- tokens ------------------------------------------------------------------
 
 @lru_cache(maxsize=4)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 import pytest
 from sqlalchemy import event, func, select, text
@@ -294,3 +295,15 @@ def test_the_same_form_sent_eight_times_at_once_stores_one_response(app, db, geo
     assert _count(db) == 1
     answers = db.session.scalar(select(func.count()).select_from(Answer))
     assert answers == len(db.session.scalars(select(Response)).one().answers)
+
+
+def test_postcode_hint_uses_a_postcode_from_the_councils_directory(client, db):
+    from app.models import Postcode
+
+    make_geography(db)
+    db.session.add(Postcode(postcode="AB1 0AA", x=351000, y=250500, terminated=date(2020, 1, 1)))
+    db.session.commit()
+    html = client.get(URL).get_data(as_text=True)
+    # The first live postcode, not a terminated one and not another council's.
+    assert "For example HR1 1AA." in html
+    assert "AB1 0AA" not in html
