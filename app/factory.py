@@ -64,7 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to see that page."
 
-    from . import dataversion  # noqa: F401 - registers the flush listener
+    from . import dataversion, sqlite_wal  # noqa: F401 - flush listener; SQLite in WAL mode
 
     for name in INIT_MODULES:
         try:

@@ -48,7 +48,7 @@ engine = create_engine(os.environ.get("DATABASE_URL", "sqlite:////tmp/yvm_minima
 
 @event.listens_for(engine, "connect")
 def _sqlite_wal(dbapi_connection, _record):
-    """The same SQLite settings as the real app (app/survey/sqlite.py): a fair baseline."""
+    """The same SQLite settings as the real app (app/sqlite_wal.py): a fair baseline."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.execute("PRAGMA journal_mode=WAL")
         dbapi_connection.execute("PRAGMA busy_timeout=5000")

@@ -207,4 +207,4 @@ def _with_fresh_csrf(form_class, answered):
     return fresh
 
 
-from . import admin, results, sqlite  # noqa: E402,F401 - staff pages on bp; SQLite WAL
+from . import admin, results  # noqa: E402,F401 - registers the staff pages on bp
