@@ -35,6 +35,7 @@ from ..models.directory import (
     SERVICE_STATUSES,
     SERVICE_TYPES,
 )
+from ..uploads import uploaded_file
 from . import openreferral
 from .costs import describe_cost, service_monthly_cost
 from .forms import REPORT_KINDS, BuildingForm, ReportForm, ServiceForm, UploadForm
@@ -515,6 +516,26 @@ def _import_file(data: bytes, filename: str):
     return result
 
 
+def _run_import(load) -> ImportResult:
+    """Run an all-or-nothing importer; a file it cannot read at all is one problem."""
+    try:
+        return load()
+    except ValueError as exc:
+        return ImportResult([Problem("-", "(file)", str(exc))])
+
+
+def _keep_import(result: ImportResult, object_type: str, what: str) -> bool:
+    """Commit a clean import with its audit record, or roll the whole file back."""
+    if not result.ok:
+        db.session.rollback()
+        return False
+    record(db.session, user=current_user, action="import", object_type=object_type,
+           note=f"{result.created} {what}")
+    db.session.commit()
+    flash(f"Imported {result.created} {what}.")
+    return True
+
+
 @bp.route("/directory/manage/import", methods=["GET", "POST"])
 @roles_required(*PLANNERS)
 def import_services():
@@ -522,21 +543,11 @@ def import_services():
     form = UploadForm()
     result = None
     if form.validate_on_submit():
-        upload = form.file.data
-        if not upload or not getattr(upload, "filename", ""):
-            form.file.errors.append("Choose a file to import.")
-        else:
-            try:
-                result = _import_file(upload.read(), upload.filename)
-            except ValueError as exc:
-                result = ImportResult([Problem("-", "(file)", str(exc))])
-            if result.ok:
-                record(db.session, user=current_user, action="import", object_type="Service",
-                       note=f"{result.created} services from {upload.filename}")
-                db.session.commit()
-                flash(f"Imported {result.created} services from {upload.filename}.")
+        upload = uploaded_file(form.file, "Choose a file to import.")
+        if upload is not None:
+            result = _run_import(lambda: _import_file(upload.read(), upload.filename))
+            if _keep_import(result, "Service", f"services from {upload.filename}"):
                 return redirect(url_for("directory.manage"))
-            db.session.rollback()
     status = 400 if (result and not result.ok) or form.file.errors else 200
     return render_template("directory/import.html", form=form, result=result,
                            title="Import services"), status
@@ -641,20 +652,13 @@ def edit_building(building_id: int | None = None):
 def import_buildings():
     form = UploadForm()
     result = None
-    if form.validate_on_submit() and form.file.data and form.file.data.filename:
-        try:
-            result = import_buildings_csv(db.session, form.file.data.read())
-        except ValueError as exc:
-            result = ImportResult([Problem("-", "(file)", str(exc))])
-        if result.ok:
-            record(db.session, user=current_user, action="import", object_type="Building",
-                   note=f"{result.created} buildings from {form.file.data.filename}")
-            db.session.commit()
-            flash(f"Imported {result.created} buildings.")
+    if not form.validate_on_submit():
+        form.file.data = None  # a refused form (bad CSRF token) imports nothing
+    upload = uploaded_file(form.file, "Choose a CSV file of buildings to import.")
+    if upload is not None:
+        result = _run_import(lambda: import_buildings_csv(db.session, upload.read()))
+        if _keep_import(result, "Building", f"buildings from {upload.filename}"):
             return redirect(url_for("directory.buildings"))
-        db.session.rollback()
-    else:
-        form.file.errors.append("Choose a CSV file of buildings to import.")
     return render_template("directory/import.html", form=form, result=result,
                            title="Import council buildings"), 400
 

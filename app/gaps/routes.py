@@ -34,6 +34,7 @@ from ..analysis import FIGURES, FILTERS, TABLE_COLUMNS, WEIGHT_LABELS, format_va
 from ..analysis.classify import SCHEMES
 from ..analysis.travel import MODE_PHRASES, SPEEDS_KMH
 from ..extensions import db
+from ..uploads import uploaded_file
 from .params import LEVEL_LABELS, MODE_LABELS
 from .service import (
     build_map,
@@ -225,10 +226,8 @@ def travel_times():
     form = TravelTimesForm()
     problem = None
     if form.validate_on_submit():
-        upload = form.file.data
-        if not upload or not getattr(upload, "filename", ""):
-            form.file.errors.append("Choose a CSV file to import.")
-        else:
+        upload = uploaded_file(form.file, "Choose a CSV file to import.")
+        if upload is not None:
             try:
                 result = import_matrix(db.session, upload.stream, name=upload.filename,
                                        default_mode=form.mode.data)
