@@ -40,7 +40,9 @@ def test_no_csp_violation_on_any_page(app, db, live_server, browser_page):  # no
     assert not page.external_requests
 
 
-def test_privacy_and_429_pages_on_a_phone(app, live_server, browser_page):  # noqa: F811
+def test_privacy_and_429_pages_on_a_phone(app, live_server, browser_page, clock):  # noqa: F811
+    # The limiter's clock stands still (see conftest), so a minute boundary
+    # between two tries cannot open a new window and let the third try through.
     from limits import parse_many
 
     from app.ratelimit import get_limiter

@@ -8,7 +8,6 @@ survey does.
 
 from __future__ import annotations
 
-import types
 import uuid
 
 import pytest
@@ -26,33 +25,6 @@ OTHER = "198.51.100.20"
 @pytest.fixture
 def app_config():
     return {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}
-
-
-class Clock:
-    """A fake clock for the limiter, so a school morning takes no real time."""
-
-    def __init__(self, start=1_800_000_000.0):
-        self.now = start
-
-    def time(self):
-        return self.now
-
-    def advance(self, seconds):
-        self.now += seconds
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    import limits.storage.memory
-    import limits.strategies
-
-    import app.ratelimit
-
-    c = Clock()
-    fake = types.SimpleNamespace(time=c.time, sleep=lambda s: None)
-    for module in (limits.storage.memory, limits.strategies, app.ratelimit):
-        monkeypatch.setattr(module, "time", fake)
-    return c
 
 
 @pytest.fixture
