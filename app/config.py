@@ -100,6 +100,11 @@ def load_config(env: dict | None = None, overrides: dict | None = None) -> dict:
         # Rate limits (Flask-Limiter); memory by default, Redis when set.
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
+        # How often each app server re-reads which survey version is current and the
+        # data version (areas, postcodes) when serving the public survey: an admin's
+        # change shows on every server within this many seconds; 0 checks on every
+        # request (the default in tests).
+        "SURVEY_RECHECK_SECONDS": _float(env, "SURVEY_RECHECK_SECONDS", 0.0 if testing else 5.0),
         # Analysis defaults.
         "TRAVEL_THRESHOLD_MIN": _float(env, "TRAVEL_THRESHOLD_MIN", 30.0),
         # Sessions and cookies.

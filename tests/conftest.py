@@ -107,10 +107,12 @@ def app(database_url, app_config):
     def _forget_cached_user():
         # The test's app context (and so ``g``) outlives each request; in
         # production every request has its own.  Drop Flask-Login's cached
-        # user so each test request loads it from its own session cookie.
+        # user (and CSRF token) so each test request gets them from its own
+        # session cookie.
         from flask import g
 
         g.pop("_login_user", None)
+        g.pop("csrf_token", None)  # Flask-WTF keeps the request's CSRF token on g too
 
     with app.app_context():
         _empty_all_tables(db)

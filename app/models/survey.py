@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    literal_column,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -34,6 +35,11 @@ class Survey(Base):
     opens_on: Mapped[date | None] = mapped_column(Date)
     closes_on: Mapped[date | None] = mapped_column(Date)
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Goes up by one on every UPDATE of the row (any column), so per-process caches
+    # of the parsed definition and built form can be keyed on (id, revision) and
+    # checked with one small query instead of loading the definition each time.
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1",
+                                          onupdate=literal_column("revision + 1"))
 
 
 class Campaign(Base):

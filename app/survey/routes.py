@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 import os
+import secrets
+import threading
+import time
+from collections import OrderedDict
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
-from flask_wtf.csrf import CSRFError
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, generate_csrf
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -19,14 +34,14 @@ from .safeguarding import DEFAULT_INDICATORS, load_indicators
 from .store import (
     area_choices,
     area_level,
-    current_survey_and_version,
+    current_survey_key,
     default_survey,
-    definition_of,
     example_postcode,
     is_open,
     issue_token,
     open_dates,
     store_response,
+    survey_snapshot,
     token_key,
 )
 
@@ -74,33 +89,75 @@ def campaign(slug, code):
     return _take(slug, camp)
 
 
-def _cache() -> dict:
-    """This app's per-process cache of built survey forms (see :func:`_context`)."""
-    cache = current_app.extensions.setdefault("survey_forms", {})
-    if len(cache) > 64:  # old data versions or edited definitions: start again
-        cache.clear()
-    return cache
+class _LRU(OrderedDict):
+    """A small least-recently-used cache (one per app, per process; worker threads
+    share it, hence the lock)."""
+
+    def __init__(self, size: int):
+        super().__init__()
+        self.size = size
+        self.lock = threading.Lock()
+
+    def get(self, key, default=None):
+        with self.lock:
+            if key in self:
+                self.move_to_end(key)
+                return super().__getitem__(key)
+            return default
+
+    def __setitem__(self, key, value):
+        with self.lock:
+            super().__setitem__(key, value)
+            self.move_to_end(key)
+            while len(self) > self.size:
+                self.popitem(last=False)
 
 
-def _data_version():
-    return g.get("survey_data_version")
+def _cache() -> _LRU:
+    """This app's per-process cache of built survey forms and shared pages (see
+    :func:`_context`): enough for many campaign links, old entries dropped first."""
+    return current_app.extensions.setdefault("survey_forms", _LRU(512))
+
+
+def _cache_key():
+    return g.get("survey_cache_key")
+
+
+def _survey_key(cache, slug):
+    """:func:`current_survey_key`, asked of the database at most once every
+    ``SURVEY_RECHECK_SECONDS`` per process (0: every request).
+
+    A blank survey page then needs no database at all: a whole school opening the
+    link at once costs no queries, and an admin's change still reaches every app
+    server within those seconds.
+    """
+    every = current_app.config.get("SURVEY_RECHECK_SECONDS", 0)
+    now = time.monotonic()
+    if every > 0:
+        known = cache.get(("key", slug))
+        if known is not None and known[0] > now:
+            return known[1]
+    key = current_survey_key(db.session, slug)
+    if key is not None and every > 0:
+        cache[("key", slug)] = (now + every, key)
+    return key
 
 
 def _context(slug, camp):
-    """The survey, its definition, the area level and its form class.
+    """The survey (a :class:`SurveySnapshot`), its definition, the area level and its form class.
 
-    One query per request: the survey row with the data version.  The parsed
-    definition, the area list and the built form class are cached per process,
-    keyed on the survey row, its definition and the data version (which changes
-    whenever areas or postcodes change), so an edit shows at once everywhere.
+    At most one small query per request (see :func:`_survey_key`): the survey's
+    id and revision with the data version.  The snapshot of the survey row, the parsed definition, the area list
+    and the built form class are cached per process, keyed on that triple (the
+    revision goes up on every change to the survey row, the data version whenever
+    areas or postcodes change), so an edit shows at once on every app server.
     """
-    survey, version = current_survey_and_version(db.session, slug)
-    if survey is None:
-        abort(404, description="There is no survey at this address.")
-    definition = definition_of(survey)
     cache = _cache()
-    key = ("form", survey.id, definition, version)
-    built = cache.get(key)
+    key = _survey_key(cache, slug)
+    if key is None:
+        abort(404, description="There is no survey at this address.")
+    survey_id, revision, version = key
+    built = cache.get(("form", *key))
     if built is None:
         areas_key = ("areas", version)
         areas = cache.get(areas_key)
@@ -109,10 +166,12 @@ def _context(slug, camp):
             areas = cache[areas_key] = (level, area_choices(db.session, level),
                                         example_postcode(db.session))
         level, choices, example = areas
-        built = cache[key] = (level, build_form_class(definition, choices, example))
-    level, form_class = built
-    g.survey_data_version = version
-    return survey, definition, level, form_class
+        survey = survey_snapshot(db.session, survey_id)
+        built = cache[("form", *key)] = (survey, level,
+                                         build_form_class(survey.parsed, choices, example))
+    survey, level, form_class = built
+    g.survey_cache_key = key
+    return survey, survey.parsed, level, form_class
 
 
 def _render_form(survey, definition, form, camp, status=200, problem=None):
@@ -121,8 +180,8 @@ def _render_form(survey, definition, form, camp, status=200, problem=None):
     questions_html = None
     if status == 200 and problem is None and not form.errors and request.method == "GET":
         # A blank form's questions are the same for everyone: render them once per
-        # survey version and data version (the tokens are outside this part).
-        key = ("html", survey.id, definition, _data_version())
+        # survey revision and data version (the tokens are outside this part).
+        key = ("html", *_cache_key())
         cache = _cache()
         questions_html = cache.get(key)
         if questions_html is None:
@@ -141,10 +200,17 @@ def _take(slug, camp):
         return render_template("survey/closed.html", survey=survey, definition=definition,
                                opens_on=opens_on, today=today(), childline=CHILDLINE)
     secret = current_app.config["SECRET_KEY"]
-    form = form_class()
     if request.method == "GET":
-        form.submission_token.data = issue_token(secret, survey.slug)
+        token = issue_token(secret, survey.slug)
+        page = _shared_page(("form", camp.id if camp else None, camp.name if camp else None),
+                            lambda: _blank_form_page(survey, definition, form_class, camp))
+        if page is not None:
+            csrf = generate_csrf() if current_app.config.get("WTF_CSRF_ENABLED", True) else ""
+            return page.replace(_TOKEN_MARK, token).replace(_CSRF_MARK, csrf)
+        form = form_class()
+        form.submission_token.data = token
         return _render_form(survey, definition, form, camp)
+    form = form_class()
 
     key = token_key(secret, survey.slug, form.submission_token.data)
     if key is None:
@@ -172,7 +238,47 @@ def _take(slug, camp):
         return _render_form(survey, definition, form, camp, 503,
                             "Sorry, we could not save your answers just now. Nothing was "
                             "saved. Your answers are still here: please press Send again.")
-    return render_template("survey/thanks.html", survey=survey, childline=CHILDLINE)
+    return (_shared_page(("thanks",), lambda: render_template(
+        "survey/thanks.html", survey=survey, childline=CHILDLINE))
+        or render_template("survey/thanks.html", survey=survey, childline=CHILDLINE))
+
+
+# Stand-ins for the per-visitor tokens in a shared page (random per process, so no
+# survey text can contain them).
+_TOKEN_MARK = "submission-" + secrets.token_hex(16)
+_CSRF_MARK = "csrf-" + secrets.token_hex(16)
+
+
+def _shared_page(name: tuple, render) -> str | None:
+    """A page that is the same for every anonymous visitor, rendered once per survey
+    revision and data version and kept per process; ``None`` when it cannot be shared.
+
+    Staff (whose navigation differs), a visitor with a message waiting to be shown,
+    and a page that asked for a CSP nonce (which must be new on every response) all
+    get a page rendered for them.  Young people on the survey and thank-you pages,
+    the pages a whole school opens at once, get the shared copy.
+    """
+    if current_user.is_authenticated or "_flashes" in session:
+        return None
+    key = ("page", *name, *_cache_key())
+    cache = _cache()
+    page = cache.get(key)
+    if page is None:
+        had_nonce = "yvm.csp_nonce" in request.environ
+        page = render()
+        if not had_nonce and "yvm.csp_nonce" in request.environ:
+            return None
+        cache[key] = page
+    return page
+
+
+def _blank_form_page(survey, definition, form_class, camp) -> str:
+    form = form_class()
+    form.submission_token.data = _TOKEN_MARK
+    if getattr(form, "csrf_token", None) is not None:
+        form.csrf_token.current_token = _CSRF_MARK
+    html, _status = _render_form(survey, definition, form, camp)
+    return html
 
 
 @bp.errorhandler(CSRFError)

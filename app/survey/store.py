@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ..models import Answer, Area, Campaign, DataVersion, Response, SafeguardingFlag, Survey
@@ -76,21 +76,52 @@ def current_survey(session, slug: str, *, autoload: bool = True) -> Survey | Non
     return row
 
 
-def current_survey_and_version(session, slug: str) -> tuple[Survey | None, int]:
-    """The current survey row and the database's data version, in ONE query.
+@dataclass(frozen=True)
+class SurveySnapshot:
+    """What the survey pages need of a survey row, detached from any session.
 
-    The data version changes whenever areas or postcodes change (``app.dataversion``),
-    so per-process caches of the area list are keyed on it.
+    Built once per process for each (survey id, revision) and shared by every
+    request, so a page view does not load and parse the definition again.
+    """
+
+    id: int
+    slug: str
+    version: int
+    revision: int
+    title: str
+    opens_on: date | None
+    closes_on: date | None
+    definition: dict  # as stored (admin-set dates marked inside)
+    parsed: SurveyDefinition
+
+
+def current_survey_key(session, slug: str) -> tuple[int, int, int] | None:
+    """``(survey id, revision, data version)`` of the current survey ``slug``, in ONE
+    small query; ``None`` when there is no such survey.
+
+    The revision goes up on every change to the survey row and the data version
+    whenever areas or postcodes change (``app.dataversion``), so per-process caches
+    keyed on this triple see every edit at once.  On a new database the
+    definitions in ``surveys/`` are loaded first.
     """
     version = (select(DataVersion.version).where(DataVersion.id == 1)
                .scalar_subquery())
-    found = session.execute(select(Survey, version)
+    found = session.execute(select(Survey.id, Survey.revision, version)
                             .where(Survey.slug == slug, Survey.is_current.is_(True))).first()
     if found is None:
         row = current_survey(session, slug)
-        return row, int(session.scalar(select(DataVersion.version)
-                                       .where(DataVersion.id == 1)) or 0)
-    return found[0], int(found[1] or 0)
+        if row is None:
+            return None
+        return row.id, row.revision, int(session.scalar(
+            select(DataVersion.version).where(DataVersion.id == 1)) or 0)
+    return found[0], found[1], int(found[2] or 0)
+
+
+def survey_snapshot(session, survey_id: int) -> SurveySnapshot:
+    row = session.get(Survey, survey_id)
+    return SurveySnapshot(id=row.id, slug=row.slug, version=row.version, revision=row.revision,
+                          title=row.title, opens_on=row.opens_on, closes_on=row.closes_on,
+                          definition=dict(row.definition or {}), parsed=definition_of(row))
 
 
 def default_survey(session) -> Survey | None:
@@ -194,22 +225,17 @@ class Submission:
     answers: dict  # question id -> str | list[str] | None (only questions shown)
 
 
-def store_response(session, *, survey: Survey, definition: SurveyDefinition, key: str,
-                   submission: Submission, campaign: Campaign | None, indicators,
-                   today: date) -> tuple[Response, bool]:
-    """Store one response in one transaction.  Returns ``(response, created)``.
+def store_response(session, *, survey: Survey | SurveySnapshot, definition: SurveyDefinition,
+                   key: str, submission: Submission, campaign: Campaign | None, indicators,
+                   today: date) -> tuple[int, bool]:
+    """Store one response in one transaction.  Returns ``(response id, created)``.
 
-    A token already used returns the stored response with ``created=False``.
+    A token already used returns the stored response's id with ``created=False``.
     Any database error rolls everything back and is raised: nothing half-stored.
+    Plain INSERTs (one for the response, one multi-row for its answers) on the
+    session's connection and transaction: this runs for every submission.
     """
-    # No look-up first: the unique constraint on the token decides (one query fewer
-    # per submission); a used token fails the insert and the stored one is returned.
-    response = Response(
-        survey_id=survey.id, survey_slug=survey.slug, survey_version=survey.version,
-        token=key, submitted_on=today, area_level=submission.area_level,
-        area_code=submission.area_code, age_band=submission.age_band,
-        campaign_id=campaign.id if campaign else None, flagged=False,
-    )
+    answers: list[dict] = []
     matched: list[str] = []
     for q in definition.questions:
         if q.type in ("area", "age_band"):
@@ -218,30 +244,39 @@ def store_response(session, *, survey: Survey, definition: SurveyDefinition, key
         if value in (None, "", []):
             continue
         if q.type == "multiple":
-            for v in value:
-                response.answers.append(Answer(question_id=q.id, value=v))
+            answers += [{"question_id": q.id, "value": v, "is_free_text": False} for v in value]
         elif q.type == "text":
-            response.answers.append(Answer(question_id=q.id, value=value, is_free_text=True))
+            answers.append({"question_id": q.id, "value": value, "is_free_text": True})
             for category in match(value, indicators):
                 if category not in matched:
                     matched.append(category)
         else:
-            response.answers.append(Answer(question_id=q.id, value=str(value)))
-    if matched:
-        response.flagged = True
-    session.add(response)
+            answers.append({"question_id": q.id, "value": str(value), "is_free_text": False})
+    conn = session.connection()
+    # No look-up first: the unique constraint on the token decides (one query fewer
+    # per submission); a used token fails the insert and the stored one is returned.
     try:
-        session.flush()
+        response_id = conn.execute(insert(Response.__table__), {
+            "survey_id": survey.id, "survey_slug": survey.slug,
+            "survey_version": survey.version, "token": key, "submitted_on": today,
+            "area_level": submission.area_level, "area_code": submission.area_code,
+            "age_band": submission.age_band,
+            "campaign_id": campaign.id if campaign else None, "flagged": bool(matched),
+        }).inserted_primary_key[0]
+        if answers:
+            conn.execute(insert(Answer.__table__),
+                         [dict(a, response_id=response_id) for a in answers])
         if matched:
-            session.add(SafeguardingFlag(response_id=response.id, matched=matched, status="open"))
+            conn.execute(insert(SafeguardingFlag.__table__),
+                         {"response_id": response_id, "matched": matched, "status": "open"})
         session.commit()
     except IntegrityError:
         session.rollback()
-        existing = session.scalar(select(Response).where(Response.token == key))
+        existing = session.scalar(select(Response.id).where(Response.token == key))
         if existing is not None:
             return existing, False
         raise
     except Exception:
         session.rollback()
         raise
-    return response, True
+    return response_id, True

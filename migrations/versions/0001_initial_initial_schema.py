@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-25 19:41:18.679316
+Create Date: 2026-11-25 22:33:29.108576
 
 """
 from alembic import op
@@ -140,6 +140,7 @@ def upgrade():
     sa.Column('opens_on', sa.Date(), nullable=True),
     sa.Column('closes_on', sa.Date(), nullable=True),
     sa.Column('is_current', sa.Boolean(), nullable=False),
+    sa.Column('revision', sa.Integer(), server_default='1', nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_survey')),
     sa.UniqueConstraint('slug', 'version', name='uq_survey_slug_version')
     )

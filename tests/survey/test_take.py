@@ -124,22 +124,23 @@ def test_a_token_racing_another_worker_stores_one_response(client, db, geo, app)
     key = token_key(app.config["SECRET_KEY"], "youth-voice", data["submission_token"])
     fired = []
 
-    def competitor(session, flush_context, instances):
-        if fired:
+    def competitor(conn, cursor, statement, parameters, context, executemany):
+        if fired or not statement.lstrip().upper().startswith("INSERT INTO RESPONSE"):
             return
         fired.append(True)
-        with db.engine.begin() as conn:
-            survey_id = conn.execute(text("SELECT id FROM survey")).scalar()
-            conn.execute(text(
+        with db.engine.begin() as other:
+            survey_id = other.execute(text("SELECT id FROM survey")).scalar()
+            other.execute(text(
                 "INSERT INTO response (survey_id, survey_slug, survey_version, token, "
                 "submitted_on, flagged) VALUES (:s, 'youth-voice', 1, :t, CURRENT_DATE, :f)"),
                 {"s": survey_id, "t": key, "f": False})
 
-    event.listen(db.session, "before_flush", competitor)
+    # Just before our INSERT reaches the database, another server stores the token.
+    event.listen(db.engine, "before_cursor_execute", competitor)
     try:
         resp = client.post(URL, data=data)
     finally:
-        event.remove(db.session, "before_flush", competitor)
+        event.remove(db.engine, "before_cursor_execute", competitor)
     assert fired
     assert resp.status_code == 200 and "Thank you" in resp.get_data(as_text=True)
     assert _count(db) == 1
@@ -159,15 +160,17 @@ def test_database_failure_shows_an_error_keeps_answers_and_stores_nothing(client
                                                                           caplog):
     from sqlalchemy.exc import OperationalError
 
-    def fail(session, flush_context, instances):
-        raise OperationalError("INSERT", {}, Exception("server went away"))
+    def fail(conn, cursor, statement, parameters, context, executemany):
+        # The response row is already inserted: the answers' insert fails.
+        if statement.lstrip().upper().startswith("INSERT INTO ANSWER"):
+            raise OperationalError("INSERT", {}, Exception("server went away"))
 
     data = good_answers(_token(client))
-    event.listen(db.session, "before_flush", fail)
+    event.listen(db.engine, "before_cursor_execute", fail)
     try:
         resp = client.post(URL, data=data)
     finally:
-        event.remove(db.session, "before_flush", fail)
+        event.remove(db.engine, "before_cursor_execute", fail)
     assert resp.status_code == 503
     assert "could not be stored (OperationalError)" in caplog.text
     assert "More buses" not in caplog.text  # logs never carry answers
