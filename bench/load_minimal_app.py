@@ -12,8 +12,9 @@ import secrets
 import sqlite3
 from datetime import date
 
-from flask import Flask, render_template_string
+from flask import Flask, render_template
 from flask_wtf import FlaskForm
+from jinja2 import DictLoader
 from sqlalchemy import (
     Column,
     Date,
@@ -63,6 +64,11 @@ PAGE = """<!doctype html><title>Minimal form</title>
 {{ form.answer }}{{ form.comment }}<button type="submit">Send</button></form>"""
 
 
+# A loaded template, compiled once and cached by Jinja as a real app's would be
+# (render_template_string would compile it again on every request).
+app.jinja_loader = DictLoader({"form.html": PAGE})
+
+
 class MinimalForm(FlaskForm):
     submission_token = HiddenField(validators=[DataRequired()])
     answer = RadioField(choices=[("yes", "Yes"), ("no", "No")],
@@ -84,8 +90,8 @@ def form():
         return "<!doctype html><title>Thank you</title><h1>Thank you</h1>"
     if not f.is_submitted():
         f.submission_token.data = secrets.token_hex(16)
-        return render_template_string(PAGE, form=f)
-    return render_template_string(PAGE, form=f), 400
+        return render_template("form.html", form=f)
+    return render_template("form.html", form=f), 400
 
 
 @app.route("/healthz")

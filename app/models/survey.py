@@ -60,7 +60,11 @@ class Campaign(Base):
 
 
 class Response(Base):
-    """One anonymous response.  No names, emails, IPs, user agents or postcodes."""
+    """One anonymous response.  No names, emails, IPs, user agents or postcodes.
+
+    Written on every submission, read in bulk (a survey's results, the nightly
+    retention job): indexed only on what pages filter by (survey, area, token).
+    """
 
     __tablename__ = "response"
 
@@ -71,12 +75,12 @@ class Response(Base):
     # One-time submission token: a resubmit or a double tap stores one response.
     token: Mapped[str] = mapped_column(String(64), unique=True)
     # Only the date, never the time: a timestamp can single a child out.
-    submitted_on: Mapped[date] = mapped_column(Date, index=True)
+    submitted_on: Mapped[date] = mapped_column(Date)
     area_level: Mapped[str | None] = mapped_column(String(20))
     area_code: Mapped[str | None] = mapped_column(String(32), index=True)
-    age_band: Mapped[str | None] = mapped_column(String(20), index=True)
+    age_band: Mapped[str | None] = mapped_column(String(20))
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id", ondelete="SET NULL"))
-    flagged: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
 
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan"
@@ -93,7 +97,7 @@ class Answer(Base):
     response_id: Mapped[int] = mapped_column(
         ForeignKey("response.id", ondelete="CASCADE"), index=True
     )
-    question_id: Mapped[str] = mapped_column(String(60), index=True)
+    question_id: Mapped[str] = mapped_column(String(60))
     value: Mapped[str | None] = mapped_column(Text)
     is_free_text: Mapped[bool] = mapped_column(Boolean, default=False)
 

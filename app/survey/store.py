@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from ..models import Answer, Area, Campaign, DataVersion, Response, SafeguardingFlag, Survey
@@ -225,6 +225,22 @@ class Submission:
     answers: dict  # question id -> str | list[str] | None (only questions shown)
 
 
+_PG_RESPONSE_WITH_ANSWERS = text("""
+WITH r AS (
+    INSERT INTO response (survey_id, survey_slug, survey_version, token, submitted_on,
+                          area_level, area_code, age_band, campaign_id, flagged)
+    VALUES (:survey_id, :survey_slug, :survey_version, :token, :submitted_on,
+            :area_level, :area_code, :age_band, :campaign_id, :flagged)
+    RETURNING id
+)
+INSERT INTO answer (response_id, question_id, value, is_free_text)
+SELECT r.id, a.question_id, a.value, a.is_free_text
+FROM r, unnest(CAST(:question_ids AS varchar[]), CAST(:answer_values AS text[]),
+               CAST(:free_text AS boolean[])) AS a(question_id, value, is_free_text)
+RETURNING response_id
+""")
+
+
 def store_response(session, *, survey: Survey | SurveySnapshot, definition: SurveyDefinition,
                    key: str, submission: Submission, campaign: Campaign | None, indicators,
                    today: date) -> tuple[int, bool]:
@@ -232,8 +248,8 @@ def store_response(session, *, survey: Survey | SurveySnapshot, definition: Surv
 
     A token already used returns the stored response's id with ``created=False``.
     Any database error rolls everything back and is raised: nothing half-stored.
-    Plain INSERTs (one for the response, one multi-row for its answers) on the
-    session's connection and transaction: this runs for every submission.
+    Plain INSERTs (one for the response, one multi-row for its answers) in one
+    transaction: this runs for every submission.
     """
     answers: list[dict] = []
     matched: list[str] = []
@@ -252,31 +268,41 @@ def store_response(session, *, survey: Survey | SurveySnapshot, definition: Surv
                     matched.append(category)
         else:
             answers.append({"question_id": q.id, "value": str(value), "is_free_text": False})
-    conn = session.connection()
-    # No look-up first: the unique constraint on the token decides (one query fewer
-    # per submission); a used token fails the insert and the stored one is returned.
+    # Its own short transaction straight on the engine (the session's unit of work
+    # has nothing to do here).  No look-up first: the unique constraint on the token
+    # decides (one query fewer per submission); a used token fails the insert, the
+    # transaction rolls back and the stored response is returned.
+    row = {"survey_id": survey.id, "survey_slug": survey.slug,
+           "survey_version": survey.version, "token": key, "submitted_on": today,
+           "area_level": submission.area_level, "area_code": submission.area_code,
+           "age_band": submission.age_band,
+           "campaign_id": campaign.id if campaign else None, "flagged": bool(matched)}
     try:
-        response_id = conn.execute(insert(Response.__table__), {
-            "survey_id": survey.id, "survey_slug": survey.slug,
-            "survey_version": survey.version, "token": key, "submitted_on": today,
-            "area_level": submission.area_level, "area_code": submission.area_code,
-            "age_band": submission.age_band,
-            "campaign_id": campaign.id if campaign else None, "flagged": bool(matched),
-        }).inserted_primary_key[0]
-        if answers:
-            conn.execute(insert(Answer.__table__),
-                         [dict(a, response_id=response_id) for a in answers])
-        if matched:
-            conn.execute(insert(SafeguardingFlag.__table__),
-                         {"response_id": response_id, "matched": matched, "status": "open"})
-        session.commit()
+        with session.get_bind().begin() as conn:
+            if answers and conn.dialect.name == "postgresql":
+                # The response and all its answers in ONE statement: one round trip.
+                response_id = conn.execute(_PG_RESPONSE_WITH_ANSWERS, {
+                    **row, "question_ids": [a["question_id"] for a in answers],
+                    "answer_values": [a["value"] for a in answers],
+                    "free_text": [a["is_free_text"] for a in answers]}).first()[0]
+                answers = []
+            else:
+                response_id = conn.execute(insert(Response.__table__),
+                                           row).inserted_primary_key[0]
+            if answers:
+                # With RETURNING, SQLAlchemy sends the rows as one multi-row INSERT
+                # ("insertmanyvalues"): one round trip, one statement to plan.
+                answer = Answer.__table__
+                conn.execute(insert(answer).returning(answer.c.id),
+                             [dict(a, response_id=response_id) for a in answers]).all()
+            if matched:
+                conn.execute(insert(SafeguardingFlag.__table__),
+                             {"response_id": response_id, "matched": matched,
+                              "status": "open"})
     except IntegrityError:
-        session.rollback()
+        session.rollback()  # a fresh view of the database for the look-up
         existing = session.scalar(select(Response.id).where(Response.token == key))
         if existing is not None:
             return existing, False
-        raise
-    except Exception:
-        session.rollback()
         raise
     return response_id, True

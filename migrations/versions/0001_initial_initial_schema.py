@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-25 22:33:29.108576
+Create Date: 2026-11-25 23:35:55.875428
 
 """
 from alembic import op
@@ -208,10 +208,7 @@ def upgrade():
     sa.UniqueConstraint('token', name=op.f('uq_response_token'))
     )
     with op.batch_alter_table('response', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_response_age_band'), ['age_band'], unique=False)
         batch_op.create_index(batch_op.f('ix_response_area_code'), ['area_code'], unique=False)
-        batch_op.create_index(batch_op.f('ix_response_flagged'), ['flagged'], unique=False)
-        batch_op.create_index(batch_op.f('ix_response_submitted_on'), ['submitted_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_response_survey_slug'), ['survey_slug'], unique=False)
 
     op.create_table('scenario',
@@ -271,7 +268,6 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_answer'))
     )
     with op.batch_alter_table('answer', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_answer_question_id'), ['question_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_answer_response_id'), ['response_id'], unique=False)
 
     op.create_table('safeguarding_flag',
@@ -320,7 +316,6 @@ def downgrade():
     op.drop_table('safeguarding_flag')
     with op.batch_alter_table('answer', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_answer_response_id'))
-        batch_op.drop_index(batch_op.f('ix_answer_question_id'))
 
     op.drop_table('answer')
     with op.batch_alter_table('service', schema=None) as batch_op:
@@ -331,10 +326,7 @@ def downgrade():
     op.drop_table('scenario')
     with op.batch_alter_table('response', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_response_survey_slug'))
-        batch_op.drop_index(batch_op.f('ix_response_submitted_on'))
-        batch_op.drop_index(batch_op.f('ix_response_flagged'))
         batch_op.drop_index(batch_op.f('ix_response_area_code'))
-        batch_op.drop_index(batch_op.f('ix_response_age_band'))
 
     op.drop_table('response')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
