@@ -289,12 +289,9 @@ def store_response(session, *, survey: Survey | SurveySnapshot, definition: Surv
             else:
                 response_id = conn.execute(insert(Response.__table__),
                                            row).inserted_primary_key[0]
-            if answers:
-                # With RETURNING, SQLAlchemy sends the rows as one multi-row INSERT
-                # ("insertmanyvalues"): one round trip, one statement to plan.
-                answer = Answer.__table__
-                conn.execute(insert(answer).returning(answer.c.id),
-                             [dict(a, response_id=response_id) for a in answers]).all()
+            if answers:  # SQLite: the driver's executemany, in C
+                conn.execute(insert(Answer.__table__),
+                             [dict(a, response_id=response_id) for a in answers])
             if matched:
                 conn.execute(insert(SafeguardingFlag.__table__),
                              {"response_id": response_id, "matched": matched,
