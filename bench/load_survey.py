@@ -315,9 +315,9 @@ def main(argv=None):
                         "people reading and tapping, for the latency (target p99 < 250 ms)")
     p.add_argument("--survey-path", default="/survey/youth-voice")
     p.add_argument("--clients", type=int, default=50)
-    p.add_argument("--seconds", type=float, default=15,
+    p.add_argument("--seconds", type=float, default=30,
                    help="measured seconds per target, split over --rounds")
-    p.add_argument("--rounds", type=int, default=3,
+    p.add_argument("--rounds", type=int, default=6,
                    help="the targets take turns this many times")
     p.add_argument("--workers", type=int, default=3)
     p.add_argument("--threads", type=int, default=4)
