@@ -241,6 +241,12 @@ RETURNING response_id
 """)
 
 
+def _pg_params(row: dict, answers: list[dict]) -> dict:
+    return {**row, "question_ids": [a["question_id"] for a in answers],
+            "answer_values": [a["value"] for a in answers],
+            "free_text": [a["is_free_text"] for a in answers]}
+
+
 def store_response(session, *, survey: Survey | SurveySnapshot, definition: SurveyDefinition,
                    key: str, submission: Submission, campaign: Campaign | None, indicators,
                    today: date) -> tuple[int, bool]:
@@ -277,14 +283,20 @@ def store_response(session, *, survey: Survey | SurveySnapshot, definition: Surv
            "area_level": submission.area_level, "area_code": submission.area_code,
            "age_band": submission.age_band,
            "campaign_id": campaign.id if campaign else None, "flagged": bool(matched)}
+    engine = session.get_bind()
     try:
-        with session.get_bind().begin() as conn:
+        if engine.dialect.name == "postgresql" and answers and not matched:
+            # The response and all its answers in ONE statement, which PostgreSQL
+            # runs atomically on its own: no BEGIN and COMMIT round trips either.
+            with engine.connect() as conn:
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                response_id = conn.execute(_PG_RESPONSE_WITH_ANSWERS,
+                                           _pg_params(row, answers)).first()[0]
+            return response_id, True
+        with engine.begin() as conn:
             if answers and conn.dialect.name == "postgresql":
-                # The response and all its answers in ONE statement: one round trip.
-                response_id = conn.execute(_PG_RESPONSE_WITH_ANSWERS, {
-                    **row, "question_ids": [a["question_id"] for a in answers],
-                    "answer_values": [a["value"] for a in answers],
-                    "free_text": [a["is_free_text"] for a in answers]}).first()[0]
+                response_id = conn.execute(_PG_RESPONSE_WITH_ANSWERS,
+                                           _pg_params(row, answers)).first()[0]
                 answers = []
             else:
                 response_id = conn.execute(insert(Response.__table__),
