@@ -144,13 +144,14 @@ def _survey_key(cache, slug):
 
 
 def _context(slug, camp):
-    """The survey (a :class:`SurveySnapshot`), its definition, the area level and its form class.
+    """The survey (a ``SurveySnapshot``), its definition, the area level and its form class.
 
     At most one small query per request (see :func:`_survey_key`): the survey's
-    id and revision with the data version.  The snapshot of the survey row, the parsed definition, the area list
-    and the built form class are cached per process, keyed on that triple (the
-    revision goes up on every change to the survey row, the data version whenever
-    areas or postcodes change), so an edit shows at once on every app server.
+    id and revision with the data version.  The snapshot of the survey row, the
+    parsed definition, the area list and the built form class are cached per
+    process, keyed on that triple (the revision goes up on every change to the
+    survey row, the data version whenever areas or postcodes change), so an edit
+    reaches every app server within ``SURVEY_RECHECK_SECONDS``.
     """
     cache = _cache()
     key = _survey_key(cache, slug)

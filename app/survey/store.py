@@ -254,8 +254,10 @@ def store_response(session, *, survey: Survey | SurveySnapshot, definition: Surv
 
     A token already used returns the stored response's id with ``created=False``.
     Any database error rolls everything back and is raised: nothing half-stored.
-    Plain INSERTs (one for the response, one multi-row for its answers) in one
-    transaction: this runs for every submission.
+    This runs for every submission, so it uses plain INSERTs, not the ORM: on
+    PostgreSQL the response and its answers are one statement
+    (``_PG_RESPONSE_WITH_ANSWERS``), on its own when there is no safeguarding
+    flag to add; on SQLite an INSERT and an executemany in one transaction.
     """
     answers: list[dict] = []
     matched: list[str] = []

@@ -311,3 +311,16 @@ def test_postcode_hint_uses_a_postcode_from_the_councils_directory(client, db):
     # The first live postcode, not a terminated one and not another council's.
     assert "For example HR1 1AA." in html
     assert "AB1 0AA" not in html
+
+
+def test_the_one_statement_store_names_every_column():
+    """The PostgreSQL statement that stores a response and its answers is written
+    out by hand: a column added to either table must be added to it too."""
+    from app.models import Answer, Response
+    from app.survey.store import _PG_RESPONSE_WITH_ANSWERS
+
+    sql = _PG_RESPONSE_WITH_ANSWERS.text
+    for table in (Response.__table__, Answer.__table__):
+        insert_list = sql.split(f"INSERT INTO {table.name} (", 1)[1].split(")", 1)[0]
+        named = {c.strip() for c in insert_list.split(",")}
+        assert named == {c.name for c in table.columns} - {"id"}, table.name
