@@ -101,13 +101,18 @@ def _bad_request_json(errors):
     return response
 
 
+def _refused(errors: dict) -> Response:
+    """A download's bad parameters, each named with its problem, as a plain-text 400."""
+    return Response("; ".join(f"{k}: {v}" for k, v in errors.items()) + "\n",
+                    status=400, mimetype="text/plain")
+
+
 @bp.route("/gaps.csv")
 @roles_required(*READERS)
 def csv():
     view, errors = load_view(db.session, request.args)
     if errors:
-        return Response("; ".join(f"{k}: {v}" for k, v in errors.items()) + "\n",
-                        status=400, mimetype="text/plain")
+        return _refused(errors)
     out = io.StringIO()
     cols = ["code", *[c for c in TABLE_COLUMNS if c in view.published.columns]]
     writer = csvlib.writer(out)
@@ -166,8 +171,7 @@ def evidence_pdf():
 
     view, errors = load_view(db.session, request.args)
     if errors:
-        return Response("; ".join(f"{k}: {v}" for k, v in errors.items()) + "\n",
-                        status=400, mimetype="text/plain")
+        return _refused(errors)
     html = render_template("gaps/evidence.html", **_evidence_context(view, errors, pdf=True))
     try:
         body, _ = render_pdf(html, request.host_url)
