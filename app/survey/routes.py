@@ -22,7 +22,6 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
-from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -178,20 +177,9 @@ def _context(slug, camp):
 def _render_form(survey, definition, form, camp, status=200, problem=None):
     action = (url_for("survey.campaign", slug=survey.slug, code=camp.code) if camp
               else url_for("survey.take", slug=survey.slug))
-    questions_html = None
-    if status == 200 and problem is None and not form.errors and request.method == "GET":
-        # A blank form's questions are the same for everyone: render them once per
-        # survey revision and data version (the tokens are outside this part).
-        key = ("html", *_cache_key())
-        cache = _cache()
-        questions_html = cache.get(key)
-        if questions_html is None:
-            questions_html = cache[key] = Markup(render_template(
-                "survey/_questions.html", definition=definition, form=form,
-                childline=CHILDLINE))
     return render_template("survey/take.html", survey=survey, definition=definition,
                            form=form, campaign=camp, action=action, problem=problem,
-                           childline=CHILDLINE, questions_html=questions_html), status
+                           childline=CHILDLINE), status
 
 
 def _take(slug, camp):
