@@ -101,7 +101,7 @@ def current_survey_key(session, slug: str) -> tuple[int, int, int] | None:
 
     The revision goes up on every change to the survey row and the data version
     whenever areas or postcodes change (``app.dataversion``), so per-process caches
-    keyed on this triple see every edit at once.  On a new database the
+    keyed on this triple see every edit as soon as they ask again.  On a new database the
     definitions in ``surveys/`` are loaded first.
     """
     version = (select(DataVersion.version).where(DataVersion.id == 1)
