@@ -1,6 +1,6 @@
 """Configuration from environment variables.
 
-Every setting is documented in the README's configuration table.  Values are
+Every setting is documented in docs/CONFIGURATION.md.  Values are
 read once, when the application is created, never at import time.
 """
 

@@ -3,7 +3,7 @@
 Services charge in different ways (per session, weekly, termly, yearly...), so
 to compare them (and to find "cost under £X a month") every price is turned
 into an average monthly figure over a year.  The assumptions, which the
-README repeats:
+docs/DIRECTORY.md repeats:
 
 * a year has 52 weeks; a service that runs in term time only runs for
   ``TERM_WEEKS`` = 39 weeks (the English school year is 190 days, 38 weeks,

@@ -104,7 +104,7 @@ def import_services_csv(session, data: bytes | str, *, today: date | None = None
     unknown = [h for h in header if h not in COLUMNS]
     missing = [c for c in ("name", "service_type", "cost_model") if c not in header]
     for h in unknown:
-        result.problems.append(Problem(1, h, "is not a known column (see the README for the "
+        result.problems.append(Problem(1, h, "is not a known column (see docs/DIRECTORY.md for the "
                                              "list)"))
     for c in missing:
         result.problems.append(Problem(1, c, "column is missing"))

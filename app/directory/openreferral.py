@@ -7,7 +7,7 @@ directory is one HSDS "Page" (``total_items``, ``contents``...), the form the
 HSDS API returns from ``/services``.
 
 Fields HSDS 3 lacks are carried as extension properties whose names start with
-``yvm:`` (namespace :data:`NAMESPACE`, documented in the README):
+``yvm:`` (namespace :data:`NAMESPACE`, documented in docs/DIRECTORY.md):
 
 * on the service: ``yvm:service_type``, ``yvm:uniformed``, ``yvm:cost_model``,
   ``yvm:concession``, ``yvm:provider_type``, ``yvm:capacity``,

@@ -19,7 +19,7 @@ from ..models import Organisation, Service, ServiceSession
 from ..models.directory import COST_MODELS, DAYS, PROVIDER_TYPES, SERVICE_STATUSES, SERVICE_TYPES
 from .places import lsoa_for_point, normalise_postcode, on_grid, place_postcode, to_latlon
 
-# The documented columns, in file order (README, section "directory").
+# The documented columns, in file order (docs/DIRECTORY.md, "CSV columns").
 COLUMNS = (
     "name", "organisation", "description", "service_type", "uniformed", "age_min", "age_max",
     "cost_model", "cost_amount", "concession", "sessions", "venue_name", "address", "postcode",

@@ -3,7 +3,7 @@
 ``area_figures(session, level)`` is the one function the rest of the service
 uses.  Pure: SQLAlchemy, pandas, geopandas; no Flask.
 
-Method (also in ``gdf.attrs['method']`` and the README):
+Method (also in ``gdf.attrs['method']`` and docs/GEOGRAPHY.md):
 
 1. Every LSOA figure is put on LSOA 2021 areas.  Figures published on LSOA
    2011 (IoD2019, RUC 2011) go through the ONS LSOA 2011 -> 2021 lookup:
