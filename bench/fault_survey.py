@@ -7,7 +7,11 @@ fills in the form (GET: CSRF cookie and one-time submission token), then POSTs
 it, and on any failure (connection reset, timeout, 5xx) retries the POST with
 the *same* token.  A submission is acknowledged when the thank-you page comes
 back.  Meanwhile a killer sends SIGKILL to a random worker about every second
-(the master starts a new one).  Afterwards every submission is found in the
+(the master starts a new one); or, with ``--kill-after N``, the client that gets
+the Nth, 2Nth, ... acknowledgement kills one at once, so the kills fall while
+other submissions are in flight however fast or slow the machine is, and their
+number follows from the acknowledgements, not from a clock (the test suite's
+way).  Afterwards every submission is found in the
 database by a unique marker written in its free-text answer, and:
 
 * lost = acknowledged submissions not stored;
@@ -87,6 +91,24 @@ def killer(server, stop, every, stats):
                 pass
 
 
+def kill_a_worker(server, stats, lock, timeout=30.0) -> None:
+    """SIGKILL one live worker, waiting (bounded) for the master to have one."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pids = server.worker_pids()
+        random.shuffle(pids)
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                continue
+            with lock:
+                stats["kills"] += 1
+            return
+        time.sleep(0.05)  # the master is starting a new worker: look again
+    raise RuntimeError(f"no gunicorn worker to kill for {timeout:.0f} s")
+
+
 def stored_markers(url, target):
     from sqlalchemy import create_engine, text
 
@@ -137,18 +159,23 @@ def run(args) -> dict:
                 if submit_one(server.url, path, marker, args.retries, stats):
                     with lock:
                         acked.append(marker)
+                        due = args.kill_after and len(acked) % args.kill_after == 0
+                    if due:
+                        kill_a_worker(server, stats, lock)
 
         stop = threading.Event()
         k = threading.Thread(target=killer, args=(server, stop, args.kill_every, stats))
         t0 = time.time()
-        k.start()
+        if not args.kill_after:
+            k.start()
         pool = [threading.Thread(target=worker) for _ in range(args.concurrency)]
         for t in pool:
             t.start()
         for t in pool:
             t.join()
         stop.set()
-        k.join()
+        if k.is_alive():
+            k.join()
         elapsed = time.time() - t0
         server.stop()
         server = None
@@ -193,6 +220,8 @@ def parser():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--worker-class", default="gthread")
     p.add_argument("--kill-every", type=float, default=1.0, help="seconds between kills")
+    p.add_argument("--kill-after", type=int, default=0,
+                   help="instead of a timer, kill a worker after every N acknowledged submissions")
     p.add_argument("--retries", type=int, default=12)
     p.add_argument("--accesslog", default=None, help="write gunicorn's access log here")
     return p

@@ -8,18 +8,29 @@ Use::
         page = browser_page(width=360, height=640, javascript=True)
         page.goto(live_server.url + "/")
         ...
-        assert not live_server_external_requests(page)
+        assert not page.external_requests
 
 Import the fixtures in your test module with
 ``from tests.browser_support import live_server, browser_page  # noqa: F401``.
+
+Tests wait for what a person would see, never for a time and never with a check
+straight after a click (docs/DEVELOPING.md, "How browser tests wait"):
+
+* ``expect(page.get_by_text("Sent")).to_be_visible()``, ``expect(page).to_have_url(...)``,
+  ``expect(locator).to_have_text(...)``: Playwright retries them until they hold;
+* ``click_and_wait_for_navigation(page, "button[type=submit]")`` around a click that
+  loads another page, before reading anything from that page.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -32,6 +43,12 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--no-first-run",
 ]
+# Playwright's web-first assertions give up after 5 s by default, its actions and
+# navigations after 30 s: too short for a page that builds a map while other suites
+# load both cores.  Waits return as soon as their condition holds, so a longer limit
+# costs nothing when all is well; it only decides how long a real failure takes to report.
+TIMEOUT_MS = 60_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 class LiveServer:
@@ -60,40 +77,66 @@ def live_server(app):
 
 @pytest.fixture
 def browser_page():
+    """A factory of fresh pages (one browser context each) in headless chromium.
+
+    Playwright, the browser and every context are closed whatever happens, so a
+    failed launch is reported once, as itself, and does not leave a running
+    Playwright loop behind to break the next test ("Sync API inside the asyncio loop").
+    """
     from playwright.sync_api import sync_playwright
 
-    pw = sync_playwright().start()
-    browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-    contexts = []
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Debian's chromium is not at {CHROMIUM}: apt-get install chromium")
+    with contextlib.ExitStack() as stack:
+        pw = sync_playwright().start()
+        stack.callback(pw.stop)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                     headless=True)
+        stack.callback(browser.close)
 
-    def make(width: int = 1280, height: int = 800, javascript: bool = True):
-        context = browser.new_context(viewport={"width": width, "height": height},
-                                      java_script_enabled=javascript)
-        contexts.append(context)
-        page = context.new_page()
-        page.external_requests = []
+        def make(width: int = 1280, height: int = 800, javascript: bool = True):
+            context = browser.new_context(viewport={"width": width, "height": height},
+                                          java_script_enabled=javascript)
+            stack.callback(context.close)
+            context.set_default_timeout(TIMEOUT_MS)
+            page = context.new_page()
+            page.external_requests = []
 
-        def on_request(request):
-            parts = urlsplit(request.url)
-            # Only network schemes count: the browser's own pages (its PDF
-            # viewer's chrome:// and chrome-extension:// files) never leave it.
-            if parts.scheme not in ("http", "https", "ws", "wss"):
-                return
-            if parts.hostname not in ("127.0.0.1", "localhost"):
-                page.external_requests.append(request.url)
+            def on_request(request):
+                parts = urlsplit(request.url)
+                # Only network schemes count: the browser's own pages (its PDF
+                # viewer's chrome:// and chrome-extension:// files) never leave it.
+                if parts.scheme not in ("http", "https", "ws", "wss"):
+                    return
+                if parts.hostname not in ("127.0.0.1", "localhost"):
+                    page.external_requests.append(request.url)
 
-        page.on("request", on_request)
-        return page
+            page.on("request", on_request)
+            return page
 
-    yield make
-    for context in contexts:
-        context.close()
-    browser.close()
-    pw.stop()
+        yield make
+
+
+def click_and_wait_for_navigation(page, target, **click_options) -> None:
+    """Click ``target`` (a selector or a locator) and return once the page that the
+    click leads to has loaded.
+
+    A click that submits a form or follows a link only starts loading the next page;
+    reading the page straight after it can read the old page (or a half-built new one),
+    and ``page.wait_for_load_state()`` returns at once because the old page had loaded.
+    ``page.expect_navigation()`` waits for the navigation this click starts.  Use it
+    only for a click that certainly navigates (otherwise it times out); for anything
+    else wait with ``expect(...)`` on what the person would see.
+    """
+    locator = page.locator(target) if isinstance(target, str) else target
+    with page.expect_navigation():
+        locator.click(**click_options)
 
 
 def sign_in(page, base_url: str, email: str, password: str) -> None:
     page.goto(base_url + "/login")
     page.fill("#email", email)
     page.fill("#password", password)
-    page.click("button[type=submit]")
+    # The form posts and the answer (dashboard, "wrong password" or "too many
+    # tries") replaces the page: wait for it before the caller looks or moves on.
+    click_and_wait_for_navigation(page, "button[type=submit]")

@@ -6,12 +6,17 @@ from __future__ import annotations
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from app.demo import DemoContext
 from app.demo import directory as demo_directory
 from app.demo import geography as demo_geography
 from app.models import Postcode, ServiceReport
-from tests.browser_support import browser_page, live_server  # noqa: F401
+from tests.browser_support import (  # noqa: F401
+    browser_page,
+    click_and_wait_for_navigation,
+    live_server,
+)
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("YVM_SCREENSHOTS")  # a folder under /tmp to look at the pages
@@ -40,37 +45,36 @@ def test_find_free_non_uniformed_activity_near_a_postcode(live_server, browser_p
         page = browser_page(width=width, height=height, javascript=js)
         page.goto(live_server.url + "/directory")
         page.fill("#f-near", postcode)
-        if not page.is_visible("#f-free"):
-            page.click("details.filters summary")
+        # The extra filters start folded away (no filter is set yet): unfold them.
+        expect(page.locator("#f-free")).to_be_hidden()
+        page.click("details.filters summary")
         page.check("#f-free")
         page.check("#f-not_uniformed")
         if SHOTS:
             page.screenshot(path=f"{SHOTS}/directory-form-{width}.png", full_page=True)
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
-        assert f"nearest {postcode} first" in page.inner_text("#results")
+        click_and_wait_for_navigation(page, "button[type=submit]")
+        expect(page.locator("#results")).to_contain_text(f"nearest {postcode} first")
         if js:
             assert axe_violations(page) == [], "results page"
         first = page.locator(".service-item").first
-        assert "Free" in first.inner_text() and "Uniformed" not in first.inner_text()
-        assert "km away" in first.inner_text()
+        expect(first).to_contain_text("Free")
+        expect(first).to_contain_text("km away")
+        expect(first).not_to_contain_text("Uniformed")
         if SHOTS:
             page.screenshot(path=f"{SHOTS}/directory-results-{width}.png", full_page=True)
-        first.locator("h3 a").click()
-        page.wait_for_load_state()
-        assert "Free" in page.inner_text(".service-meta")
+        click_and_wait_for_navigation(page, first.locator("h3 a"))
+        expect(page.locator(".service-meta")).to_contain_text("Free")
         if js:
             # The small map draws (from the app's own copy of Leaflet).
-            page.wait_for_selector(".leaflet-interactive")
+            expect(page.locator(".leaflet-interactive").first).to_be_visible()
             assert axe_violations(page) == [], "service page"
         if SHOTS:
             page.screenshot(path=f"{SHOTS}/service-{width}-{'js' if js else 'nojs'}.png",
                             full_page=True)
         page.check("#kind-2")  # "The times are wrong"
         page.fill("#message", "It starts at 6.30 now")
-        page.click("#report button[type=submit]")
-        page.wait_for_load_state()
-        assert "A council officer will check this listing" in page.content()
+        click_and_wait_for_navigation(page, "#report button[type=submit]")
+        expect(page.get_by_text("A council officer will check this listing")).to_be_visible()
         assert page.external_requests == []
     assert db.session.query(ServiceReport).filter_by(message="It starts at 6.30 now").count() == 2
 
@@ -87,23 +91,21 @@ def test_commissioner_pages_pass_axe_and_an_error_is_explained(live_server, brow
     make_user(db, "commissioner", email="comm@example.org")
     page = browser_page(width=1280, height=800)
     sign_in(page, live_server.url, "comm@example.org", TEST_PASSWORD)
-    page.wait_for_url("**/dashboard")
+    expect(page).to_have_url(live_server.url + "/dashboard")
     failures = {}
     for name, url in (("manage", "/directory/manage"), ("new", "/directory/manage/new"),
                       ("buildings", "/directory/buildings")):
-        page.goto(live_server.url + url)
-        page.wait_for_load_state()
+        page.goto(live_server.url + url)  # returns once the page has loaded
         failures[name] = axe_violations(page)
     page.goto(live_server.url + "/directory/manage/new")
     page.fill("#name", "Test Club")
     page.check("#cost_model-1")  # per session, with no amount
     page.fill("#postcode", "DM1 1AX")
-    page.click("form.service-form button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait_for_navigation(page, "form.service-form button[type=submit]")
     summary = page.locator(".error-summary")
-    assert "Enter the amount in pounds (per session)." in summary.inner_text()
+    expect(summary).to_contain_text("Enter the amount in pounds (per session).")
     summary.get_by_role("link").first.click()
-    assert page.evaluate("document.activeElement.id") == "cost_amount"
+    expect(page.locator("#cost_amount")).to_be_focused()
     failures["new with errors"] = axe_violations(page)
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/manage-errors-1280.png")
@@ -125,11 +127,10 @@ def test_commissioner_pages_fit_a_phone_screen(live_server, browser_page, db):  
     make_user(db, "commissioner", email="comm@example.org")
     page = browser_page(width=360, height=640, javascript=True)
     sign_in(page, live_server.url, "comm@example.org", TEST_PASSWORD)
-    page.wait_for_url("**/dashboard")
+    expect(page).to_have_url(live_server.url + "/dashboard")
     widths = {}
     for url in ("/dashboard", "/directory/manage", "/directory/buildings"):
-        page.goto(live_server.url + url)
-        page.wait_for_load_state()
+        page.goto(live_server.url + url)  # returns once the page (and its CSS) has loaded
         widths[url] = page.evaluate("document.documentElement.scrollWidth")
         if SHOTS:
             page.screenshot(path=f"{SHOTS}/{url.strip('/').replace('/', '-')}-360.png",

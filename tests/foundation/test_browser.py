@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
 
@@ -16,12 +17,13 @@ def test_home_and_login_load_nothing_from_other_hosts(live_server, browser_page,
     for width, height in ((360, 640), (1280, 800)):
         page = browser_page(width=width, height=height)
         page.goto(live_server.url + "/")
-        assert page.locator("h1").inner_text() == "Youth Voice Map"
+        expect(page.locator("h1")).to_have_text("Youth Voice Map")
         page.goto(live_server.url + "/login")
-        assert page.locator("h1").inner_text() == "Staff sign in"
+        expect(page.locator("h1")).to_have_text("Staff sign in")
         sign_in(page, live_server.url, "cllr@example.org", TEST_PASSWORD)
-        page.wait_for_url("**/dashboard")
-        assert "signed in as cllr@example.org" in page.locator("main").inner_text()
+        expect(page).to_have_url(live_server.url + "/dashboard")
+        expect(page.locator("main")).to_contain_text("signed in as cllr@example.org")
         page.get_by_role("button", name="Sign out").click()
-        page.wait_for_url("**/login")
+        expect(page).to_have_url(live_server.url + "/login")
+        expect(page.locator("h1")).to_have_text("Staff sign in")
         assert page.external_requests == []

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select, text
 
 from app.models import Campaign, Response, SafeguardingFlag
-from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
+from tests.browser_support import (  # noqa: F401
+    browser_page,
+    click_and_wait_for_navigation,
+    live_server,
+    sign_in,
+)
 from tests.conftest import TEST_PASSWORD, make_user
 from tests.survey.helpers import make_geography
 
@@ -55,19 +61,19 @@ def test_phone_without_javascript_completes_the_survey(live_server, browser_page
     make_geography(db)
     page = browser_page(width=360, height=640, javascript=False)
     page.goto(live_server.url + "/survey")
-    assert page.url.endswith("/survey/youth-voice")
+    expect(page).to_have_url(live_server.url + "/survey/youth-voice")
     # Without JavaScript the free-text question is there, with its age note.
-    assert page.is_visible("#anything_else")
-    page.click("button[type=submit]")
-    assert page.is_visible(".error-summary")
+    expect(page.locator("#anything_else")).to_be_visible()
+    click_and_wait_for_navigation(page, "button[type=submit]")
+    expect(page.locator(".error-summary")).to_be_visible()
     page.screenshot(path="/tmp/survey-errors-360-nojs.png", full_page=True)
-    assert page.locator(".error-summary a[href='#age_band']").count() == 1
+    expect(page.locator(".error-summary a[href='#age_band']")).to_have_count(1)
     _answer(page, area_by="postcode")
-    page.dblclick("button[type=submit]")  # a double tap
-    page.wait_for_load_state()
-    page.screenshot(path="/tmp/survey-after-send-360-nojs.png", full_page=True)
-    assert page.is_visible("text=Your answers have been sent")
-    assert page.is_visible("text=0800 1111")
+    # A double tap sends the form twice; the browser shows the answer to the second
+    # POST.  Wait for that page, not for a load state (the form's page had loaded).
+    page.dblclick("button[type=submit]")
+    expect(page.get_by_text("Your answers have been sent")).to_be_visible()
+    expect(page.get_by_text("0800 1111")).to_be_visible()
     page.screenshot(path="/tmp/survey-thanks-360-nojs.png", full_page=True)
     stored = _stored(db)
     assert len(stored) == 1
@@ -81,15 +87,17 @@ def test_phone_with_javascript_completes_the_survey(live_server, browser_page, d
     page = browser_page(width=360, height=640, javascript=True)
     page.goto(live_server.url + "/survey/youth-voice")
     # Show-if: the free-text box appears only once an age of 13+ is chosen.
-    assert not page.is_visible("#anything_else")
+    expect(page.locator("#area-typeahead")).to_be_visible()  # the script has run
+    expect(page.locator("select#area")).to_be_hidden()
+    expect(page.locator("#anything_else")).to_be_hidden()
     page.check("#age_band-0")  # 11 or 12
-    assert not page.is_visible("#anything_else")
+    expect(page.locator("#anything_else")).to_be_hidden()
     page.screenshot(path="/tmp/survey-form-360-js.png", full_page=True)
-    assert page.is_visible("#area-typeahead") and not page.is_visible("select#area")
+    page.check("#age_band-1")  # 13 to 15
+    expect(page.locator("#anything_else")).to_be_visible()
     _answer(page, area_by="typeahead")
-    assert page.is_visible("#anything_else")
-    page.click("button[type=submit]")
-    assert page.is_visible("text=Your answers have been sent")
+    click_and_wait_for_navigation(page, "button[type=submit]")
+    expect(page.get_by_text("Your answers have been sent")).to_be_visible()
     stored = _stored(db)
     assert len(stored) == 1 and stored[0].area_code == "E04000003"
     assert any(a.value == "A later bus home please" for a in stored[0].answers)
@@ -122,14 +130,14 @@ def test_every_survey_page_passes_axe(live_server, browser_page, db, app):  # no
         tag = "360-js" if js else "360-nojs"
         page.goto(live_server.url + "/survey/youth-voice")
         check(page, f"form-{tag}")
-        page.click("button[type=submit]")
-        assert page.is_visible(".error-summary")
+        click_and_wait_for_navigation(page, "button[type=submit]")
+        expect(page.locator(".error-summary")).to_be_visible()
         check(page, f"form-errors-{tag}")
         page.goto(live_server.url + "/survey/youth-voice/c/kgt2345")
         _answer(page, area_by="typeahead" if js else "select")
         page.fill("#anything_else", "sometimes I hurt myself")
-        page.click("button[type=submit]")
-        assert page.is_visible("text=Your answers have been sent")
+        click_and_wait_for_navigation(page, "button[type=submit]")
+        expect(page.get_by_text("Your answers have been sent")).to_be_visible()
         check(page, f"thanks-{tag}")
     page.goto(live_server.url + "/survey/youth-voice/c/wrong")
     check(page, "bad-link-360")
@@ -148,8 +156,8 @@ def test_every_survey_page_passes_axe(live_server, browser_page, db, app):  # no
         assert "sign in" not in page.title().lower(), path
         check(page, f"{name}-1280")
     page.check("#status-action_taken")
-    page.click("main button[type=submit]")
-    assert page.is_visible(".error-summary")
+    click_and_wait_for_navigation(page, "main button[type=submit]")
+    expect(page.locator(".error-summary")).to_be_visible()
     check(page, "flag-errors-1280")
 
     # The closed page.
@@ -160,7 +168,7 @@ def test_every_survey_page_passes_axe(live_server, browser_page, db, app):  # no
     db.session.commit()
     page = browser_page(width=360, height=640, javascript=True)
     page.goto(live_server.url + "/survey/youth-voice")
-    assert page.is_visible("text=This survey has closed")
+    expect(page.get_by_text("This survey has closed")).to_be_visible()
     check(page, "closed-360")
     assert not failures, failures
 

@@ -5,11 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.models import Campaign, Response, Survey
 from app.survey.store import sync_definitions
-from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
+from tests.browser_support import (  # noqa: F401
+    browser_page,
+    click_and_wait_for_navigation,
+    live_server,
+    sign_in,
+)
 from tests.conftest import TEST_PASSWORD, make_user
 from tests.survey.helpers import make_geography
 from tests.survey.test_browser import axe_violations
@@ -40,11 +46,12 @@ def test_admin_sets_dates_and_sees_least_heard_schools(live_server, browser_page
         page.goto(live_server.url + "/admin/surveys")
         page.screenshot(path=f"/tmp/admin-surveys-{width}.png", full_page=True)
         failures += axe_violations(page)
-        page.click("text=Change dates")
+        click_and_wait_for_navigation(page, "text=Change dates")
         page.fill("#opens_on", "2026-09-10")
         page.fill("#closes_on", "2026-09-01")
-        page.click("main button[type=submit]")
-        assert page.is_visible("text=The close date must be on or after the open date")
+        click_and_wait_for_navigation(page, "main button[type=submit]")
+        expect(page.locator("#closes_on-error")).to_contain_text(
+            "The close date must be on or after the open date")
         page.screenshot(path=f"/tmp/admin-survey-dates-error-{width}.png", full_page=True)
         failures += axe_violations(page)
         page.goto(live_server.url + "/results/youth-voice#t-campaign")

@@ -4,6 +4,7 @@ pages included), and the privacy and 429 pages read well on a phone."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
 
@@ -55,14 +56,14 @@ def test_privacy_and_429_pages_on_a_phone(app, live_server, browser_page, clock)
     for width, height in ((360, 640), (1280, 800)):
         page = browser_page(width=width, height=height, javascript=False)
         page.goto(live_server.url + "/privacy")
-        assert page.locator("h1").inner_text() == "Your privacy"
+        expect(page.locator("h1")).to_have_text("Your privacy")
         # Nothing sideways-scrolls on a phone.
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.screenshot(path=f"/tmp/trust_privacy_{width}.png", full_page=True)
-        for _ in range(3):
+        for _ in range(3):  # each waits for the answer to its try
             sign_in(page, live_server.url, "x@example.org", "wrong-one")
-        assert page.locator("h1").inner_text() == "Too many tries"
-        assert "Please wait about" in page.content()
+        expect(page.locator("h1")).to_have_text("Too many tries")
+        expect(page.get_by_text("Please wait about")).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.screenshot(path=f"/tmp/trust_429_{width}.png", full_page=True)
         limiter.reset()
