@@ -110,7 +110,9 @@ class Gunicorn:
             stdout=log or subprocess.DEVNULL, stderr=log or subprocess.DEVNULL,
             start_new_session=True)
 
-    def wait_ready(self, path="/healthz", timeout=30.0) -> None:
+    def wait_ready(self, path="/healthz", timeout=120.0) -> None:
+        """Return once the health check answers 200 (loading the app on a busy
+        machine can take a while: the timeout only bounds a server that never starts)."""
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:

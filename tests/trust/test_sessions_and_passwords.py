@@ -86,9 +86,12 @@ def test_activity_keeps_the_session_alive(app, db, client, auth):
     auth.login_as("commissioner")
     with client.session_transaction() as sess:
         sess["last_seen"] = time.time() - 25 * 60
+    before = time.time()
     assert client.get("/dashboard").status_code == 200
+    after = time.time()
     with client.session_transaction() as sess:
-        assert time.time() - sess["last_seen"] < 5
+        # Stamped during that request (however long a busy machine made it take).
+        assert before <= sess["last_seen"] <= after
 
 
 @pytest.mark.parametrize("hours, expect_signed_in", [(11.9, True), (12.1, False)])
