@@ -46,3 +46,18 @@ def record(session, *, user, action: str, obj=None, object_type: str | None = No
     )
     session.add(event)
     return event
+
+
+def commit_change(session, *, user, action: str, obj=None, before: dict | None = None,
+                  after=None, object_type: str | None = None, note: str | None = None):
+    """Flush, record the audit event and commit: the one create-audit-commit step.
+
+    ``after`` may be a dict or a callable returning one; a callable runs after
+    the flush, so a new object's snapshot carries its id.  The change and its
+    audit event commit together or not at all.
+    """
+    session.flush()
+    record(session, user=user, action=action, obj=obj, object_type=object_type,
+           before=before, after=after() if callable(after) else after, note=note)
+    session.commit()
+    return obj

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 from flask_wtf import FlaskForm
@@ -25,6 +26,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..models.directory import COST_MODELS, DAYS, PROVIDER_TYPES, SERVICE_STATUSES, SERVICE_TYPES
 from .records import AGE_LIMITS, MAX_AMOUNT
+from .search import Filters
 
 SESSION_ROWS = 4
 PLACE_CHOICES = [
@@ -185,3 +187,46 @@ class BuildingForm(FlaskForm):
 
 class UploadForm(FlaskForm):
     file = FileField("File")
+
+
+def filters_from_args(args) -> tuple[Filters, dict[str, str]]:
+    """The public search's GET parameters as filters, and a message per bad one."""
+    errors: dict[str, str] = {}
+    f = Filters(q=(args.get("q") or "").strip()[:100], near=(args.get("near") or "").strip()[:80])
+    t = args.get("type") or ""
+    if t and t not in SERVICE_TYPES:
+        errors["type"] = "Choose a type from the list."
+    else:
+        f.service_type = t
+    f.free_only = args.get("free") == "1"
+    f.not_uniformed = args.get("not_uniformed") == "1"
+    raw = (args.get("max_cost") or "").strip().lstrip("£")
+    if raw:
+        try:
+            f.max_monthly = float(raw)
+            if not math.isfinite(f.max_monthly) or f.max_monthly < 0:
+                raise ValueError
+        except ValueError:
+            errors["max_cost"] = "Enter the most you would pay a month as a number, like 10."
+            f.max_monthly = None
+    day = args.get("day") or ""
+    if day:
+        if day.isdigit() and int(day) < 7:
+            f.day = int(day)
+        else:
+            errors["day"] = "Choose a day from the list."
+    age = (args.get("age") or "").strip()
+    if age:
+        if age.isdigit() and 5 <= int(age) <= 30:
+            f.age = int(age)
+        else:
+            errors["age"] = "Enter an age between 5 and 30."
+    return f, errors
+
+
+def page_number(args, limit: int = 10_000) -> int:
+    """``?page=`` as a page number from 1 to ``limit`` (1 if it is not a number)."""
+    try:
+        return min(limit, max(1, int(args.get("page", 1))))
+    except ValueError:
+        return 1

@@ -1,0 +1,341 @@
+"""The provision directory's service layer: every query, change and audit step
+behind the views in the ``*routes`` modules, which only parse, call one
+function here and render.
+
+Changes to a service go through :func:`app.directory.records.apply_values`,
+the same step the file imports use, so a form and a file cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import abort, current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..audit import commit_change, snapshot
+from ..extensions import db
+from ..models import Service, ServiceReport
+from ..models.base import utcnow
+from . import openreferral
+from .costs import service_monthly_cost
+from .forms import REPORT_KINDS, ServiceForm
+from .io import (
+    ImportResult,
+    Problem,
+    export_services_csv,
+    export_services_geojson,
+    import_services_csv,
+    import_services_geojson,
+)
+from .places import from_latlon, lsoa_for_point, on_grid, place_postcode, to_latlon
+from .records import apply_values, clean_address
+from .search import Filters, find_services
+
+PAGE_SIZE = 20
+API_PAGE_MAX = 100
+
+
+def review_days() -> int:
+    return int(current_app.config.get("SERVICE_REVIEW_DAYS", 180))
+
+
+def _scope() -> str:
+    return openreferral.scope_for(current_app.config["COUNCIL_NAME"])
+
+
+def _state_province() -> str:
+    return current_app.config["COUNCIL_NAME"].removesuffix(" Council")
+
+
+def service_or_404(service_id: int) -> Service:
+    service = db.session.get(Service, service_id)
+    if service is None:
+        abort(404)
+    return service
+
+
+# ---- public directory -------------------------------------------------------------
+
+@dataclass
+class SearchPage:
+    hits: list
+    total: int
+    page: int
+    pages: int
+    origin_label: str | None
+
+
+def search(filters: Filters, page: int, errors: dict[str, str]) -> SearchPage:
+    """One page of matching services; a page past the end shows the last one.  A
+    place that cannot be found adds its message to ``errors["near"]``."""
+    found = find_services(db.session, filters, page=page, page_size=PAGE_SIZE)
+    if found.near_problem:
+        errors["near"] = found.near_problem
+    pages = max(1, math.ceil(found.total / PAGE_SIZE))
+    if page > pages:
+        page = pages
+        found = find_services(db.session, filters, page=page, page_size=PAGE_SIZE)
+    return SearchPage(found.hits, found.total, page, pages, found.origin_label)
+
+
+def service_page(service: Service) -> dict:
+    """What a service's public page shows beside the service itself."""
+    from .maps import service_map
+
+    return {"monthly": service_monthly_cost(service), "map": service_map(service),
+            "review_days": review_days()}
+
+
+def add_report(service: Service, kind: str, message: str | None) -> None:
+    """Store an anonymous report: only the kind and the optional message."""
+    db.session.add(ServiceReport(service_id=service.id, kind=kind,
+                                 message=(message or "").strip() or None))
+    db.session.commit()
+
+
+EXPORTS = {
+    "csv": ("text/csv", "services.csv"),
+    "geojson": ("application/geo+json", "services.geojson"),
+    "json": ("application/json", "services-openreferral.json"),
+}
+
+
+def export_directory(fmt: str) -> tuple[str, str, str]:
+    """(body, mimetype, filename) of the whole directory in ``fmt``; 404 for others."""
+    if fmt not in EXPORTS:
+        abort(404)
+    services = db.session.scalars(
+        select(Service).options(selectinload(Service.sessions),
+                                selectinload(Service.organisation)).order_by(Service.id)
+    ).all()
+    if fmt == "csv":
+        body = export_services_csv(services)
+    elif fmt == "geojson":
+        body = json.dumps(export_services_geojson(services, monthly_cost=service_monthly_cost))
+    else:
+        body = json.dumps(openreferral.export_directory(
+            services, scope=_scope(), state_province=_state_province(),
+            monthly_cost=service_monthly_cost))
+    return (body, *EXPORTS[fmt])
+
+
+# ---- Open Referral API ------------------------------------------------------------
+
+def api_page(page: int, per_page: int, search_text: str) -> dict:
+    """One HSDS 3 page of services whose name contains ``search_text``."""
+    stmt = select(Service)
+    if search_text:
+        stmt = stmt.where(func.lower(Service.name).like(f"%{search_text.lower()}%"))
+    stmt = stmt.options(selectinload(Service.sessions), selectinload(Service.organisation))
+    result = db.paginate(stmt.order_by(Service.id), page=page, per_page=per_page,
+                         max_per_page=API_PAGE_MAX, error_out=False)
+    contents = [_hsds(s) for s in result.items]
+    return openreferral.page(contents, total_items=result.total, page_number=page,
+                             per_page=per_page)
+
+
+def api_service(service_ref: str) -> dict | None:
+    """One nested HSDS 3 service by UUID or number, or ``None``."""
+    number = int(service_ref) if service_ref.isdigit() else openreferral.parse_uuid(
+        service_ref, "service", _scope())
+    service = None if number is None else db.session.get(Service, number)
+    return None if service is None else _hsds(service)
+
+
+def _hsds(service: Service) -> dict:
+    return openreferral.service_to_hsds(service, scope=_scope(),
+                                        state_province=_state_province(),
+                                        monthly=service_monthly_cost(service))
+
+
+# ---- keeping it true (commissioners) ------------------------------------------------
+
+def manage_overview() -> dict:
+    """Everything on the commissioners' start page: review, reports, funding ending."""
+    cutoff = date.today() - timedelta(days=review_days())
+    services = db.session.scalars(
+        select(Service).options(selectinload(Service.organisation)).order_by(Service.name)
+    ).all()
+    review = [s for s in services if s.status != "closed"
+              and (s.last_checked is None or s.last_checked < cutoff)]
+    review.sort(key=lambda s: (s.last_checked is not None, s.last_checked or date.min))
+    reports = db.session.scalars(
+        select(ServiceReport).where(ServiceReport.status == "open")
+        .options(selectinload(ServiceReport.service)).order_by(ServiceReport.created_at)
+    ).all()
+    soon = date.today() + timedelta(days=365)
+    ending = [s for s in services if s.status != "closed" and s.funding_end
+              and date.today() <= s.funding_end <= soon]
+    ending.sort(key=lambda s: s.funding_end)
+    return {"services": services, "review": review, "reports": reports,
+            "report_kinds": dict(REPORT_KINDS), "ending": ending,
+            "review_days": review_days(), "cutoff": cutoff}
+
+
+def service_snapshot(service: Service) -> dict:
+    """A service, its organisation's name and its sessions, for the audit trail."""
+    data = snapshot(service, exclude=("created_at", "updated_at"))
+    data["organisation"] = service.organisation.name if service.organisation else None
+    data["sessions"] = [
+        {"day": s.day, "start": s.start.strftime("%H:%M"), "end": s.end.strftime("%H:%M"),
+         "term_time_only": bool(s.term_time_only)}
+        for s in sorted(service.sessions, key=lambda s: (s.day, s.start))
+    ]
+    return data
+
+
+def fill_service_form(form: ServiceForm, service: Service) -> None:
+    """Show ``service`` in the edit form."""
+    for name in ("name", "description", "service_type", "uniformed", "age_min", "age_max",
+                 "cost_model", "cost_amount", "concession", "venue_name", "address",
+                 "postcode", "accessibility_notes", "transport_notes", "funding_source",
+                 "funding_end", "capacity", "status", "last_checked"):
+        getattr(form, name).data = getattr(service, name)
+    form.organisation.data = service.organisation.name if service.organisation else ""
+    form.provider_type.data = service.provider_type or ""
+    if service.no_fixed_place:
+        form.place.data = "none"
+    elif service.postcode:
+        form.place.data = "postcode"
+    elif service.x is not None:
+        form.place.data = "point"
+        form.latitude.data, form.longitude.data = to_latlon(service.x, service.y)
+    for entry, s in zip(form.sessions, sorted(service.sessions, key=lambda s: (s.day, s.start)),
+                        strict=False):
+        entry.day.data = str(s.day)
+        entry.start.data, entry.end.data = s.start, s.end
+        entry.term_time_only.data = s.term_time_only
+
+
+def _text(value):
+    return (value.strip() or None) if isinstance(value, str) else value
+
+
+def _form_place(form: ServiceForm) -> dict | None:
+    """Where the form says the service happens, or ``None`` with the error on the form."""
+    if form.place.data == "postcode":
+        placed = place_postcode(db.session, form.postcode.data)
+        if placed is None:
+            form.postcode.errors.append("We could not find that postcode. Check it, or give a "
+                                        "point on the map instead.")
+            return None
+        postcode, x, y, lsoa = placed
+        return {"postcode": postcode, "x": x, "y": y, "lsoa_code": lsoa, "no_fixed_place": False}
+    if form.place.data == "point":
+        x, y = from_latlon(form.latitude.data, form.longitude.data)
+        if not on_grid(x, y):
+            form.latitude.errors.append("That point is not in Great Britain.")
+            return None
+        return {"postcode": None, "x": x, "y": y, "lsoa_code": lsoa_for_point(db.session, x, y),
+                "no_fixed_place": False}
+    return {"postcode": None, "x": None, "y": None, "lsoa_code": None, "no_fixed_place": True}
+
+
+def service_values(form: ServiceForm) -> dict | None:
+    """The form as the clean values :func:`records.apply_values` takes (the import
+    path's format), or ``None`` with an error on the form if the place fails."""
+    clean = _form_place(form)
+    if clean is None:
+        return None
+    for name in ("description", "service_type", "age_min", "age_max", "cost_model",
+                 "venue_name", "accessibility_notes", "transport_notes", "funding_source",
+                 "funding_end", "capacity", "status"):
+        clean[name] = _text(getattr(form, name).data)
+    clean.update(
+        name=form.name.data.strip(),
+        address=clean_address(form.address.data),
+        uniformed=bool(form.uniformed.data) or form.service_type.data == "uniformed",
+        concession=bool(form.concession.data),
+        cost_amount=None if form.cost_model.data == "free" else form.cost_amount.data,
+        provider_type=form.provider_type.data or None,
+        last_checked=form.last_checked.data or date.today(),
+        organisation=_text(form.organisation.data or ""),
+        sessions=[(int(e.day.data), e.start.data, e.end.data, bool(e.term_time_only.data))
+                  for e in form.sessions if e.day.data],
+    )
+    return clean
+
+
+def save_service(form: ServiceForm, service: Service | None, user) -> Service | None:
+    """Create (``service`` is None) or update a service from a valid form, with its
+    audit event.  ``None`` (nothing written, error on the form) if the place fails."""
+    clean = service_values(form)
+    if clean is None:
+        return None
+    before = None if service is None else service_snapshot(service)
+    if service is None:
+        service = Service()
+        db.session.add(service)
+    apply_values(db.session, service, clean)
+    return commit_change(db.session, user=user, action="update" if before else "create",
+                         obj=service, before=before, after=lambda: service_snapshot(service))
+
+
+def close_service(service: Service, user) -> None:
+    before = service_snapshot(service)
+    service.status = "closed"
+    service.last_checked = date.today()
+    commit_change(db.session, user=user, action="close", obj=service, before=before,
+                  after=lambda: service_snapshot(service))
+
+
+def mark_checked(service: Service, user) -> None:
+    before = {"last_checked": service.last_checked.isoformat() if service.last_checked else None}
+    service.last_checked = date.today()
+    commit_change(db.session, user=user, action="checked", obj=service, before=before,
+                  after={"last_checked": service.last_checked.isoformat()})
+
+
+def handle_report(report_id: int, outcome: str, user) -> None:
+    """Mark an open report dealt with or dismissed (404 no report, 400 bad outcome)."""
+    report = db.session.get(ServiceReport, report_id)
+    if report is None:
+        abort(404)
+    if outcome not in ("done", "dismissed"):
+        abort(400)
+    before = snapshot(report)
+    report.status = outcome
+    report.handled_by = user.id
+    report.handled_at = utcnow()
+    commit_change(db.session, user=user, action=f"report {outcome}", obj=report,
+                  before=before, after=lambda: snapshot(report))
+
+
+# ---- imports ------------------------------------------------------------------------
+
+def _services_loader(data: bytes, filename: str):
+    name = (filename or "").lower()
+    if name.endswith(".csv"):
+        return lambda: import_services_csv(db.session, data)
+    if name.endswith(".geojson"):
+        return lambda: import_services_geojson(db.session, data)
+    if name.endswith(".json"):
+        return lambda: openreferral.import_openreferral(db.session, data)
+    return lambda: ImportResult([Problem("-", "(file)", "must end in .csv, .geojson or .json "
+                                                        "(Open Referral)")])
+
+
+def import_services(data: bytes, filename: str, user) -> ImportResult:
+    """Import CSV, GeoJSON or Open Referral JSON: every row, or none."""
+    return keep_import(_services_loader(data, filename), user, "Service",
+                        f"services from {filename}")
+
+
+def keep_import(load, user, object_type: str, what: str) -> ImportResult:
+    """Run an all-or-nothing importer; commit a clean import with its audit event or
+    roll the whole file back.  A file it cannot read at all is one problem."""
+    try:
+        result = load()
+    except ValueError as exc:
+        result = ImportResult([Problem("-", "(file)", str(exc))])
+    if not result.ok:
+        db.session.rollback()
+        return result
+    commit_change(db.session, user=user, action="import", object_type=object_type,
+                  note=f"{result.created} {what}")
+    return result
