@@ -21,13 +21,13 @@ os.environ.setdefault("APP_ENV", "testing")
 
 
 def main() -> int:
-    from app import create_app
+    from app import create_app, loaders
     from app.analysis.scenario import area_reach
     from app.analysis.siting import coverage_matrix, demand_weights, solve_greedy, solve_optimal
     from app.demo import build_demo
     from app.extensions import db
     from app.models import User
-    from app.planning import data
+    from app.planning.candidates import candidate_minutes
 
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({"TESTING": True, "RATELIMIT_ENABLED": False,
@@ -41,17 +41,17 @@ def main() -> int:
             client = app.test_client()
             with client.session_transaction() as s:
                 s["_user_id"], s["_fresh"], s["login_at"] = user.get_id(), True, time.time()
-            areas = data.load_areas(db.session)
-            buildings = data.load_buildings(db.session)
+            areas = loaders.lsoa_areas(db.session)
+            buildings = loaders.building_records(db.session)
             print(f"{len(areas)} LSOAs, {len(buildings)} council buildings")
             for k in (3, 5, 10):
                 t = time.perf_counter()
                 r = client.get(f"/planning/sites?k={k}&threshold=30")
                 page = time.perf_counter() - t
-                reached = (area_reach(areas, data.load_services(db.session), threshold_min=30)
+                reached = (area_reach(areas, loaders.service_records(db.session), threshold_min=30)
                            ["all_services"] > 0).to_numpy()
                 w = demand_weights(areas["young_people"], list(areas["imd_decile"]), reached)
-                cover = coverage_matrix(data.candidate_minutes(areas, buildings), 30)
+                cover = coverage_matrix(candidate_minutes(areas, buildings), 30)
                 opt = solve_optimal(cover, w, k)
                 gr = solve_greedy(cover, w, k)
                 print(f"k={k:>2}: page {r.status_code} in {page:.2f} s; exact solver "

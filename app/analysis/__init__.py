@@ -2,7 +2,7 @@
 
 Everything here is plain Python (numpy, scipy, pandas, geopandas,
 mapclassify); nothing imports Flask or the database.  The Flask side loads
-inputs with :mod:`app.gaps.data` and publishes through :mod:`.publish`.
+inputs with :mod:`app.loaders` and publishes through :mod:`.publish`.
 
 Main entry points
 -----------------

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from flask import current_app, url_for
 
+from .. import loaders
 from ..analysis import (
     FIGURES,
     FILTERS,
@@ -110,7 +111,7 @@ def _num(v):
 
 def load_view(session, args) -> tuple[GapView, dict]:
     """Parse ``args``, compute (or fetch from the cache) and publish."""
-    levels = data.levels_with_areas(session)
+    levels = loaders.levels_with_areas(session)
     params, errors = parse(args, levels)
     rule = DisclosureRule.from_config(current_app.config)
     view = GapView(params, current(session), rule, levels=levels)
@@ -118,10 +119,8 @@ def load_view(session, args) -> tuple[GapView, dict]:
         view.gaps = view.published = pd.DataFrame(columns=["code", *TABLE_COLUMNS]).set_index(
             "code")
         return view, errors
-    areas = cached("areas", session, {"level": params.level},
-                   lambda: data.load_areas(session, params.level), responses=False)
-    services = cached("services", session, {}, lambda: data.load_services(session),
-                      responses=False)
+    areas = loaders.areas(session, params.level)
+    services = loaders.services(session)
     view.sources = data.figure_sources(areas)
 
     def compute():
@@ -129,7 +128,7 @@ def load_view(session, args) -> tuple[GapView, dict]:
         return compute_gaps(
             areas, services, responses=responses, threshold_min=params.threshold,
             mode=params.mode, weights=params.weights, max_monthly=params.max_monthly,
-            reach_filter=params.filter, matrix=data.load_matrix(session, params.mode, areas),
+            reach_filter=params.filter, matrix=loaders.travel_matrix(session, params.mode, areas=areas),
             min_responses=rule.max_suppressed + 1,
         )
 
@@ -138,8 +137,7 @@ def load_view(session, args) -> tuple[GapView, dict]:
     view.display = cached("display", session, {"level": params.level},
                           lambda: display_geometry(areas), responses=False)
     view.services = services
-    view.buildings = cached("buildings", session, {}, lambda: data.load_buildings(session),
-                            responses=False)
+    view.buildings = loaders.buildings(session)
     return view, errors
 
 

@@ -198,3 +198,31 @@ class SubsidyForm(FlaskForm):
                                validators=[Optional()])
     services = MultiCheckboxField("Services (none chosen = every priced service)",
                                    coerce=str, validators=[Optional()])
+
+
+def add_change(form: AddServiceForm) -> dict:
+    """A validated add-service form as a scenario change."""
+    change = {"kind": "add", "name": form.name.data.strip(),
+              "service_type": form.service_type.data,
+              "sessions_per_week": form.sessions_per_week.data,
+              "capacity": form.capacity.data, "cost_model": form.cost_model.data,
+              "cost_amount": float(form.cost_amount.data or 0)}
+    if form.building_id.data:
+        change["building_id"] = int(form.building_id.data)
+    else:
+        change["x"], change["y"] = float(form.x.data), float(form.y.data)
+    if form.annual_cost.data is not None:
+        change["annual_cost"] = float(form.annual_cost.data)
+    return change
+
+
+def service_change(form: ServiceChangeForm) -> dict:
+    """A validated close/make-free/grant form as a scenario change."""
+    change = {"kind": form.kind.data, "service_id": int(form.service_id.data)}
+    if form.kind.data == "extend_grant":
+        change["until"] = form.until.data.isoformat()
+    if form.kind.data == "end_grant" and form.on.data:
+        change["on"] = form.on.data.isoformat()
+    if form.annual_cost.data is not None and form.kind.data != "close":
+        change["annual_cost"] = float(form.annual_cost.data)
+    return change

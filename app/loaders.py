@@ -1,0 +1,237 @@
+"""The one loader of analysis inputs: areas, services, council buildings and
+imported travel times, read from the database for the gap maps and the
+planning pages alike, and kept in :mod:`app.cache` per data version.
+
+Each table is queried once and cached; the gap analysis takes it as a pandas
+table (the shapes documented in :mod:`app.analysis`) and planning as plain
+records (:mod:`app.analysis.scenario` copies and changes them).  Both views of
+one cached query, so the two features cannot disagree about the data.  Survey
+responses are loaded by :mod:`app.gaps.data`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import time
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .cache import cached
+from .models import AREA_LEVELS, Area, Building, Service, TravelTime
+
+BNG = "EPSG:27700"
+EVENING = time(17, 0)
+SERVICE_COLUMNS = ["id", "name", "service_type", "uniformed", "x", "y", "cost_model",
+                   "cost_amount", "monthly_cost", "sessions_per_week", "evening_weekend",
+                   "capacity", "funding_end", "funding_source", "status", "postcode"]
+
+
+def levels_with_areas(session) -> list[str]:
+    have = set(session.scalars(select(Area.level).distinct()).all())
+    return [lv for lv in AREA_LEVELS if lv in have]
+
+
+# ---- areas --------------------------------------------------------------------------
+
+def areas(session, level: str, *, age_min: int = 13, age_max: int = 19) -> gpd.GeoDataFrame:
+    """Areas of ``level`` with their figures (:func:`app.geodata.figures.area_figures`)."""
+    return cached("areas", session, {"level": level, "ages": [age_min, age_max]},
+                  lambda: _area_figures(session, level, age_min, age_max), responses=False)
+
+
+def _area_figures(session, level, age_min, age_max) -> gpd.GeoDataFrame:
+    from .geodata.figures import area_figures
+
+    gdf = area_figures(session, level, age_min=age_min, age_max=age_max)
+    if len(gdf):
+        return gdf
+    rows = session.scalars(select(Area).where(Area.level == level).order_by(Area.code)).all()
+    return gpd.GeoDataFrame({"name": [a.name for a in rows]},
+                            geometry=[a.geometry for a in rows], crs=BNG,
+                            index=pd.Index([a.code for a in rows], name="code"))
+
+
+def lsoa_areas(session, *, age_min: int = 13, age_max: int = 19) -> gpd.GeoDataFrame:
+    """LSOAs as planning uses them, indexed by code (EPSG:27700): ``name``,
+    ``young_people``, ``imd_decile`` (int or None), ``rural`` (True/False/None),
+    ``origin_x``/``origin_y`` (the area's stored centre, else a point inside it)."""
+    return cached("lsoa-areas", session, {"ages": [age_min, age_max]},
+                  lambda: _lsoa_areas(session, age_min, age_max), responses=False)
+
+
+def _lsoa_areas(session, age_min, age_max) -> gpd.GeoDataFrame:
+    from .geodata.figures import lsoa_figures
+
+    gdf = lsoa_figures(session, age_min=age_min, age_max=age_max)
+    if gdf.empty:
+        return gpd.GeoDataFrame({"name": [], "young_people": [], "imd_decile": [], "rural": [],
+                                 "origin_x": [], "origin_y": []},
+                                geometry=gpd.GeoSeries([], crs=27700),
+                                index=pd.Index([], name="code"))
+    gdf = gdf.copy()
+    gdf["young_people"] = pd.to_numeric(gdf["young_people"], errors="coerce").fillna(0.0)
+    gdf["imd_decile"] = [None if pd.isna(v) else int(v) for v in gdf["imd_decile"]]
+    gdf["rural"] = [None if pd.isna(v) else bool(v >= 0.5) for v in gdf.get(
+        "rural", pd.Series(np.nan, index=gdf.index))]
+    centres = {a.code: (a.centroid_x, a.centroid_y) for a in session.scalars(
+        select(Area).where(Area.level == "lsoa"))}
+    pts = gdf.geometry.representative_point()
+    gdf["origin_x"] = [centres.get(c, (None, None))[0] or p.x
+                       for c, p in zip(gdf.index, pts, strict=True)]
+    gdf["origin_y"] = [centres.get(c, (None, None))[1] or p.y
+                       for c, p in zip(gdf.index, pts, strict=True)]
+    return gdf
+
+
+def wards(session) -> dict[str, dict]:
+    """Wards (newest edition first when several exist): ``{code: {name, wkb}}``."""
+    def load():
+        rows = session.scalars(select(Area).where(Area.level == "ward")
+                               .order_by(Area.edition.desc(), Area.name)).all()
+        out: dict[str, dict] = {}
+        for a in rows:
+            if a.code not in out:
+                out[a.code] = {"name": a.name + (f" ({a.edition})" if a.edition else ""),
+                               "wkb": a.geom_wkb}
+        return dict(sorted(out.items(), key=lambda kv: kv[1]["name"]))
+
+    return cached("wards", session, {}, load, responses=False)
+
+
+# ---- services -----------------------------------------------------------------------
+
+def _monthly(service) -> float | None:
+    from .directory.costs import service_monthly_cost
+
+    return service_monthly_cost(service)
+
+
+def _service_rows(session) -> list[dict]:
+    """Every service (any status) as a plain row, by id: the one services query."""
+    def load():
+        rows = []
+        for s in session.scalars(select(Service).options(selectinload(Service.sessions))
+                                 .order_by(Service.id)):
+            sessions = list(s.sessions)
+            cost = _monthly(s)
+            rows.append({
+                "id": s.id, "name": s.name, "service_type": s.service_type,
+                "uniformed": bool(s.uniformed), "x": s.x, "y": s.y,
+                "cost_model": s.cost_model,
+                "cost_amount": float(s.cost_amount) if s.cost_amount is not None else None,
+                "monthly_cost": np.nan if cost is None else float(cost),
+                "sessions_per_week": len(sessions),
+                "evening_weekend": sum(1 for x in sessions
+                                       if x.day >= 5 or x.start >= EVENING),
+                "capacity": s.capacity, "funding_end": s.funding_end,
+                "funding_source": s.funding_source, "status": s.status,
+                "postcode": s.postcode, "venue_name": s.venue_name,
+            })
+        return rows
+
+    return cached("service-rows", session, {}, load, responses=False)
+
+
+def services(session, *, include_inactive: bool = False) -> pd.DataFrame:
+    """Services as the analysis table (see :mod:`app.analysis.services`): active
+    ones unless ``include_inactive``."""
+    rows = _service_rows(session)
+    if not include_inactive:
+        rows = [r for r in rows if r["status"] == "active"]
+    return pd.DataFrame(rows, columns=SERVICE_COLUMNS)
+
+
+def service_records(session) -> list[dict]:
+    """Every service as a fresh planning record, by name: a copy, never the row.
+
+    A service with no sessions counts one a week, a missing price counts 0 and a
+    missing status counts active, as the scenario model documents.
+    """
+    rows = sorted(_service_rows(session), key=lambda r: (r["name"], r["id"]))
+    return [{
+        "id": r["id"], "name": r["name"], "service_type": r["service_type"],
+        "uniformed": r["uniformed"], "x": r["x"], "y": r["y"],
+        "cost_model": r["cost_model"] or "free", "cost_amount": r["cost_amount"] or 0.0,
+        "sessions_per_week": max(r["sessions_per_week"], 1),
+        "evening_weekend": r["evening_weekend"], "capacity": r["capacity"],
+        "funding_end": r["funding_end"], "funding_source": r["funding_source"],
+        "status": r["status"] or "active", "venue_name": r["venue_name"], "proposed": False,
+    } for r in rows]
+
+
+# ---- council buildings --------------------------------------------------------------
+
+def _building_rows(session) -> list[dict]:
+    return cached("building-rows", session, {}, lambda: [
+        {"id": b.id, "name": b.name, "x": b.x, "y": b.y, "kind": b.kind}
+        for b in session.scalars(select(Building).order_by(Building.id))], responses=False)
+
+
+def buildings(session) -> pd.DataFrame:
+    return pd.DataFrame(_building_rows(session), columns=["id", "name", "x", "y", "kind"])
+
+
+def building_records(session) -> dict[int, dict]:
+    """Council buildings by id, in name order, as fresh planning records."""
+    rows = sorted(_building_rows(session), key=lambda b: (b["name"], b["id"]))
+    return {b["id"]: dict(b) for b in rows}
+
+
+# ---- travel times -------------------------------------------------------------------
+
+def travel_matrix(session, mode: str, *, to_kind: str = "service",
+                  areas: gpd.GeoDataFrame | None = None) -> pd.DataFrame | None:
+    """Imported travel times (``from_code``, ``to_id``, ``minutes``) to ``to_kind``
+    (service/building) by ``mode``, or ``None`` when none are imported.
+
+    With ``areas`` (the level being mapped), times imported for areas of
+    another level (an LSOA matrix when wards are shown, say) stand for each
+    mapped area whose origin (``origin_x``/``origin_y`` or representative
+    point, as in :func:`app.analysis.reach.area_origins`) lies in that area;
+    an area's own imported rows win over borrowed ones.
+    """
+    codes = "" if areas is None else hashlib.sha256(
+        ",".join(map(str, areas.index)).encode()).hexdigest()[:24]
+    return cached("travel", session, {"mode": mode, "to": to_kind, "areas": codes},
+                  lambda: _travel_matrix(session, mode, to_kind, areas), responses=False)
+
+
+def _travel_matrix(session, mode, to_kind, areas) -> pd.DataFrame | None:
+    rows = session.execute(
+        select(TravelTime.from_code, TravelTime.to_id, TravelTime.minutes)
+        .where(TravelTime.mode == mode, TravelTime.to_kind == to_kind)
+    ).all()
+    if not rows:
+        return None
+    matrix = pd.DataFrame(rows, columns=["from_code", "to_id", "minutes"])
+    if areas is None or not len(areas):
+        return matrix
+    direct = matrix["from_code"].isin(areas.index)
+    foreign = sorted(set(matrix.loc[~direct, "from_code"]))
+    if not foreign:
+        return matrix
+    from .analysis.reach import area_origins
+
+    held = session.scalars(select(Area).where(Area.code.in_(foreign))).all()
+    if not held:
+        return matrix[direct]
+    holders = gpd.GeoDataFrame({"holder": [a.code for a in held]},
+                               geometry=[a.geometry for a in held], crs=BNG)
+    xy = area_origins(areas)
+    pts = gpd.GeoDataFrame({"code": list(areas.index)},
+                           geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=BNG)
+    joined = gpd.sjoin(pts, holders, how="inner", predicate="within")
+    joined = joined.drop_duplicates("code")  # overlapping editions: first holder
+    own = set(matrix.loc[direct, "from_code"])
+    link = joined.loc[~joined["code"].isin(own), ["code", "holder"]]
+    borrowed = link.merge(matrix, left_on="holder", right_on="from_code")
+    borrowed = borrowed.assign(from_code=borrowed["code"])[["from_code", "to_id", "minutes"]]
+    return pd.concat([matrix[direct], borrowed], ignore_index=True)
+
+
+__all__ = ["areas", "building_records", "buildings", "levels_with_areas", "lsoa_areas",
+           "service_records", "services", "travel_matrix", "wards"]

@@ -1,0 +1,318 @@
+"""Planning's service layer: scenarios (kept as a named list of changes), the
+comparison with today, the funding cliff and the subsidy model.  Best sites are
+in :mod:`.sites`.  The views in :mod:`.routes` parse, call one function here and
+render; applying a scenario works on a copy of the services, so the live
+directory never changes.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import abort, current_app, url_for
+
+from .. import loaders
+from ..analysis.scenario import (
+    CHANGE_KINDS,
+    ScenarioError,
+    apply_changes,
+    cliff_changes,
+    compare,
+    funding_cliff,
+    only_provision_lost,
+)
+from ..analysis.subsidy import SubsidyAssumptions, SubsidyError, subsidy_cost
+from ..audit import commit_change, snapshot
+from ..disclosure import DisclosureRule
+from ..extensions import db
+from ..models import Scenario
+from ..models.directory import SERVICE_TYPES
+from .candidates import areas_in_wards
+from .forms import AddServiceForm, ScenarioForm, ServiceChangeForm, SubsidyForm
+from .maps import planning_map
+from .timeline import cliff_timeline
+
+MODE = "bus"
+CLIFF_MONTHS = 24
+
+
+def rule() -> DisclosureRule:
+    return DisclosureRule.from_config(current_app.config)
+
+
+def threshold() -> float:
+    return float(current_app.config.get("TRAVEL_THRESHOLD_MIN", 30))
+
+
+def areas():
+    """LSOAs with the configured youth age band (from the shared, cached loader)."""
+    return loaders.lsoa_areas(db.session,
+                              age_min=int(current_app.config.get("YOUTH_AGE_MIN", 13)),
+                              age_max=int(current_app.config.get("YOUTH_AGE_MAX", 19)))
+
+
+def services() -> list[dict]:
+    """Every service as a fresh record (scenarios change copies, never the cache)."""
+    return loaders.service_records(db.session)
+
+
+def buildings() -> dict[int, dict]:
+    return loaders.building_records(db.session)
+
+
+def matrix(to_kind: str = "service"):
+    return loaders.travel_matrix(db.session, MODE, to_kind=to_kind)
+
+
+def _asset_url(package: str, filename: str) -> str:
+    return url_for("vendor.asset", name=package, filename=filename)
+
+
+def area_map(area_frame, **kw) -> dict:
+    """A planning map for this request (asset URLs, CSP nonce, tiles setting)."""
+    from ..security import csp_nonce
+
+    return planning_map(area_frame, asset_url=_asset_url, nonce=csp_nonce(),
+                        tiles_url=current_app.config.get("MAP_TILES_URL", ""),
+                        attribution=current_app.config.get("MAP_TILES_ATTRIBUTION", ""), **kw)
+
+
+def _cost_per_person(comparison) -> float | None:
+    """Cost per young person reached, shown only when the net count is publishable."""
+    if comparison is None or comparison.cost_per_young_person is None:
+        return None
+    net = comparison.net_reached
+    if rule().apply(net) is None or net <= rule().max_suppressed:
+        return None
+    return comparison.cost_per_young_person
+
+
+# -- scenarios -------------------------------------------------------------------
+
+def scenario_or_404(scenario_id: int) -> Scenario:
+    scenario = db.session.get(Scenario, scenario_id)
+    if scenario is None:
+        abort(404)
+    return scenario
+
+
+def index_page(form: ScenarioForm | None = None) -> dict:
+    scenarios = db.session.scalars(
+        db.select(Scenario).order_by(Scenario.updated_at.desc(), Scenario.id.desc())).all()
+    return {"scenarios": scenarios, "form": form or ScenarioForm()}
+
+
+def create_scenario(name: str, description: str | None, user) -> Scenario:
+    """A new scenario from the live directory (no changes yet)."""
+    scenario = Scenario(name=name.strip(), description=description or None, changes=[],
+                        created_by=user.id)
+    db.session.add(scenario)
+    return commit_change(db.session, user=user, action="scenario.create", obj=scenario,
+                         after=lambda: snapshot(scenario))
+
+
+def create_cliff_scenario(user) -> Scenario:
+    """The ready-made scenario: every grant ending in the next 24 months ends."""
+    today = date.today()
+    changes = cliff_changes(services(), today=today, months=CLIFF_MONTHS)
+    scenario = Scenario(name=f"Funding cliff to {(today + timedelta(days=730)):%B %Y}",
+                        description="Every grant that ends in the next 24 months ends, and its "
+                                    "service stops.", changes=changes, created_by=user.id)
+    db.session.add(scenario)
+    return commit_change(db.session, user=user, action="scenario.create", obj=scenario,
+                         after=lambda: snapshot(scenario),
+                         note="ready-made funding-cliff scenario")
+
+
+def _change_forms(after, building_rows, add_form=None, change_form=None):
+    add_form = add_form or AddServiceForm(prefix="add")
+    add_form.building_id.choices = [("", "No building: use the point below")] + [
+        (str(b["id"]), b["name"]) for b in building_rows.values()]
+    change_form = change_form or ServiceChangeForm(prefix="chg")
+    change_form.service_id.choices = [("", "Choose a service")] + [
+        (str(s["id"]), s["name"] + (" (proposed)" if s.get("proposed") else "")
+         + (" – closed" if s.get("status") == "closed" else ""))
+        for s in after if s["id"] > 0 or s.get("proposed")]
+    return add_form, change_form
+
+
+def _scenario_map(area_frame, comparison, after, cleaned) -> dict:
+    cat = comparison.areas
+    areas_map = area_frame.copy()
+    areas_map["change"] = [
+        "Newly reached" if (b is False and a is True) else
+        "No longer reached" if (b is True and a is False) else
+        "Gap in both" if (not b and not a) else ""
+        for b, a in zip(cat["reached_before"].astype(bool), cat["reached_after"].astype(bool),
+                        strict=True)]
+    points = [{"x": s["x"], "y": s["y"], "label": s["name"] + " (proposed)",
+               "colour": "#00703c", "radius": 9}
+              for s in after if s.get("proposed") and s.get("x") is not None]
+    points += [{"x": s["x"], "y": s["y"], "label": s["name"] + " (closed in scenario)",
+                "colour": "#d4351c", "radius": 6}
+               for s in after if s.get("status") == "closed" and s.get("x") is not None
+               and not s.get("proposed")
+               and any(c.get("service_id") == s["id"] for c in cleaned)]
+    return area_map(areas_map, category="change", points=points,
+                    colours={"Newly reached": "#00703c", "No longer reached": "#d4351c",
+                             "Gap in both": "#f47738"})
+
+
+def scenario_page(scenario, *, add_form=None, change_form=None, errors=None) -> dict:
+    """A scenario's changes, the forms to add more, and the comparison with today."""
+    live, building_rows, area_frame = services(), buildings(), areas()
+    problem = None
+    try:
+        after, cleaned = apply_changes(live, scenario.changes or [], buildings=building_rows)
+    except ScenarioError as exc:
+        # A saved change can go stale (a service deleted from the directory since).
+        problem = f"{exc}. Remove that change to see the comparison."
+        after, cleaned = live, []
+    comparison = None
+    if len(area_frame):
+        comparison = compare(area_frame, live, after, threshold_min=threshold(), mode=MODE,
+                             matrix=matrix(), changes=cleaned, today=date.today(),
+                             risk_months=CLIFF_MONTHS, gap_scores=True)
+    add_form, change_form = _change_forms(after if not problem else live, building_rows,
+                                          add_form, change_form)
+    return {
+        "scenario": scenario, "changes": cleaned, "problem": problem, "comparison": comparison,
+        "add_form": add_form, "change_form": change_form, "errors": errors or [],
+        "map": _scenario_map(area_frame, comparison, after, cleaned) if comparison else None,
+        "cost_per_person": _cost_per_person(comparison), "threshold": threshold(),
+        "kinds": CHANGE_KINDS, "has_areas": bool(len(area_frame)), "rule": rule(),
+    }
+
+
+def prepare_add_form(form: AddServiceForm) -> None:
+    """Accept any council building's id in a submitted add-service form."""
+    form.building_id.choices = [("", "")] + [(str(b), "") for b in buildings()]
+
+
+def prepare_change_form(scenario, form: ServiceChangeForm) -> None:
+    """Accept any service in the scenario (proposed ones too) in a submitted change form."""
+    live = services()
+    try:
+        after, _ = apply_changes(live, scenario.changes or [], buildings=buildings())
+    except ScenarioError:
+        after = live
+    form.service_id.choices = [("", "")] + [(str(s["id"]), "") for s in after]
+
+
+def add_change(scenario, change: dict, user) -> str | None:
+    """Append ``change`` if the scenario still applies with it; else the reason, unsaved."""
+    new_changes = list(scenario.changes or []) + [change]
+    try:
+        apply_changes(services(), new_changes, buildings=buildings())
+    except ScenarioError as exc:
+        return str(exc)
+    before = snapshot(scenario)
+    scenario.changes = new_changes
+    commit_change(db.session, user=user, action="scenario.change", obj=scenario,
+                  before=before, after=lambda: snapshot(scenario))
+    return None
+
+
+def remove_change(scenario, number: int, user) -> int:
+    """Remove change ``number`` (1-based; 404 if none); returns how many later changes
+    to proposed services went with it (they are numbered by the adds' order)."""
+    changes = list(scenario.changes or [])
+    if not 1 <= number <= len(changes):
+        abort(404)
+    before = snapshot(scenario)
+    removed = changes.pop(number - 1)
+    dropped = 0
+    if removed.get("kind") == "add":
+        kept = changes[:number - 1]
+        for c in changes[number - 1:]:
+            if c.get("kind") != "add" and int(c.get("service_id") or 0) < 0:
+                dropped += 1
+                continue
+            kept.append(c)
+        changes = kept
+    scenario.changes = changes
+    commit_change(db.session, user=user, action="scenario.change", obj=scenario,
+                  before=before, after=lambda: snapshot(scenario),
+                  note=f"removed change {number}")
+    return dropped
+
+
+def copy_scenario(original, user) -> Scenario:
+    copy = Scenario(name=f"Copy of {original.name}"[:200], description=original.description,
+                    changes=list(original.changes or []), created_by=user.id)
+    db.session.add(copy)
+    return commit_change(db.session, user=user, action="scenario.copy", obj=copy,
+                         after=lambda: snapshot(copy), note=f"copied from scenario {original.id}")
+
+
+def delete_scenario(scenario, user) -> str:
+    """Delete a scenario (the live directory is not touched); returns its name."""
+    name = scenario.name
+    before = snapshot(scenario)
+    db.session.delete(scenario)
+    commit_change(db.session, user=user, action="scenario.delete", obj=scenario, before=before)
+    return name
+
+
+# -- funding cliff ---------------------------------------------------------------
+
+def funding_cliff_page() -> dict:
+    """Provision whose funding ends in the next 24 months, and who loses their only provision."""
+    today = date.today()
+    live = services()
+    cliff = funding_cliff(live, today=today, months=CLIFF_MONTHS)
+    area_frame = areas()
+    lost = only_provision_lost(area_frame, live, threshold_min=threshold(), today=today,
+                               months=CLIFF_MONTHS, mode=MODE,
+                               matrix=matrix()) if len(area_frame) else None
+    map_parts = None
+    if len(area_frame):
+        losing = set(lost["code"]) if lost is not None else set()
+        areas_map = area_frame.copy()
+        areas_map["loss"] = ["Loses its only provision of a kind" if c in losing else ""
+                             for c in areas_map.index]
+        by_id = {s["id"]: s for s in live}
+        points = [{"x": by_id[int(i)]["x"], "y": by_id[int(i)]["y"],
+                   "label": f"{by_id[int(i)]['name']}: funding ends {by_id[int(i)]['funding_end']}",
+                   "colour": "#d4351c", "radius": 7}
+                  for i in cliff["id"] if by_id[int(i)].get("x") is not None]
+        map_parts = area_map(areas_map, category="loss", points=points,
+                             colours={"Loses its only provision of a kind": "#d4351c"})
+    lost_rows = None if lost is None else [
+        {"name": row.name, "code": row.code,
+         "kind": SERVICE_TYPES.get(row.service_type, row.service_type),
+         "young_people": row.young_people, "ending": row.ending, "first_end": row.first_end}
+        for row in lost.itertuples()]
+    rows = cliff.to_dict("records")
+    return {"cliff": rows, "timeline": cliff_timeline(rows, today=today, months=CLIFF_MONTHS),
+            "lost": lost_rows, "map": map_parts, "today": today, "months": CLIFF_MONTHS,
+            "threshold": threshold(), "types": SERVICE_TYPES}
+
+
+# -- subsidy model ---------------------------------------------------------------
+
+def subsidy_page(form: SubsidyForm, asked: bool) -> dict:
+    """What making chosen services free (or capped) for the most deprived would cost.
+    Fills the form's choices, validates it when ``asked`` and runs the model."""
+    live = services()
+    priced = [s for s in live if s["status"] == "active" and s["cost_model"] != "free"
+              and s["cost_amount"]]
+    form.services.choices = [(str(s["id"]), s["name"]) for s in priced]
+    wards = loaders.wards(db.session)
+    form.wards.choices = [(code, w["name"]) for code, w in wards.items()]
+    result = problem = None
+    if asked and form.validate():
+        assumptions = SubsidyAssumptions(
+            deciles=tuple(sorted(int(d) for d in form.deciles.data)), mode=form.mode.data,
+            cap_monthly=float(form.cap.data or 0), take_up=form.take_up.data / 100,
+            threshold_min=float(form.threshold.data), travel_mode=MODE)
+        chosen = [int(s) for s in form.services.data] or [s["id"] for s in priced]
+        area_frame = areas()
+        area_codes = areas_in_wards(area_frame, wards, form.wards.data) \
+            if form.wards.data else None
+        try:
+            result = subsidy_cost(area_frame, live, assumptions, service_ids=chosen,
+                                  area_codes=area_codes, matrix=matrix())
+        except SubsidyError as exc:
+            problem = str(exc)
+    return {"form": form, "result": result, "problem": problem, "priced": len(priced)}

@@ -1,0 +1,115 @@
+"""Best sites for new provision (the maximal covering location problem): the
+candidates a form asks for, the choice itself, and its map.
+
+:func:`best_sites` needs no request: it reads the data through
+:mod:`app.planning.service`'s loaders and returns a plain, picklable
+:class:`BestSites`, so a large case can run as a background job.  The map is
+drawn per request (it carries that request's CSP nonce).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..analysis.scenario import area_reach
+from ..analysis.siting import (
+    SitingResult,
+    choose_sites,
+    coverage_matrix,
+    demand_weights,
+    rank_candidates,
+)
+from . import service
+from .candidates import candidate_minutes
+from .forms import SitesForm
+
+NEWLY, REACHED, NOT_REACHED = ("Newly reached by the chosen sites", "Reached today",
+                               "Not reached")
+
+
+@dataclass
+class BestSites:
+    """The chosen sites, every candidate ranked, and what the map shows."""
+
+    siting: SitingResult
+    ranked: list[dict]
+    chosen_names: list[str]
+    newly_people: float
+    states: list[str] = field(default_factory=list)     # one per area, in area order
+    points: list[dict] = field(default_factory=list)    # candidates, chosen ones marked
+
+
+def candidates_for(form: SitesForm) -> dict[str, dict]:
+    """Council buildings (unless left out) and the form's own points, by key."""
+    found = {} if form.no_buildings.data else {
+        str(k): {**b, "kind": b.get("kind") or "council building"}
+        for k, b in service.buildings().items()}
+    for n, p in enumerate(getattr(form.points, "parsed", []), start=1):
+        found[f"point-{n}"] = {"id": f"point-{n}", "name": p["name"], "x": p["x"], "y": p["y"],
+                               "kind": "given point"}
+    return found
+
+
+def cells(candidates: dict, areas_count: int) -> int:
+    """The size of a case (areas x candidates): what decides a background run."""
+    return len(candidates) * areas_count
+
+
+def best_sites(candidates: dict[str, dict], k: int, threshold: float) -> BestSites:
+    """Choose ``k`` of ``candidates`` that newly reach the most young people not
+    reached today within ``threshold`` minutes, deprived areas counting more."""
+    areas = service.areas()
+    today_reach = area_reach(areas, service.services(), threshold_min=threshold,
+                             mode=service.MODE, matrix=service.matrix())
+    reached = (today_reach["all_services"] > 0).to_numpy()
+    people = areas["young_people"].to_numpy(dtype=float)
+    weights = demand_weights(people, list(areas["imd_decile"]), reached)
+    minutes = candidate_minutes(areas, candidates, mode=service.MODE,
+                                     matrix=service.matrix("building"))
+    cover = coverage_matrix(minutes, threshold)
+    siting = choose_sites(cover, weights, k)
+    ids = list(candidates)
+    chosen = siting.best.chosen
+    ranked = [{**row, "name": candidates[ids[row["index"]]]["name"],
+               "kind": candidates[ids[row["index"]]]["kind"]}
+              for row in rank_candidates(cover, weights, people, chosen=chosen)]
+    hit = cover[:, chosen].any(axis=1) if chosen else np.zeros(len(areas), dtype=bool)
+    newly = hit & ~reached & (people > 0)
+    chosen_ids = {ids[j] for j in chosen}
+    return BestSites(
+        siting=siting, ranked=ranked,
+        chosen_names=[candidates[ids[j]]["name"] for j in chosen],
+        newly_people=float(people[newly].sum()),
+        states=[NEWLY if n else REACHED if r else NOT_REACHED
+                for n, r in zip(newly, reached, strict=True)],
+        points=[{"x": c["x"], "y": c["y"],
+                 "label": c["name"] + (" (chosen)" if key in chosen_ids else " (candidate)"),
+                 "colour": "#00703c" if key in chosen_ids else "#505a5f",
+                 "radius": 10 if key in chosen_ids else 6} for key, c in candidates.items()])
+
+
+def sites_map(best: BestSites) -> dict:
+    areas = service.areas().copy()
+    areas["state"] = best.states
+    return service.area_map(areas, category="state", points=best.points,
+                            colours={NEWLY: "#00703c", REACHED: "#c6dbef",
+                                     NOT_REACHED: "#f47738"})
+
+
+def sites_page(form: SitesForm, asked: bool) -> dict:
+    """Validate the form when ``asked`` and choose the sites; the page's context."""
+    result = map_parts = problem = None
+    if asked and form.validate():
+        candidates = candidates_for(form)
+        if not len(service.areas()):
+            problem = "There are no areas loaded yet, so there is nobody to reach."
+        elif not candidates:
+            problem = ("There are no candidate sites: include the council buildings (add them "
+                       "in the directory), or give other sites.")
+        else:
+            result = best_sites(candidates, int(form.k.data), float(form.threshold.data))
+            map_parts = sites_map(result)
+    return {"form": form, "result": result, "ranked": result.ranked if result else None,
+            "map": map_parts, "problem": problem, "buildings": len(service.buildings())}
