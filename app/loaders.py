@@ -55,6 +55,19 @@ def _area_figures(session, level, age_min, age_max) -> gpd.GeoDataFrame:
                             index=pd.Index([a.code for a in rows], name="code"))
 
 
+def population_points(session, level: str, *, age_min: int = 13,
+                      age_max: int = 19) -> pd.DataFrame | None:
+    """Where the young people of each ``level`` area live: LSOA young people spread
+    over live residential postcodes (:func:`app.geodata.points.load_points`), or
+    ``None`` without population figures."""
+    from .geodata.points import load_points
+
+    return cached("points", session, {"level": level, "ages": [age_min, age_max]},
+                  lambda: load_points(session, level, areas(session, level, age_min=age_min,
+                                                            age_max=age_max),
+                                      age_min=age_min, age_max=age_max), responses=False)
+
+
 def lsoa_areas(session, *, age_min: int = 13, age_max: int = 19) -> gpd.GeoDataFrame:
     """LSOAs as planning uses them, indexed by code (EPSG:27700): ``name``,
     ``young_people``, ``imd_decile`` (int or None), ``rural`` (True/False/None),

@@ -1,5 +1,7 @@
 """Data sources, licences and the attribution text each must carry (OGL v3)."""
 
+import re
+
 OGL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 
 SOURCES = [
@@ -66,3 +68,72 @@ SOURCES = [
         "url": "https://get-information-schools.service.gov.uk/Downloads",
     },
 ]
+
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+def _years(texts) -> list[int]:
+    return sorted({int(y) for t in texts if t for y in _YEAR.findall(str(t))})
+
+
+def _year_text(years: list[int]) -> str:
+    return "/".join(str(y) for y in years)
+
+
+def sources_for(session) -> list[dict]:
+    """:data:`SOURCES` with the dates of the files actually imported.
+
+    The postcode directory's copyright year comes from its own name or stated
+    source (an NSPL of November 2021 is © 2021, not the year of import); the
+    boundaries' from their editions; the Indices, rural-urban classification
+    and Census from the years of the imported figures.  A source with nothing
+    imported keeps the generic text.
+    """
+    from sqlalchemy import select
+
+    from .models import Area, AreaIndicator, Postcode
+
+    def indicator_years(*names):
+        return sorted({int(y) for y in session.scalars(
+            select(AreaIndicator.year).distinct().where(AreaIndicator.name.in_(names)))})
+
+    pc_years = _years(session.scalars(select(Postcode.source).distinct()).all())
+    area_years = _years(session.scalars(select(Area.edition).distinct()).all())
+    iod = indicator_years("imd_score", "imd_decile")
+    ruc = indicator_years("rural")
+    census = sorted({int(y) for y in session.scalars(
+        select(AreaIndicator.year).distinct().where(AreaIndicator.name == "population_total"))})
+    out = []
+    for source in SOURCES:
+        s = dict(source)
+        key = s["key"]
+        if key == "nspl" and pc_years:
+            y = _year_text(pc_years)
+            s["name"] = f"National Statistics Postcode Lookup ({y})"
+            s["attribution"] = (
+                "Source: Office for National Statistics licensed under the Open Government "
+                f"Licence v.3.0. Contains OS data © Crown copyright and database right {y}. "
+                f"Contains Royal Mail data © Royal Mail copyright and database right {y}.")
+        elif key == "ons_boundaries" and area_years:
+            y = max(area_years)
+            s["name"] = f"LSOA and ward boundaries (editions {_year_text(area_years)})"
+            s["attribution"] = (
+                "Source: Office for National Statistics licensed under the Open Government "
+                f"Licence v.3.0. Contains OS data © Crown copyright and database right {y}.")
+        elif key == "iod" and iod:
+            names = " and ".join(str(y) for y in iod)
+            s["name"] = f"English Indices of Deprivation {names}"
+            s["attribution"] = (
+                f"English Indices of Deprivation {names}, Ministry of Housing, Communities and "
+                "Local Government. Contains public sector information licensed under the Open "
+                "Government Licence v3.0.")
+        elif key == "ruc" and ruc:
+            s["name"] = f"Rural-Urban Classification {' and '.join(str(y) for y in ruc)}"
+        elif key == "census" and census:
+            s["name"] = f"Census {_year_text(census)} usual residents by age; ONS lookups"
+            s["attribution"] = ("Source: Office for National Statistics licensed under the "
+                                f"Open Government Licence v.3.0. Census {_year_text(census)}, "
+                                "ONS.")
+        out.append(s)
+    return out

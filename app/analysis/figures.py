@@ -20,10 +20,22 @@ SURVEY_SOURCE = "Youth Voice Map survey responses"
 FIGURES: dict[str, dict] = {
     "gap_score": {"label": "Gap score (0-100)", "kind": "score", "worse": "high",
                   "source": "Youth Voice Map gap score", "fmt": "{:.0f}"},
+    "reach_share": {"label": "Share of young people within reach", "kind": "rate",
+                    "worse": "low", "source": DIRECTORY_SOURCE, "fmt": "{:.0%}"},
+    "unreached": {"label": "Young people out of reach (estimate)", "kind": "population",
+                  "worse": "high", "source": DIRECTORY_SOURCE, "fmt": "{:,.0f}"},
+    "nearest_median": {"label": "Minutes to nearest: median young person", "kind": "minutes",
+                       "worse": "high", "source": DIRECTORY_SOURCE, "fmt": "{:.0f}"},
+    "nearest_p90": {"label": "Minutes to nearest: 90th-percentile young person",
+                    "kind": "minutes", "worse": "high", "source": DIRECTORY_SOURCE,
+                    "fmt": "{:.0f}"},
     "young_people": {"label": "Young people", "kind": "population", "worse": "high",
                      "source": POP_SOURCE, "fmt": "{:,.0f}"},
     "idaci": {"label": "IDACI (children in income-deprived families)", "kind": "rate",
               "worse": "high", "source": IMD_SOURCE, "fmt": "{:.3f}"},
+    "idaci_rank_pct": {"label": "IDACI national percentile (official rank; 100% = most "
+                       "deprived)", "kind": "rate", "worse": "high", "source": IMD_SOURCE,
+                       "fmt": "{:.0%}"},
     "imd_score": {"label": "IMD score", "kind": "rate", "worse": "high",
                   "source": IMD_SOURCE, "fmt": "{:.1f}"},
     "share_most_deprived_20": {"label": "Share in England's most deprived 20%",
@@ -60,6 +72,30 @@ for _key, _label in FILTERS.items():
                                       "kind": "minutes", "worse": "high",
                                       "source": DIRECTORY_SOURCE, "fmt": "{:.0f}"}
 
+# The edition each figure is published in: "IDACI 2019", "Census 2021"...
+# (the year comes from the imported file, see ``app.geodata.figures``).
+EDITIONS = {"young_people": "Census", "idaci": "IDACI", "idaci_rank_pct": "IDACI",
+            "imd_score": "IMD", "share_most_deprived_20": "IMD", "rural_share": "RUC"}
+
+
+def edition(key: str, sources: dict | None) -> str:
+    """'IDACI 2019, approximate rate', 'IMD 2025', ... or '' when not known."""
+    src = (sources or {}).get(key) or {}
+    if key not in EDITIONS or not src.get("year"):
+        return ""
+    text = f"{EDITIONS[key]} {src['year']}"
+    if key == "idaci" and "approximate" in (src.get("note") or ""):
+        text += ", approximate rate"
+    return text
+
+
+def labelled(key: str, sources: dict | None, label: str | None = None) -> str:
+    """A figure's label with its edition: 'IMD score (IMD 2025)'."""
+    label = label or FIGURES.get(key, {}).get("label", key)
+    ed = edition(key, sources)
+    return f"{label} ({ed})" if ed else label
+
+
 # Counts of people: disclosure control applies to these columns.
 PEOPLE_COUNTS = ("responses", "cites_cost", "cites_transport", "cites_nothing_near",
                  "cites_any")
@@ -69,8 +105,9 @@ PEOPLE_SHARES = {"share_cost": "cites_cost", "share_transport": "cites_transport
 
 # Columns of the table, CSV, GeoJSON and API, in order.
 TABLE_COLUMNS = (
-    "rank", "name", "gap_score", "young_people", "idaci", "imd_score",
-    "share_most_deprived_20", "rural_share",
+    "rank", "name", "complete", "missing", "gap_score", "gap_score_max", "young_people",
+    "reach_share", "unreached", "nearest_median", "nearest_p90", "idaci", "idaci_rank_pct",
+    "imd_score", "share_most_deprived_20", "rural_share",
     *[f"{k}_{s}" for k in FILTERS for s in ("services", "sessions", "nearest_km",
                                             "nearest_min")],
     "places_per_1000", "at_risk_6_sessions", "at_risk_12_sessions", "at_risk_24_sessions",

@@ -6,15 +6,18 @@ The gap score
 Each component is a number from 0 (no gap) to 1 (the biggest gap):
 
 ==================  ==========================================================
-``deprivation``     percentile rank of IDACI among the areas (IMD score when
-                    IDACI is missing): the most deprived area scores 1
-``rurality``        share of the area's population in rural places (0-1)
-``reach``           ``1 / (1 + s)`` where *s* is the sessions a week of
-                    provision passing ``reach_filter`` (default: free) reachable
-                    within the threshold: none reachable scores 1, one session
-                    0.5, four sessions 0.2
+``deprivation``     percentile rank among the areas of the official IDACI
+                    national rank (young-people-weighted national percentile;
+                    the approximate IDACI rate, then the IMD score, when the
+                    file has no ranks): the most deprived area scores 1
+``rurality``        share of the area's young people in rural LSOAs (0-1)
+``reach``           share of the area's young people who **cannot** reach
+                    provision passing ``reach_filter`` (default: free)
+                    within the threshold, measured from population points
+                    (:mod:`.population`, :mod:`.reach_points`)
 ``provision``       1 minus the percentile rank of places a week per 1,000
-                    young people (2SFCA): the worst-provided area scores 1
+                    young people (2SFCA, demand at the population points):
+                    the worst-provided area scores 1
 ``voice``           share of the area's responses citing cost, transport or
                     nothing near; left out unless the area has at least
                     ``min_responses`` responses
@@ -22,9 +25,11 @@ Each component is a number from 0 (no gap) to 1 (the biggest gap):
                     within 12 months
 ==================  ==========================================================
 
-``gap_score = 100 * sum(weight_k * component_k) / sum(weight_k)`` over the
-components that have a value for that area (a missing IDACI or too few
-responses does not count as "no gap").  ``rank`` 1 is the biggest gap.
+``gap_score = 100 * sum(weight_k * component_k) / sum(weight_k)``.  What a
+missing input does is in :mod:`.completeness`: too few responses leave voice
+out; any other missing component makes the area *incomplete*, scored as if
+that part were no gap (a lower bound, ``gap_score_max`` the upper), so a
+missing input can never raise a rank.  ``rank`` 1 is the biggest gap.
 Default weights are :data:`DEFAULT_WEIGHTS`; any weight may be set to 0.
 """
 
@@ -35,8 +40,16 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from .provision import two_step_fca
-from .reach import reach, reachable_pairs
+from .completeness import deprivation_component, pct_rank, score_with_gaps
+from .population import area_points, assign_points
+from .reach_points import (
+    area_reach,
+    group_mean,
+    group_quantiles,
+    group_sum,
+    point_travel,
+    points_fca,
+)
 from .services import (
     DEFAULT_MAX_MONTHLY,
     FILTERS,
@@ -69,15 +82,6 @@ AREA_INPUTS = ("name", "young_people", "imd_score", "idaci", "share_most_deprive
                "rural_share")
 
 
-def pct_rank(values: pd.Series) -> pd.Series:
-    """0 for the lowest value, 1 for the highest (ties averaged); NaN stays NaN."""
-    ranked = values.rank(method="average")
-    n = values.notna().sum()
-    if n <= 1:
-        return ranked.where(ranked.isna(), 0.5)
-    return (ranked - 1) / (n - 1)
-
-
 def check_weights(weights: dict | None) -> dict:
     merged = dict(DEFAULT_WEIGHTS)
     for key, value in (weights or {}).items():
@@ -96,7 +100,8 @@ def compute_gaps(areas, services, *, responses=None, threshold_min: float = 30,
                  mode: str = "bus", weights: dict | None = None, filters=None,
                  today: date | None = None, max_monthly: float = DEFAULT_MAX_MONTHLY,
                  reach_filter: str = "free", circuity: float = DEFAULT_CIRCUITY,
-                 matrix: pd.DataFrame | None = None, min_responses: int = 8):
+                 matrix: pd.DataFrame | None = None, min_responses: int = 8,
+                 points: pd.DataFrame | None = None):
     """Every figure for every area, the gap score and the rank.
 
     ``areas``: GeoDataFrame indexed by area code, EPSG:27700, with columns
@@ -108,10 +113,18 @@ def compute_gaps(areas, services, *, responses=None, threshold_min: float = 30,
     ``filters``: filter keys to compute reach for (default all of ``FILTERS``;
     ``all`` and ``reach_filter`` are always included).
     ``matrix``: imported travel times (``from_code``, ``to_id``, ``minutes``) for
-    this ``mode``.
+    this ``mode`` (how it combines with points: :mod:`.reach_points`).
+    ``points``: population points (:func:`.population.population_points`:
+    ``x``, ``y``, ``lsoa``, ``young_people``, optionally ``area``, the code
+    of the area holding each); without them each area is one point at its
+    origin (``origin_x``/``origin_y`` or a point inside it).  With points an
+    area's ``young_people`` is the sum of its points.
 
     Returns a GeoDataFrame (same index and geometry) with the inputs, the
-    reach columns (``<filter>_services|_sessions|_nearest_km|_nearest_min``),
+    reach columns (``<filter>_services|_sessions``: the services some of the
+    area's young people can reach and their sessions a week;
+    ``<filter>_nearest_km|_nearest_min`` for the median young person), ``reach_share``, ``reached``, ``unreached``, ``nearest_median``,
+    ``nearest_p90`` (for ``reach_filter``), ``complete``/``missing``,
     ``places_per_1000``, the voice counts and shares, ``at_risk_<n>_sessions``
     for n in 6/12/24 months, ``c_<component>`` and ``gap_score``/``rank``.
     Raw counts: publish through :func:`app.analysis.publish.publish_frame`.
@@ -128,27 +141,56 @@ def compute_gaps(areas, services, *, responses=None, threshold_min: float = 30,
         if col not in out.columns:
             out[col] = np.nan if col != "name" else out.index.astype(str)
     svc = located(active(services_frame(services)))
-    pairs = reachable_pairs(out, svc, threshold_min=threshold_min, mode=mode,
-                            circuity=circuity, matrix=matrix)
-    r = reach(out, svc, threshold_min=threshold_min, mode=mode, filters=keys,
-              max_monthly=max_monthly, circuity=circuity, pairs=pairs)
-    for col in r.columns:
-        out[col] = r[col].to_numpy()
+    n = len(out)
+    if points is None:
+        pts = area_points(out)
+        group = pts["area"].to_numpy()
+    else:
+        pts = points.reset_index(drop=True)
+        group = _point_areas(pts, out)
+    young_pt = pts["young_people"].to_numpy(dtype=float)
+    masks = {key: filter_mask(svc, key, max_monthly=max_monthly) for key in keys}
+    area_codes = np.asarray(out.index.astype(str))[np.maximum(group, 0)]
+    minutes, metres, pairs = point_travel(
+        pts[["x", "y"]].to_numpy(dtype=float), svc[["x", "y"]].to_numpy(dtype=float), masks,
+        threshold_min=threshold_min, mode=mode, circuity=circuity, matrix=matrix,
+        point_codes=(np.where(group >= 0, area_codes, ""), pts["lsoa"].to_numpy()),
+        svc_ids=list(svc["id"]))
+    if points is not None:
+        out["young_people"] = group_sum(group, young_pt, n)
+    sessions = svc["sessions_per_week"].to_numpy(dtype=float)
+
+    # Union of the services some of the area's young people can reach: each
+    # (area, service) pair once.
+    ai, aj = _area_pairs(group, pairs)
+
+    def per_area(weights_by_service, keep):
+        return np.bincount(ai[keep], weights=weights_by_service[aj[keep]], minlength=n)
+
+    for key in keys:
+        keep = masks[key][aj]
+        out[f"{key}_services"] = np.bincount(ai[keep], minlength=n).astype(int)
+        out[f"{key}_sessions"] = per_area(sessions, keep)
+        out[f"{key}_nearest_km"] = group_quantiles(group, metres[key] / 1000.0, young_pt, n,
+                                                   qs=(0.5,))[0]
+        out[f"{key}_nearest_min"] = group_quantiles(group, minutes[key], young_pt, n,
+                                                    qs=(0.5,))[0]
+    for col, values in area_reach(group, young_pt, minutes[reach_filter], threshold_min,
+                                  n).items():
+        out[col] = values
 
     young = pd.to_numeric(out["young_people"], errors="coerce").to_numpy(dtype=float)
     places = (svc["capacity"] * svc["sessions_per_week"]).to_numpy(dtype=float)
-    out["places_per_1000"] = two_step_fca(pairs, young, places)
+    out["places_per_1000"] = group_mean(group, points_fca(pairs, young_pt, places),
+                                        young_pt, n)
     out.loc[np.isnan(young) | (young <= 0), "places_per_1000"] = np.nan
 
     # Funding risk: reachable sessions a week whose funding ends within n months.
     today_ts = pd.Timestamp(today or date.today())
-    sessions = svc["sessions_per_week"].to_numpy(dtype=float)
     end = svc["funding_end"]
     for n_months in RISK_MONTHS:
         at_risk = (end.notna() & (end <= today_ts + pd.DateOffset(months=n_months))).to_numpy()
-        keep = at_risk[pairs.j]
-        out[f"at_risk_{n_months}_sessions"] = np.bincount(
-            pairs.i[keep], weights=sessions[pairs.j[keep]], minlength=len(out))
+        out[f"at_risk_{n_months}_sessions"] = per_area(sessions, at_risk[aj])
 
     v = voice_figures(responses, index=out.index)
     for col in v.columns:
@@ -159,30 +201,41 @@ def compute_gaps(areas, services, *, responses=None, threshold_min: float = 30,
             out[f"share_{kind}"] = np.where(resp > 0, out[f"cites_{kind}"] / resp, np.nan)
 
     # Components.
-    dep = pd.to_numeric(out["idaci"], errors="coerce")
-    if dep.notna().sum() == 0:
-        dep = pd.to_numeric(out["imd_score"], errors="coerce")
-    out["c_deprivation"] = pct_rank(dep)
+    measure, out["c_deprivation"] = deprivation_component(out)
     out["c_rurality"] = pd.to_numeric(out["rural_share"], errors="coerce").clip(0, 1)
-    out["c_reach"] = 1.0 / (1.0 + out[f"{reach_filter}_sessions"].astype(float))
+    out["c_reach"] = 1.0 - out["reach_share"].astype(float)
     out["c_provision"] = 1.0 - pct_rank(out["places_per_1000"])
     out["c_voice"] = np.where(resp >= min_responses, out["share_any"], np.nan)
     all_sessions = out["all_sessions"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["c_funding"] = np.where(all_sessions > 0,
                                     out["at_risk_12_sessions"] / all_sessions, 0.0)
-    comp = np.column_stack([out[f"c_{k}"].to_numpy(dtype=float) for k in DEFAULT_WEIGHTS])
-    w = np.array([weights[k] for k in DEFAULT_WEIGHTS])
-    have = ~np.isnan(comp)
-    denom = (have * w).sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        score = 100.0 * np.where(have, comp, 0.0) @ w / denom
-    out["gap_score"] = np.where(denom > 0, score, np.nan)
-    out["rank"] = out["gap_score"].rank(ascending=False, method="min").astype("Int64")
+    score_with_gaps(out, weights)
     out.attrs.update(threshold_min=threshold_min, mode=mode, weights=weights,
                      max_monthly=max_monthly, reach_filter=reach_filter,
+                     deprivation_measure=measure,
+                     points="postcodes" if points is not None else "one per area",
                      filters=keys, circuity=circuity, min_responses=min_responses)
     return out
+
+
+def _area_pairs(group: np.ndarray, pairs) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct (area position, service position) pairs from (point, service) pairs."""
+    g = group[pairs.i]
+    ok = g >= 0
+    key = np.unique(g[ok].astype(np.int64) * max(pairs.n_destinations, 1) + pairs.j[ok])
+    return key // max(pairs.n_destinations, 1), key % max(pairs.n_destinations, 1)
+
+
+def _point_areas(points: pd.DataFrame, areas) -> np.ndarray:
+    """Position in ``areas`` of each point's area: its ``area`` code when given,
+    its own LSOA when the areas are its LSOAs, else point-in-polygon."""
+    if "area" in points.columns:
+        pos = pd.Series(np.arange(len(areas)), index=pd.Index(areas.index.astype(str)))
+        return pos.reindex(points["area"].astype(str)).fillna(-1).to_numpy(dtype=np.int64)
+    by_code = bool(len(points)) and points["lsoa"].astype(str).isin(
+        set(areas.index.astype(str))).all()
+    return assign_points(points, areas, by_code=by_code)
 
 
 def funding_at_risk(services, today: date | None = None, months=RISK_MONTHS):

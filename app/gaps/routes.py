@@ -32,6 +32,7 @@ from wtforms import SelectField
 from ..access import PLANNERS, READERS, roles_required
 from ..analysis import FIGURES, FILTERS, TABLE_COLUMNS, WEIGHT_LABELS, format_value, records
 from ..analysis.classify import SCHEMES
+from ..analysis.figures import edition, labelled
 from ..analysis.travel import MODE_PHRASES, SPEEDS_KMH
 from ..extensions import db
 from ..uploads import uploaded_file
@@ -60,8 +61,9 @@ def _context(view, errors):
         "figures": FIGURES, "filters": FILTERS, "modes": MODE_LABELS, "speeds": SPEEDS_KMH,
         "schemes": SCHEMES, "weight_labels": WEIGHT_LABELS, "level_labels": LEVEL_LABELS,
         "fmt": format_value, "table_columns": TABLE_COLUMNS,
+        "col_label": lambda key, label=None: labelled(key, view.sources, label),
         "level_options": [(lv, LEVEL_LABELS.get(lv, lv)) for lv in (view.levels or ["ward"])],
-        "figure_options": [(k, f["label"]) for k, f in FIGURES.items()],
+        "figure_options": [(k, labelled(k, view.sources)) for k in FIGURES],
         "filter_options": [(k, label.replace("£X", f"£{view.params.max_monthly:g}"))
                            for k, label in FILTERS.items()],
         "mode_options": [(k, f"{label} ({SPEEDS_KMH[k]:g} km/h)")
@@ -116,7 +118,8 @@ def csv():
     out = io.StringIO()
     cols = ["code", *[c for c in TABLE_COLUMNS if c in view.published.columns]]
     writer = csvlib.writer(out)
-    writer.writerow(cols)
+    writer.writerow([c if not edition(c, view.sources) else f"{c} ({edition(c, view.sources)})"
+                     for c in cols])
     for row in records(view.published.sort_values(["rank", "name"]), cols[1:]):
         writer.writerow(["" if row[c] is None else row[c] for c in cols])
     name = f"gaps-{view.params.level}-{date.today().isoformat()}.csv"
@@ -141,14 +144,14 @@ def geojson():
 
 
 def _evidence_context(view, errors, pdf=False):
-    from ..sources import SOURCES
+    from ..sources import sources_for
     from .pdf import pdf_available
 
     ctx = _context(view, errors)
     ctx["rows"] = sort_table(view)
     ctx["svg"] = view.svg_map() if view.has_areas else ""
     ctx["risk"] = funding_risk_rows(view)
-    ctx["sources"] = SOURCES
+    ctx["sources"] = sources_for(db.session)
     ctx["today"] = date.today()
     ctx["pdf"] = pdf
     ctx["pdf_available"] = pdf_available()
@@ -202,7 +205,7 @@ def api():
         "disclosure": {"suppressed": f"{view.rule.min_suppressed}-{view.rule.max_suppressed}",
                        "rounded_to": view.rule.round_to,
                        "applies_to": ["responses", "cites_*", "share_*"]},
-        "figures": {k: {"label": v["label"], "source": v["source"]}
+        "figures": {k: {"label": labelled(k, view.sources), "source": v["source"]}
                     for k, v in FIGURES.items()},
         "sources": view.sources,
         "areas": records(view.published.sort_values(["rank", "name"]), cols),

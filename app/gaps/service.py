@@ -24,7 +24,7 @@ from ..analysis import (
     records,
     services_frame,
 )
-from ..analysis.figures import DIRECTORY_SOURCE, SURVEY_SOURCE, TABLE_COLUMNS
+from ..analysis.figures import DIRECTORY_SOURCE, SURVEY_SOURCE, TABLE_COLUMNS, labelled
 from ..analysis.gaps import summary
 from ..analysis.travel import MODE_PHRASES, radius_for
 from ..cache import cached
@@ -72,7 +72,8 @@ class GapView:
         info = FIGURES[key]
         src = self.sources.get(key) or {}
         if src.get("source"):
-            year = f", {src['year']}" if src.get("year") else ""
+            year = f", {src['year']}" if src.get("year") and str(src["year"]) not in \
+                src["source"] else ""
             return f"{src['source']}{year}"
         if info["source"] in (DIRECTORY_SOURCE, SURVEY_SOURCE) or key == "gap_score":
             return f"{info['source']}, as at {date.today():%-d %B %Y}"
@@ -81,7 +82,7 @@ class GapView:
     def legend(self) -> dict:
         c = self.classification()
         p = self.params
-        title = FIGURES[p.figure]["label"]
+        title = labelled(p.figure, self.sources)
         return {"title": title, "rows": [{"colour": col, "label": lab, "count": n}
                                          for (col, lab), n in zip(
                                              c.legend(), [*c.counts, c.no_data], strict=False)],
@@ -122,13 +123,17 @@ def load_view(session, args) -> tuple[GapView, dict]:
     areas = loaders.areas(session, params.level)
     services = loaders.services(session)
     view.sources = data.figure_sources(areas)
+    points = loaders.population_points(session, params.level)  # issue 13
 
     def compute():
         responses = data.load_responses(session, params.level, areas)
+        # Points take their own area's or LSOA's imported times: the matrix as imported.
+        matrix = loaders.travel_matrix(session, params.mode,
+                                       areas=None if points is not None else areas)
         return compute_gaps(
             areas, services, responses=responses, threshold_min=params.threshold,
             mode=params.mode, weights=params.weights, max_monthly=params.max_monthly,
-            reach_filter=params.filter, matrix=loaders.travel_matrix(session, params.mode, areas=areas),
+            reach_filter=params.filter, matrix=matrix, points=points,
             min_responses=rule.max_suppressed + 1,
         )
 
@@ -195,6 +200,13 @@ def _service_points(view: GapView) -> list[dict]:
     return out
 
 
+def _incomplete_text(row: dict) -> str:
+    """' (incomplete: no rurality figure)' for an area scored without an input."""
+    if row.get("complete") is not False:
+        return ""
+    return f" (incomplete: no {row.get('missing') or 'figure'} figure)"
+
+
 def area_properties(view: GapView) -> list[dict]:
     c = view.classification()
     fig = view.params.figure
@@ -242,7 +254,8 @@ def build_map(view: GapView) -> dict:
     props = area_properties(view)
     fc = feature_collection(view.display, [
         {"code": pr["code"], "name": pr["name"], "colour": pr["colour"],
-         "value_text": pr["value_text"]} for pr in props])
+         "incomplete": pr.get("complete") is False,
+         "value_text": pr["value_text"] + _incomplete_text(pr)} for pr in props])
     b = view.display.total_bounds
     services = _service_points(view)
     buildings = []

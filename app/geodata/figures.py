@@ -44,7 +44,7 @@ SNAP = 0.97
 
 COLUMNS = [
     "name", "young_people", "young_people_20_24", "population", "imd_score", "idaci",
-    "share_most_deprived_20", "idaci_share_most_deprived_20", "cyp_score",
+    "share_most_deprived_20", "idaci_rank_pct", "idaci_share_most_deprived_20", "cyp_score",
     "cyp_share_most_deprived_20", "rural_share",
 ] + [f"share_imd_decile_{d}" for d in range(1, 11)] + ["inputs"]
 
@@ -58,7 +58,10 @@ METHOD = (
 )
 
 
+# LSOAs in England in each edition of the Indices (national ranks run 1..N).
+NATIONAL_LSOAS = {2019: 32844, 2025: 33755}
 USED = ("imd_score", "imd_decile", "idaci_score", "idaci_rate_approx", "idaci_decile",
+        "idaci_rank",
         "children_young_people_score", "children_young_people_decile", "rural",
         "pop_total_mid2015", "population_total")
 
@@ -231,6 +234,13 @@ def lsoa_figures(session, *, age_min: int = 13, age_max: int = 19,
     if idec is not None:
         sources["idaci_share_most_deprived_20"] = _source(
             rows, year, "share of young people in LSOAs of national IDACI decile 1 or 2")
+    irank, rows, year = measure("idaci_rank", how="first")
+    gdf["idaci_rank_pct"] = np.nan
+    if irank is not None:  # official, never suppressed: 1 = most deprived in England
+        total = NATIONAL_LSOAS.get(year, 32844 if year < 2021 else 33755)
+        gdf["idaci_rank_pct"] = (1.0 - (irank.values - 1.0) / (total - 1.0)).clip(0, 1)
+        sources["idaci_rank_pct"] = _source(rows, year, "official IDACI national rank as a "
+                                            "percentile (1 = most deprived LSOA in England)")
     cyp, rows, year = measure("children_young_people_score")
     gdf["cyp_score"] = cyp.values if cyp is not None else np.nan
     if cyp is not None:
@@ -349,6 +359,8 @@ def area_figures(session, level: str, *, age_min: int = 13, age_max: int = 19,
     out["imd_score"] = _weighted(matrix, col("imd_score"), population)
     out["idaci"] = _weighted(matrix, col("idaci"), young)
     out["cyp_score"] = _weighted(matrix, col("cyp_score"), young)
+    # Rounded so that equal ranks stay equal after weighting (x * w / w drifts).
+    out["idaci_rank_pct"] = np.round(_weighted(matrix, col("idaci_rank_pct"), young), 9)
     decile = col("imd_decile")
     for d in range(1, 11):
         out[f"share_imd_decile_{d}"] = _weighted(

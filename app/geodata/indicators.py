@@ -18,17 +18,13 @@ commits, or rolls back on :class:`GeodataError`).  Nothing is committed here.
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
-import shapely
-from pyproj import Transformer
 from sqlalchemy import delete, insert, select
 
-from ..models import Area, AreaIndicator, LsoaLookup, Postcode
+from ..models import Area, AreaIndicator, LsoaLookup
 from .errors import GeodataError, ImportReport
-from .lookup import normalise_postcode
 from .tables import check_codes, find_column, norm, number, read_csv, records, row_number
 
 IOD_SOURCE = {
@@ -361,147 +357,6 @@ def import_population(session, path, *, year: int = 2021, encoding: str = "utf-8
     return report
 
 
-# --- postcodes -------------------------------------------------------------
-
-def _yyyymm(path, value: str, index: int, column: str) -> date | None:
-    if not value:
-        return None
-    digits = value.replace("-", "").replace("/", "")
-    if not re.fullmatch(r"\d{6}(\d{2})?", digits):
-        raise GeodataError(path, f"'{value}' is not a date in the form YYYYMM",
-                           row=row_number(index), column=column)
-    month = int(digits[4:6])
-    if not 1 <= month <= 12:
-        raise GeodataError(path, f"'{value}' has no month {month}", row=row_number(index),
-                           column=column)
-    return date(int(digits[:4]), month, 1)
-
-
-def import_postcodes(session, path, *, encoding: str = "utf-8",
-                     source: str | None = None) -> ImportReport:
-    """An ONS postcode directory style file.  Replaces every stored postcode.
-
-    Columns: postcode ('pcds', 'pcd', 'postcode'), easting/northing
-    ('oseast1m'/'osnrth1m', 'easting'/'northing') or latitude/longitude
-    ('lat'/'long'), optionally the LSOA ('lsoa21', 'lsoa11', ...) and the
-    termination date ('doterm', YYYYMM).
-    """
-    path = Path(path)
-    frame = read_csv(path, encoding=encoding)
-    pc_col = find_column(path, frame, ["pcds", "pcd", "pcd7", "pcd8", "postcode"], "the postcode")
-    east = find_column(path, frame, ["oseast1m", "easting", "x", "bng_e"], "the easting",
-                       required=False)
-    north = find_column(path, frame, ["osnrth1m", "northing", "y", "bng_n"], "the northing",
-                        required=east is not None)
-    lat = lon = None
-    if east is None:
-        lat = find_column(path, frame, ["lat", "latitude"],
-                          "the easting ('oseast1m', 'easting') or latitude ('lat')")
-        lon = find_column(path, frame, ["long", "lon", "longitude"], "the longitude")
-    lsoa_col = find_column(path, frame, ["lsoa21cd", "lsoa21", "lsoa11cd", "lsoa11",
-                                         "lsoa_code", "lsoa"], "the LSOA", required=False)
-    term_col = find_column(path, frame, ["doterm", "terminated", "date_of_termination"],
-                           "the termination date", required=False)
-    to_bng = Transformer.from_crs(4326, 27700, always_xy=True) if east is None else None
-    seen: dict[str, int] = {}
-    rows = []
-    skipped = 0
-    for index, record in records(frame):
-        postcode = normalise_postcode(record[pc_col])
-        if postcode is None:
-            raise GeodataError(path, f"'{record[pc_col]}' is not a UK postcode",
-                               row=row_number(index), column=pc_col)
-        if postcode in seen:
-            raise GeodataError(path, f"postcode {postcode} appears twice (first on row "
-                               f"{seen[postcode]})", row=row_number(index), column=pc_col)
-        seen[postcode] = row_number(index)
-        if east is not None:
-            x = number(path, record[east], index, east, minimum=0, maximum=800000)
-            y = number(path, record[north], index, north, minimum=0, maximum=1300000)
-        else:
-            la = number(path, record[lat], index, lat, minimum=49, maximum=61)
-            lo = number(path, record[lon], index, lon, minimum=-9, maximum=3)
-            x = y = None
-            if la is not None and lo is not None:
-                x, y = to_bng.transform(lo, la)
-        if x is None or y is None:
-            skipped += 1
-            continue
-        lsoa = record[lsoa_col] if lsoa_col else None
-        rows.append({
-            "postcode": postcode, "x": float(x), "y": float(y), "lsoa_code": lsoa or None,
-            "terminated": _yyyymm(path, record[term_col], index, term_col) if term_col else None,
-            "source": (source or path.name)[:200],
-        })
-    if not rows:
-        raise GeodataError(path, "no postcode in the file has coordinates")
-    notes = _postcodes_to_lsoa21(session, rows, edition=2011 if lsoa_col and "11" in lsoa_col
-                                 else 2021)
-    session.execute(delete(Postcode))
-    for start in range(0, len(rows), 2000):
-        session.execute(insert(Postcode), rows[start:start + 2000])
-    from ..dataversion import bump
-
-    bump(session)
-    report = ImportReport(path, "postcodes", rows=len(rows), notes=notes)
-    if skipped:
-        report.notes.append(f"{skipped} postcodes without coordinates were left out")
-    terminated = sum(1 for r in rows if r["terminated"])
-    report.notes.append(f"{terminated} terminated postcodes kept (not used for new look-ups)")
-    return report
-
-
-def _postcodes_to_lsoa21(session, rows: list[dict], *, edition: int) -> list[str]:
-    """Give every postcode the imported LSOA 2021 it lies in, where that can be known.
-
-    2011 codes go through the lookup (a split LSOA: the child containing the
-    point); postcodes without a code get the imported LSOA containing them
-    (or the nearest within 250 m: generalised boundaries leave slivers).
-    """
-    areas = session.execute(select(Area.code, Area.geom_wkb).where(Area.level == "lsoa")).all()
-    if not areas:
-        return []
-    codes = [a.code for a in areas]
-    known = set(codes)
-    geoms = shapely.from_wkb([a.geom_wkb for a in areas])
-    tree = shapely.STRtree(geoms)
-    children: dict[str, list[str]] = {}
-    for old, new in session.execute(select(LsoaLookup.lsoa11, LsoaLookup.lsoa21)):
-        children.setdefault(old, []).append(new)
-
-    def containing(row, among=None):
-        point = shapely.Point(row["x"], row["y"])
-        hits = [codes[i] for i in tree.query(point, predicate="intersects")]
-        if among is not None:
-            hits = [h for h in hits if h in among]
-        if hits:
-            return hits[0]
-        near = tree.query_nearest(point, max_distance=250)
-        near = [codes[i] for i in near if among is None or codes[i] in among]
-        return near[0] if near else None
-
-    translated = placed = 0
-    for row in rows:
-        code = row["lsoa_code"]
-        if code in known and (edition == 2021 or len(children.get(code, [])) <= 1):
-            continue
-        if code and code in children:
-            kids = children[code]
-            row["lsoa_code"] = kids[0] if len(kids) == 1 else (containing(row, set(kids))
-                                                               or kids[0])
-            translated += 1
-        elif not code:
-            row["lsoa_code"] = containing(row)
-            placed += row["lsoa_code"] is not None
-    notes = []
-    if translated:
-        notes.append(f"{translated} postcodes in LSOAs changed since 2011 were given their "
-                     "LSOA 2021 code through the lookup")
-    if placed:
-        notes.append(f"{placed} postcodes without an LSOA placed in one by their coordinates")
-    return notes
-
-
 # --- LSOA 2011 -> 2021 lookup ---------------------------------------------
 
 def import_lsoa_lookup(session, path, *, encoding: str = "utf-8") -> ImportReport:
@@ -537,3 +392,6 @@ def import_lsoa_lookup(session, path, *, encoding: str = "utf-8") -> ImportRepor
     counts = pd.Series([r["change_code"] for r in rows]).value_counts().to_dict()
     report.notes.append("changes: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     return report
+
+
+from .postcodes import import_postcodes  # noqa: E402,F401  (re-exported: it lived here)

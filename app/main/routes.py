@@ -70,9 +70,9 @@ def _dashboard_headlines(role: str):
 @public
 def about_data():
     """Data sources with their licences and attribution text."""
-    from ..sources import SOURCES
+    from ..sources import sources_for
 
-    return render_template("main/about_data.html", sources=SOURCES)
+    return render_template("main/about_data.html", sources=sources_for(db.session))
 
 
 @bp.route("/privacy")

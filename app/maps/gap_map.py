@@ -37,6 +37,16 @@ class GapMap:
     names: dict  # JS variable names: map, areas, services, catchments, buildings
 
 
+def _area_style(feature) -> dict:
+    """Areas scored without an input (``incomplete``) get a dashed, heavier edge."""
+    props = feature["properties"]
+    style = {"fillColor": props["colour"], "color": "#333333", "weight": 0.6,
+             "fillOpacity": 0.75}
+    if props.get("incomplete"):
+        style.update(color="#000000", weight=2.0, dashArray="5 4")
+    return style
+
+
 def cost_band(monthly, max_monthly: float) -> str:
     if monthly is None or monthly != monthly:
         return "unknown"
@@ -49,7 +59,7 @@ def build_gap_map(areas_geojson: dict, services: list[dict], buildings: list[dic
                   bounds, catchment_m: float, tiles_url: str = "", attribution: str = "",
                   asset_url=None) -> GapMap:
     """``areas_geojson``: FeatureCollection whose properties carry ``code``,
-    ``name``, ``colour`` and ``value_text``.  ``services``: dicts with ``id``,
+    ``name``, ``colour``, ``value_text`` and optionally ``incomplete``.  ``services``: dicts with ``id``,
     ``name``, ``lat``, ``lon``, ``type``, ``type_label``, ``cost_text``,
     ``cost_band``, ``passes`` (meets the current filter).  ``buildings``: dicts
     with ``name``, ``lat``, ``lon``, ``kind``.  ``bounds``: [[s, w], [n, e]].
@@ -63,8 +73,7 @@ def build_gap_map(areas_geojson: dict, services: list[dict], buildings: list[dic
                          control=False).add_to(m)
     areas = folium.GeoJson(
         areas_geojson, name="Areas",
-        style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#333333",
-                                  "weight": 0.6, "fillOpacity": 0.75},
+        style_function=_area_style,
         tooltip=folium.GeoJsonTooltip(fields=["name", "value_text"], aliases=["", ""],
                                       labels=False),
     ).add_to(m)

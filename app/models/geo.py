@@ -10,6 +10,7 @@ from datetime import date
 
 import shapely
 from sqlalchemy import (
+    Boolean,
     Date,
     Float,
     ForeignKey,
@@ -91,6 +92,10 @@ class Postcode(Base):
     y: Mapped[float] = mapped_column(Float)  # northing, EPSG:27700
     lsoa_code: Mapped[str | None] = mapped_column(String(32), index=True)
     terminated: Mapped[date | None] = mapped_column(Date)
+    # ONS 'usertype': True for a large-user (business) postcode, never a home.
+    large_user: Mapped[bool | None] = mapped_column(Boolean)
+    # Households at the postcode when the file gives them (weights population points).
+    households: Mapped[float | None] = mapped_column(Float)
     source: Mapped[str | None] = mapped_column(String(200))
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-25 23:35:55.875428
+Create Date: 2026-11-30 15:26:01.335117
 
 """
 from alembic import op
@@ -125,6 +125,8 @@ def upgrade():
     sa.Column('y', sa.Float(), nullable=False),
     sa.Column('lsoa_code', sa.String(length=32), nullable=True),
     sa.Column('terminated', sa.Date(), nullable=True),
+    sa.Column('large_user', sa.Boolean(), nullable=True),
+    sa.Column('households', sa.Float(), nullable=True),
     sa.Column('source', sa.String(length=200), nullable=True),
     sa.PrimaryKeyConstraint('postcode', name=op.f('pk_postcode'))
     )

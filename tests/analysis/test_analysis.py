@@ -136,15 +136,16 @@ def test_two_step_fca_matches_pysal_access():
 def test_gap_rank_no_free_provision_is_a_gap(areas, services):
     gaps = compute_gaps(areas, services, threshold_min=15, mode="walk",
                         today=date(2026, 11, 25))
-    # Reach: A has 2 free sessions -> 1/3; B and C none -> 1.
-    assert gaps.loc["A", "c_reach"] == pytest.approx(1 / 3)
+    # Reach: the share of young people who cannot reach free provision.
+    # A's point is 600 m from a free drop-in -> 0; B and C have none -> 1.
+    assert gaps.loc["A", "c_reach"] == 0.0
     assert gaps.loc["B", "c_reach"] == 1.0
     assert gaps.loc["A", "rank"] == 3
     assert gaps.loc["B", "rank"] == 1
     only_reach = compute_gaps(areas, services, threshold_min=15, mode="walk",
                               weights={k: 0 for k in ("deprivation", "rurality", "provision",
                                                       "voice", "funding")})
-    assert only_reach.loc["A", "gap_score"] == pytest.approx(100 / 3)
+    assert only_reach.loc["A", "gap_score"] == 0.0
     assert only_reach.loc["B", "gap_score"] == pytest.approx(100)
     assert list(only_reach["rank"]) == [3, 1, 1]
 
