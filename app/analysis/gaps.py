@@ -203,8 +203,9 @@ def compute_gaps(areas, services, *, responses=None, threshold_min: float = 30,
     # Components.
     measure, out["c_deprivation"] = deprivation_component(out)
     out["c_rurality"] = pd.to_numeric(out["rural_share"], errors="coerce").clip(0, 1)
-    out["c_reach"] = 1.0 - out["reach_share"].astype(float)
-    out["c_provision"] = 1.0 - pct_rank(out["places_per_1000"])
+    out["c_reach"] = np.where(young == 0, 0.0, 1.0 - out["reach_share"].astype(float))
+    # No young people at all is no unmet need, not a missing input.
+    out["c_provision"] = np.where(young == 0, 0.0, 1.0 - pct_rank(out["places_per_1000"]))
     out["c_voice"] = np.where(resp >= min_responses, out["share_any"], np.nan)
     all_sessions = out["all_sessions"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
