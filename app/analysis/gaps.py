@@ -274,6 +274,17 @@ def summary(gaps, *, figure: str = "gap_score", n: int = 5, labels: dict | None 
             f"{none} of {len(gaps)} areas have no provision ({label}) within "
             f"{thr:g} minutes {MODE_PHRASES.get(mode, 'by ' + mode)}."
         )
+    if "unreached" in gaps.columns and "young_people" in gaps.columns:
+        total = float(pd.to_numeric(gaps["young_people"], errors="coerce").sum())
+        out = float(pd.to_numeric(gaps["unreached"], errors="coerce").sum())
+        if total > 0:
+            lines.append(f"About {round(out, -1):,.0f} of {round(total, -1):,.0f} young people "
+                         f"({out / total:.0%}) live beyond {thr:g} minutes "
+                         f"{MODE_PHRASES.get(mode, 'by ' + mode)} of such provision.")
+        incomplete = int((~gaps["complete"].astype(bool)).sum()) if "complete" in gaps else 0
+        if incomplete:
+            lines.append(f"{incomplete} areas lack an input and are marked incomplete; a "
+                         "missing figure never moves an area up the ranking.")
     if figure in gaps.columns and figure != "gap_score":
         ascending = info.get("worse") == "low"
         order = gaps.assign(_v=pd.to_numeric(gaps[figure], errors="coerce")).sort_values(
