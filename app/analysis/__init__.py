@@ -8,9 +8,11 @@ Main entry points
 -----------------
 ``compute_gaps(areas, services, *, responses=None, threshold_min=30, mode='bus',
 weights=None, filters=None, today=None, max_monthly=10, reach_filter='free',
-circuity=1.3, matrix=None, min_responses=8) -> GeoDataFrame``
+circuity=1.3, matrix=None, min_responses=8, points=None) -> GeoDataFrame``
     Every figure per area + ``gap_score`` (0-100) and ``rank`` (1 = biggest
-    gap).  Weights and components are documented in :mod:`.gaps`.
+    gap).  Weights and components are documented in :mod:`.gaps`, missing
+    inputs in :mod:`.completeness`.  Reach is measured from population points
+    (:func:`.population.population_points`; :mod:`.reach_points`).
 
 ``funding_at_risk(services, today, months=(6, 12, 24)) -> DataFrame``
     Services whose funding ends within each window.
