@@ -274,6 +274,13 @@ def summary(gaps, *, figure: str = "gap_score", n: int = 5, labels: dict | None 
             f"{none} of {len(gaps)} areas have no provision ({label}) within "
             f"{thr:g} minutes {MODE_PHRASES.get(mode, 'by ' + mode)}."
         )
+    if figure in gaps.columns and figure != "gap_score":
+        ascending = info.get("worse") == "low"
+        order = gaps.assign(_v=pd.to_numeric(gaps[figure], errors="coerce")).sort_values(
+            ["_v", "rank"], ascending=[ascending, True], na_position="last")
+        worst = order.head(n)
+        lines.append(f"By “{info['label']}”, the {len(worst)} areas most in need are "
+                     f"{', '.join(str(x) for x in worst['name'])}.")
     if "unreached" in gaps.columns and "young_people" in gaps.columns:
         total = float(pd.to_numeric(gaps["young_people"], errors="coerce").sum())
         out = float(pd.to_numeric(gaps["unreached"], errors="coerce").sum())
@@ -285,13 +292,6 @@ def summary(gaps, *, figure: str = "gap_score", n: int = 5, labels: dict | None 
         if incomplete:
             lines.append(f"{incomplete} areas lack an input and are marked incomplete; a "
                          "missing figure never moves an area up the ranking.")
-    if figure in gaps.columns and figure != "gap_score":
-        ascending = info.get("worse") == "low"
-        order = gaps.assign(_v=pd.to_numeric(gaps[figure], errors="coerce")).sort_values(
-            ["_v", "rank"], ascending=[ascending, True], na_position="last")
-        worst = order.head(n)
-        lines.append(f"By “{info['label']}”, the {len(worst)} areas most in need are "
-                     f"{', '.join(str(x) for x in worst['name'])}.")
     return lines
 
 

@@ -252,10 +252,12 @@ def top_rows(view: GapView, n: int = 10) -> list[dict]:
 def build_map(view: GapView) -> dict:
     p = view.params
     props = area_properties(view)
+    inside = view.display.representative_point()  # where each area's name goes
     fc = feature_collection(view.display, [
         {"code": pr["code"], "name": pr["name"], "colour": pr["colour"],
-         "incomplete": pr.get("complete") is False,
-         "value_text": pr["value_text"] + _incomplete_text(pr)} for pr in props])
+         "incomplete": pr.get("complete") is False, "label": [round(pt.y, 5), round(pt.x, 5)],
+         "value_text": pr["value_text"] + _incomplete_text(pr)}
+        for pr, pt in zip(props, inside, strict=True)])
     b = view.display.total_bounds
     services = _service_points(view)
     buildings = []

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from app import loaders
 from app.analysis import compute_gaps
 from app.analysis.travel import radius_for
-from app.gaps import data
 from app.geodata.bundle import import_bundle
 from app.geodata.points import load_points
 from app.models import Service
@@ -35,9 +35,9 @@ def test_real_county_reach_from_postcodes(db):
         db.session.add(Service(name=f"Youth club {pc}", service_type="open_access", x=x, y=y,
                                postcode=pc, cost_model="free", status="active"))
     db.session.commit()
-    services = data.load_services(db.session)
-    wards = data.load_areas(db.session, "ward")
-    lsoas = data.load_areas(db.session, "lsoa")
+    services = loaders.services(db.session)
+    wards = loaders.areas(db.session, "ward")
+    lsoas = loaders.areas(db.session, "lsoa")
     ward_pts = load_points(db.session, "ward", wards)
     lsoa_pts = load_points(db.session, "lsoa", lsoas)
     ward = compute_gaps(wards, services, points=ward_pts, threshold_min=30, mode="bus")

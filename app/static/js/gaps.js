@@ -82,7 +82,7 @@
         if (!props) { return; }
         l.feature.properties.value_text = props.value_text;
         l.feature.properties.colour = props.colour;
-        l.setStyle({ fillColor: props.colour });
+        l.setStyle(areaStyle(props.colour, props.complete === false));
       });
     }
     var passing = {};
@@ -108,6 +108,39 @@
       });
     }
   }
+
+  /* Incomplete areas (scored without an input) get a dashed, heavier edge,
+     as the server draws them (app/maps/gap_map.py). */
+  function areaStyle(colour, incomplete) {
+    return incomplete ? { fillColor: colour, color: "#000000", weight: 2, dashArray: "5 4" }
+                      : { fillColor: colour, color: "#333333", weight: 0.6, dashArray: null };
+  }
+
+  /* Area names on the map: plain text from each feature's "name" property,
+     placed at its "label" point (a point inside the area), set as textContent. */
+  function addLabels() {
+    var map = layer("map"), areas = layer("areas");
+    if (!map || !areas || !window.L) { return; }
+    var group = L.layerGroup(), count = 0;
+    areas.eachLayer(function (l) {
+      var p = l.feature && l.feature.properties;
+      if (!p || !p.label || !p.name) { return; }
+      var el = document.createElement("span");
+      el.textContent = p.name;
+      L.tooltip({ permanent: true, direction: "center", className: "gap-area-label",
+                  interactive: false })
+        .setLatLng(p.label).setContent(el).addTo(group);
+      count += 1;
+    });
+    // Many small areas: names only once the map is zoomed in enough to read them.
+    var minZoom = map.getZoom() + (count > 60 ? 1.5 : 0);
+    function toggle() {
+      if (map.getZoom() >= minZoom) { group.addTo(map); } else { group.remove(); }
+    }
+    map.on("zoomend", toggle);
+    toggle();
+  }
+  addLabels();
 
   function links(params) {
     ["table-link", "evidence-link"].forEach(function (id) {
