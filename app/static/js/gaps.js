@@ -132,10 +132,27 @@
         .setLatLng(p.label).setContent(el).addTo(group);
       count += 1;
     });
-    // Many small areas: names only once the map is zoomed in enough to read them.
-    var minZoom = map.getZoom() + (count > 60 ? 1.5 : 0);
+    // Many small areas or a narrow screen: names once zoomed in enough to read them.
+    var minZoom = map.getZoom() + (count > 60 || map.getSize().x < 600 ? 1.5 : 0);
+    // A name that would overlap one already shown is hidden until there is room
+    // (boxes from the map's own projection, not mid-animation page positions).
+    function declutter() {
+      var shown = [];
+      group.eachLayer(function (t) {
+        var el = t.getElement();
+        if (!el) { return; }
+        var c = map.latLngToContainerPoint(t.getLatLng());
+        var w = el.offsetWidth / 2 + 2, h = el.offsetHeight / 2 + 1;
+        var r = { left: c.x - w, right: c.x + w, top: c.y - h, bottom: c.y + h };
+        var hit = shown.some(function (s) {
+          return r.left < s.right && r.right > s.left && r.top < s.bottom && r.bottom > s.top;
+        });
+        el.style.visibility = hit ? "hidden" : "";
+        if (!hit) { shown.push(r); }
+      });
+    }
     function toggle() {
-      if (map.getZoom() >= minZoom) { group.addTo(map); } else { group.remove(); }
+      if (map.getZoom() >= minZoom) { group.addTo(map); declutter(); } else { group.remove(); }
     }
     map.on("zoomend", toggle);
     toggle();
