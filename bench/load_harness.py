@@ -25,12 +25,6 @@ GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 PG_BASE = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 # -- databases -------------------------------------------------------------
 
 def make_database(kind: str, label: str) -> tuple[str, callable]:
@@ -99,16 +93,23 @@ def app_env(url: str, **extra) -> dict:
 class Gunicorn:
     def __init__(self, target: str, env: dict, workers: int = 2, threads: int = 4,
                  worker_class: str = "gthread", log=None, accesslog: str | None = None):
-        self.port = free_port()
+        # The listening socket is made here and handed to gunicorn (fd://): a port looked
+        # up and closed before gunicorn binds it can be taken meanwhile by another test
+        # run on the same machine, and gunicorn would exit with "address in use".
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(1024)
+        self.port = self.listener.getsockname()[1]
         self.url = f"127.0.0.1:{self.port}"
-        env = dict(env, GUNICORN_BIND=self.url, GUNICORN_WORKERS=str(workers),
+        fd = self.listener.fileno()
+        env = dict(env, GUNICORN_BIND=f"fd://{fd}", GUNICORN_WORKERS=str(workers),
                    GUNICORN_THREADS=str(threads), GUNICORN_WORKER_CLASS=worker_class,
                    GUNICORN_ACCESSLOG=accesslog or os.environ.get("BENCH_ACCESSLOG", "/dev/null"),
                    GUNICORN_MAX_REQUESTS="0")
         self.proc = subprocess.Popen(
             [GUNICORN, "-c", str(ROOT / "gunicorn.conf.py"), target], cwd=ROOT, env=env,
             stdout=log or subprocess.DEVNULL, stderr=log or subprocess.DEVNULL,
-            start_new_session=True)
+            start_new_session=True, pass_fds=(fd,))
 
     def wait_ready(self, path="/healthz", timeout=120.0) -> None:
         """Return once the health check answers 200 (loading the app on a busy
@@ -138,6 +139,7 @@ class Gunicorn:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        self.listener.close()
 
 
 # -- HTTP -------------------------------------------------------------------
