@@ -1,0 +1,254 @@
+"""Walk, cycle and drive networks from an OpenStreetMap extract, and travel
+times on them.
+
+Reading is pyosmium's (``osmium``, the Python bindings of libosmium, which
+reads the ``.osm.pbf`` extracts Geofabrik publishes).  Routing is scipy's
+``csgraph.dijkstra`` on a sparse matrix of seconds: measured against networkx
+in ``bench/journeys.py`` (see docs/JOURNEYS.md), and needs nothing beyond
+scipy, which the analysis already uses.
+
+Which ways each mode may use, and how fast (km/h):
+
+* walk (4.8): every ``highway`` except motorways and trunk roads, unless
+  ``foot=no``; footways, paths, steps, tracks and bridleways included.
+* cycle (16): every road but motorways, plus cycleways, tracks, bridleways
+  and paths; footways, pedestrian streets and steps only with ``bicycle=yes``.
+* drive: roads only, in the direction ``oneway`` allows, at ``maxspeed``
+  when tagged (mph or km/h), otherwise a typical speed for the road class
+  (:data:`DRIVE_KMH`).
+
+``access=no``/``private`` closes a way unless the mode's own tag opens it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from pyproj import Transformer
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components, dijkstra
+from scipy.spatial import cKDTree
+
+WALK_KMH, CYCLE_KMH = 4.8, 16.0
+DRIVE_KMH = {
+    "motorway": 100, "motorway_link": 60, "trunk": 80, "trunk_link": 50, "primary": 65,
+    "primary_link": 45, "secondary": 55, "secondary_link": 40, "tertiary": 45,
+    "tertiary_link": 35, "unclassified": 40, "residential": 25, "living_street": 10,
+    "service": 15, "road": 30,
+}
+FOOT_ONLY = {"footway", "pedestrian", "steps", "path", "bridleway", "track", "cycleway",
+             "corridor"}
+NO_WALK = {"motorway", "motorway_link", "trunk", "trunk_link"}
+NO_CYCLE = {"motorway", "motorway_link"}
+CYCLE_IF_ALLOWED = {"footway", "pedestrian", "steps", "corridor"}
+# Off-network connector speeds (straight line, metres per second), from the
+# point to the nearest node of the mode's network.
+CONNECTOR_MPS = {"walk": WALK_KMH / 3.6, "cycle": 12 / 3.6, "drive": 20 / 3.6}
+WALK, CYCLE, DRIVE_FWD, DRIVE_BACK = 1, 2, 4, 8
+NETWORK_MODES = ("walk", "cycle", "drive")
+_TO_BNG = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+
+
+class NetworkError(ValueError):
+    """An OSM file cannot be used as a road network."""
+
+
+def _closed(tags: dict, mode_tag: str) -> bool:
+    own = tags.get(mode_tag)
+    if own in ("no", "private"):
+        return True
+    if own in ("yes", "designated", "permissive", "destination"):
+        return False
+    return tags.get("access") in ("no", "private")
+
+
+def way_modes(tags: dict) -> tuple[int, float]:
+    """(mode bit flags, drive km/h) for a way's tags; (0, 0) for none."""
+    kind = tags.get("highway")
+    if not kind or tags.get("area") == "yes":
+        return 0, 0.0
+    flags = 0
+    if kind not in NO_WALK and not _closed(tags, "foot"):
+        flags |= WALK
+    cycle_ok = kind not in NO_CYCLE and (kind not in CYCLE_IF_ALLOWED or
+                                         tags.get("bicycle") in ("yes", "designated"))
+    if cycle_ok and not _closed(tags, "bicycle"):
+        flags |= CYCLE
+    kmh = 0.0
+    if kind in DRIVE_KMH and not _closed(tags, "motor_vehicle") and not _closed(tags, "motorcar"):
+        kmh = maxspeed_kmh(tags.get("maxspeed")) or float(DRIVE_KMH[kind])
+        oneway = tags.get("oneway")
+        implied = kind in ("motorway", "motorway_link") or tags.get("junction") == "roundabout"
+        if oneway == "-1":
+            flags |= DRIVE_BACK
+        elif oneway in ("yes", "true", "1") or (implied and oneway != "no"):
+            flags |= DRIVE_FWD
+        else:
+            flags |= DRIVE_FWD | DRIVE_BACK
+    return flags, kmh
+
+
+def maxspeed_kmh(text: str | None) -> float | None:
+    """``"30 mph"`` -> 48.3, ``"50"`` -> 50; None when absent or unreadable."""
+    if not text:
+        return None
+    m = re.match(r"^\s*(\d+(?:\.\d+)?)\s*(mph|km/h|kmh)?\s*$", text)
+    if not m:
+        return None
+    value = float(m.group(1))
+    return value * 1.609344 if m.group(2) == "mph" else value
+
+
+@dataclass
+class RoadNetwork:
+    """Nodes (EPSG:27700) and directed-able edges with mode flags."""
+
+    node_xy: np.ndarray
+    edge_u: np.ndarray
+    edge_v: np.ndarray
+    length_m: np.ndarray
+    flags: np.ndarray
+    drive_kmh: np.ndarray
+    source_date: str | None = None
+    _graphs: dict = field(default_factory=dict, repr=False)
+    _snap: dict = field(default_factory=dict, repr=False)
+
+    # -- storage ---------------------------------------------------------------------
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, node_xy=self.node_xy, edge_u=self.edge_u,
+                            edge_v=self.edge_v, length_m=self.length_m, flags=self.flags,
+                            drive_kmh=self.drive_kmh,
+                            source_date=np.array(self.source_date or ""))
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> RoadNetwork:
+        with np.load(io.BytesIO(data)) as z:
+            return cls(z["node_xy"], z["edge_u"], z["edge_v"], z["length_m"], z["flags"],
+                       z["drive_kmh"], str(z["source_date"]) or None)
+
+    def summary(self) -> dict:
+        out = {"nodes": int(len(self.node_xy)), "edges": int(len(self.edge_u))}
+        for mode, bits in (("walk", WALK), ("cycle", CYCLE), ("drive", DRIVE_FWD | DRIVE_BACK)):
+            use = (self.flags & bits) > 0
+            out[f"{mode}_km"] = round(float(self.length_m[use].sum()) / 1000, 1)
+        return out
+
+    # -- routing ---------------------------------------------------------------------
+
+    def graph(self, mode: str) -> csr_matrix:
+        """Sparse matrix of seconds between nodes for ``mode``."""
+        if mode not in self._graphs:
+            n = len(self.node_xy)
+            if mode in ("walk", "cycle"):
+                use = (self.flags & (WALK if mode == "walk" else CYCLE)) > 0
+                secs = self.length_m[use] / ((WALK_KMH if mode == "walk" else CYCLE_KMH) / 3.6)
+                u, v = self.edge_u[use], self.edge_v[use]
+                u, v, secs = np.concatenate([u, v]), np.concatenate([v, u]), np.concatenate(
+                    [secs, secs])
+            elif mode == "drive":
+                fwd, back = (self.flags & DRIVE_FWD) > 0, (self.flags & DRIVE_BACK) > 0
+                secs = self.length_m / np.maximum(self.drive_kmh, 1.0) * 3.6
+                u = np.concatenate([self.edge_u[fwd], self.edge_v[back]])
+                v = np.concatenate([self.edge_v[fwd], self.edge_u[back]])
+                secs = np.concatenate([secs[fwd], secs[back]])
+            else:
+                raise ValueError(f"unknown network mode {mode!r}; use walk, cycle or drive")
+            # Keep the quickest of parallel edges (a sparse matrix adds duplicates up).
+            order = np.lexsort((secs, v, u))
+            u, v, secs = u[order], v[order], secs[order]
+            first = np.ones(len(u), dtype=bool)
+            first[1:] = (u[1:] != u[:-1]) | (v[1:] != v[:-1])
+            self._graphs[mode] = csr_matrix((secs[first] + 1e-6, (u[first], v[first])),
+                                            shape=(n, n))
+        return self._graphs[mode]
+
+    def snap(self, mode: str, xy) -> tuple[np.ndarray, np.ndarray]:
+        """(node, connector seconds) for each point: the nearest node of the
+        mode's largest connected part of the network."""
+        if mode not in self._snap:
+            g = self.graph(mode)
+            _, labels = connected_components(g, directed=True, connection="weak")
+            has_edge = np.diff(g.indptr) > 0
+            has_edge |= np.bincount(g.indices, minlength=len(self.node_xy)) > 0
+            if not has_edge.any():
+                raise NetworkError(f"the network has no ways usable for mode {mode!r}")
+            biggest = np.bincount(labels[has_edge]).argmax()
+            nodes = np.flatnonzero(has_edge & (labels == biggest))
+            self._snap[mode] = (nodes, cKDTree(self.node_xy[nodes]))
+        nodes, tree = self._snap[mode]
+        d, i = tree.query(np.asarray(xy, dtype=float).reshape(-1, 2))
+        return nodes[i], d / CONNECTOR_MPS[mode]
+
+    def seconds(self, mode: str, sources, targets, *, limit_s: float = np.inf,
+                chunk: int = 64) -> np.ndarray:
+        """Dense (sources x targets) seconds by ``mode``: connector to the
+        network, shortest path, connector off it; ``inf`` beyond ``limit_s``."""
+        g = self.graph(mode)
+        s_node, s_conn = self.snap(mode, sources)
+        t_node, t_conn = self.snap(mode, targets)
+        out = np.full((len(s_node), len(t_node)), np.inf)
+        unique, inverse = np.unique(s_node, return_inverse=True)
+        for start in range(0, len(unique), chunk):
+            block = unique[start:start + chunk]
+            dist = dijkstra(g, directed=True, indices=block, limit=limit_s)
+            rows = np.flatnonzero((inverse >= start) & (inverse < start + len(block)))
+            out[rows] = dist[inverse[rows] - start][:, t_node]
+        out += s_conn[:, None] + t_conn[None, :]
+        out[out > limit_s] = np.inf
+        return out
+
+
+def read_osm(path, *, name: str | None = None) -> RoadNetwork:
+    """Read the highways of an ``.osm.pbf`` (or ``.osm``) extract."""
+    import osmium
+
+    name = name or str(path)
+    ids: dict[int, int] = {}
+    lons, lats = [], []
+    eu, ev, eflags, ekmh = [], [], [], []
+    newest = ""
+    try:
+        processor = osmium.FileProcessor(str(path)).with_locations().with_filter(
+            osmium.filter.KeyFilter("highway"))
+        header_date = processor.header.get("osmosis_replication_timestamp") or ""
+        for obj in processor:
+            if not obj.is_way():
+                continue
+            flags, kmh = way_modes(dict(obj.tags))
+            if not flags:
+                continue
+            stamp = obj.timestamp.isoformat() if obj.timestamp.year > 1970 else ""
+            newest = max(newest, stamp)
+            prev = None
+            for ref in obj.nodes:
+                if not ref.location.valid():
+                    raise NetworkError(f"{name}: way {obj.id} uses node {ref.ref}, which the "
+                                       "file lacks (cut the extract with complete ways)")
+                k = ids.get(ref.ref)
+                if k is None:
+                    k = ids[ref.ref] = len(lons)
+                    lons.append(ref.location.lon)
+                    lats.append(ref.location.lat)
+                if prev is not None and prev != k:
+                    eu.append(prev)
+                    ev.append(k)
+                    eflags.append(flags)
+                    ekmh.append(kmh)
+                prev = k
+    except RuntimeError as exc:
+        raise NetworkError(f"{name}: cannot be read as an OpenStreetMap file ({exc})") from None
+    if not eu:
+        raise NetworkError(f"{name}: holds no highways (is it an OpenStreetMap extract?)")
+    x, y = _TO_BNG.transform(np.asarray(lons), np.asarray(lats))
+    xy = np.column_stack([x, y])
+    u, v = np.asarray(eu, dtype=np.int32), np.asarray(ev, dtype=np.int32)
+    length = np.hypot(*(xy[u] - xy[v]).T).astype(np.float32)
+    source_date = (header_date or newest)[:10] or None
+    return RoadNetwork(xy, u, v, length, np.asarray(eflags, dtype=np.uint8),
+                       np.asarray(ekmh, dtype=np.float32), source_date)
