@@ -21,11 +21,12 @@ from .models import (
     Response,
     Service,
     ServiceSession,
+    TransportData,
     TravelTime,
 )
 
 TRACKED = (Area, AreaIndicator, DerivedFigure, Building, Service, ServiceSession, Postcode,
-           TravelTime)
+           TravelTime, TransportData)
 
 
 def current(session) -> tuple[int, int]:

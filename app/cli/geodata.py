@@ -178,3 +178,23 @@ def summary_command():
     click.echo(f"derived figures {session.scalar(select(func.count(DerivedFigure.id)))}")
     click.echo(f"postcodes {session.scalar(select(func.count()).select_from(Postcode))}")
     click.echo(f"LSOA lookup rows {session.scalar(select(func.count(LsoaLookup.id)))}")
+
+
+@cli.command("import-network")
+@click.argument("file", type=FILE)
+@with_appcontext
+def import_network_command(file):
+    """Import an OpenStreetMap extract (.osm.pbf) as walk, cycle and drive networks."""
+    from ..geodata.transport import import_network
+
+    _run(import_network, file)
+
+
+@cli.command("import-timetable")
+@click.argument("file", type=FILE)
+@with_appcontext
+def import_timetable_command(file):
+    """Import a GTFS bus timetable (.zip), checked row by row first."""
+    from ..geodata.transport import import_timetable
+
+    _run(import_timetable, file)

@@ -5,12 +5,14 @@ from .directory import Building, Organisation, Service, ServiceReport, ServiceSe
 from .geo import AREA_LEVELS, Area, AreaIndicator, DerivedFigure, LsoaLookup, Postcode
 from .planning import DataVersion, Scenario, TravelTime
 from .survey import Answer, Campaign, Response, SafeguardingFlag, Survey
+from .transport import TRANSPORT_KINDS, TransportData
 from .users import ROLE_LABELS, ROLES, AuditEvent, User
 
 __all__ = [
     "AREA_LEVELS",
     "ROLES",
     "ROLE_LABELS",
+    "TRANSPORT_KINDS",
     "Answer",
     "Area",
     "AreaIndicator",
@@ -30,6 +32,7 @@ __all__ = [
     "ServiceReport",
     "ServiceSession",
     "Survey",
+    "TransportData",
     "TravelTime",
     "User",
     "utcnow",

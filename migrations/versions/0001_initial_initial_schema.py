@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-30 15:26:01.335117
+Create Date: 2026-11-30 16:56:28.975422
 
 """
 from alembic import op
@@ -149,6 +149,18 @@ def upgrade():
     with op.batch_alter_table('survey', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_survey_slug'), ['slug'], unique=False)
 
+    op.create_table('transport_data',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('file_name', sa.String(length=300), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('source_date', sa.String(length=20), nullable=True),
+    sa.Column('imported_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('summary', sa.JSON(), nullable=False),
+    sa.Column('payload', sa.LargeBinary(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_transport_data')),
+    sa.UniqueConstraint('kind', name=op.f('uq_transport_data_kind'))
+    )
     op.create_table('travel_time',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('from_code', sa.String(length=32), nullable=False),
@@ -340,6 +352,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_travel_time_from_code'))
 
     op.drop_table('travel_time')
+    op.drop_table('transport_data')
     with op.batch_alter_table('survey', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_survey_slug'))
 

@@ -111,7 +111,7 @@ def test_agrees_with_networkx_on_a_random_grid(tmp_path):
     for mode in ("walk", "cycle", "drive"):
         g = nx.DiGraph()
         coo = net.graph(mode).tocoo()
-        g.add_weighted_edges_from(zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist()))
+        g.add_weighted_edges_from(zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist(), strict=True))
         nodes_in, _ = net.snap(mode, net.node_xy)
         got = net.seconds(mode, net.node_xy, net.node_xy)
         for s in range(0, len(net.node_xy), 5):

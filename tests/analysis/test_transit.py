@@ -21,8 +21,8 @@ def build(trips, *, n_stops, footpaths=(), change_s=120):
     """``trips``: list of [(stop, "HH:MM"), ...] -> Timetable."""
     cols = {k: [] for k in ("dep_stop", "arr_stop", "dep_time", "arr_time", "trip", "seq")}
     for k, calls in enumerate(trips):
-        for i, ((s1, t1), (s2, t2)) in enumerate(zip(calls, calls[1:])):
-            for key, value in zip(cols, (s1, s2, hm(t1), hm(t2), k, i)):
+        for i, ((s1, t1), (s2, t2)) in enumerate(zip(calls, calls[1:], strict=False)):
+            for key, value in zip(cols, (s1, s2, hm(t1), hm(t2), k, i), strict=True):
                 cols[key].append(value)
     frm = [a for a, b, s in footpaths]
     to = [b for a, b, s in footpaths]
@@ -172,7 +172,7 @@ def random_feed(rng):
             calls.append((s, t))
             t += rng.choice([0, 60, 180, 300, 600])
         trips.append(calls)
-        for i, ((a, ta), (b, tb)) in enumerate(zip(calls, calls[1:])):
+        for i, ((a, ta), (b, tb)) in enumerate(zip(calls, calls[1:], strict=False)):
             conns.append({"u": a, "v": b, "td": ta, "ta": tb, "trip": k, "seq": i})
     footpaths = [(rng.randrange(n), rng.randrange(n), rng.choice([60, 120, 300, 600]))
                  for _ in range(rng.randint(0, 6))]
@@ -193,7 +193,7 @@ def test_agrees_with_brute_force_on_random_feeds(seed):
         footpath_s=[s for _, _, s in footpaths], change_s=change, walk_limit_s=limit)
     walks = floyd(n, footpaths, limit)
     closed = {(int(a), int(b)): float(tt.footpaths[a, b])
-              for a, b in zip(*tt.footpaths.nonzero())}
+              for a, b in zip(*tt.footpaths.nonzero(), strict=True)}
     assert closed == pytest.approx(walks)
 
     # earliest arrival from random access stops at random times

@@ -1,0 +1,32 @@
+"""Imported road network and bus timetable, one of each.
+
+Each is stored whole in the database (``payload``: the processed network as
+compressed numpy arrays, or the validated GTFS zip as published), so every app
+server and worker sees the same data and an import is one transaction: all of
+it, or none.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, utcnow
+
+TRANSPORT_KINDS = ("roads", "timetable")
+
+
+class TransportData(Base):
+    __tablename__ = "transport_data"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), unique=True)  # roads / timetable
+    file_name: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64))
+    # The data's own date (OSM extract timestamp; GTFS first service date), for attribution.
+    source_date: Mapped[str | None] = mapped_column(String(20))
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    summary: Mapped[dict] = mapped_column(JSON, default=dict)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
