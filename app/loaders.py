@@ -209,8 +209,31 @@ def travel_matrix(session, mode: str, *, to_kind: str = "service",
     """
     codes = "" if areas is None else hashlib.sha256(
         ",".join(map(str, areas.index)).encode()).hexdigest()[:24]
-    return cached("travel", session, {"mode": mode, "to": to_kind, "areas": codes},
-                  lambda: _travel_matrix(session, mode, to_kind, areas), responses=False)
+    imported = cached("travel", session, {"mode": mode, "to": to_kind, "areas": codes},
+                      lambda: _travel_matrix(session, mode, to_kind, areas), responses=False)
+    if imported is not None or to_kind != "service":
+        return imported
+    return _journey_matrix(session, mode, areas, codes)
+
+
+def _journey_matrix(session, mode, areas, codes) -> pd.DataFrame | None:
+    """Without imported times: the computed journeys (:mod:`app.geodata.journeys`)
+    while they match the current data, per area (LSOAs when ``areas`` is None)."""
+    from .geodata.journeys import current_journeys, journey_status
+
+    status = journey_status(session)
+    if status["basis"] != "network":
+        return None
+
+    def build():
+        journeys = cached("journeys", session, {"run": status["computed_at"]},
+                          lambda: current_journeys(session), responses=False)
+        return None if journeys is None else journeys.matrix(
+            mode, areas if areas is not None else lsoa_areas(session))
+
+    return cached("journey-travel", session, {"mode": mode, "areas": codes,
+                                              "run": status["computed_at"]},
+                  build, responses=False)
 
 
 def _travel_matrix(session, mode, to_kind, areas) -> pd.DataFrame | None:

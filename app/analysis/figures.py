@@ -60,6 +60,18 @@ FIGURES: dict[str, dict] = {
                            "worse": "high", "source": SURVEY_SOURCE, "fmt": "{:.0%}",
                            "count": "cites_nothing_near"},
 }
+JOURNEY_SOURCE = "Youth Voice Map journeys (OpenStreetMap roads, GTFS bus timetable, Census 2021)"
+FIGURES.update({
+    "yp_no_evening_pt": {"label": "Young people with no bus route to any evening session",
+                         "kind": "population", "worse": "high", "source": JOURNEY_SOURCE,
+                         "fmt": "{:,.0f}"},
+    "yp_no_way_home": {"label": "Young people with a bus there but no way home by bus",
+                       "kind": "population", "worse": "high", "source": JOURNEY_SOURCE,
+                       "fmt": "{:,.0f}"},
+    "yp_car_not_bus": {"label": "Young people who reach an evening session by car, not bus",
+                       "kind": "population", "worse": "high", "source": JOURNEY_SOURCE,
+                       "fmt": "{:,.0f}"},
+})
 for _key, _label in FILTERS.items():
     _nice = _label if _key != "under" else "Under the monthly limit"
     FIGURES[f"{_key}_sessions"] = {"label": f"Sessions a week within reach: {_nice.lower()}",
@@ -113,6 +125,7 @@ TABLE_COLUMNS = (
     "places_per_1000", "at_risk_6_sessions", "at_risk_12_sessions", "at_risk_24_sessions",
     "responses", "cites_cost", "cites_transport", "cites_nothing_near",
     "share_cost", "share_transport", "share_nothing_near",
+    "yp_no_evening_pt", "yp_no_way_home", "yp_car_not_bus",
     "c_deprivation", "c_rurality", "c_reach", "c_provision", "c_voice", "c_funding",
 )
 

@@ -133,14 +133,15 @@ def validate_feed(data: bytes, *, name: str = "GTFS feed") -> dict:
 
     stops = _unique_ids(tables, "stops", "stop_id", problems)
     for n, row in enumerate(tables["stops"], start=2):
-        for col, lo, hi in (("stop_lat", 49.0, 61.5), ("stop_lon", -8.7, 2.0)):
+        for col, lo, hi in (("stop_lat", 49.0, 61.5), ("stop_lon", -9.0, 4.0)):
             try:
                 value = float(row[col])
             except ValueError:
                 problems.add("stops", n, col, f"{row[col]!r} is not a number")
                 continue
             if not lo <= value <= hi:
-                problems.add("stops", n, col, f"{value} is outside Great Britain")
+                problems.add("stops", n, col, f"{value} is outside Great Britain and its "
+                             "waters (the British National Grid)")
     routes = _unique_ids(tables, "routes", "route_id", problems)
     services = set()
     for n, row in enumerate(tables.get("calendar", []), start=2):

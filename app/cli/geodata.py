@@ -198,3 +198,27 @@ def import_timetable_command(file):
     from ..geodata.transport import import_timetable
 
     _run(import_timetable, file)
+
+
+@cli.command("compute-journeys")
+@click.option("--limit", "limit_min", type=float, default=90.0, show_default=True,
+              help="Longest journey worth computing, in minutes (each way).")
+@with_appcontext
+def compute_journeys_command(limit_min):
+    """Compute walk, cycle, drive and bus journeys for every session; keep them."""
+    from ..geodata.journeys import run_journeys
+
+    def progress(done, total, note):
+        click.echo(f"  [{done:.0f}/{total}] {note}")
+
+    try:
+        run = run_journeys(db.session, limit_min=limit_min, progress=progress)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    s = run.summary
+    basis = "road network" if s["network"] else "straight-line estimates (no network imported)"
+    click.echo(f"Journeys for {s['points']} population points and {s['sessions']} sessions "
+               f"of {s['services']} services in {run.seconds:.1f} s, on {basis}; "
+               f"{s['scans']} timetable scans.")

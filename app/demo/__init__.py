@@ -5,7 +5,9 @@ Each part is built by the module that owns that data, in dependency order:
 1. :mod:`app.demo.geography` writes boundary and indicator files in the
    official formats and imports them through the same code path as real data
    (``import_bundle``);
-2. :mod:`app.demo.directory` adds council buildings and youth services;
+2. :mod:`app.demo.transport` writes the roads (OSM PBF) and buses (GTFS) and
+   imports them through the ``flask geodata import-network``/``import-timetable`` code;
+   :mod:`app.demo.directory` adds council buildings and youth services;
 3. :mod:`app.demo.responses` adds survey responses that follow the geography;
 4. one account per role is created here and the passwords printed once.
 """
@@ -47,15 +49,21 @@ def wipe(session) -> None:
 
 def build_demo(session, *, seed: int = SEED, progress=print) -> dict[str, str]:
     """Build the demo county; return {email: password} for the demo accounts."""
-    from . import directory, geography, responses
+    from . import directory, geography, responses, transport
 
     ctx = DemoContext(seed=seed)
     progress("Building the demo county's geography ...")
     geography.build(session, ctx)
+    progress("Writing and importing its roads and bus timetable ...")
+    transport.build(session, ctx)
     progress("Adding council buildings and youth services ...")
     directory.build(session, ctx)
     progress("Adding survey responses ...")
     responses.build(session, ctx)
+    progress("Computing journeys on its roads and buses ...")
+    from ..geodata.journeys import run_journeys
+
+    run_journeys(session)
     progress("Creating one account per role ...")
     accounts = {}
     for role in ROLES:

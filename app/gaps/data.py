@@ -16,6 +16,23 @@ from ..loaders import BNG
 from ..models import Answer, Area, Response
 
 
+def travel_status(session) -> dict:
+    """Network journeys or straight line (see :mod:`app.geodata.journeys`)."""
+    from ..geodata.journeys import journey_status
+
+    return journey_status(session)
+
+
+def load_journeys(session):
+    """The stored journeys for the current data (cached per data version), or None."""
+    from ..cache import cached
+    from ..geodata.journeys import current_journeys
+
+    status = travel_status(session)
+    return cached("journeys", session, {"run": status["computed_at"]},
+                  lambda: current_journeys(session), responses=False)
+
+
 def load_responses(session, level: str, areas: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
     """Long answers table (``response_id``, ``area_code``, ``question_id``, ``value``)
     with every response placed in an area of ``level``.

@@ -39,6 +39,7 @@ from ..uploads import uploaded_file
 from .params import LEVEL_LABELS, MODE_LABELS
 from .service import (
     build_map,
+    evening_rows,
     funding_risk_rows,
     geojson_payload,
     load_view,
@@ -151,6 +152,7 @@ def _evidence_context(view, errors, pdf=False):
     ctx["rows"] = sort_table(view)
     ctx["svg"] = view.svg_map() if view.has_areas else ""
     ctx["risk"] = funding_risk_rows(view)
+    ctx["evening"] = evening_rows(view)
     ctx["sources"] = sources_for(db.session)
     ctx["today"] = date.today()
     ctx["pdf"] = pdf
@@ -202,6 +204,10 @@ def api():
                        "filter": p.filter, "max_monthly": p.max_monthly,
                        "weights": p.weights},
         "data_version": list(view.version),
+        "travel": {"basis": view.travel.get("basis"), "sentence": view.travel_basis,
+                   "network": view.travel.get("network"),
+                   "timetable": view.travel.get("timetable"),
+                   "computed_at": view.travel.get("computed_at")},
         "disclosure": {"suppressed": f"{view.rule.min_suppressed}-{view.rule.max_suppressed}",
                        "rounded_to": view.rule.round_to,
                        "applies_to": ["responses", "cites_*", "share_*"]},

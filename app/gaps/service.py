@@ -50,6 +50,12 @@ class GapView:
     buildings: pd.DataFrame | None = None
     sources: dict = field(default_factory=dict)
     levels: list = field(default_factory=list)
+    travel: dict = field(default_factory=dict)  # what travel times rest on
+
+    @property
+    def travel_basis(self) -> str:
+        """One sentence on every page: network journeys or straight-line estimates."""
+        return travel_sentence(self.travel, self.params.mode)
 
     @property
     def has_areas(self) -> bool:
@@ -88,7 +94,8 @@ class GapView:
                                              c.legend(), [*c.counts, c.no_data], strict=False)],
                 "scheme": p.scheme, "source": self.figure_source(),
                 "note": (f"Reach: within {p.threshold} minutes {MODE_PHRASES[p.mode]}; "
-                         f"filter: {FILTERS[p.filter].replace('£X', f'£{p.max_monthly:g}')}.")}
+                         f"filter: {FILTERS[p.filter].replace('£X', f'£{p.max_monthly:g}')}. "
+                         f"{self.travel_basis}")}
 
     def summary(self) -> list[str]:
         return summary(self.gaps, figure=self.params.figure)
@@ -98,6 +105,23 @@ class GapView:
         return choropleth_svg(self.display.values, c.value_colours,
                               list(self.published["name"]),
                               title=FIGURES[self.params.figure]["label"])
+
+
+def travel_sentence(travel: dict, mode: str) -> str:
+    if travel.get("basis") == "network":
+        net, tt = travel.get("network") or {}, travel.get("timetable") or {}
+        text = ("Travel times: journeys on the road network"
+                + (f" (OpenStreetMap, {net['source_date']})" if net.get("source_date") else ""))
+        if mode == "bus":
+            text += (", by bus at each session's own day and times"
+                     + (f" (timetable {tt['file_name']})" if tt.get("file_name") else
+                        ": no timetable imported, so walking only"))
+        return text + f"; computed {travel.get('computed_at')}."
+    why = (" (journeys are out of date since the data changed: run "
+           "flask geodata compute-journeys)" if travel.get("stale") else
+           " (no road network imported)" if not travel.get("network") else
+           " (journeys not yet computed)")
+    return f"Travel times: straight-line estimates{why}."
 
 
 def _num(v):
@@ -123,21 +147,29 @@ def load_view(session, args) -> tuple[GapView, dict]:
     areas = loaders.areas(session, params.level)
     services = loaders.services(session)
     view.sources = data.figure_sources(areas)
+    view.travel = data.travel_status(session)
+    journeys = data.load_journeys(session) if view.travel.get("basis") == "network" else None
     points = loaders.population_points(session, params.level)  # issue 13
 
     def compute():
         responses = data.load_responses(session, params.level, areas)
         # Points take their own area's or LSOA's imported times: the matrix as imported.
+        # Without an imported matrix, computed journeys (per LSOA, or per area) stand in.
         matrix = loaders.travel_matrix(session, params.mode,
                                        areas=None if points is not None else areas)
-        return compute_gaps(
+        gaps = compute_gaps(
             areas, services, responses=responses, threshold_min=params.threshold,
             mode=params.mode, weights=params.weights, max_monthly=params.max_monthly,
             reach_filter=params.filter, matrix=matrix, points=points,
             min_responses=rule.max_suppressed + 1,
         )
+        if journeys is not None:
+            gaps = gaps.join(journeys.evening(areas, params.threshold))
+        return gaps
 
-    view.gaps = cached("gaps", session, params.analysis_key(), compute)
+    key = {**params.analysis_key(), "journeys": [view.travel.get("basis"),
+                                                 view.travel.get("computed_at")]}
+    view.gaps = cached("gaps", session, key, compute)
     view.published = publish_frame(view.gaps, rule)
     view.display = cached("display", session, {"level": params.level},
                           lambda: display_geometry(areas), responses=False)
@@ -155,6 +187,21 @@ def sort_table(view: GapView) -> list[dict]:
     df = df.assign(_k=key).sort_values(["_k", "rank"], ascending=[not p.desc, True],
                                        na_position="last")
     return records(df, TABLE_COLUMNS)
+
+
+def evening_rows(view: GapView, n: int = 20) -> dict | None:
+    """The evidence pack's "evening sessions by bus" figures: totals and the
+    ``n`` areas with most young people lacking a bus route (census counts)."""
+    df = view.published
+    if not view.has_areas or "yp_no_evening_pt" not in df.columns:
+        return None
+    cols = ["name", "young_people", "yp_no_evening_pt", "yp_no_way_home", "yp_car_not_bus"]
+    top = df.sort_values(["yp_no_evening_pt", "rank"], ascending=[False, True]).head(n)
+    return {"rows": records(top, cols),
+            "total_young": float(df["young_people"].fillna(0).sum()),
+            "total_no_pt": float(df["yp_no_evening_pt"].sum()),
+            "total_no_home": float(df["yp_no_way_home"].sum()),
+            "total_car_not_bus": float(df["yp_car_not_bus"].sum())}
 
 
 def funding_risk_rows(view: GapView) -> list[dict]:

@@ -5,7 +5,7 @@ from .directory import Building, Organisation, Service, ServiceReport, ServiceSe
 from .geo import AREA_LEVELS, Area, AreaIndicator, DerivedFigure, LsoaLookup, Postcode
 from .planning import DataVersion, Scenario, TravelTime
 from .survey import Answer, Campaign, Response, SafeguardingFlag, Survey
-from .transport import TRANSPORT_KINDS, TransportData
+from .transport import TRANSPORT_KINDS, JourneyRun, TransportData
 from .users import ROLE_LABELS, ROLES, AuditEvent, User
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "Campaign",
     "DataVersion",
     "DerivedFigure",
+    "JourneyRun",
     "LsoaLookup",
     "Organisation",
     "Postcode",

@@ -30,3 +30,20 @@ class TransportData(Base):
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     summary: Mapped[dict] = mapped_column(JSON, default=dict)
     payload: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class JourneyRun(Base):
+    """The latest journey computation: minutes per population point and
+    service/session (compressed numpy arrays in ``payload``), for the data
+    version it was computed from.  Views use it only while that version is
+    current; otherwise they fall back to straight-line estimates and say so."""
+
+    __tablename__ = "journey_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    data_version: Mapped[int] = mapped_column(default=0)
+    limit_min: Mapped[float] = mapped_column(default=90.0)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    seconds: Mapped[float] = mapped_column(default=0.0)
+    summary: Mapped[dict] = mapped_column(JSON, default=dict)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-30 16:56:28.975422
+Create Date: 2026-11-30 16:57:15.037982
 
 """
 from alembic import op
@@ -100,6 +100,16 @@ def upgrade():
     with op.batch_alter_table('derived_figure', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_derived_figure_area_code'), ['area_code'], unique=False)
 
+    op.create_table('journey_run',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('data_version', sa.Integer(), nullable=False),
+    sa.Column('limit_min', sa.Float(), nullable=False),
+    sa.Column('computed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('seconds', sa.Float(), nullable=False),
+    sa.Column('summary', sa.JSON(), nullable=False),
+    sa.Column('payload', sa.LargeBinary(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_journey_run'))
+    )
     op.create_table('lsoa_lookup',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('lsoa11', sa.String(length=32), nullable=False),
@@ -367,6 +377,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_lsoa_lookup_lsoa11'))
 
     op.drop_table('lsoa_lookup')
+    op.drop_table('journey_run')
     with op.batch_alter_table('derived_figure', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_derived_figure_area_code'))
 

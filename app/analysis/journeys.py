@@ -1,0 +1,199 @@
+"""Journeys from where young people live to each session, at its own times.
+
+Pure: numpy, scipy, pandas; no Flask, no database.
+
+For each population point (a postcode carrying young people, or an area's
+origin) and each service session (weekday, start, end):
+
+* walk, cycle and drive minutes on the road network (:mod:`.roads`), the
+  same at any hour;
+* by public transport (:mod:`.transit`): *there* is the latest departure from
+  home that arrives by the start (walk to a stop, wait, ride, change, walk),
+  *home* the earliest arrival home after the end, on that weekday's
+  timetable.  Door-to-door minutes are ``start - departure`` and
+  ``arrival - end``, so waiting counts.  Walking the whole way counts as a
+  public-transport journey too (nobody needs a bus to cross the road).
+
+A session is *reachable by public transport* only when both journeys exist
+within the limit; *no way home* when the way there exists but not the way back.
+One reverse scan per (venue, weekday, start) and one forward scan per
+(venue, weekday, end) serve every home at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import csr_matrix
+
+from .roads import NETWORK_MODES, WALK_KMH, RoadNetwork
+from .transit import best_home_arrival, best_home_departure
+
+EVENING_FROM_S = 17 * 3600  # sessions starting at or after 17:00 are "evening"
+MAX_WALK_TO_STOP_MIN = 15.0
+
+
+@dataclass
+class JourneyResult:
+    """Minutes per (point, venue) by network mode, and per (point, session) by
+    public transport; ``inf`` = no journey within the limit."""
+
+    threshold_min: float
+    network_minutes: dict[str, np.ndarray] = field(default_factory=dict)  # points x venues
+    pt_there_min: np.ndarray | None = None  # points x sessions
+    pt_home_min: np.ndarray | None = None  # points x sessions
+    session_dates: dict[int, str] = field(default_factory=dict)  # weekday -> date used
+    scans: int = 0
+
+    def pt_reachable(self, threshold_min: float | None = None) -> np.ndarray:
+        """(points x sessions): there and home, each within the threshold."""
+        t = self.threshold_min if threshold_min is None else threshold_min
+        return (self.pt_there_min <= t) & (self.pt_home_min <= t)
+
+    def no_way_home(self, threshold_min: float | None = None) -> np.ndarray:
+        """(points x sessions): there within the threshold, but not home."""
+        t = self.threshold_min if threshold_min is None else threshold_min
+        return (self.pt_there_min <= t) & ~(self.pt_home_min <= t)
+
+
+def walk_table(network: RoadNetwork | None, from_xy: np.ndarray, to_xy: np.ndarray,
+               limit_s: float, *, chunk: int = 256) -> csr_matrix:
+    """Sparse (from x to) walking seconds within ``limit_s``; on the walk
+    network when there is one, else straight line x 1.3 at 4.8 km/h.
+    Stored values are seconds + 1 so a zero walk is not lost."""
+    from scipy.spatial import cKDTree
+
+    rows, cols, vals = [], [], []
+    if network is None:
+        speed = WALK_KMH / 3.6
+        radius = limit_s * speed / 1.3
+        tree = cKDTree(to_xy)
+        for i, js in enumerate(tree.query_ball_point(from_xy, radius)):
+            for j in js:
+                rows.append(i)
+                cols.append(j)
+                vals.append(np.hypot(*(from_xy[i] - to_xy[j])) * 1.3 / speed + 1)
+    else:
+        for start in range(0, len(from_xy), chunk):
+            block = network.seconds("walk", from_xy[start:start + chunk], to_xy,
+                                    limit_s=limit_s)
+            r, c = np.nonzero(np.isfinite(block))
+            rows.extend((r + start).tolist())
+            cols.extend(c.tolist())
+            vals.extend((block[r, c] + 1).tolist())
+    return csr_matrix((np.asarray(vals, float), (np.asarray(rows, int), np.asarray(cols, int))),
+                      shape=(len(from_xy), len(to_xy)))
+
+
+def network_minutes(network: RoadNetwork | None, points_xy, venues_xy, threshold_min: float,
+                    modes=NETWORK_MODES) -> dict[str, np.ndarray]:
+    """Minutes from each point to each venue by each mode (``inf`` beyond the limit).
+
+    Shortest paths run from the venues (fewer than points) on the reversed
+    graph for one-way streets: the drive time *from* home *to* the venue."""
+    out = {}
+    if network is None:
+        return out
+    for mode in modes:
+        if mode == "drive":
+            # from venue on the transposed graph = to venue on the real one
+            rev = RoadNetwork(network.node_xy, network.edge_u, network.edge_v,
+                              network.length_m, _swap_drive(network.flags),
+                              network.drive_kmh)
+            secs = rev.seconds("drive", venues_xy, points_xy, limit_s=threshold_min * 60)
+        else:
+            secs = network.seconds(mode, venues_xy, points_xy, limit_s=threshold_min * 60)
+        out[mode] = (secs.T / 60.0).astype(np.float32)
+    return out
+
+
+def _swap_drive(flags: np.ndarray) -> np.ndarray:
+    from .roads import DRIVE_BACK, DRIVE_FWD
+
+    fwd, back = (flags & DRIVE_FWD) > 0, (flags & DRIVE_BACK) > 0
+    out = flags & ~np.uint8(DRIVE_FWD | DRIVE_BACK)
+    return out | np.where(fwd, DRIVE_BACK, 0).astype(np.uint8) | np.where(
+        back, DRIVE_FWD, 0).astype(np.uint8)
+
+
+def compute(points_xy, venues_xy, sessions: pd.DataFrame, *, network: RoadNetwork | None,
+            feed=None, threshold_min: float = 30.0, reference_date: date | None = None,
+            progress=None) -> JourneyResult:
+    """All journeys.  ``sessions``: columns ``venue`` (row of ``venues_xy``),
+    ``day`` (0 = Monday), ``start_s``, ``end_s`` (seconds after midnight).
+    ``feed``: a :class:`~app.analysis.gtfs.Feed` or None (no public transport
+    other than walking)."""
+    points_xy = np.asarray(points_xy, float).reshape(-1, 2)
+    venues_xy = np.asarray(venues_xy, float).reshape(-1, 2)
+    report = progress or (lambda done, total, note: None)
+    result = JourneyResult(threshold_min=threshold_min)
+    report(0, 4, "road network")
+    result.network_minutes = network_minutes(network, points_xy, venues_xy, threshold_min)
+    limit_s = threshold_min * 60
+    n, m = len(points_xy), len(sessions)
+    walk_direct = result.network_minutes.get("walk")
+    if walk_direct is None:
+        direct = walk_table(None, points_xy, venues_xy, limit_s).toarray()
+        walk_direct = np.where(direct > 0, (direct - 1) / 60.0, np.inf)
+    there = np.full((n, m), np.inf)
+    home = np.full((n, m), np.inf)
+    venue_of = sessions["venue"].to_numpy(int)
+    there[:] = walk_direct[:, venue_of]
+    home[:] = walk_direct[:, venue_of]
+    if feed is not None and len(feed.stops) and m:
+        report(1, 4, "walks to bus stops")
+        stops_xy = feed.stops[["x", "y"]].to_numpy(float)
+        walk_s = min(MAX_WALK_TO_STOP_MIN * 60, limit_s)
+        # CSR rows = points, cols = stops (walks are symmetric on foot).
+        access = walk_table(network, points_xy, stops_xy, walk_s).tocsr()
+        venue_walk = walk_table(network, venues_xy, stops_xy, walk_s).tocsr()
+        a_stops, a_secs, a_ptr = access.indices, access.data - 1, access.indptr
+        today = reference_date or date.today()
+        tables = {}
+        report(2, 4, "timetables")
+        for k, (day, group) in enumerate(sessions.groupby("day", sort=True)):
+            on = feed.service_date(int(day), today)
+            if on is None:
+                continue
+            result.session_dates[int(day)] = on.isoformat()
+            tables[int(day)] = tt = feed.day_timetable(on)
+            report(2 + k / 7, 4, f"journeys on {on.isoformat()}")
+            cache_there: dict = {}
+            cache_home: dict = {}
+            for j, row in zip(group.index, group.itertuples(index=False), strict=True):
+                col = sessions.index.get_loc(j)
+                v = int(row.venue)
+                row_v = venue_walk.getrow(v)
+                walks = dict(zip(row_v.indices.tolist(), (row_v.data - 1).tolist(),
+                                 strict=True))
+                if not walks:
+                    continue
+                key = (v, row.start_s)
+                if key not in cache_there:
+                    board = tt.latest_departure(walks, row.start_s,
+                                                horizon=row.start_s - limit_s)
+                    leave = best_home_departure(board, a_stops, a_secs, a_ptr)
+                    cache_there[key] = (row.start_s - leave) / 60.0
+                    result.scans += 1
+                key = (v, row.end_s)
+                if key not in cache_home:
+                    arrive = tt.earliest_arrival(walks, row.end_s, horizon=row.end_s + limit_s)
+                    back = best_home_arrival(arrive, a_stops, a_secs, a_ptr)
+                    cache_home[key] = (back - row.end_s) / 60.0
+                    result.scans += 1
+                there[:, col] = np.minimum(there[:, col], cache_there[(v, row.start_s)])
+                home[:, col] = np.minimum(home[:, col], cache_home[(v, row.end_s)])
+    report(4, 4, "done")
+    result.pt_there_min = there.astype(np.float32)
+    result.pt_home_min = home.astype(np.float32)
+    return result
+
+
+def session_frame(records) -> pd.DataFrame:
+    """``[(venue, day, start time, end time), ...]`` -> the ``sessions`` frame."""
+    rows = [(v, d, s.hour * 3600 + s.minute * 60, e.hour * 3600 + e.minute * 60)
+            for v, d, s, e in records]
+    return pd.DataFrame(rows, columns=["venue", "day", "start_s", "end_s"])

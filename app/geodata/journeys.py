@@ -1,0 +1,190 @@
+"""Compute journeys for the whole county and keep them; read them back for views.
+
+No Flask here: the command line, a background job or a test passes a
+database session.  :func:`run_journeys` is the job's entry point (it reports
+progress through a callback); :func:`current_journeys` gives views the
+stored run while it matches the current data version, else ``None`` (views
+then use straight-line estimates and say so).
+
+Population points: every live postcode carries an equal share of its
+LSOA's young people (Census 2021 by age); an LSOA without postcodes is
+represented by its population-weighted origin or representative point.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time as clock
+from dataclasses import dataclass
+from datetime import date
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+
+from ..analysis.journey_figures import area_matrix, evening_figures
+from ..analysis.journeys import JourneyResult, compute, session_frame
+from ..dataversion import current
+from ..models import JourneyRun, Postcode, Service, ServiceSession, TransportData
+
+BNG = "EPSG:27700"
+DEFAULT_LIMIT_MIN = 90.0
+
+
+@dataclass
+class StoredJourneys:
+    result: JourneyResult
+    point_xy: np.ndarray
+    youth: np.ndarray
+    point_lsoa: np.ndarray
+    service_ids: np.ndarray
+    sessions: pd.DataFrame
+    meta: dict
+
+    def point_areas(self, areas: gpd.GeoDataFrame) -> np.ndarray:
+        """Row of ``areas`` holding each point (-1 for none)."""
+        codes = list(areas.index)
+        if len(codes) and set(self.point_lsoa) & set(codes):
+            pos = {c: i for i, c in enumerate(codes)}
+            return np.asarray([pos.get(c, -1) for c in self.point_lsoa], dtype=int)
+        pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(self.point_xy[:, 0],
+                                                            self.point_xy[:, 1]), crs=BNG)
+        poly = gpd.GeoDataFrame({"row": np.arange(len(areas))}, geometry=areas.geometry.values,
+                                crs=BNG)
+        joined = gpd.sjoin(pts, poly, how="left", predicate="within")
+        joined = joined[~joined.index.duplicated(keep="first")]
+        return joined["row"].fillna(-1).astype(int).to_numpy()
+
+    def matrix(self, mode: str, areas: gpd.GeoDataFrame) -> pd.DataFrame | None:
+        return area_matrix(self.result, mode, self.sessions, self.service_ids,
+                           self.point_areas(areas), list(areas.index), self.youth,
+                           limit_min=self.result.threshold_min)
+
+    def evening(self, areas: gpd.GeoDataFrame, threshold_min: float) -> pd.DataFrame:
+        return evening_figures(self.result, self.sessions, min(threshold_min,
+                                                               self.result.threshold_min),
+                               self.point_areas(areas), list(areas.index), self.youth)
+
+
+def population_points(session) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(xy, young people, LSOA code) for every population point."""
+    from .figures import area_figures
+
+    lsoas = area_figures(session, "lsoa")
+    rows = session.execute(select(Postcode.x, Postcode.y, Postcode.lsoa_code)
+                           .where(Postcode.terminated.is_(None))).all()
+    pcs = pd.DataFrame(rows, columns=["x", "y", "lsoa"])
+    pcs = pcs[pcs["lsoa"].isin(lsoas.index)]
+    counts = pcs["lsoa"].value_counts()
+    youth = lsoas["young_people"].fillna(0.0) if "young_people" in lsoas else pd.Series(
+        0.0, index=lsoas.index)
+    pcs["youth"] = youth.reindex(pcs["lsoa"]).to_numpy() / counts.reindex(pcs["lsoa"]).to_numpy()
+    bare = [c for c in lsoas.index if c not in counts.index]
+    if bare:
+        from ..analysis.reach import area_origins
+
+        xy = area_origins(lsoas.loc[bare])
+        pcs = pd.concat([pcs, pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1], "lsoa": bare,
+                                            "youth": youth.reindex(bare).to_numpy()})])
+    return (pcs[["x", "y"]].to_numpy(float), pcs["youth"].to_numpy(float),
+            pcs["lsoa"].astype(str).to_numpy())
+
+
+def session_inputs(session) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    """(service ids, venue xy, sessions frame) for active services with a place."""
+    rows = session.execute(
+        select(Service.id, Service.x, Service.y, ServiceSession.day, ServiceSession.start,
+               ServiceSession.end)
+        .join(ServiceSession, ServiceSession.service_id == Service.id)
+        .where(Service.status == "active", Service.x.is_not(None), Service.y.is_not(None))
+        .order_by(Service.id, ServiceSession.day, ServiceSession.start)).all()
+    ids = sorted({r[0] for r in rows})
+    pos = {sid: i for i, sid in enumerate(ids)}
+    xy = {r[0]: (r[1], r[2]) for r in rows}
+    sessions = session_frame([(pos[r[0]], r[3], r[4], r[5]) for r in rows])
+    return np.asarray(ids, dtype=np.int64), np.asarray([xy[i] for i in ids], float).reshape(
+        -1, 2), sessions
+
+
+def run_journeys(session, *, limit_min: float = DEFAULT_LIMIT_MIN, progress=None,
+                 reference_date: date | None = None) -> JourneyRun:
+    """Compute every journey and store it (replacing the previous run).
+    ``progress(done, total, note)`` is called as the work goes on."""
+    from .transport import load_network, load_timetable
+
+    started = clock.perf_counter()
+    version = current(session)[0]
+    network, roads = load_network(session)
+    feed, timetable = load_timetable(session)
+    point_xy, youth, lsoa = population_points(session)
+    service_ids, venue_xy, sessions = session_inputs(session)
+    result = compute(point_xy, venue_xy, sessions, network=network, feed=feed,
+                     threshold_min=limit_min, reference_date=reference_date,
+                     progress=progress)
+    meta = {"network": _source(roads), "timetable": _source(timetable),
+            "session_dates": result.session_dates, "scans": result.scans,
+            "points": int(len(point_xy)), "services": int(len(service_ids)),
+            "sessions": int(len(sessions))}
+    buffer = io.BytesIO()
+    arrays = {f"net_{k}": v for k, v in result.network_minutes.items()}
+    np.savez_compressed(buffer, point_xy=point_xy, youth=youth, point_lsoa=lsoa.astype("U"),
+                        service_ids=service_ids, sessions=sessions.to_numpy(np.int64),
+                        pt_there=result.pt_there_min, pt_home=result.pt_home_min,
+                        meta=np.array(json.dumps(meta)), **arrays)
+    for old in session.scalars(select(JourneyRun)).all():
+        session.delete(old)
+    run = JourneyRun(data_version=version, limit_min=float(limit_min), summary=meta,
+                     seconds=round(clock.perf_counter() - started, 2),
+                     payload=buffer.getvalue())
+    session.add(run)
+    session.flush()
+    return run
+
+
+def _source(row: TransportData | None) -> dict | None:
+    if row is None:
+        return None
+    return {"file_name": row.file_name, "source_date": row.source_date}
+
+
+def load_run(run: JourneyRun) -> StoredJourneys:
+    with np.load(io.BytesIO(run.payload), allow_pickle=False) as z:
+        meta = json.loads(str(z["meta"]))
+        result = JourneyResult(threshold_min=run.limit_min,
+                               network_minutes={k[4:]: z[k] for k in z.files
+                                                if k.startswith("net_")},
+                               pt_there_min=z["pt_there"], pt_home_min=z["pt_home"],
+                               session_dates={int(k): v for k, v in
+                                              meta["session_dates"].items()},
+                               scans=meta["scans"])
+        sessions = pd.DataFrame(z["sessions"].reshape(-1, 4),
+                                columns=["venue", "day", "start_s", "end_s"])
+        return StoredJourneys(result, z["point_xy"], z["youth"], z["point_lsoa"].astype(str),
+                              z["service_ids"], sessions, meta)
+
+
+def current_journeys(session) -> StoredJourneys | None:
+    """The stored run if it was computed from the data as it is now."""
+    run = session.scalar(select(JourneyRun).order_by(JourneyRun.id.desc()).limit(1))
+    if run is None or run.data_version != current(session)[0]:
+        return None
+    return load_run(run)
+
+
+def journey_status(session) -> dict:
+    """What the pages say about travel times: network or straight line, and why."""
+    run = session.scalar(select(JourneyRun).order_by(JourneyRun.id.desc()).limit(1))
+    have = {r.kind: r for r in session.scalars(select(TransportData))}
+    status = {"basis": "straight-line", "network": _source(have.get("roads")),
+              "timetable": _source(have.get("timetable")), "computed_at": None,
+              "stale": False}
+    if run is not None:
+        status["computed_at"] = run.computed_at.isoformat(timespec="minutes")
+        if run.data_version == current(session)[0]:
+            status["basis"] = "network"
+            status["session_dates"] = run.summary.get("session_dates", {})
+        else:
+            status["stale"] = True
+    return status
