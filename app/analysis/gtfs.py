@@ -15,7 +15,7 @@ import csv
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -242,10 +242,13 @@ def _span(tables) -> tuple[str | None, str | None]:
 
 @dataclass
 class Feed:
-    """A validated feed's stops (in EPSG:27700) and gtfs-kit tables."""
+    """A validated feed's stops (in EPSG:27700), its stop times as arrays
+    (seconds, untimed stops interpolated) and the gtfs-kit tables."""
 
     stops: pd.DataFrame  # stop_id, stop_name, x, y (index = stop position)
     kit: object  # gtfs_kit.Feed
+    calls: pd.DataFrame | None = None  # trip, stop, seq, arr, dep; sorted by trip, seq
+    _days: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def read(cls, data: bytes) -> Feed:
@@ -262,7 +265,20 @@ class Feed:
         x, y = _TO_BNG.transform(kit.stops["stop_lon"].to_numpy(float),
                                  kit.stops["stop_lat"].to_numpy(float))
         stops["x"], stops["y"] = x, y
-        return cls(stops.reset_index(drop=True), kit)
+        stops = stops.reset_index(drop=True)
+        st = kit.stop_times[["trip_id", "stop_id", "stop_sequence", "arrival_time",
+                             "departure_time"]]
+        st = st.sort_values(["trip_id", "stop_sequence"], kind="stable").reset_index(drop=True)
+        arr = _interpolated(st, "arrival_time")
+        dep = _interpolated(st, "departure_time")
+        dep = np.where(np.isnan(dep), arr, dep)
+        arr = np.where(np.isnan(arr), dep, arr)
+        stop_pos = pd.Series(stops.index, index=stops["stop_id"].astype(str))
+        calls = pd.DataFrame({"trip": st["trip_id"].astype(str).to_numpy(),
+                              "stop": stop_pos.loc[st["stop_id"].astype(str)].to_numpy(),
+                              "seq": st["stop_sequence"].to_numpy(dtype=np.int64),
+                              "arr": arr, "dep": dep})
+        return cls(stops, kit, calls)
 
     def service_date(self, weekday: int, on_or_after: date) -> date | None:
         """The first date on or after ``on_or_after`` falling on ``weekday``
@@ -279,30 +295,29 @@ class Feed:
     def day_timetable(self, day: date, *, change_s: float = DEFAULT_CHANGE_S,
                       transfer_m: float = TRANSFER_M) -> Timetable:
         """Every connection of the trips running on ``day``; footpaths join
-        stops within ``transfer_m`` metres (straight line x 1.3 at 4.8 km/h)."""
+        stops within ``transfer_m`` metres (straight line x 1.3 at 4.8 km/h).
+        Days running the same services share one timetable."""
         import gtfs_kit
 
-        services = set(gtfs_kit.get_active_services(self.kit, day.strftime("%Y%m%d")))
-        trips = self.kit.trips.loc[self.kit.trips["service_id"].isin(services), "trip_id"]
-        st = self.kit.stop_times
-        st = st.loc[st["trip_id"].isin(set(trips)),
-                    ["trip_id", "stop_id", "stop_sequence", "arrival_time", "departure_time"]]
-        st = st.sort_values(["trip_id", "stop_sequence"], kind="stable").reset_index(drop=True)
-        arr = _interpolated(st, "arrival_time")
-        dep = _interpolated(st, "departure_time")
-        dep = np.where(np.isnan(dep), arr, dep)
-        arr = np.where(np.isnan(arr), dep, arr)
-        trip_codes, trip_idx = np.unique(st["trip_id"].astype(str).to_numpy(), return_inverse=True)
-        stop_pos = pd.Series(self.stops.index, index=self.stops["stop_id"].astype(str))
-        stop_idx = stop_pos.loc[st["stop_id"].astype(str)].to_numpy()
-        same = trip_idx[1:] == trip_idx[:-1]
-        a = np.flatnonzero(same)
-        xy = self.stops[["x", "y"]].to_numpy(float)
-        fp_from, fp_to, fp_s = transfer_links(xy, transfer_m)
-        return Timetable.from_connections(
+        services = frozenset(gtfs_kit.get_active_services(self.kit, day.strftime("%Y%m%d")))
+        key = (services, change_s, transfer_m)
+        if key in self._days:
+            return self._days[key]
+        trips = set(self.kit.trips.loc[self.kit.trips["service_id"].isin(services),
+                                       "trip_id"].astype(str))
+        st = self.calls[self.calls["trip"].isin(trips)]
+        trip_codes, trip_idx = np.unique(st["trip"].to_numpy(), return_inverse=True)
+        stop_idx = st["stop"].to_numpy()
+        arr, dep = st["arr"].to_numpy(), st["dep"].to_numpy()
+        a = np.flatnonzero(trip_idx[1:] == trip_idx[:-1])
+        fp_from, fp_to, fp_s = transfer_links(self.stops[["x", "y"]].to_numpy(float),
+                                              transfer_m)
+        tt = Timetable.from_connections(
             len(self.stops), stop_idx[a], stop_idx[a + 1], dep[a], arr[a + 1], trip_idx[a],
-            seq=st["stop_sequence"].to_numpy()[a], footpath_from=fp_from, footpath_to=fp_to,
+            seq=st["seq"].to_numpy()[a], footpath_from=fp_from, footpath_to=fp_to,
             footpath_s=fp_s, change_s=change_s)
+        self._days[key] = tt
+        return tt
 
 
 def _interpolated(st: pd.DataFrame, column: str) -> np.ndarray:

@@ -147,19 +147,21 @@ def compute(points_xy, venues_xy, sessions: pd.DataFrame, *, network: RoadNetwor
         report(1, 4, "walks to bus stops")
         stops_xy = feed.stops[["x", "y"]].to_numpy(float)
         walk_s = min(MAX_WALK_TO_STOP_MIN * 60, limit_s)
-        # CSR rows = points, cols = stops (walks are symmetric on foot).
-        access = walk_table(network, points_xy, stops_xy, walk_s).tocsr()
-        venue_walk = walk_table(network, venues_xy, stops_xy, walk_s).tocsr()
+        # One pass from the stops (fewer than the homes) serves homes and venues:
+        # walking is the same both ways.
+        both = walk_table(network, stops_xy, np.vstack([points_xy, venues_xy]), walk_s)
+        both = both.T.tocsr()
+        access = both[:n].tocsr()
+        venue_walk = both[n:].tocsr()
         a_stops, a_secs, a_ptr = access.indices, access.data - 1, access.indptr
         today = reference_date or date.today()
-        tables = {}
         report(2, 4, "timetables")
         for k, (day, group) in enumerate(sessions.groupby("day", sort=True)):
             on = feed.service_date(int(day), today)
             if on is None:
                 continue
             result.session_dates[int(day)] = on.isoformat()
-            tables[int(day)] = tt = feed.day_timetable(on)
+            tt = feed.day_timetable(on)
             report(2 + k / 7, 4, f"journeys on {on.isoformat()}")
             cache_there: dict = {}
             cache_home: dict = {}
