@@ -114,7 +114,19 @@ def evening_figures(result: JourneyResult, sessions: pd.DataFrame, threshold_min
                           "yp_no_way_home": np.where(no_home, youth, 0.0),
                           "yp_car_not_bus": np.where(by_car & ~both, youth, 0.0)})
     frame = frame[frame["area"] >= 0]
-    sums = frame.groupby("area")[list(JOURNEY_FIGURES)].sum()
+    sums = frame.groupby("area")[["youth", *JOURNEY_FIGURES]].sum()
     sums = sums.reindex(range(len(area_codes)), fill_value=0.0)
     sums.index = pd.Index(list(area_codes), name="code")
-    return sums.round(0)
+    return sums
+
+
+def scale_to_area(sums: pd.DataFrame, young_people: pd.Series | None) -> pd.DataFrame:
+    """The journey counts as shares of the young people at the points in each
+    area, applied to the area's own census figure (an area's young people
+    may be apportioned from LSOAs differently from its postcodes), rounded."""
+    out = sums[list(JOURNEY_FIGURES)].copy()
+    if young_people is not None:
+        total = young_people.reindex(out.index).astype(float)
+        share = out.div(sums["youth"].where(sums["youth"] > 0), axis=0)
+        out = share.mul(total, axis=0).fillna(0.0)
+    return out.round(0)

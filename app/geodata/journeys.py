@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
-from ..analysis.journey_figures import area_matrix, evening_figures
+from ..analysis.journey_figures import area_matrix, evening_figures, scale_to_area
 from ..analysis.journeys import JourneyResult, compute, session_frame
 from ..dataversion import current
 from ..models import JourneyRun, Postcode, Service, ServiceSession, TransportData
@@ -63,9 +63,10 @@ class StoredJourneys:
                            limit_min=self.result.threshold_min)
 
     def evening(self, areas: gpd.GeoDataFrame, threshold_min: float) -> pd.DataFrame:
-        return evening_figures(self.result, self.sessions, min(threshold_min,
+        sums = evening_figures(self.result, self.sessions, min(threshold_min,
                                                                self.result.threshold_min),
                                self.point_areas(areas), list(areas.index), self.youth)
+        return scale_to_area(sums, areas["young_people"] if "young_people" in areas else None)
 
 
 def population_points(session) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

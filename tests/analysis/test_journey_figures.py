@@ -6,7 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from app.analysis.journey_figures import area_matrix, evening_figures, weighted_median
+from app.analysis.journey_figures import (
+    area_matrix,
+    evening_figures,
+    scale_to_area,
+    weighted_median,
+)
 from app.analysis.journeys import JourneyResult
 
 
@@ -51,11 +56,15 @@ def test_evening_counts_per_area():
     area = np.array([0, 0, 1, -1])
     out = evening_figures(r, sessions(), 30, area, ["A", "B"], youth)
     # point 1 is "there" only within 40 > 30 min, so no route within 30 either
-    assert out.loc["A"].to_dict() == {"yp_no_evening_pt": 20.0, "yp_no_way_home": 20.0,
-                                      "yp_car_not_bus": 20.0}
+    assert out.loc["A"].to_dict() == {"youth": 30.0, "yp_no_evening_pt": 20.0,
+                                      "yp_no_way_home": 20.0, "yp_car_not_bus": 20.0}
     # point 2: nothing by bus; car takes 45 > 30 minutes
-    assert out.loc["B"].to_dict() == {"yp_no_evening_pt": 40.0, "yp_no_way_home": 0.0,
-                                      "yp_car_not_bus": 0.0}
+    assert out.loc["B"].to_dict() == {"youth": 40.0, "yp_no_evening_pt": 40.0,
+                                      "yp_no_way_home": 0.0, "yp_car_not_bus": 0.0}
+    # Scaled to the areas' census figures (A: 60 young people, so 2/3 of them)
+    scaled = scale_to_area(out, pd.Series({"A": 60.0, "B": 35.0}))
+    assert scaled.loc["A", "yp_no_evening_pt"] == 40.0
+    assert scaled.loc["B"].tolist() == [35.0, 0.0, 0.0]
 
 
 def test_bus_minutes_take_the_slower_leg_of_the_best_session():
