@@ -1,46 +1,182 @@
-"""Configuration from environment variables.
+"""Every setting of the app: its type, default and meaning, in one table.
 
-Every setting is documented in docs/CONFIGURATION.md.  Values are
-read once, when the application is created, never at import time.
+Each :class:`Setting` below is read from the environment variable of the same
+name (``DATABASE_URL`` is the one exception: it fills
+``SQLALCHEMY_DATABASE_URI``).  Values are read once, when the application is
+created, never at import time, and nothing else in ``app/`` reads the
+environment (the ``flask users create`` command's ``YVM_PASSWORD`` aside).
+``docs/CONFIGURATION.md`` is generated from this table
+(``python -m app.config > docs/CONFIGURATION.md``; a test keeps it in step).
 """
 
 from __future__ import annotations
 
 import os
+import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
+DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE / 'youth_voice_map.sqlite'}"
+DEFAULT_INDICATORS_FILE = ROOT / "surveys" / "safeguarding_indicators.yaml"
 
 
 class ConfigError(RuntimeError):
     """The configuration cannot be used; the message says how to fix it."""
 
 
-def _bool(value: str | None, default: bool = False) -> bool:
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+@dataclass(frozen=True)
+class Setting:
+    """One environment setting.
+
+    ``default`` is a value, or a function of ``(testing, development)`` when it
+    depends on the environment; ``shown_default`` is how the documentation
+    writes it when that is clearer than the value.
+    """
+
+    name: str
+    type: type
+    default: Any
+    doc: str
+    env: str | None = None
+    shown_default: str | None = None
+
+    @property
+    def variable(self) -> str:
+        return self.env or self.name
+
+    def default_for(self, testing: bool, development: bool) -> Any:
+        return self.default(testing, development) if callable(self.default) else self.default
+
+    def parse(self, raw: str) -> Any:
+        if self.type is bool:
+            value = raw.strip().lower()
+            if value in {"1", "true", "yes", "on"}:
+                return True
+            if value in {"0", "false", "no", "off"}:
+                return False
+            raise ConfigError(f"{self.variable} must be true or false, not {raw!r}")
+        if self.type is int:
+            try:
+                return int(raw)
+            except ValueError as exc:
+                raise ConfigError(f"{self.variable} must be a whole number, not {raw!r}") from exc
+        if self.type is float:
+            try:
+                return float(raw)
+            except ValueError as exc:
+                raise ConfigError(f"{self.variable} must be a number, not {raw!r}") from exc
+        return raw
 
 
-def _int(env: dict, name: str, default: int) -> int:
-    raw = env.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from exc
+def _outside_dev_and_tests(testing: bool, development: bool) -> bool:
+    return not (testing or development)
 
 
-def _float(env: dict, name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name} must be a number, not {raw!r}") from exc
+def _recheck_default(testing: bool, development: bool) -> float:
+    return 0.0 if testing else 5.0
+
+
+S = Setting
+SETTINGS: tuple[Setting, ...] = (
+    S("APP_ENV", str, "production",
+      "`development` and `testing` relax `SECRET_KEY` and the Secure cookie flag."),
+    S("SECRET_KEY", str, "",
+      "Signs sessions, CSRF and submission tokens, and keys the rate limiter's hashes. The same "
+      "on every app server.", shown_default="(required in production)"),
+    S("SQLALCHEMY_DATABASE_URI", str, DEFAULT_DATABASE_URL,
+      "SQLAlchemy URL; `postgresql+psycopg://…` in production.", env="DATABASE_URL",
+      shown_default="`sqlite:///instance/youth_voice_map.sqlite`"),
+    S("COUNCIL_NAME", str, "Herefordshire Council", "Shown in the header and notices."),
+    S("COUNCIL_FRONT_DOOR", str,
+      "Herefordshire Children's Services front door: 01432 260800",
+      "Signposted on every thank-you page.",
+      shown_default="Herefordshire's children's services number"),
+    S("MAP_TILES_URL", str, "",
+      "A tile URL template such as `https://tile.openstreetmap.org/{z}/{x}/{y}.png`. Empty means "
+      "no basemap (and no request leaves the app). Always empty in tests.",
+      shown_default="empty (no tiles)"),
+    S("MAP_TILES_ATTRIBUTION", str, "",
+      "Attribution text for the tiles; required when `MAP_TILES_URL` is set (the app refuses to "
+      "start without it).", shown_default="empty"),
+    S("DISCLOSURE_MIN", int, 1,
+      "Counts from this to `DISCLOSURE_MAX_SUPPRESSED` are never published (NHS England "
+      "small-area rule)."),
+    S("DISCLOSURE_MAX_SUPPRESSED", int, 7, "The largest count that is never published."),
+    S("DISCLOSURE_ROUND_TO", int, 5,
+      "Every other published count is rounded to the nearest multiple of this."),
+    S("YOUTH_AGE_MIN", int, 13,
+      "The young-people age band for population figures (s507B); `11` is a common "
+      "alternative."),
+    S("YOUTH_AGE_MAX", int, 19, "Upper end of the young-people age band."),
+    S("SERVICE_REVIEW_DAYS", int, 180, "Services unchecked for longer are listed for review."),
+    S("RETENTION_FREE_TEXT_DAYS", int, 365, "Free-text answers are deleted after this many days."),
+    S("RETENTION_SAFEGUARDING_NOTES_DAYS", int, 730,
+      "Safeguarding notes are deleted after this many days."),
+    S("RETENTION_REPORT_MESSAGES_DAYS", int, 365,
+      "Messages typed in public \"this listing is out of date\" reports are blanked after this "
+      "many days."),
+    S("SAFEGUARDING_INDICATORS_FILE", str, str(DEFAULT_INDICATORS_FILE),
+      "The list of phrases that flag a free-text answer for the safeguarding lead.",
+      shown_default="`surveys/safeguarding_indicators.yaml`"),
+    S("RATELIMIT_STORAGE_URI", str, "memory://",
+      "Rate-limit storage; `redis://127.0.0.1:6379/0` shares limits between app servers."),
+    S("RATELIMIT_ENABLED", bool, True, "Turn rate limits off (tests do)."),
+    S("RATELIMIT_KEY_PREFIX", str, "yvm", "Prefix of the rate limiter's keys in its storage."),
+    S("RATELIMIT_SURVEY_PER_ADDRESS", str, "120 per minute;2500 per hour;6000 per day",
+      "Accepted survey submissions per client address (a class in a minute, a school in a "
+      "morning)."),
+    S("RATELIMIT_SURVEY_REJECTED_PER_ADDRESS", str, "60 per minute;300 per hour",
+      "Survey posts the view refused (4xx), per client address."),
+    S("RATELIMIT_SURVEY_NO_TOKEN_PER_ADDRESS", str, "10 per minute;30 per hour",
+      "Survey posts with no submission token, per client address."),
+    S("RATELIMIT_SURVEY_PER_TOKEN", str, "10 per minute", "Survey posts with one submission token."),
+    S("RATELIMIT_REPORT_PER_ADDRESS", str, "20 per minute;200 per hour",
+      "Public \"listing out of date\" reports per client address."),
+    S("RATELIMIT_REPORT_REJECTED_PER_ADDRESS", str, "10 per minute;50 per hour",
+      "Refused public reports per client address."),
+    S("RATELIMIT_LOGIN_PER_ADDRESS", str, "20 per minute;200 per hour",
+      "Sign-in attempts per client address."),
+    S("RATELIMIT_LOGIN_FAILED_PER_ADDRESS", str, "10 per minute;40 per hour",
+      "Failed sign-ins per client address."),
+    S("RATELIMIT_LOGIN_FAILED_PER_ACCOUNT", str, "10 per hour",
+      "Failed sign-ins naming one account, from anywhere (on top of the 5-failure lockout)."),
+    S("TRUSTED_PROXY_COUNT", int, 0,
+      "How many reverse-proxy hops set `X-Forwarded-For`/`-Proto` (usually 1 behind a proxy), so "
+      "the limiter sees the real client and links are https. 0 trusts none."),
+    S("CACHE_ENABLED", bool, True, "Cache analysis results (keyed on the data version)."),
+    S("CACHE_REDIS_URL", str, "",
+      "Redis for the analysis cache, shared by every app server. Empty: Redis when "
+      "`RATELIMIT_STORAGE_URI` is `redis://…`, else an in-process LRU.", shown_default="empty"),
+    S("CACHE_TTL_SECONDS", int, 3600, "How long Redis keeps a cached result."),
+    S("CACHE_MAX_ENTRIES", int, 32, "Size of the in-process LRU cache, in results."),
+    S("TRAVEL_THRESHOLD_MIN", float, 30.0, "Default travel threshold in minutes for reach."),
+    S("SURVEY_RECHECK_SECONDS", float, _recheck_default,
+      "How often each app process asks the database which survey version is current and whether "
+      "areas or postcodes changed, when serving the public survey. An admin's change shows on "
+      "every server within this many seconds; `0` asks on every request.",
+      shown_default="`5` (`0` in tests)"),
+    S("SESSION_IDLE_MINUTES", int, 30,
+      "Staff sessions end after this long without a request (can only shorten the 30 minutes)."),
+    S("SESSION_ABSOLUTE_HOURS", int, 12,
+      "Staff sessions end this long after sign-in (can only shorten the 12 hours)."),
+    S("SESSION_COOKIE_SECURE", bool, _outside_dev_and_tests,
+      "Send the session cookie over HTTPS only.", shown_default="`true` outside development"),
+    S("MAX_CONTENT_LENGTH", int, 16 * 1024 * 1024, "Largest request body (uploads), in bytes.",
+      shown_default="`16777216` (16 MiB)"),
+    S("LOG_LEVEL", str, "INFO", "Logs never contain IP addresses, user agents or answers."),
+)
+del S
+
+# Fixed Flask settings, not read from the environment.
+FIXED: dict[str, Any] = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,
+}
 
 
 def load_config(env: dict | None = None, overrides: dict | None = None) -> dict:
@@ -54,7 +190,14 @@ def load_config(env: dict | None = None, overrides: dict | None = None) -> dict:
     testing = bool(overrides.get("TESTING")) or app_env == "testing"
     development = app_env == "development"
 
-    secret = overrides.get("SECRET_KEY") or env.get("SECRET_KEY")
+    cfg: dict[str, Any] = {"TESTING": testing, **FIXED}
+    for setting in SETTINGS:
+        raw = env.get(setting.variable)
+        cfg[setting.name] = (setting.parse(raw) if raw not in (None, "")
+                             else setting.default_for(testing, development))
+    cfg["APP_ENV"] = app_env
+
+    secret = overrides.get("SECRET_KEY") or cfg["SECRET_KEY"]
     if not secret:
         if testing or development:
             secret = "dev-and-test-only-not-secret"
@@ -67,56 +210,7 @@ def load_config(env: dict | None = None, overrides: dict | None = None) -> dict:
                 "    export SECRET_KEY=<that value>\n"
                 "(or run with APP_ENV=development on your own machine)."
             )
-
-    default_db = f"sqlite:///{INSTANCE / 'youth_voice_map.sqlite'}"
-    cfg = {
-        "APP_ENV": app_env,
-        "TESTING": testing,
-        "SECRET_KEY": secret,
-        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or default_db,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        # Council identity, used in signposting and the privacy notice.
-        "COUNCIL_NAME": env.get("COUNCIL_NAME", "Herefordshire Council"),
-        "COUNCIL_FRONT_DOOR": env.get(
-            "COUNCIL_FRONT_DOOR",
-            "Herefordshire Children's Services front door: 01432 260800",
-        ),
-        # Map tiles: a URL template and attribution, or none.
-        "MAP_TILES_URL": env.get("MAP_TILES_URL", ""),
-        "MAP_TILES_ATTRIBUTION": env.get("MAP_TILES_ATTRIBUTION", ""),
-        # Statistical disclosure control (NHS England small-area rule).
-        "DISCLOSURE_MIN": _int(env, "DISCLOSURE_MIN", 1),
-        "DISCLOSURE_MAX_SUPPRESSED": _int(env, "DISCLOSURE_MAX_SUPPRESSED", 7),
-        "DISCLOSURE_ROUND_TO": _int(env, "DISCLOSURE_ROUND_TO", 5),
-        # Young people's age band for population figures (s507B: 13-19).
-        "YOUTH_AGE_MIN": _int(env, "YOUTH_AGE_MIN", 13),
-        "YOUTH_AGE_MAX": _int(env, "YOUTH_AGE_MAX", 19),
-        # Directory upkeep.
-        "SERVICE_REVIEW_DAYS": _int(env, "SERVICE_REVIEW_DAYS", 180),
-        # Privacy: how long free text and safeguarding notes are kept.
-        "RETENTION_FREE_TEXT_DAYS": _int(env, "RETENTION_FREE_TEXT_DAYS", 365),
-        "RETENTION_SAFEGUARDING_NOTES_DAYS": _int(env, "RETENTION_SAFEGUARDING_NOTES_DAYS", 730),
-        "RETENTION_REPORT_MESSAGES_DAYS": _int(env, "RETENTION_REPORT_MESSAGES_DAYS", 365),
-        # Rate limits (Flask-Limiter); memory by default, Redis when set.
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
-        "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
-        # How often each app server re-reads which survey version is current and the
-        # data version (areas, postcodes) when serving the public survey: an admin's
-        # change shows on every server within this many seconds; 0 checks on every
-        # request (the default in tests).
-        "SURVEY_RECHECK_SECONDS": _float(env, "SURVEY_RECHECK_SECONDS", 0.0 if testing else 5.0),
-        # Analysis defaults.
-        "TRAVEL_THRESHOLD_MIN": _float(env, "TRAVEL_THRESHOLD_MIN", 30.0),
-        # Sessions and cookies.
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _bool(
-            env.get("SESSION_COOKIE_SECURE"), not (testing or development)
-        ),
-        "WTF_CSRF_TIME_LIMIT": None,
-        "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 16 * 1024 * 1024),
-        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
-    }
+    cfg["SECRET_KEY"] = secret
     cfg.update(overrides)
     if cfg.get("MAP_TILES_URL") and not cfg.get("MAP_TILES_ATTRIBUTION"):
         raise ConfigError(
@@ -125,6 +219,52 @@ def load_config(env: dict | None = None, overrides: dict | None = None) -> dict:
             "    export MAP_TILES_ATTRIBUTION='© OpenStreetMap contributors'"
         )
     if testing:
-        cfg.setdefault("MAP_TILES_URL", "")
         cfg["MAP_TILES_URL"] = overrides.get("MAP_TILES_URL", "")
     return cfg
+
+
+def _shown(setting: Setting) -> str:
+    if setting.shown_default is not None:
+        return setting.shown_default
+    value = setting.default
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    elif isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"`{value}`" if value != "" else "empty"
+
+
+def markdown(settings: tuple[Setting, ...] = SETTINGS) -> str:
+    """docs/CONFIGURATION.md: the table of every setting, generated from :data:`SETTINGS`."""
+    rows = [
+        "# Configuration",
+        "",
+        "Every setting is an environment variable, read once when the app starts, in "
+        "`app/config.py` (which this page is generated from: "
+        "`python -m app.config > docs/CONFIGURATION.md`). A value that is not of the setting's "
+        "type stops the app with a message naming the variable.",
+        "",
+        "| Variable | Type | Default | Meaning |",
+        "|---|---|---|---|",
+    ]
+    kinds = {str: "text", int: "whole number", float: "number", bool: "true/false"}
+    for s in settings:
+        rows.append(f"| `{s.variable}` | {kinds[s.type]} | {_shown(s)} | {s.doc} |")
+    rows += [
+        "",
+        "Rate limits are written as the `limits` package parses them: `N per minute|hour|day`, "
+        "several separated by `;`.",
+        "",
+        "The `flask --app wsgi users create` command reads the new account's password from "
+        "`YVM_PASSWORD` when set (for scripts), instead of asking.",
+    ]
+    return "\n".join(rows) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    sys.stdout.write(markdown())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -253,9 +253,7 @@ def _wait_text(seconds: int) -> str:
 
 
 def _setting(app, name: str, default: str) -> str:
-    import os
-
-    return str(app.config.get(name) or os.environ.get(name) or default)
+    return str(app.config.get(name) or default)
 
 
 def get_limiter(app=None) -> Limiter:

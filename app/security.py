@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 
 from flask import abort, g, has_request_context, request
@@ -84,7 +83,7 @@ def init_app(app) -> None:
     # Behind a reverse proxy, trust exactly that many X-Forwarded-* hops, so
     # the rate limiter sees the real client (only ever as a keyed hash) and
     # url_for builds https:// links.  0 (the default) trusts none.
-    hops = int(app.config.get("TRUSTED_PROXY_COUNT") or os.environ.get("TRUSTED_PROXY_COUNT") or 0)
+    hops = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
     if hops > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField
@@ -11,9 +11,7 @@ from wtforms.validators import DataRequired, Email, Length, ValidationError
 from ..access import roles_required
 from ..auth.passwords import password_problem
 from ..models import ROLE_LABELS
-from . import service
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+from . import bp, service
 
 
 class NewUserForm(FlaskForm):

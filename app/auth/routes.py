@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import (
-    Blueprint,
     current_app,
     flash,
     redirect,
@@ -23,10 +22,9 @@ from ..access import public
 from ..extensions import db, login_manager
 from ..models import User
 from ..models.users import new_session_token
+from . import bp
 from .forms import LoginForm
 from .passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
-
-bp = Blueprint("auth", __name__)
 
 LOCK_AFTER = 5
 LOCK_FOR = timedelta(minutes=15)

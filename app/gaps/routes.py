@@ -15,7 +15,6 @@ import re
 from datetime import date
 
 from flask import (
-    Blueprint,
     Response,
     flash,
     jsonify,
@@ -36,6 +35,7 @@ from ..analysis.figures import edition, labelled
 from ..analysis.travel import MODE_PHRASES, SPEEDS_KMH
 from ..extensions import db
 from ..uploads import uploaded_file
+from . import bp
 from .params import LEVEL_LABELS, MODE_LABELS
 from .service import (
     build_map,
@@ -46,7 +46,6 @@ from .service import (
     sort_table,
 )
 
-bp = Blueprint("gaps", __name__)
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>", re.IGNORECASE)
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import current_app, jsonify, render_template
 from flask_login import current_user
 from sqlalchemy import func, select, text
 
 from ..access import STAFF, public, roles_required
 from ..extensions import db
 from ..models import Area, Response, Service
-
-bp = Blueprint("main", __name__)
+from . import bp
 
 
 @bp.route("/")

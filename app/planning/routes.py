@@ -6,11 +6,11 @@ and render.
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import PLANNERS, roles_required
-from . import service
+from . import bp, service
 from . import sites as best
 from .forms import (
     AddServiceForm,
@@ -22,9 +22,6 @@ from .forms import (
     service_change,
     with_defaults,
 )
-
-bp = Blueprint("planning", __name__, url_prefix="/planning")
-
 
 # -- Index and scenario list ---------------------------------------------------
 

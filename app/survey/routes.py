@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 import threading
 import time
 from collections import OrderedDict
-from datetime import UTC, datetime
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     g,
@@ -28,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..access import public
 from ..extensions import db
 from ..models import Campaign
+from . import bp
 from .forms import build_form_class, read_answers
 from .safeguarding import DEFAULT_INDICATORS, load_indicators
 from .store import (
@@ -41,21 +39,15 @@ from .store import (
     open_dates,
     store_response,
     survey_snapshot,
+    today,
     token_key,
 )
-
-bp = Blueprint("survey", __name__)
 
 CHILDLINE = "0800 1111"
 
 
-def today():
-    return datetime.now(UTC).date()
-
-
 def indicators():
-    path = (current_app.config.get("SAFEGUARDING_INDICATORS_FILE")
-            or os.environ.get("SAFEGUARDING_INDICATORS_FILE") or DEFAULT_INDICATORS)
+    path = current_app.config.get("SAFEGUARDING_INDICATORS_FILE") or DEFAULT_INDICATORS
     return load_indicators(path)
 
 
@@ -302,4 +294,4 @@ def _with_fresh_csrf(form_class, answered):
     return fresh
 
 
-from . import admin, results  # noqa: E402,F401 - registers the staff pages on bp
+from . import admin_routes, results_routes  # noqa: E402,F401 - the staff pages

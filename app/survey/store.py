@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,6 +27,11 @@ NOT_SAY = "not_say"
 
 
 # --- surveys -----------------------------------------------------------------
+
+def today() -> date:
+    """Today in UTC: a response keeps the date it was sent, never the time."""
+    return datetime.now(UTC).date()
+
 
 def sync_definitions(session, folder: Path | str = SURVEYS_DIR) -> list[tuple[SurveyDefinition, str]]:
     """Load every definition file into the database (all checked before any is stored).

@@ -27,8 +27,8 @@ from ..audit import record, snapshot
 from ..disclosure import DisclosureRule
 from ..extensions import db
 from ..models import Answer, Area, Campaign, Response, SafeguardingFlag, Survey
+from . import bp
 from .campaigns import GiasError, qr, read_gias, upsert_school_campaigns
-from .routes import bp
 from .store import area_level, current_survey, definition_of
 from .tables import (
     CAMPAIGN_SORTS,

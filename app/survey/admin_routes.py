@@ -17,9 +17,9 @@ from ..access import roles_required
 from ..audit import record
 from ..extensions import db
 from ..models import Response, Survey
+from . import bp
 from .definition import ADMIN_DATES
-from .routes import bp, today
-from .store import definition_of, is_open, open_dates
+from .store import definition_of, is_open, open_dates, today
 
 DATE_HINT = "Choose a date (year-month-day, like 2026-09-01), or leave it empty for no date."
 
