@@ -24,35 +24,37 @@ import json
 import logging
 import pickle
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
+
+import cachetools
 
 log = logging.getLogger(__name__)
 EXTENSION = "yvm_cache"
 
 
 class LRUCache:
+    """In-process least-recently-used results: ``cachetools.LRUCache`` behind a lock
+    (a gunicorn worker's threads share it), counting hits and misses."""
+
     def __init__(self, max_entries: int = 32):
         self.max_entries = max_entries
-        self._data: OrderedDict[str, object] = OrderedDict()
+        self._data: cachetools.LRUCache = cachetools.LRUCache(maxsize=max_entries)
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
     def get(self, key: str):
         with self._lock:
-            if key in self._data:
-                self._data.move_to_end(key)
-                self.hits += 1
-                return True, self._data[key]
-            self.misses += 1
-            return False, None
+            try:
+                value = self._data[key]
+            except KeyError:
+                self.misses += 1
+                return False, None
+            self.hits += 1
+            return True, value
 
     def set(self, key: str, value) -> None:
         with self._lock:
             self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self.max_entries:
-                self._data.popitem(last=False)
 
     def clear(self) -> None:
         with self._lock:

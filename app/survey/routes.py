@@ -5,8 +5,8 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from collections import OrderedDict
 
+import cachetools
 from flask import (
     abort,
     current_app,
@@ -80,28 +80,21 @@ def campaign(slug, code):
     return _take(slug, camp)
 
 
-class _LRU(OrderedDict):
-    """A small least-recently-used cache (one per app, per process; worker threads
-    share it, hence the lock)."""
+class _LRU(cachetools.LRUCache):
+    """``cachetools.LRUCache`` with a lock: one per app, per process, and a worker's
+    threads share it."""
 
     def __init__(self, size: int):
-        super().__init__()
-        self.size = size
+        super().__init__(maxsize=size)
         self.lock = threading.Lock()
 
     def get(self, key, default=None):
         with self.lock:
-            if key in self:
-                self.move_to_end(key)
-                return super().__getitem__(key)
-            return default
+            return super().get(key, default)
 
     def __setitem__(self, key, value):
         with self.lock:
             super().__setitem__(key, value)
-            self.move_to_end(key)
-            while len(self) > self.size:
-                self.popitem(last=False)
 
 
 def _cache() -> _LRU:

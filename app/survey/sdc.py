@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import networkx as nx
+
 from ..disclosure import DisclosureRule
 
 
@@ -78,72 +80,31 @@ def protect_line(counts: list[int], rule: DisclosureRule, total: int | None = No
                          | ({"total"} if len(counts) in secondary else set()))
 
 
-def _bridges(hidden: list[list[bool]]) -> list[tuple[int, int]]:
-    """Hidden cells (i, j) that lie on no cycle of hidden cells (Tarjan's bridges)."""
+def _graph(hidden: list[list[bool]], skip: tuple[int, int] | None = None) -> nx.Graph:
+    """Rows and columns as nodes, joined by an edge for each hidden cell (except ``skip``)."""
     n_rows, n_cols = len(hidden), len(hidden[0])
-    adj: dict[int, list[tuple[int, int]]] = {v: [] for v in range(n_rows + n_cols)}
-    edges = []
-    for i in range(n_rows):
-        for j in range(n_cols):
-            if hidden[i][j]:
-                e = len(edges)
-                edges.append((i, j))
-                adj[i].append((n_rows + j, e))
-                adj[n_rows + j].append((i, e))
-    disc: dict[int, int] = {}
-    low: dict[int, int] = {}
-    found: list[tuple[int, int]] = []
-    counter = 0
-    for root in adj:
-        if root in disc or not adj[root]:
-            continue
-        # Iterative DFS: (node, edge used to arrive, iterator over neighbours).
-        disc[root] = low[root] = counter
-        counter += 1
-        stack = [(root, -1, iter(adj[root]))]
-        while stack:
-            node, via, it = stack[-1]
-            advanced = False
-            for nxt, e in it:
-                if e == via:
-                    continue
-                if nxt in disc:
-                    low[node] = min(low[node], disc[nxt])
-                else:
-                    disc[nxt] = low[nxt] = counter
-                    counter += 1
-                    stack.append((nxt, e, iter(adj[nxt])))
-                    advanced = True
-                    break
-            if advanced:
-                continue
-            stack.pop()
-            if stack:
-                parent = stack[-1][0]
-                low[parent] = min(low[parent], low[node])
-                if low[node] > disc[parent]:
-                    found.append(edges[via])
+    graph = nx.Graph()
+    graph.add_nodes_from(("r", i) for i in range(n_rows))
+    graph.add_nodes_from(("c", j) for j in range(n_cols))
+    graph.add_edges_from((("r", i), ("c", j)) for i in range(n_rows) for j in range(n_cols)
+                         if hidden[i][j] and (i, j) != skip)
+    return graph
+
+
+def _bridges(hidden: list[list[bool]]) -> list[tuple[int, int]]:
+    """Hidden cells (i, j) that lie on no cycle of hidden cells (networkx's bridges)."""
+    found = []
+    for u, v in nx.bridges(_graph(hidden)):
+        (_, i), (_, j) = (u, v) if u[0] == "r" else (v, u)
+        found.append((i, j))
     return sorted(found)
 
 
 def _component(hidden, start_row: int | None, start_col: int | None, skip: tuple[int, int]):
     """Rows and columns reachable from a row or column through hidden cells, not using ``skip``."""
-    n_rows, n_cols = len(hidden), len(hidden[0])
-    rows, cols = set(), set()
-    todo = [("r", start_row)] if start_row is not None else [("c", start_col)]
-    while todo:
-        kind, k = todo.pop()
-        if kind == "r":
-            if k in rows:
-                continue
-            rows.add(k)
-            todo += [("c", j) for j in range(n_cols) if hidden[k][j] and (k, j) != skip]
-        else:
-            if k in cols:
-                continue
-            cols.add(k)
-            todo += [("r", i) for i in range(n_rows) if hidden[i][k] and (i, k) != skip]
-    return rows, cols
+    start = ("r", start_row) if start_row is not None else ("c", start_col)
+    reached = nx.node_connected_component(_graph(hidden, skip), start)
+    return ({k for kind, k in reached if kind == "r"}, {k for kind, k in reached if kind == "c"})
 
 
 def protect_table(matrix: list[list[int]], rule: DisclosureRule) -> ProtectedTable:
