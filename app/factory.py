@@ -23,6 +23,7 @@ BLUEPRINTS = (
     "app.directory.routes",
     "app.gaps.routes",
     "app.planning.routes",
+    "app.api.routes",
 )
 
 # Modules with an ``init_app(app)`` hook (security headers, navigation, rate
