@@ -17,6 +17,7 @@ from ..analysis.travel import MODES
 from ..models import AREA_LEVELS
 
 API_PAGE_MAX = 100
+API_PAGE_NUMBER_MAX = 1_000_000
 UUID = {"type": "string", "format": "uuid"}
 TEXT = {"type": "string"}
 NUMBER_OR_NULL = {"type": ["number", "null"]}
@@ -176,7 +177,8 @@ def document() -> dict:
                 "operationId": "listServices",
                 "summary": "A page of services (HSDS 3)",
                 "parameters": [
-                    _query("page", {"type": "integer", "minimum": 1}, "Page number (from 1)."),
+                    _query("page", {"type": "integer", "minimum": 1, "maximum": API_PAGE_NUMBER_MAX},
+                           "Page number (from 1)."),
                     _query("per_page", {"type": "integer", "minimum": 1,
                                         "maximum": API_PAGE_MAX}, "Services a page (25)."),
                     _query("search", TEXT, "Words in the service's name."),

@@ -87,8 +87,8 @@ def api_services():
         per_page = int(request.args.get("per_page", 25))
     except ValueError:
         return _api_error(400, "page and per_page must be whole numbers")
-    if page < 1:
-        return _api_error(400, "page must be 1 or more")
+    if not 1 <= page <= svc.API_PAGE_NUMBER_MAX:
+        return _api_error(400, f"page must be from 1 to {svc.API_PAGE_NUMBER_MAX}")
     if not 1 <= per_page <= svc.API_PAGE_MAX:
         return _api_error(400, f"per_page must be between 1 and {svc.API_PAGE_MAX}")
     search = (request.args.get("search") or "").strip()

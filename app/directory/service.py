@@ -38,6 +38,10 @@ from .search import Filters, find_services
 
 PAGE_SIZE = 20
 API_PAGE_MAX = 100
+# Beyond this a page is surely empty, and the offset would overflow a database integer.
+API_PAGE_NUMBER_MAX = 1_000_000
+# Service ids are 32-bit in every database we run on; a longer number names no service.
+SERVICE_ID_MAX = 2**31 - 1
 
 
 def review_days() -> int:
@@ -143,7 +147,9 @@ def api_service(service_ref: str) -> dict | None:
     """One nested HSDS 3 service by UUID or number, or ``None``."""
     number = int(service_ref) if service_ref.isdigit() else openreferral.parse_uuid(
         service_ref, "service", _scope())
-    service = None if number is None else db.session.get(Service, number)
+    if number is None or not 0 < number <= SERVICE_ID_MAX:
+        return None
+    service = db.session.get(Service, number)
     return None if service is None else _hsds(service)
 
 

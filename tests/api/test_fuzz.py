@@ -27,12 +27,17 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 
 
-OPERATIONS = ["GET /api/v1/services", "GET /api/v1/services/{service_ref}", "GET /api/v1/gaps",
-              "GET /api/v1/openapi.json"]
+POSITIVE, NEGATIVE = GenerationMode.POSITIVE, GenerationMode.NEGATIVE
+# Negative cases need a parameter that can be wrong: the service reference is any
+# string (a wrong one is a 404, which the positive run reaches) and the document
+# itself takes none.
+RUNS = [("GET /api/v1/services", POSITIVE), ("GET /api/v1/services", NEGATIVE),
+        ("GET /api/v1/services/{service_ref}", POSITIVE),
+        ("GET /api/v1/gaps", POSITIVE), ("GET /api/v1/gaps", NEGATIVE),
+        ("GET /api/v1/openapi.json", POSITIVE)]
 
 
-@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
-@pytest.mark.parametrize("label", OPERATIONS)
+@pytest.mark.parametrize(("label", "mode"), RUNS)
 def test_api_keeps_to_its_document(app, db, auth, client, label, mode):
     seed(db.session)
     auth.login_as("councillor")
@@ -49,8 +54,6 @@ def test_api_keeps_to_its_document(app, db, auth, client, label, mode):
         response = case.call_and_validate(headers=cookie, checks=CHECKS)
         seen.append(response.status_code)
 
-    if mode is GenerationMode.NEGATIVE and not operation.query and not operation.path_parameters:
-        pytest.skip("no parameter to get wrong")
     run()
     assert seen, "no request was sent"
     if operation.query or operation.path_parameters:

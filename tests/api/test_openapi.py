@@ -38,6 +38,14 @@ def test_the_document_is_valid_openapi_3_1(doc):
                                  "/api/v1/gaps", "/api/v1/openapi.json"}
 
 
+def test_documented_limits_are_the_views_limits(doc):
+    from app.directory import service as svc
+
+    params = {p["name"]: p["schema"] for p in doc["paths"]["/api/v1/services"]["get"]["parameters"]}
+    assert params["page"]["maximum"] == svc.API_PAGE_NUMBER_MAX
+    assert params["per_page"]["maximum"] == svc.API_PAGE_MAX
+
+
 def test_every_api_rule_in_the_app_is_documented(app, doc):
     rules = {r.rule.replace("<service_ref>", "{service_ref}") for r in app.url_map.iter_rules()
              if r.rule.startswith("/api/")}
@@ -59,7 +67,10 @@ def test_real_service_responses_match_the_document(client, db, doc):
     for url, path, status in (
         ("/api/v1/services?page=0", "/api/v1/services", 400),
         ("/api/v1/services?per_page=101", "/api/v1/services", 400),
+        ("/api/v1/services?page=1000001", "/api/v1/services", 400),
+        ("/api/v1/services?page=2305843006529339202&per_page=5", "/api/v1/services", 400),
         ("/api/v1/services/999999", "/api/v1/services/{service_ref}", 404),
+        ("/api/v1/services/99999999999999999999", "/api/v1/services/{service_ref}", 404),
         ("/api/v1/services/not-a-uuid", "/api/v1/services/{service_ref}", 404),
     ):
         response = client.get(url)
