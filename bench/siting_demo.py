@@ -22,7 +22,7 @@ os.environ.setdefault("APP_ENV", "testing")
 
 def main() -> int:
     from app import create_app, loaders
-    from app.analysis.scenario import area_reach
+    from app.analysis.comparison import area_reach
     from app.analysis.siting import coverage_matrix, demand_weights, solve_greedy, solve_optimal
     from app.demo import build_demo
     from app.extensions import db

@@ -28,7 +28,7 @@ def _fail(path, result) -> None:
               default="auto", help="File format (default: from the file name).")
 def import_command(file: Path, fmt: str) -> None:
     """Add the services in FILE (CSV, GeoJSON or Open Referral JSON): all or nothing."""
-    from ..directory import openreferral
+    from ..directory import openreferral_import
     from ..directory.io import import_services_csv, import_services_geojson
     from ..extensions import db
 
@@ -45,7 +45,7 @@ def import_command(file: Path, fmt: str) -> None:
         elif fmt == "geojson":
             result = import_services_geojson(db.session, data)
         else:
-            result = openreferral.import_openreferral(db.session, data)
+            result = openreferral_import.import_openreferral(db.session, data)
     except ValueError as exc:
         db.session.rollback()
         click.echo(f"{file}: nothing was imported: {exc}", err=True)

@@ -21,7 +21,7 @@ from ..audit import commit_change, snapshot
 from ..extensions import db
 from ..models import Service, ServiceReport
 from ..models.base import utcnow
-from . import openreferral
+from . import openreferral, openreferral_import
 from .costs import service_monthly_cost
 from .forms import REPORT_KINDS, ServiceForm
 from .io import (
@@ -321,7 +321,7 @@ def _services_loader(data: bytes, filename: str):
     if name.endswith(".geojson"):
         return lambda: import_services_geojson(db.session, data)
     if name.endswith(".json"):
-        return lambda: openreferral.import_openreferral(db.session, data)
+        return lambda: openreferral_import.import_openreferral(db.session, data)
     return lambda: ImportResult([Problem("-", "(file)", "must end in .csv, .geojson or .json "
                                                         "(Open Referral)")])
 

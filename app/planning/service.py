@@ -12,12 +12,12 @@ from datetime import date, timedelta
 from flask import abort, current_app, url_for
 
 from .. import loaders
+from ..analysis.comparison import compare
 from ..analysis.scenario import (
     CHANGE_KINDS,
     ScenarioError,
     apply_changes,
     cliff_changes,
-    compare,
     funding_cliff,
     only_provision_lost,
 )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..analysis.scenario import area_reach
+from ..analysis.comparison import area_reach
 from ..analysis.siting import (
     SitingResult,
     choose_sites,

@@ -135,20 +135,10 @@ def test_settings_are_read_only_in_config():
     assert found == [], "read settings from app.config, not the environment:\n" + "\n".join(found)
 
 
-# Being split under issue 16; each leaves this list when it is under the limit.
-LONG_PENDING = {
-    "app/geodata/indicators.py",
-    "app/analysis/scenario.py",
-    "app/demo/geography.py",
-    "app/directory/openreferral.py",
-}
-
-
 def test_no_module_in_app_is_over_400_lines():
     long = {p.relative_to(ROOT).as_posix(): n for p in APP.rglob("*.py")
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
-    assert set(long) - LONG_PENDING == set(), long
-    assert LONG_PENDING - set(long) == set(), "under the limit now: take it off LONG_PENDING"
+    assert long == {}, "split these modules"
 
 
 # app.vendor is a one-module blueprint (no package).

@@ -8,11 +8,11 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from app.analysis.comparison import compare
 from app.analysis.scenario import (
     ScenarioError,
     apply_changes,
     cliff_changes,
-    compare,
     funding_cliff,
     only_provision_lost,
 )

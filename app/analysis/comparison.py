@@ -1,0 +1,210 @@
+"""Today against a planning scenario: who is newly reached, who is left, at what cost.
+
+Pure code: no Flask, no database.  The comparison is between today and the
+scenario "once every change has taken effect" (the scenario's services come
+from :func:`app.analysis.scenario.apply_changes`).  An area is **reached**
+when at least one active service is within the travel threshold of it, and a
+**gap** when it has young people and nothing reaches it.  Reach itself comes
+from :func:`app.analysis.reach.reach` (the same travel rule as the gap
+analysis).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from .reach import reach
+from .scenario import ScenarioError
+from .services import active, funding_at_risk, located, services_frame
+
+
+def _decile_label(value) -> str:
+    try:
+        d = int(value)
+    except (TypeError, ValueError):
+        return "Not known"
+    return f"Decile {d}" + (" (most deprived)" if d == 1 else " (least deprived)" if d == 10 else "")
+
+
+def _rurality_label(row) -> str:
+    rural = row.get("rural")
+    if rural is None or (isinstance(rural, float) and np.isnan(rural)):
+        share = row.get("rural_share")
+        if share is None or (isinstance(share, float) and np.isnan(share)):
+            return "Not known"
+        rural = float(share) >= 0.5
+    return "Rural" if bool(rural) else "Urban"
+
+
+@dataclass
+class Comparison:
+    """Today against the scenario, per area and in summary (raw counts: publish with SDC)."""
+
+    areas: pd.DataFrame                   # per area: reached/gap before and after
+    newly_reached: float
+    no_longer_reached: float
+    newly_reached_free: float
+    by_decile: list[dict]
+    by_rurality: list[dict]
+    stop_being_gaps: list[dict]
+    become_gaps: list[dict]
+    annual_cost: float | None
+    cost_per_young_person: float | None
+    at_risk_before: int
+    at_risk_after: int
+    changes: list[dict] = field(default_factory=list)
+    # The gap analysis's score (0-100, higher = bigger gap) before and after, for
+    # the areas whose score moves most; ``None`` when it was not asked for.
+    gap_changes: list[dict] | None = None
+    mean_gap_before: float | None = None
+    mean_gap_after: float | None = None
+
+    @property
+    def net_reached(self) -> float:
+        return self.newly_reached - self.no_longer_reached
+
+
+def area_reach(areas: pd.DataFrame, services, *, threshold_min: float, mode: str = "bus",
+               matrix: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per area: ``all_services`` and ``free_services`` reachable (counts)."""
+    svc = located(active(services_frame(services)))
+    if len(svc) == 0:
+        zero = np.zeros(len(areas), dtype=int)
+        return pd.DataFrame({"all_services": zero, "free_services": zero}, index=areas.index)
+    r = reach(areas, svc, threshold_min=threshold_min, mode=mode, filters=("all", "free"),
+              matrix=matrix)
+    return r[["all_services", "free_services"]]
+
+
+def compare(areas: pd.DataFrame, before, after, *, threshold_min: float, mode: str = "bus",
+            matrix: pd.DataFrame | None = None, changes=(), today: date | None = None,
+            risk_months: int = 24, gap_scores: bool = False,
+            top_gap_changes: int = 15) -> Comparison:
+    """Compare the services ``before`` (today) and ``after`` (the scenario).
+
+    ``areas`` is indexed by area code with columns ``name``, ``young_people``,
+    ``origin_x``/``origin_y`` (or a geometry), and optionally ``imd_decile``,
+    ``rural`` (bool) or ``rural_share``.  With ``gap_scores``, the gap analysis
+    (:func:`app.analysis.gaps.compute_gaps`, default weights, no survey voice:
+    a scenario does not change what young people said) is run on both sides
+    too; it uses ``imd_score``/``idaci``/``rural_share`` where present.
+    """
+    if "young_people" not in areas.columns:
+        raise ScenarioError("the areas have no young-people figures")
+    r0 = area_reach(areas, before, threshold_min=threshold_min, mode=mode, matrix=matrix)
+    r1 = area_reach(areas, after, threshold_min=threshold_min, mode=mode, matrix=matrix)
+    people = pd.to_numeric(areas["young_people"], errors="coerce").fillna(0.0)
+    df = pd.DataFrame({
+        "name": areas["name"] if "name" in areas.columns else areas.index.astype(str),
+        "young_people": people,
+        "services_before": r0["all_services"], "services_after": r1["all_services"],
+        "free_before": r0["free_services"], "free_after": r1["free_services"],
+    }, index=areas.index)
+    df["reached_before"] = df["services_before"] > 0
+    df["reached_after"] = df["services_after"] > 0
+    df["gap_before"] = ~df["reached_before"] & (people > 0)
+    df["gap_after"] = ~df["reached_after"] & (people > 0)
+    df["decile"] = [_decile_label(v) for v in (areas["imd_decile"] if "imd_decile" in areas
+                                               else [None] * len(areas))]
+    df["rurality"] = [_rurality_label(row) for row in areas.to_dict("records")]
+    gained = df["reached_after"] & ~df["reached_before"]
+    lost = df["reached_before"] & ~df["reached_after"]
+    gained_free = (df["free_after"] > 0) & ~(df["free_before"] > 0)
+    df["newly_reached"] = np.where(gained, people, 0.0)
+    df["no_longer_reached"] = np.where(lost, people, 0.0)
+
+    def breakdown(col, order=None):
+        g = df.groupby(col, sort=False)
+        out = []
+        for key, part in g:
+            out.append({"group": key, "young_people": float(part["young_people"].sum()),
+                        "newly_reached": float(part["newly_reached"].sum()),
+                        "no_longer_reached": float(part["no_longer_reached"].sum()),
+                        "areas": len(part)})
+        if order:
+            out.sort(key=lambda r: order(r["group"]))
+        return out
+
+    def decile_order(label):
+        return (99, label) if label == "Not known" else (int(label.split()[1]), label)
+
+    def area_rows(mask):
+        part = df[mask].sort_values("young_people", ascending=False)
+        return [{"code": str(code), "name": row["name"], "young_people": float(row["young_people"]),
+                 "decile": row["decile"], "rurality": row["rurality"]}
+                for code, row in part.iterrows()]
+
+    costs = [float(c["annual_cost"]) for c in changes if c.get("annual_cost") is not None]
+    annual_cost = sum(costs) if costs else None
+    newly = float(df["newly_reached"].sum())
+    net = newly - float(df["no_longer_reached"].sum())
+    per_person = annual_cost / net if annual_cost is not None and net > 0 else None
+    today = today or date.today()
+    gap_changes = mean_before = mean_after = None
+    if gap_scores:
+        g0 = _gap_scores(areas, before, threshold_min, mode, matrix, today)
+        g1 = _gap_scores(areas, after, threshold_min, mode, matrix, today)
+        df["gap_score_before"], df["gap_score_after"] = g0["gap_score"], g1["gap_score"]
+        df["gap_rank_before"], df["gap_rank_after"] = g0["rank"], g1["rank"]
+        moved = (df["gap_score_after"] - df["gap_score_before"]).fillna(0.0)
+        order = moved.abs().sort_values(ascending=False, kind="stable")
+        gap_changes = [
+            {"code": str(code), "name": df.at[code, "name"],
+             "before": float(df.at[code, "gap_score_before"]),
+             "after": float(df.at[code, "gap_score_after"]),
+             "rank_before": _int(df.at[code, "gap_rank_before"]),
+             "rank_after": _int(df.at[code, "gap_rank_after"]),
+             "change": float(moved[code])}
+            for code in order.index[:top_gap_changes] if abs(moved[code]) >= 0.05]
+        mean_before = float(df["gap_score_before"].mean())
+        mean_after = float(df["gap_score_after"].mean())
+    return Comparison(
+        areas=df,
+        newly_reached=newly,
+        no_longer_reached=float(df["no_longer_reached"].sum()),
+        newly_reached_free=float(people[gained_free].sum()),
+        by_decile=breakdown("decile", decile_order),
+        by_rurality=breakdown("rurality", lambda g: (g == "Not known", g)),
+        stop_being_gaps=area_rows(df["gap_before"] & ~df["gap_after"]),
+        become_gaps=area_rows(~df["gap_before"] & df["gap_after"]),
+        annual_cost=annual_cost,
+        cost_per_young_person=per_person,
+        at_risk_before=_at_risk(before, today, risk_months),
+        at_risk_after=_at_risk(after, today, risk_months),
+        changes=list(changes),
+        gap_changes=gap_changes,
+        mean_gap_before=mean_before,
+        mean_gap_after=mean_after,
+    )
+
+
+def _int(value) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def _gap_scores(areas, services, threshold_min, mode, matrix, today) -> pd.DataFrame:
+    from .gaps import compute_gaps
+
+    a = areas.copy()
+    if "rural_share" not in a.columns and "rural" in a.columns:
+        a["rural_share"] = [np.nan if v is None or pd.isna(v) else float(bool(v))
+                            for v in a["rural"]]
+    if "share_most_deprived_20" not in a.columns and "imd_decile" in a.columns:
+        a["share_most_deprived_20"] = [np.nan if v is None or pd.isna(v) else
+                                       float(int(v) <= 2) for v in a["imd_decile"]]
+    out = compute_gaps(a, services, threshold_min=threshold_min, mode=mode, matrix=matrix,
+                       today=today, filters=["all", "free"])
+    return out[["gap_score", "rank"]]
+
+
+def _at_risk(services, today, months) -> int:
+    if not len(services):
+        return 0
+    return int(len(funding_at_risk(services, today=today, months=(months,))))
+
+
+# -- Funding cliff ---------------------------------------------------------
