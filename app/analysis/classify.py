@@ -28,6 +28,8 @@ SCHEMES = {"quantiles": "Quantiles", "natural_breaks": "Natural breaks (Jenks)",
 
 @dataclass
 class Classification:
+    """Map classes of one figure: bounds, labels, colours and counts per class."""
+
     bins: list[float]              # upper bound of each class
     labels: list[str]              # one per class, e.g. "2 to 5"
     colours: list[str]             # one per class

@@ -65,6 +65,7 @@ class Comparison:
 
     @property
     def net_reached(self) -> float:
+        """Young people newly reached less those no longer reached."""
         return self.newly_reached - self.no_longer_reached
 
 

@@ -1,5 +1,6 @@
-"""Gap analysis: need, reach, provision, voice and funding risk per area,
-combined into a gap score whose weights a user can change.
+"""Gap analysis: need, reach, provision, voice and funding risk per area.
+
+They are combined into a gap score whose weights a user can change.
 
 The gap score
 -------------
@@ -229,8 +230,11 @@ def _area_pairs(group: np.ndarray, pairs) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _point_areas(points: pd.DataFrame, areas) -> np.ndarray:
-    """Position in ``areas`` of each point's area: its ``area`` code when given,
-    its own LSOA when the areas are its LSOAs, else point-in-polygon."""
+    """Position in ``areas`` of each point's area.
+
+    Its ``area`` code when given, its own LSOA when the areas are its LSOAs,
+    else point-in-polygon.
+    """
     if "area" in points.columns:
         pos = pd.Series(np.arange(len(areas)), index=pd.Index(areas.index.astype(str)))
         return pos.reindex(points["area"].astype(str)).fillna(-1).to_numpy(dtype=np.int64)
@@ -240,8 +244,10 @@ def _point_areas(points: pd.DataFrame, areas) -> np.ndarray:
 
 
 def funding_at_risk(services, today: date | None = None, months=RISK_MONTHS):
-    """Services whose funding ends within 6, 12 and 24 months (see
-    :func:`app.analysis.services.funding_at_risk`)."""
+    """Services whose funding ends within 6, 12 and 24 months.
+
+    See :func:`app.analysis.services.funding_at_risk`.
+    """
     from .services import funding_at_risk as _far
 
     return _far(services, today, months)

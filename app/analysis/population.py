@@ -78,8 +78,10 @@ def population_points(lsoas: pd.DataFrame, postcodes: pd.DataFrame | None,
 
 
 def origins(areas) -> np.ndarray:
-    """(n, 2) eastings/northings: ``origin_x``/``origin_y`` where given, else
-    a point inside each polygon."""
+    """(n, 2) eastings/northings of the areas' origins.
+
+    ``origin_x``/``origin_y`` where given, else a point inside each polygon.
+    """
     n = len(areas)
     xy = np.full((n, 2), np.nan)
     if "origin_x" in areas.columns and "origin_y" in areas.columns:
@@ -92,9 +94,11 @@ def origins(areas) -> np.ndarray:
 
 
 def area_points(areas) -> pd.DataFrame:
-    """One point per area (the old single-origin measure), for callers with no
-    postcodes: ``x``, ``y``, ``lsoa`` (the area code), ``young_people``,
-    ``kind`` = ``centroid``, ``area`` = position of the area."""
+    """One point per area (the old single-origin measure).
+
+    For callers with no postcodes: ``x``, ``y``, ``lsoa`` (the area code), ``young_people``,
+    ``kind`` = ``centroid``, ``area`` = position of the area.
+    """
     xy = origins(areas)
     young = (pd.to_numeric(areas["young_people"], errors="coerce").to_numpy(dtype=float)
              if "young_people" in areas.columns else np.full(len(areas), np.nan))

@@ -1,5 +1,6 @@
-"""Provision per 1,000 young people, capacity taken into account: the
-two-step floating catchment area (2SFCA) method of Luo and Wang (2003).
+"""Provision per 1,000 young people, capacity taken into account.
+
+The two-step floating catchment area (2SFCA) method of Luo and Wang (2003).
 
 Step 1: for every service *j*, its ratio
 ``R_j = places_j / sum(young_people_i for areas i within the threshold of j)``.

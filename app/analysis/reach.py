@@ -40,7 +40,9 @@ def reach(areas, services, *, threshold_min: float = 30, mode: str = "bus",
           filters=tuple(FILTERS), max_monthly: float = DEFAULT_MAX_MONTHLY,
           circuity: float = DEFAULT_CIRCUITY, matrix: pd.DataFrame | None = None,
           pairs: Pairs | None = None) -> pd.DataFrame:
-    """Per area (same index as ``areas``), for each filter key ``f``:
+    """Reach per area (same index as ``areas``), for each filter key ``f``.
+
+    Columns:
 
     * ``f_services``: active services reachable within ``threshold_min``;
     * ``f_sessions``: their regular sessions a week;

@@ -129,13 +129,16 @@ def _dense_matrix(matrix: pd.DataFrame, held: list, svc_ids, m: int) -> np.ndarr
 
 
 def group_sum(group: np.ndarray, values, n: int) -> np.ndarray:
+    """Sum of ``values`` per group (``n`` groups; a negative group is left out)."""
     ok = group >= 0
     return np.bincount(group[ok], weights=np.asarray(values, dtype=float)[ok], minlength=n)
 
 
 def weights_for_means(group: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
-    """Young people per point, or 1 for every point of an area with none
-    (so an area without population figures still gets its points' mean)."""
+    """Young people per point, or 1 for every point of an area with none.
+
+    So an area without population figures still gets its points' mean.
+    """
     total = group_sum(group, weights, n)
     none = np.zeros(len(group), dtype=bool)
     ok = group >= 0
@@ -153,9 +156,11 @@ def group_mean(group, values, weights, n) -> np.ndarray:
 
 
 def group_quantiles(group, values, weights, n: int, qs=(0.5, 0.9)) -> list[np.ndarray]:
-    """Weighted quantiles per group: the value of the point at which the
-    running total of young people (smallest values first) reaches ``q`` of the
-    area's total.  NaN for a group with no points."""
+    """Weighted quantiles per group.
+
+    The value of the point at which the running total of young people (smallest values first) reaches ``q`` of the
+    area's total.  NaN for a group with no points.
+    """
     ok = np.asarray(group) >= 0
     g = np.asarray(group)[ok]
     v = np.asarray(values, dtype=float)[ok]
@@ -181,8 +186,11 @@ def group_quantiles(group, values, weights, n: int, qs=(0.5, 0.9)) -> list[np.nd
 
 def area_reach(group: np.ndarray, young: np.ndarray, minutes: np.ndarray,
                threshold_min: float, n: int) -> dict[str, np.ndarray]:
-    """Young people, reached, unreached, reach share and nearest-time
-    median / 90th percentile for each of ``n`` areas."""
+    """Reach figures for each of ``n`` areas.
+
+    Young people, reached, unreached, reach share and the nearest-time median
+    and 90th percentile.
+    """
     reached = minutes <= threshold_min
     total = group_sum(group, young, n)
     got = group_sum(group, np.where(reached, young, 0.0), n)
@@ -194,8 +202,11 @@ def area_reach(group: np.ndarray, young: np.ndarray, minutes: np.ndarray,
 
 def points_fca(pairs: Pairs, young: np.ndarray, places: np.ndarray,
                per: float = 1000.0) -> np.ndarray:
-    """2SFCA with points as demand: places a week per ``per`` young people at
-    each point (Luo and Wang 2003; see :mod:`.provision`)."""
+    """2SFCA with points as demand.
+
+    Places a week per ``per`` young people at each point (Luo and Wang 2003;
+    see :mod:`.provision`).
+    """
     from .provision import two_step_fca
 
     return two_step_fca(pairs, young, places, per=per)

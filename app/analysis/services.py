@@ -148,10 +148,12 @@ def combined_mask(services: pd.DataFrame, keys, *, max_monthly: float = DEFAULT_
 
 
 def active(services: pd.DataFrame) -> pd.DataFrame:
+    """The services whose status is active (a missing status counts as active)."""
     return services[services["status"].fillna("active") == "active"]
 
 
 def located(services: pd.DataFrame) -> pd.DataFrame:
+    """The services with a place (easting and northing)."""
     return services[services["x"].notna() & services["y"].notna()]
 
 

@@ -245,6 +245,7 @@ class SitingResult:
 
     @property
     def gap_is_exact(self) -> bool:
+        """Whether the distance from the optimum is exact (CBC proved its answer optimal)."""
         return bool(self.optimal and self.optimal.proven_optimal)
 
 

@@ -1,5 +1,6 @@
-"""What it would cost a year to make provision free, or capped, for young people
-in the most deprived areas.  Pure: no Flask, no database.
+"""What it would cost a year to make provision free, or capped, for deprived areas.
+
+For young people in the most deprived areas.  Pure: no Flask, no database.
 
 The method, with every assumption a parameter shown on the page:
 
@@ -39,6 +40,8 @@ class SubsidyError(ValueError):
 
 @dataclass(frozen=True)
 class SubsidyAssumptions:
+    """Every assumption of the subsidy model, each shown on the page."""
+
     deciles: tuple[int, ...] = (1, 2)
     mode: str = "free"              # "free" or "cap"
     cap_monthly: float = 5.0        # pounds a month a young person pays at most ("cap")
@@ -47,6 +50,7 @@ class SubsidyAssumptions:
     travel_mode: str = "bus"
 
     def check(self) -> SubsidyAssumptions:
+        """Return these assumptions, or raise :class:`SubsidyError` naming the bad one."""
         if self.mode not in ("free", "cap"):
             raise SubsidyError("choose free or capped")
         if not self.deciles or any(int(d) != d or not 1 <= d <= 10 for d in self.deciles):
@@ -60,11 +64,14 @@ class SubsidyAssumptions:
         return self
 
     def as_dict(self) -> dict:
+        """The assumptions as a plain dict (for the page and its links)."""
         return asdict(self)
 
 
 @dataclass
 class SubsidyResult:
+    """The cost a year, per service and in total (raw counts: publish with SDC)."""
+
     services: pd.DataFrame      # per service: price, eligible, users, subsidy, cost
     annual_cost: float
     users: float
@@ -73,6 +80,7 @@ class SubsidyResult:
 
     @property
     def cost_per_user(self) -> float | None:
+        """Pounds a year per young person using a subsidised place, or ``None``."""
         return self.annual_cost / self.users if self.users > 0 else None
 
 

@@ -39,14 +39,18 @@ DEFAULT_CIRCUITY = 1.3
 
 
 def metres_per_minute(mode: str) -> float:
+    """Door-to-door speed of ``mode`` in metres a minute (``ValueError`` if unknown)."""
     if mode not in SPEEDS_KMH:
         raise ValueError(f"unknown travel mode {mode!r}; use one of {', '.join(MODES)}")
     return SPEEDS_KMH[mode] * 1000.0 / 60.0
 
 
 def _xy(points) -> np.ndarray:
-    """An (n, 2) array of eastings/northings from a GeoDataFrame, GeoSeries,
-    DataFrame with x/y columns, or an array-like of pairs."""
+    """An (n, 2) array of eastings/northings.
+
+    From a GeoDataFrame, GeoSeries, DataFrame with x/y columns, or an
+    array-like of pairs.
+    """
     if hasattr(points, "geometry") and hasattr(points, "crs") and "geometry" in getattr(
         points, "columns", []
     ):
@@ -178,8 +182,10 @@ def _coincident(ta: cKDTree, tb: cKDTree):
 
 def nearest(origin_xy: np.ndarray, dest_xy: np.ndarray, *, mode: str = "bus",
             circuity: float = DEFAULT_CIRCUITY) -> tuple[np.ndarray, np.ndarray]:
-    """(straight-line metres, estimated minutes) to the nearest destination;
-    ``inf`` when there is none."""
+    """(straight-line metres, estimated minutes) to the nearest destination.
+
+    Both are ``inf`` when there is none.
+    """
     origin_xy = np.asarray(origin_xy, dtype=float).reshape(-1, 2)
     dest_xy = np.asarray(dest_xy, dtype=float).reshape(-1, 2)
     if len(dest_xy) == 0:

@@ -56,7 +56,9 @@ VOICE_COLUMNS = ("responses", "cites_cost", "cites_transport", "cites_nothing_ne
 
 
 def voice_figures(responses, index=None, *, questions=BARRIER_QUESTIONS) -> pd.DataFrame:
-    """Per area: ``responses`` (distinct responses), the number of responses
+    """Survey responses and the barriers they cite, per area.
+
+    Per area: ``responses`` (distinct responses), the number of responses
     citing cost, transport and nothing near (each response counted once per
     barrier) and ``cites_any`` (responses citing at least one of them).  ``index`` (area codes) fixes the rows; areas with no responses
     get zeros.  ``responses`` may be ``None`` or empty.

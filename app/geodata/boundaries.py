@@ -23,6 +23,7 @@ POLYGONAL = ("Polygon", "MultiPolygon")
 
 
 def read_layer(path, *, layer: str | None = None) -> gpd.GeoDataFrame:
+    """Read a GeoJSON, GeoPackage or Shapefile layer; :class:`GeodataError` if it cannot be."""
     path = Path(path)
     if not path.exists():
         raise GeodataError(path, "file not found")

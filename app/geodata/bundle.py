@@ -36,6 +36,7 @@ STEPS = {
 
 
 def load_manifest(path) -> dict:
+    """Read and check a bundle's ``manifest.yaml`` (a :class:`GeodataError` names the problem)."""
     path = Path(path)
     if not path.is_file():
         raise GeodataError(path, "manifest not found")

@@ -43,6 +43,7 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
+        """One line for the command line: file, kind, rows and notes."""
         text = f"{self.path.name}: {self.kind}, {self.rows} rows imported"
         if self.notes:
             text += "\n" + "\n".join(f"  - {n}" for n in self.notes)

@@ -288,10 +288,12 @@ def age_band(column: str) -> tuple[int, int | None] | None:
 
 
 def band_name(low: int, high: int | None) -> str:
+    """The indicator name of an age band (``population_age_16_24``, ``..._65_plus``)."""
     return f"population_age_{low}_plus" if high is None else f"population_age_{low}_{high}"
 
 
 def parse_band_name(name: str) -> tuple[int, int | None] | None:
+    """``(low, high)`` of an age-band indicator name (``high`` ``None`` for plus), or ``None``."""
     match = re.match(r"^population_age_(\d+)_(\d+|plus)$", name)
     if not match:
         return None

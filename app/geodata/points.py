@@ -1,5 +1,7 @@
-"""Population points from the imported data: LSOA young people spread over
-their live residential postcodes (see :mod:`app.analysis.population`).
+"""Population points from the imported data.
+
+LSOA young people spread over their live residential postcodes (see
+:mod:`app.analysis.population`).
 
 Pure: SQLAlchemy, pandas; no Flask.
 """
@@ -15,8 +17,10 @@ from .figures import lsoa_figures
 
 
 def live_residential_postcodes(session) -> pd.DataFrame:
-    """``x``, ``y``, ``lsoa_code``, ``households`` of postcodes in use and not
-    large-user (business) postcodes."""
+    """Postcodes in use that are not large-user (business) postcodes.
+
+    Columns ``x``, ``y``, ``lsoa_code``, ``households``.
+    """
     rows = session.execute(
         select(Postcode.x, Postcode.y, Postcode.lsoa_code, Postcode.households)
         .where(Postcode.terminated.is_(None), Postcode.lsoa_code.is_not(None),
@@ -30,7 +34,8 @@ def live_residential_postcodes(session) -> pd.DataFrame:
 
 def load_points(session, level: str, areas, *, age_min: int = 13,
                 age_max: int = 19) -> pd.DataFrame | None:
-    """Population points with the code of the ``level`` area holding each
+    """Population points with the code of the ``level`` area holding each.
+
     (``area``; points outside every area are left out), or ``None`` when no
     population figures are imported (the analysis then uses one point per area).
     """
