@@ -1,5 +1,4 @@
-"""GTFS bus timetables: check a feed, and turn one service day into a
-:class:`~app.analysis.transit.Timetable`.
+"""GTFS bus timetables: check a feed, and turn one service day into a :class:`~app.analysis.transit.Timetable`.
 
 Reading (column names, types, which services run on a date) is gtfs-kit's
 (a kept library).  gtfs-kit 13 no longer ships a validator, so
@@ -105,8 +104,7 @@ class _Problems(list):
 
 
 def validate_feed(data: bytes, *, name: str = "GTFS feed") -> dict:
-    """Check a GTFS zip; return a summary, or raise :class:`TimetableError`
-    listing every problem (up to 25) with file, table, row and column."""
+    """Check a GTFS zip; return a summary, or raise :class:`TimetableError` listing every problem (up to 25) with file, table, row and column."""
     tables = _tables(data, name)
     problems = _Problems()
     for table, columns in REQUIRED.items():
@@ -242,8 +240,7 @@ def _span(tables) -> tuple[str | None, str | None]:
 
 @dataclass
 class Feed:
-    """A validated feed's stops (in EPSG:27700), its stop times as arrays
-    (seconds, untimed stops interpolated) and the gtfs-kit tables."""
+    """A validated feed's stops (in EPSG:27700), its stop times as arrays (seconds, untimed stops interpolated) and the gtfs-kit tables."""
 
     stops: pd.DataFrame  # stop_id, stop_name, x, y (index = stop position)
     kit: object  # gtfs_kit.Feed
@@ -252,6 +249,7 @@ class Feed:
 
     @classmethod
     def read(cls, data: bytes) -> Feed:
+        """Read a validated GTFS zip (bytes) into a :class:`Feed`."""
         import tempfile
 
         import gtfs_kit
@@ -281,8 +279,7 @@ class Feed:
         return cls(stops, kit, calls)
 
     def service_date(self, weekday: int, on_or_after: date) -> date | None:
-        """The first date on or after ``on_or_after`` falling on ``weekday``
-        (0 = Monday) and inside the feed's dates, else the feed's last such date."""
+        """The first date on or after ``on_or_after`` falling on ``weekday`` (0 = Monday) and inside the feed's dates, else the feed's last such date."""
         import gtfs_kit
 
         dates = [datetime.strptime(d, "%Y%m%d").date() for d in gtfs_kit.get_dates(self.kit)]
@@ -294,9 +291,10 @@ class Feed:
 
     def day_timetable(self, day: date, *, change_s: float = DEFAULT_CHANGE_S,
                       transfer_m: float = TRANSFER_M) -> Timetable:
-        """Every connection of the trips running on ``day``; footpaths join
-        stops within ``transfer_m`` metres (straight line x 1.3 at 4.8 km/h).
-        Days running the same services share one timetable."""
+        """Every connection of the trips running on ``day``; footpaths join stops within ``transfer_m`` metres (straight line x 1.3 at 4.8 km/h).
+
+        Days running the same services share one timetable.
+        """
         import gtfs_kit
 
         services = frozenset(gtfs_kit.get_active_services(self.kit, day.strftime("%Y%m%d")))
@@ -321,8 +319,7 @@ class Feed:
 
 
 def _interpolated(st: pd.DataFrame, column: str) -> np.ndarray:
-    """Seconds, with missing times of untimed stops interpolated along each
-    trip by stop order (GTFS lets timetables time only some stops)."""
+    """Seconds, with missing times of untimed stops interpolated along each trip by stop order (GTFS lets timetables time only some stops)."""
     values = pd.Series([np.nan if not isinstance(v, str) or seconds(v) is None else seconds(v)
                         for v in st[column].tolist()], dtype=float)
     if values.isna().any():
@@ -332,8 +329,10 @@ def _interpolated(st: pd.DataFrame, column: str) -> np.ndarray:
 
 
 def transfer_links(xy: np.ndarray, within_m: float):
-    """Both-way walking links between points within ``within_m`` (straight
-    line x 1.3 at 4.8 km/h): arrays (from, to, seconds)."""
+    """Both-way walking links between points within ``within_m`` (straight line x 1.3 at 4.8 km/h).
+
+    Arrays (from, to, seconds).
+    """
     from scipy.spatial import cKDTree
 
     if len(xy) < 2:
@@ -346,5 +345,6 @@ def transfer_links(xy: np.ndarray, within_m: float):
 
 
 def week_of(day: date) -> str:
+    """The ISO date of the Monday of ``day``'s week."""
     monday = day - timedelta(days=day.weekday())
     return monday.isoformat()

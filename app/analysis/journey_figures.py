@@ -43,8 +43,10 @@ def point_service_minutes(result: JourneyResult, mode: str, sessions: pd.DataFra
 
 def weighted_median(values: np.ndarray, weights: np.ndarray, groups: np.ndarray,
                     n_groups: int) -> np.ndarray:
-    """Per group and column, the weighted median of ``values`` (rows = points)
-    -- the lower median, so half the weight is at or below it."""
+    """Per group and column, the weighted median of ``values`` (rows = points).
+
+    The lower median, so half the weight is at or below it.
+    """
     out = np.full((n_groups, values.shape[1]), np.inf, dtype=np.float32)
     order = np.argsort(groups, kind="stable")
     bounds = np.searchsorted(groups[order], np.arange(n_groups + 1))
@@ -67,8 +69,7 @@ def weighted_median(values: np.ndarray, weights: np.ndarray, groups: np.ndarray,
 def area_matrix(result: JourneyResult, mode: str, sessions: pd.DataFrame,
                 service_ids, point_area: np.ndarray, area_codes, youth: np.ndarray,
                 *, limit_min: float) -> pd.DataFrame | None:
-    """Long table of area -> service minutes for ``mode`` (pairs beyond
-    ``limit_min`` are given as ``limit_min`` + 1, i.e. out of reach)."""
+    """Long table of area -> service minutes for ``mode`` (pairs beyond ``limit_min`` are given as ``limit_min`` + 1, i.e. out of reach)."""
     per_point = point_service_minutes(result, mode, sessions, len(service_ids))
     if per_point is None:
         return None
@@ -84,7 +85,9 @@ def area_matrix(result: JourneyResult, mode: str, sessions: pd.DataFrame,
 
 def evening_figures(result: JourneyResult, sessions: pd.DataFrame, threshold_min: float,
                     point_area: np.ndarray, area_codes, youth: np.ndarray) -> pd.DataFrame:
-    """Young people per area:
+    """Young people per area without an evening journey, in three figures.
+
+    Columns:
 
     * ``yp_no_evening_pt``: no public-transport route (there by the start and
       home after the end, each within ``threshold_min``) to any evening session;
@@ -121,9 +124,7 @@ def evening_figures(result: JourneyResult, sessions: pd.DataFrame, threshold_min
 
 
 def scale_to_area(sums: pd.DataFrame, young_people: pd.Series | None) -> pd.DataFrame:
-    """The journey counts as shares of the young people at the points in each
-    area, applied to the area's own census figure (an area's young people
-    may be apportioned from LSOAs differently from its postcodes), rounded."""
+    """The journey counts as shares of the young people at the points in each area, applied to the area's own census figure (an area's young people may be apportioned from LSOAs differently from its postcodes), rounded."""
     out = sums[list(JOURNEY_FIGURES)].copy()
     if young_people is not None:
         total = young_people.reindex(out.index).astype(float)

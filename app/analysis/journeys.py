@@ -38,8 +38,10 @@ MAX_WALK_TO_STOP_MIN = 15.0
 
 @dataclass
 class JourneyResult:
-    """Minutes per (point, venue) by network mode, and per (point, session) by
-    public transport; ``inf`` = no journey within the limit."""
+    """Minutes per (point, venue) by network mode, and per (point, session) by public transport.
+
+    ``inf`` = no journey within the limit.
+    """
 
     threshold_min: float
     network_minutes: dict[str, np.ndarray] = field(default_factory=dict)  # points x venues
@@ -61,9 +63,10 @@ class JourneyResult:
 
 def walk_table(network: RoadNetwork | None, from_xy: np.ndarray, to_xy: np.ndarray,
                limit_s: float, *, chunk: int = 256) -> csr_matrix:
-    """Sparse (from x to) walking seconds within ``limit_s``; on the walk
-    network when there is one, else straight line x 1.3 at 4.8 km/h.
-    Stored values are seconds + 1 so a zero walk is not lost."""
+    """Sparse (from x to) walking seconds within ``limit_s``; on the walk network when there is one, else straight line x 1.3 at 4.8 km/h.
+
+    Stored values are seconds + 1 so a zero walk is not lost.
+    """
     from scipy.spatial import cKDTree
 
     rows, cols, vals = [], [], []
@@ -93,7 +96,8 @@ def network_minutes(network: RoadNetwork | None, points_xy, venues_xy, threshold
     """Minutes from each point to each venue by each mode (``inf`` beyond the limit).
 
     Shortest paths run from the venues (fewer than points) on the reversed
-    graph for one-way streets: the drive time *from* home *to* the venue."""
+    graph for one-way streets: the drive time *from* home *to* the venue.
+    """
     out = {}
     if network is None:
         return out
@@ -122,10 +126,10 @@ def _swap_drive(flags: np.ndarray) -> np.ndarray:
 def compute(points_xy, venues_xy, sessions: pd.DataFrame, *, network: RoadNetwork | None,
             feed=None, threshold_min: float = 30.0, reference_date: date | None = None,
             progress=None) -> JourneyResult:
-    """All journeys.  ``sessions``: columns ``venue`` (row of ``venues_xy``),
-    ``day`` (0 = Monday), ``start_s``, ``end_s`` (seconds after midnight).
-    ``feed``: a :class:`~app.analysis.gtfs.Feed` or None (no public transport
-    other than walking)."""
+    """All journeys.  ``sessions``: columns ``venue`` (row of ``venues_xy``), ``day`` (0 = Monday), ``start_s``, ``end_s`` (seconds after midnight).
+
+    ``feed``: a :class:`~app.analysis.gtfs.Feed` or None (no public transport other than walking).
+    """
     points_xy = np.asarray(points_xy, float).reshape(-1, 2)
     venues_xy = np.asarray(venues_xy, float).reshape(-1, 2)
     report = progress or (lambda done, total, note: None)

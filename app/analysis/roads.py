@@ -1,5 +1,4 @@
-"""Walk, cycle and drive networks from an OpenStreetMap extract, and travel
-times on them.
+"""Walk, cycle and drive networks from an OpenStreetMap extract, and travel times on them.
 
 Reading is pyosmium's (``osmium``, the Python bindings of libosmium, which
 reads the ``.osm.pbf`` extracts Geofabrik publishes).  Routing is scipy's
@@ -119,6 +118,7 @@ class RoadNetwork:
     # -- storage ---------------------------------------------------------------------
 
     def to_bytes(self) -> bytes:
+        """The network as compressed numpy arrays, for storing in the database."""
         buffer = io.BytesIO()
         np.savez_compressed(buffer, node_xy=self.node_xy, edge_u=self.edge_u,
                             edge_v=self.edge_v, length_m=self.length_m, flags=self.flags,
@@ -128,11 +128,13 @@ class RoadNetwork:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> RoadNetwork:
+        """The network stored by :meth:`to_bytes`."""
         with np.load(io.BytesIO(data)) as z:
             return cls(z["node_xy"], z["edge_u"], z["edge_v"], z["length_m"], z["flags"],
                        z["drive_kmh"], str(z["source_date"]) or None)
 
     def summary(self) -> dict:
+        """Nodes, edges and kilometres usable by each mode."""
         out = {"nodes": int(len(self.node_xy)), "edges": int(len(self.edge_u))}
         for mode, bits in (("walk", WALK), ("cycle", CYCLE), ("drive", DRIVE_FWD | DRIVE_BACK)):
             use = (self.flags & bits) > 0
@@ -169,8 +171,10 @@ class RoadNetwork:
         return self._graphs[mode]
 
     def snap(self, mode: str, xy) -> tuple[np.ndarray, np.ndarray]:
-        """(node, connector seconds) for each point: the nearest node of the
-        mode's largest connected part of the network."""
+        """(node, connector seconds) for each point.
+
+        The nearest node of the mode's largest connected part of the network.
+        """
         if mode not in self._snap:
             g = self.graph(mode)
             _, labels = connected_components(g, directed=True, connection="weak")
@@ -187,8 +191,10 @@ class RoadNetwork:
 
     def seconds(self, mode: str, sources, targets, *, limit_s: float = np.inf,
                 chunk: int = 64) -> np.ndarray:
-        """Dense (sources x targets) seconds by ``mode``: connector to the
-        network, shortest path, connector off it; ``inf`` beyond ``limit_s``."""
+        """Dense (sources x targets) seconds by ``mode``: connector to the network, shortest path, connector off it.
+
+        ``inf`` beyond ``limit_s``.
+        """
         g = self.graph(mode)
         s_node, s_conn = self.snap(mode, sources)
         t_node, t_conn = self.snap(mode, targets)

@@ -56,8 +56,10 @@ DEFAULT_CHANGE_S = 120
 
 
 def closed_footpaths(n_stops: int, frm, to, seconds, *, limit_s: float) -> csr_matrix:
-    """Transitive closure of walking links between stops, kept while the
-    shortest walk is at most ``limit_s``; the diagonal is left out."""
+    """Transitive closure of walking links between stops, kept while the shortest walk is at most ``limit_s``.
+
+    The diagonal is left out.
+    """
     frm, to = np.asarray(frm, dtype=np.int64), np.asarray(to, dtype=np.int64)
     seconds = np.asarray(seconds, dtype=float)
     if len(frm) == 0:
@@ -100,6 +102,7 @@ class Timetable:
     _into: csr_matrix | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
+        """Index the footpaths into each stop."""
         # footpaths *into* a stop: the rows of the transpose.
         self._into = self.footpaths.T.tocsr()
 
@@ -108,8 +111,10 @@ class Timetable:
                          seq=None, footpath_from=(), footpath_to=(), footpath_s=(),
                          change_s: float = DEFAULT_CHANGE_S,
                          walk_limit_s: float = 15 * 60) -> Timetable:
-        """Arrays of equal length, one item per connection; ``seq`` orders a
-        trip's connections where times tie (defaults to the given order)."""
+        """Arrays of equal length, one item per connection.
+
+        ``seq`` orders a trip's connections where times tie (defaults to the given order).
+        """
         dep_stop = np.asarray(dep_stop, dtype=np.int64)
         arr_stop = np.asarray(arr_stop, dtype=np.int64)
         dep_time = np.asarray(dep_time, dtype=float)
@@ -137,14 +142,14 @@ class Timetable:
         )
 
     def __len__(self) -> int:
+        """The number of connections."""
         return len(self.dep_stop)
 
     # -- forward: earliest arrival -------------------------------------------------
 
     def earliest_arrival(self, access: dict[int, float], depart: float, *,
                          horizon: float = INF) -> np.ndarray:
-        """Earliest arrival (seconds) at every stop, leaving at ``depart`` and
-        walking ``access[stop]`` seconds to the stops named.
+        """Earliest arrival (seconds) at every stop, leaving at ``depart`` and walking ``access[stop]`` seconds to the stops named.
 
         A stop's value is the time one steps off a vehicle there (or arrives
         on foot at an access stop); ``inf`` where it cannot be reached by a
@@ -192,10 +197,10 @@ class Timetable:
 
     def latest_departure(self, egress: dict[int, float], deadline: float, *,
                          horizon: float = -INF) -> np.ndarray:
-        """For every stop, the latest time one can be ready to board there and
-        still reach the destination by ``deadline``, walking ``egress[stop]``
-        seconds from the last stop; ``-inf`` where no journey exists (or none
-        leaving at or after ``horizon``)."""
+        """For every stop, the latest time one can be ready to board there and still reach the destination by ``deadline``, walking ``egress[stop]`` seconds from the last stop.
+
+        ``-inf`` where no journey exists (or none leaving at or after ``horizon``).
+        """
         board = [-INF] * self.n_stops  # latest ready-to-board time (or leave on foot)
         alight = [-INF] * self.n_stops  # latest alighting time that still works
         departed = [-INF] * self.n_stops  # latest usable vehicle departure
@@ -238,8 +243,10 @@ class Timetable:
 
 def best_home_arrival(arrive: np.ndarray, egress_stops: np.ndarray,
                       egress_s: np.ndarray, indptr: np.ndarray) -> np.ndarray:
-    """Per place (rows of a CSR walk table: stops and seconds), the earliest
-    arrival: ``min(arrive[stop] + walk)``; ``inf`` for places with no stop."""
+    """Per place (rows of a CSR walk table: stops and seconds), the earliest arrival: ``min(arrive[stop] + walk)``.
+
+    ``inf`` for places with no stop.
+    """
     return _reduce_rows(arrive[egress_stops] + egress_s, indptr, np.minimum, INF)
 
 

@@ -35,6 +35,8 @@ DEFAULT_LIMIT_MIN = 90.0
 
 @dataclass
 class StoredJourneys:
+    """A stored journey run read back: minutes per point and venue or session."""
+
     result: JourneyResult
     point_xy: np.ndarray
     youth: np.ndarray
@@ -58,11 +60,13 @@ class StoredJourneys:
         return joined["row"].fillna(-1).astype(int).to_numpy()
 
     def matrix(self, mode: str, areas: gpd.GeoDataFrame) -> pd.DataFrame | None:
+        """Area -> service minutes by ``mode`` for ``areas``, or ``None``."""
         return area_matrix(self.result, mode, self.sessions, self.service_ids,
                            self.point_areas(areas), list(areas.index), self.youth,
                            limit_min=self.result.threshold_min)
 
     def evening(self, areas: gpd.GeoDataFrame, threshold_min: float) -> pd.DataFrame:
+        """The evening journey figures of ``areas`` within ``threshold_min``."""
         sums = evening_figures(self.result, self.sessions, min(threshold_min,
                                                                self.result.threshold_min),
                                self.point_areas(areas), list(areas.index), self.youth)
@@ -112,7 +116,9 @@ def session_inputs(session) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
 def run_journeys(session, *, limit_min: float = DEFAULT_LIMIT_MIN, progress=None,
                  reference_date: date | None = None) -> JourneyRun:
     """Compute every journey and store it (replacing the previous run).
-    ``progress(done, total, note)`` is called as the work goes on."""
+
+    ``progress(done, total, note)`` is called as the work goes on.
+    """
     from .transport import load_network, load_timetable
 
     started = clock.perf_counter()
@@ -151,6 +157,7 @@ def _source(row: TransportData | None) -> dict | None:
 
 
 def load_run(run: JourneyRun) -> StoredJourneys:
+    """Read a stored :class:`JourneyRun` back."""
     with np.load(io.BytesIO(run.payload), allow_pickle=False) as z:
         meta = json.loads(str(z["meta"]))
         result = JourneyResult(threshold_min=run.limit_min,

@@ -82,11 +82,13 @@ def import_timetable(session, path) -> ImportReport:
 
 
 def load_network(session) -> tuple[RoadNetwork | None, TransportData | None]:
+    """The imported road network and its row, or ``(None, None)``."""
     row = session.scalar(select(TransportData).where(TransportData.kind == "roads"))
     return (RoadNetwork.from_bytes(row.payload), row) if row else (None, None)
 
 
 def load_timetable(session):
+    """The imported bus timetable as a :class:`~app.analysis.gtfs.Feed` and its row."""
     from ..analysis.gtfs import Feed
 
     row = session.scalar(select(TransportData).where(TransportData.kind == "timetable"))
