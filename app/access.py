@@ -12,7 +12,7 @@ from functools import wraps
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
-from .models.users import ROLES
+from .models.users import ROLES, STAFF_ROLES
 
 
 def public(view):
@@ -48,6 +48,7 @@ def roles_required(*roles: str):
     return decorator
 
 
-STAFF = ROLES
+STAFF = STAFF_ROLES  # council staff; partner accounts see only the partner pages
+PARTNER = ("partner",)
 PLANNERS = ("admin", "commissioner")
 READERS = ("admin", "commissioner", "councillor")

@@ -112,6 +112,7 @@ SETTINGS: tuple[Setting, ...] = (
       "alternative."),
     S("YOUTH_AGE_MAX", int, 19, "Upper end of the young-people age band."),
     S("SERVICE_REVIEW_DAYS", int, 180, "Services unchecked for longer are listed for review."),
+    S("PARTNER_INVITE_DAYS", int, 14, "How long a partner's invitation link works."),
     S("RETENTION_FREE_TEXT_DAYS", int, 365, "Free-text answers are deleted after this many days."),
     S("RETENTION_SAFEGUARDING_NOTES_DAYS", int, 730,
       "Safeguarding notes are deleted after this many days."),

@@ -15,6 +15,8 @@ NAV = (
     ("gaps.evidence", "Evidence pack"),
     ("survey.results_index", "Survey results"),
     ("directory.manage", "Manage directory"),
+    ("partners.overview", "Partners"),
+    ("partners.dashboard", "Your listings"),
     ("planning.index", "Planning"),
     ("survey.safeguarding_queue", "Safeguarding queue"),
     ("admin.users", "Accounts"),

@@ -151,11 +151,17 @@ def password_hash(password: str = TEST_PASSWORD) -> str:
     return _HASH_CACHE[password]
 
 
-def make_user(db, role: str, email: str | None = None, password: str = TEST_PASSWORD):
-    from app.models import User
+def make_user(db, role: str, email: str | None = None, password: str = TEST_PASSWORD,
+              organisation=None):
+    """A staff account; a partner account belongs to ``organisation`` (a new one if not
+    given, so every partner page has an organisation to show)."""
+    from app.models import Organisation, User
 
+    if role == "partner" and organisation is None:
+        organisation = Organisation(name=f"Partner {uuid.uuid4().hex[:6]}", kind="charity")
+        db.session.add(organisation)
     user = User(email=email or f"{role}-{uuid.uuid4().hex[:6]}@example.org", role=role,
-                password_hash=password_hash(password))
+                password_hash=password_hash(password), organisation=organisation)
     db.session.add(user)
     db.session.commit()
     return user
@@ -168,8 +174,8 @@ class Auth:
         self.client = client
         self.db = db
 
-    def login_as(self, role: str):
-        user = make_user(self.db, role)
+    def login_as(self, role: str, organisation=None):
+        user = make_user(self.db, role, organisation=organisation)
         with self.client.session_transaction() as sess:
             sess["_user_id"] = user.get_id()
             sess["_fresh"] = True

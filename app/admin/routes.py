@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
-from ..access import roles_required
+from ..access import STAFF, roles_required
 from ..auth.passwords import password_problem
 from ..models import ROLE_LABELS
 from . import bp, service
@@ -18,7 +18,8 @@ class NewUserForm(FlaskForm):
     email = EmailField("Email address", validators=[DataRequired("Enter an email address."),
                                                      Email("Enter a valid email address."),
                                                      Length(max=254)])
-    role = SelectField("Role", choices=list(ROLE_LABELS.items()))
+    # Partner accounts are made by invitation from the partners pages, tied to an organisation.
+    role = SelectField("Role", choices=[(r, ROLE_LABELS[r]) for r in STAFF])
     password = PasswordField("Password", validators=[DataRequired("Enter a password.")])
 
     def validate_password(self, field):

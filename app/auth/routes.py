@@ -83,12 +83,19 @@ def load_user(user_id: str):
     return user
 
 
+def _start_page() -> str:
+    """Partner accounts start on their own listings; council staff on the dashboard."""
+    if current_user.is_authenticated and current_user.role == "partner":
+        return url_for("partners.dashboard")
+    return url_for("main.dashboard")
+
+
 def _safe_next(target: str | None) -> str:
     if not target:
-        return url_for("main.dashboard")
+        return _start_page()
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("main.dashboard")
+        return _start_page()
     return target
 
 
@@ -97,7 +104,7 @@ def _safe_next(target: str | None) -> str:
 def login():
     """Sign in page for staff."""
     if current_user.is_authenticated:
-        return redirect(url_for("main.dashboard"))
+        return redirect(_start_page())
     form = LoginForm()
     error = None
     if form.validate_on_submit():

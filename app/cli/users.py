@@ -8,10 +8,11 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from ..access import STAFF
 from ..audit import record
 from ..auth.passwords import hash_password, password_problem
 from ..extensions import db
-from ..models import ROLES, User
+from ..models import User
 
 cli = AppGroup("users", help="Manage staff accounts.")
 
@@ -19,8 +20,9 @@ cli = AppGroup("users", help="Manage staff accounts.")
 def create_user(email: str, role: str, password: str) -> User:
     """Create an account, refusing bad input with a clear message."""
     email = email.strip().lower()
-    if role not in ROLES:
-        raise click.BadParameter(f"role must be one of {', '.join(ROLES)}", param_hint="--role")
+    if role not in STAFF:
+        raise click.BadParameter(f"role must be one of {', '.join(STAFF)} (partner accounts "
+                                 "are made by invitation)", param_hint="--role")
     if "@" not in email:
         raise click.BadParameter("that is not an email address", param_hint="EMAIL")
     problem = password_problem(password, email)
@@ -38,7 +40,7 @@ def create_user(email: str, role: str, password: str) -> User:
 
 @cli.command("create")
 @click.argument("email")
-@click.option("--role", required=True, type=click.Choice(ROLES), help="The account's role.")
+@click.option("--role", required=True, type=click.Choice(STAFF), help="The account's role.")
 def create_command(email: str, role: str) -> None:
     """Create a staff account.  The password is asked for, or read from YVM_PASSWORD."""
     password = os.environ.get("YVM_PASSWORD")

@@ -9,7 +9,8 @@ Each part is built by the module that owns that data, in dependency order:
    imports them through the ``flask geodata import-network``/``import-timetable`` code;
    :mod:`app.demo.directory` adds council buildings and youth services;
 3. :mod:`app.demo.responses` adds survey responses that follow the geography;
-4. one account per role is created here and the passwords printed once.
+4. one account per council role is created here and the passwords printed once;
+5. :mod:`app.demo.partners` makes partner organisations with accounts of their own.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from ..auth.passwords import hash_password
-from ..models import ROLES, Area, Base, Response, Service, User
+from ..models import Area, Base, Response, Service, User
+from ..models.users import STAFF_ROLES
 
 SEED = 20261125
 DEMO_DOMAIN = "demo.youthvoicemap.example"
@@ -49,7 +51,7 @@ def wipe(session) -> None:
 
 def build_demo(session, *, seed: int = SEED, progress=print) -> dict[str, str]:
     """Build the demo county; return {email: password} for the demo accounts."""
-    from . import directory, geography, responses, transport
+    from . import directory, geography, partners, responses, transport
 
     ctx = DemoContext(seed=seed)
     progress("Building the demo county's geography ...")
@@ -66,10 +68,12 @@ def build_demo(session, *, seed: int = SEED, progress=print) -> dict[str, str]:
     run_journeys(session)
     progress("Creating one account per role ...")
     accounts = {}
-    for role in ROLES:
+    for role in STAFF_ROLES:
         email = f"{role}@{DEMO_DOMAIN}"
         password = secrets.token_urlsafe(12)
         session.add(User(email=email, role=role, password_hash=hash_password(password)))
         accounts[email] = password
+    progress("Adding partner organisations with their own accounts ...")
+    accounts.update(partners.build(session, ctx, DEMO_DOMAIN))
     session.commit()
     return accounts

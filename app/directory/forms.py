@@ -151,7 +151,8 @@ class ServiceForm(FlaskForm):
                 self.longitude.errors.append("The longitude must be in Great Britain "
                                              "(between -8.7 and 1.8).")
                 ok = False
-        if self.last_checked.data and self.last_checked.data > date.today():
+        checked = self.last_checked  # None in a form without it (partners' edit form)
+        if checked is not None and checked.data and checked.data > date.today():
             self.last_checked.errors.append("The last-checked date cannot be in the future.")
             ok = False
         return ok

@@ -94,13 +94,22 @@ def _same_key(name, postcode, x, y) -> tuple:
 
 
 def import_services_csv(session, data: bytes | str, *, today: date | None = None) -> ImportResult:
+    rows, result = read_service_rows(data)
+    if result.problems:
+        return result
+    return import_services_rows(session, rows, today=today)
+
+
+def read_service_rows(data: bytes | str) -> tuple[list[tuple[int, dict]], ImportResult]:
+    """The numbered rows of a services CSV, after the header and shape checks (any
+    problems are in the result)."""
     text = read_csv_text(data)
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     result = ImportResult()
     if not header:
         result.problems.append(Problem(1, "(header)", "the file is empty"))
-        return result
+        return [], result
     unknown = [h for h in header if h not in COLUMNS]
     missing = [c for c in ("name", "service_type", "cost_model") if c not in header]
     for h in unknown:
@@ -109,7 +118,7 @@ def import_services_csv(session, data: bytes | str, *, today: date | None = None
     for c in missing:
         result.problems.append(Problem(1, c, "column is missing"))
     if result.problems:
-        return result
+        return [], result
     reader.fieldnames = header
     rows = []
     for index, raw in enumerate(reader, start=2):
@@ -121,9 +130,7 @@ def import_services_csv(session, data: bytes | str, *, today: date | None = None
         rows.append((index, raw))
     if not rows and not result.problems:
         result.problems.append(Problem(2, "(row)", "the file has no services"))
-    if result.problems:
-        return result
-    return import_services_rows(session, rows, today=today)
+    return rows, result
 
 
 def export_services_csv(services) -> str:

@@ -11,7 +11,11 @@ Fields HSDS 3 lacks are carried as extension properties whose names start with
 
 * on the service: ``yvm:service_type``, ``yvm:uniformed``, ``yvm:cost_model``,
   ``yvm:concession``, ``yvm:provider_type``, ``yvm:capacity``,
-  ``yvm:no_fixed_place``, ``yvm:status`` (active/paused/closed, exact);
+  ``yvm:no_fixed_place``, ``yvm:status`` (active/paused/closed, exact),
+  ``yvm:last_checked`` (the date the listing was last confirmed, ISO, or null;
+  also HSDS ``assured_date`` when known);
+* on the organization: ``yvm:kind`` (volunteer, charity, police, nhs, school,
+  council, private, or null);
 * on a funding entry: ``yvm:funding_end`` (ISO date);
 * on a cost option: ``yvm:cost_model``;
 * on a schedule: ``yvm:term_time_only``;
@@ -92,6 +96,7 @@ def service_to_hsds(service, *, scope: str, state_province: str = "",
                         "description": org.description or ""}
         if org.website:
             organization["website"] = org.website
+        organization[PREFIX + "kind"] = org.kind
         out["organization"] = organization
     if service.description:
         out["description"] = service.description
@@ -167,6 +172,8 @@ def service_to_hsds(service, *, scope: str, state_province: str = "",
         PREFIX + "capacity": service.capacity,
         PREFIX + "no_fixed_place": bool(service.no_fixed_place),
         PREFIX + "status": service.status,
+        PREFIX + "last_checked": service.last_checked.isoformat() if service.last_checked
+        else None,
     })
     return out
 

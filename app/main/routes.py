@@ -6,7 +6,7 @@ from flask import current_app, jsonify, render_template
 from flask_login import current_user
 from sqlalchemy import func, select, text
 
-from ..access import STAFF, public, roles_required
+from ..access import PLANNERS, STAFF, public, roles_required
 from ..extensions import db
 from ..models import Area, Response, Service
 from . import bp
@@ -29,8 +29,14 @@ def dashboard():
         "responses": db.session.scalar(select(func.count(Response.id))),
     }
     gaps, funding, flags = _dashboard_headlines(current_user.role)
+    upkeep = None
+    if current_user.role in PLANNERS:
+        from ..partners.organisations import upkeep_headline
+
+        upkeep = upkeep_headline(db.session,
+                                 review_days=current_app.config["SERVICE_REVIEW_DAYS"])
     return render_template("main/dashboard.html", counts=counts, role=current_user.role,
-                           gaps=gaps, funding=funding, flags=flags)
+                           gaps=gaps, funding=funding, flags=flags, upkeep=upkeep)
 
 
 def _dashboard_headlines(role: str):

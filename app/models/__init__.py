@@ -3,6 +3,7 @@
 from .base import Base, utcnow
 from .directory import Building, Organisation, Service, ServiceReport, ServiceSession
 from .geo import AREA_LEVELS, Area, AreaIndicator, DerivedFigure, LsoaLookup, Postcode
+from .partners import ListingChange, OrganisationContact, PartnerInvite
 from .planning import DataVersion, Scenario, TravelTime
 from .survey import Answer, Campaign, Response, SafeguardingFlag, Survey
 from .transport import TRANSPORT_KINDS, JourneyRun, TransportData
@@ -23,8 +24,11 @@ __all__ = [
     "DataVersion",
     "DerivedFigure",
     "JourneyRun",
+    "ListingChange",
     "LsoaLookup",
     "Organisation",
+    "OrganisationContact",
+    "PartnerInvite",
     "Postcode",
     "Response",
     "SafeguardingFlag",

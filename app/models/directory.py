@@ -55,13 +55,32 @@ SERVICE_STATUSES = {"active": "Active", "paused": "Paused", "closed": "Closed"}
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
+# What kind of body a partner organisation is (the same codes as PROVIDER_TYPES).
+ORGANISATION_KINDS = {
+    "volunteer": "Volunteer group",
+    "charity": "Charity",
+    "police": "Police",
+    "nhs": "NHS",
+    "school": "School",
+    "council": "Council team",
+    "private": "Private",
+}
+
+
 class Organisation(Base):
+    """A body that runs services: a partner once it has a kind and contacts."""
+
     __tablename__ = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     description: Mapped[str | None] = mapped_column(Text)
     website: Mapped[str | None] = mapped_column(String(300))
+    kind: Mapped[str | None] = mapped_column(String(20))
+    # A trusted organisation's edits go live at once (still audited).
+    trusted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # SHA-256 of the organisation's check-in link token (the token itself is shown once).
+    checkin_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class Service(Base):
@@ -70,7 +89,7 @@ class Service(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisation.id", ondelete="SET NULL")
+        ForeignKey("organisation.id", ondelete="SET NULL"), index=True
     )
     description: Mapped[str | None] = mapped_column(Text)
     service_type: Mapped[str] = mapped_column(String(30), index=True)
@@ -133,6 +152,10 @@ class Building(Base):
     y: Mapped[float] = mapped_column(Float)
     kind: Mapped[str | None] = mapped_column(String(60))
     notes: Mapped[str | None] = mapped_column(Text)
+    # The partner organisation that looks after it, if any (it may edit it).
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL"), index=True
+    )
 
 
 class ServiceReport(Base):

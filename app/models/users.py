@@ -6,16 +6,20 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
 
-ROLES = ("admin", "commissioner", "councillor", "safeguarding")
+ROLES = ("admin", "commissioner", "councillor", "safeguarding", "partner")
+# Council staff.  Partner accounts (people at other organisations) are not staff:
+# they see only the partner pages, and only their own organisation's records.
+STAFF_ROLES = tuple(r for r in ROLES if r != "partner")
 ROLE_LABELS = {
     "admin": "Administrator",
     "commissioner": "Commissioner",
     "councillor": "Councillor",
     "safeguarding": "Safeguarding lead",
+    "partner": "Partner organisation",
 }
 
 
@@ -39,6 +43,11 @@ class User(Base):
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Partner accounts belong to one organisation and see only its listings.
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL"), index=True
+    )
+    organisation = relationship("Organisation")
 
     # Flask-Login protocol, without importing Flask-Login here.
     @property

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-30 16:57:15.037982
+Create Date: 2026-11-30 17:08:41.698711
 
 """
 from alembic import op
@@ -55,17 +55,6 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_area_indicator_area_code'), ['area_code'], unique=False)
         batch_op.create_index('ix_area_indicator_name_year', ['name', 'year'], unique=False)
 
-    op.create_table('building',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=200), nullable=False),
-    sa.Column('uprn', sa.String(length=12), nullable=True),
-    sa.Column('x', sa.Float(), nullable=False),
-    sa.Column('y', sa.Float(), nullable=False),
-    sa.Column('kind', sa.String(length=60), nullable=True),
-    sa.Column('notes', sa.Text(), nullable=True),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_building')),
-    sa.UniqueConstraint('uprn', name=op.f('uq_building_uprn'))
-    )
     op.create_table('campaign',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('survey_slug', sa.String(length=60), nullable=False),
@@ -126,7 +115,11 @@ def upgrade():
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('description', sa.Text(), nullable=True),
     sa.Column('website', sa.String(length=300), nullable=True),
+    sa.Column('kind', sa.String(length=20), nullable=True),
+    sa.Column('trusted', sa.Boolean(), nullable=False),
+    sa.Column('checkin_token_hash', sa.String(length=64), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organisation')),
+    sa.UniqueConstraint('checkin_token_hash', name=op.f('uq_organisation_checkin_token_hash')),
     sa.UniqueConstraint('name', name=op.f('uq_organisation_name'))
     )
     op.create_table('postcode',
@@ -183,36 +176,21 @@ def upgrade():
     with op.batch_alter_table('travel_time', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_travel_time_from_code'), ['from_code'], unique=False)
 
-    op.create_table('user_account',
+    op.create_table('building',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('email', sa.String(length=254), nullable=False),
-    sa.Column('password_hash', sa.String(length=255), nullable=False),
-    sa.Column('role', sa.String(length=20), nullable=False),
-    sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('last_login_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('session_token', sa.String(length=64), nullable=False),
-    sa.Column('failed_logins', sa.Integer(), nullable=False),
-    sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_user_account')),
-    sa.UniqueConstraint('email', name=op.f('uq_user_account_email'))
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('uprn', sa.String(length=12), nullable=True),
+    sa.Column('x', sa.Float(), nullable=False),
+    sa.Column('y', sa.Float(), nullable=False),
+    sa.Column('kind', sa.String(length=60), nullable=True),
+    sa.Column('notes', sa.Text(), nullable=True),
+    sa.Column('organisation_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_building_organisation_id_organisation'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_building')),
+    sa.UniqueConstraint('uprn', name=op.f('uq_building_uprn'))
     )
-    op.create_table('audit_event',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=True),
-    sa.Column('actor', sa.String(length=254), nullable=False),
-    sa.Column('action', sa.String(length=60), nullable=False),
-    sa.Column('object_type', sa.String(length=60), nullable=False),
-    sa.Column('object_id', sa.String(length=60), nullable=True),
-    sa.Column('before', sa.JSON(), nullable=True),
-    sa.Column('after', sa.JSON(), nullable=True),
-    sa.Column('note', sa.Text(), nullable=True),
-    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_audit_event_user_id_user_account'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_event'))
-    )
-    with op.batch_alter_table('audit_event', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_audit_event_at'), ['at'], unique=False)
+    with op.batch_alter_table('building', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_building_organisation_id'), ['organisation_id'], unique=False)
 
     op.create_table('response',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -235,17 +213,6 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_response_area_code'), ['area_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_response_survey_slug'), ['survey_slug'], unique=False)
 
-    op.create_table('scenario',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=200), nullable=False),
-    sa.Column('description', sa.Text(), nullable=True),
-    sa.Column('changes', sa.JSON(), nullable=False),
-    sa.Column('created_by', sa.Integer(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['created_by'], ['user_account.id'], name=op.f('fk_scenario_created_by_user_account'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_scenario'))
-    )
     op.create_table('service',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -279,8 +246,28 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_service'))
     )
     with op.batch_alter_table('service', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_service_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_service_service_type'), ['service_type'], unique=False)
         batch_op.create_index(batch_op.f('ix_service_status'), ['status'], unique=False)
+
+    op.create_table('user_account',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('password_hash', sa.String(length=255), nullable=False),
+    sa.Column('role', sa.String(length=20), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_login_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('session_token', sa.String(length=64), nullable=False),
+    sa.Column('failed_logins', sa.Integer(), nullable=False),
+    sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('organisation_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_user_account_organisation_id_organisation'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_user_account')),
+    sa.UniqueConstraint('email', name=op.f('uq_user_account_email'))
+    )
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_user_account_organisation_id'), ['organisation_id'], unique=False)
 
     op.create_table('answer',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -294,6 +281,62 @@ def upgrade():
     with op.batch_alter_table('answer', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_answer_response_id'), ['response_id'], unique=False)
 
+    op.create_table('audit_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('actor', sa.String(length=254), nullable=False),
+    sa.Column('action', sa.String(length=60), nullable=False),
+    sa.Column('object_type', sa.String(length=60), nullable=False),
+    sa.Column('object_id', sa.String(length=60), nullable=True),
+    sa.Column('before', sa.JSON(), nullable=True),
+    sa.Column('after', sa.JSON(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_audit_event_user_id_user_account'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_event'))
+    )
+    with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audit_event_at'), ['at'], unique=False)
+
+    op.create_table('listing_change',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('service_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('before', sa.JSON(), nullable=True),
+    sa.Column('after', sa.JSON(), nullable=False),
+    sa.Column('submitted_by', sa.Integer(), nullable=True),
+    sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('reviewed_by', sa.Integer(), nullable=True),
+    sa.Column('reviewed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_listing_change_organisation_id_organisation'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['reviewed_by'], ['user_account.id'], name=op.f('fk_listing_change_reviewed_by_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['service_id'], ['service.id'], name=op.f('fk_listing_change_service_id_service'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['submitted_by'], ['user_account.id'], name=op.f('fk_listing_change_submitted_by_user_account'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_listing_change'))
+    )
+    with op.batch_alter_table('listing_change', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_listing_change_organisation_id'), ['organisation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_listing_change_service_id'), ['service_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_listing_change_status'), ['status'], unique=False)
+
+    op.create_table('organisation_contact',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('job_title', sa.String(length=200), nullable=True),
+    sa.Column('email', sa.String(length=254), nullable=True),
+    sa.Column('phone', sa.String(length=40), nullable=True),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_organisation_contact_organisation_id_organisation'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_organisation_contact_user_id_user_account'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_organisation_contact'))
+    )
+    with op.batch_alter_table('organisation_contact', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_organisation_contact_organisation_id'), ['organisation_id'], unique=False)
+
     op.create_table('safeguarding_flag',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('response_id', sa.Integer(), nullable=False),
@@ -306,6 +349,17 @@ def upgrade():
     sa.ForeignKeyConstraint(['response_id'], ['response.id'], name=op.f('fk_safeguarding_flag_response_id_response'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['reviewed_by'], ['user_account.id'], name=op.f('fk_safeguarding_flag_reviewed_by_user_account'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_safeguarding_flag'))
+    )
+    op.create_table('scenario',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('changes', sa.JSON(), nullable=False),
+    sa.Column('created_by', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['created_by'], ['user_account.id'], name=op.f('fk_scenario_created_by_user_account'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_scenario'))
     )
     op.create_table('service_report',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -330,34 +384,75 @@ def upgrade():
     sa.ForeignKeyConstraint(['service_id'], ['service.id'], name=op.f('fk_service_session_service_id_service'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_service_session'))
     )
+    op.create_table('partner_invite',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_by', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['contact_id'], ['organisation_contact.id'], name=op.f('fk_partner_invite_contact_id_organisation_contact'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['created_by'], ['user_account.id'], name=op.f('fk_partner_invite_created_by_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_partner_invite_organisation_id_organisation'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_partner_invite')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_partner_invite_token_hash'))
+    )
+    with op.batch_alter_table('partner_invite', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_partner_invite_organisation_id'), ['organisation_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('partner_invite', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_partner_invite_organisation_id'))
+
+    op.drop_table('partner_invite')
     op.drop_table('service_session')
     op.drop_table('service_report')
+    op.drop_table('scenario')
     op.drop_table('safeguarding_flag')
+    with op.batch_alter_table('organisation_contact', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_organisation_contact_organisation_id'))
+
+    op.drop_table('organisation_contact')
+    with op.batch_alter_table('listing_change', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_listing_change_status'))
+        batch_op.drop_index(batch_op.f('ix_listing_change_service_id'))
+        batch_op.drop_index(batch_op.f('ix_listing_change_organisation_id'))
+
+    op.drop_table('listing_change')
+    with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audit_event_at'))
+
+    op.drop_table('audit_event')
     with op.batch_alter_table('answer', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_answer_response_id'))
 
     op.drop_table('answer')
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_user_account_organisation_id'))
+
+    op.drop_table('user_account')
     with op.batch_alter_table('service', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_service_status'))
         batch_op.drop_index(batch_op.f('ix_service_service_type'))
+        batch_op.drop_index(batch_op.f('ix_service_organisation_id'))
 
     op.drop_table('service')
-    op.drop_table('scenario')
     with op.batch_alter_table('response', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_response_survey_slug'))
         batch_op.drop_index(batch_op.f('ix_response_area_code'))
 
     op.drop_table('response')
-    with op.batch_alter_table('audit_event', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_audit_event_at'))
+    with op.batch_alter_table('building', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_building_organisation_id'))
 
-    op.drop_table('audit_event')
-    op.drop_table('user_account')
+    op.drop_table('building')
     with op.batch_alter_table('travel_time', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_travel_time_from_code'))
 
@@ -384,7 +479,6 @@ def downgrade():
     op.drop_table('derived_figure')
     op.drop_table('data_version')
     op.drop_table('campaign')
-    op.drop_table('building')
     with op.batch_alter_table('area_indicator', schema=None) as batch_op:
         batch_op.drop_index('ix_area_indicator_name_year')
         batch_op.drop_index(batch_op.f('ix_area_indicator_area_code'))
