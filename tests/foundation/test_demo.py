@@ -6,7 +6,8 @@ import re
 
 from sqlalchemy import func, select
 
-from app.models import ROLES, Area, Building, Response, Service, User
+from app.models import Area, Building, ListingChange, Organisation, Response, Service, User
+from app.models.users import STAFF_ROLES
 
 
 def _count(db, model, *where):
@@ -27,9 +28,14 @@ def test_demo_builds_a_county_that_makes_the_point_and_guards_other_data(runner,
     assert _count(db, Building) >= 10
     assert 1200 <= _count(db, Response) <= 1800
 
-    # One account per role, passwords printed once and working.
+    # One account per council role, and one per partner organisation (each tied to its
+    # organisation); passwords printed once and working.
     users = db.session.scalars(select(User)).all()
-    assert sorted(u.role for u in users) == sorted(ROLES)
+    assert sorted(u.role for u in users if u.role != "partner") == sorted(STAFF_ROLES)
+    partners = [u for u in users if u.role == "partner"]
+    assert len(partners) == 3 and all(u.organisation_id for u in partners)
+    assert len({u.organisation_id for u in partners}) == 3
+    _partner_demo(db, partners)
     printed = dict(re.findall(r"^\s+(\S+@\S+)\s+(\S+)$", result.output, re.M))
     assert set(printed) == {u.email for u in users}
     from app.auth.passwords import verify_password
@@ -70,3 +76,20 @@ def test_reset_wipes_every_table_before_building(db):
     wipe(db.session)
     assert not database_has_data(db.session)
     assert _count(db, User) == 0
+
+
+def _partner_demo(db, partners) -> None:
+    """Some partner listings wait for review, some are stale, one organisation is trusted."""
+    from datetime import date, timedelta
+
+    orgs = [db.session.get(Organisation, u.organisation_id) for u in partners]
+    assert sum(o.trusted for o in orgs) == 1
+    waiting = db.session.scalars(select(ListingChange).where(
+        ListingChange.status == "pending")).all()
+    assert len(waiting) >= 2 and {c.kind for c in waiting} == {"update", "create"}
+    assert all(not db.session.get(Organisation, c.organisation_id).trusted for c in waiting)
+    cutoff = date.today() - timedelta(days=180)
+    stale = _count(db, Service, Service.organisation_id.in_([o.id for o in orgs]),
+                   Service.status != "closed", Service.last_checked < cutoff)
+    assert stale >= 2
+    assert _count(db, Organisation, Organisation.kind.is_(None)) < _count(db, Organisation)

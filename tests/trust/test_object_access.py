@@ -67,3 +67,32 @@ def test_every_id_under_every_staff_url_is_refused_to_the_wrong_people(app, db, 
     assert table_counts(db) == before, "a refused request changed data"
     # Record how much was swept (visible with -rA); zero is fine until staff pages with ids land.
     print(f"swept {checked} refused requests as {who or 'anonymous'}")
+
+
+def _partner_rules_with_ids(app):
+    return [r for r in rules(app) if int_args(r) and access_of(app, r) == ("partner",)]
+
+
+def test_a_partner_reaches_no_other_organisations_record_by_id(app, db, client, auth):
+    """Every partner URL with an id, for ids that belong to other organisations (the two
+    seeded ones) and for a missing id: refused identically (404), nothing changed."""
+    from app.models import Organisation
+
+    seed_every_table(db)
+    own = Organisation(name="Our own organisation", kind="charity")
+    db.session.add(own)
+    db.session.commit()
+    auth.login_as("partner", organisation=own)
+    before = table_counts(db)
+    swept = _partner_rules_with_ids(app)
+    assert len(swept) >= 5, [r.rule for r in swept]
+    for rule in swept:
+        for method in methods(rule):
+            answers = set()
+            for ident in (1, 2, MISSING_ID):
+                resp = client.open(url(rule, ident), method=method,
+                                   data={"status": "closed", "outcome": "done", "name": "x"})
+                assert resp.status_code == 404, (method, url(rule, ident), resp.status_code)
+                answers.add(_CSRF_VALUE.sub(b'value=""', resp.get_data()))
+            assert len(answers) == 1, f"{rule.rule}: refusal differs by id"
+    assert table_counts(db) == before, "a refused request changed data"

@@ -1,0 +1,154 @@
+"""A partner on a phone changes a session time and confirms a listing; every partner
+page passes axe-core (WCAG 2.2 AA) at phone and desktop sizes."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import time
+
+import pytest
+from playwright.sync_api import expect
+
+from app.models import ListingChange, Organisation, OrganisationContact, Service
+from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
+from tests.directory.test_browser import axe_violations
+
+from ..conftest import TEST_PASSWORD, make_user
+from .helpers import make_stale, two_organisations
+
+pytestmark = pytest.mark.browser
+SHOTS = os.environ.get("YVM_SCREENSHOTS")
+
+
+def _shot(page, name):
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+
+
+@pytest.mark.parametrize("width,height", [(360, 640), (1280, 800)])
+def test_partner_changes_a_session_time_and_confirms_a_listing(live_server, browser_page, db,  # noqa: F811
+                                                               width, height):
+    ours, _, mine, _ = two_organisations(db)
+    make_stale(db, mine)
+    make_user(db, "partner", email="club@example.org", organisation=ours)
+    page = browser_page(width=width, height=height)
+    sign_in(page, live_server.url, "club@example.org", TEST_PASSWORD)
+    expect(page).to_have_url(re.compile(r"/partner$"))
+    card = page.locator(f"#listing-{mine.id}")
+    expect(card.get_by_text("Needs confirming")).to_be_visible()
+    _shot(page, f"partner-dashboard-{width}")
+    assert axe_violations(page) == [], "dashboard"
+    assert page.evaluate("document.documentElement.scrollWidth") == width
+
+    card.get_by_role("link", name=re.compile("^Edit")).click()
+    expect(page.get_by_role("heading", name="Edit Cityton Boxing")).to_be_visible()
+    assert axe_violations(page) == [], "edit form"
+    page.fill("#sessions-0-start", "18:30")
+    page.fill("#sessions-0-end", "20:30")
+    _shot(page, f"partner-edit-{width}")
+    page.get_by_role("button", name="Send for review").click()
+    expect(page.get_by_text("Sent to the council for review")).to_be_visible()
+    expect(card.get_by_text("Change waiting for review")).to_be_visible()
+
+    card.get_by_role("button", name=re.compile("^Still right")).click()
+    expect(page.get_by_text("Cityton Boxing is marked as checked today")).to_be_visible()
+    expect(card.get_by_text("Needs confirming")).to_have_count(0)
+    expect(page.locator("#stale-count")).to_have_text("0")
+    _shot(page, f"partner-confirmed-{width}")
+    assert page.external_requests == []
+
+    change = db.session.query(ListingChange).one()
+    assert change.after["sessions"] == "Mon 18:30-20:30"
+    db.session.expire_all()
+    assert [(s.start, s.end) for s in db.session.get(Service, mine.id).sessions] == [
+        (time(18), time(20))]
+
+
+def test_every_partner_page_passes_axe(live_server, browser_page, db):  # noqa: F811
+    from app.models import Building, ServiceReport
+    from app.partners.invites import create_invite
+
+    ours, _, mine, _ = two_organisations(db)
+    make_stale(db, mine)
+    db.session.add(ServiceReport(service_id=mine.id, kind="times", message="It moved"))
+    db.session.add(Building(name="Old Library", x=351000, y=241000, organisation_id=ours.id))
+    contact = OrganisationContact(organisation=ours, name="Jo", email="jo@example.org")
+    db.session.add(contact)
+    db.session.commit()
+    building = db.session.query(Building).one()
+    make_user(db, "partner", email="club@example.org", organisation=ours)
+    make_user(db, "commissioner", email="comm@example.org")
+    failures = {}
+    for width, height in ((360, 640), (1280, 800)):
+        page = browser_page(width=width, height=height)
+        _, token = create_invite(db.session, contact, by=None, days=14)
+        db.session.commit()
+        page.goto(f"{live_server.url}/partners/invite/{token}")
+        expect(page.get_by_role("heading", name="Set your password")).to_be_visible()
+        failures[f"invite {width}"] = axe_violations(page)
+        page.goto(f"{live_server.url}/partners/invite/nope")
+        failures[f"invite refused {width}"] = axe_violations(page)
+        sign_in(page, live_server.url, "club@example.org", TEST_PASSWORD)
+        expect(page).to_have_url(re.compile(r"/partner$"))
+        page.get_by_role("link", name="Add a listing").click()
+        expect(page.get_by_role("heading", name="Add a listing")).to_be_visible()
+        page.get_by_role("button", name="Send for review").click()  # empty: errors shown
+        expect(page.locator(".error-summary")).to_be_visible()
+        failures[f"new listing with errors {width}"] = axe_violations(page)
+        for name, path in (("import", "/partner/import"),
+                           ("building", f"/partner/buildings/{building.id}/edit")):
+            page.goto(live_server.url + path)
+            failures[f"{name} {width}"] = axe_violations(page)
+            _shot(page, f"partner-{name}-{width}")
+        page.get_by_role("button", name="Sign out").click()
+        expect(page).to_have_url(re.compile(r"/login"))
+
+        sign_in(page, live_server.url, "comm@example.org", TEST_PASSWORD)
+        expect(page).to_have_url(re.compile(r"/dashboard$"))
+        org = db.session.query(Organisation).filter_by(name=ours.name).one()
+        page.goto(f"{live_server.url}/partners/organisations/{org.id}")
+        page.get_by_role("button", name="Make a check-in link").or_(
+            page.get_by_role("button", name="Make a new check-in link")).click()
+        expect(page.get_by_role("heading", name=re.compile("^Check-in link"))).to_be_visible()
+        failures[f"check-in link {width}"] = axe_violations(page)
+        _shot(page, f"checkin-link-{width}")
+        link = page.locator("#link").input_value()
+        for name, path in (("overview", "/partners"), ("organisations", "/partners/organisations"),
+                           ("organisation", f"/partners/organisations/{org.id}"),
+                           ("review", "/partners/review")):
+            page.goto(live_server.url + path)
+            failures[f"{name} {width}"] = axe_violations(page)
+            _shot(page, f"staff-{name}-{width}")
+        page.goto(live_server.url + "/partners/organisations/" + str(org.id))
+        page.get_by_role("button", name=re.compile("^Make invitation link")).click()
+        expect(page.get_by_role("heading", name=re.compile("^Invitation link"))).to_be_visible()
+        expect(page.locator("figure.qr svg")).to_be_visible()
+        failures[f"invite link {width}"] = axe_violations(page)
+        _shot(page, f"invite-link-{width}")
+        page.goto(link)
+        expect(page.get_by_role("heading", name=re.compile("still right"))).to_be_visible()
+        failures[f"check-in page {width}"] = axe_violations(page)
+        _shot(page, f"checkin-{width}")
+        assert page.external_requests == []
+    # A change in the queue: its review and edit pages.
+    page = browser_page(width=1280, height=800)
+    sign_in(page, live_server.url, "club@example.org", TEST_PASSWORD)
+    expect(page).to_have_url(re.compile(r"/partner$"))
+    page.goto(f"{live_server.url}/partner/listings/{mine.id}/edit")
+    page.fill("#sessions-0-start", "19:00")
+    page.get_by_role("button", name="Send for review").click()
+    expect(page.get_by_text("Sent to the council for review")).to_be_visible()
+    change = db.session.query(ListingChange).one()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/login"))
+    sign_in(page, live_server.url, "comm@example.org", TEST_PASSWORD)
+    expect(page).to_have_url(re.compile(r"/dashboard$"))
+    page.goto(f"{live_server.url}/partners/review/{change.id}")
+    expect(page.locator("ins", has_text="Mon 19:00-20:00")).to_be_visible()
+    failures["review change"] = axe_violations(page)
+    _shot(page, "review-change-1280")
+    page.get_by_role("link", name="Edit, then approve").click()
+    expect(page.get_by_role("button", name="Approve with these edits")).to_be_visible()
+    failures["edit change"] = axe_violations(page)
+    assert {k: v for k, v in failures.items() if v} == {}
