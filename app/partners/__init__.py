@@ -33,11 +33,12 @@ def init_app(app) -> None:
                                  session_summary=session_summary)
 
     # Setting a password by invitation is throttled like signing in: per address, and
-    # failures (a wrong, used or expired link; a refused password) per address.
+    # failures (a wrong, used or expired link; a refused password) per address.  (The
+    # check-in link needs no throttle: its 256-bit token cannot be guessed, and an
+    # organisation with many listings confirms them one click at a time.)
     limiter = app.extensions.get(EXTENSION)
     if limiter is not None:
         limiter.add_endpoint("login", "partners.accept_invite_page")
-        limiter.add_endpoint("login", "partners.checkin_confirm")
 
 
 from . import partner_views, public_views, staff_views  # noqa: E402,F401 - register the views

@@ -78,6 +78,7 @@ class OrganisationPage:
     services: list
     stale: set
     changes: list
+    buildings: list  # every council building, to choose which it looks after
 
 
 def organisation_page(session, org: Organisation, *, review_days: int,
@@ -94,7 +95,8 @@ def organisation_page(session, org: Organisation, *, review_days: int,
         services=services, stale={s.id for s in services if is_stale(s, cutoff)},
         changes=list(session.scalars(select(ListingChange).where(
             ListingChange.organisation_id == org.id).order_by(ListingChange.id.desc())
-            .limit(20))))
+            .limit(20))),
+        buildings=list(session.scalars(select(Building).order_by(Building.name))))
 
 
 def review_queue(session) -> list[dict]:

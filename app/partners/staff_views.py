@@ -40,33 +40,38 @@ def overview():
     return render_template("partners/overview.html", data=data)
 
 
+def _saved(form, org):
+    """Save a valid organisation form; the organisation, or ``None`` (errors on the form)."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        org = save_organisation(db.session, org, form.data, user=current_user)
+    except DuplicateName as exc:
+        db.session.rollback()
+        form.name.errors = [*form.name.errors, str(exc)]
+        return None
+    db.session.commit()
+    return org
+
+
 @bp.route("/partners/organisations", methods=["GET", "POST"])
 @roles_required(*PLANNERS)
 def organisations():
     form = OrganisationForm()
-    if form.validate_on_submit():
-        try:
-            org = save_organisation(db.session, None, form.data, user=current_user)
-        except DuplicateName as exc:
-            db.session.rollback()
-            form.name.errors = [*form.name.errors, str(exc)]
-        else:
-            db.session.commit()
-            flash(f"Added {org.name}. Now add a contact and invite them.")
-            return redirect(url_for("partners.organisation", org_id=org.id))
+    org = _saved(form, None)
+    if org is not None:
+        flash(f"Added {org.name}. Now add a contact and invite them.")
+        return redirect(url_for("partners.organisation", org_id=org.id))
     status = 400 if form.errors else 200
     return render_template("partners/organisations.html", form=form,
                            rows=all_organisations(db.session)), status
 
 
-def _render_org(org, form=None, contact_form=None, status=200, link=None):
-    if form is None:
-        form = OrganisationForm(formdata=None, obj=org)
+def _render_org(org, form=None, contact_form=None, status=200):
     page = organisation_page(db.session, org, review_days=review_days())
-    buildings = db.session.query(Building).order_by(Building.name).all()
-    return render_template("partners/organisation.html", page=page, form=form,
-                           contact_form=contact_form or ContactForm(formdata=None),
-                           buildings=buildings, link=link), status
+    return render_template("partners/organisation.html", page=page,
+                           form=form or OrganisationForm(formdata=None, obj=org),
+                           contact_form=contact_form or ContactForm(formdata=None)), status
 
 
 @bp.route("/partners/organisations/<int:org_id>", methods=["GET", "POST"])
@@ -76,16 +81,9 @@ def organisation(org_id: int):
     if request.method == "GET":
         return _render_org(org)
     form = OrganisationForm()
-    if form.validate_on_submit():
-        try:
-            save_organisation(db.session, org, form.data, user=current_user)
-        except DuplicateName as exc:
-            db.session.rollback()
-            form.name.errors = [*form.name.errors, str(exc)]
-        else:
-            db.session.commit()
-            flash(f"Saved {org.name}.")
-            return redirect(url_for("partners.organisation", org_id=org.id))
+    if _saved(form, org) is not None:
+        flash(f"Saved {org.name}.")
+        return redirect(url_for("partners.organisation", org_id=org.id))
     return _render_org(org, form=form, status=400)
 
 

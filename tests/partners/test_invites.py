@@ -90,3 +90,4 @@ def test_an_invite_never_turns_a_council_account_into_a_partner(client, db):
     user = db.session.query(User).filter_by(email="both@example.org").one()
     assert user.role == "commissioner" and user.organisation_id is None
     assert user.password_hash == before
+
