@@ -12,13 +12,9 @@ Fields HSDS 3 lacks are carried as extension properties whose names start with
 * on the service: ``yvm:service_type``, ``yvm:uniformed``, ``yvm:cost_model``,
   ``yvm:concession``, ``yvm:provider_type``, ``yvm:capacity``,
   ``yvm:no_fixed_place``, ``yvm:status`` (active/paused/closed, exact),
-  ``yvm:last_checked`` (the date the listing was last confirmed, ISO, or null;
-  also HSDS ``assured_date`` when known);
-* on the organization: ``yvm:kind`` (volunteer, charity, police, nhs, school,
-  council, private, or null);
-* on a funding entry: ``yvm:funding_end`` (ISO date);
-* on a cost option: ``yvm:cost_model``;
-* on a schedule: ``yvm:term_time_only``;
+  ``yvm:last_checked`` (ISO date or null); on the organization ``yvm:kind``;
+* on a funding entry ``yvm:funding_end`` (ISO date); on a cost option
+  ``yvm:cost_model``; on a schedule ``yvm:term_time_only``;
 * on a location: ``yvm:easting``, ``yvm:northing`` (exact British National
   Grid metres; latitude/longitude are rounded) and ``yvm:lsoa_code``.
 
@@ -93,10 +89,9 @@ def service_to_hsds(service, *, scope: str, state_province: str = "",
     if org is not None:
         out["organization_id"] = make_uuid("organization", org.id, scope)
         organization = {"id": out["organization_id"], "name": org.name,
-                        "description": org.description or ""}
+                        "description": org.description or "", PREFIX + "kind": org.kind}
         if org.website:
             organization["website"] = org.website
-        organization[PREFIX + "kind"] = org.kind
         out["organization"] = organization
     if service.description:
         out["description"] = service.description
@@ -172,8 +167,7 @@ def service_to_hsds(service, *, scope: str, state_province: str = "",
         PREFIX + "capacity": service.capacity,
         PREFIX + "no_fixed_place": bool(service.no_fixed_place),
         PREFIX + "status": service.status,
-        PREFIX + "last_checked": service.last_checked.isoformat() if service.last_checked
-        else None,
+        PREFIX + "last_checked": service.last_checked and service.last_checked.isoformat(),
     })
     return out
 
