@@ -120,3 +120,17 @@ def test_no_page_references_another_host(app, client, auth, role):
             continue
         bad = external_refs(resp.get_data(as_text=True))
         assert not bad, f"{rule.rule} as {role} references other hosts: {bad}"
+
+
+def test_partner_accounts_reach_only_the_partner_pages(app, client, auth):
+    """A partner (someone at another organisation) is not council staff: the only
+    signed-in pages open to them are their own partner pages, and every other staff page
+    answers 403."""
+    opened = sorted(rule.rule for rule in _rules(app)
+                    if isinstance(app.view_functions[rule.endpoint].access_roles, tuple)
+                    and "partner" in app.view_functions[rule.endpoint].access_roles)
+    assert opened and all(r == "/partner" or r.startswith("/partner/") for r in opened), opened
+    auth.login_as("partner")
+    for url in ("/dashboard", "/directory/manage", "/partners", "/partners/review",
+                "/admin/users", "/gaps", "/evidence"):
+        assert client.get(url).status_code == 403, url
