@@ -6,19 +6,16 @@
   (commissioners), and the partners page (commissioners and councillors);
 * ``public_views``: the invitation link and the per-organisation check-in link.
 
-The logic lives in the Flask-free modules beside them (``changes``,
+Views call one function of ``service`` (the session, commits and 404s); the logic
+lives in the Flask-free modules beside them (``changes``,
 ``listings``, ``invites``, ``organisations``, ``overview``, ``rows``).
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 
 bp = Blueprint("partners", __name__)
-
-
-def review_days() -> int:
-    return int(current_app.config["SERVICE_REVIEW_DAYS"])
 
 
 def init_app(app) -> None:
