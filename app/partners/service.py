@@ -83,14 +83,21 @@ def save_listing(form, service, user):
     """Propose the form's listing: the change, or ``None`` with problems on the form."""
     org = my_organisation(user)
     row = form_to_row(form, organisation=org.name, provider_type=org.kind, checked=date.today())
+    return _committed(form, lambda: changes.propose(db.session, user=user, org=org,
+                                                    service=service, row=row))
+
+
+def _committed(form, action):
+    """Run ``action`` and commit: its result, or ``None`` (rolled back, problems on the
+    form) when the row it checks fails."""
     try:
-        change = changes.propose(db.session, user=user, org=org, service=service, row=row)
+        result = action()
     except ChangeProblem as exc:
         db.session.rollback()
         _problems_onto(form, exc.problems)
         return None
     db.session.commit()
-    return change
+    return result
 
 
 def confirm_listing(user, service_id: int):
@@ -297,11 +304,5 @@ def approve_edited(form, change_row, user) -> bool:
     raw = (change_row.after or {}).get("last_checked")
     checked = date.fromisoformat(raw) if raw else change_row.submitted_at.date()
     row = form_to_row(form, organisation=org.name, provider_type=org.kind, checked=checked)
-    try:
-        changes.approve(db.session, change_row, user=user, edited_row=row)
-    except ChangeProblem as exc:
-        db.session.rollback()
-        _problems_onto(form, exc.problems)
-        return False
-    db.session.commit()
-    return True
+    return _committed(form, lambda: changes.approve(db.session, change_row, user=user,
+                                                    edited_row=row)) is not None
