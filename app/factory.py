@@ -15,7 +15,7 @@ from .extensions import csrf, db, login_manager, migrate
 
 # Each module exposes ``bp``; order matters only for URL clashes (none).
 BLUEPRINTS = (
-    "app.partners",
+    "app.partners.routes",
     "app.main.routes",
     "app.auth.routes",
     "app.vendor",
