@@ -15,7 +15,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
@@ -343,8 +343,3 @@ def transfer_links(xy: np.ndarray, within_m: float):
     return (np.concatenate([pairs[:, 0], pairs[:, 1]]), np.concatenate([pairs[:, 1], pairs[:, 0]]),
             np.concatenate([s, s]))
 
-
-def week_of(day: date) -> str:
-    """The ISO date of the Monday of ``day``'s week."""
-    monday = day - timedelta(days=day.weekday())
-    return monday.isoformat()

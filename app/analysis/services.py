@@ -139,14 +139,6 @@ def filter_mask(services: pd.DataFrame, key: str, *,
     raise ValueError(f"unknown filter {key!r}; use one of {', '.join(FILTERS)}")
 
 
-def combined_mask(services: pd.DataFrame, keys, *, max_monthly: float = DEFAULT_MAX_MONTHLY):
-    """Services passing every filter in ``keys`` at once."""
-    mask = np.ones(len(services), dtype=bool)
-    for key in keys or ():
-        mask &= filter_mask(services, key, max_monthly=max_monthly)
-    return mask
-
-
 def active(services: pd.DataFrame) -> pd.DataFrame:
     """The services whose status is active (a missing status counts as active)."""
     return services[services["status"].fillna("active") == "active"]

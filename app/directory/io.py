@@ -40,12 +40,6 @@ class ImportResult:
         return not self.problems
 
 
-class ImportFailed(Exception):
-    def __init__(self, result: ImportResult):
-        super().__init__("; ".join(map(str, result.problems)))
-        self.result = result
-
-
 def read_csv_text(data: bytes | str) -> str:
     if isinstance(data, bytes):
         try:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from ..models import Organisation, Service, ServiceSession
 from ..models.directory import COST_MODELS, DAYS, PROVIDER_TYPES, SERVICE_STATUSES, SERVICE_TYPES
-from .places import lsoa_for_point, normalise_postcode, on_grid, place_postcode, to_latlon
+from .places import lsoa_for_point, normalise_postcode, on_grid, place_postcode
 
 # The documented columns, in file order (docs/DIRECTORY.md, "CSV columns").
 COLUMNS = (
@@ -381,8 +381,3 @@ def canonical(service: Service) -> dict:
     row["organisation_website"] = (org.website or "") if org else ""
     return row
 
-
-def latlon(service: Service) -> tuple[float, float] | None:
-    if service.x is None or service.y is None:
-        return None
-    return to_latlon(service.x, service.y)
