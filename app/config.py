@@ -154,6 +154,26 @@ SETTINGS: tuple[Setting, ...] = (
     S("CACHE_TTL_SECONDS", int, 3600, "How long Redis keeps a cached result."),
     S("CACHE_MAX_ENTRIES", int, 32, "Size of the in-process LRU cache, in results."),
     S("TRAVEL_THRESHOLD_MIN", float, 30.0, "Default travel threshold in minutes for reach."),
+    # Background jobs (app/jobs, docs/JOBS.md): RQ on Redis when REDIS_URL is set (run
+    # `flask jobs worker`), else a thread pool in each app process.
+    S("REDIS_URL", str, "",
+      "Redis for the background job queue (RQ workers: `flask jobs worker`). Empty: jobs run "
+      "in the app processes. Tests use it only when they pass it themselves.",
+      shown_default="empty"),
+    S("JOBS_QUEUE", str, "yvm", "The RQ queue's name."),
+    S("JOBS_THREADS", int, 2, "Background job threads in each app process (without Redis)."),
+    S("JOBS_TIMEOUT_SECONDS", int, 900, "Longest one run of a job may take (RQ)."),
+    S("JOBS_LEASE_SECONDS", float, 30.0,
+      "A job whose worker has been silent this long (killed) is queued again."),
+    S("JOBS_MAX_ATTEMPTS", int, 3, "Runs of a failing job before it is marked failed."),
+    S("JOBS_RESULT_TTL_SECONDS", int, 24 * 3600,
+      "How long a finished job's result (the evidence PDF, say) is kept and served."),
+    S("JOBS_WAIT_SECONDS", float, 3.0,
+      "How long a request waits for a quick job before it shows the job's progress."),
+    S("JOBS_SITES_CELLS", int, 100_000,
+      "Best-sites cases of more areas x candidate sites than this run as a background job."),
+    S("JOBS_IMPORT_BYTES", int, 1_000_000,
+      "Directory files larger than this are imported as a background job."),
     S("SURVEY_RECHECK_SECONDS", float, _recheck_default,
       "How often each app process asks the database which survey version is current and whether "
       "areas or postcodes changed, when serving the public survey. An admin's change shows on "
@@ -197,6 +217,8 @@ def load_config(env: dict | None = None, overrides: dict | None = None) -> dict:
         cfg[setting.name] = (setting.parse(raw) if raw not in (None, "")
                              else setting.default_for(testing, development))
     cfg["APP_ENV"] = app_env
+    if testing:
+        cfg["REDIS_URL"] = ""  # the job queue: only a test that passes it uses Redis
 
     secret = overrides.get("SECRET_KEY") or cfg["SECRET_KEY"]
     if not secret:

@@ -25,6 +25,7 @@ BLUEPRINTS = (
     "app.gaps.routes",
     "app.planning.routes",
     "app.api.routes",
+    "app.jobs.routes",
 )
 
 # Modules with an ``init_app(app)`` hook (security headers, navigation, rate
@@ -34,6 +35,7 @@ INIT_MODULES = (
     "app.navigation",
     "app.ratelimit",
     "app.cache",
+    "app.jobs",
 )
 
 CLI_MODULES = (
@@ -43,6 +45,7 @@ CLI_MODULES = (
     "app.cli.services",
     "app.cli.surveys",
     "app.cli.retention",
+    "app.cli.jobs",
 )
 
 

@@ -29,20 +29,20 @@ from flask_wtf.file import FileField
 from wtforms import SelectField
 
 from ..access import PLANNERS, READERS, roles_required
-from ..analysis import FIGURES, FILTERS, TABLE_COLUMNS, WEIGHT_LABELS, format_value, records
-from ..analysis.classify import SCHEMES
+from ..analysis import FIGURES, TABLE_COLUMNS, records
 from ..analysis.figures import edition, labelled
-from ..analysis.travel import MODE_PHRASES, SPEEDS_KMH
+from ..analysis.travel import SPEEDS_KMH
 from ..extensions import db
 from ..uploads import uploaded_file
 from . import bp
-from .params import LEVEL_LABELS, MODE_LABELS
+from .evidence import evidence_page, request_pdf
+from .params import MODE_LABELS
 from .service import (
     build_map,
-    evening_rows,
     funding_risk_rows,
     geojson_payload,
     load_view,
+    page_context,
     sort_table,
 )
 
@@ -55,26 +55,6 @@ def nonce_scripts(html: str, nonce: str) -> str:
     return _INLINE_SCRIPT.sub(lambda m: f'<script nonce="{nonce}"{m.group(1)}>', html)
 
 
-def _context(view, errors):
-    return {
-        "v": view, "p": view.params, "errors": errors,
-        "figures": FIGURES, "filters": FILTERS, "modes": MODE_LABELS, "speeds": SPEEDS_KMH,
-        "schemes": SCHEMES, "weight_labels": WEIGHT_LABELS, "level_labels": LEVEL_LABELS,
-        "fmt": format_value, "table_columns": TABLE_COLUMNS,
-        "col_label": lambda key, label=None: labelled(key, view.sources, label),
-        "level_options": [(lv, LEVEL_LABELS.get(lv, lv)) for lv in (view.levels or ["ward"])],
-        "figure_options": [(k, labelled(k, view.sources)) for k in FIGURES],
-        "filter_options": [(k, label.replace("£X", f"£{view.params.max_monthly:g}"))
-                           for k, label in FILTERS.items()],
-        "mode_options": [(k, f"{label} ({SPEEDS_KMH[k]:g} km/h)")
-                         for k, label in MODE_LABELS.items()],
-        "scheme_options": list(SCHEMES.items()),
-        "weights_error": any(k.startswith("w_") for k in errors),
-        "query": view.params.query(),
-        "mode_phrases": MODE_PHRASES,
-    }
-
-
 def _status(errors) -> int:
     return 400 if errors else 200
 
@@ -83,7 +63,7 @@ def _status(errors) -> int:
 @roles_required(*READERS)
 def map_page():
     view, errors = load_view(db.session, request.args)
-    ctx = _context(view, errors)
+    ctx = page_context(view, errors)
     ctx["folium"] = build_map(view) if view.has_areas else None
     return render_template("gaps/map.html", **ctx), _status(errors)
 
@@ -92,7 +72,7 @@ def map_page():
 @roles_required(*READERS)
 def table():
     view, errors = load_view(db.session, request.args)
-    ctx = _context(view, errors)
+    ctx = page_context(view, errors)
     ctx["rows"] = sort_table(view)
     return render_template("gaps/table.html", **ctx), _status(errors)
 
@@ -143,49 +123,32 @@ def geojson():
     return response
 
 
-def _evidence_context(view, errors, pdf=False):
-    from ..sources import sources_for
-    from .pdf import pdf_available
-
-    ctx = _context(view, errors)
-    ctx["rows"] = sort_table(view)
-    ctx["svg"] = view.svg_map() if view.has_areas else ""
-    ctx["risk"] = funding_risk_rows(view)
-    ctx["evening"] = evening_rows(view)
-    ctx["sources"] = sources_for(db.session)
-    ctx["today"] = date.today()
-    ctx["pdf"] = pdf
-    ctx["pdf_available"] = pdf_available()
-    return ctx
-
-
 @bp.route("/evidence")
 @roles_required(*READERS)
 def evidence():
-    view, errors = load_view(db.session, request.args)
-    ctx = _evidence_context(view, errors)
+    ctx, errors = evidence_page(request.args, request.host_url)
     return render_template("gaps/evidence.html", **ctx), _status(errors)
 
 
 @bp.route("/evidence.pdf")
 @roles_required(*READERS)
 def evidence_pdf():
-    """The evidence pack as an A4 PDF (WeasyPrint; nothing fetched but our static files)."""
-    from .pdf import PdfUnavailable, render_pdf
+    """The evidence pack as an A4 PDF, made in the background and kept per data
+    version and parameters: served at once when ready, else its progress page."""
+    from .pdf import pdf_available
 
-    view, errors = load_view(db.session, request.args)
-    if errors:
-        return _refused(errors)
-    html = render_template("gaps/evidence.html", **_evidence_context(view, errors, pdf=True))
-    try:
-        body, _ = render_pdf(html, request.host_url)
-    except PdfUnavailable:
+    if not pdf_available():
         return Response("The PDF maker (WeasyPrint) is not available on this server. "
                         "Open the evidence pack page and use your browser's Print "
                         "or Save as PDF instead.\n", status=503, mimetype="text/plain")
-    name = f"evidence-pack-{view.params.level}-{date.today().isoformat()}.pdf"
-    return Response(body, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+    made = request_pdf(request.args, request.host_url)
+    if made.errors:
+        return _refused(made.errors)
+    pdf = made.ready
+    if pdf is None:
+        return redirect(url_for("jobs.page", job_id=made.job.id), code=303)
+    return Response(pdf["body"], mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{pdf["filename"]}"'})
 
 
 @bp.route("/api/v1/gaps")

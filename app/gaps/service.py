@@ -15,6 +15,7 @@ from .. import loaders
 from ..analysis import (
     FIGURES,
     FILTERS,
+    WEIGHT_LABELS,
     classify,
     compute_gaps,
     filter_mask,
@@ -24,9 +25,10 @@ from ..analysis import (
     records,
     services_frame,
 )
+from ..analysis.classify import SCHEMES
 from ..analysis.figures import DIRECTORY_SOURCE, SURVEY_SOURCE, TABLE_COLUMNS, labelled
 from ..analysis.gaps import summary
-from ..analysis.travel import MODE_PHRASES, radius_for
+from ..analysis.travel import MODE_PHRASES, SPEEDS_KMH, radius_for
 from ..cache import cached
 from ..dataversion import current
 from ..disclosure import DisclosureRule
@@ -35,7 +37,7 @@ from ..maps.gap_map import COST_LABELS, build_gap_map, cost_band, render_parts
 from ..maps.svg import choropleth_svg
 from ..models.directory import SERVICE_TYPES
 from . import data
-from .params import GapParams, parse
+from .params import LEVEL_LABELS, MODE_LABELS, GapParams, parse
 
 
 @dataclass
@@ -323,3 +325,24 @@ def build_map(view: GapView) -> dict:
     )
     return {**render_parts(gm.map), "names": gm.names, "cost_labels": COST_LABELS,
             "top": top_rows(view, 10)}
+
+
+def page_context(view: GapView, errors: dict) -> dict:
+    """The template context every gap page shares."""
+    return {
+        "v": view, "p": view.params, "errors": errors,
+        "figures": FIGURES, "filters": FILTERS, "modes": MODE_LABELS, "speeds": SPEEDS_KMH,
+        "schemes": SCHEMES, "weight_labels": WEIGHT_LABELS, "level_labels": LEVEL_LABELS,
+        "fmt": format_value, "table_columns": TABLE_COLUMNS,
+        "col_label": lambda key, label=None: labelled(key, view.sources, label),
+        "level_options": [(lv, LEVEL_LABELS.get(lv, lv)) for lv in (view.levels or ["ward"])],
+        "figure_options": [(k, labelled(k, view.sources)) for k in FIGURES],
+        "filter_options": [(k, label.replace("£X", f"£{view.params.max_monthly:g}"))
+                           for k, label in FILTERS.items()],
+        "mode_options": [(k, f"{label} ({SPEEDS_KMH[k]:g} km/h)")
+                         for k, label in MODE_LABELS.items()],
+        "scheme_options": list(SCHEMES.items()),
+        "weights_error": any(k.startswith("w_") for k in errors),
+        "query": view.params.query(),
+        "mode_phrases": MODE_PHRASES,
+    }

@@ -3,6 +3,7 @@
 from .base import Base, utcnow
 from .directory import Building, Organisation, Service, ServiceReport, ServiceSession
 from .geo import AREA_LEVELS, Area, AreaIndicator, DerivedFigure, LsoaLookup, Postcode
+from .jobs import BackgroundJob
 from .partners import ListingChange, OrganisationContact, PartnerInvite
 from .planning import DataVersion, Scenario, TravelTime
 from .survey import Answer, Campaign, Response, SafeguardingFlag, Survey
@@ -16,6 +17,7 @@ __all__ = [
     "TRANSPORT_KINDS",
     "Answer",
     "Area",
+    "BackgroundJob",
     "AreaIndicator",
     "AuditEvent",
     "Base",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-30 17:08:41.698711
+Create Date: 2026-11-30 17:26:16.182929
 
 """
 from alembic import op
@@ -54,6 +54,26 @@ def upgrade():
     with op.batch_alter_table('area_indicator', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_area_indicator_area_code'), ['area_code'], unique=False)
         batch_op.create_index('ix_area_indicator_name_year', ['name', 'year'], unique=False)
+
+    op.create_table('background_job',
+    sa.Column('id', sa.String(length=64), nullable=False),
+    sa.Column('task', sa.String(length=120), nullable=False),
+    sa.Column('params', sa.JSON(), nullable=False),
+    sa.Column('state', sa.String(length=12), nullable=False),
+    sa.Column('progress', sa.Float(), nullable=False),
+    sa.Column('message', sa.String(length=200), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('owner', sa.String(length=80), nullable=True),
+    sa.Column('lease_until', sa.Float(), nullable=True),
+    sa.Column('result', sa.LargeBinary(), nullable=True),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_background_job'))
+    )
+    with op.batch_alter_table('background_job', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_background_job_lease_until'), ['lease_until'], unique=False)
+        batch_op.create_index(batch_op.f('ix_background_job_state'), ['state'], unique=False)
 
     op.create_table('campaign',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -479,6 +499,11 @@ def downgrade():
     op.drop_table('derived_figure')
     op.drop_table('data_version')
     op.drop_table('campaign')
+    with op.batch_alter_table('background_job', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_background_job_state'))
+        batch_op.drop_index(batch_op.f('ix_background_job_lease_until'))
+
+    op.drop_table('background_job')
     with op.batch_alter_table('area_indicator', schema=None) as batch_op:
         batch_op.drop_index('ix_area_indicator_name_year')
         batch_op.drop_index(batch_op.f('ix_area_indicator_area_code'))

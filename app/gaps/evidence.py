@@ -1,0 +1,107 @@
+"""The evidence pack: the page's context, and its PDF made as a background job.
+
+Making the PDF takes seconds to tens of seconds, so it runs in the job layer
+(:mod:`app.jobs`), keyed by the data version and the pack's parameters: the
+same pack for the same data is made once and kept (``JOBS_RESULT_TTL_SECONDS``),
+and a second request is served from that job.  A request waits a moment
+(``JOBS_WAIT_SECONDS``) for a quick PDF, else the user follows its progress.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app, render_template, url_for
+
+from .. import jobs
+from ..access import READERS
+from ..dataversion import current
+from ..extensions import db
+from .service import (
+    GapView,
+    evening_rows,
+    funding_risk_rows,
+    load_view,
+    page_context,
+    sort_table,
+)
+
+
+def evidence_context(view: GapView, errors: dict, base: dict, *, pdf: bool = False) -> dict:
+    """What the evidence page shows (``base`` is the gap pages' shared context)."""
+    from ..sources import sources_for
+    from .pdf import pdf_available
+
+    return {**base, "rows": sort_table(view), "svg": view.svg_map() if view.has_areas else "",
+            "risk": funding_risk_rows(view), "evening": evening_rows(view),
+            "sources": sources_for(db.session),
+            "today": date.today(),
+            "pdf": pdf, "pdf_available": pdf_available(), "pdf_ready": False}
+
+
+def _pdf_url(params: dict) -> str:
+    return url_for("gaps.evidence_pdf", **params["args"])
+
+
+@jobs.task(roles=READERS, title="Making the evidence pack PDF", result_url=_pdf_url)
+def make_pdf(args: dict, host_url: str) -> dict:
+    """Render the evidence pack for ``args`` to PDF as the page would be at
+    ``host_url``: ``{"body": bytes, "filename": str}``."""
+    from .pdf import render_pdf
+
+    with current_app.test_request_context("/evidence.pdf", base_url=host_url,
+                                          query_string=args):
+        jobs.report(0.1, "Working out the gaps")
+        view, errors = load_view(db.session, args)
+        if errors:
+            raise ValueError("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        html = render_template("gaps/evidence.html", **evidence_context(
+            view, errors, page_context(view, errors), pdf=True))
+        jobs.report(0.4, "Laying out the pages")
+        body, _ = render_pdf(html, host_url)
+    name = f"evidence-pack-{view.params.level}-{date.today().isoformat()}.pdf"
+    return {"body": body, "filename": name}
+
+
+@dataclass
+class PdfRequest:
+    errors: dict
+    job: jobs.JobInfo | None = None
+
+    @property
+    def ready(self) -> dict | None:
+        """The PDF (``body``, ``filename``) once made."""
+        if self.job is None or self.job.state != "finished":
+            return None
+        return jobs.result(self.job.id)
+
+
+def _key(args: dict, host_url: str) -> str:
+    return json.dumps({"data": list(current(db.session)), "args": args, "host": host_url},
+                      sort_keys=True)
+
+
+def request_pdf(args, host_url: str, *, wait: bool = True) -> PdfRequest:
+    """Start (or find) the PDF job for these parameters; with ``wait``, give a quick
+    one ``JOBS_WAIT_SECONDS`` to finish.  Bad parameters come back as errors."""
+    view, errors = load_view(db.session, args)
+    if errors:
+        return PdfRequest(errors)
+    query = {k: str(v) for k, v in view.params.query().items()}
+    info = jobs.enqueue(make_pdf, {"args": query, "host_url": host_url},
+                        key=_key(query, host_url))
+    if wait and not info.done:
+        info = jobs.wait_for(info.id, float(current_app.config["JOBS_WAIT_SECONDS"]))
+    return PdfRequest({}, info)
+
+
+def evidence_page(args, host_url: str) -> tuple[dict, dict]:
+    """The evidence page's context (with whether its PDF is made already) and errors."""
+    view, errors = load_view(db.session, args)
+    ctx = evidence_context(view, errors, page_context(view, errors))
+    query = {k: str(v) for k, v in view.params.query().items()}
+    info = jobs.status(jobs.ledger.job_id(make_pdf.yvm_path, _key(query, host_url)))
+    ctx["pdf_ready"] = info is not None and info.state == "finished"
+    return ctx, errors

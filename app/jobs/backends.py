@@ -1,0 +1,149 @@
+"""Who runs the jobs: RQ workers on Redis (production: any number of workers on
+any number of machines) or a thread pool inside the app process (the
+embedded default).  Both carry only a job id; :mod:`.runner` does the rest
+against the ledger, so they behave the same.
+
+Each process that holds jobs runs one heartbeat thread: it renews the leases
+of the jobs it holds and queues again any job whose holder stopped renewing
+(a worker or app process that was killed).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+import weakref
+from concurrent.futures import ThreadPoolExecutor
+
+from . import ledger
+
+log = logging.getLogger(__name__)
+
+
+def _owner_name(kind: str) -> str:
+    return f"{kind}:{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class Backend:
+    """What both kinds share: settings, the owner name, the heartbeat thread."""
+
+    kind = "base"
+    holds_queued = False  # does this process hold queued jobs itself (in-process)?
+
+    def __init__(self, app):
+        cfg = app.config
+        self.app_ref = weakref.ref(app)
+        self.lease = float(cfg["JOBS_LEASE_SECONDS"])
+        self.max_attempts = int(cfg["JOBS_MAX_ATTEMPTS"])
+        self.result_ttl = float(cfg["JOBS_RESULT_TTL_SECONDS"])
+        self.owner = _owner_name(self.kind)
+        self._stop = threading.Event()
+        self._beat: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def start_heartbeat(self) -> None:
+        with self._lock:
+            if self._beat is None:
+                self._beat = threading.Thread(target=self._heartbeat, daemon=True,
+                                              name=f"yvm-jobs-heartbeat-{self.kind}")
+                self._beat.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def beat_once(self) -> list[str]:
+        """Renew our leases, queue again the jobs of holders that stopped; their ids."""
+        ledger.heartbeat(self.owner, self.lease)
+        taken = ledger.reclaim(self.owner if self.holds_queued else None, self.lease)
+        for jid in taken:
+            log.warning("job %s: its worker stopped; queued again", jid)
+            self.dispatch(jid)
+        return taken
+
+    def _heartbeat(self) -> None:
+        beats = 0
+        while not self._stop.wait(self.lease / 3):
+            app = self.app_ref()
+            if app is None:
+                return
+            try:
+                with app.app_context():
+                    self.beat_once()
+                    beats += 1
+                    if beats % 100 == 1:
+                        ledger.prune(self.result_ttl)
+            except Exception as exc:  # noqa: BLE001 - the next beat tries again
+                log.warning("jobs heartbeat: %s", exc)
+            del app
+
+    def dispatch(self, jid: str) -> None:
+        raise NotImplementedError
+
+
+class InProcess(Backend):
+    """A thread pool in this process; jobs it holds survive a restart (the next
+    process to start reclaims them once their lease lapses)."""
+
+    kind = "inprocess"
+    holds_queued = True
+
+    def __init__(self, app):
+        super().__init__(app)
+        self.pool = ThreadPoolExecutor(int(app.config["JOBS_THREADS"]),
+                                       thread_name_prefix="yvm-job")
+
+    def dispatch(self, jid: str) -> None:
+        self.start_heartbeat()
+        self.pool.submit(self._run, jid)
+
+    def _run(self, jid: str) -> None:
+        from .runner import perform
+
+        app = self.app_ref()
+        if app is None:
+            return
+        with app.app_context():
+            try:
+                perform(jid, self)
+            except Exception:  # noqa: BLE001 - logged; the lease lapses and it is retried
+                log.exception("job %s: the runner failed", jid)
+
+    def stop(self) -> None:
+        super().stop()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+class RQ(Backend):
+    """RQ on Redis: :meth:`dispatch` puts the job id on the queue; ``flask jobs
+    worker`` processes run them (:func:`app.jobs.runner.perform_rq`)."""
+
+    kind = "rq"
+
+    def __init__(self, app):
+        super().__init__(app)
+        from redis import Redis
+        from rq import Queue
+
+        self.connection = Redis.from_url(app.config["REDIS_URL"])
+        self.queue = Queue(app.config["JOBS_QUEUE"], connection=self.connection)
+        self.timeout = int(app.config["JOBS_TIMEOUT_SECONDS"])
+
+    def dispatch(self, jid: str) -> None:
+        from rq import Retry
+
+        # A fresh RQ id per hand-over: the ledger, not RQ, keeps one job per key.
+        self.queue.enqueue_call("app.jobs.runner.perform_rq", args=(jid,),
+                                job_id=f"yvm-{jid[:20]}-{uuid.uuid4().hex[:10]}",
+                                timeout=self.timeout, result_ttl=0,
+                                failure_ttl=int(self.result_ttl), retry=Retry(max=2))
+
+    def worker(self, *, name: str | None = None):
+        """An RQ worker for this queue that runs jobs in this process (no fork), so
+        the app context and our lease are the worker's own."""
+        from rq import SimpleWorker
+
+        return SimpleWorker([self.queue], connection=self.connection,
+                            name=name or self.owner.replace(":", "-"))

@@ -1,0 +1,76 @@
+"""Run one job: claim it in the ledger, call its task, finish it (fenced).
+
+A task is a plain function marked with :func:`app.jobs.task`, found by its
+``module:name`` path.  It runs inside the app context, reads and writes through
+``db.session`` and does **not** commit: the runner commits what it wrote
+together with "finished", and rolls it back if the run lost the job (its lease
+lapsed and another worker took over), so a job's effects happen once.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import importlib
+import logging
+import traceback
+
+from ..extensions import db
+from . import ledger
+
+log = logging.getLogger(__name__)
+_current: contextvars.ContextVar[tuple | None] = contextvars.ContextVar("yvm_job", default=None)
+
+
+def resolve(path: str):
+    """The task function at ``module:name``; only functions marked as tasks."""
+    module, _, name = path.partition(":")
+    func = getattr(importlib.import_module(module), name, None)
+    if not getattr(func, "yvm_task", None):
+        raise LookupError(f"{path} is not a background task")
+    return func
+
+
+def report(fraction: float, message: str = "") -> None:
+    """Progress from inside a task (ignored outside a job)."""
+    current = _current.get()
+    if current is not None:
+        ledger.progress(*current, fraction, message)
+
+
+def perform(jid: str, backend) -> str:
+    """Run job ``jid`` if no one else is; what became of it."""
+    attempt = ledger.claim(jid, backend.owner, backend.lease)
+    if attempt is None:
+        return "skipped"
+    row = ledger.get(jid)
+    token = _current.set((jid, backend.owner, attempt))
+    try:
+        result = resolve(row.task)(**(row.params or {}))
+    except Exception as exc:  # noqa: BLE001 - recorded on the job, retried or failed
+        db.session.rollback()
+        log.warning("job %s (%s) attempt %s failed: %s", jid, row.task, attempt, exc)
+        outcome = ledger.fail(jid, backend.owner, attempt,
+                              "".join(traceback.format_exception_only(exc)).strip(),
+                              max_attempts=backend.max_attempts,
+                              requeue_owner=backend.owner if backend.holds_queued else None,
+                              lease=backend.lease)
+        if outcome == "queued":
+            backend.dispatch(jid)
+        return outcome or "lost"
+    finally:
+        _current.reset(token)
+    if not ledger.finish(db.session, jid, backend.owner, attempt, result):
+        db.session.rollback()  # another worker holds it now: keep nothing from this run
+        return "lost"
+    db.session.commit()
+    return "finished"
+
+
+def perform_rq(jid: str) -> str:
+    """RQ's entry point: run inside ``flask jobs worker`` (which holds the app context)."""
+    from flask import current_app
+
+    try:
+        return perform(jid, current_app.extensions["yvm_jobs"])
+    finally:
+        db.session.remove()  # the worker's app context outlives each job

@@ -1,0 +1,32 @@
+"""Wait on an outcome, never for a fixed time."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+
+def poll(check, *, timeout: float = 90, what: str = "the outcome"):
+    """``check()``'s first truthy value, or fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up waiting for {what}")
+        time.sleep(0.05)
+
+
+def fetch_pdf(client, url: str):
+    """The evidence PDF at ``url``: served at once when made, else followed through
+    its progress page (as a person would) until it is ready."""
+    response = client.get(url)
+    if response.status_code != 303:
+        return response
+    job_page = response.headers["Location"]
+    state = poll(lambda: (s := client.get(job_page + ".json").get_json())["done"] and s,
+                 what="the PDF job")
+    assert state["state"] == "finished", state
+    return client.get(state["ready_url"])
