@@ -59,5 +59,8 @@ def post_fork(server, worker):
         app = server.app.wsgi()
         with app.app_context():
             db.engine.dispose(close=False)
+        from app import jobs
+
+        jobs.start(app)  # this worker's own job heartbeat: takes up jobs a dead one left
     except Exception:  # noqa: BLE001 - some other WSGI app: nothing to dispose
         pass

@@ -86,7 +86,8 @@ def init_app(app) -> None:
 
 def start(app) -> None:
     """Start this process's heartbeat now rather than at its first job, so jobs a
-    killed process held are taken up at once (``wsgi.py`` calls this)."""
+    killed process held are taken up at once (``gunicorn.conf.py`` calls this
+    in each worker)."""
     app.extensions[EXTENSION].start_heartbeat()
 
 

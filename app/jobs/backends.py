@@ -39,12 +39,26 @@ class Backend:
         self.lease = float(cfg["JOBS_LEASE_SECONDS"])
         self.max_attempts = int(cfg["JOBS_MAX_ATTEMPTS"])
         self.result_ttl = float(cfg["JOBS_RESULT_TTL_SECONDS"])
-        self.owner = _owner_name(self.kind)
+        self._pid = None
+        self._fresh_process()
+
+    def _fresh_process(self) -> None:
+        """Per-process state: a forked process (a gunicorn worker) gets its own."""
+        self._pid = os.getpid()
+        self._owner = _owner_name(self.kind)
         self._stop = threading.Event()
         self._beat: threading.Thread | None = None
         self._lock = threading.Lock()
 
+    @property
+    def owner(self) -> str:
+        """This process's name on the leases it holds (new after a fork)."""
+        if self._pid != os.getpid():
+            self._fresh_process()
+        return self._owner
+
     def start_heartbeat(self) -> None:
+        self.owner  # noqa: B018 - a forked process starts its own state first
         with self._lock:
             if self._beat is None:
                 self._beat = threading.Thread(target=self._heartbeat, daemon=True,
@@ -91,12 +105,15 @@ class InProcess(Backend):
     holds_queued = True
 
     def __init__(self, app):
+        self.threads = int(app.config["JOBS_THREADS"])
         super().__init__(app)
-        self.pool = ThreadPoolExecutor(int(app.config["JOBS_THREADS"]),
-                                       thread_name_prefix="yvm-job")
+
+    def _fresh_process(self) -> None:
+        super()._fresh_process()
+        self.pool = ThreadPoolExecutor(self.threads, thread_name_prefix="yvm-job")
 
     def dispatch(self, jid: str) -> None:
-        self.start_heartbeat()
+        self.start_heartbeat()  # also makes a forked process's own pool
         self.pool.submit(self._run, jid)
 
     def _run(self, jid: str) -> None:

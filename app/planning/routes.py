@@ -147,7 +147,7 @@ def sites():
     young people not reached today (MCLP)."""
     asked = "k" in request.args or "threshold" in request.args
     form = SitesForm(with_defaults(request.args, {"k": 3, "threshold": 30}) if asked else None)
-    context = best.sites_page(form, asked)
+    context = best.sites_page(form, asked, request.args.to_dict())
     return render_template("planning/sites.html", **context), (
         400 if asked and form.errors else 200)
 

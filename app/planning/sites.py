@@ -9,10 +9,14 @@ drawn per request (it carries that request's CSP nonce).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import numpy as np
+from flask import current_app, url_for
 
+from .. import jobs
+from ..access import PLANNERS
 from ..analysis.comparison import area_reach
 from ..analysis.siting import (
     SitingResult,
@@ -21,6 +25,8 @@ from ..analysis.siting import (
     demand_weights,
     rank_candidates,
 )
+from ..dataversion import current
+from ..extensions import db
 from . import service
 from .candidates import candidate_minutes
 from .forms import SitesForm
@@ -98,9 +104,36 @@ def sites_map(best: BestSites) -> dict:
                                      NOT_REACHED: "#f47738"})
 
 
-def sites_page(form: SitesForm, asked: bool) -> dict:
-    """Validate the form when ``asked`` and choose the sites; the page's context."""
-    result = map_parts = problem = None
+def _sites_url(params: dict) -> str:
+    return url_for("planning.sites", **params["query"])
+
+
+@jobs.task(roles=PLANNERS, title="Choosing the best sites", result_url=_sites_url)
+def best_sites_job(candidates: dict, k: int, threshold: float, query: dict) -> BestSites:
+    """A large best-sites case in the background (``query`` is the page's, to return to)."""
+    jobs.report(0.1, "Working out who is reached today")
+    return best_sites(candidates, k, threshold)
+
+
+def _choose(candidates: dict, k: int, threshold: float, query: dict):
+    """(result, job): small cases at once; a large one (more areas x candidates than
+    ``JOBS_SITES_CELLS``) as a job kept per data version and parameters, whose
+    result is ready when the job is (else ``None`` and the job to follow)."""
+    if cells(candidates, len(service.areas())) <= int(current_app.config["JOBS_SITES_CELLS"]):
+        return best_sites(candidates, k, threshold), None
+    key = json.dumps({"data": list(current(db.session)), "candidates": candidates, "k": k,
+                      "threshold": threshold}, sort_keys=True, default=str)
+    info = jobs.enqueue(best_sites_job, {"candidates": candidates, "k": k,
+                                         "threshold": threshold, "query": query}, key=key)
+    if not info.done:
+        info = jobs.wait_for(info.id, float(current_app.config["JOBS_WAIT_SECONDS"]))
+    return (jobs.result(info.id) if info.state == "finished" else None), info
+
+
+def sites_page(form: SitesForm, asked: bool, query: dict) -> dict:
+    """Validate the form when ``asked`` and choose the sites; the page's context.
+    ``query`` is the request's parameters (a background job links back to them)."""
+    result = map_parts = problem = job = None
     if asked and form.validate():
         candidates = candidates_for(form)
         if not len(service.areas()):
@@ -109,7 +142,11 @@ def sites_page(form: SitesForm, asked: bool) -> dict:
             problem = ("There are no candidate sites: include the council buildings (add them "
                        "in the directory), or give other sites.")
         else:
-            result = best_sites(candidates, int(form.k.data), float(form.threshold.data))
-            map_parts = sites_map(result)
+            result, job = _choose(candidates, int(form.k.data), float(form.threshold.data),
+                                  query)
+            map_parts = sites_map(result) if result is not None else None
+            if job is not None and job.state == "failed":
+                problem = "Choosing the sites did not work. Try again, or with fewer sites."
     return {"form": form, "result": result, "ranked": result.ranked if result else None,
-            "map": map_parts, "problem": problem, "buildings": len(service.buildings())}
+            "map": map_parts, "problem": problem, "buildings": len(service.buildings()),
+            "job": job if job is not None and not job.done else None}
