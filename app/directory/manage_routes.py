@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import PLANNERS, roles_required
 from ..uploads import uploaded_file
 from . import bp
+from . import jobs as import_jobs
 from . import service as svc
 from .forms import ServiceForm, UploadForm
 
@@ -82,10 +83,30 @@ def import_services():
     if form.validate_on_submit():
         upload = uploaded_file(form.file, "Choose a file to import.")
         if upload is not None:
-            result = svc.import_services(upload.read(), upload.filename, current_user)
+            data = upload.read()
+            if len(data) > current_app.config["JOBS_IMPORT_BYTES"]:  # big: in the background
+                job = import_jobs.start_import(data, upload.filename, current_user)
+                return redirect(url_for("jobs.page", job_id=job.id), code=303)
+            result = svc.import_services(data, upload.filename, current_user)
             if result.ok:
                 flash(f"Imported {result.created} services from {upload.filename}.")
                 return redirect(url_for("directory.manage"))
     status = 400 if (result and not result.ok) or form.file.errors else 200
     return render_template("directory/import.html", form=form, result=result,
                            title="Import services"), status
+
+
+@bp.route("/directory/manage/import/<job_id>")
+@roles_required(*PLANNERS)
+def import_outcome(job_id: str):
+    """What a background import did: the problems to fix, or how many were added."""
+    job, result = import_jobs.import_outcome(job_id)
+    if job is None:
+        abort(404)
+    if result is not None and result.ok:
+        flash(f"Imported {result.created} services.")
+        return redirect(url_for("directory.manage"))
+    if result is None:
+        return redirect(url_for("jobs.page", job_id=job_id))
+    return render_template("directory/import.html", form=UploadForm(), result=result,
+                           title="Import services"), 400

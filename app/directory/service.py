@@ -314,7 +314,7 @@ def handle_report(report_id: int, outcome: str, user) -> None:
 
 # ---- imports ------------------------------------------------------------------------
 
-def _services_loader(data: bytes, filename: str):
+def services_loader(data: bytes, filename: str):
     name = (filename or "").lower()
     if name.endswith(".csv"):
         return lambda: import_services_csv(db.session, data)
@@ -328,7 +328,7 @@ def _services_loader(data: bytes, filename: str):
 
 def import_services(data: bytes, filename: str, user) -> ImportResult:
     """Import CSV, GeoJSON or Open Referral JSON: every row, or none."""
-    return keep_import(_services_loader(data, filename), user, "Service",
+    return keep_import(services_loader(data, filename), user, "Service",
                         f"services from {filename}")
 
 

@@ -41,8 +41,8 @@ def evidence_context(view: GapView, errors: dict, base: dict, *, pdf: bool = Fal
             "pdf": pdf, "pdf_available": pdf_available(), "pdf_ready": False}
 
 
-def _pdf_url(params: dict) -> str:
-    return url_for("gaps.evidence_pdf", **params["args"])
+def _pdf_url(info) -> str:
+    return url_for("gaps.evidence_pdf", **info.params["args"])
 
 
 @jobs.task(roles=READERS, title="Making the evidence pack PDF", result_url=_pdf_url)

@@ -44,8 +44,8 @@ __all__ = ["JobInfo", "enqueue", "init_app", "report", "result", "result_url", "
 def task(*, roles: tuple[str, ...], title: str, result_url=None):
     """Mark a function as a background task that ``roles`` may follow and collect.
 
-    ``title`` names it on the progress page; ``result_url(params)`` (called in a
-    request) is where a finished job's result is collected.
+    ``title`` names it on the progress page; ``result_url(info)`` (called in a
+    request with the finished job's :class:`JobInfo`) is where its result is collected.
     """
     def mark(func):
         func.yvm_task = True
@@ -128,7 +128,7 @@ def result_url(info: JobInfo) -> str | None:
     from .runner import resolve
 
     build = getattr(resolve(info.task), "yvm_result_url", None)
-    return build(info.params) if build else None
+    return build(info) if build else None
 
 
 def result(jid: str):

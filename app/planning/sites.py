@@ -104,8 +104,8 @@ def sites_map(best: BestSites) -> dict:
                                      NOT_REACHED: "#f47738"})
 
 
-def _sites_url(params: dict) -> str:
-    return url_for("planning.sites", **params["query"])
+def _sites_url(info) -> str:
+    return url_for("planning.sites", **info.params["query"])
 
 
 @jobs.task(roles=PLANNERS, title="Choosing the best sites", result_url=_sites_url)

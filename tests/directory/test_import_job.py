@@ -1,0 +1,70 @@
+"""A big directory file is imported as a background job: the commissioner follows
+its progress, then sees the outcome; a file sent twice is imported once; a bad
+file stores nothing and lists every problem."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from app.models import AuditEvent, Service
+from tests.polling import poll
+
+from .helpers import make_geography
+from .test_import_export import GOOD, _csv
+
+
+@pytest.fixture
+def app_config():
+    return {"JOBS_IMPORT_BYTES": 0}  # every file counts as big
+
+
+@pytest.fixture
+def commissioner(app, client, db, auth):
+    make_geography(db.session)
+    auth.login_as("commissioner")
+    yield
+    app.extensions["yvm_jobs"].stop()
+
+
+def _upload(client, text: str):
+    return client.post("/directory/manage/import", data={
+        "file": (io.BytesIO(text.encode()), "services.csv")},
+        content_type="multipart/form-data")
+
+
+def _follow(client, response) -> dict:
+    assert response.status_code == 303 and response.headers["Location"].startswith("/jobs/")
+    job = response.headers["Location"]
+    state = poll(lambda: (s := client.get(job + ".json").get_json())["done"] and s,
+                 what="the import job")
+    assert state["state"] == "finished"
+    return state
+
+
+def test_a_big_file_is_imported_once_in_the_background(client, db, commissioner):
+    text = _csv([GOOD, {**GOOD, "name": "Farfield Boxing"}])
+    first = _upload(client, text)
+    again = _upload(client, text)  # a second click before it is done: the same job
+    assert again.headers["Location"] == first.headers["Location"]
+    state = _follow(client, first)
+    outcome = client.get(state["ready_url"], follow_redirects=True)
+    assert "Imported 2 services." in outcome.get_data(as_text=True)
+    db.session.expire_all()
+    assert sorted(s.name for s in db.session.query(Service)) == [
+        "Farfield Boxing", "Farfield Youth Club"]
+    notes = [e.note for e in db.session.query(AuditEvent).filter_by(action="import")]
+    assert notes == ["2 services from services.csv"]
+
+
+def test_a_bad_big_file_stores_nothing_and_lists_every_problem(client, db, commissioner):
+    state = _follow(client, _upload(client, _csv([GOOD, {**GOOD, "name": ""},
+                                                  {**GOOD, "status": "gone"}])))
+    page = client.get(state["ready_url"])
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400 and "Nothing was imported: 2 problems to fix" in html
+    assert "<td>3</td><td>name</td>" in html and "<td>4</td><td>status</td>" in html
+    db.session.expire_all()
+    assert db.session.query(Service).count() == 0
+    assert db.session.query(AuditEvent).filter_by(action="import").count() == 0
