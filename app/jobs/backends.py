@@ -71,7 +71,8 @@ class Backend:
     def beat_once(self) -> list[str]:
         """Renew our leases, queue again the jobs of holders that stopped; their ids."""
         ledger.heartbeat(self.owner, self.lease)
-        taken = ledger.reclaim(self.owner if self.holds_queued else None, self.lease)
+        taken = ledger.reclaim(self.owner, self.owner if self.holds_queued else None,
+                               self.lease)
         for jid in taken:
             log.warning("job %s: its worker stopped; queued again", jid)
             self.dispatch(jid)

@@ -127,14 +127,18 @@ def fail(jid: str, owner: str, attempt: int, error: str, *, max_attempts: int,
     return "queued" if retry else "failed"
 
 
-def reclaim(owner: str | None, lease: float) -> list[str]:
+def reclaim(me: str, owner: str | None, lease: float) -> list[str]:
     """Jobs whose holder stopped renewing its lease (a killed worker or app
-    process), queued again for ``owner`` (``None``: the RQ queue holds them)."""
+    process), queued again for ``owner`` (``None``: the RQ queue holds them).
+    The jobs ``me`` holds are never taken: this process knows they are alive,
+    however late its own heartbeat is on a busy machine."""
     now = time.time()
     with db.engine.begin() as conn:
         stale = conn.execute(select(J.id).where(J.state.in_(ACTIVE),
                                                 J.lease_until.is_not(None),
-                                                J.lease_until < now)).scalars().all()
+                                                J.lease_until < now,
+                                                J.owner.is_(None) | (J.owner != me))
+                             ).scalars().all()
         taken = []
         for jid in stale:
             done = conn.execute(update(J).where(
