@@ -139,13 +139,13 @@ def _kill(proc) -> None:
 
 
 ENQUEUE_AND_HANG = """
-import json, sys, time
+import json, signal, sys
 from app import create_app, jobs
 from tests.jobs.tasks import held
 app = create_app(json.loads(sys.argv[1]))
 with app.app_context():
     jobs.enqueue(held, json.loads(sys.argv[2]), key=sys.argv[3])
-    time.sleep(600)
+    signal.pause()  # hold the job until the test kills this process
 """
 
 
