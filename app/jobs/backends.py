@@ -18,7 +18,7 @@ import uuid
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 
-from . import ledger
+from .ledger import heartbeat, prune, reclaim
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +70,8 @@ class Backend:
 
     def beat_once(self) -> list[str]:
         """Renew our leases, queue again the jobs of holders that stopped; their ids."""
-        ledger.heartbeat(self.owner, self.lease)
-        taken = ledger.reclaim(self.owner, self.owner if self.holds_queued else None,
+        heartbeat(self.owner, self.lease)
+        taken = reclaim(self.owner, self.owner if self.holds_queued else None,
                                self.lease)
         for jid in taken:
             log.warning("job %s: its worker stopped; queued again", jid)
@@ -89,7 +89,7 @@ class Backend:
                     self.beat_once()
                     beats += 1
                     if beats % 100 == 1:
-                        ledger.prune(self.result_ttl)
+                        prune(self.result_ttl)
             except Exception as exc:  # noqa: BLE001 - the next beat tries again
                 log.warning("jobs heartbeat: %s", exc)
             del app

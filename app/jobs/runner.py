@@ -15,7 +15,7 @@ import logging
 import traceback
 
 from ..extensions import db
-from . import ledger
+from .ledger import claim, fail, finish, get, progress
 
 log = logging.getLogger(__name__)
 _current: contextvars.ContextVar[tuple | None] = contextvars.ContextVar("yvm_job", default=None)
@@ -34,22 +34,22 @@ def report(fraction: float, message: str = "") -> None:
     """Progress from inside a task (ignored outside a job)."""
     current = _current.get()
     if current is not None:
-        ledger.progress(*current, fraction, message)
+        progress(*current, fraction, message)
 
 
 def perform(jid: str, backend) -> str:
     """Run job ``jid`` if no one else is; what became of it."""
-    attempt = ledger.claim(jid, backend.owner, backend.lease)
+    attempt = claim(jid, backend.owner, backend.lease)
     if attempt is None:
         return "skipped"
-    row = ledger.get(jid)
+    row = get(jid)
     token = _current.set((jid, backend.owner, attempt))
     try:
         result = resolve(row.task)(**(row.params or {}))
     except Exception as exc:  # noqa: BLE001 - recorded on the job, retried or failed
         db.session.rollback()
         log.warning("job %s (%s) attempt %s failed: %s", jid, row.task, attempt, exc)
-        outcome = ledger.fail(jid, backend.owner, attempt,
+        outcome = fail(jid, backend.owner, attempt,
                               "".join(traceback.format_exception_only(exc)).strip(),
                               max_attempts=backend.max_attempts,
                               requeue_owner=backend.owner if backend.holds_queued else None,
@@ -59,7 +59,7 @@ def perform(jid: str, backend) -> str:
         return outcome or "lost"
     finally:
         _current.reset(token)
-    if not ledger.finish(db.session, jid, backend.owner, attempt, result):
+    if not finish(db.session, jid, backend.owner, attempt, result):
         db.session.rollback()  # another worker holds it now: keep nothing from this run
         return "lost"
     db.session.commit()

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-30 17:26:16.182929
+Create Date: 2026-11-30 17:26:48.299679
 
 """
 from alembic import op
