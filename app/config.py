@@ -107,6 +107,16 @@ SETTINGS: tuple[Setting, ...] = (
     S("DISCLOSURE_MAX_SUPPRESSED", int, 7, "The largest count that is never published."),
     S("DISCLOSURE_ROUND_TO", int, 5,
       "Every other published count is rounded to the nearest multiple of this."),
+    S("CELL_KEY_MAX_PERTURBATION", int, 4,
+      "The cell key method's largest change to a count before suppression and rounding "
+      "([DISCLOSURE.md](DISCLOSURE.md)); not above `DISCLOSURE_MAX_SUPPRESSED`."),
+    S("CELL_KEY_VARIANCE", float, 2.5, "Variance of the cell key method's change."),
+    S("PUBLISH_HOUR", int, 2,
+      "Hour of the day (UTC) when the nightly snapshot of survey figures is due "
+      "(`flask publish run --if-due` from an hourly cron)."),
+    S("PUBLISH_MIN_NEW_RESPONSES", int, 8,
+      "A new snapshot is refused until at least this many responses have arrived "
+      "since the last one."),
     S("YOUTH_AGE_MIN", int, 13,
       "The young-people age band for population figures (s507B); `11` is a common "
       "alternative."),

@@ -2,8 +2,10 @@
 geography change, so that cached analysis results are invalidated on every app
 server at once (the cache key carries the version; no process keeps state).
 
-Responses are not tracked here (that would serialise every survey submit on one
-row); cache keys for survey figures add the highest response id instead.
+Responses are not tracked here: figures about people come only from the
+published snapshot (:mod:`app.publication`), so cache keys for them carry the
+snapshot's random token, which changes when a snapshot is published and never
+with a single submission (and carries no response count or id).
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from .models import (
     DataVersion,
     DerivedFigure,
     Postcode,
-    Response,
     Service,
     ServiceSession,
     TransportData,
@@ -29,11 +30,13 @@ TRACKED = (Area, AreaIndicator, DerivedFigure, Building, Service, ServiceSession
            TravelTime, TransportData)
 
 
-def current(session) -> tuple[int, int]:
-    """(data version, highest response id): changes whenever any input changes."""
+def current(session) -> tuple[int, str]:
+    """(data version, published snapshot token): changes when the directory or
+    geography change or a snapshot is published."""
+    from .publication import version as published_version
+
     version = session.scalar(select(DataVersion.version).where(DataVersion.id == 1)) or 0
-    last_response = session.scalar(select(func.max(Response.id))) or 0
-    return int(version), int(last_response)
+    return int(version), published_version(session)
 
 
 def bump(session) -> None:

@@ -46,6 +46,7 @@ CLI_MODULES = (
     "app.cli.surveys",
     "app.cli.retention",
     "app.cli.jobs",
+    "app.cli.publish",
 )
 
 

@@ -6,7 +6,7 @@ Each table is queried once and cached; the gap analysis takes it as a pandas
 table (the shapes documented in :mod:`app.analysis`) and planning as plain
 records (:mod:`app.analysis.scenario` copies and changes them).  Both views of
 one cached query, so the two features cannot disagree about the data.  Survey
-responses are loaded by :mod:`app.gaps.data`.
+responses reach the analysis only as published figures (:mod:`app.publication`).
 """
 
 from __future__ import annotations

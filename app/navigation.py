@@ -21,6 +21,7 @@ NAV = (
     ("survey.safeguarding_queue", "Safeguarding queue"),
     ("admin.users", "Accounts"),
     ("admin.audit", "Audit trail"),
+    ("admin.publish", "Publish figures"),
 )
 
 

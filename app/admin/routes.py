@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField
@@ -59,3 +59,16 @@ def audit():
     """The audit trail, newest first."""
     page = max(1, request.args.get("page", 1, type=int))
     return render_template("admin/audit.html", events=service.audit_page(page))
+
+
+@bp.route("/publish", methods=["GET", "POST"])
+@roles_required("admin")
+def publish():
+    """When survey figures were last published and when the next snapshot is due;
+    publish now."""
+    page = service.publishing(current_app.config, current_user,
+                              publish_now=request.method == "POST")
+    if page["published"]:
+        flash("Published. Every page now shows the new snapshot.")
+        return redirect(url_for("admin.publish"))
+    return render_template("admin/publish.html", **page), (409 if page["problem"] else 200)

@@ -49,3 +49,30 @@ def audit_page(page: int):
     return db.paginate(select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()),
                        page=page, per_page=AUDIT_PAGE_SIZE, max_per_page=AUDIT_PAGE_SIZE,
                        error_out=False)
+
+
+def publishing(config, by, *, publish_now: bool) -> dict:
+    """The publishing page: publish a snapshot now when asked (audited; refused while
+    too few answers are new), and when the last was made and the next is due."""
+    from datetime import UTC, datetime
+
+    from .. import publication
+    from ..audit import record
+
+    schedule = publication.Schedule.from_config(config)
+    method = publication.CellKeyMethod.from_config(config)
+    problem, published = None, False
+    if publish_now:
+        try:
+            snap = publication.publish(db.session, method, schedule, trigger="admin")
+        except publication.PublishRefused as exc:
+            db.session.rollback()
+            problem = str(exc)
+        else:
+            record(db.session, user=by, action="publish", object_type="PublishedSnapshot",
+                   object_id=snap.id, note="published a snapshot of survey figures")
+            db.session.commit()
+            published = True
+    return {"state": publication.status(db.session, schedule, datetime.now(UTC)),
+            "problem": problem, "published": published, "method": method.describe(),
+            "hour": schedule.hour}

@@ -60,7 +60,7 @@ from .services import (
     services_frame,
 )
 from .travel import DEFAULT_CIRCUITY, MODE_PHRASES
-from .voice import voice_figures
+from .voice import VOICE_COLUMNS, voice_figures
 
 DEFAULT_WEIGHTS = {
     "deprivation": 1.0,
@@ -102,7 +102,8 @@ def compute_gaps(areas, services, *, responses=None, threshold_min: float = 30,
                  today: date | None = None, max_monthly: float = DEFAULT_MAX_MONTHLY,
                  reach_filter: str = "free", circuity: float = DEFAULT_CIRCUITY,
                  matrix: pd.DataFrame | None = None, min_responses: int = 8,
-                 points: pd.DataFrame | None = None):
+                 points: pd.DataFrame | None = None,
+                 voice: pd.DataFrame | None = None):
     """Every figure for every area, the gap score and the rank.
 
     ``areas``: GeoDataFrame indexed by area code, EPSG:27700, with columns
@@ -110,7 +111,12 @@ def compute_gaps(areas, services, *, responses=None, threshold_min: float = 30,
     ``share_most_deprived_20``, ``rural_share`` (any but name/geometry may be
     missing or NaN), optionally ``origin_x``/``origin_y``.
     ``services``: see :func:`app.analysis.services.services_frame`.
-    ``responses``: long answers table, see :func:`app.analysis.voice.voice_figures`.
+    ``voice``: the published voice figures per area (:func:`app.publication.voice`):
+    what every page uses.  Shares are then whole percentages of the published
+    counts, ``gap_score`` a whole number and ``rank`` follows the published score
+    (ties by area code).
+    ``responses``: raw long answers table (:func:`app.analysis.voice.voice_figures`),
+    for analysis tests only: never publish what it gives.
     ``filters``: filter keys to compute reach for (default all of ``FILTERS``;
     ``all`` and ``reach_filter`` are always included).
     ``matrix``: imported travel times (``from_code``, ``to_id``, ``minutes``) for
@@ -193,13 +199,18 @@ def compute_gaps(areas, services, *, responses=None, threshold_min: float = 30,
         at_risk = (end.notna() & (end <= today_ts + pd.DateOffset(months=n_months))).to_numpy()
         out[f"at_risk_{n_months}_sessions"] = per_area(sessions, at_risk[aj])
 
-    v = voice_figures(responses, index=out.index)
-    for col in v.columns:
-        out[col] = v[col].to_numpy()
-    resp = out["responses"].to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for kind in ("cost", "transport", "nothing_near", "any"):
-            out[f"share_{kind}"] = np.where(resp > 0, out[f"cites_{kind}"] / resp, np.nan)
+    if voice is not None:
+        _published_voice(out, voice)
+        resp = pd.to_numeric(out["responses"], errors="coerce").to_numpy(dtype=float)
+        min_responses = 1  # suppressed counts are already None
+    else:
+        v = voice_figures(responses, index=out.index)
+        for col in v.columns:
+            out[col] = v[col].to_numpy()
+        resp = out["responses"].to_numpy(dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            for kind in ("cost", "transport", "nothing_near", "any"):
+                out[f"share_{kind}"] = np.where(resp > 0, out[f"cites_{kind}"] / resp, np.nan)
 
     # Components.
     measure, out["c_deprivation"] = deprivation_component(out)
@@ -207,12 +218,18 @@ def compute_gaps(areas, services, *, responses=None, threshold_min: float = 30,
     out["c_reach"] = np.where(young == 0, 0.0, 1.0 - out["reach_share"].astype(float))
     # No young people at all is no unmet need, not a missing input.
     out["c_provision"] = np.where(young == 0, 0.0, 1.0 - pct_rank(out["places_per_1000"]))
-    out["c_voice"] = np.where(resp >= min_responses, out["share_any"], np.nan)
+    out["c_voice"] = np.where(resp >= min_responses,
+                              pd.to_numeric(out["share_any"], errors="coerce"), np.nan)
     all_sessions = out["all_sessions"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["c_funding"] = np.where(all_sessions > 0,
                                     out["at_risk_12_sessions"] / all_sessions, 0.0)
     score_with_gaps(out, weights)
+    if voice is not None:
+        # Published: whole numbers, ranked on the published score, ties by area code.
+        out["gap_score"] = np.round(out["gap_score"])
+        out["gap_score_max"] = np.round(out["gap_score_max"])
+        out["rank"] = rank_published(out["gap_score"])
     out.attrs.update(threshold_min=threshold_min, mode=mode, weights=weights,
                      max_monthly=max_monthly, reach_filter=reach_filter,
                      deprivation_measure=measure,
@@ -241,6 +258,36 @@ def _point_areas(points: pd.DataFrame, areas) -> np.ndarray:
     by_code = bool(len(points)) and points["lsoa"].astype(str).isin(
         set(areas.index.astype(str))).all()
     return assign_points(points, areas, by_code=by_code)
+
+
+def _published_voice(out, voice: pd.DataFrame) -> None:
+    """Set the voice columns from published (protected) counts.
+
+    Shares are whole percentages of them, ``None`` when either count is suppressed.
+    """
+    v = voice.reindex(out.index)
+    for col in VOICE_COLUMNS:
+        out[col] = pd.array([None if (x is None or x is pd.NA or (isinstance(x, float)
+                                                                   and np.isnan(x)))
+                             else int(x) for x in v[col].tolist()], dtype="object")
+    for kind in ("cost", "transport", "nothing_near", "any"):
+        out[f"share_{kind}"] = pd.array([
+            round(100 * c / r) / 100 if (c is not None and r) else None
+            for c, r in zip(out[f"cites_{kind}"].tolist(), out["responses"].tolist(),
+                            strict=True)], dtype="object")
+
+
+def rank_published(values: pd.Series) -> pd.Series:
+    """Rank published values: 1 for the highest.
+
+    Ties are broken by area code (the index), never by unrounded values; missing
+    values get no rank.
+    """
+    order = sorted((code for code, v in values.items() if pd.notna(v)),
+                   key=lambda code: (-float(values[code]), str(code)))
+    ranks = {code: n for n, code in enumerate(order, start=1)}
+    return pd.Series([ranks.get(code) for code in values.index], index=values.index,
+                     dtype="Int64")
 
 
 def funding_at_risk(services, today: date | None = None, months=RISK_MONTHS):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from ..demo import build_demo, database_has_data, wipe
@@ -25,7 +26,7 @@ def cli(reset: bool, if_empty: bool) -> None:
                 "`flask --app wsgi demo --reset` to delete everything and load the demo."
             )
         wipe(db.session)
-    accounts = build_demo(db.session, progress=click.echo)
+    accounts = build_demo(db.session, progress=click.echo, config=current_app.config)
     click.echo("")
     click.echo("Demo accounts (shown once; passwords are not stored anywhere in clear):")
     for email, password in accounts.items():

@@ -49,8 +49,10 @@ def wipe(session) -> None:
     session.commit()
 
 
-def build_demo(session, *, seed: int = SEED, progress=print) -> dict[str, str]:
-    """Build the demo county; return {email: password} for the demo accounts."""
+def build_demo(session, *, seed: int = SEED, progress=print, config=None) -> dict[str, str]:
+    """Build the demo county and publish its first snapshot; return {email: password}
+    for the demo accounts.  ``config``: the app's settings (disclosure, cell key)."""
+    from ..publication import CellKeyMethod, Schedule, publish
     from . import directory, geography, partners, responses, transport
 
     ctx = DemoContext(seed=seed)
@@ -76,4 +78,7 @@ def build_demo(session, *, seed: int = SEED, progress=print) -> dict[str, str]:
     progress("Adding partner organisations with their own accounts ...")
     accounts.update(partners.build(session, ctx, DEMO_DOMAIN))
     session.commit()
+    progress("Publishing the first snapshot of survey figures ...")
+    publish(session, CellKeyMethod.from_config(config or {}), Schedule.from_config(config or {}),
+            trigger="demo")
     return accounts

@@ -147,6 +147,9 @@ def build(session, ctx) -> None:
     rng.shuffle(concerning)
     pending = []
     n_responses = int(ctx.info.get("survey_responses_wanted", N_RESPONSES))
+    # Record keys for the cell key method: seeded here so the demo county (and the
+    # attacker tests run on it) are the same every time; real responses use secrets.
+    key_rng = random.Random(ctx.seed * 11 + 5)
     for k in range(n_responses):
         code = rng.choices(codes, weights)[0] if codes else None
         name, _w, dep, rural = profiles.get(code, ("", 1, 0.4, 0.5))
@@ -164,7 +167,8 @@ def build(session, ctx) -> None:
                      submitted_on=FIRST_DAY + timedelta(days=rng.randrange(DAYS)),
                      area_level=level if code else None, area_code=code,
                      age_band=age,
-                     campaign_id=camp.id if camp else None, flagged=False)
+                     campaign_id=camp.id if camp else None, flagged=False,
+                     record_key=key_rng.randrange(256))
 
         answers: list[tuple[str, str, bool]] = []
 

@@ -170,9 +170,9 @@ def api():
                    "network": view.travel.get("network"),
                    "timetable": view.travel.get("timetable"),
                    "computed_at": view.travel.get("computed_at")},
-        "disclosure": {"suppressed": f"{view.rule.min_suppressed}-{view.rule.max_suppressed}",
-                       "rounded_to": view.rule.round_to,
-                       "applies_to": ["responses", "cites_*", "share_*"]},
+        "disclosure": {**view.disclosure,
+                       "applies_to": ["responses", "cites_*", "share_*", "c_voice",
+                                      "gap_score", "rank"]},
         "figures": {k: {"label": labelled(k, view.sources), "source": v["source"]}
                     for k, v in FIGURES.items()},
         "sources": view.sources,

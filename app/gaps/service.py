@@ -21,7 +21,6 @@ from ..analysis import (
     filter_mask,
     format_value,
     funding_at_risk,
-    publish_frame,
     records,
     services_frame,
 )
@@ -36,6 +35,10 @@ from ..maps.display import display_geometry, feature_collection, points_latlon
 from ..maps.gap_map import COST_LABELS, build_gap_map, cost_band, render_parts
 from ..maps.svg import choropleth_svg
 from ..models.directory import SERVICE_TYPES
+from ..publication import CellKeyMethod
+from ..publication import latest as latest_snapshot
+from ..publication import voice as published_voice
+from ..publication import voice_totals as published_voice_totals
 from . import data
 from .params import LEVEL_LABELS, MODE_LABELS, GapParams, parse
 
@@ -58,6 +61,9 @@ class GapView:
     def travel_basis(self) -> str:
         """One sentence on every page: network journeys or straight-line estimates."""
         return travel_sentence(self.travel, self.params.mode)
+    disclosure: dict = field(default_factory=dict)  # the published method's parameters
+    snapshot: object = None  # the published snapshot the voice figures come from
+    voice_total: dict = field(default_factory=dict)  # county-wide published voice figures
 
     @property
     def has_areas(self) -> bool:
@@ -100,7 +106,7 @@ class GapView:
                          f"{self.travel_basis}")}
 
     def summary(self) -> list[str]:
-        return summary(self.gaps, figure=self.params.figure)
+        return summary(self.published, figure=self.params.figure)
 
     def svg_map(self) -> str:
         c = self.classification()
@@ -141,7 +147,9 @@ def load_view(session, args) -> tuple[GapView, dict]:
     levels = loaders.levels_with_areas(session)
     params, errors = parse(args, levels)
     rule = DisclosureRule.from_config(current_app.config)
-    view = GapView(params, current(session), rule, levels=levels)
+    view = GapView(params, current(session), rule, levels=levels,
+                   disclosure=CellKeyMethod.from_config(current_app.config).describe(),
+                   snapshot=latest_snapshot(session))
     if not levels:
         view.gaps = view.published = pd.DataFrame(columns=["code", *TABLE_COLUMNS]).set_index(
             "code")
@@ -154,13 +162,13 @@ def load_view(session, args) -> tuple[GapView, dict]:
     points = loaders.population_points(session, params.level)  # issue 13
 
     def compute():
-        responses = data.load_responses(session, params.level, areas)
         # Points take their own area's or LSOA's imported times: the matrix as imported.
         # Without an imported matrix, computed journeys (per LSOA, or per area) stand in.
         matrix = loaders.travel_matrix(session, params.mode,
                                        areas=None if points is not None else areas)
         gaps = compute_gaps(
-            areas, services, responses=responses, threshold_min=params.threshold,
+            areas, services, voice=published_voice(session, params.level, areas.index),
+            threshold_min=params.threshold,
             mode=params.mode, weights=params.weights, max_monthly=params.max_monthly,
             reach_filter=params.filter, matrix=matrix, points=points,
             min_responses=rule.max_suppressed + 1,
@@ -169,10 +177,11 @@ def load_view(session, args) -> tuple[GapView, dict]:
             gaps = gaps.join(journeys.evening(areas, params.threshold))
         return gaps
 
+    view.voice_total = published_voice_totals(session, params.level)
     key = {**params.analysis_key(), "journeys": [view.travel.get("basis"),
                                                  view.travel.get("computed_at")]}
-    view.gaps = cached("gaps", session, key, compute)
-    view.published = publish_frame(view.gaps, rule)
+    # Only published figures reach here: the voice counts come from the snapshot.
+    view.gaps = view.published = cached("gaps", session, key, compute)
     view.display = cached("display", session, {"level": params.level},
                           lambda: display_geometry(areas), responses=False)
     view.services = services

@@ -6,9 +6,10 @@ from flask import current_app, jsonify, render_template
 from flask_login import current_user
 from sqlalchemy import func, select, text
 
+from .. import publication
 from ..access import PLANNERS, STAFF, public, roles_required
 from ..extensions import db
-from ..models import Area, Response, Service
+from ..models import Area, Service
 from . import bp
 
 
@@ -26,7 +27,8 @@ def dashboard():
     counts = {
         "services": db.session.scalar(select(func.count(Service.id))),
         "areas": db.session.scalar(select(func.count(Area.id))),
-        "responses": db.session.scalar(select(func.count(Response.id))),
+        # Published (protected) total from the latest snapshot, never a live count.
+        "responses": publication.totals(db.session)["all"],
     }
     gaps, funding, flags = _dashboard_headlines(current_user.role)
     upkeep = None
@@ -109,6 +111,8 @@ def privacy():
         suppress_max=cfg["DISCLOSURE_MAX_SUPPRESSED"],
         round_to=cfg["DISCLOSURE_ROUND_TO"],
         tiles_host=urlsplit(cfg.get("MAP_TILES_URL") or "").hostname,
+        method=publication.CellKeyMethod.from_config(cfg),
+        publish_hour=cfg["PUBLISH_HOUR"], min_new=cfg["PUBLISH_MIN_NEW_RESPONSES"],
     )
 
 

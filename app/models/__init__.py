@@ -6,6 +6,7 @@ from .geo import AREA_LEVELS, Area, AreaIndicator, DerivedFigure, LsoaLookup, Po
 from .jobs import BackgroundJob
 from .partners import ListingChange, OrganisationContact, PartnerInvite
 from .planning import DataVersion, Scenario, TravelTime
+from .publication import PublishedFigure, PublishedSnapshot
 from .survey import Answer, Campaign, Response, SafeguardingFlag, Survey
 from .transport import TRANSPORT_KINDS, JourneyRun, TransportData
 from .users import ROLE_LABELS, ROLES, AuditEvent, User
@@ -32,6 +33,8 @@ __all__ = [
     "OrganisationContact",
     "PartnerInvite",
     "Postcode",
+    "PublishedFigure",
+    "PublishedSnapshot",
     "Response",
     "SafeguardingFlag",
     "Scenario",

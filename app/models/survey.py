@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -19,6 +20,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
+
+
+def new_record_key() -> int:
+    """A record key for the cell key method: uniform on 0-255, from ``secrets``."""
+    return secrets.randbelow(256)
 
 
 class Survey(Base):
@@ -81,6 +87,10 @@ class Response(Base):
     age_band: Mapped[str | None] = mapped_column(String(20))
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id", ondelete="SET NULL"))
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Cell key method (app.publication.cellkey): a random 0-255 drawn with ``secrets``
+    # when the response is stored, never shown.  A published cell's noise is a fixed
+    # function of the keys of the responses in it.
+    record_key: Mapped[int] = mapped_column(Integer, default=new_record_key)
 
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan"

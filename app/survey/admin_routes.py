@@ -9,14 +9,15 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
+from sqlalchemy import select
 from wtforms import DateField
 from wtforms.validators import Optional, ValidationError
 
+from .. import publication
 from ..access import roles_required
 from ..audit import record
 from ..extensions import db
-from ..models import Response, Survey
+from ..models import Survey
 from . import bp
 from .definition import ADMIN_DATES
 from .store import definition_of, is_open, open_dates, today
@@ -60,8 +61,7 @@ def _status(survey, definition) -> str:
 def admin_surveys():
     """Every survey and version, with its dates, status and number of responses."""
     rows = db.session.scalars(select(Survey).order_by(Survey.slug, Survey.version.desc())).all()
-    counts = dict(db.session.execute(
-        select(Response.survey_id, func.count(Response.id)).group_by(Response.survey_id)).all())
+    counts = publication.totals(db.session)["versions"]  # published, as everywhere
     listing = []
     for s in rows:
         definition = definition_of(s)
@@ -69,7 +69,7 @@ def admin_surveys():
         listing.append({"survey": s, "opens_on": opens_on, "closes_on": closes_on,
                         "status": _status(s, definition),
                         "by_admin": bool((s.definition or {}).get(ADMIN_DATES)),
-                        "responses": counts.get(s.id, 0)})
+                        "responses": counts.get(str(s.id), 0)})
     return render_template("survey/admin_surveys.html", listing=listing)
 
 

@@ -1,4 +1,5 @@
-"""Staff pages: results (disclosure-controlled), exports, campaigns, safeguarding queue."""
+"""Staff pages: published results, exports, campaigns (the safeguarding queue is in
+:mod:`.safeguarding_review`)."""
 
 from __future__ import annotations
 
@@ -20,27 +21,24 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from .. import publication
 from ..access import PLANNERS, READERS, roles_required
 from ..audit import record, snapshot
 from ..disclosure import DisclosureRule
 from ..extensions import db
-from ..models import Answer, Area, Campaign, Response, SafeguardingFlag, Survey
+from ..models import Campaign, Survey
 from . import bp
 from .campaigns import GiasError, qr, read_gias, upsert_school_campaigns
-from .store import area_level, current_survey, definition_of
+from .store import area_level, current_survey, definition_of, record_level_rows
 from .tables import (
     CAMPAIGN_SORTS,
     bar_chart,
-    build_tables,
     filter_options,
     sort_campaign_table,
     table_csv_rows,
 )
-
-SAFEGUARDING = ("admin", "safeguarding")
-STATUSES = (("open", "Open"), ("reviewed", "Reviewed"), ("action_taken", "Action taken"))
 
 
 def _rule():
@@ -57,14 +55,17 @@ def _survey_or_404(slug):
 @bp.route("/results")
 @roles_required(*READERS)
 def results_index():
-    """Every survey with its (disclosure-controlled) number of answers."""
-    rule = _rule()
+    """Every survey with its published number of answers (from the latest snapshot)."""
     surveys = db.session.scalars(select(Survey).where(Survey.is_current.is_(True))
                                  .order_by(Survey.slug)).all()
-    counts = dict(db.session.execute(select(Response.survey_slug, func.count())
-                                     .group_by(Response.survey_slug)).all())
-    rows = [(s, rule.label(counts.get(s.slug, 0))) for s in surveys]
-    return render_template("survey/results_index.html", rows=rows)
+    counts = publication.totals(db.session)["surveys"]
+    rows = [(s, _label(counts.get(s.slug, 0))) for s in surveys]
+    return render_template("survey/results_index.html", rows=rows,
+                           snapshot=publication.latest(db.session))
+
+
+def _label(value) -> str:
+    return "[c]" if value is None else f"{value:,}"
 
 
 def _filters(survey):
@@ -82,11 +83,10 @@ def _filters(survey):
 @bp.route("/results/<slug>")
 @roles_required(*READERS)
 def results(slug):
-    """Tables and charts of a survey's answers; small numbers hidden, others rounded."""
+    """Tables and charts of a survey's answers, as published in the latest snapshot."""
     survey = _survey_or_404(slug)
     definition, areas, ages, area, age = _filters(survey)
-    rule = _rule()
-    total, tables = build_tables(db.session, slug, definition, rule, area, age)
+    total, tables, snap = publication.survey_tables(db.session, slug, area, age)
     campaign_sort = None
     for t in tables:
         if t.id == "campaign":
@@ -94,17 +94,17 @@ def results(slug):
     charts = {t.id: bar_chart(t) for t in tables}
     return render_template("survey/results.html", survey=survey, definition=definition,
                            tables=tables, charts=charts, total=total, areas=areas, ages=ages,
-                           area=area, age=age, rule=rule, campaign_sort=campaign_sort,
-                           campaign_sorts=CAMPAIGN_SORTS)
+                           area=area, age=age, rule=_rule(), campaign_sort=campaign_sort,
+                           campaign_sorts=CAMPAIGN_SORTS, snapshot=snap)
 
 
 @bp.route("/results/<slug>/tables.csv")
 @roles_required(*READERS)
 def results_csv(slug):
-    """The published (disclosure-controlled) tables as CSV."""
+    """The published tables as CSV."""
     survey = _survey_or_404(slug)
-    definition, _areas, _ages, area, age = _filters(survey)
-    _total, tables = build_tables(db.session, slug, definition, _rule(), area, age)
+    _definition, _areas, _ages, area, age = _filters(survey)
+    _total, tables, _snap = publication.survey_tables(db.session, slug, area, age)
     out = io.StringIO()
     writer = csv.writer(out)
     for row in table_csv_rows(tables):
@@ -117,24 +117,12 @@ def results_csv(slug):
 @bp.route("/results/<slug>/responses.csv")
 @roles_required("admin")
 def export_full(slug):
-    """Every response, anonymous, one row each, for admins.  No free text, no ids, shuffled."""
+    """Every response, anonymous, one row each, for admins (the data controller's
+    record-level export, not a publication).  No free text, no ids, shuffled."""
     survey = _survey_or_404(slug)
     definition = definition_of(survey)
     qids = [q.id for q in definition.questions if q.type in ("single", "multiple", "rating")]
-    responses = db.session.scalars(select(Response).where(Response.survey_slug == slug)).all()
-    codes = dict(db.session.execute(select(Campaign.id, Campaign.code)).all())
-    answers: dict[int, dict[str, list[str]]] = {}
-    for rid, qid, value in db.session.execute(
-            select(Answer.response_id, Answer.question_id, Answer.value)
-            .join(Response).where(Response.survey_slug == slug,
-                                  Answer.is_free_text.is_(False))):
-        answers.setdefault(rid, {}).setdefault(qid, []).append(value)
-    rows = []
-    for r in responses:
-        got = answers.get(r.id, {})
-        rows.append([r.survey_version, r.submitted_on.isoformat(), r.area_level or "",
-                     r.area_code or "", r.age_band or "", codes.get(r.campaign_id, "")]
-                    + [";".join(sorted(got.get(q, []))) for q in qids])
+    rows = record_level_rows(db.session, slug, qids)
     random.SystemRandom().shuffle(rows)
     out = io.StringIO()
     writer = csv.writer(out)
@@ -233,75 +221,3 @@ def campaign_qr(slug, code, fmt):
     data, mime = qr(url, fmt)
     return FlaskResponse(data, mimetype=mime, headers={
         "Content-Disposition": f'inline; filename="{slug}-{code}.{fmt}"'})
-
-
-# --- safeguarding ------------------------------------------------------------
-
-@bp.route("/safeguarding")
-@roles_required(*SAFEGUARDING)
-def safeguarding_queue():
-    """Responses whose free text matched a safeguarding indicator."""
-    status = request.args.get("status", "open")
-    q = select(SafeguardingFlag).order_by(SafeguardingFlag.created_at.desc(),
-                                          SafeguardingFlag.id.desc())
-    if status in dict(STATUSES):
-        q = q.where(SafeguardingFlag.status == status)
-    else:
-        status = "all"
-    flags = db.session.scalars(q).all()
-    counts = dict(db.session.execute(select(SafeguardingFlag.status, func.count())
-                                     .group_by(SafeguardingFlag.status)).all())
-    return render_template("survey/queue.html", flags=flags, status=status, statuses=STATUSES,
-                           counts=counts)
-
-
-@bp.route("/safeguarding/<int:flag_id>", methods=["GET", "POST"])
-@roles_required(*SAFEGUARDING)
-def safeguarding_flag(flag_id):
-    """Read a flagged answer and record what was done (audited)."""
-    flag = db.session.get(SafeguardingFlag, flag_id)
-    if flag is None:
-        abort(404)
-    errors = {}
-    if request.method == "POST":
-        status = request.form.get("status")
-        note = (request.form.get("note") or "").strip()
-        if status not in dict(STATUSES):
-            errors["status"] = "Choose open, reviewed or action taken"
-        if status == "action_taken" and not note:
-            errors["note"] = "Say what action was taken"
-        if len(note) > 4000:
-            errors["note"] = "The note must be 4,000 characters or fewer"
-        if not errors:
-            before = snapshot(flag, exclude=("notes",))
-            from ..models import utcnow
-
-            flag.status = status
-            if note:
-                stamp = utcnow().strftime("%d %b %Y %H:%M")
-                entry = f"[{stamp} {current_user.email}] {note}"
-                flag.notes = f"{flag.notes}\n{entry}" if flag.notes else entry
-            flag.reviewed_by = current_user.id
-            flag.reviewed_at = utcnow()
-            # Notes stay out of the audit trail: they are deleted on their own schedule.
-            record(db.session, user=current_user, action="review", obj=flag, before=before,
-                   after=snapshot(flag, exclude=("notes",)),
-                   note="note added" if note else None)
-            db.session.commit()
-            flash("Saved.")
-            return redirect(url_for("survey.safeguarding_flag", flag_id=flag.id))
-    else:
-        record(db.session, user=current_user, action="view", obj=flag)
-        db.session.commit()
-    response = flag.response
-    texts = [a for a in response.answers if a.is_free_text]
-    survey = db.session.get(Survey, response.survey_id)
-    definition = definition_of(survey)
-    labels = {q.id: q.label for q in definition.questions}
-    area_name = None
-    if response.area_code:
-        area_name = db.session.scalar(select(Area.name).where(Area.code == response.area_code)
-                                      .limit(1))
-    return render_template("survey/flag.html", flag=flag, response=response, texts=texts,
-                           labels=labels, area_name=area_name, statuses=STATUSES,
-                           errors=errors), 400 if errors else 200

@@ -287,4 +287,4 @@ def _with_fresh_csrf(form_class, answered):
     return fresh
 
 
-from . import admin_routes, results_routes  # noqa: E402,F401 - the staff pages
+from . import admin_routes, results_routes, safeguarding_review  # noqa: E402,F401 - staff pages

@@ -20,6 +20,7 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from ..models import Answer, Area, Campaign, DataVersion, Response, SafeguardingFlag, Survey
+from ..models.survey import new_record_key
 from .definition import ADMIN_DATES, SURVEYS_DIR, SurveyDefinition, load_all, parse_definition
 from .safeguarding import match
 
@@ -233,9 +234,9 @@ class Submission:
 _PG_RESPONSE_WITH_ANSWERS = text("""
 WITH r AS (
     INSERT INTO response (survey_id, survey_slug, survey_version, token, submitted_on,
-                          area_level, area_code, age_band, campaign_id, flagged)
+                          area_level, area_code, age_band, campaign_id, flagged, record_key)
     VALUES (:survey_id, :survey_slug, :survey_version, :token, :submitted_on,
-            :area_level, :area_code, :age_band, :campaign_id, :flagged)
+            :area_level, :area_code, :age_band, :campaign_id, :flagged, :record_key)
     RETURNING id
 )
 INSERT INTO answer (response_id, question_id, value, is_free_text)
@@ -289,7 +290,8 @@ def store_response(session, *, survey: Survey | SurveySnapshot, definition: Surv
            "survey_version": survey.version, "token": key, "submitted_on": today,
            "area_level": submission.area_level, "area_code": submission.area_code,
            "age_band": submission.age_band,
-           "campaign_id": campaign.id if campaign else None, "flagged": bool(matched)}
+           "campaign_id": campaign.id if campaign else None, "flagged": bool(matched),
+           "record_key": new_record_key()}
     engine = session.get_bind()
     try:
         if engine.dialect.name == "postgresql" and answers and not matched:
@@ -322,3 +324,24 @@ def store_response(session, *, survey: Survey | SurveySnapshot, definition: Surv
             return existing, False
         raise
     return response_id, True
+
+
+# --- the admin's record-level export ------------------------------------------
+
+def record_level_rows(session, slug: str, qids: list[str]) -> list[list]:
+    """One row per response (no ids, no tokens, no free text) for the admin's
+    record-level export: the data controller's copy, not a publication."""
+    codes = dict(session.execute(select(Campaign.id, Campaign.code)).all())
+    answers: dict[int, dict[str, list[str]]] = {}
+    for rid, qid, value in session.execute(
+            select(Answer.response_id, Answer.question_id, Answer.value)
+            .join(Response).where(Response.survey_slug == slug,
+                                  Answer.is_free_text.is_(False))):
+        answers.setdefault(rid, {}).setdefault(qid, []).append(value)
+    rows = []
+    for r in session.scalars(select(Response).where(Response.survey_slug == slug)):
+        got = answers.get(r.id, {})
+        rows.append([r.survey_version, r.submitted_on.isoformat(), r.area_level or "",
+                     r.area_code or "", r.age_band or "", codes.get(r.campaign_id, "")]
+                    + [";".join(sorted(got.get(q, []))) for q in qids])
+    return rows

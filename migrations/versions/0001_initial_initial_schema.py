@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-30 17:26:48.299679
+Create Date: 2026-11-30 17:28:57.592229
 
 """
 from alembic import op
@@ -156,6 +156,16 @@ def upgrade():
     with op.batch_alter_table('postcode', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_postcode_lsoa_code'), ['lsoa_code'], unique=False)
 
+    op.create_table('published_snapshot',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('published_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('token', sa.String(length=32), nullable=False),
+    sa.Column('trigger', sa.String(length=20), nullable=False),
+    sa.Column('method', sa.JSON(), nullable=False),
+    sa.Column('through_response', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_published_snapshot')),
+    sa.UniqueConstraint('token', name=op.f('uq_published_snapshot_token'))
+    )
     op.create_table('survey',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slug', sa.String(length=60), nullable=False),
@@ -212,6 +222,19 @@ def upgrade():
     with op.batch_alter_table('building', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_building_organisation_id'), ['organisation_id'], unique=False)
 
+    op.create_table('published_figure',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('snapshot_id', sa.Integer(), nullable=False),
+    sa.Column('dataset', sa.String(length=20), nullable=False),
+    sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('payload', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['snapshot_id'], ['published_snapshot.id'], name=op.f('fk_published_figure_snapshot_id_published_snapshot'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_published_figure')),
+    sa.UniqueConstraint('snapshot_id', 'dataset', 'key', name='uq_published_figure_key')
+    )
+    with op.batch_alter_table('published_figure', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_published_figure_snapshot_id'), ['snapshot_id'], unique=False)
+
     op.create_table('response',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('survey_id', sa.Integer(), nullable=False),
@@ -224,6 +247,7 @@ def upgrade():
     sa.Column('age_band', sa.String(length=20), nullable=True),
     sa.Column('campaign_id', sa.Integer(), nullable=True),
     sa.Column('flagged', sa.Boolean(), nullable=False),
+    sa.Column('record_key', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], name=op.f('fk_response_campaign_id_campaign'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['survey_id'], ['survey.id'], name=op.f('fk_response_survey_id_survey')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_response')),
@@ -469,6 +493,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_response_area_code'))
 
     op.drop_table('response')
+    with op.batch_alter_table('published_figure', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_published_figure_snapshot_id'))
+
+    op.drop_table('published_figure')
     with op.batch_alter_table('building', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_building_organisation_id'))
 
@@ -482,6 +510,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_survey_slug'))
 
     op.drop_table('survey')
+    op.drop_table('published_snapshot')
     with op.batch_alter_table('postcode', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_postcode_lsoa_code'))
 

@@ -11,6 +11,7 @@ from datetime import date, time, timedelta
 
 from shapely.geometry import box
 
+from app.disclosure import DisclosureRule
 from app.models import (
     Answer,
     Area,
@@ -21,6 +22,7 @@ from app.models import (
     ServiceSession,
     Survey,
 )
+from app.publication import CellKeyMethod, Schedule, publish
 
 SRC = "Test source"
 CENTRES = {f"E0000{n:03d}": (400_000 + (n - 1) * 2_000, 250_000) for n in range(1, 7)}
@@ -57,9 +59,11 @@ def seed(session, *, today: date | None = None) -> dict:
         for k in range(count):
             n += 1
             r = Response(survey_id=survey.id, survey_slug="youth", survey_version=1,
-                         token=f"t{n}", submitted_on=today, area_level="lsoa", area_code=code)
+                         token=f"t{n}", submitted_on=today, area_level="lsoa", area_code=code,
+                         record_key=(n * 89) % 256)
             r.answers = [Answer(question_id="barriers",
                                 value="too_expensive" if k < cost else "other")]
             session.add(r)
     session.commit()
+    publish(session, CellKeyMethod(DisclosureRule()), Schedule(), trigger="test")
     return {"drop_in": drop_in.id, "club": club.id}

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.models import Campaign, Response, Survey
 from app.survey.store import sync_definitions
 from app.survey.tables import Table, sort_campaign_table
+from tests.publication.support import publish_now
 from tests.survey.helpers import make_geography
 
 
@@ -60,8 +61,10 @@ def test_results_page_lists_the_least_heard_school_first(client, db, auth):
         camp = heard.id if k < 30 else quiet.id if k < 50 else None
         db.session.add(Response(survey_id=survey.id, survey_slug="youth-voice",
                                 survey_version=1, token=f"s{k}", submitted_on=date(2026, 3, 1),
-                                age_band="13-15", campaign_id=camp))
+                                age_band="13-15", campaign_id=camp,
+                                record_key=(k * 97) % 256))
     db.session.commit()
+    publish_now(db)
     auth.login_as("councillor")
     html = client.get("/results/youth-voice").get_data(as_text=True)
     section = html[html.index('id="t-campaign"'):]

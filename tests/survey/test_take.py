@@ -132,7 +132,8 @@ def test_a_token_racing_another_worker_stores_one_response(client, db, geo, app)
             survey_id = other.execute(text("SELECT id FROM survey")).scalar()
             other.execute(text(
                 "INSERT INTO response (survey_id, survey_slug, survey_version, token, "
-                "submitted_on, flagged) VALUES (:s, 'youth-voice', 1, :t, CURRENT_DATE, :f)"),
+                "submitted_on, flagged, record_key) "
+                "VALUES (:s, 'youth-voice', 1, :t, CURRENT_DATE, :f, 7)"),
                 {"s": survey_id, "t": key, "f": False})
 
     # Just before our INSERT reaches the database, another server stores the token.

@@ -1,0 +1,47 @@
+"""Published snapshots: the only place figures about people are read from.
+
+A :class:`PublishedSnapshot` is made nightly (or when an admin publishes now)
+by :mod:`app.publication`; it holds disclosure-controlled figures only, as
+JSON documents in :class:`PublishedFigure` rows (one per survey and filter,
+and one per area level for the gap map's voice figures).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, utcnow
+
+
+class PublishedSnapshot(Base):
+    __tablename__ = "published_snapshot"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # A random token for versions, ETags and cache keys: carries no count or id.
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    # How it was made: "schedule", "admin" or "cli"; and the method's parameters.
+    trigger: Mapped[str] = mapped_column(String(20), default="schedule")
+    method: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Internal bookkeeping, never shown: the highest response id read, so the next
+    # run can tell whether enough new responses have arrived to publish again.
+    through_response: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PublishedFigure(Base):
+    """One published document: ``dataset`` is "survey" (key: survey slug and filter),
+    "voice" (key: area level) or "totals"; ``payload`` holds protected figures only."""
+
+    __tablename__ = "published_figure"
+    __table_args__ = (UniqueConstraint("snapshot_id", "dataset", "key",
+                                       name="uq_published_figure_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(
+        ForeignKey("published_snapshot.id", ondelete="CASCADE"), index=True)
+    dataset: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(200))
+    payload: Mapped[dict] = mapped_column(JSON)

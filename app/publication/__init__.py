@@ -1,0 +1,81 @@
+"""The publication boundary: everything about people leaves the app from here.
+
+Flask-free.  :mod:`.snapshot` reads the response and answer rows (through
+:mod:`.microdata`, the only reader outside survey storage, safeguarding,
+retention and the admin's record-level export), protects every count with the
+cell key method plus the council's suppression and rounding
+(:mod:`.cellkey`), and stores the result as a dated snapshot.  Views,
+downloads, the API, the evidence pack, the dashboard, campaigns and planning
+read that snapshot through the functions below, and nothing else: shares,
+scores, ranks, orders, class breaks and versions are then worked out from
+protected figures only.  docs/DISCLOSURE.md describes the method.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..analysis.voice import VOICE_COLUMNS
+from .cellkey import CellKeyMethod, cell_key, ptable
+from .snapshot import (
+    PublishRefused,
+    Schedule,
+    figure,
+    is_due,
+    latest,
+    publish,
+    status,
+    survey_key,
+)
+from .survey_tables import NOT_SAID, Table
+from .voice import COUNTY, voice_frame
+
+
+def version(session) -> str:
+    """The published version: the latest snapshot's random token ("none" before the
+    first).  Safe in cache keys, ETags and the API: it carries no count or id."""
+    snap = latest(session)
+    return snap.token if snap else "none"
+
+
+def survey_tables(session, slug: str, area: str | None = None, age: str | None = None):
+    """``(published total, [Table], snapshot)`` for one survey and filter.  The total is
+    ``None`` when suppressed and ``0`` when nothing is published for that filter."""
+    snap = latest(session)
+    doc = figure(session, snap, "survey", survey_key(slug, area, age))
+    if doc is None:
+        return 0, [], snap
+    return doc["total"], [Table.from_json(t) for t in doc["tables"]], snap
+
+
+def survey_areas(session, slug: str) -> list[tuple[str, str]]:
+    """(code, name) of the areas in the published area table, by name."""
+    _total, tables, _snap = survey_tables(session, slug)
+    for t in tables:
+        if t.id == "area":
+            pairs = [(c, n) for c, n in zip(t.codes, t.rows, strict=True) if c]
+            return sorted(pairs, key=lambda p: (p[1], p[0]))
+    return []
+
+
+def totals(session) -> dict:
+    """{"all": n, "surveys": {slug: n}, "versions": {survey id: n}}, published values."""
+    doc = figure(session, latest(session), "totals", "all")
+    return doc or {"all": 0, "surveys": {}, "versions": {}}
+
+
+def voice(session, level: str, index) -> pd.DataFrame:
+    """Published voice figures for the areas ``index`` of ``level``."""
+    cells = figure(session, latest(session), "voice", level) or {}
+    return voice_frame(cells, list(index))
+
+
+def voice_totals(session, level: str) -> dict:
+    """County-wide published voice figures at ``level`` (all zeros before any answer)."""
+    cells = figure(session, latest(session), "voice", level) or {}
+    return cells.get(COUNTY) or {col: 0 for col in VOICE_COLUMNS}
+
+
+__all__ = ["NOT_SAID", "CellKeyMethod", "PublishRefused", "Schedule", "Table", "cell_key",
+           "is_due", "latest", "ptable", "publish", "status", "survey_areas", "survey_tables",
+           "totals", "version", "voice", "voice_totals"]

@@ -1,0 +1,118 @@
+"""The publication layer's reads of response and answer rows.
+
+Outside the survey's own storage (:mod:`app.survey.store`), safeguarding, the
+retention job and the admin's record-level export, this module is the only
+code that reads the ``response`` and ``answer`` tables (a test in
+tests/publication checks it).  What it reads goes straight into the
+disclosure-controlled snapshot (:mod:`app.publication.snapshot`); nothing here
+is shown to anyone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+from sqlalchemy import func, select
+
+from ..analysis.voice import BARRIER_QUESTIONS
+from ..models import Answer, Area, Response
+
+BNG = "EPSG:27700"
+
+
+@dataclass
+class SurveyRecords:
+    """One survey's responses (all versions) and their choice answers."""
+
+    responses: list[dict] = field(default_factory=list)  # id, area_code, age_band, ...
+    answers: dict[int, dict[str, set]] = field(default_factory=dict)  # id -> qid -> values
+
+
+def survey_records(session, slug: str) -> SurveyRecords:
+    out = SurveyRecords()
+    rows = session.execute(
+        select(Response.id, Response.survey_id, Response.area_code, Response.age_band,
+               Response.campaign_id, Response.record_key)
+        .where(Response.survey_slug == slug).order_by(Response.id)).all()
+    out.responses = [{"id": r[0], "survey_id": r[1], "area_code": r[2], "age_band": r[3],
+                      "campaign_id": r[4], "record_key": int(r[5] or 0)} for r in rows]
+    for rid, qid, value in session.execute(
+            select(Answer.response_id, Answer.question_id, Answer.value)
+            .join(Response, Response.id == Answer.response_id)
+            .where(Response.survey_slug == slug, Answer.is_free_text.is_(False))):
+        out.answers.setdefault(rid, {}).setdefault(qid, set()).add(value)
+    return out
+
+
+def survey_slugs(session) -> list[str]:
+    return list(session.scalars(select(Response.survey_slug).distinct()
+                                .order_by(Response.survey_slug)))
+
+
+def watermark(session) -> tuple[int, int]:
+    """(highest response id, number of responses): never published, used to tell
+    whether enough has changed since the last snapshot to publish again."""
+    top, n = session.execute(select(func.max(Response.id), func.count(Response.id))).one()
+    return int(top or 0), int(n or 0)
+
+
+def new_since(session, through: int) -> int:
+    return int(session.scalar(select(func.count(Response.id))
+                              .where(Response.id > through)) or 0)
+
+
+def level_areas(session, level: str) -> gpd.GeoDataFrame:
+    areas = session.scalars(select(Area).where(Area.level == level).order_by(Area.code)).all()
+    return gpd.GeoDataFrame({"name": [a.name for a in areas]},
+                            geometry=[a.geometry for a in areas], crs=BNG,
+                            index=pd.Index([a.code for a in areas], name="code"))
+
+
+def voice_records(session, level: str, areas: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Long table (``response_id``, ``record_key``, ``area_code``, ``question_id``,
+    ``value``) with every response placed in an area of ``level``.
+
+    A response recorded at another level (an LSOA, say, when wards are shown)
+    is placed in the ``level`` area containing that area's representative
+    point.  Only barrier questions are read.
+    """
+    resp = pd.DataFrame(session.execute(
+        select(Response.id, Response.record_key, Response.area_level, Response.area_code)
+        .where(Response.area_code.is_not(None))
+    ).all(), columns=["response_id", "record_key", "area_level", "area_code"])
+    cols = ["response_id", "record_key", "area_code", "question_id", "value"]
+    if resp.empty:
+        return pd.DataFrame(columns=cols)
+    other = resp[resp["area_level"].fillna(level) != level]
+    if len(other) and len(areas):
+        mapping = _place_codes(session, other[["area_level", "area_code"]].drop_duplicates(),
+                               areas)
+        keys = list(zip(other["area_level"], other["area_code"], strict=True))
+        resp.loc[other.index, "area_code"] = [mapping.get(k) for k in keys]
+    elif len(other):
+        resp.loc[other.index, "area_code"] = None
+    resp = resp[resp["area_code"].notna()]
+    answers = pd.DataFrame(session.execute(
+        select(Answer.response_id, Answer.question_id, Answer.value)
+        .where(Answer.question_id.in_(BARRIER_QUESTIONS), Answer.is_free_text.is_(False))
+    ).all(), columns=["response_id", "question_id", "value"])
+    long = resp[["response_id", "record_key", "area_code"]].merge(
+        answers, on="response_id", how="left")
+    return long[cols]
+
+
+def _place_codes(session, pairs: pd.DataFrame, areas: gpd.GeoDataFrame) -> dict:
+    rows = session.execute(
+        select(Area.level, Area.code, Area.centroid_x, Area.centroid_y)
+        .where(Area.code.in_(pairs["area_code"].tolist()))
+    ).all()
+    pts = pd.DataFrame(rows, columns=["level", "code", "x", "y"]).dropna()
+    if pts.empty:
+        return {}
+    gpts = gpd.GeoDataFrame(pts, geometry=gpd.points_from_xy(pts["x"], pts["y"]), crs=BNG)
+    joined = gpd.sjoin(gpts, areas[["geometry"]].rename_axis("target").reset_index(),
+                       how="left", predicate="within")
+    return {(lv, c): t for lv, c, t in zip(joined["level"], joined["code"], joined["target"],
+                                           strict=True) if isinstance(t, str)}
