@@ -19,8 +19,15 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from ..models import AREA_LEVELS, Area, Campaign, PublishedFigure, PublishedSnapshot, Survey
-from . import microdata
 from .cellkey import CellKeyMethod
+from .microdata import (
+    level_areas,
+    new_since,
+    survey_records,
+    survey_slugs,
+    voice_records,
+    watermark,
+)
 from .survey_tables import build_tables
 from .voice import voice_cells
 
@@ -75,7 +82,7 @@ def status(session, schedule: Schedule, now: datetime | None = None) -> dict:
     now = now or datetime.now(UTC)
     snap = latest(session)
     last = snap.published_at if snap else None
-    waiting = microdata.new_since(session, snap.through_response if snap else 0)
+    waiting = new_since(session, snap.through_response if snap else 0)
     return {"last": last, "next_due": schedule.next_due(last, now),
             "ready": snap is None or waiting == 0 or waiting >= schedule.min_new,
             "min_new": schedule.min_new, "trigger": snap.trigger if snap else None}
@@ -95,9 +102,9 @@ def publish(session, method: CellKeyMethod, schedule: Schedule, *, trigger: str,
     from ..survey.store import current_survey, definition_of
 
     previous = latest(session)
-    top, _n = microdata.watermark(session)
+    top, _n = watermark(session)
     if previous is not None:
-        waiting = microdata.new_since(session, previous.through_response)
+        waiting = new_since(session, previous.through_response)
         if 0 < waiting < schedule.min_new:
             raise PublishRefused(
                 f"Fewer than {schedule.min_new} responses have arrived since the last "
@@ -113,11 +120,11 @@ def publish(session, method: CellKeyMethod, schedule: Schedule, *, trigger: str,
     names = dict(session.execute(select(Area.code, Area.name)).all())
     totals: dict = {"surveys": {}, "versions": {}}
     all_keys: list[int] = []
-    slugs = sorted(set(microdata.survey_slugs(session)) | set(
+    slugs = sorted(set(survey_slugs(session)) | set(
         session.scalars(select(Survey.slug).where(Survey.is_current.is_(True)))))
     for slug in slugs:
         survey = current_survey(session, slug, autoload=False)
-        records = microdata.survey_records(session, slug)
+        records = survey_records(session, slug)
         all_keys += [r["record_key"] for r in records.responses]
         totals["surveys"][slug] = method.publish_cell(
             [r["record_key"] for r in records.responses])
@@ -134,9 +141,9 @@ def publish(session, method: CellKeyMethod, schedule: Schedule, *, trigger: str,
     totals["all"] = method.publish_cell(all_keys)
     docs.append(("totals", "all", totals))
     for level in AREA_LEVELS:
-        areas = microdata.level_areas(session, level)
+        areas = level_areas(session, level)
         if len(areas):
-            cells = voice_cells(microdata.voice_records(session, level, areas), method)
+            cells = voice_cells(voice_records(session, level, areas), method)
             docs.append(("voice", level, cells))
     session.add_all(PublishedFigure(snapshot_id=snap.id, dataset=d, key=k, payload=p)
                     for d, k, p in docs)
