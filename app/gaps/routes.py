@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv as csvlib
 import io
 import json
-import re
 from datetime import date
 
 from flask import (
@@ -45,14 +44,6 @@ from .service import (
     page_context,
     sort_table,
 )
-
-_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>", re.IGNORECASE)
-
-
-@bp.app_template_filter("nonce_scripts")
-def nonce_scripts(html: str, nonce: str) -> str:
-    """Add the CSP nonce to folium's inline ``<script>`` tags (those without src)."""
-    return _INLINE_SCRIPT.sub(lambda m: f'<script nonce="{nonce}"{m.group(1)}>', html)
 
 
 def _status(errors) -> int:

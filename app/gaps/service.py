@@ -32,13 +32,15 @@ from ..cache import cached
 from ..dataversion import current
 from ..disclosure import DisclosureRule
 from ..maps.display import display_geometry, feature_collection, points_latlon
-from ..maps.gap_map import COST_LABELS, build_gap_map, cost_band, render_parts
+from ..maps.gap_map import COST_LABELS, build_gap_map, cost_band
+from ..maps.page import page_parts
 from ..maps.svg import choropleth_svg
 from ..models.directory import SERVICE_TYPES
 from ..publication import CellKeyMethod
 from ..publication import latest as latest_snapshot
 from ..publication import voice as published_voice
 from ..publication import voice_totals as published_voice_totals
+from ..security import csp_nonce
 from . import data
 from .params import LEVEL_LABELS, MODE_LABELS, GapParams, parse
 
@@ -329,10 +331,10 @@ def build_map(view: GapView) -> dict:
         catchment_m=radius_for(p.threshold, p.mode),
         tiles_url=current_app.config.get("MAP_TILES_URL", ""),
         attribution=current_app.config.get("MAP_TILES_ATTRIBUTION", ""),
-        asset_url=lambda package, filename: url_for("vendor.asset", name=package,
-                                                    filename=filename),
     )
-    return {**render_parts(gm.map), "names": gm.names, "cost_labels": COST_LABELS,
+    parts = page_parts(gm.map, lambda package, filename: url_for(
+        "vendor.asset", name=package, filename=filename), csp_nonce())
+    return {**parts, "names": gm.names, "cost_labels": COST_LABELS,
             "top": top_rows(view, 10)}
 
 

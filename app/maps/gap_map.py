@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import folium
 from folium.plugins import MarkerCluster
 
-from .assets import localise
+from .page import geojson_text_tooltip, text_store, text_tooltip
 
 CLUSTER_OVER = 150
 TYPE_COLOURS = {
@@ -57,9 +57,10 @@ def cost_band(monthly, max_monthly: float) -> str:
 
 def build_gap_map(areas_geojson: dict, services: list[dict], buildings: list[dict], *,
                   bounds, catchment_m: float, tiles_url: str = "", attribution: str = "",
-                  asset_url=None) -> GapMap:
+                  ) -> GapMap:
     """``areas_geojson``: FeatureCollection whose properties carry ``code``,
-    ``name``, ``colour``, ``value_text`` and optionally ``incomplete``.  ``services``: dicts with ``id``,
+    ``name``, ``colour``, ``value_text`` and optionally ``incomplete``.
+    ``services``: dicts with ``id``,
     ``name``, ``lat``, ``lon``, ``type``, ``type_label``, ``cost_text``,
     ``cost_band``, ``passes`` (meets the current filter).  ``buildings``: dicts
     with ``name``, ``lat``, ``lon``, ``kind``.  ``bounds``: [[s, w], [n, e]].
@@ -71,53 +72,44 @@ def build_gap_map(areas_geojson: dict, services: list[dict], buildings: list[dic
     if tiles_url:
         folium.TileLayer(tiles=tiles_url, attr=attribution or "Map tiles", name="Base map",
                          control=False).add_to(m)
+    labels = text_store(m)
     areas = folium.GeoJson(
         areas_geojson, name="Areas",
         style_function=_area_style,
-        tooltip=folium.GeoJsonTooltip(fields=["name", "value_text"], aliases=["", ""],
-                                      labels=False),
     ).add_to(m)
+    geojson_text_tooltip(areas, ["name", "value_text"])
     catch = folium.FeatureGroup(name="Travel catchments", show=False).add_to(m)
     for s in services:
         folium.Circle([s["lat"], s["lon"]], radius=catchment_m, weight=1, color="#2166ac",
                       fill=True, fill_opacity=0.05 if s["passes"] else 0.0,
                       opacity=0.5 if s["passes"] else 0.1,
-                      class_name=f"catch svc-{s['id']}").add_to(catch)
+                      class_name=f"catch svc-{int(s['id'])}").add_to(catch)
     if len(services) > CLUSTER_OVER:
         group = MarkerCluster(name="Services").add_to(m)
     else:
         group = folium.FeatureGroup(name="Services").add_to(m)
     for s in services:
-        folium.CircleMarker(
+        marker = folium.CircleMarker(
             [s["lat"], s["lon"]], radius=7, weight=3,
             color=TYPE_COLOURS.get(s["type"], "#666666"),
             fill=True, fill_color=COST_COLOURS[s["cost_band"]],
             fill_opacity=0.95 if s["passes"] else 0.15,
             opacity=1.0 if s["passes"] else 0.25,
-            class_name=f"svc svc-{s['id']}",
-            tooltip=f"{s['name']} ({s['type_label']}, {s['cost_text']})",
+            class_name=f"svc svc-{int(s['id'])}",
         ).add_to(group)
+        text_tooltip(marker, labels, f"{s['name']} ({s['type_label']}, {s['cost_text']})")
     bgroup = folium.FeatureGroup(name="Council buildings", show=bool(buildings)).add_to(m)
     for b in buildings:
-        folium.Marker(
+        marker = folium.Marker(
             [b["lat"], b["lon"]],
             icon=folium.DivIcon(html="", class_name="gap-building", icon_size=(12, 12),
                                 icon_anchor=(6, 6)),
-            tooltip=f"{b['name']} (council building{', ' + b['kind'] if b.get('kind') else ''})",
         ).add_to(bgroup)
+        text_tooltip(marker, labels,
+                     f"{b['name']} (council building{', ' + b['kind'] if b.get('kind') else ''})")
     folium.LayerControl(collapsed=False).add_to(m)
     m.fit_bounds(bounds)
-    if asset_url is not None:
-        localise(m, asset_url)
     return GapMap(m, {"map": m.get_name(), "areas": areas.get_name(),
                       "services": group.get_name(), "catchments": catch.get_name(),
                       "buildings": bgroup.get_name()})
 
-
-def render_parts(m: folium.Map) -> dict:
-    """Folium's page split into header (assets), html (map div) and script (JS),
-    as folium's Flask example does; the template adds the CSP nonce."""
-    root = m.get_root()
-    root.render()
-    return {"header": root.header.render(), "html": root.html.render(),
-            "script": root.script.render()}

@@ -1,36 +1,16 @@
 """A small folium map of one service (and optionally nearby council buildings).
 
 Pure: no Flask.  The caller passes ``asset_url`` (built on ``url_for('vendor.asset')``)
-so every asset is served by the app (:func:`app.maps.assets.localise`), and a CSP
-nonce so the inline map script may run.  Returns the three parts to place in a
-page: ``header`` (CSS/JS links), ``html`` (the map div) and ``script``.
+and the CSP nonce; :func:`app.maps.page.page_parts` makes the assets local, adds the
+nonce and returns the three parts to place in a page.  Labels are plain text
+(:func:`app.maps.page.text_tooltip`), never JavaScript source.
 """
 
 from __future__ import annotations
 
-import html as html_lib
-import re
-
 import folium
 
-from .assets import localise
-
-_SCRIPT_TAG = re.compile(r"<script(?![^>]*\bnonce=)", re.IGNORECASE)
-
-
-def add_nonce(markup: str, nonce: str) -> str:
-    return _SCRIPT_TAG.sub(f'<script nonce="{nonce}"', markup)
-
-
-def _page_safe_header(header: str, map_name: str) -> str:
-    """Keep only the asset links and the map's own size rule: folium's full-page
-    rules (``html, body {height: 100%}``, a viewport that blocks zooming) would
-    break the surrounding page."""
-    parts = re.findall(r"<script[^>]*\bsrc=[^>]*>\s*</script>|<link[^>]*>", header)
-    own = re.search(r"<style>\s*#" + re.escape(map_name) + r"\b.*?</style>", header, re.S)
-    if own:
-        parts.append(own.group(0))
-    return "\n".join(parts)
+from .page import geojson_text_tooltip, page_parts, text_store, text_tooltip
 
 
 def point_map(points: list[dict], *, asset_url, nonce: str, tiles_url: str = "",
@@ -49,31 +29,25 @@ def point_map(points: list[dict], *, asset_url, nonce: str, tiles_url: str = "",
     m = folium.Map(location=[first["lat"], first["lon"]], zoom_start=zoom,
                    tiles=tiles_url or None, attr=attribution or None,
                    width="100%", height=height, control_scale=True)
+    labels = text_store(m)
     if context and context.get("features"):
-        folium.GeoJson(
+        outline = folium.GeoJson(
             context,
             name="Areas",
             style_function=lambda f: {
                 "color": "#505a5f", "weight": 1.5, "fillColor": "#dbe7f0", "fillOpacity": 0.45,
             },
-            tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
         ).add_to(m)
+        geojson_text_tooltip(outline, ["name"])
     for p in points:
         colour = "#1d70b8" if p.get("kind", "service") == "service" else "#b35c00"
-        folium.CircleMarker(
+        marker = folium.CircleMarker(
             location=[p["lat"], p["lon"]], radius=9 if p.get("kind", "service") == "service" else 6,
             color=colour, fill=True, fill_color=colour, fill_opacity=0.8, weight=2,
-            tooltip=html_lib.escape(p.get("label", "")),
         ).add_to(m)
+        text_tooltip(marker, labels, p.get("label", ""))
     if len(points) > 1:
         lats = [p["lat"] for p in points]
         lons = [p["lon"] for p in points]
         m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20))
-    localise(m, asset_url)
-    root = m.get_root()
-    root.render()
-    return {
-        "header": add_nonce(_page_safe_header(root.header.render(), m.get_name()), nonce),
-        "html": root.html.render(),
-        "script": f'<script nonce="{nonce}">{root.script.render()}</script>',
-    }
+    return page_parts(m, asset_url, nonce)

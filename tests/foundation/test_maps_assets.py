@@ -2,7 +2,7 @@ import folium
 import pytest
 from folium.plugins import MarkerCluster
 
-from app.maps.assets import localise
+from app.maps.page import localise
 
 
 def test_folium_assets_point_at_the_app():

@@ -7,7 +7,8 @@ import pandas as pd
 from shapely.geometry import Polygon, box
 
 from app.maps.display import display_geometry, feature_collection
-from app.maps.gap_map import CLUSTER_OVER, build_gap_map, cost_band, render_parts
+from app.maps.gap_map import CLUSTER_OVER, build_gap_map, cost_band
+from app.maps.page import page_parts
 from app.maps.svg import choropleth_svg
 
 
@@ -30,16 +31,15 @@ def service(i, passes=True):
 def test_many_services_are_clustered_and_every_asset_is_local():
     many = [service(i) for i in range(CLUSTER_OVER + 1)]
     gm = build_gap_map(areas_fc(), many, [{"name": "Library", "lat": 52.1, "lon": -2.7}],
-                       bounds=[[52.0, -2.8], [52.2, -2.6]], catchment_m=5000, asset_url=local)
-    parts = render_parts(gm.map)
+                       bounds=[[52.0, -2.8], [52.2, -2.6]], catchment_m=5000)
+    parts = page_parts(gm.map, local, "n0nce")
     assert "L.markerClusterGroup" in parts["script"]
     assert "/vendor/markercluster/leaflet.markercluster.js" in parts["header"]
     assert "https://" not in parts["header"] and "//cdn" not in parts["header"]
     assert gm.names["services"] in parts["script"] and gm.names["areas"] in parts["script"]
     few = build_gap_map(areas_fc(), [service(1), service(2, passes=False)], [],
-                        bounds=[[52.0, -2.8], [52.2, -2.6]], catchment_m=5000,
-                        asset_url=local)
-    script = render_parts(few.map)["script"]
+                        bounds=[[52.0, -2.8], [52.2, -2.6]], catchment_m=5000)
+    script = page_parts(few.map, local, "n0nce")["script"]
     assert "markerClusterGroup" not in script
     assert '"className": "svc svc-2"' in script and '"fillOpacity": 0.15' in script
     assert "L.control.layers" in script

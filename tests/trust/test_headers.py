@@ -118,7 +118,7 @@ def test_folium_map_page_inline_scripts_carry_the_nonce(app, client, auth):
     import folium
     from flask import render_template_string
 
-    from app.maps.assets import localise
+    from app.maps.page import localise
 
     fmap = folium.Map(location=[52.06, -2.72], zoom_start=10, tiles=None)
     folium.Marker([52.06, -2.72], tooltip="Youth club").add_to(fmap)
