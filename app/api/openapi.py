@@ -91,8 +91,14 @@ def _schemas() -> dict:
         "contents": {"type": "array", "items": _ref("Service"), "maxItems": API_PAGE_MAX},
     }, ("total_items", "total_pages", "page_number", "size", "first_page", "last_page",
         "empty", "contents"), description="One page of services (HSDS 3 `Page`).")
-    numeric = {col: NUMBER_OR_NULL for col in TABLE_COLUMNS if col not in ("name", "code")}
+    numeric = {col: NUMBER_OR_NULL for col in TABLE_COLUMNS
+               if col not in ("name", "code", "complete", "missing")}
     area = _object({"code": TEXT, "name": TEXT, "rank": {"type": ["integer", "null"]},
+                    "complete": {"type": "boolean",
+                                 "description": "False when an input is missing (see `missing`)."},
+                    "missing": {"type": "string",
+                                "description": "The missing inputs, comma-separated; empty when "
+                                               "complete."},
                     **numeric}, ("code", "name", "rank"),
                    description="One area's figures. Counts about people (`responses`, "
                                "`cites_*`) are disclosure-controlled: null when hidden.")
@@ -105,7 +111,10 @@ def _schemas() -> dict:
                                "weights": {"type": "object",
                                            "additionalProperties": {"type": "number"}}},
                               ("threshold_minutes", "mode", "filter", "weights")),
-        "data_version": {"type": "array", "items": {"type": "integer"}},
+        "data_version": {"type": "array", "prefixItems": [{"type": "integer"}, TEXT],
+                         "items": False,
+                         "description": "The directory/geography version and the published "
+                                        "snapshot's random token (no response count)."},
         "disclosure": _object({"suppressed": TEXT, "rounded_to": {"type": "integer"},
                                "applies_to": {"type": "array", "items": TEXT}},
                               ("suppressed", "rounded_to")),

@@ -64,10 +64,6 @@ def build_demo(session, *, seed: int = SEED, progress=print, config=None) -> dic
     directory.build(session, ctx)
     progress("Adding survey responses ...")
     responses.build(session, ctx)
-    progress("Computing journeys on its roads and buses ...")
-    from ..geodata.journeys import run_journeys
-
-    run_journeys(session)
     progress("Creating one account per role ...")
     accounts = {}
     for role in STAFF_ROLES:
@@ -77,6 +73,13 @@ def build_demo(session, *, seed: int = SEED, progress=print, config=None) -> dic
         accounts[email] = password
     progress("Adding partner organisations with their own accounts ...")
     accounts.update(partners.build(session, ctx, DEMO_DOMAIN))
+    session.commit()
+    # Journeys last: they are kept for the data version they were computed on, so
+    # any directory change after them (the partners' listings) would leave them stale.
+    progress("Computing journeys on its roads and buses ...")
+    from ..geodata.journeys import run_journeys
+
+    run_journeys(session)
     session.commit()
     progress("Publishing the first snapshot of survey figures ...")
     publish(session, CellKeyMethod.from_config(config or {}), Schedule.from_config(config or {}),
