@@ -151,15 +151,22 @@ def export_services_geojson(services, *, monthly_cost=None) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+def load_json(data: bytes | str, result: ImportResult):
+    """The parsed JSON document, or ``None`` with a whole-file problem added to ``result``."""
+    try:
+        return json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        result.problems.append(Problem("-", "(file)", f"is not JSON: {exc}"))
+        return None
+
+
 def import_services_geojson(session, data: bytes | str, *,
                             today: date | None = None) -> ImportResult:
     """Features with the CSV columns as properties.  Exact ``easting``/``northing``
     properties win; otherwise a Point geometry is converted."""
     result = ImportResult()
-    try:
-        doc = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
-        result.problems.append(Problem("-", "(file)", f"is not JSON: {exc}"))
+    doc = load_json(data, result)
+    if doc is None:
         return result
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         result.problems.append(Problem("-", "(file)", "is not a GeoJSON FeatureCollection"))

@@ -9,7 +9,6 @@ longitude, the service-type taxonomy attribute and the HSDS status are used.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from sqlalchemy import select
@@ -125,13 +124,11 @@ def import_openreferral(session, data: bytes | str, *, today: date | None = None
     """Add every service in an HSDS 3 page/list/service; all-or-nothing.  The caller
     commits.  Returns an :class:`app.directory.io.ImportResult`."""
     from ..models import Organisation
-    from .io import ImportResult, Problem, import_services_rows
+    from .io import ImportResult, Problem, import_services_rows, load_json
 
     result = ImportResult()
-    try:
-        doc = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
-        result.problems.append(Problem("-", "(file)", f"is not JSON: {exc}"))
+    doc = load_json(data, result)
+    if doc is None:
         return result
     rows, orgs, problems = hsds_to_rows(doc)
     if problems:
