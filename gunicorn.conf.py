@@ -44,6 +44,9 @@ errorlog = os.environ.get("GUNICORN_ERRORLOG", "-")
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 # Time, method, path (no query string), status, bytes, duration in ms.  No IP.
 access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+# %(U)s is the route, not the path: /survey/<slug>/c/<code>, never the campaign
+# code or any other value in a path (app/accesslog.py).
+logger_class = "app.accesslog.RouteOnlyLogger"
 proc_name = "youth-voice-map"
 
 

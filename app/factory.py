@@ -31,6 +31,7 @@ BLUEPRINTS = (
 # Modules with an ``init_app(app)`` hook (security headers, navigation, rate
 # limits, caches); a module not written yet is skipped.
 INIT_MODULES = (
+    "app.params",  # first: the <int:...> converter must exist before any route
     "app.security",
     "app.navigation",
     "app.ratelimit",

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Email, Length, ValidationError
 from ..access import STAFF, roles_required
 from ..auth.passwords import password_problem
 from ..models import ROLE_LABELS
+from ..params import arg_int
 from . import bp, service
 
 
@@ -57,7 +58,7 @@ def toggle_user(user_id: int):
 @roles_required("admin")
 def audit():
     """The audit trail, newest first."""
-    page = max(1, request.args.get("page", 1, type=int))
+    page = arg_int(request.args, "page", 1, 1, 1_000_000, errors={})
     return render_template("admin/audit.html", events=service.audit_page(page))
 
 

@@ -140,7 +140,7 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-@bp.route("/logout", methods=["GET", "POST"])
+@bp.route("/logout", methods=["POST"])
 @public
 def logout():
     """Sign out: rotate the account's session token so the old cookie is dead."""

@@ -64,8 +64,12 @@ def run_retention(session, config, today: date | None = None, dry_run: bool = Fa
     free_cutoff, notes_cutoff = due_cutoffs(config, today)
     due_responses = select(Response.id).where(Response.submitted_on < free_cutoff)
     answers_q = (Answer.is_free_text.is_(True)) & Answer.response_id.in_(due_responses)
-    notes_written = func.coalesce(SafeguardingFlag.reviewed_at, SafeguardingFlag.created_at)
-    notes_q = SafeguardingFlag.notes.is_not(None) & (notes_written < notes_cutoff)
+    # A reviewed flag's notes age from the review; an unreviewed one's from the
+    # date the flag was raised (only the date is kept).
+    notes_q = SafeguardingFlag.notes.is_not(None) & (
+        (SafeguardingFlag.reviewed_at.is_not(None) & (SafeguardingFlag.reviewed_at < notes_cutoff))
+        | (SafeguardingFlag.reviewed_at.is_(None)
+           & (SafeguardingFlag.created_on < notes_cutoff.date())))
     reports_cutoff = report_cutoff(config, today)
     reports_q = ServiceReport.message.is_not(None) & (ServiceReport.created_at < reports_cutoff)
 

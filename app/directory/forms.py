@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date
 
 from flask_wtf import FlaskForm
@@ -10,21 +9,19 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     FieldList,
-    FloatField,
     Form,
     FormField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..models.directory import COST_MODELS, DAYS, PROVIDER_TYPES, SERVICE_STATUSES, SERVICE_TYPES
+from ..params import FloatNumberField, IntField, NumberField, arg_float, arg_int
 from .records import AGE_LIMITS, MAX_AMOUNT
 from .search import Filters
 
@@ -79,15 +76,14 @@ class ServiceForm(FlaskForm):
         Optional(), Length(max=5000, message="The description must be 5,000 characters or fewer.")])
     service_type = SelectField("Type", choices=list(SERVICE_TYPES.items()))
     uniformed = BooleanField("Uniformed (Scouts, Guides, cadets and the like)")
-    age_min = IntegerField("Youngest age", validators=[
-        Optional(), NumberRange(*AGE_LIMITS, message="The youngest age must be between 0 and 30.")])
-    age_max = IntegerField("Oldest age", validators=[
-        Optional(), NumberRange(*AGE_LIMITS, message="The oldest age must be between 0 and 30.")])
+    age_min = IntField("Youngest age", validators=[Optional()], lo=AGE_LIMITS[0],
+                       hi=AGE_LIMITS[1], message="The youngest age must be between 0 and 30.")
+    age_max = IntField("Oldest age", validators=[Optional()], lo=AGE_LIMITS[0],
+                       hi=AGE_LIMITS[1], message="The oldest age must be between 0 and 30.")
     cost_model = RadioField("How it charges", choices=list(COST_MODELS.items()), default="free",
                             validators=[InputRequired("Choose how the service charges.")])
-    cost_amount = DecimalField("Amount in pounds", places=2, validators=[
-        Optional(), NumberRange(0, float(MAX_AMOUNT),
-                                message="The amount must be between £0 and £10,000.")],
+    cost_amount = NumberField("Amount in pounds", places=2, validators=[Optional()],
+        lo=0, hi=float(MAX_AMOUNT), message="The amount must be between £0 and £10,000.",
         description="For each session, week, month, term or year, as chosen above.")
     concession = BooleanField("A concession or bursary is available")
     place = RadioField("Where it happens", choices=PLACE_CHOICES, default="postcode")
@@ -97,10 +93,12 @@ class ServiceForm(FlaskForm):
         Optional(), Length(max=300, message="The address must be 300 characters or fewer.")],
         description="Street and town, separated by commas.")
     postcode = StringField("Postcode", validators=[Optional(), Length(max=10)])
-    latitude = FloatField("Latitude", validators=[Optional()],
-                          description="For example 52.0567")
-    longitude = FloatField("Longitude", validators=[Optional()],
-                           description="For example -2.7160")
+    latitude = FloatNumberField("Latitude", validators=[Optional()], lo=-90, hi=90,
+                                message="A latitude is a number from -90 to 90.",
+                                description="For example 52.0567")
+    longitude = FloatNumberField("Longitude", validators=[Optional()], lo=-180, hi=180,
+                                 message="A longitude is a number from -180 to 180.",
+                                 description="For example -2.7160")
     accessibility_notes = TextAreaField("Accessibility", validators=[Optional(), Length(max=2000)])
     transport_notes = TextAreaField("Getting there (buses, parking)",
                                     validators=[Optional(), Length(max=2000)])
@@ -111,8 +109,8 @@ class ServiceForm(FlaskForm):
                                              "subscriptions.")
     funding_end = DateField("Funding ends on", validators=[Optional()],
                             description="Leave empty if the funding has no end date.")
-    capacity = IntegerField("Places per session", validators=[
-        Optional(), NumberRange(1, 100_000, message="Places must be 1 or more.")])
+    capacity = IntField("Places per session", validators=[Optional()], lo=1, hi=100_000,
+                        message="Places must be from 1 to 100,000.")
     status = SelectField("Status", choices=list(SERVICE_STATUSES.items()), default="active")
     last_checked = DateField("Last checked", validators=[Optional()],
                              description="Leave empty to mark it checked today.")
@@ -172,9 +170,13 @@ class BuildingForm(FlaskForm):
                                            Length(max=200)])
     uprn = StringField("UPRN", validators=[Optional(), Length(max=12)],
                        description="Unique Property Reference Number: up to 12 digits.")
-    easting = FloatField("Easting", validators=[InputRequired("Enter the easting in metres.")],
-                         description="British National Grid metres, for example 351000.")
-    northing = FloatField("Northing", validators=[InputRequired("Enter the northing in metres.")])
+    easting = FloatNumberField("Easting", validators=[InputRequired("Enter the easting in metres.")],
+                               lo=0, hi=700_000, message="The easting must be a place in Great Britain: 0 to 700,000 metres.",
+                               description="British National Grid metres, for example 351000.")
+    northing = FloatNumberField("Northing",
+                                validators=[InputRequired("Enter the northing in metres.")],
+                                lo=0, hi=1_300_000,
+                                message="The northing must be a place in Great Britain: 0 to 1,300,000 metres.")
     kind = StringField("Kind", validators=[Optional(), Length(max=60)],
                        description="For example: library, community centre, school.")
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=2000)])
@@ -201,33 +203,16 @@ def filters_from_args(args) -> tuple[Filters, dict[str, str]]:
         f.service_type = t
     f.free_only = args.get("free") == "1"
     f.not_uniformed = args.get("not_uniformed") == "1"
-    raw = (args.get("max_cost") or "").strip().lstrip("£")
-    if raw:
-        try:
-            f.max_monthly = float(raw)
-            if not math.isfinite(f.max_monthly) or f.max_monthly < 0:
-                raise ValueError
-        except ValueError:
-            errors["max_cost"] = "Enter the most you would pay a month as a number, like 10."
-            f.max_monthly = None
-    day = args.get("day") or ""
-    if day:
-        if day.isdigit() and int(day) < 7:
-            f.day = int(day)
-        else:
-            errors["day"] = "Choose a day from the list."
-    age = (args.get("age") or "").strip()
-    if age:
-        if age.isdigit() and 5 <= int(age) <= 30:
-            f.age = int(age)
-        else:
-            errors["age"] = "Enter an age between 5 and 30."
+    f.max_monthly = arg_float(args, "max_cost", None, 0, 100_000, errors=errors,
+                              message="Enter the most you would pay a month as a number, "
+                                      "like 10.")
+    f.day = arg_int(args, "day", f.day, 0, 6, errors=errors,
+                    message="Choose a day from the list.")
+    f.age = arg_int(args, "age", f.age, 5, 30, errors=errors,
+                    message="Enter an age between 5 and 30.")
     return f, errors
 
 
 def page_number(args, limit: int = 10_000) -> int:
     """``?page=`` as a page number from 1 to ``limit`` (1 if it is not a number)."""
-    try:
-        return min(limit, max(1, int(args.get("page", 1))))
-    except ValueError:
-        return 1
+    return arg_int(args, "page", 1, 1, limit, errors={})

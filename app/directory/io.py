@@ -15,6 +15,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from .. import csvsafe
 from ..models import Building, Service
 from .places import from_latlon, on_grid, to_latlon
 from .records import COLUMNS, apply_values, clean_text, service_row, validate_record
@@ -121,7 +122,7 @@ def read_service_rows(data: bytes | str) -> tuple[list[tuple[int, dict]], Import
             continue
         if all(clean_text(v) is None for v in raw.values()):
             continue  # blank line
-        rows.append((index, raw))
+        rows.append((index, {k: csvsafe.unguard(v) for k, v in raw.items()}))
     if not rows and not result.problems:
         result.problems.append(Problem(2, "(row)", "the file has no services"))
     return rows, result
@@ -129,7 +130,7 @@ def read_service_rows(data: bytes | str) -> tuple[list[tuple[int, dict]], Import
 
 def export_services_csv(services) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csvsafe.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for service in services:
         writer.writerow(service_row(service))
@@ -225,7 +226,7 @@ def import_buildings_csv(session, data: bytes | str) -> ImportResult:
     for index, raw in enumerate(reader, start=2):
         if all(clean_text(v) is None for v in raw.values() if isinstance(v, str)):
             continue
-        values, problems = validate_building(raw)
+        values, problems = validate_building({k: csvsafe.unguard(v) for k, v in raw.items()})
         result.problems.extend(Problem(index, c, m) for c, m in problems)
         uprn = values.get("uprn")
         if uprn:
@@ -296,7 +297,7 @@ def export_buildings_geojson(buildings) -> dict:
 
 def export_buildings_csv(buildings) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=BUILDING_COLUMNS, lineterminator="\n")
+    writer = csvsafe.DictWriter(out, fieldnames=BUILDING_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for b in buildings:
         writer.writerow({"name": b.name, "uprn": b.uprn or "", "easting": f"{b.x:.0f}",

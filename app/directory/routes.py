@@ -8,6 +8,7 @@ from flask import Response, flash, jsonify, redirect, render_template, request, 
 
 from ..access import public
 from ..models.directory import COST_MODELS, DAYS, PROVIDER_TYPES, SERVICE_STATUSES, SERVICE_TYPES
+from ..params import ParamError, arg_int
 from . import bp
 from . import service as svc
 from .costs import describe_cost, service_monthly_cost
@@ -83,14 +84,12 @@ def _api_error(status: int, reason: str):
 def api_services():
     """HSDS 3 paginated list of services (``page``, ``per_page``, ``search``)."""
     try:
-        page = int(request.args.get("page", 1))
-        per_page = int(request.args.get("per_page", 25))
-    except ValueError:
-        return _api_error(400, "page and per_page must be whole numbers")
-    if not 1 <= page <= svc.API_PAGE_NUMBER_MAX:
-        return _api_error(400, f"page must be from 1 to {svc.API_PAGE_NUMBER_MAX}")
-    if not 1 <= per_page <= svc.API_PAGE_MAX:
-        return _api_error(400, f"per_page must be between 1 and {svc.API_PAGE_MAX}")
+        page = arg_int(request.args, "page", 1, 1, svc.API_PAGE_NUMBER_MAX,
+                       f"page must be a whole number from 1 to {svc.API_PAGE_NUMBER_MAX:,}")
+        per_page = arg_int(request.args, "per_page", 25, 1, svc.API_PAGE_MAX,
+                           f"per_page must be between 1 and {svc.API_PAGE_MAX}")
+    except ParamError as exc:
+        return _api_error(400, str(exc))
     search = (request.args.get("search") or "").strip()
     return jsonify(svc.api_page(page, per_page, search))
 

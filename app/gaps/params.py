@@ -15,6 +15,7 @@ from ..analysis.gaps import DEFAULT_WEIGHTS
 from ..analysis.services import DEFAULT_MAX_MONTHLY, FILTERS
 from ..analysis.travel import MODES
 from ..models import AREA_LEVELS
+from ..params import arg_float, arg_int
 
 LEVEL_LABELS = {"lsoa": "LSOA (small areas)", "ward": "Ward", "parish": "Parish",
                 "custom": "Custom areas"}
@@ -94,23 +95,13 @@ def parse(args, available_levels: list[str]) -> tuple[GapParams, dict[str, str]]
             p.scheme = scheme
         else:
             errors["scheme"] = f"Choose a classification: {', '.join(SCHEMES)}."
-    _number(args, "threshold", p, errors, 5, 120, whole=True,
-            message="Enter a travel time from 5 to 120 minutes.")
-    _number(args, "max_monthly", p, errors, 0, 500,
-            message="Enter a monthly cost from £0 to £500.")
-    weights = dict(DEFAULT_WEIGHTS)
-    for key in DEFAULT_WEIGHTS:
-        raw = args.get(f"w_{key}")
-        if raw in (None, ""):
-            continue
-        try:
-            value = float(raw)
-            if not 0 <= value <= 10:
-                raise ValueError
-        except ValueError:
-            errors[f"w_{key}"] = "Enter a weight from 0 to 10."
-            continue
-        weights[key] = value
+    p.threshold = arg_int(args, "threshold", p.threshold, 5, 120, errors=errors,
+                          message="Enter a travel time from 5 to 120 minutes.")
+    p.max_monthly = arg_float(args, "max_monthly", p.max_monthly, 0, 500, errors=errors,
+                              message="Enter a monthly cost from £0 to £500.")
+    weights = {key: arg_float(args, f"w_{key}", value, 0, 10, errors=errors,
+                              message="Enter a weight from 0 to 10.")
+               for key, value in DEFAULT_WEIGHTS.items()}
     if sum(weights.values()) <= 0:
         errors["w_reach"] = "At least one weight must be above 0."
         weights = dict(DEFAULT_WEIGHTS)
@@ -129,20 +120,3 @@ def parse(args, available_levels: list[str]) -> tuple[GapParams, dict[str, str]]
         p.desc = FIGURES[p.figure]["worse"] == "high"
     return p, errors
 
-
-def _number(args, name, p, errors, lo, hi, *, whole=False, message=""):
-    raw = args.get(name)
-    if raw in (None, ""):
-        return
-    try:
-        value = float(str(raw).replace("£", "").strip())
-        if whole:
-            if value != int(value):
-                raise ValueError
-            value = int(value)
-        if not lo <= value <= hi:
-            raise ValueError
-    except ValueError:
-        errors[name] = message
-        return
-    setattr(p, name, value)

@@ -8,7 +8,6 @@ published through disclosure control (:func:`app.analysis.publish_frame`).
 
 from __future__ import annotations
 
-import csv as csvlib
 import io
 import json
 from datetime import date
@@ -27,6 +26,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SelectField
 
+from .. import csvsafe
 from ..access import PLANNERS, READERS, roles_required
 from ..analysis import FIGURES, TABLE_COLUMNS, records
 from ..analysis.figures import edition, labelled
@@ -88,7 +88,7 @@ def csv():
         return _refused(errors)
     out = io.StringIO()
     cols = ["code", *[c for c in TABLE_COLUMNS if c in view.published.columns]]
-    writer = csvlib.writer(out)
+    writer = csvsafe.writer(out)
     writer.writerow([c if not edition(c, view.sources) else f"{c} ({edition(c, view.sources)})"
                      for c in cols])
     for row in records(view.published.sort_values(["rank", "name"]), cols[1:]):

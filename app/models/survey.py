@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -120,11 +121,15 @@ class SafeguardingFlag(Base):
     __tablename__ = "safeguarding_flag"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # What a person sees and links to: random, so it says nothing about the
+    # order answers came in (the id does).
+    ref: Mapped[str] = mapped_column(String(32), unique=True, default=lambda: uuid.uuid4().hex)
     response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
     matched: Mapped[list] = mapped_column(JSON)  # indicator categories matched
     status: Mapped[str] = mapped_column(String(20), default="open")  # open/reviewed/action_taken
     notes: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Only the date, as the privacy page says: a time could single a child out.
+    created_on: Mapped[date] = mapped_column(Date, default=lambda: utcnow().date())
     reviewed_by: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )

@@ -6,8 +6,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -18,13 +16,13 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models.directory import COST_MODELS, SERVICE_TYPES
+from ..params import IntField, NumberField, ParamError, parse_float
 
 CHANGE_CHOICES = [
     ("close", "Close the service"),
@@ -55,23 +53,22 @@ class AddServiceForm(FlaskForm):
     service_type = SelectField("Type", choices=list(SERVICE_TYPES.items()), default="drop_in")
     building_id = SelectField("Council building", coerce=str, validators=[Optional()],
                               description="Or leave this empty and give a point below.")
-    x = DecimalField("Easting (metres, British National Grid)", places=None,
-                     validators=[Optional(), NumberRange(0, 700_000, "Eastings run from 0 to "
-                                                                     "700,000")])
-    y = DecimalField("Northing (metres, British National Grid)", places=None,
-                     validators=[Optional(), NumberRange(0, 1_300_000, "Northings run from 0 "
-                                                                       "to 1,300,000")])
-    sessions_per_week = IntegerField("Sessions a week", default=1, validators=[
-        InputRequired("Give the sessions a week"), NumberRange(1, 21, "Between 1 and 21")])
-    capacity = IntegerField("Places a session (optional)", validators=[
-        Optional(), NumberRange(1, 10_000, "At least 1 place")])
-    annual_cost = DecimalField("Cost to run it, pounds a year (optional)", places=None,
-                               validators=[Optional(), NumberRange(0, 10_000_000,
-                                                                   "0 pounds or more")])
+    x = NumberField("Easting (metres, British National Grid)", validators=[Optional()],
+                    lo=0, hi=700_000, message="Eastings run from 0 to 700,000")
+    y = NumberField("Northing (metres, British National Grid)", validators=[Optional()],
+                    lo=0, hi=1_300_000, message="Northings run from 0 to 1,300,000")
+    sessions_per_week = IntField("Sessions a week", default=1,
+                                 validators=[InputRequired("Give the sessions a week")],
+                                 lo=1, hi=21, message="Between 1 and 21")
+    capacity = IntField("Places a session (optional)", validators=[Optional()],
+                        lo=1, hi=10_000, message="Between 1 and 10,000 places")
+    annual_cost = NumberField("Cost to run it, pounds a year (optional)",
+                              validators=[Optional()], lo=0, hi=10_000_000,
+                              message="From 0 to 10,000,000 pounds")
     cost_model = SelectField("Price to young people", choices=list(COST_MODELS.items()),
                              default="free")
-    cost_amount = DecimalField("Price in pounds (if not free)", places=None,
-                               validators=[Optional(), NumberRange(0, 10_000, "0 or more")])
+    cost_amount = NumberField("Price in pounds (if not free)", validators=[Optional()],
+                              lo=0, hi=10_000, message="From 0 to 10,000 pounds")
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
@@ -93,9 +90,8 @@ class ServiceChangeForm(FlaskForm):
                       validators=[DataRequired("Choose a change")])
     until = DateField("New end date (extend a grant)", validators=[Optional()])
     on = DateField("End date (end a grant; optional)", validators=[Optional()])
-    annual_cost = DecimalField("Cost, pounds a year (optional)", places=None,
-                               validators=[Optional(), NumberRange(0, 10_000_000,
-                                                                   "0 pounds or more")])
+    annual_cost = NumberField("Cost, pounds a year (optional)", validators=[Optional()],
+                              lo=0, hi=10_000_000, message="From 0 to 10,000,000 pounds")
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
@@ -141,11 +137,10 @@ def parse_points(text: str) -> list[dict]:
         values = []
         for label, value, top in (("easting", east, 700_000), ("northing", north, 1_300_000)):
             try:
-                v = float(value.replace(" ", ""))
-            except ValueError:
-                raise ValueError(f"Line {n}: the {label} {value!r} is not a number") from None
-            if not 0 <= v <= top:
-                raise ValueError(f"Line {n}: the {label} must be between 0 and {top:,}")
+                v = parse_float(value, 0, top)
+            except ParamError:
+                raise ValueError(f"Line {n}: the {label} must be a number from 0 to {top:,}"
+                                 ) from None
             values.append(v)
         points.append({"name": name[:200], "x": values[0], "y": values[1]})
         if len(points) > MAX_POINTS:
@@ -157,12 +152,11 @@ class SitesForm(FlaskForm):
     class Meta:
         csrf = False
 
-    k = IntegerField("How many new sites", default=3,
-                     validators=[InputRequired("Give how many sites"),
-                                 NumberRange(1, 20, "Between 1 and 20 sites")])
-    threshold = IntegerField("Travel threshold (minutes by bus)", default=30,
-                             validators=[InputRequired("Give the travel threshold"),
-                                         NumberRange(5, 120, "Between 5 and 120 minutes")])
+    k = IntField("How many new sites", default=3, validators=[InputRequired("Give how many sites")],
+                 lo=1, hi=20, message="Between 1 and 20 sites")
+    threshold = IntField("Travel threshold (minutes by bus)", default=30,
+                         validators=[InputRequired("Give the travel threshold")],
+                         lo=5, hi=120, message="Between 5 and 120 minutes")
     no_buildings = BooleanField("Leave out the council buildings (use only the sites above)")
     points = TextAreaField("Other candidate sites (optional)", validators=[Optional()],
                            description="One a line: name, easting, northing "
@@ -182,18 +176,18 @@ class SubsidyForm(FlaskForm):
     mode = RadioField("Subsidy", choices=[("free", "Make it free"),
                                           ("cap", "Cap the price at a monthly amount")],
                       default="free")
-    cap = DecimalField("Cap, pounds a month", default=5, places=None,
-                       validators=[Optional(), NumberRange(0, 1000, "0 pounds or more")])
+    cap = NumberField("Cap, pounds a month", default=5, validators=[Optional()],
+                      lo=0, hi=1000, message="From 0 to 1,000 pounds")
     deciles = MultiCheckboxField("Deprivation deciles covered (1 = most deprived)",
                                   choices=[(str(d), f"Decile {d}") for d in range(1, 11)],
                                   default=["1", "2"],
                                   validators=[DataRequired("Choose at least one decile")])
-    take_up = IntegerField("Take-up, % of eligible young people in reach", default=25,
-                           validators=[InputRequired("Give the take-up"),
-                                       NumberRange(1, 100, "Between 1% and 100%")])
-    threshold = IntegerField("Travel threshold (minutes by bus)", default=30,
-                             validators=[InputRequired("Give the travel threshold"),
-                                         NumberRange(5, 120, "Between 5 and 120 minutes")])
+    take_up = IntField("Take-up, % of eligible young people in reach", default=25,
+                       validators=[InputRequired("Give the take-up")],
+                       lo=1, hi=100, message="Between 1% and 100%")
+    threshold = IntField("Travel threshold (minutes by bus)", default=30,
+                         validators=[InputRequired("Give the travel threshold")],
+                         lo=5, hi=120, message="Between 5 and 120 minutes")
     wards = MultiCheckboxField("Wards (none chosen = the whole council area)", coerce=str,
                                validators=[Optional()])
     services = MultiCheckboxField("Services (none chosen = every priced service)",

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import random
 import re
@@ -23,7 +22,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import publication
+from .. import csvsafe, publication
 from ..access import PLANNERS, READERS, roles_required
 from ..audit import record, snapshot
 from ..disclosure import DisclosureRule
@@ -106,7 +105,7 @@ def results_csv(slug):
     _definition, _areas, _ages, area, age = _filters(survey)
     _total, tables, _snap = publication.survey_tables(db.session, slug, area, age)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvsafe.writer(out)
     for row in table_csv_rows(tables):
         writer.writerow(row)
     name = f"{slug}-results" + (f"-{area}" if area else "") + (f"-age-{age}" if age else "")
@@ -125,7 +124,7 @@ def export_full(slug):
     rows = record_level_rows(db.session, slug, qids)
     random.SystemRandom().shuffle(rows)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvsafe.writer(out)
     writer.writerow(["survey_version", "submitted_on", "area_level", "area_code", "age_band",
                      "campaign"] + qids)
     writer.writerows(rows)

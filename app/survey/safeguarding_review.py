@@ -26,8 +26,8 @@ STATUSES = (("open", "Open"), ("reviewed", "Reviewed"), ("action_taken", "Action
 def safeguarding_queue():
     """Responses whose free text matched a safeguarding indicator."""
     status = request.args.get("status", "open")
-    q = select(SafeguardingFlag).order_by(SafeguardingFlag.created_at.desc(),
-                                          SafeguardingFlag.id.desc())
+    q = select(SafeguardingFlag).order_by(SafeguardingFlag.created_on.desc(),
+                                          SafeguardingFlag.ref)
     if status in dict(STATUSES):
         q = q.where(SafeguardingFlag.status == status)
     else:
@@ -39,11 +39,11 @@ def safeguarding_queue():
                            counts=counts)
 
 
-@bp.route("/safeguarding/<int:flag_id>", methods=["GET", "POST"])
+@bp.route("/safeguarding/<ref>", methods=["GET", "POST"])
 @roles_required(*SAFEGUARDING)
-def safeguarding_flag(flag_id):
+def safeguarding_flag(ref):
     """Read a flagged answer and record what was done (audited)."""
-    flag = db.session.get(SafeguardingFlag, flag_id)
+    flag = db.session.scalar(select(SafeguardingFlag).where(SafeguardingFlag.ref == ref[:32]))
     if flag is None:
         abort(404)
     errors = {}
@@ -73,7 +73,7 @@ def safeguarding_flag(flag_id):
                    note="note added" if note else None)
             db.session.commit()
             flash("Saved.")
-            return redirect(url_for("survey.safeguarding_flag", flag_id=flag.id))
+            return redirect(url_for("survey.safeguarding_flag", ref=flag.ref))
     else:
         record(db.session, user=current_user, action="view", obj=flag)
         db.session.commit()

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-30 17:28:57.592229
+Create Date: 2026-11-30 17:48:15.900486
 
 """
 from alembic import op
@@ -383,16 +383,18 @@ def upgrade():
 
     op.create_table('safeguarding_flag',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('ref', sa.String(length=32), nullable=False),
     sa.Column('response_id', sa.Integer(), nullable=False),
     sa.Column('matched', sa.JSON(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('notes', sa.Text(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_on', sa.Date(), nullable=False),
     sa.Column('reviewed_by', sa.Integer(), nullable=True),
     sa.Column('reviewed_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['response_id'], ['response.id'], name=op.f('fk_safeguarding_flag_response_id_response'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['reviewed_by'], ['user_account.id'], name=op.f('fk_safeguarding_flag_reviewed_by_user_account'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_safeguarding_flag'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_safeguarding_flag')),
+    sa.UniqueConstraint('ref', name=op.f('uq_safeguarding_flag_ref'))
     )
     op.create_table('scenario',
     sa.Column('id', sa.Integer(), nullable=False),

@@ -116,9 +116,10 @@ def test_api_lists_pages_and_single_services(client, db):
 
 
 @pytest.mark.parametrize(("url", "status", "reason"), [
-    ("/api/v1/services?page=0", 400, "page must be from 1 to 1000000"),
+    ("/api/v1/services?page=0", 400, "page must be a whole number from 1 to 1,000,000"),
+    ("/api/v1/services?page=" + "9" * 40, 400, "page must be a whole number from 1 to 1,000,000"),
     ("/api/v1/services?per_page=500", 400, "per_page must be between 1 and 100"),
-    ("/api/v1/services?page=two", 400, "page and per_page must be whole numbers"),
+    ("/api/v1/services?page=two", 400, "page must be a whole number from 1 to 1,000,000"),
     ("/api/v1/services/99999", 404, "no service has the id '99999'"),
     ("/api/v1/services/not-a-uuid", 404, "no service has the id 'not-a-uuid'"),
 ])

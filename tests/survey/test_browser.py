@@ -151,7 +151,7 @@ def test_every_survey_page_passes_axe(live_server, browser_page, db, app):  # no
                        ("results-filtered", "/results/youth-voice?area=E04000001&age=13-15"),
                        ("results-index", "/results"),
                        ("campaigns", "/results/youth-voice/campaigns"),
-                       ("queue", "/safeguarding"), ("flag", f"/safeguarding/{flag.id}")):
+                       ("queue", "/safeguarding"), ("flag", f"/safeguarding/{flag.ref}")):
         page.goto(live_server.url + path)
         assert "sign in" not in page.title().lower(), path
         check(page, f"{name}-1280")

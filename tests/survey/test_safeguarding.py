@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -48,11 +50,35 @@ def test_indicator_phrase_appears_in_the_safeguarding_queue(client, db, auth):
     queue = client.get("/safeguarding").get_data(as_text=True)
     assert "self harm" in queue
     assert "More football" not in queue  # the queue itself shows no free text
-    page = client.get(f"/safeguarding/{flag.id}").get_data(as_text=True)
+    page = client.get(f"/safeguarding/{flag.ref}").get_data(as_text=True)
     assert "Sometimes I hurt myself." in page
     assert "Bromyard and Winslow" in page
     # Opening it is audited.
     assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "view")).first()
+
+
+def test_a_flag_keeps_only_the_date_and_is_known_by_a_random_reference(client, db, auth):
+    """Issue 12: the flag kept a time to the microsecond, and its number in the
+    queue's links counted submissions in order."""
+    import datetime as dt
+
+    from sqlalchemy import text
+
+    make_geography(db)
+    for words in ("I hurt myself", "my dad hits me"):
+        assert _submit(client, words).status_code == 200
+    flags = db.session.scalars(select(SafeguardingFlag).order_by(SafeguardingFlag.id)).all()
+    stored = db.session.execute(text("SELECT created_on FROM safeguarding_flag")).scalars().all()
+    for flag, raw in zip(flags, stored, strict=True):
+        assert type(flag.created_on) is dt.date
+        assert ":" not in str(raw)  # no time of day in the database either
+        assert len(flag.ref) == 32 and str(flag.id) != flag.ref
+    assert flags[0].ref != flags[1].ref
+    auth.login_as("safeguarding")
+    queue = client.get("/safeguarding").get_data(as_text=True)
+    links = re.findall(r'href="/safeguarding/([^"?]+)"', queue)
+    assert sorted(links) == sorted(f.ref for f in flags)
+    assert client.get(f"/safeguarding/{flags[0].id}").status_code == 404
 
 
 def test_review_records_status_and_notes_and_is_audited(client, db, auth):
@@ -60,10 +86,10 @@ def test_review_records_status_and_notes_and_is_audited(client, db, auth):
     _submit(client, "my dad hits me")
     flag = db.session.scalars(select(SafeguardingFlag)).one()
     user = auth.login_as("safeguarding")
-    resp = client.post(f"/safeguarding/{flag.id}", data={"status": "action_taken", "note": ""})
+    resp = client.post(f"/safeguarding/{flag.ref}", data={"status": "action_taken", "note": ""})
     assert resp.status_code == 400
     assert "Say what action was taken" in resp.get_data(as_text=True)
-    resp = client.post(f"/safeguarding/{flag.id}",
+    resp = client.post(f"/safeguarding/{flag.ref}",
                        data={"status": "action_taken", "note": "Referred to MASH via school DSL"})
     assert resp.status_code == 302
     db.session.expire_all()
@@ -83,6 +109,6 @@ def test_free_text_is_not_shown_to_other_staff(client, db, auth, role):
     flag = db.session.scalars(select(SafeguardingFlag)).one()
     auth.login_as(role)
     assert client.get("/safeguarding").status_code == 403
-    assert client.get(f"/safeguarding/{flag.id}").status_code == 403
+    assert client.get(f"/safeguarding/{flag.ref}").status_code == 403
     results = client.get("/results/youth-voice").get_data(as_text=True)
     assert "hurt myself" not in results

@@ -24,6 +24,20 @@ def test_gunicorn_access_log_format_has_no_address_agent_referrer_or_query():
     assert conf["preload_app"] is True
 
 
+def test_access_log_names_the_route_not_the_campaign_code():
+    """Issue 12: the access log kept the campaign code (one school) beside a time."""
+    from app.accesslog import UNMATCHED, route_template
+    from app.factory import create_app
+
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert conf["logger_class"] == "app.accesslog.RouteOnlyLogger"
+    url_map = create_app({"TESTING": True}).url_map
+    assert route_template(url_map, "/survey/youth-voice/c/7KQ2XY", "POST") == \
+        "/survey/<slug>/c/<code>"
+    assert route_template(url_map, "/planning/scenarios/12") == "/planning/scenarios/<scenario_id>"
+    assert route_template(url_map, "/no/such/HR1-2AB") == UNMATCHED
+
+
 def test_dev_server_log_filter_strips_the_address():
     from app.factory import _StripClientAddress
 
@@ -62,7 +76,7 @@ def test_sigkilled_workers_lose_no_acknowledged_submission_and_log_no_ip(tmp_pat
 
     # The access log saw every request, and none of what identifies a person.
     text = log.read_text()
-    assert '"POST /survey/youth-voice HTTP/1.1" 200' in text
-    assert "GET /survey/youth-voice HTTP" in text
+    assert '"POST /survey/<slug> HTTP/1.1" 200' in text
+    assert "GET /survey/<slug> HTTP" in text
     for secret in ("127.0.0.1", "198.51.100.77", "HR1", "postcode", "SecretPhone"):
         assert secret not in text, f"{secret} reached the access log"

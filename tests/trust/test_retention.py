@@ -60,14 +60,15 @@ def test_blanks_safeguarding_notes_older_than_setting(db, runner):
     db.session.flush()
     now = datetime.now(UTC)
     due = SafeguardingFlag(response_id=r1.id, matched=["harm"], status="reviewed",
-                           notes="Called school DSL", created_at=now - timedelta(days=90),
+                           notes="Called school DSL", created_on=(now - timedelta(days=90)).date(),
                            reviewed_at=now - timedelta(days=61))
     recent_review = SafeguardingFlag(response_id=r2.id, matched=["harm"], status="reviewed",
                                      notes="Spoke to youth worker",
-                                     created_at=now - timedelta(days=90),
+                                     created_on=(now - timedelta(days=90)).date(),
                                      reviewed_at=now - timedelta(days=10))
     unreviewed_old = SafeguardingFlag(response_id=r3.id, matched=["abuse"], status="open",
-                                      notes="initial note", created_at=now - timedelta(days=65))
+                                      notes="initial note",
+                                      created_on=(now - timedelta(days=65)).date())
     db.session.add_all([due, recent_review, unreviewed_old])
     db.session.commit()
 
@@ -113,7 +114,7 @@ def test_failure_part_way_leaves_everything(db, app, monkeypatch):
     r = _response(db, s, 1, days_ago=400)
     db.session.flush()
     db.session.add(SafeguardingFlag(response_id=r.id, matched=["harm"], notes="note",
-                                    created_at=datetime.now(UTC) - timedelta(days=400)))
+                                    created_on=(datetime.now(UTC) - timedelta(days=400)).date()))
     db.session.commit()
 
     def broken(*args, **kwargs):
