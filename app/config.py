@@ -132,8 +132,13 @@ SETTINGS: tuple[Setting, ...] = (
     S("SAFEGUARDING_INDICATORS_FILE", str, str(DEFAULT_INDICATORS_FILE),
       "The list of phrases that flag a free-text answer for the safeguarding lead.",
       shown_default="`surveys/safeguarding_indicators.yaml`"),
-    S("RATELIMIT_STORAGE_URI", str, "memory://",
-      "Rate-limit storage; `redis://127.0.0.1:6379/0` shares limits between app servers."),
+    S("RATELIMIT_STORAGE_URI", str, "",
+      "Rate-limit storage (Flask-Limiter); empty uses `REDIS_URL` when set, else one SQLite file "
+      "in the instance folder shared by every worker on this machine. "
+      "`redis://127.0.0.1:6379/0` shares limits between app servers.", shown_default="empty"),
+    S("RATELIMIT_SQLITE_PATH", str, "",
+      "Where the shared SQLite rate-limit file lives when no Redis is configured.",
+      shown_default="`instance/ratelimit.sqlite`"),
     S("RATELIMIT_ENABLED", bool, True, "Turn rate limits off (tests do)."),
     S("RATELIMIT_KEY_PREFIX", str, "yvm", "Prefix of the rate limiter's keys in its storage."),
     S("RATELIMIT_SURVEY_PER_ADDRESS", str, "120 per minute;2500 per hour;6000 per day",
@@ -152,8 +157,12 @@ SETTINGS: tuple[Setting, ...] = (
       "Sign-in attempts per client address."),
     S("RATELIMIT_LOGIN_FAILED_PER_ADDRESS", str, "10 per minute;40 per hour",
       "Failed sign-ins per client address."),
-    S("RATELIMIT_LOGIN_FAILED_PER_ACCOUNT", str, "10 per hour",
-      "Failed sign-ins naming one account, from anywhere (on top of the 5-failure lockout)."),
+    S("RATELIMIT_LOGIN_FAILED_PER_ACCOUNT_CLIENT", str,
+      "3 per minute;6 per 15 minutes;10 per hour;20 per day",
+      "Failed sign-ins to one account from one client: growing waits, never a lock."),
+    S("RATELIMIT_LOGIN_FAILED_PER_ACCOUNT", str, "30 per hour;100 per day",
+      "Failed sign-ins to one account from clients it never signed in from (its known browser "
+      "is spared, so a stranger cannot lock it out)."),
     S("TRUSTED_PROXY_COUNT", int, 0,
       "How many reverse-proxy hops set `X-Forwarded-For`/`-Proto` (usually 1 behind a proxy), so "
       "the limiter sees the real client and links are https. 0 trusts none."),

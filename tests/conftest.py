@@ -85,6 +85,7 @@ TEST_CONFIG = {
     "TESTING": True,
     "WTF_CSRF_ENABLED": False,
     "RATELIMIT_ENABLED": False,
+    "RATELIMIT_STORAGE_URI": "memory://",  # per test app: no count shared between tests
     "MAP_TILES_URL": "",
     "SERVER_NAME": None,
 }

@@ -26,8 +26,10 @@ from . import bp
 from .forms import LoginForm
 from .passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 
-LOCK_AFTER = 5
-LOCK_FOR = timedelta(minutes=15)
+# Failed sign-ins to one account before the admin and safeguarding lead are told.
+NOTIFY_EVERY = 10
+# A browser that signed in to an account stays "known" to it this long.
+DEVICE_DAYS = 180
 
 # Staff sessions end after this long without a request, and this long after
 # sign-in whatever happens (OWASP ASVS 5 V7.3).  Config can shorten them.
@@ -111,13 +113,11 @@ def login():
         email = form.email.data.strip().lower()
         user = db.session.scalar(select(User).where(func.lower(User.email) == email))
         now = datetime.now(UTC)
-        locked = user is not None and user.locked_until is not None and _aware(user.locked_until) > now
         ok = verify_password(user.password_hash if user else DUMMY_HASH, form.password.data)
-        if user is not None and ok and user.active and not locked:
+        if user is not None and ok and user.active:
             if needs_rehash(user.password_hash):
                 user.password_hash = hash_password(form.password.data)
             user.failed_logins = 0
-            user.locked_until = None
             user.last_login_at = now
             user.session_token = new_session_token()
             db.session.commit()
@@ -125,19 +125,39 @@ def login():
             login_user(user)
             session["login_at"] = session["last_seen"] = now.timestamp()
             session.permanent = True
-            return redirect(_safe_next(request.args.get("next")))
-        if user is not None and not locked:
-            user.failed_logins = (user.failed_logins or 0) + 1
-            if user.failed_logins >= LOCK_AFTER:
-                user.locked_until = now + LOCK_FOR
-            db.session.commit()
-        error = "The email address or password is not right, or the account is locked for a while."
+            response = redirect(_safe_next(request.args.get("next")))
+            _remember_device(response, email)
+            return response
+        if user is not None:
+            _count_failure(user)
+        error = "The email address or password is not right."
         current_app.logger.info("login failed")
     return render_template("auth/login.html", form=form, error=error), (401 if error else 200)
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+def _remember_device(response, email: str) -> None:
+    """This browser is now a known device for the account: a stranger's failed
+    tries elsewhere never slow it down (app/ratelimit.py)."""
+    from ..ratelimit import DEVICE_COOKIE, device_cookie_value
+
+    response.set_cookie(DEVICE_COOKIE, device_cookie_value(email), max_age=DEVICE_DAYS * 86400,
+                        httponly=True, samesite="Lax",
+                        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+                        path=url_for("auth.login"))
+
+
+def _count_failure(user: User) -> None:
+    """Count a failed sign-in; every ``NOTIFY_EVERY``th since the last success is
+    put in the audit trail, which the admin and safeguarding lead see on their
+    dashboard.  The account is never locked: the rate limits slow guessing down."""
+    from ..audit import record
+
+    user.failed_logins = (user.failed_logins or 0) + 1
+    if user.failed_logins % NOTIFY_EVERY == 0:
+        record(db.session, user=None, action="login_failures", obj=user,
+               note=f"{user.failed_logins} failed sign-ins to {user.email} since its last "
+                    "successful sign-in")
+    db.session.commit()
 
 
 @bp.route("/logout", methods=["POST"])

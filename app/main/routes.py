@@ -38,7 +38,23 @@ def dashboard():
         upkeep = upkeep_headline(db.session,
                                  review_days=current_app.config["SERVICE_REVIEW_DAYS"])
     return render_template("main/dashboard.html", counts=counts, role=current_user.role,
-                           gaps=gaps, funding=funding, flags=flags, upkeep=upkeep)
+                           gaps=gaps, funding=funding, flags=flags, upkeep=upkeep,
+                           sign_in_alerts=_sign_in_alerts(current_user.role))
+
+
+def _sign_in_alerts(role: str) -> list | None:
+    """Repeated failed sign-ins to staff accounts in the last week (admin and
+    safeguarding lead only): accounts are never locked, so people are told."""
+    if role not in ("admin", "safeguarding"):
+        return None
+    from datetime import UTC, datetime, timedelta
+
+    from ..models import AuditEvent
+
+    since = datetime.now(UTC) - timedelta(days=7)
+    return db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "login_failures", AuditEvent.at >= since)
+        .order_by(AuditEvent.at.desc()).limit(10)).all()
 
 
 def _dashboard_headlines(role: str):

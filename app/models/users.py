@@ -42,7 +42,6 @@ class User(Base):
     # Rotated at login and logout: a session cookie carrying an old token is dead.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Partner accounts belong to one organisation and see only its listings.
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL"), index=True

@@ -107,7 +107,7 @@ def accept_invite(session, invite: PartnerInvite, password: str, *,
         session.add(user)
     else:
         user.password_hash = hash_password(password)
-        user.failed_logins, user.locked_until, user.active = 0, None, True
+        user.failed_logins, user.active = 0, True
     user.session_token = new_session_token()  # any old session ends
     session.flush()
     invite.used_at = now

@@ -22,13 +22,16 @@ class Clock:
 
 @pytest.fixture
 def clock(monkeypatch):
+    import flask_limiter._extension
     import limits.storage.memory
     import limits.strategies
 
     import app.ratelimit
+    import app.ratelimit_store
 
     c = Clock()
     fake = types.SimpleNamespace(time=c.time, sleep=lambda s: None)
-    for module in (limits.storage.memory, limits.strategies, app.ratelimit):
+    for module in (limits.storage.memory, limits.strategies, app.ratelimit,
+                   app.ratelimit_store, flask_limiter._extension):
         monkeypatch.setattr(module, "time", fake)
     return c

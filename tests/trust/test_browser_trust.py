@@ -44,15 +44,12 @@ def test_no_csp_violation_on_any_page(app, db, live_server, browser_page):  # no
 def test_privacy_and_429_pages_on_a_phone(app, live_server, browser_page, clock):  # noqa: F811
     # The limiter's clock stands still (see conftest), so a minute boundary
     # between two tries cannot open a new window and let the third try through.
-    from limits import parse_many
-
     from app.ratelimit import get_limiter
 
     limiter = get_limiter(app)
     limiter.enabled = True
     # A small limit, so the page shows after three tries (each costs an argon2 check).
-    next(r for r in limiter.rules if r.name == "login-failed").limits = parse_many(
-        "2 per minute")
+    next(r for r in limiter.rules if r.name == "login-failed").text = "2 per minute"
     for width, height in ((360, 640), (1280, 800)):
         page = browser_page(width=width, height=height, javascript=False)
         page.goto(live_server.url + "/privacy")

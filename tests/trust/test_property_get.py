@@ -72,11 +72,11 @@ def get_rules(app):
 
 def _give_the_seeded_survey_a_real_definition(db):
     """The gap seed's survey has an empty definition (its tests never open it)."""
+    import json
+
     import yaml
 
     from app.models import Survey
-
-    import json
 
     definition = json.loads(json.dumps(yaml.safe_load(
         (ROOT / "surveys" / "youth-voice.yaml").read_text()), default=str))
