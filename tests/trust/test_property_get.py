@@ -102,7 +102,6 @@ def throw_at(rule, roles, clients, query):
 
 def test_every_get_route_refuses_bad_query_parameters_without_a_500(app, db):
     app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash shows as a 500, not a test error
-    app.config["RATELIMIT_ENABLED"] = False
     seed(db.session)
     _give_the_seeded_survey_a_real_definition(db)
     names = parameter_names()
