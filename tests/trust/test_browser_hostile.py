@@ -1,0 +1,116 @@
+"""Hostile names in a real browser (issue 12): no name runs as script, no page
+reports a CSP violation, every map still draws.
+
+Every kind of user-supplied text gets a payload from :mod:`tests.trust.hostile`
+(template literal, backtick, ``</script>``, attribute breakouts, event
+handlers, ``javascript:``, an RTL override, a 10,000-character name): service,
+organisation, building, campaign, area names and codes, a scenario name and a
+typed candidate site.  Each page that shows them is opened in Debian's chromium
+anonymously and as each role allowed to see it.  A payload that ran sets
+``window.__pwned``; a ``securitypolicyviolation`` listener (installed before
+any page script) records what the CSP blocked; a map page must show its
+Leaflet container with its layers, and a tooltip shows the name as text.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import expect
+
+from app.models import Area, Building, Campaign, Organisation, Scenario, Service
+from app.models.users import ROLES
+from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
+
+from ..conftest import TEST_PASSWORD, make_user
+from ..planning.county import build_county
+from .hostile import LONG, PAYLOADS, hostile
+from .sweep import access_of
+
+pytestmark = pytest.mark.browser
+
+WATCH = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation', function (e) {
+  window.__csp.push(e.violatedDirective + ' ' + e.blockedURI);
+});
+"""
+
+
+def _make_hostile(db) -> dict:
+    ids = build_county(db.session)
+    for i, area in enumerate(db.session.query(Area).order_by(Area.id)):
+        area.name = hostile(i)
+    for i, svc in enumerate(db.session.query(Service).order_by(Service.id)):
+        svc.name = hostile(i + 3) if i else LONG
+        svc.venue_name = hostile(i + 5)
+    for i, org in enumerate(db.session.query(Organisation)):
+        org.name = hostile(i + 1)
+    for i, b in enumerate(db.session.query(Building).order_by(Building.id)):
+        b.name = hostile(i + 2)
+        b.kind = hostile(i + 4)
+    scenario = Scenario(name=hostile(0)[:200], description=hostile(2), changes=[])
+    db.session.add(scenario)
+    db.session.add(Campaign(survey_slug="youth-voice", code="HOSTILE1", name=hostile(1),
+                            kind="school"))
+    db.session.commit()
+    site = f"{PAYLOADS[0]}, 300000, 240000\n{PAYLOADS[2]}, 301000, 241000"
+    return {
+        "/map?level=lsoa": True,
+        "/gaps?level=lsoa": False,
+        "/evidence?level=lsoa": False,
+        "/directory": False,
+        f"/directory/{ids['club']}": True,
+        "/directory/buildings": True,
+        f"/planning/scenarios/{scenario.id}": True,
+        "/planning": False,
+        "/planning/funding-cliff": True,
+        "/planning/sites?k=2&threshold=30&points=" + quote(site): True,
+        "/results/youth-voice/campaigns": False,
+    }
+
+
+def _allowed(app, path: str) -> tuple:
+    adapter = app.url_map.bind("localhost")
+    endpoint, _ = adapter.match(path.split("?")[0])
+    access = access_of(app, app.url_map._rules_by_endpoint[endpoint][0])
+    return ("anonymous", *ROLES) if access == "public" else tuple(access or ())
+
+
+def _check(page, url: str, has_map: bool) -> None:
+    page.goto(url)
+    expect(page.locator("main")).to_be_visible()
+    if has_map:
+        box = page.locator(".leaflet-container").first
+        expect(box).to_be_visible()
+        expect(box.locator(".leaflet-interactive").first).to_be_attached()
+        # Tooltips show the hostile names as text (Leaflet opens them on mouseover).
+        for shape in (box.locator(".leaflet-interactive").first,
+                      box.locator(".leaflet-interactive").last):
+            shape.dispatch_event("mouseover")
+        expect(page.locator(".leaflet-tooltip").first).to_contain_text(re.compile(r"\S"))
+    assert page.evaluate("window.__pwned") is None, f"a payload ran on {url}"
+    assert page.evaluate("window.__csp") == [], f"CSP violation on {url}"
+
+
+@pytest.mark.parametrize("role", ["anonymous", *ROLES])
+def test_hostile_names_never_run_and_maps_still_draw(app, db, live_server, browser_page,  # noqa: F811
+                                                     role):
+    pages = _make_hostile(db)
+    page = browser_page(width=1280, height=800, javascript=True)
+    page.context.add_init_script(WATCH)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    if role != "anonymous":
+        make_user(db, role, email=f"hostile-{role}@example.org")
+        sign_in(page, live_server.url, f"hostile-{role}@example.org", TEST_PASSWORD)
+        expect(page).to_have_url(live_server.url + "/dashboard")
+    seen = 0
+    for path, has_map in pages.items():
+        if role in _allowed(app, path):
+            _check(page, live_server.url + path, has_map)
+            seen += 1
+    assert seen
+    assert errors == []
