@@ -24,8 +24,6 @@ back to the estimate.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 import numpy as np
@@ -200,6 +198,7 @@ class MatrixError(ValueError):
 
 
 MATRIX_COLUMNS = ("from_code", "to_kind", "to_id", "minutes")
+MAX_MINUTES = 24 * 60  # a travel time longer than a day is a mistake in the file
 
 
 def read_travel_matrix(source, *, name: str = "travel-time CSV",
@@ -212,11 +211,13 @@ def read_travel_matrix(source, *, name: str = "travel-time CSV",
     Raises :class:`MatrixError` naming the file, row and column of the first
     problem; nothing is returned half-read.
     """
-    text = source.read() if hasattr(source, "read") else open(source, encoding="utf-8-sig").read()
-    if isinstance(text, bytes):
-        text = text.decode("utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    from ..ingest import IngestError, csv_rows, number
+
+    data = source.read() if hasattr(source, "read") else open(source, "rb").read()
+    try:
+        header, body = csv_rows(data, name)
+    except IngestError as exc:
+        raise MatrixError(str(exc)) from None
     missing = [c for c in MATRIX_COLUMNS if c not in header]
     if missing:
         raise MatrixError(f"{name}: the header lacks column(s) {', '.join(missing)} "
@@ -224,24 +225,26 @@ def read_travel_matrix(source, *, name: str = "travel-time CSV",
     if "mode" not in header and default_mode is None:
         raise MatrixError(f"{name}: no 'mode' column; give one or choose a mode for the file")
     rows = []
-    for number, raw in enumerate(reader, start=2):
-        row = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
+    for rowno, raw in body:
+        row = {k: (raw.get(k) or "").strip() for k in header if k}
         for col in ("from_code", "to_id"):
             if not row[col]:
-                raise MatrixError(f"{name}: row {number}, column {col}: empty")
+                raise MatrixError(f"{name}: row {rowno}, column {col}: empty")
+            if len(row[col]) > 32:
+                raise MatrixError(f"{name}: row {rowno}, column {col}: longer than 32 "
+                                  "characters")
         if row["to_kind"] not in ("service", "building"):
-            raise MatrixError(f"{name}: row {number}, column to_kind: {row['to_kind']!r} "
+            raise MatrixError(f"{name}: row {rowno}, column to_kind: {row['to_kind'][:40]!r} "
                               "is not 'service' or 'building'")
         try:
-            minutes = float(row["minutes"])
-        except ValueError:
-            raise MatrixError(f"{name}: row {number}, column minutes: {row['minutes']!r} "
-                              "is not a number") from None
-        if not np.isfinite(minutes) or minutes < 0:
-            raise MatrixError(f"{name}: row {number}, column minutes: must be 0 or more")
+            minutes = number(row["minutes"], name, rowno, "minutes", 0, MAX_MINUTES)
+        except IngestError as exc:
+            raise MatrixError(str(exc)) from None
+        if minutes is None:
+            raise MatrixError(f"{name}: row {rowno}, column minutes: empty")
         mode = row.get("mode") or default_mode
         if mode not in SPEEDS_KMH:
-            raise MatrixError(f"{name}: row {number}, column mode: {mode!r} is not one of "
-                              f"{', '.join(MODES)}")
+            raise MatrixError(f"{name}: row {rowno}, column mode: {str(mode)[:40]!r} is not "
+                              f"one of {', '.join(MODES)}")
         rows.append((row["from_code"], row["to_kind"], row["to_id"], mode, minutes))
     return pd.DataFrame(rows, columns=["from_code", "to_kind", "to_id", "mode", "minutes"])

@@ -7,15 +7,13 @@ problem.  Rows are numbered as a spreadsheet shows them: the header is row 1.
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
 
-from .. import csvsafe
+from .. import csvsafe, ingest
 from ..models import Building, Service
 from .places import from_latlon, on_grid, to_latlon
 from .records import COLUMNS, apply_values, clean_text, service_row, validate_record
@@ -97,11 +95,13 @@ def import_services_csv(session, data: bytes | str, *, today: date | None = None
 
 def read_service_rows(data: bytes | str) -> tuple[list[tuple[int, dict]], ImportResult]:
     """The numbered rows of a services CSV, after the header and shape checks (any
-    problems are in the result)."""
-    text = read_csv_text(data)
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    problems are in the result); read through :mod:`app.ingest`'s limits."""
     result = ImportResult()
+    try:
+        header, body = ingest.csv_rows(data, "file")
+    except ingest.IngestError as exc:
+        result.problems.append(Problem(exc.row or "-", exc.column or "(file)", exc.message))
+        return [], result
     if not header:
         result.problems.append(Problem(1, "(header)", "the file is empty"))
         return [], result
@@ -114,15 +114,11 @@ def read_service_rows(data: bytes | str) -> tuple[list[tuple[int, dict]], Import
         result.problems.append(Problem(1, c, "column is missing"))
     if result.problems:
         return [], result
-    reader.fieldnames = header
     rows = []
-    for index, raw in enumerate(reader, start=2):
-        if None in raw:
-            result.problems.append(Problem(index, "(row)", "has more cells than the header"))
-            continue
+    for index, raw in body:
         if all(clean_text(v) is None for v in raw.values()):
             continue  # blank line
-        rows.append((index, {k: csvsafe.unguard(v) for k, v in raw.items()}))
+        rows.append((index, raw))
     if not rows and not result.problems:
         result.problems.append(Problem(2, "(row)", "the file has no services"))
     return rows, result
@@ -152,12 +148,14 @@ def export_services_geojson(services, *, monthly_cost=None) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def load_json(data: bytes | str, result: ImportResult):
-    """The parsed JSON document, or ``None`` with a whole-file problem added to ``result``."""
+def load_json(data: bytes | str, result: ImportResult, *, geojson: bool = False):
+    """The parsed JSON document (its feature list when ``geojson``), or ``None`` with the
+    refusal from :mod:`app.ingest` (depth, numbers, coordinates) added to ``result``."""
     try:
-        return json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
-        result.problems.append(Problem("-", "(file)", f"is not JSON: {exc}"))
+        doc = ingest.load_json(data, "file")
+        return ingest.geojson_features(doc, "file") if geojson else doc
+    except ingest.IngestError as exc:
+        result.problems.append(Problem(exc.row or "-", exc.column or "(file)", exc.message))
         return None
 
 
@@ -166,14 +164,11 @@ def import_services_geojson(session, data: bytes | str, *,
     """Features with the CSV columns as properties.  Exact ``easting``/``northing``
     properties win; otherwise a Point geometry is converted."""
     result = ImportResult()
-    doc = load_json(data, result)
-    if doc is None:
-        return result
-    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
-        result.problems.append(Problem("-", "(file)", "is not a GeoJSON FeatureCollection"))
+    features = load_json(data, result, geojson=True)
+    if features is None:
         return result
     rows = []
-    for index, feature in enumerate(doc.get("features") or [], start=1):
+    for index, feature in enumerate(features, start=1):
         label = f"feature {index}"
         props = dict((feature or {}).get("properties") or {})
         props.pop("id", None)
@@ -206,9 +201,11 @@ def import_buildings_csv(session, data: bytes | str) -> ImportResult:
     latitude and longitude), kind, notes.
     """
     result = ImportResult()
-    text = read_csv_text(data)
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    try:
+        header, body = ingest.csv_rows(data, "file")
+    except ingest.IngestError as exc:
+        result.problems.append(Problem(exc.row or "-", exc.column or "(file)", exc.message))
+        return result
     allowed = set(BUILDING_COLUMNS) | {"latitude", "longitude"}
     for h in header:
         if h not in allowed:
@@ -220,13 +217,12 @@ def import_buildings_csv(session, data: bytes | str) -> ImportResult:
                                                      "and longitude) columns"))
     if result.problems:
         return result
-    reader.fieldnames = header
     pending = []
     seen_uprn: dict[str, int] = {}
-    for index, raw in enumerate(reader, start=2):
+    for index, raw in body:
         if all(clean_text(v) is None for v in raw.values() if isinstance(v, str)):
             continue
-        values, problems = validate_building({k: csvsafe.unguard(v) for k, v in raw.items()})
+        values, problems = validate_building(raw)
         result.problems.extend(Problem(index, c, m) for c, m in problems)
         uprn = values.get("uprn")
         if uprn:
@@ -267,15 +263,23 @@ def validate_building(raw: dict) -> tuple[dict, list[tuple[str, str]]]:
     if values["kind"] and len(values["kind"]) > 60:
         problems.append(("kind", "is too long (at most 60 characters)"))
     x = y = None
-    try:
-        if clean_text(raw.get("easting")) or clean_text(raw.get("northing")):
-            x, y = float(raw.get("easting") or ""), float(raw.get("northing") or "")
-        elif clean_text(raw.get("latitude")) or clean_text(raw.get("longitude")):
-            x, y = from_latlon(float(raw.get("latitude") or ""), float(raw.get("longitude") or ""))
-        else:
-            problems.append(("easting", "is required (or latitude and longitude)"))
-    except ValueError:
-        problems.append(("easting", "easting/northing (or latitude/longitude) must be numbers"))
+    if clean_text(raw.get("easting")) or clean_text(raw.get("northing")):
+        cols = (("easting", 0, 700_000), ("northing", 0, 1_300_000))
+    elif clean_text(raw.get("latitude")) or clean_text(raw.get("longitude")):
+        cols = (("latitude", -90, 90), ("longitude", -180, 180))
+    else:
+        cols = ()
+        problems.append(("easting", "is required (or latitude and longitude)"))
+    got = []
+    for col, lo, hi in cols:
+        try:
+            got.append(ingest.number(raw.get(col), "file", None, col, lo, hi))
+        except ingest.IngestError as exc:
+            problems.append((col, exc.message))
+    if len(got) == 2 and None in got:
+        problems.append((cols[got.index(None)][0], "is required"))
+    elif len(got) == 2:
+        x, y = got if cols[0][0] == "easting" else from_latlon(*got)
     if x is not None and not on_grid(x, y):
         problems.append(("easting", "is not a place in Great Britain (British National Grid)"))
     values["x"], values["y"] = x, y

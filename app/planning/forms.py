@@ -137,9 +137,14 @@ def parse_points(text: str) -> list[dict]:
         values = []
         for label, value, top in (("easting", east, 700_000), ("northing", north, 1_300_000)):
             try:
+                float(value.replace(" ", ""))
+            except ValueError:
+                raise ValueError(f"Line {n}: the {label} {value[:40]!r} is not a number"
+                                 ) from None
+            try:
                 v = parse_float(value, 0, top)
             except ParamError:
-                raise ValueError(f"Line {n}: the {label} must be a number from 0 to {top:,}"
+                raise ValueError(f"Line {n}: the {label} must be between 0 and {top:,}"
                                  ) from None
             values.append(v)
         points.append({"name": name[:200], "x": values[0], "y": values[1]})

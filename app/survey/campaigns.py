@@ -6,7 +6,6 @@ import is all-or-nothing: a bad row stops it with the file, row and column.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import secrets
@@ -22,6 +21,7 @@ from ..models import Campaign
 DEFAULT_PHASES = ("Secondary", "All-through", "16 plus", "Middle deemed secondary",
                   "Not applicable")
 REQUIRED = ("urn", "establishment_name", "education_phase", "number_of_pupils")
+MAX_PUPILS = 10_000  # the largest English school has under 5,000
 # GIAS's own download uses these headings; the tidy extract uses the snake-case ones.
 ALIASES = {"URN": "urn", "EstablishmentName": "establishment_name",
            "PhaseOfEducation (name)": "education_phase",
@@ -45,17 +45,25 @@ class School:
 
 def read_gias(stream, source: str, phases=DEFAULT_PHASES) -> list[School]:
     """Schools of ``phases`` (all when ``phases`` is empty) from a GIAS CSV text stream."""
-    reader = csv.DictReader(stream)
-    if not reader.fieldnames:
+    from ..ingest import IngestError, column_length, csv_rows, number
+
+    try:
+        fieldnames, body = csv_rows(stream.read(), source)
+    except IngestError as exc:
+        raise GiasError(str(exc)) from None
+    if not fieldnames:
         raise GiasError(f"{source}: the file is empty")
-    headers = {h: ALIASES.get(h.strip(), h.strip().lower()) for h in reader.fieldnames}
+    headers = {h: ALIASES.get(h.strip(), h.strip().lower()) for h in fieldnames}
     missing = [c for c in REQUIRED if c not in headers.values()]
     if missing:
         raise GiasError(f"{source}: missing column(s) {', '.join(missing)} "
                         "(is this a Get Information About Schools CSV?)")
     schools, seen = [], set()
-    for rowno, raw in enumerate(reader, start=2):
+    name_max = column_length(Campaign, "name")
+    for rowno, raw in body:
         row = {headers[k]: (v or "").strip() for k, v in raw.items() if k in headers}
+        for col in REQUIRED:
+            row.setdefault(col, "")
         if phases and row["education_phase"] not in phases:
             continue
         urn = row["urn"]
@@ -67,27 +75,16 @@ def read_gias(stream, source: str, phases=DEFAULT_PHASES) -> list[School]:
         seen.add(urn)
         if not row["establishment_name"]:
             raise GiasError(f"{source}: row {rowno}, column establishment_name: the name is empty")
-        pupils = None
-        if row["number_of_pupils"]:
-            try:
-                pupils = int(float(row["number_of_pupils"]))
-            except ValueError:
-                raise GiasError(f"{source}: row {rowno}, column number_of_pupils: "
-                                f"{row['number_of_pupils']!r} is not a number") from None
-            if pupils < 0:
-                raise GiasError(f"{source}: row {rowno}, column number_of_pupils: "
-                                "cannot be negative")
-        coords = []
-        for col in ("easting", "northing"):
-            value = row.get(col) or ""
-            if not value:
-                coords.append(None)
-                continue
-            try:
-                coords.append(float(value))
-            except ValueError:
-                raise GiasError(f"{source}: row {rowno}, column {col}: {value!r} is not a "
-                                "number") from None
+        if len(row["establishment_name"]) > name_max:
+            raise GiasError(f"{source}: row {rowno}, column establishment_name: longer than "
+                            f"{name_max} characters")
+        try:
+            pupils = number(row.get("number_of_pupils"), source, rowno, "number_of_pupils",
+                            0, MAX_PUPILS, whole=True)
+            coords = [number(row.get(col), source, rowno, col, 0, top)
+                      for col, top in (("easting", 700_000), ("northing", 1_300_000))]
+        except IngestError as exc:
+            raise GiasError(str(exc)) from None
         schools.append(School(urn, row["establishment_name"], row["education_phase"], pupils,
                               coords[0], coords[1], row.get("ward25_code") or None))
     return schools
