@@ -20,7 +20,7 @@ from app.directory.io import (
     import_services_csv,
     import_services_geojson,
 )
-from app.directory.openreferral import import_openreferral
+from app.directory.openreferral_import import import_openreferral
 from app.gaps.travel_import import import_matrix
 from app.survey.campaigns import GiasError, read_gias
 
