@@ -1,13 +1,16 @@
 """Import area boundaries (GeoJSON, GeoPackage, Shapefile; any declared CRS).
 
 Checks every feature before anything is written: the file declares a CRS,
-the code and name fields exist, codes are present and unique, geometries are
-polygons.  Invalid polygons are repaired with ``make_valid`` and the repair is
+the code and name fields exist, codes are present, unique and plain identifiers
+(letters, digits, ``_ . -``, at most the column's 32 characters: they go into URLs,
+file names and joins), names are text no longer than their column with no control
+characters, geometries are polygons.  Invalid polygons are repaired with ``make_valid`` and the repair is
 reported.  Re-importing a level replaces it, in the caller's transaction.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -20,6 +23,8 @@ from .errors import GeodataError, ImportReport
 
 BNG = "EPSG:27700"
 POLYGONAL = ("Polygon", "MultiPolygon")
+CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def read_layer(path, *, layer: str | None = None) -> gpd.GeoDataFrame:
@@ -75,6 +80,11 @@ def load_areas(path, *, code_field: str, name_field: str, layer: str | None = No
         code = "" if code is None else str(code).strip()
         if not code or code.lower() == "nan":
             raise GeodataError(path, "the code is blank", feature=position, column=code_field)
+        code_len = Area.__table__.columns["code"].type.length
+        if len(code) > code_len or not CODE.fullmatch(code):
+            raise GeodataError(path, f"code {code[:40]!r} is not an area code: use letters, "
+                               f"digits, '_', '.' or '-', at most {code_len} characters",
+                               feature=position, column=code_field)
         if code in seen:
             raise GeodataError(path, f"code '{code}' appears twice (first in feature "
                                f"{seen[code]})", feature=position, column=code_field)
@@ -82,6 +92,14 @@ def load_areas(path, *, code_field: str, name_field: str, layer: str | None = No
         if name is None or not str(name).strip() or str(name).lower() == "nan":
             raise GeodataError(path, f"the name of '{code}' is blank", feature=position,
                                column=name_field)
+        name_len = Area.__table__.columns["name"].type.length
+        if len(str(name).strip()) > name_len:
+            raise GeodataError(path, f"the name of '{code}' is {len(str(name).strip()):,} "
+                               f"characters long; at most {name_len}", feature=position,
+                               column=name_field)
+        if CONTROL.search(str(name)):
+            raise GeodataError(path, f"the name of '{code}' contains a control character",
+                               feature=position, column=name_field)
         if geom is None or geom.is_empty:
             raise GeodataError(path, f"'{code}' has no geometry", feature=position)
         if geom.geom_type not in POLYGONAL:
@@ -137,7 +155,7 @@ def import_areas(session, path, *, level: str, code_field: str, name_field: str,
     parent_tree = shapely.STRtree([p.geometry for p in parents]) if parents else None
     unplaced = 0
     for code, name, geom in zip(frame["code"], frame["name"], frame.geometry, strict=True):
-        area = Area(code=code, name=name[:200], level=level, edition=edition)
+        area = Area(code=code, name=name, level=level, edition=edition)
         area.geometry = geom
         if parent_tree is not None:
             best, best_overlap = None, 0.0

@@ -3,9 +3,12 @@ reports a CSP violation, every map still draws.
 
 Every kind of user-supplied text gets a payload from :mod:`tests.trust.hostile`
 (template literal, backtick, ``</script>``, attribute breakouts, event
-handlers, ``javascript:``, an RTL override, a 10,000-character name): service,
-organisation, building, campaign, area names and codes, a scenario name and a
-typed candidate site.  Each page that shows them is opened in Debian's chromium
+handlers, ``javascript:``, an RTL override, the longest name a column holds):
+service, organisation, building, campaign, area names and codes, a scenario name,
+a young person's flagged free text and a typed candidate site.  (The imports and
+forms refuse a 10,000-character name and a code that is not an identifier: see
+``test_upload_corpus``; here the database holds what they would let through and
+more, so the pages are tried on their own.)  Each page that shows them is opened in Debian's chromium
 anonymously and as each role allowed to see it.  A payload that ran sets
 ``window.__pwned``; a ``securitypolicyviolation`` listener (installed before
 any page script) records what the CSP blocked; a map page must show its
@@ -15,12 +18,26 @@ Leaflet container with its layers, and a tooltip shows the name as text.
 from __future__ import annotations
 
 import re
+from datetime import date
 from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import String, update
 
-from app.models import Area, Building, Campaign, Organisation, Scenario, Service
+from app.extensions import db as _db
+from app.ingest import column_length
+from app.models import (
+    Answer,
+    Area,
+    Building,
+    Campaign,
+    Organisation,
+    Response,
+    SafeguardingFlag,
+    Scenario,
+    Service,
+)
 from app.models.users import ROLES
 from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
 
@@ -43,8 +60,10 @@ def _make_hostile(db) -> dict:
     ids = build_county(db.session)
     for i, area in enumerate(db.session.query(Area).order_by(Area.id)):
         area.name = hostile(i)
+    _rename_code(db, "E01000002", CODES[0])  # Brook: the gap, so it heads every table
+    _rename_code(db, "E05000002", CODES[1])
     for i, svc in enumerate(db.session.query(Service).order_by(Service.id)):
-        svc.name = hostile(i + 3) if i else LONG
+        svc.name = hostile(i + 3) if i else LONG[:column_length(Service, "name")]
         svc.venue_name = hostile(i + 5)
     for i, org in enumerate(db.session.query(Organisation)):
         org.name = hostile(i + 1)
@@ -56,6 +75,7 @@ def _make_hostile(db) -> dict:
     db.session.add(Campaign(survey_slug="youth-voice", code="HOSTILE1", name=hostile(1),
                             kind="school"))
     db.session.commit()
+    flag_ref = _flagged_answer(db)
     site = f"{PAYLOADS[0]}, 300000, 240000\n{PAYLOADS[2]}, 301000, 241000"
     return {
         "/map?level=lsoa": True,
@@ -69,7 +89,42 @@ def _make_hostile(db) -> dict:
         "/planning/funding-cliff": True,
         "/planning/sites?k=2&threshold=30&points=" + quote(site): True,
         "/results/youth-voice/campaigns": False,
+        "/safeguarding": False,
+        f"/safeguarding/{flag_ref}": False,
     }
+
+
+# Area codes that would break out of a URL, an attribute or a script if pasted raw
+# (32 characters at most: the column's length).
+CODES = ["${window.__pwned=1}", "'><svg onload=window.__pwned=1>"]
+
+
+def _rename_code(db, old: str, new: str) -> None:
+    """Give an area a hostile code everywhere it is used (areas, indicators, parents)."""
+    for table in _db.metadata.sorted_tables:
+        for column in table.columns:
+            if isinstance(column.type, String) and column.type.length and \
+                    column.type.length >= len(new):
+                db.session.execute(update(table).where(column == old).values({column: new}))
+
+
+def _flagged_answer(db) -> str:
+    """A young person's answer that trips the safeguarding indicators, carrying payloads."""
+    from app.survey.store import current_survey
+
+    survey = current_survey(db.session, "youth-voice")
+    response = Response(survey_id=survey.id, survey_slug=survey.slug,
+                        survey_version=survey.version, token="hostile-token",
+                        submitted_on=date.today(), age_band="13-15",
+                        area_level="lsoa", area_code=CODES[0])
+    response.answers = [Answer(question_id="anything_else", is_free_text=True,
+                               value="I feel unsafe at home " + " ".join(PAYLOADS))]
+    db.session.add(response)
+    db.session.flush()
+    flag = SafeguardingFlag(response_id=response.id, matched=[PAYLOADS[0], "harm"])
+    db.session.add(flag)
+    db.session.commit()
+    return flag.ref
 
 
 def _allowed(app, path: str) -> tuple:
@@ -91,6 +146,8 @@ def _check(page, url: str, has_map: bool) -> None:
                       box.locator(".leaflet-interactive").last):
             shape.dispatch_event("mouseover")
         expect(page.locator(".leaflet-tooltip").first).to_contain_text(re.compile(r"\S"))
+    if "/safeguarding/" in url:  # the lead reads the child's words, payloads and all, as text
+        expect(page.locator("main")).to_contain_text("I feel unsafe at home ${window.__pwned=1}")
     assert page.evaluate("window.__pwned") is None, f"a payload ran on {url}"
     assert page.evaluate("window.__csp") == [], f"CSP violation on {url}"
 

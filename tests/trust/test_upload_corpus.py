@@ -144,3 +144,38 @@ GIAS = "URN,EstablishmentName,PhaseOfEducation (name),NumberOfPupils,Easting,Nor
 def test_gias_corpus(body, where):
     with pytest.raises(GiasError, match=where):
         read_gias(io.StringIO(GIAS + body), "schools.csv", ("Secondary",))
+
+
+BOUNDARIES = {
+    "script in a code": ("E01000001</script><script>x=1//", "Testshire 001A", "LSOA21CD"),
+    "template literal in a code": ("${window.__pwned=1}", "Testshire 001A", "LSOA21CD"),
+    "code longer than its column": ("E" + "0" * 40, "Testshire 001A", "LSOA21CD"),
+    "name longer than its column": ("E01000001", "N" * 10_000, "LSOA21NM"),
+    "control character in a name": ("E01000001", "Test\x1bshire", "LSOA21NM"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BOUNDARIES))
+def test_boundary_corpus(db, tmp_path, case):
+    """Area codes go into URLs and joins, names into every map: a boundary file with a
+    hostile code or an over-long name is refused before anything is written, and the
+    levels already imported stay as they were."""
+    from app.geodata.boundaries import import_areas
+    from app.geodata.errors import GeodataError
+    from tests.geodata.helpers import geojson, lsoa_file, square
+
+    import_areas(db.session, lsoa_file(tmp_path), level="lsoa", code_field="LSOA21CD",
+                 name_field="LSOA21NM")
+    db.session.commit()
+    before = table_counts(db)
+    code, name, column = BOUNDARIES[case]
+    bad = geojson(tmp_path / "bad.geojson", [
+        ({"LSOA21CD": "E01000009", "LSOA21NM": "Fine"}, square(0, 0)),
+        ({"LSOA21CD": code, "LSOA21NM": name}, square(1, 0))])
+    with pytest.raises(GeodataError) as caught:
+        import_areas(db.session, bad, level="lsoa", code_field="LSOA21CD",
+                     name_field="LSOA21NM")
+    db.session.rollback()
+    message = str(caught.value)
+    assert "bad.geojson" in message and "feature 2" in message and column in message, message
+    assert table_counts(db) == before
