@@ -37,8 +37,8 @@ circuity=1.3, matrix=None, min_responses=8, points=None) -> GeoDataFrame``
 ``classify(values, scheme='quantiles', k=5, worse='high')``
     Choropleth bins, labels and colours (mapclassify).
 
-``publish_frame(gaps, rule)``
-    Disclosure control for the counts of people before showing anything.
+``records(gaps, columns)``
+    Rows as JSON-safe dicts (counts of people come from :mod:`app.publication`).
 
 Areas: GeoDataFrame indexed by area code, EPSG:27700, columns ``name``,
 ``geometry``, ``young_people``, ``imd_score``, ``idaci``,
@@ -57,7 +57,7 @@ from .gaps import (
     top_gaps,
 )
 from .provision import two_step_fca
-from .publish import publish_frame, records
+from .publish import records
 from .reach import area_origins, reach, reachable_pairs
 from .services import FILTERS, filter_mask, monthly_cost, services_frame
 from .travel import (
@@ -75,7 +75,7 @@ __all__ = [
     "DEFAULT_WEIGHTS", "FIGURES", "FILTERS", "MODES", "SPEEDS_KMH", "TABLE_COLUMNS",
     "WEIGHT_LABELS", "Classification", "MatrixError", "area_origins", "check_weights",
     "classify", "compute_gaps", "filter_mask", "format_value", "funding_at_risk",
-    "monthly_cost", "nearest", "pairs_within", "publish_frame", "reach", "reachable_pairs",
+    "monthly_cost", "nearest", "pairs_within", "reach", "reachable_pairs",
     "read_travel_matrix", "records", "services_frame", "summary", "top_gaps",
     "travel_minutes", "two_step_fca", "voice_figures",
 ]

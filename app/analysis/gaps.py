@@ -134,7 +134,7 @@ def compute_gaps(areas, services, *, responses=None, threshold_min: float = 30,
     ``nearest_p90`` (for ``reach_filter``), ``complete``/``missing``,
     ``places_per_1000``, the voice counts and shares, ``at_risk_<n>_sessions``
     for n in 6/12/24 months, ``c_<component>`` and ``gap_score``/``rank``.
-    Raw counts: publish through :func:`app.analysis.publish.publish_frame`.
+    Raw counts: publish through :mod:`app.publication`.
     """
     weights = check_weights(weights)
     keys = list(dict.fromkeys(["all", reach_filter, *(filters or FILTERS)]))

@@ -8,7 +8,7 @@ question id (any of :data:`BARRIER_QUESTIONS`) and classified by keywords in
 the option value (:data:`BARRIER_KEYWORDS`), not by a fixed list of codes.
 
 All figures here are raw counts: publish them only through disclosure
-control (:func:`app.analysis.publish.publish_frame`).
+control (:mod:`app.publication`).
 """
 
 from __future__ import annotations

@@ -18,7 +18,6 @@ from app.analysis import (
     funding_at_risk,
     monthly_cost,
     pairs_within,
-    publish_frame,
     reach,
     read_travel_matrix,
     travel_minutes,
@@ -26,7 +25,6 @@ from app.analysis import (
     voice_figures,
 )
 from app.analysis.travel import MatrixError
-from app.disclosure import DisclosureRule
 
 
 def square(cx, cy, half=500):
@@ -207,7 +205,7 @@ def test_voice_counts_each_barrier_once_per_response():
     assert voice_figures(None, index=["A"]).loc["A"].tolist() == [0, 0, 0, 0, 0]
 
 
-def test_published_voice_never_shows_small_counts(areas, services):
+def test_voice_component_leaves_out_areas_with_too_few_answers(areas, services):
     rows = [{"response_id": n, "area_code": "A", "question_id": "barriers",
              "value": "nothing_near" if n < 3 else "other"} for n in range(12)]
     rows += [{"response_id": 100 + n, "area_code": "B", "question_id": "barriers",
@@ -217,12 +215,6 @@ def test_published_voice_never_shows_small_counts(areas, services):
     assert gaps.loc["A", "responses"] == 12 and gaps.loc["A", "cites_nothing_near"] == 3
     assert gaps.loc["A", "c_voice"] == pytest.approx(0.25)
     assert np.isnan(gaps.loc["B", "c_voice"])  # 4 responses: too few to use
-    pub = publish_frame(gaps, DisclosureRule())
-    assert pub.loc["A", "responses"] == 10  # 12 rounded to 5
-    assert pub.loc["A", "cites_nothing_near"] is None  # 3: suppressed
-    assert pub.loc["A", "share_nothing_near"] is None
-    assert pub.loc["B", "responses"] is None and pub.loc["B", "share_cost"] is None
-    assert pub.loc["C", "responses"] == 0
 
 
 def test_monthly_cost_models():
