@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -20,6 +21,15 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 HEREFORDSHIRE = SHARED / "geodata" / "herefordshire"
 OPENREFERRAL = SHARED / "openreferral"
+
+# Property tests (Hypothesis) draw the same examples on every run by default, so a
+# suite that passed once passes again: a new counter-example can never fail a CI run
+# at random.  To look for new ones, run them with HYPOTHESIS_PROFILE=explore (random
+# examples, ten times as many) and turn what they find into a fixed test.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("explore", derandomize=False, max_examples=200,
+                                     print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def _worker() -> str:

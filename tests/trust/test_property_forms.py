@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from ..conftest import ROOT
 from .sweep import SESSION_ENDING, access_of, rules, table_counts
 
-EXAMPLES = 20
+EXAMPLES = 20 if settings.default.derandomize else 200  # HYPOTHESIS_PROFILE=explore: more
 
 TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=60)
 HUGE = st.sampled_from([

@@ -26,7 +26,7 @@ from ..gaps.seed import seed
 from .sweep import SESSION_ENDING, access_of, rules
 from .test_property_forms import NUMBERS, TEXT, arg_values
 
-EXAMPLES = 8
+EXAMPLES = 8 if settings.default.derandomize else 80  # HYPOTHESIS_PROFILE=explore: more
 NASTY = st.sampled_from(["1e309", "-1e309", "inf", "-Infinity", "nan", "NaN", "9" * 40,
                          "-" + "9" * 40, "1%", "100%", "%(min)s", "%s", "1e-400", "0x1p10",
                          "3.5", "", " ", "£5", "1,000", "١٢", "\u202e5"])
