@@ -98,6 +98,12 @@ SETTINGS: tuple[Setting, ...] = (
       "A tile URL template such as `https://tile.openstreetmap.org/{z}/{x}/{y}.png`. Empty means "
       "no basemap (and no request leaves the app). Always empty in tests.",
       shown_default="empty (no tiles)"),
+    S("DIRECTIONS_URL", str, "https://www.google.com/maps/dir/?api=1&destination={destination}",
+      "Where a service page's \"Directions\" link goes: a URL template whose `{destination}` "
+      "becomes the venue's postcode (or its latitude,longitude when it has none), URL-encoded. "
+      "It is only a link the reader follows (phones open their maps app); the app itself never "
+      "calls it. Empty hides the link. For OpenStreetMap: "
+      "`https://www.openstreetmap.org/directions?to={destination}`."),
     S("MAP_TILES_ATTRIBUTION", str, "",
       "Attribution text for the tiles; required when `MAP_TILES_URL` is set (the app refuses to "
       "start without it).", shown_default="empty"),

@@ -88,11 +88,44 @@ def search(filters: Filters, page: int, errors: dict[str, str]) -> SearchPage:
 
 
 def service_page(service: Service) -> dict:
-    """What a service's public page shows beside the service itself."""
+    """What a service's public page shows beside the service itself: the monthly cost,
+    the map, the parish or ward it is in (in words) and a directions link."""
     from .maps import service_map
 
     return {"monthly": service_monthly_cost(service), "map": service_map(service),
-            "review_days": review_days()}
+            "review_days": review_days(), "place": place_name(service),
+            "directions": directions_url(service)}
+
+
+def place_name(service: Service) -> str | None:
+    """The name of the parish (else ward) a service's venue is in, for "where" in words."""
+    from ..geodata.lookup import area_containing
+
+    if service.x is None or service.y is None or service.no_fixed_place:
+        return None
+    for level in ("parish", "ward"):
+        area = area_containing(db.session, service.x, service.y, level)
+        if area is not None:
+            return area.name
+    return None
+
+
+def directions_url(service: Service) -> str | None:
+    """A link to a maps app's directions to the venue, by postcode (else latitude and
+    longitude), from the ``DIRECTIONS_URL`` template; ``None`` with no place or no
+    template.  The destination is URL-encoded, so a hostile postcode cannot add
+    parameters or change the scheme (the template's own scheme and host stay)."""
+    from urllib.parse import quote
+
+    template = current_app.config.get("DIRECTIONS_URL") or ""
+    if not template or service.no_fixed_place or (service.x is None and not service.postcode):
+        return None
+    if service.postcode:
+        destination = service.postcode
+    else:
+        lat, lon = to_latlon(service.x, service.y)
+        destination = f"{lat},{lon}"
+    return template.replace("{destination}", quote(destination, safe=","))
 
 
 def add_report(service: Service, kind: str, message: str | None) -> None:

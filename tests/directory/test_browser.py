@@ -4,6 +4,7 @@ activity near their postcode in the demo county and reports a wrong time."""
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -64,6 +65,12 @@ def test_find_free_non_uniformed_activity_near_a_postcode(live_server, browser_p
             page.screenshot(path=f"{SHOTS}/directory-results-{width}.png", full_page=True)
         click_and_wait_for_navigation(page, first.locator("h3 a"))
         expect(page.locator(".service-meta")).to_contain_text("Free")
+        # Where it is in words, and a way there a phone opens in its maps app.
+        expect(page.locator(".place-name")).to_contain_text(re.compile(r"^In \S"))
+        directions = page.get_by_role("link", name=re.compile(r"^Directions to "))
+        expect(directions).to_be_visible()
+        expect(directions).to_have_attribute(
+            "href", re.compile(r"^https://www\.google\.com/maps/dir/\?api=1&destination=\S"))
         if js:
             # The small map draws (from the app's own copy of Leaflet).
             expect(page.locator(".leaflet-interactive").first).to_be_visible()
