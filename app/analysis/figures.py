@@ -102,9 +102,15 @@ def edition(key: str, sources: dict | None) -> str:
 
 
 def labelled(key: str, sources: dict | None, label: str | None = None) -> str:
-    """A figure's label with its edition: 'IMD score (IMD 2025)'."""
+    """Return a figure's label with its edition: 'IMD score (IMD 2025)'.
+
+    'IDACI 2019', not 'IDACI (IDACI 2019)', when the edition already starts with
+    the label.
+    """
     label = label or FIGURES.get(key, {}).get("label", key)
     ed = edition(key, sources)
+    if ed and ed.startswith(label + " "):
+        return ed
     return f"{label} ({ed})" if ed else label
 
 

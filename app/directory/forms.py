@@ -12,6 +12,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -190,6 +191,15 @@ class BuildingForm(FlaskForm):
 
 class UploadForm(FlaskForm):
     file = FileField("File")
+    # A random token given to each form as it is shown: the same form sent twice (a
+    # double click, a resubmit after the import finished) is one import job.
+    submission = HiddenField()
+
+    def new_submission(self) -> None:
+        """Give a form about to be shown its own submission token."""
+        import uuid
+
+        self.submission.data = uuid.uuid4().hex
 
 
 def filters_from_args(args) -> tuple[Filters, dict[str, str]]:

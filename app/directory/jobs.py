@@ -42,11 +42,16 @@ def import_services_file(data: str, filename: str, user_id: int) -> ImportResult
     return result  # the runner commits it with the job
 
 
-def start_import(data: bytes, filename: str, user) -> jobs.JobInfo:
-    """The import job for this file: the same file sent twice on the same data (a
-    double click, a resubmitted form) is one job, imported once."""
+def start_import(data: bytes, filename: str, user, *, submission: str | None = None
+                 ) -> jobs.JobInfo:
+    """The import job for this file: the same form sent twice with the same file (a
+    double click, a resubmit, even after the first import finished) is one job,
+    imported once.  ``submission`` is the form's own random token; without one (a
+    client that did not load the form) the data version stands in, which tells a
+    double click apart only while the first import is still running."""
     key = json.dumps({"file": hashlib.sha256(data).hexdigest(), "name": filename,
-                      "user": user.id, "data": list(current(db.session))})
+                      "user": user.id,
+                      "form": (submission or "")[:64] or list(current(db.session))})
     return jobs.enqueue(import_services_file, {
         "data": base64.b64encode(data).decode("ascii"), "filename": filename,
         "user_id": user.id}, key=key)

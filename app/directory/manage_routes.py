@@ -85,13 +85,16 @@ def import_services():
         if upload is not None:
             data = upload.read()
             if len(data) > current_app.config["JOBS_IMPORT_BYTES"]:  # big: in the background
-                job = import_jobs.start_import(data, upload.filename, current_user)
+                job = import_jobs.start_import(data, upload.filename, current_user,
+                                               submission=form.submission.data)
                 return redirect(url_for("jobs.page", job_id=job.id), code=303)
             result = svc.import_services(data, upload.filename, current_user)
             if result.ok:
                 flash(f"Imported {result.created} services from {upload.filename}.")
                 return redirect(url_for("directory.manage"))
     status = 400 if (result and not result.ok) or form.file.errors else 200
+    if not form.submission.data:
+        form.new_submission()
     return render_template("directory/import.html", form=form, result=result,
                            title="Import services"), status
 

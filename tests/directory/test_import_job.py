@@ -5,6 +5,7 @@ file stores nothing and lists every problem."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
@@ -28,9 +29,16 @@ def commissioner(app, client, db, auth):
     app.extensions["yvm_jobs"].stop()
 
 
-def _upload(client, text: str):
+def _form_token(client) -> str:
+    """The submission token of a freshly shown import form."""
+    html = client.get("/directory/manage/import").get_data(as_text=True)
+    return re.search(r'name="submission" type="hidden" value="([0-9a-f]{32})"', html).group(1)
+
+
+def _upload(client, text: str, submission: str | None = None):
     return client.post("/directory/manage/import", data={
-        "file": (io.BytesIO(text.encode()), "services.csv")},
+        "file": (io.BytesIO(text.encode()), "services.csv"),
+        "submission": submission if submission is not None else _form_token(client)},
         content_type="multipart/form-data")
 
 
@@ -45,10 +53,13 @@ def _follow(client, response) -> dict:
 
 def test_a_big_file_is_imported_once_in_the_background(client, db, commissioner):
     text = _csv([GOOD, {**GOOD, "name": "Farfield Boxing"}])
-    first = _upload(client, text)
-    again = _upload(client, text)  # a second click before it is done: the same job
+    token = _form_token(client)
+    first = _upload(client, text, token)
+    again = _upload(client, text, token)  # a second click, done or not yet: the same job
     assert again.headers["Location"] == first.headers["Location"]
     state = _follow(client, first)
+    # Sent once more after it finished (back button, resubmit): still the same job.
+    assert _upload(client, text, token).headers["Location"] == first.headers["Location"]
     outcome = client.get(state["ready_url"], follow_redirects=True)
     assert "Imported 2 services." in outcome.get_data(as_text=True)
     db.session.expire_all()
