@@ -23,7 +23,6 @@ PENDING = {
     "app/survey/admin_routes.py",
     "app/survey/safeguarding_review.py",
     "app/auth/routes.py",
-    "app/main/routes.py",
 }
 
 
