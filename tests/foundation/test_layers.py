@@ -22,7 +22,6 @@ PENDING = {
     "app/survey/results_routes.py",
     "app/survey/admin_routes.py",
     "app/survey/safeguarding_review.py",
-    "app/auth/routes.py",
 }
 
 
