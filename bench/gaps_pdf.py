@@ -45,9 +45,9 @@ def main() -> None:
 
     from app import create_app
     from app.extensions import db
+    from app.gaps.evidence import evidence_context
     from app.gaps.pdf import pdf_available, render_pdf, unavailable_reason
-    from app.gaps.routes import _evidence_context
-    from app.gaps.service import load_view
+    from app.gaps.service import load_view, page_context
     from app.geodata.bundle import import_bundle
     from app.models import Service, ServiceSession
 
@@ -78,7 +78,8 @@ def main() -> None:
                 view, errors = load_view(db.session, MultiDict({"level": level}))
                 t0 = time.perf_counter()
                 html = render_template("gaps/evidence.html",
-                                       **_evidence_context(view, errors, pdf=True))
+                                       **evidence_context(view, errors,
+                                                          page_context(view, errors), pdf=True))
                 t_html = time.perf_counter() - t0
                 t0 = time.perf_counter()
                 body, fetcher = render_pdf(html, "http://localhost/")

@@ -1,4 +1,8 @@
-"""Staff sign in and sign out."""
+"""Staff sign in and sign out, and staff session expiry.
+
+The views parse the request, call one function of :mod:`app.auth.service` and
+render; the session cookie and the known-device cookie are handled here.
+"""
 
 from __future__ import annotations
 
@@ -16,18 +20,12 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import func, select
 
 from ..access import public
-from ..extensions import db, login_manager
-from ..models import User
-from ..models.users import new_session_token
-from . import bp
+from ..extensions import login_manager
+from . import bp, service
 from .forms import LoginForm
-from .passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 
-# Failed sign-ins to one account before the admin and safeguarding lead are told.
-NOTIFY_EVERY = 10
 # A browser that signed in to an account stays "known" to it this long.
 DEVICE_DAYS = 180
 
@@ -61,9 +59,7 @@ def _expire_staff_session():
             or now - login_at > absolute or now - last_seen > idle or login_at > now + 60):
         if current_user.is_authenticated:
             # End it server-side too: a copy of this cookie is now dead.
-            user = db.session.get(User, current_user.id)
-            user.session_token = new_session_token()
-            db.session.commit()
+            service.end_sessions(current_user.id)
         logout_user()
         session.clear()
         flash(EXPIRED_MESSAGE)
@@ -72,17 +68,7 @@ def _expire_staff_session():
     return None
 
 
-@login_manager.user_loader
-def load_user(user_id: str):
-    """Load by "id:token"; a rotated token (logout, new login) ends old sessions."""
-    try:
-        raw_id, token = user_id.split(":", 1)
-        user = db.session.get(User, int(raw_id))
-    except (ValueError, TypeError):
-        return None
-    if user is None or not user.active or user.session_token != token:
-        return None
-    return user
+login_manager.user_loader(service.load_user)
 
 
 def _start_page() -> str:
@@ -111,16 +97,9 @@ def login():
     error = None
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
-        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
         now = datetime.now(UTC)
-        ok = verify_password(user.password_hash if user else DUMMY_HASH, form.password.data)
-        if user is not None and ok and user.active:
-            if needs_rehash(user.password_hash):
-                user.password_hash = hash_password(form.password.data)
-            user.failed_logins = 0
-            user.last_login_at = now
-            user.session_token = new_session_token()
-            db.session.commit()
+        user = service.sign_in(email, form.password.data, now=now)
+        if user is not None:
             session.clear()  # a new session at login
             login_user(user)
             session["login_at"] = session["last_seen"] = now.timestamp()
@@ -128,8 +107,6 @@ def login():
             response = redirect(_safe_next(request.args.get("next")))
             _remember_device(response, email)
             return response
-        if user is not None:
-            _count_failure(user)
         error = "The email address or password is not right."
         current_app.logger.info("login failed")
     return render_template("auth/login.html", form=form, error=error), (401 if error else 200)
@@ -146,28 +123,12 @@ def _remember_device(response, email: str) -> None:
                         path=url_for("auth.login"))
 
 
-def _count_failure(user: User) -> None:
-    """Count a failed sign-in; every ``NOTIFY_EVERY``th since the last success is
-    put in the audit trail, which the admin and safeguarding lead see on their
-    dashboard.  The account is never locked: the rate limits slow guessing down."""
-    from ..audit import record
-
-    user.failed_logins = (user.failed_logins or 0) + 1
-    if user.failed_logins % NOTIFY_EVERY == 0:
-        record(db.session, user=None, action="login_failures", obj=user,
-               note=f"{user.failed_logins} failed sign-ins to {user.email} since its last "
-                    "successful sign-in")
-    db.session.commit()
-
-
 @bp.route("/logout", methods=["POST"])
 @public
 def logout():
     """Sign out: rotate the account's session token so the old cookie is dead."""
     if current_user.is_authenticated:
-        user = db.session.get(User, current_user.id)
-        user.session_token = new_session_token()
-        db.session.commit()
+        service.end_sessions(current_user.id)
         logout_user()
     session.clear()
     flash("You have signed out.")

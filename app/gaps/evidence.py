@@ -69,6 +69,7 @@ def make_pdf(args: dict, host_url: str) -> dict:
 class PdfRequest:
     errors: dict
     job: jobs.JobInfo | None = None
+    available: bool = True  # False: this server cannot make PDFs (no WeasyPrint)
 
     @property
     def ready(self) -> dict | None:
@@ -85,7 +86,12 @@ def _key(args: dict, host_url: str) -> str:
 
 def request_pdf(args, host_url: str, *, wait: bool = True) -> PdfRequest:
     """Start (or find) the PDF job for these parameters; with ``wait``, give a quick
-    one ``JOBS_WAIT_SECONDS`` to finish.  Bad parameters come back as errors."""
+    one ``JOBS_WAIT_SECONDS`` to finish.  Bad parameters come back as errors; a
+    server that cannot make PDFs at all says so first (``available``)."""
+    from .pdf import pdf_available
+
+    if not pdf_available():
+        return PdfRequest({}, available=False)
     view, errors = load_view(db.session, args)
     if errors:
         return PdfRequest(errors)

@@ -1,5 +1,8 @@
 """One request's gap analysis: inputs, cached results, published figures,
-classes and the map.  The views in :mod:`app.gaps.routes` stay thin.
+classes and the map.  The views in :mod:`app.gaps.routes` stay thin: the map and
+table pages call :func:`map_page` and :func:`table_page`; the downloads and API
+:mod:`.downloads`, the evidence pack :mod:`.evidence`, the travel-time import
+:mod:`.travel_import`.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from ..analysis.travel import MODE_PHRASES, SPEEDS_KMH, radius_for
 from ..cache import cached
 from ..dataversion import current
 from ..disclosure import DisclosureRule
+from ..extensions import db
 from ..maps.display import display_geometry, feature_collection, points_latlon
 from ..maps.gap_map import COST_LABELS, build_gap_map, cost_band
 from ..maps.page import page_parts
@@ -357,3 +361,17 @@ def page_context(view: GapView, errors: dict) -> dict:
         "query": view.params.query(),
         "mode_phrases": MODE_PHRASES,
     }
+
+
+def map_page(args) -> tuple[dict, dict]:
+    """The gap map's context (no map when there are no areas) and the parameter errors."""
+    view, errors = load_view(db.session, args)
+    ctx = page_context(view, errors)
+    ctx["folium"] = build_map(view) if view.has_areas else None
+    return ctx, errors
+
+
+def table_page(args) -> tuple[dict, dict]:
+    """The ranked table's context and the parameter errors."""
+    view, errors = load_view(db.session, args)
+    return {**page_context(view, errors), "rows": sort_table(view)}, errors

@@ -5,6 +5,9 @@ CSV columns ``from_code,to_kind,to_id,minutes[,mode]`` (see
 imported area code (any level), ``to_id`` an existing service or building id.
 Rows for the modes in the file replace the rows already held for those
 modes, so a council can re-import an updated matrix.
+
+:func:`import_upload` and :func:`summary` are the ``/travel-times`` page's
+service layer: the database session, audit event and commit or roll-back.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, insert, select
 
 from ..analysis.travel import MatrixError, read_travel_matrix
+from ..audit import record
 from ..dataversion import bump_for_bulk
+from ..extensions import db
 from ..models import Area, Building, Service, TravelTime
 
 MAX_ROWS = 2_000_000
@@ -75,3 +80,27 @@ def matrix_summary(session) -> list[tuple[str, str, int]]:
         select(TravelTime.mode, TravelTime.to_kind, func.count())
         .group_by(TravelTime.mode, TravelTime.to_kind).order_by(TravelTime.mode)
     ).all()]
+
+
+# ---- the /travel-times page ---------------------------------------------------------
+
+def import_upload(upload, *, default_mode: str, user) -> tuple[MatrixImport | None, str | None]:
+    """Import an uploaded matrix and commit it with its audit event: the import, or
+    (``None``, the problem) with nothing written."""
+    try:
+        result = import_matrix(db.session, upload.stream, name=upload.filename,
+                               default_mode=default_mode)
+    except (MatrixError, UnicodeDecodeError) as exc:
+        db.session.rollback()
+        return None, (str(exc) if isinstance(exc, MatrixError)
+                      else f"{upload.filename}: not a UTF-8 text file")
+    record(db.session, user=user, action="import", object_type="TravelTime",
+           note=f"{result.rows} travel times ({', '.join(result.modes)}) from "
+                f"{upload.filename}, replacing {result.replaced}")
+    db.session.commit()
+    return result, None
+
+
+def summary() -> list[tuple[str, str, int]]:
+    """What the page lists: (mode, to_kind, rows) held now."""
+    return matrix_summary(db.session)

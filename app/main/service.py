@@ -1,0 +1,128 @@
+"""The service layer behind the home, dashboard, about and health pages: every
+query and figure the views in :mod:`app.main.routes` show, so each view parses,
+calls one function here and renders."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import func, select, text
+
+from .. import publication
+from ..access import PLANNERS, READERS
+from ..extensions import db
+from ..models import Area, AuditEvent, Service
+
+# The dashboard's level names, as a sentence says them.
+LEVEL_WORDS = {"lsoa": "small area", "ward": "ward", "parish": "parish"}
+
+
+def dashboard_page(user) -> dict:
+    """The staff start page for ``user``'s role: what there is, and what needs doing."""
+    role = user.role
+    counts = {
+        "services": db.session.scalar(select(func.count(Service.id))),
+        "areas": db.session.scalar(select(func.count(Area.id))),
+        # Published (protected) total from the latest snapshot, never a live count.
+        "responses": publication.totals(db.session)["all"],
+    }
+    gaps, funding = _gap_headlines(role)
+    upkeep = None
+    if role in PLANNERS:
+        from ..partners.organisations import upkeep_headline
+
+        upkeep = upkeep_headline(db.session,
+                                 review_days=current_app.config["SERVICE_REVIEW_DAYS"])
+    return {"counts": counts, "role": role, "gaps": gaps, "funding": funding,
+            "flags": _open_flags(role), "upkeep": upkeep,
+            "sign_in_alerts": _sign_in_alerts(role)}
+
+
+def _sign_in_alerts(role: str) -> list | None:
+    """Repeated failed sign-ins to staff accounts in the last week (admin and
+    safeguarding lead only): accounts are never locked, so people are told."""
+    if role not in ("admin", "safeguarding"):
+        return None
+    since = datetime.now(UTC) - timedelta(days=7)
+    return db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "login_failures", AuditEvent.at >= since)
+        .order_by(AuditEvent.at.desc()).limit(10)).all()
+
+
+def _gap_headlines(role: str) -> tuple[list, dict | None]:
+    """The product's point at a glance: the five biggest gaps and how many grants end
+    within 6 and 12 months.  Only for roles that may open the gap table it links to."""
+    gaps, funding = [], None
+    if role in READERS and "gaps.table" in current_app.view_functions:
+        from ..analysis import format_value
+        from ..analysis.travel import MODE_PHRASES
+        from ..gaps.service import funding_risk_rows, load_view, sort_table
+
+        view, _ = load_view(db.session, {})
+        if view.has_areas:
+            level = LEVEL_WORDS.get(view.params.level, "area")
+            reach = f"{view.params.threshold:g} minutes {MODE_PHRASES[view.params.mode]}"
+            gaps = [{"name": r["name"], "level": level, "reach": reach,
+                     "score": format_value("gap_score", r.get("gap_score"))}
+                    for r in sort_table(view) if r.get("rank") is not None][:5]
+            risk = funding_risk_rows(view)
+            funding = {"within_6": sum(1 for r in risk if r["within_6"]),
+                       "within_12": sum(1 for r in risk if r["within_12"])}
+    return gaps, funding
+
+
+def _open_flags(role: str) -> int | None:
+    """How many safeguarding flags wait for review (the safeguarding lead only)."""
+    if role != "safeguarding":
+        return None
+    from ..models.survey import SafeguardingFlag
+
+    return db.session.scalar(select(func.count(SafeguardingFlag.id)).where(
+        SafeguardingFlag.status == "open"))
+
+
+def data_sources() -> list[dict]:
+    """Every data source with its licence and attribution text."""
+    from ..sources import sources_for
+
+    return sources_for(db.session)
+
+
+def _duration(days: int) -> str:
+    if days % 365 == 0:
+        years = days // 365
+        return "1 year" if years == 1 else f"{years} years"
+    if days % 30 == 0 and days < 365:
+        months = days // 30
+        return "1 month" if months == 1 else f"{months} months"
+    return "1 day" if days == 1 else f"{days} days"
+
+
+def privacy_page(cfg) -> dict:
+    """The privacy notice's figures, from the real settings ``cfg``."""
+    return {
+        "free_text_days": cfg["RETENTION_FREE_TEXT_DAYS"],
+        "free_text_for": _duration(cfg["RETENTION_FREE_TEXT_DAYS"]),
+        "safeguarding_days": cfg["RETENTION_SAFEGUARDING_NOTES_DAYS"],
+        "safeguarding_for": _duration(cfg["RETENTION_SAFEGUARDING_NOTES_DAYS"]),
+        "reports_days": cfg["RETENTION_REPORT_MESSAGES_DAYS"],
+        "reports_for": _duration(cfg["RETENTION_REPORT_MESSAGES_DAYS"]),
+        "suppress_min": cfg["DISCLOSURE_MIN"],
+        "suppress_max": cfg["DISCLOSURE_MAX_SUPPRESSED"],
+        "round_to": cfg["DISCLOSURE_ROUND_TO"],
+        "tiles_host": urlsplit(cfg.get("MAP_TILES_URL") or "").hostname,
+        "method": publication.CellKeyMethod.from_config(cfg),
+        "publish_hour": cfg["PUBLISH_HOUR"], "min_new": cfg["PUBLISH_MIN_NEW_RESPONSES"],
+    }
+
+
+def database_reachable() -> bool:
+    """Whether the database answers ``SELECT 1`` (a failed try is rolled back)."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        db.session.rollback()
+        return False
+    return True
