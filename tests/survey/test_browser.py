@@ -31,12 +31,18 @@ def axe_violations(page) -> list[str]:
             for v in results.response["violations"]]
 
 
+def _option(page, question_id: str, value: str):
+    """Question ``question_id``'s radio button or tick box for ``value`` (by id and
+    value, not by its place on the form)."""
+    return page.locator(f'input[name="{question_id}"][value="{value}"]')
+
+
 def _answer(page, *, area_by: str):
-    page.check("#age_band-1")  # 13 to 15
-    page.check("#wishes-0")
-    page.check("#wishes-3")
-    page.check("#barriers-1")  # transport
-    page.check("#can_pay-1")
+    _option(page, "age_band", "13-15").check()
+    _option(page, "wishes", "drop_in").check()
+    _option(page, "wishes", "music").check()
+    _option(page, "barriers", "transport").check()
+    _option(page, "can_pay", "1-2").check()
     page.fill("#anything_else", "A later bus home please")
     if area_by == "postcode":
         page.fill("#postcode", "hr7 4bb")
@@ -90,10 +96,10 @@ def test_phone_with_javascript_completes_the_survey(live_server, browser_page, d
     expect(page.locator("#area-typeahead")).to_be_visible()  # the script has run
     expect(page.locator("select#area")).to_be_hidden()
     expect(page.locator("#anything_else")).to_be_hidden()
-    page.check("#age_band-0")  # 11 or 12
+    _option(page, "age_band", "11-12").check()
     expect(page.locator("#anything_else")).to_be_hidden()
     page.screenshot(path="/tmp/survey-form-360-js.png", full_page=True)
-    page.check("#age_band-1")  # 13 to 15
+    _option(page, "age_band", "13-15").check()
     expect(page.locator("#anything_else")).to_be_visible()
     _answer(page, area_by="typeahead")
     click_and_wait_for_navigation(page, "button[type=submit]")

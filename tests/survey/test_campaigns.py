@@ -108,3 +108,41 @@ def test_councillors_cannot_manage_campaigns(client, db, auth):
     forget_visitor()
     auth.login_as("councillor")
     assert client.get("/results/youth-voice/campaigns").status_code == 403
+
+
+def test_campaign_page_refusals_store_nothing_and_an_added_link_is_audited(client, db, auth):
+    from app.models import AuditEvent
+
+    client.get("/survey/youth-voice")
+    from tests.survey.helpers import forget_visitor
+
+    forget_visitor()
+    auth.login_as("commissioner")
+    url = "/results/youth-voice/campaigns"
+    assert client.post(url, data={"action": "delete-everything"}).status_code == 400
+    assert client.post(url, data={"action": "add", "name": "x" * 201}).status_code == 400
+    assert client.post(url, data={"action": "add", "name": "Fair", "kind": "party"}).status_code == 400
+    latin1 = client.post(url, data={"action": "gias", "phase": ["Secondary"],
+                                    "gias": (io.BytesIO("urn,établissement\n".encode("latin-1")),
+                                             "schools.csv")},
+                         content_type="multipart/form-data")
+    assert latin1.status_code == 400
+    assert "schools.csv: is not a UTF-8 CSV file" in latin1.get_data(as_text=True)
+    no_file = client.post(url, data={"action": "gias"}, content_type="multipart/form-data")
+    assert "Choose the schools CSV file" in no_file.get_data(as_text=True)
+    assert _count(db) == 0
+    assert client.post("/results/no-such-survey/campaigns",
+                       data={"action": "add", "name": "Fair"}).status_code == 404
+    assert _count(db) == 0
+
+    ok = client.post(url, data={"action": "add", "name": "  Ross youth bus ", "kind": "club"})
+    assert ok.status_code == 302
+    camp = db.session.scalars(select(Campaign)).one()
+    assert (camp.name, camp.kind, camp.survey_slug) == ("Ross youth bus", "club", "youth-voice")
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "create")).one()
+    assert event.after["code"] == camp.code and event.after["id"] == camp.id
+    assert "Campaign &#39;Ross youth bus&#39; added." in client.get(url).get_data(as_text=True)
+    qr = f"/results/youth-voice/campaigns/{camp.code}/qr"
+    assert client.get(qr + ".gif").status_code == 404
+    assert client.get("/results/youth-voice/campaigns/nope234/qr.png").status_code == 404
+    assert client.get(qr + ".svg").status_code == 200

@@ -38,6 +38,13 @@ def test_show_if_hides_free_text_from_under_13s():
     assert q.is_shown({"age_band": "16-17"})
 
 
+def _q(data: dict, question_id: str) -> dict:
+    """Question ``question_id`` of a raw definition, found by its id (not its place)."""
+    found = [q for q in data["questions"] if q["id"] == question_id]
+    assert len(found) == 1, f"the shipped survey has no one question {question_id!r}"
+    return found[0]
+
+
 def _broken(mutate):
     data = copy.deepcopy(BASE)
     mutate(data)
@@ -45,26 +52,26 @@ def _broken(mutate):
 
 
 @pytest.mark.parametrize("mutate, message", [
-    (lambda d: d["questions"][2].update(type="dropdown"),
+    (lambda d: _q(d, "now_do").update(type="dropdown"),
      "question 'now_do': type 'dropdown' is not one of"),
-    (lambda d: d["questions"][3]["options"].append({"value": "sport", "label": "Again"}),
+    (lambda d: _q(d, "wishes")["options"].append({"value": "sport", "label": "Again"}),
      "question 'wishes': option value 'sport' appears twice"),
-    (lambda d: d["questions"][4].update(id="now_do"), "question 'now_do': the id 'now_do' is used twice"),
-    (lambda d: d["questions"][5].pop("label"), "question 'barriers': 'label' is missing"),
-    (lambda d: d["questions"][-1].update(show_if={"question": "age_band", "in": ["99"]}),
+    (lambda d: _q(d, "free_when").update(id="now_do"), "question 'now_do': the id 'now_do' is used twice"),
+    (lambda d: _q(d, "barriers").pop("label"), "question 'barriers': 'label' is missing"),
+    (lambda d: _q(d, "anything_else").update(show_if={"question": "age_band", "in": ["99"]}),
      "question 'anything_else': 'show_if' value(s) 99 are not options of 'age_band'"),
-    (lambda d: d["questions"][-1].update(show_if={"question": "later", "in": ["x"]}),
+    (lambda d: _q(d, "anything_else").update(show_if={"question": "later", "in": ["x"]}),
      "'show_if' refers to 'later', which is not an earlier question"),
-    (lambda d: d["questions"][9].update(scale={"min": 5, "max": 1}),
+    (lambda d: _q(d, "feel_heard").update(scale={"min": 5, "max": 1}),
      "question 'feel_heard': 'scale' needs whole numbers min < max"),
-    (lambda d: d["questions"][6].update(options=[{"value": "0", "label": "Free"}]),
+    (lambda d: _q(d, "can_pay").update(options=[{"value": "0", "label": "Free"}]),
      "question 'can_pay': a 'single' question needs at least 2 options"),
     (lambda d: d["questions"].append({"id": "where2", "type": "area", "label": "Again?"}),
      "questions area, where2 are all of type 'area'"),
     (lambda d: d.update(version="one"), "'version' must be a whole number"),
     (lambda d: d.update(closes_on="2025-01-01"), "'closes_on' 2025-01-01 is before 'opens_on'"),
-    (lambda d: d["questions"][0].update(id="postcode"), "the id 'postcode' is reserved"),
-    (lambda d: d["questions"][1].update(colour="red"), "question 'age_band': unknown key(s) colour"),
+    (lambda d: _q(d, "area").update(id="postcode"), "the id 'postcode' is reserved"),
+    (lambda d: _q(d, "age_band").update(colour="red"), "question 'age_band': unknown key(s) colour"),
 ])
 def test_broken_definitions_are_refused_naming_question_and_problem(mutate, message):
     with pytest.raises(SurveyDefinitionError) as info:
@@ -100,7 +107,7 @@ def test_cli_load_and_check(runner, db, tmp_path):
     assert current == [2]
 
     bad = tmp_path / "broken.yaml"
-    bad.write_text(yaml.safe_dump(_broken(lambda d: d["questions"][2].update(type="x"))))
+    bad.write_text(yaml.safe_dump(_broken(lambda d: _q(d, "now_do").update(type="x"))))
     result = runner.invoke(args=["surveys", "check", str(bad)])
     assert result.exit_code != 0
     assert "broken.yaml: question 'now_do': type 'x'" in result.output

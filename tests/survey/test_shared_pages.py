@@ -104,10 +104,10 @@ class TestRecheckInterval:
 
     def test_an_edit_reaches_every_server_within_the_interval(self, app, client, db, geo,
                                                              monkeypatch):
-        import app.survey.routes as routes
+        import app.survey.service as service
 
         now = [1000.0]
-        monkeypatch.setattr(routes.time, "monotonic", lambda: now[0])
+        monkeypatch.setattr(service.time, "monotonic", lambda: now[0])
         assert "Send my answers" in client.get(URL).get_data(as_text=True)
         survey = db.session.scalars(select(Survey)).one()
         survey.definition = {**survey.definition, "opens_on": "2020-01-01",

@@ -1,0 +1,86 @@
+"""The admin's survey page's work: every survey version with its dates, status and
+published number of answers, and setting a version's open and close dates.
+
+Dates set here are stored on the ``Survey`` row and win over the definition
+file's dates (``flask surveys load`` keeps them); each change is audited.  The
+views in :mod:`app.survey.admin_routes` parse the request, call one function
+here and render.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import abort
+from sqlalchemy import select
+
+from .. import publication
+from ..audit import record
+from ..extensions import db
+from ..models import Survey
+from .definition import ADMIN_DATES
+from .store import definition_of, is_open, open_dates, today
+
+
+def _status(survey, definition) -> str:
+    opens_on, _closes_on = open_dates(survey, definition)
+    if is_open(survey, definition, today()):
+        return "Open"
+    if opens_on and today() < opens_on:
+        return "Not open yet"
+    return "Closed"
+
+
+def survey_listing() -> list[dict]:
+    """Every survey and version, newest version first, with its dates, status and
+    published number of responses."""
+    rows = db.session.scalars(select(Survey).order_by(Survey.slug, Survey.version.desc())).all()
+    counts = publication.totals(db.session)["versions"]  # published, as everywhere
+    listing = []
+    for s in rows:
+        definition = definition_of(s)
+        opens_on, closes_on = open_dates(s, definition)
+        listing.append({"survey": s, "opens_on": opens_on, "closes_on": closes_on,
+                        "status": _status(s, definition),
+                        "by_admin": bool((s.definition or {}).get(ADMIN_DATES)),
+                        "responses": counts.get(str(s.id), 0)})
+    return listing
+
+
+@dataclass
+class SurveyDates:
+    """One survey version's dates in force, and the dates its definition file gives."""
+
+    survey: Survey
+    opens_on: date | None
+    closes_on: date | None
+    file_opens_on: date | None
+    file_closes_on: date | None
+
+
+def survey_dates(survey_id: int) -> SurveyDates:
+    """Survey version ``survey_id``'s dates; 404 when there is no such version."""
+    survey = db.session.get(Survey, survey_id)
+    if survey is None:
+        abort(404, description="There is no survey with that number.")
+    definition = definition_of(survey)
+    opens_on, closes_on = open_dates(survey, definition)
+    return SurveyDates(survey, opens_on, closes_on, definition.opens_on, definition.closes_on)
+
+
+def set_dates(dates: SurveyDates, opens_on: date | None, closes_on: date | None, user) -> None:
+    """Store the admin's open and close dates on the survey row (they then win over
+    the file's) and audit the change, in one commit."""
+    survey = dates.survey
+    before = {"opens_on": _iso(dates.opens_on), "closes_on": _iso(dates.closes_on)}
+    after = {"opens_on": _iso(opens_on), "closes_on": _iso(closes_on)}
+    survey.opens_on, survey.closes_on = opens_on, closes_on
+    survey.definition = {**(survey.definition or {}), ADMIN_DATES: True}
+    record(db.session, user=user, action="survey.dates", obj=survey, before=before, after=after,
+           note=f"{survey.slug} version {survey.version}: dates set by an admin")
+    db.session.commit()
+
+
+def _iso(value):
+    return value.isoformat() if value else None

@@ -1,0 +1,225 @@
+"""Staff survey pages' work: published results, the CSV downloads, the admin's
+record-level export, and campaign links (add one, import schools, QR codes).
+
+The views in :mod:`app.survey.results_routes` parse the request, call one
+function here and render.  Every count comes from the publication layer
+(:mod:`app.publication`); only the admin's record-level export reads response
+rows, through :func:`app.survey.store.record_level_rows`.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import re
+from dataclasses import dataclass, field
+
+from flask import abort, current_app
+from sqlalchemy import select
+
+from .. import csvsafe, publication
+from ..audit import commit_change, record, snapshot
+from ..disclosure import DisclosureRule
+from ..extensions import db
+from ..models import Campaign, Survey
+from .campaigns import DEFAULT_PHASES, GiasError, new_code, qr, read_gias, upsert_school_campaigns
+from .store import area_level, current_survey, definition_of, record_level_rows
+from .tables import (
+    CAMPAIGN_SORTS,
+    bar_chart,
+    filter_options,
+    sort_campaign_table,
+    table_csv_rows,
+)
+
+CAMPAIGN_KINDS = ("school", "club", "event")
+
+
+def survey_or_404(slug: str) -> Survey:
+    """The current version of survey ``slug``; 404 when there is none."""
+    survey = current_survey(db.session, slug, autoload=False)
+    if survey is None:
+        abort(404, description="There is no survey with that name.")
+    return survey
+
+
+def _label(value) -> str:
+    return "[c]" if value is None else f"{value:,}"
+
+
+def results_index() -> dict:
+    """Every current survey with its published number of answers (latest snapshot)."""
+    surveys = db.session.scalars(select(Survey).where(Survey.is_current.is_(True))
+                                 .order_by(Survey.slug)).all()
+    counts = publication.totals(db.session)["surveys"]
+    return {"rows": [(s, _label(counts.get(s.slug, 0))) for s in surveys],
+            "snapshot": publication.latest(db.session)}
+
+
+def _filters(survey: Survey, area: str | None, age: str | None):
+    """The survey's definition, the area and age choices, and the asked-for area and
+    age band when they are among them (else ``None``)."""
+    definition = definition_of(survey)
+    areas, ages = filter_options(db.session, survey.slug, definition)
+    area = area or None
+    age = age or None
+    if area and area not in dict(areas):
+        area = None
+    if age and age not in dict(ages):
+        age = None
+    return definition, areas, ages, area, age
+
+
+def results_page(slug: str, area: str | None, age: str | None, sort: str) -> dict:
+    """Tables and charts of a survey's answers, as published in the latest snapshot:
+    the results page's template context."""
+    survey = survey_or_404(slug)
+    definition, areas, ages, area, age = _filters(survey, area, age)
+    total, tables, snap = publication.survey_tables(db.session, slug, area, age)
+    campaign_sort = None
+    for t in tables:
+        if t.id == "campaign":
+            campaign_sort = sort_campaign_table(t, sort)
+    return {"survey": survey, "definition": definition, "tables": tables,
+            "charts": {t.id: bar_chart(t) for t in tables}, "total": total,
+            "areas": areas, "ages": ages, "area": area, "age": age,
+            "rule": DisclosureRule.from_config(current_app.config),
+            "campaign_sort": campaign_sort, "campaign_sorts": CAMPAIGN_SORTS, "snapshot": snap}
+
+
+def tables_csv(slug: str, area: str | None, age: str | None) -> tuple[str, str]:
+    """The published tables as CSV: ``(text, file name)``."""
+    survey = survey_or_404(slug)
+    _definition, _areas, _ages, area, age = _filters(survey, area, age)
+    _total, tables, _snap = publication.survey_tables(db.session, slug, area, age)
+    out = io.StringIO()
+    writer = csvsafe.writer(out)
+    for row in table_csv_rows(tables):
+        writer.writerow(row)
+    name = f"{slug}-results" + (f"-{area}" if area else "") + (f"-age-{age}" if age else "")
+    return out.getvalue(), re.sub(r"[^A-Za-z0-9_.-]", "_", name) + ".csv"
+
+
+def record_level_export(slug: str, user) -> tuple[str, str]:
+    """Every response, anonymous, one row each, for admins (the data controller's
+    record-level export, not a publication): no free text, no ids, shuffled.
+    Audited.  Returns ``(CSV text, file name)``."""
+    survey = survey_or_404(slug)
+    definition = definition_of(survey)
+    qids = [q.id for q in definition.questions if q.type in ("single", "multiple", "rating")]
+    rows = record_level_rows(db.session, slug, qids)
+    random.SystemRandom().shuffle(rows)
+    out = io.StringIO()
+    writer = csvsafe.writer(out)
+    writer.writerow(["survey_version", "submitted_on", "area_level", "area_code", "age_band",
+                     "campaign"] + qids)
+    writer.writerows(rows)
+    record(db.session, user=user, action="export", object_type="Survey",
+           object_id=survey.id, note=f"full anonymous export of {len(rows)} responses")
+    db.session.commit()
+    return out.getvalue(), f"{slug}-responses.csv"
+
+
+# --- campaigns ---------------------------------------------------------------
+
+@dataclass
+class CampaignPost:
+    """A posted campaigns form: ``add`` one campaign, or import schools (``gias``)."""
+
+    action: str | None
+    name: str = ""
+    kind: str = "event"
+    upload: object = None  # the GIAS CSV (a werkzeug FileStorage)
+    phases: tuple[str, ...] = ()
+
+
+@dataclass
+class CampaignsPage:
+    survey: Survey
+    campaigns: list = field(default_factory=list)
+    errors: dict = field(default_factory=dict)
+    done: str | None = None  # what was saved, for the message after the redirect
+    phases: tuple[str, ...] = DEFAULT_PHASES + ("Primary",)
+    default_phases: tuple[str, ...] = DEFAULT_PHASES
+
+    @property
+    def status(self) -> int:
+        return 400 if self.errors else 200
+
+
+def campaigns_page(slug: str, post: CampaignPost | None, user) -> CampaignsPage:
+    """The campaign links of a survey, after adding one or importing schools when
+    ``post`` asks to.  ``done`` is set when something was saved (audited)."""
+    page = CampaignsPage(survey=survey_or_404(slug))
+    if post is not None:
+        if post.action == "add":
+            page.done = _add_campaign(slug, post, user, page.errors)
+        elif post.action == "gias":
+            page.done = _import_schools(slug, post, user, page.errors)
+        else:
+            abort(400, description="Unknown action.")
+        if page.done:
+            return page
+    page.campaigns = db.session.scalars(select(Campaign).where(Campaign.survey_slug == slug)
+                                        .order_by(Campaign.kind, Campaign.name)).all()
+    return page
+
+
+def _add_campaign(slug: str, post: CampaignPost, user, errors: dict) -> str | None:
+    name = post.name.strip()
+    kind = post.kind or "event"
+    if not name:
+        errors["name"] = "Enter a name for the campaign, for example 'Leominster youth club'"
+    elif len(name) > 200:
+        errors["name"] = "The name must be 200 characters or fewer"
+    if kind not in CAMPAIGN_KINDS:
+        errors["kind"] = "Choose school, club or event"
+    if errors:
+        return None
+    codes = set(db.session.scalars(select(Campaign.code).where(Campaign.survey_slug == slug)))
+    code = new_code()
+    while code in codes:
+        code = new_code()
+    camp = Campaign(survey_slug=slug, code=code, name=name, kind=kind)
+    db.session.add(camp)
+    commit_change(db.session, user=user, action="create", obj=camp,
+                  after=lambda: snapshot(camp))
+    return f"Campaign '{name}' added."
+
+
+def _import_schools(slug: str, post: CampaignPost, user, errors: dict) -> str | None:
+    upload = post.upload
+    if not upload or not upload.filename:
+        errors["gias"] = "Choose the schools CSV file to upload"
+        return None
+    try:
+        text = upload.stream.read().decode("utf-8-sig")
+        schools = read_gias(io.StringIO(text), upload.filename, tuple(post.phases))
+        if not schools:
+            raise GiasError(f"{upload.filename}: no schools of the chosen phases")
+        added, updated = upsert_school_campaigns(db.session, slug, schools,
+                                                 area_level=area_level(db.session))
+    except UnicodeDecodeError:
+        db.session.rollback()
+        errors["gias"] = f"{upload.filename}: is not a UTF-8 CSV file"
+        return None
+    except GiasError as exc:
+        db.session.rollback()
+        errors["gias"] = str(exc)
+        return None
+    record(db.session, user=user, action="import", object_type="Campaign",
+           note=f"GIAS {upload.filename}: {added} added, {updated} updated")
+    db.session.commit()
+    return f"{added} school campaigns added and {updated} updated."
+
+
+def campaign_qr(slug: str, code: str, fmt: str, url: str) -> tuple[bytes, str]:
+    """The QR code (``png`` or ``svg``) of campaign ``code``'s link ``url``:
+    ``(data, mime type)``; 404 for another format or an unknown campaign."""
+    if fmt not in ("png", "svg"):
+        abort(404)
+    camp = db.session.scalar(select(Campaign).where(Campaign.survey_slug == slug,
+                                                    Campaign.code == code))
+    if camp is None:
+        abort(404)
+    return qr(url, fmt)
