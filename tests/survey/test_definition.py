@@ -111,3 +111,37 @@ def test_cli_load_and_check(runner, db, tmp_path):
     result = runner.invoke(args=["surveys", "check", str(bad)])
     assert result.exit_code != 0
     assert "broken.yaml: question 'now_do': type 'x'" in result.output
+
+
+@pytest.mark.parametrize("mutate, message", [
+    (lambda d: _q(d, "anything_else").update(options=[{"value": "a", "label": "A"}] * 2),
+     "question 'anything_else': a 'text' question cannot have options"),
+    (lambda d: _q(d, "wishes")["options"].append({"value": "x"}),
+     "question 'wishes': option {wishes_options_plus_1} needs a 'value' and a 'label'"),
+    (lambda d: _q(d, "barriers").pop("id"), "question {barriers_number}: 'id' is missing"),
+    (lambda d: _q(d, "anything_else").update(max_length=0),
+     "question 'anything_else': 'max_length' must be from 1 to 5000"),
+    (lambda d: d.update(slug="Youth Voice"), "slug 'Youth Voice' must be lower-case"),
+    (lambda d: d.update(questions=[]), "'questions' must be a non-empty list"),
+    (lambda d: d["questions"].append("where?"), "question {questions_plus_1} must be a mapping"),
+])
+def test_the_schema_words_its_refusals_for_a_council_officer(mutate, message):
+    """The shape is checked by surveys/survey.schema.json; each refusal still names the
+    question (by id, or by number when it has none) and says what to change."""
+    ids = [q["id"] for q in BASE["questions"]]
+    message = message.format(  # numbers as the officer counts them, found by id
+        wishes_options_plus_1=len(_q(BASE, "wishes")["options"]) + 1,
+        barriers_number=ids.index("barriers") + 1, questions_plus_1=len(ids) + 1)
+    with pytest.raises(SurveyDefinitionError) as info:
+        parse_definition(_broken(mutate), "youth-voice.yaml")
+    assert str(info.value).startswith(f"youth-voice.yaml: {message}"), str(info.value)
+
+
+def test_the_schema_is_valid_and_not_loaded_as_a_survey():
+    from jsonschema import Draft202012Validator
+
+    from app.survey.definition import definition_files
+    from app.survey.definition_schema import SCHEMA_PATH, schema
+
+    Draft202012Validator.check_schema(schema())
+    assert SCHEMA_PATH not in definition_files()
