@@ -31,7 +31,8 @@ Conventions:
   ``ids`` (and in what :meth:`County.commit` returns).
 * Responses are numbered 1, 2, 3... across the county: response ``n`` gets token
   ``f"{token_prefix}{n}"`` (prefix ``"t"``) and record key ``(n * 89) % 256``
-  unless given, so published (noisy) figures are the same on every run.
+  unless given, so published (noisy) figures are the same on every run.  A second
+  County adding responses to the same database needs another ``token_prefix``.
 """
 
 from __future__ import annotations
@@ -199,14 +200,15 @@ class County:
                  level: str | None = None, record_key: int | None = None,
                  token: str | None = None, submitted_on: date | timedelta | None = None,
                  key: str | None = None, **fields) -> Response:
-        """One response from ``area_code`` (its level is the area's, if made here).
+        """One response to ``survey_slug`` (see ``_survey_for``) from ``area_code``
+        (its level is the area's if the area was made here, else ``"lsoa"``).
 
         ``answers`` maps a question to its value, or to a list of values (one Answer
         row each, as multiple choice stores them), or to None (not answered).
         ``free_text`` answers are stored marked as free text, after the others.
         ``fields`` are other Response columns (``age_band``, ``flagged``...).
         """
-        survey = self._surveys.get(survey_slug) or self.survey(survey_slug)
+        survey = self._survey_for(survey_slug)
         self.responses_made += 1
         n = self.responses_made
         if level is None and area_code is not None:
@@ -272,6 +274,15 @@ class County:
                 raise ValueError(f"two rows with key {key!r}")
             self._keyed[key] = row
         return row
+
+    def _survey_for(self, slug: str) -> Survey:
+        """The survey made or loaded here, else the current one in the database, else
+        a new bare one."""
+        if slug not in self._surveys:
+            found = self.session.scalar(select(Survey).where(Survey.slug == slug,
+                                                             Survey.is_current.is_(True)))
+            self._surveys[slug] = found or self.survey(slug)
+        return self._surveys[slug]
 
     def _flushed(self, row):
         if row.id is None:
