@@ -3,9 +3,7 @@ a city parish, two market towns and four rural parishes (two deprived)."""
 
 from __future__ import annotations
 
-import shapely
-
-from app.models import Area, AreaIndicator, Postcode
+from tests.county import County
 
 # parish name: (x0, urban, deprived, number of LSOAs)
 PARISHES = {
@@ -20,23 +18,22 @@ PARISHES = {
 
 
 def make_demo_geography(session) -> None:
+    """Parish ``pi`` is E0400<pi> (no edition), a row of 2 km square LSOAs E0100<n>
+    numbered across the county from 1, each with three postcodes DM<pi+1> <li+1>AX,
+    BY, CZ 400 m apart and its rural flag (2021) and IMD decile (2, deprived, or 7;
+    2019)."""
+    county = County(session, source="test", years={"imd_decile": 2019})
     n = 0
     for pi, (name, (x0, urban, deprived, lsoas)) in enumerate(PARISHES.items()):
-        parish = Area(code=f"E0400{pi:04d}", name=name, level="parish")
-        parish.geometry = shapely.box(x0, 200000, x0 + 2000 * lsoas, 202000)
-        session.add(parish)
+        county.parish(f"E0400{pi:04d}", name, corner=(x0, 200000), size=(2000 * lsoas, 2000))
         for li in range(lsoas):
             n += 1
             code = f"E0100{n:04d}"
-            lsoa = Area(code=code, name=f"{name} {li + 1}", level="lsoa", edition="2021")
             lx = x0 + 2000 * li
-            lsoa.geometry = shapely.box(lx, 200000, lx + 2000, 202000)
-            session.add(lsoa)
+            county.lsoa(code, f"{name} {li + 1}", corner=(lx, 200000), size=2000)
             for k in range(3):
-                session.add(Postcode(postcode=f"DM{pi + 1} {li + 1}{'ABC'[k]}{'XYZ'[k]}",
-                                     x=lx + 500 + 400 * k, y=201000, lsoa_code=code))
-            session.add(AreaIndicator(level="lsoa", area_code=code, name="rural",
-                                      value=0.0 if urban else 1.0, source="test", year=2021))
-            session.add(AreaIndicator(level="lsoa", area_code=code, name="imd_decile",
-                                      value=2.0 if deprived else 7.0, source="test", year=2019))
-    session.commit()
+                county.postcode(f"DM{pi + 1} {li + 1}{'ABC'[k]}{'XYZ'[k]}",
+                                lx + 500 + 400 * k, 201000, lsoa=code)
+            county.indicators(code, {"rural": 0.0 if urban else 1.0,
+                                     "imd_decile": 2.0 if deprived else 7.0})
+    county.commit()

@@ -4,23 +4,21 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
-from shapely.geometry import box
 
-from app.models import Area
 from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
 
 from ..conftest import TEST_PASSWORD, make_user
+from ..county import County
 
 pytestmark = pytest.mark.browser
 HOSTILE = '<img src=x onerror="window.__owned=1">Hostile & "Ward"'
 
 
 def test_ward_names_are_labels_on_the_map(live_server, browser_page, db):  # noqa: F811
+    county = County(db.session)  # three 7 km squares, 1 km apart
     for n, name in enumerate(["Leominster North & Rural", HOSTILE, "Ross East"]):
-        ward = Area(code=f"E0500000{n}", name=name, level="ward")
-        ward.geometry = box(350000 + n * 8000, 250000, 357000 + n * 8000, 257000)
-        db.session.add(ward)
-    db.session.commit()
+        county.ward(f"E0500000{n}", name, corner=(350000 + n * 8000, 250000), size=7000)
+    county.commit()
     make_user(db, "councillor", email="cllr@example.org")
     page = browser_page(width=1280, height=800)
     sign_in(page, live_server.url, "cllr@example.org", TEST_PASSWORD)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from app.cache import LRUCache, RedisCache, backend_for, cached
-from app.models import Response, Service, Survey
+from tests.county import County
 from tests.publication.support import publish_now
 
 
@@ -30,12 +28,9 @@ def test_changes_invalidate_and_responses_only_where_read(db):
     cached("gaps", db.session, {"level": "lsoa"}, gaps)
     assert len(gaps_calls) == 2
     # A new survey response changes nothing until the next published snapshot ...
-    survey = Survey(slug="s", version=1, title="S", definition={})
-    db.session.add(survey)
-    db.session.flush()
-    db.session.add(Response(survey_id=survey.id, survey_slug="s", survey_version=1,
-                            token="abc", submitted_on=date.today()))
-    db.session.commit()
+    county = County(db.session)
+    county.response("s", None)
+    county.commit()
     cached("gaps", db.session, {"level": "ward"}, gaps)
     assert len(gaps_calls) == 2
     # ... then results reading published figures are recomputed, others kept.
@@ -44,8 +39,8 @@ def test_changes_invalidate_and_responses_only_where_read(db):
     cached("areas", db.session, {"level": "ward"}, areas, responses=False)
     assert len(gaps_calls) == 3 and len(area_calls) == 1
     # A directory change: everything is recomputed.
-    db.session.add(Service(name="New club", service_type="sport", x=1, y=1))
-    db.session.commit()
+    county.service("New club", 1, 1, service_type="sport")
+    county.commit()
     cached("gaps", db.session, {"level": "ward"}, gaps)
     cached("areas", db.session, {"level": "ward"}, areas, responses=False)
     assert len(gaps_calls) == 4 and len(area_calls) == 2

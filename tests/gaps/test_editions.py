@@ -6,7 +6,7 @@ import csv
 import io
 
 from app.geodata.indicators import import_postcodes, import_rurality
-from app.models import Service
+from tests.county import County
 from tests.geodata.helpers import X0, Y0, import_small
 from tests.geodata.helpers import csv as write_csv
 
@@ -25,9 +25,10 @@ def setup_county(db, tmp_path):
         f"ZZ1 {n}AA,{X0 + 100 + 200 * n},{Y0 + 300},,0\n" for n in range(5))
     import_postcodes(db.session, write_csv(tmp_path / "NSPL_NOV_2021_UK_ZZ.csv", pcs),
                      source="ONS NSPL November 2021")
-    db.session.add(Service(name="Club", service_type="open_access", x=X0 + 500, y=Y0 + 500,
-                           cost_model="free", status="active"))
-    db.session.commit()
+    county = County(db.session)
+    county.service("Club", X0 + 500, Y0 + 500, service_type="open_access", cost_model="free",
+                   status="active")
+    county.commit()
 
 
 def test_columns_downloads_and_attribution_carry_their_editions(client, auth, db, tmp_path):

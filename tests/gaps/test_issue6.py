@@ -121,18 +121,14 @@ def test_an_lsoa_travel_matrix_serves_the_ward_map(client, auth, db, county):
     import csv
     import io
 
-    from shapely.geometry import box
-
-    from app.models import Area
+    from tests.county import County
     from tests.gaps.seed import CENTRES
     from tests.gaps.test_travel_times import upload
 
+    wards = County(db.session)  # each a 1.8 km square inside its LSOA
     for code, centre in (("W01", CENTRES["E0000001"]), ("W06", CENTRES["E0000006"])):
-        cx, cy = centre
-        ward = Area(code=code, name=f"Ward {code}", level="ward")
-        ward.geometry = box(cx - 900, cy - 900, cx + 900, cy + 900)
-        db.session.add(ward)
-    db.session.commit()
+        wards.ward(code, f"Ward {code}", centre=centre, size=1800)
+    wards.commit()
     auth.login_as("commissioner")
 
     def wards():

@@ -168,18 +168,14 @@ def test_pages_work_before_any_areas_are_imported(client, auth):
 
 def test_responses_from_small_areas_count_in_the_ward_containing_them(client, auth, db,
                                                                        county):
-    from shapely.geometry import box
-
-    from app.models import Area
+    from tests.county import County
     from tests.gaps.seed import CENTRES
 
     (x1, y1), (x3, _) = CENTRES["E0000001"], CENTRES["E0000003"]
-    west = Area(code="W1", name="West ward", level="ward")
-    west.geometry = box(x1 - 1000, y1 - 1000, x3 + 1000, y1 + 1000)
-    east = Area(code="W2", name="East ward", level="ward")
-    east.geometry = box(x3 + 1000, y1 - 1000, x3 + 30000, y1 + 1000)
-    db.session.add_all([west, east])
-    db.session.commit()
+    wards = County(db.session)  # West holds LSOAs 1-3, East 4-6
+    wards.ward("W1", "West ward", bounds=(x1 - 1000, y1 - 1000, x3 + 1000, y1 + 1000))
+    wards.ward("W2", "East ward", bounds=(x3 + 1000, y1 - 1000, x3 + 30000, y1 + 1000))
+    wards.commit()
     auth.login_as("councillor")
     assert rows_of(client, "/gaps.csv?level=ward")["W1"]["responses"] == "0"  # not published
     from tests.publication.support import publish_now

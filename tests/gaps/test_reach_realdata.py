@@ -17,8 +17,8 @@ from app.analysis import compute_gaps
 from app.analysis.travel import radius_for
 from app.geodata.bundle import import_bundle
 from app.geodata.points import load_points
-from app.models import Service
 from tests.analysis import realdata
+from tests.county import County
 
 pytestmark = pytest.mark.skipif(not realdata.available(), reason="shared data not present")
 
@@ -30,11 +30,11 @@ LEOMINSTER_NORTH = "E05009469"
 
 def test_real_county_reach_from_postcodes(db):
     import_bundle(db.session, realdata.HEREFORDSHIRE, derive=False)
+    county = County(db.session)
     for pc in POSTCODES:
-        x, y = realdata.postcode_xy(pc)
-        db.session.add(Service(name=f"Youth club {pc}", service_type="open_access", x=x, y=y,
-                               postcode=pc, cost_model="free", status="active"))
-    db.session.commit()
+        county.service(f"Youth club {pc}", *realdata.postcode_xy(pc), postcode=pc,
+                       service_type="open_access", cost_model="free", status="active")
+    county.commit()
     services = loaders.services(db.session)
     wards = loaders.areas(db.session, "ward")
     lsoas = loaders.areas(db.session, "lsoa")

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from app.models import Area, Service
 from tests.analysis import realdata
 from tests.analysis.test_herefordshire import SERVICES
+from tests.county import County
 
 pytestmark = pytest.mark.skipif(not realdata.available(), reason="shared data not present")
 LIMIT = 1_500_000
@@ -30,16 +30,14 @@ def page_weight(client, url) -> tuple[int, int]:
 
 
 def test_herefordshire_map_pages_under_limit(client, auth, db):
+    county = County(db.session)
     for level, gdf in (("lsoa", realdata.lsoa_areas()), ("ward", realdata.ward_areas())):
         for code, row in gdf.iterrows():
-            a = Area(code=code, name=row["name"], level=level)
-            a.geometry = row.geometry
-            db.session.add(a)
+            county.area(code, row["name"], level, geometry=row.geometry)
     for pc, name, kind, _cost in SERVICES:
-        x, y = realdata.postcode_xy(pc)
-        db.session.add(Service(name=name, service_type=kind, x=x, y=y, postcode=pc,
-                               cost_model="free", status="active"))
-    db.session.commit()
+        county.service(name, *realdata.postcode_xy(pc), service_type=kind, postcode=pc,
+                       cost_model="free", status="active")
+    county.commit()
     auth.login_as("councillor")
     for level in ("lsoa", "ward"):
         total, html = page_weight(client, f"/map?level={level}")

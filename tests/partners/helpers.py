@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
-from app.models import Organisation, Service
+from app.models import Service
+from tests.county import County
 from tests.directory.helpers import make_geography, make_service
 
 
 def two_organisations(db, *, trusted: bool = False):
     """(ours, theirs, our listing, their listing) on the tiny geography."""
     make_geography(db.session)
-    ours = Organisation(name="Cityton Boxing Club", kind="volunteer", trusted=trusted)
-    theirs = Organisation(name="Farfield Youth Trust", kind="charity")
-    db.session.add_all([ours, theirs])
-    db.session.commit()
+    county = County(db.session)
+    ours = county.organisation("Cityton Boxing Club", kind="volunteer", trusted=trusted)
+    theirs = county.organisation("Farfield Youth Trust", kind="charity")
+    county.commit()
     mine = make_service(db.session, name="Cityton Boxing", organisation="Cityton Boxing Club",
                         sessions=[(0, time(18), time(20), False)])
     other = make_service(db.session, name="Farfield Drop-in", organisation="Farfield Youth Trust",

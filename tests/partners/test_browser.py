@@ -68,11 +68,12 @@ def test_partner_changes_a_session_time_and_confirms_a_listing(live_server, brow
 def test_every_partner_page_passes_axe(live_server, browser_page, db):  # noqa: F811
     from app.models import Building, ServiceReport
     from app.partners.invites import create_invite
+    from tests.county import County
 
     ours, _, mine, _ = two_organisations(db)
     make_stale(db, mine)
     db.session.add(ServiceReport(service_id=mine.id, kind="times", message="It moved"))
-    db.session.add(Building(name="Old Library", x=351000, y=241000, organisation_id=ours.id))
+    County(db.session).building("Old Library", 351000, 241000, organisation=ours.name)
     contact = OrganisationContact(organisation=ours, name="Jo", email="jo@example.org")
     db.session.add(contact)
     db.session.commit()

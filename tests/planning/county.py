@@ -13,11 +13,9 @@ building.  With the default 30 minutes by bus (about 6.9 km in a straight line):
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
-from shapely.geometry import box
-
-from app.models import Area, AreaIndicator, Building, Service, ServiceSession
+from tests.county import County
 
 SRC = "hand-built test county"
 AREAS = [
@@ -27,42 +25,34 @@ AREAS = [
     ("E01000003", "Colwall", 340_000, 240_000, 80, 2, 1),
     ("E01000004", "Dunmore", 300_500, 246_000, 40, None, 0),
 ]
+WARDS = [  # code, name, west and east edges (all from 235 to 250 km north)
+    ("E05000001", "West", 295_000, 310_000),
+    ("E05000002", "East", 315_000, 345_000),
+]
 
 
 def build_county(session, *, today: date | None = None) -> dict:
-    today = today or date.today()
+    """Build the county; return the ids of its buildings and services by short name."""
+    county = County(session, today=today, source=SRC, years={"imd_decile": 2025})
     for code, name, x, y, young, decile, rural in AREAS:
-        area = Area(code=code, name=name, level="lsoa", edition="2021")
-        area.geometry = box(x - 2_500, y - 2_500, x + 2_500, y + 2_500)
-        session.add(area)
-        rows = [("population_total", young * 8), ("population_age_13_19", young),
-                ("rural", rural)]
-        if decile is not None:
-            rows.append(("imd_decile", decile))
-        for ind, value in rows:
-            session.add(AreaIndicator(level="lsoa", area_code=code, name=ind, value=value,
-                                      source=SRC, year=2021 if ind != "imd_decile" else 2025))
-    for code, name, x0, x1 in (("E05000001", "West", 295_000, 310_000),
-                               ("E05000002", "East", 315_000, 345_000)):
-        ward = Area(code=code, name=name, level="ward", edition="2024")
-        ward.geometry = box(x0, 235_000, x1, 250_000)
-        session.add(ward)
-    library = Building(name="Brook Library", x=320_500, y=240_000, kind="library")
-    hall = Building(name="Far Hall", x=400_000, y=300_000, kind="hall")
-    club = Service(name="Ashby Youth Club", service_type="open_access", x=301_000, y=240_000,
-                   cost_model="free", capacity=30, status="active",
-                   funding_source="Youth grant", funding_end=today + timedelta(days=180))
-    club.sessions = [ServiceSession(day=1, start=time(18), end=time(20)),
-                     ServiceSession(day=3, start=time(18), end=time(20))]
-    boxing = Service(name="Colwall Boxing", service_type="boxing_martial_arts", x=340_000,
-                     y=241_000, cost_model="per_session", cost_amount=3, capacity=15,
-                     status="active")
-    boxing.sessions = [ServiceSession(day=2, start=time(17), end=time(18))]
-    scouts = Service(name="Ashby Scouts", service_type="uniformed", uniformed=True, x=300_200,
-                     y=240_100, cost_model="termly", cost_amount=45, capacity=24,
-                     status="active", funding_end=today + timedelta(days=365 * 4))
-    scouts.sessions = [ServiceSession(day=4, start=time(19), end=time(21))]
-    session.add_all([library, hall, club, boxing, scouts])
-    session.commit()
-    return {"library": library.id, "hall": hall.id, "club": club.id, "boxing": boxing.id,
-            "scouts": scouts.id}
+        county.lsoa(code, name, centre=(x, y), size=5_000, indicators={
+            "population_total": young * 8, "population_age_13_19": young, "rural": rural,
+            "imd_decile": decile})
+    for code, name, x0, x1 in WARDS:
+        county.ward(code, name, edition="2024", bounds=(x0, 235_000, x1, 250_000))
+    county.building("Brook Library", 320_500, 240_000, kind="library", key="library")
+    county.building("Far Hall", 400_000, 300_000, kind="hall", key="hall")
+    county.service("Ashby Youth Club", 301_000, 240_000, key="club",
+                   service_type="open_access", cost_model="free", capacity=30,
+                   status="active", funding_source="Youth grant",
+                   funding_end=timedelta(days=180),
+                   sessions=[(1, "18:00", "20:00"), (3, "18:00", "20:00")])
+    county.service("Colwall Boxing", 340_000, 241_000, key="boxing",
+                   service_type="boxing_martial_arts", cost_model="per_session",
+                   cost_amount=3, capacity=15, status="active",
+                   sessions=[(2, "17:00", "18:00")])
+    county.service("Ashby Scouts", 300_200, 240_100, key="scouts", service_type="uniformed",
+                   uniformed=True, cost_model="termly", cost_amount=45, capacity=24,
+                   status="active", funding_end=timedelta(days=365 * 4),
+                   sessions=[(4, "19:00", "21:00")])
+    return county.commit()

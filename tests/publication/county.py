@@ -7,11 +7,7 @@ import json
 import random
 from datetime import date
 
-import shapely
-from sqlalchemy import select
-
-from app.models import Answer, Area, Response, Survey
-from app.survey.store import sync_definitions
+from tests.county import County
 
 PARISHES = {  # code: (name, ward, x)
     "E04000011": ("Aston", "E05000001", 350000),
@@ -28,37 +24,27 @@ PAY = ("0", "1-2", "3-5", "6+")
 
 def build(db, seed: int) -> list[dict]:
     """The county and its responses; returns the true records (what the attacker
-    wants to learn)."""
+    wants to learn).  Each parish is a 2 km square on a row at 250 km north; each
+    ward covers its two parishes."""
+    county = County(db.session, today=date(2026, 3, 1), token_prefix=f"c{seed}-")
     for code, (name, _ward, x) in PARISHES.items():
-        a = Area(code=code, name=name, level="parish", edition="2019")
-        a.geometry = shapely.box(x, 250000, x + 2000, 252000)
-        db.session.add(a)
+        county.parish(code, name, edition="2019", corner=(x, 250000), size=2000)
     for n, (code, name) in enumerate(WARDS.items()):
-        a = Area(code=code, name=name, level="ward", edition="2019")
-        a.geometry = shapely.box(350000 + 4000 * n, 250000, 354000 + 4000 * n, 252000)
-        db.session.add(a)
-    db.session.commit()
-    sync_definitions(db.session)
-    survey = db.session.scalars(select(Survey)).one()
+        county.ward(code, name, edition="2019", corner=(350000 + 4000 * n, 250000),
+                    size=(4000, 2000))
+    (survey,) = county.load_surveys()
     rng = random.Random(seed)
     truth = []
-    k = 0
     for code, size in SIZES.items():
         for _ in range(size):
-            k += 1
             rec = {"area": code, "age": rng.choice(AGES),
                    "barriers": sorted(rng.sample(BARRIERS, rng.randint(0, 2))),
                    "pay": rng.choice(PAY + (None,))}
-            r = Response(survey_id=survey.id, survey_slug=survey.slug, survey_version=1,
-                         token=f"c{seed}-{k}", submitted_on=date(2026, 3, 1),
-                         area_level="parish", area_code=code, age_band=rec["age"],
-                         record_key=rng.randrange(256))
-            r.answers = [Answer(question_id="barriers", value=b) for b in rec["barriers"]]
-            if rec["pay"]:
-                r.answers.append(Answer(question_id="can_pay", value=rec["pay"]))
-            db.session.add(r)
+            county.response(survey.slug, code, age_band=rec["age"],
+                            record_key=rng.randrange(256),
+                            answers={"barriers": rec["barriers"], "can_pay": rec["pay"]})
             truth.append(rec)
-    db.session.commit()
+    county.commit()
     return truth
 
 

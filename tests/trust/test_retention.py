@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from app.models import Answer, AuditEvent, Response, SafeguardingFlag, Survey
+from app.models import Answer, AuditEvent, Response, SafeguardingFlag
+from tests.county import County
 
 
 @pytest.fixture
@@ -15,27 +16,26 @@ def app_config():
     return {"RETENTION_FREE_TEXT_DAYS": 30, "RETENTION_SAFEGUARDING_NOTES_DAYS": 60}
 
 
-def _response(db, survey, n, days_ago, free_text="I worry about the bus"):
-    r = Response(survey_id=survey.id, survey_slug=survey.slug, survey_version=1, token=f"t{n}",
-                 submitted_on=date.today() - timedelta(days=days_ago), age_band="13-15")
-    r.answers = [Answer(question_id="activities", value="sport", is_free_text=False),
-                 Answer(question_id="anything_else", value=free_text, is_free_text=True)]
-    db.session.add(r)
-    return r
+def _response(county, days_ago, free_text="I worry about the bus"):
+    """A response ``days_ago`` old: a tick-box answer and a free-text one."""
+    return county.response("have-your-say", None, age_band="13-15",
+                           submitted_on=county.today - timedelta(days=days_ago),
+                           answers={"activities": "sport"},
+                           free_text={"anything_else": free_text})
 
 
-def _survey(db):
-    s = Survey(slug="have-your-say", version=1, title="Have your say", definition={})
-    db.session.add(s)
-    db.session.flush()
-    return s
+def _county(db):
+    """A county with the survey the responses belong to."""
+    county = County(db.session)
+    county.survey("have-your-say", title="Have your say")
+    return county
 
 
 def test_deletes_free_text_older_than_setting_and_keeps_the_rest(db, runner):
-    s = _survey(db)
-    old = _response(db, s, 1, days_ago=31)
-    edge = _response(db, s, 2, days_ago=30)  # exactly 30 days: not yet due
-    new = _response(db, s, 3, days_ago=2)
+    county = _county(db)
+    old = _response(county, days_ago=31)
+    edge = _response(county, days_ago=30)  # exactly 30 days: not yet due
+    new = _response(county, days_ago=2)
     db.session.commit()
 
     result = runner.invoke(args=["retention", "run"])
@@ -55,8 +55,8 @@ def test_deletes_free_text_older_than_setting_and_keeps_the_rest(db, runner):
 
 
 def test_blanks_safeguarding_notes_older_than_setting(db, runner):
-    s = _survey(db)
-    r1, r2, r3 = (_response(db, s, n, days_ago=1) for n in (1, 2, 3))
+    county = _county(db)
+    r1, r2, r3 = (_response(county, days_ago=1) for _ in range(3))
     db.session.flush()
     now = datetime.now(UTC)
     due = SafeguardingFlag(response_id=r1.id, matched=["harm"], status="reviewed",
@@ -85,8 +85,8 @@ def test_blanks_safeguarding_notes_older_than_setting(db, runner):
 
 
 def test_run_is_audited_without_the_deleted_text(db, runner):
-    s = _survey(db)
-    _response(db, s, 1, days_ago=400, free_text="my secret words")
+    county = _county(db)
+    _response(county, days_ago=400, free_text="my secret words")
     db.session.commit()
     runner.invoke(args=["retention", "run"])
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "retention.run")).all()
@@ -98,8 +98,8 @@ def test_run_is_audited_without_the_deleted_text(db, runner):
 
 
 def test_dry_run_deletes_nothing(db, runner):
-    s = _survey(db)
-    _response(db, s, 1, days_ago=400)
+    county = _county(db)
+    _response(county, days_ago=400)
     db.session.commit()
     result = runner.invoke(args=["retention", "run", "--dry-run"])
     assert "Would delete 1 free-text answers" in result.output
@@ -110,8 +110,8 @@ def test_dry_run_deletes_nothing(db, runner):
 def test_failure_part_way_leaves_everything(db, app, monkeypatch):
     from app.cli import retention
 
-    s = _survey(db)
-    r = _response(db, s, 1, days_ago=400)
+    county = _county(db)
+    r = _response(county, days_ago=400)
     db.session.flush()
     db.session.add(SafeguardingFlag(response_id=r.id, matched=["harm"], notes="note",
                                     created_on=(datetime.now(UTC) - timedelta(days=400)).date()))
@@ -143,10 +143,9 @@ class TestReportMessages:
         return {"RETENTION_REPORT_MESSAGES_DAYS": 90}
 
     def test_blanks_public_report_messages_that_are_due_and_keeps_the_report(self, db, runner):
-        from app.models import Service, ServiceReport
+        from app.models import ServiceReport
 
-        service = Service(name="Ashby Youth Club", service_type="open_access")
-        db.session.add(service)
+        service = County(db.session).service("Ashby Youth Club")
         db.session.flush()
         old = _report(db, service, 92, "It closed in May, ask Jo at 07700 900123")
         edge = _report(db, service, 89, "The price went up")
