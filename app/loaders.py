@@ -226,14 +226,24 @@ def _journey_matrix(session, mode, areas, codes) -> pd.DataFrame | None:
         return None
 
     def build():
-        journeys = cached("journeys", session, {"run": status["computed_at"]},
+        journeys = cached("journeys", session, {"run": status["computed_at"],
+                                                "id": status.get("run")},
                           lambda: current_journeys(session), responses=False)
         return None if journeys is None else journeys.matrix(
             mode, areas if areas is not None else lsoa_areas(session))
 
     return cached("journey-travel", session, {"mode": mode, "areas": codes,
-                                              "run": status["computed_at"]},
+                                              "run": status["computed_at"],
+                                              "id": status.get("run")},
                   build, responses=False)
+
+
+def imported_travel_modes(session, to_kind: str = "service") -> list[str]:
+    """The modes with travel times imported from a routing engine to ``to_kind``
+    (they win over computed journeys and estimates)."""
+    return cached("travel-modes", session, {"to": to_kind}, lambda: sorted(
+        session.scalars(select(TravelTime.mode).where(TravelTime.to_kind == to_kind)
+                        .distinct())), responses=False)
 
 
 def _travel_matrix(session, mode, to_kind, areas) -> pd.DataFrame | None:

@@ -92,16 +92,19 @@ def walk_table(network: RoadNetwork | None, from_xy: np.ndarray, to_xy: np.ndarr
 
 
 def network_minutes(network: RoadNetwork | None, points_xy, venues_xy, threshold_min: float,
-                    modes=NETWORK_MODES) -> dict[str, np.ndarray]:
+                    modes=NETWORK_MODES, progress=None) -> dict[str, np.ndarray]:
     """Minutes from each point to each venue by each mode (``inf`` beyond the limit).
 
     Shortest paths run from the venues (fewer than points) on the reversed
     graph for one-way streets: the drive time *from* home *to* the venue.
+    ``progress(k, n, mode)`` is called before each of the ``n`` modes.
     """
     out = {}
     if network is None:
         return out
-    for mode in modes:
+    for k, mode in enumerate(modes):
+        if progress is not None:
+            progress(k, len(modes), mode)
         if mode == "drive":
             # from venue on the transposed graph = to venue on the real one
             rev = RoadNetwork(network.node_xy, network.edge_u, network.edge_v,
@@ -135,7 +138,9 @@ def compute(points_xy, venues_xy, sessions: pd.DataFrame, *, network: RoadNetwor
     report = progress or (lambda done, total, note: None)
     result = JourneyResult(threshold_min=threshold_min)
     report(0, 4, "road network")
-    result.network_minutes = network_minutes(network, points_xy, venues_xy, threshold_min)
+    result.network_minutes = network_minutes(
+        network, points_xy, venues_xy, threshold_min,
+        progress=lambda k, n, mode: report(k / n, 4, f"road network: {mode}"))
     limit_s = threshold_min * 60
     n, m = len(points_xy), len(sessions)
     walk_direct = result.network_minutes.get("walk")

@@ -35,6 +35,7 @@ from ..cache import cached
 from ..dataversion import current
 from ..disclosure import DisclosureRule
 from ..extensions import db
+from ..geodata.journeys import travel_sentence
 from ..maps.display import display_geometry, feature_collection, points_latlon
 from ..maps.gap_map import COST_LABELS, build_gap_map, cost_band
 from ..maps.page import page_parts
@@ -119,23 +120,6 @@ class GapView:
         return choropleth_svg(self.display.values, c.value_colours,
                               list(self.published["name"]),
                               title=FIGURES[self.params.figure]["label"])
-
-
-def travel_sentence(travel: dict, mode: str) -> str:
-    if travel.get("basis") == "network":
-        net, tt = travel.get("network") or {}, travel.get("timetable") or {}
-        text = ("Travel times: journeys on the road network"
-                + (f" (OpenStreetMap, {net['source_date']})" if net.get("source_date") else ""))
-        if mode == "bus":
-            text += (", by bus at each session's own day and times"
-                     + (f" (timetable {tt['file_name']})" if tt.get("file_name") else
-                        ": no timetable imported, so walking only"))
-        return text + f"; computed {travel.get('computed_at')}."
-    why = (" (journeys are out of date since the data changed: run "
-           "flask geodata compute-journeys)" if travel.get("stale") else
-           " (no road network imported)" if not travel.get("network") else
-           " (journeys not yet computed)")
-    return f"Travel times: straight-line estimates{why}."
 
 
 def _num(v):

@@ -181,18 +181,65 @@ def current_journeys(session) -> StoredJourneys | None:
     return load_run(run)
 
 
+def _latest_run(session):
+    """The newest run's columns without its payload (a page asks on every view)."""
+    return session.execute(
+        select(JourneyRun.id, JourneyRun.data_version, JourneyRun.computed_at,
+               JourneyRun.limit_min, JourneyRun.seconds, JourneyRun.summary)
+        .order_by(JourneyRun.id.desc()).limit(1)).first()
+
+
 def journey_status(session) -> dict:
     """What the pages say about travel times: network or straight line, and why."""
-    run = session.scalar(select(JourneyRun).order_by(JourneyRun.id.desc()).limit(1))
-    have = {r.kind: r for r in session.scalars(select(TransportData))}
+    run = _latest_run(session)
+    have = {r.kind: r for r in session.execute(
+        select(TransportData.kind, TransportData.file_name, TransportData.source_date))}
     status = {"basis": "straight-line", "network": _source(have.get("roads")),
               "timetable": _source(have.get("timetable")), "computed_at": None,
               "stale": False}
     if run is not None:
         status["computed_at"] = run.computed_at.isoformat(timespec="minutes")
+        status["run"] = run.id
         if run.data_version == current(session)[0]:
             status["basis"] = "network"
             status["session_dates"] = run.summary.get("session_dates", {})
         else:
             status["stale"] = True
     return status
+
+
+def stored_run_summary(session) -> dict | None:
+    """The newest run: when, how long, for what (``None`` before the first)."""
+    run = _latest_run(session)
+    if run is None:
+        return None
+    return {**(run.summary or {}), "id": run.id, "limit_min": run.limit_min,
+            "seconds": run.seconds, "data_version": run.data_version,
+            "computed_at": run.computed_at.isoformat(timespec="minutes"),
+            "current": run.data_version == current(session)[0]}
+
+
+def travel_sentence(travel: dict, mode: str) -> str:
+    """One sentence for every page: what travel times by ``mode`` rest on.
+
+    ``travel`` is :func:`journey_status`'s answer; with ``imported`` (the modes
+    a routing engine's times were imported for, which win over journeys) too.
+    """
+    if mode in travel.get("imported", ()):
+        return ("Travel times: imported from a routing engine for every area and service "
+                "they cover; straight-line estimates for any pair they lack.")
+    if travel.get("basis") == "network":
+        net, tt = travel.get("network") or {}, travel.get("timetable") or {}
+        text = ("Travel times: journeys on the road network"
+                + (f" (OpenStreetMap, {net['source_date']})" if net.get("source_date") else ""))
+        if mode == "bus":
+            text += (", by bus at each session's own day and times"
+                     + (f" (timetable {tt['file_name']})" if tt.get("file_name") else
+                        ": no timetable imported, so walking only"))
+        return text + f"; computed {travel.get('computed_at')}."
+    why = (" (journeys are out of date since the data changed: compute them again on the "
+           "planning travel data page, or with flask geodata compute-journeys)"
+           if travel.get("stale") else
+           " (no road network imported)" if not travel.get("network") else
+           " (journeys not yet computed)")
+    return f"Travel times: straight-line estimates{why}."

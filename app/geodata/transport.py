@@ -93,3 +93,16 @@ def load_timetable(session):
 
     row = session.scalar(select(TransportData).where(TransportData.kind == "timetable"))
     return (Feed.read(row.payload), row) if row else (None, None)
+
+
+def transport_summaries(session) -> dict[str, dict]:
+    """What is imported, by kind (``roads``, ``timetable``).
+
+    File, dates and summary, without reading the stored data itself.
+    """
+    rows = session.execute(select(TransportData.kind, TransportData.file_name,
+                                  TransportData.source_date, TransportData.imported_at,
+                                  TransportData.summary))
+    return {r.kind: {"file_name": r.file_name, "source_date": r.source_date,
+                     "imported_at": r.imported_at.isoformat(timespec="minutes"),
+                     "summary": dict(r.summary or {})} for r in rows}

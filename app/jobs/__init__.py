@@ -37,8 +37,8 @@ from .runner import report
 EXTENSION = "yvm_jobs"
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")  # views: app/jobs/routes.py
 
-__all__ = ["JobInfo", "enqueue", "init_app", "report", "result", "result_url", "status",
-           "task", "wait_for"]
+__all__ = ["JobInfo", "enqueue", "init_app", "latest", "report", "result", "result_url",
+           "status", "task", "wait_for"]
 
 
 def task(*, roles: tuple[str, ...], title: str, result_url=None):
@@ -119,6 +119,12 @@ def status(jid: str) -> JobInfo | None:
                    roles=getattr(func, "yvm_roles", ()),
                    title=getattr(func, "yvm_title", "Background job"),
                    params=dict(row.params or {}))
+
+
+def latest(func) -> JobInfo | None:
+    """The most recently made job of task ``func`` (any key), or ``None``."""
+    jid = ledger.latest(func.yvm_path)
+    return status(jid) if jid else None
 
 
 def result_url(info: JobInfo) -> str | None:

@@ -36,6 +36,13 @@ def get(jid: str) -> J | None:
         return conn.execute(select(J.__table__).where(J.id == jid)).first()
 
 
+def latest(task: str) -> str | None:
+    """The id of the newest job of ``task``."""
+    with db.engine.connect() as conn:
+        return conn.execute(select(J.id).where(J.task == task)
+                            .order_by(J.created_at.desc()).limit(1)).scalar()
+
+
 def create(task: str, params: dict, key: str, *, owner: str | None, lease_until: float | None,
            result_ttl: float) -> tuple[str, bool]:
     """The job for ``task`` and ``key``; ``True`` when it must be handed to a worker
