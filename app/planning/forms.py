@@ -24,6 +24,16 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..models.directory import COST_MODELS, SERVICE_TYPES
 from ..params import IntField, NumberField, ParamError, parse_float
 
+# The ways of travelling the gap views offer (app.analysis.travel.MODES), bus first.
+TRAVEL_CHOICES = [("bus", "Bus (public transport)"), ("walk", "Walking"),
+                  ("cycle", "Cycling"), ("car", "Car (driving)")]
+
+
+def travel_field():
+    return RadioField("Getting there", choices=TRAVEL_CHOICES, default="bus",
+                      validators=[InputRequired("Choose a way of travelling")])
+
+
 CHANGE_CHOICES = [
     ("close", "Close the service"),
     ("make_free", "Make it free"),
@@ -159,9 +169,10 @@ class SitesForm(FlaskForm):
 
     k = IntField("How many new sites", default=3, validators=[InputRequired("Give how many sites")],
                  lo=1, hi=20, message="Between 1 and 20 sites")
-    threshold = IntField("Travel threshold (minutes by bus)", default=30,
+    threshold = IntField("Travel threshold (minutes)", default=30,
                          validators=[InputRequired("Give the travel threshold")],
                          lo=5, hi=120, message="Between 5 and 120 minutes")
+    travel = travel_field()
     no_buildings = BooleanField("Leave out the council buildings (use only the sites above)")
     points = TextAreaField("Other candidate sites (optional)", validators=[Optional()],
                            description="One a line: name, easting, northing "
@@ -190,13 +201,31 @@ class SubsidyForm(FlaskForm):
     take_up = IntField("Take-up, % of eligible young people in reach", default=25,
                        validators=[InputRequired("Give the take-up")],
                        lo=1, hi=100, message="Between 1% and 100%")
-    threshold = IntField("Travel threshold (minutes by bus)", default=30,
+    threshold = IntField("Travel threshold (minutes)", default=30,
                          validators=[InputRequired("Give the travel threshold")],
                          lo=5, hi=120, message="Between 5 and 120 minutes")
+    travel = travel_field()
     wards = MultiCheckboxField("Wards (none chosen = the whole council area)", coerce=str,
                                validators=[Optional()])
     services = MultiCheckboxField("Services (none chosen = every priced service)",
                                    coerce=str, validators=[Optional()])
+
+
+class TravelForm(FlaskForm):
+    """The way of travelling on the scenario and funding-cliff pages (a GET form)."""
+
+    class Meta:
+        csrf = False
+
+    travel = travel_field()
+
+
+class JourneysForm(FlaskForm):
+    """Start computing journeys (a POST, so it carries the CSRF token)."""
+
+    limit = IntField("Longest journey worth computing, minutes each way", default=90,
+                     validators=[InputRequired("Give the longest journey")],
+                     lo=30, hi=180, message="Between 30 and 180 minutes")
 
 
 def add_change(form: AddServiceForm) -> dict:

@@ -11,13 +11,16 @@ from flask_login import current_user
 
 from ..access import PLANNERS, roles_required
 from . import bp, service
+from . import journeys as travel_data
 from . import sites as best
 from .forms import (
     AddServiceForm,
+    JourneysForm,
     ScenarioForm,
     ServiceChangeForm,
     SitesForm,
     SubsidyForm,
+    TravelForm,
     add_change,
     service_change,
     with_defaults,
@@ -55,16 +58,22 @@ def create_cliff_scenario():
 
 # -- One scenario ----------------------------------------------------------------
 
+def _travel_form() -> TravelForm:
+    """The way of travelling asked for in the query string (``?travel=walk``)."""
+    return TravelForm(request.args if "travel" in request.args else None)
+
+
 def _render_scenario(scenario, status=200, **forms):
-    return render_template("planning/scenario.html",
-                           **service.scenario_page(scenario, **forms)), status
+    context = service.scenario_page(scenario, **forms)
+    return render_template("planning/scenario.html", **context), (
+        400 if context["travel_form"].errors else status)
 
 
 @bp.route("/scenarios/<int:scenario_id>")
 @roles_required(*PLANNERS)
 def scenario(scenario_id: int):
     """A scenario: its changes, the forms to add more, and the comparison with today."""
-    return _render_scenario(service.scenario_or_404(scenario_id))
+    return _render_scenario(service.scenario_or_404(scenario_id), travel_form=_travel_form())
 
 
 def _save_change(scenario, change: dict, **forms):
@@ -137,7 +146,9 @@ def delete_scenario(scenario_id: int):
 @roles_required(*PLANNERS)
 def funding_cliff_page():
     """Provision whose funding ends in the next 24 months, and who loses their only provision."""
-    return render_template("planning/funding_cliff.html", **service.funding_cliff_page())
+    context = service.funding_cliff_page(_travel_form())
+    return render_template("planning/funding_cliff.html", **context), (
+        400 if context["travel_form"].errors else 200)
 
 
 @bp.route("/sites")
@@ -145,8 +156,9 @@ def funding_cliff_page():
 def sites():
     """Choose k sites (council buildings and/or given points) that newly reach the most
     young people not reached today (MCLP)."""
-    asked = "k" in request.args or "threshold" in request.args
-    form = SitesForm(with_defaults(request.args, {"k": 3, "threshold": 30}) if asked else None)
+    asked = bool({"k", "threshold", "travel"} & set(request.args))
+    form = SitesForm(with_defaults(request.args, {"k": 3, "threshold": 30, "travel": "bus"})
+                     if asked else None)
     context = best.sites_page(form, asked, request.args.to_dict())
     return render_template("planning/sites.html", **context), (
         400 if asked and form.errors else 200)
@@ -156,11 +168,31 @@ def sites():
 @roles_required(*PLANNERS)
 def subsidy():
     """What making chosen services free (or capped) for the most deprived would cost."""
-    asked = bool({"mode", "cap", "deciles", "take_up", "threshold", "wards", "services"}
-                 & set(request.args))
+    asked = bool({"mode", "cap", "deciles", "take_up", "threshold", "travel", "wards",
+                  "services"} & set(request.args))
     args = with_defaults(request.args, {"mode": "free", "cap": 5, "take_up": 25,
-                                        "threshold": 30})
+                                        "threshold": 30, "travel": "bus"})
     form = SubsidyForm(args if asked else None)
     context = service.subsidy_page(form, asked)
     return render_template("planning/subsidy.html", **context), (
         400 if asked and (form.errors or context["problem"]) else 200)
+
+
+# -- Travel data and journeys -------------------------------------------------------
+
+@bp.route("/travel")
+@roles_required(*PLANNERS)
+def travel():
+    """The road network and bus timetable imported, and whether journeys are up to date."""
+    return render_template("planning/travel.html", **travel_data.travel_page())
+
+
+@bp.route("/travel/journeys", methods=["POST"])
+@roles_required(*PLANNERS)
+def compute_journeys():
+    """Start computing journeys in the background; follow its progress page."""
+    form = JourneysForm()
+    if not form.validate_on_submit():
+        return render_template("planning/travel.html", **travel_data.travel_page(form)), 400
+    job = travel_data.start_journeys(current_user, form.limit.data)
+    return redirect(url_for("jobs.page", job_id=job.id), code=303)

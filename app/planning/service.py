@@ -22,17 +22,18 @@ from ..analysis.scenario import (
     only_provision_lost,
 )
 from ..analysis.subsidy import SubsidyAssumptions, SubsidyError, subsidy_cost
+from ..analysis.travel import MODE_PHRASES, SPEEDS_KMH
 from ..audit import commit_change, snapshot
 from ..disclosure import DisclosureRule
 from ..extensions import db
 from ..models import Scenario
 from ..models.directory import SERVICE_TYPES
 from .candidates import areas_in_wards
-from .forms import AddServiceForm, ScenarioForm, ServiceChangeForm, SubsidyForm
+from .forms import AddServiceForm, ScenarioForm, ServiceChangeForm, SubsidyForm, TravelForm
 from .maps import planning_map
 from .timeline import cliff_timeline
 
-MODE = "bus"
+MODE = "bus"  # the way of travelling when a page is not told another
 CLIFF_MONTHS = 24
 
 
@@ -60,8 +61,42 @@ def buildings() -> dict[int, dict]:
     return loaders.building_records(db.session)
 
 
-def matrix(to_kind: str = "service"):
-    return loaders.travel_matrix(db.session, MODE, to_kind=to_kind)
+def matrix(to_kind: str = "service", mode: str = MODE):
+    """Imported times for ``mode``, else computed journeys (to services), else None
+    (straight-line estimates)."""
+    return loaders.travel_matrix(db.session, mode, to_kind=to_kind)
+
+
+def chosen_travel(form: TravelForm | None) -> str:
+    """The way of travelling a page was asked for (bus when not asked, or asked wrongly:
+    the form then carries the error)."""
+    if form is None or not form.travel.raw_data:
+        return MODE
+    return form.travel.data if form.validate() else MODE
+
+
+def travel_basis(mode: str, *, places: str | None = None, to_kind: str = "service") -> dict:
+    """What a page's travel times by ``mode`` rest on, to say on the page: times
+    imported from a routing engine, journeys on the road network and timetable, or
+    straight-line estimates.  ``places`` (proposed services, candidate sites) are
+    not in the computed journeys; the ``note`` says how their times are found."""
+    from ..geodata.journeys import journey_status, travel_sentence
+
+    status = journey_status(db.session)
+    status["imported"] = loaders.imported_travel_modes(db.session)
+    basis = "imported" if mode in status["imported"] else status["basis"]
+    estimate = (f"Straight-line estimates are the distance × 1.3 at "
+                f"{SPEEDS_KMH[mode]:g} km/h {MODE_PHRASES[mode]}.")
+    note = None
+    if places and basis != "straight-line":
+        if to_kind != "service" and mode in loaders.imported_travel_modes(db.session, to_kind):
+            note = (f"{places}: times imported from a routing engine where it has them, "
+                    f"else {estimate[0].lower()}{estimate[1:]}")
+        else:
+            note = f"{places} are not in the computed journeys: {estimate[0].lower()}{estimate[1:]}"
+    return {"mode": mode, "basis": basis, "phrase": MODE_PHRASES[mode],
+            "sentence": travel_sentence(status, mode), "note": note,
+            "estimate": estimate if basis == "straight-line" else None}
 
 
 def _asset_url(package: str, filename: str) -> str:
@@ -158,8 +193,11 @@ def _scenario_map(area_frame, comparison, after, cleaned) -> dict:
                              "Gap in both": "#f47738"})
 
 
-def scenario_page(scenario, *, add_form=None, change_form=None, errors=None) -> dict:
-    """A scenario's changes, the forms to add more, and the comparison with today."""
+def scenario_page(scenario, *, add_form=None, change_form=None, errors=None,
+                  travel_form: TravelForm | None = None) -> dict:
+    """A scenario's changes, the forms to add more, and the comparison with today
+    by the way of travelling ``travel_form`` asks for (bus by default)."""
+    mode = chosen_travel(travel_form)
     live, building_rows, area_frame = services(), buildings(), areas()
     problem = None
     try:
@@ -170,8 +208,8 @@ def scenario_page(scenario, *, add_form=None, change_form=None, errors=None) -> 
         after, cleaned = live, []
     comparison = None
     if len(area_frame):
-        comparison = compare(area_frame, live, after, threshold_min=threshold(), mode=MODE,
-                             matrix=matrix(), changes=cleaned, today=date.today(),
+        comparison = compare(area_frame, live, after, threshold_min=threshold(), mode=mode,
+                             matrix=matrix(mode=mode), changes=cleaned, today=date.today(),
                              risk_months=CLIFF_MONTHS, gap_scores=True)
     add_form, change_form = _change_forms(after if not problem else live, building_rows,
                                           add_form, change_form)
@@ -181,6 +219,8 @@ def scenario_page(scenario, *, add_form=None, change_form=None, errors=None) -> 
         "map": _scenario_map(area_frame, comparison, after, cleaned) if comparison else None,
         "cost_per_person": _cost_per_person(comparison), "threshold": threshold(),
         "kinds": CHANGE_KINDS, "has_areas": bool(len(area_frame)), "rule": rule(),
+        "travel_form": travel_form or TravelForm(None),
+        "travel": travel_basis(mode, places="Proposed services"),
     }
 
 
@@ -256,15 +296,17 @@ def delete_scenario(scenario, user) -> str:
 
 # -- funding cliff ---------------------------------------------------------------
 
-def funding_cliff_page() -> dict:
-    """Provision whose funding ends in the next 24 months, and who loses their only provision."""
+def funding_cliff_page(travel_form: TravelForm | None = None) -> dict:
+    """Provision whose funding ends in the next 24 months, and who loses their only
+    provision within reach by the way of travelling ``travel_form`` asks for."""
+    mode = chosen_travel(travel_form)
     today = date.today()
     live = services()
     cliff = funding_cliff(live, today=today, months=CLIFF_MONTHS)
     area_frame = areas()
     lost = only_provision_lost(area_frame, live, threshold_min=threshold(), today=today,
-                               months=CLIFF_MONTHS, mode=MODE,
-                               matrix=matrix()) if len(area_frame) else None
+                               months=CLIFF_MONTHS, mode=mode,
+                               matrix=matrix(mode=mode)) if len(area_frame) else None
     map_parts = None
     if len(area_frame):
         losing = set(lost["code"]) if lost is not None else set()
@@ -286,7 +328,8 @@ def funding_cliff_page() -> dict:
     rows = cliff.to_dict("records")
     return {"cliff": rows, "timeline": cliff_timeline(rows, today=today, months=CLIFF_MONTHS),
             "lost": lost_rows, "map": map_parts, "today": today, "months": CLIFF_MONTHS,
-            "threshold": threshold(), "types": SERVICE_TYPES}
+            "threshold": threshold(), "types": SERVICE_TYPES,
+            "travel_form": travel_form or TravelForm(None), "travel": travel_basis(mode)}
 
 
 # -- subsidy model ---------------------------------------------------------------
@@ -301,18 +344,21 @@ def subsidy_page(form: SubsidyForm, asked: bool) -> dict:
     wards = loaders.wards(db.session)
     form.wards.choices = [(code, w["name"]) for code, w in wards.items()]
     result = problem = None
+    mode = MODE
     if asked and form.validate():
+        mode = form.travel.data
         assumptions = SubsidyAssumptions(
             deciles=tuple(sorted(int(d) for d in form.deciles.data)), mode=form.mode.data,
             cap_monthly=float(form.cap.data or 0), take_up=form.take_up.data / 100,
-            threshold_min=float(form.threshold.data), travel_mode=MODE)
+            threshold_min=float(form.threshold.data), travel_mode=mode)
         chosen = [int(s) for s in form.services.data] or [s["id"] for s in priced]
         area_frame = areas()
         area_codes = areas_in_wards(area_frame, wards, form.wards.data) \
             if form.wards.data else None
         try:
             result = subsidy_cost(area_frame, live, assumptions, service_ids=chosen,
-                                  area_codes=area_codes, matrix=matrix())
+                                  area_codes=area_codes, matrix=matrix(mode=mode))
         except SubsidyError as exc:
             problem = str(exc)
-    return {"form": form, "result": result, "problem": problem, "priced": len(priced)}
+    return {"form": form, "result": result, "problem": problem, "priced": len(priced),
+            "travel": travel_basis(mode)}

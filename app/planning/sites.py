@@ -63,17 +63,18 @@ def cells(candidates: dict, areas_count: int) -> int:
     return len(candidates) * areas_count
 
 
-def best_sites(candidates: dict[str, dict], k: int, threshold: float) -> BestSites:
+def best_sites(candidates: dict[str, dict], k: int, threshold: float,
+               mode: str = service.MODE) -> BestSites:
     """Choose ``k`` of ``candidates`` that newly reach the most young people not
-    reached today within ``threshold`` minutes, deprived areas counting more."""
+    reached today within ``threshold`` minutes by ``mode``, deprived areas counting more."""
     areas = service.areas()
     today_reach = area_reach(areas, service.services(), threshold_min=threshold,
-                             mode=service.MODE, matrix=service.matrix())
+                             mode=mode, matrix=service.matrix(mode=mode))
     reached = (today_reach["all_services"] > 0).to_numpy()
     people = areas["young_people"].to_numpy(dtype=float)
     weights = demand_weights(people, list(areas["imd_decile"]), reached)
-    minutes = candidate_minutes(areas, candidates, mode=service.MODE,
-                                     matrix=service.matrix("building"))
+    minutes = candidate_minutes(areas, candidates, mode=mode,
+                                matrix=service.matrix("building", mode=mode))
     cover = coverage_matrix(minutes, threshold)
     siting = choose_sites(cover, weights, k)
     ids = list(candidates)
@@ -109,22 +110,27 @@ def _sites_url(info) -> str:
 
 
 @jobs.task(roles=PLANNERS, title="Choosing the best sites", result_url=_sites_url)
-def best_sites_job(candidates: dict, k: int, threshold: float, query: dict) -> BestSites:
+def best_sites_job(candidates: dict, k: int, threshold: float, query: dict,
+                   mode: str = service.MODE) -> BestSites:
     """A large best-sites case in the background (``query`` is the page's, to return to)."""
     jobs.report(0.1, "Working out who is reached today")
-    return best_sites(candidates, k, threshold)
+    return best_sites(candidates, k, threshold, mode)
 
 
-def _choose(candidates: dict, k: int, threshold: float, query: dict):
+def _choose(candidates: dict, k: int, threshold: float, query: dict, mode: str):
     """(result, job): small cases at once; a large one (more areas x candidates than
     ``JOBS_SITES_CELLS``) as a job kept per data version and parameters, whose
     result is ready when the job is (else ``None`` and the job to follow)."""
     if cells(candidates, len(service.areas())) <= int(current_app.config["JOBS_SITES_CELLS"]):
-        return best_sites(candidates, k, threshold), None
-    key = json.dumps({"data": list(current(db.session)), "candidates": candidates, "k": k,
-                      "threshold": threshold}, sort_keys=True, default=str)
+        return best_sites(candidates, k, threshold, mode), None
+    key = {"data": list(current(db.session)), "candidates": candidates, "k": k,
+           "threshold": threshold}
+    if mode != service.MODE:  # bus cases keep the keys they had
+        key["mode"] = mode
     info = jobs.enqueue(best_sites_job, {"candidates": candidates, "k": k,
-                                         "threshold": threshold, "query": query}, key=key)
+                                         "threshold": threshold, "query": query,
+                                         "mode": mode},
+                        key=json.dumps(key, sort_keys=True, default=str))
     if not info.done:
         info = jobs.wait_for(info.id, float(current_app.config["JOBS_WAIT_SECONDS"]))
     return (jobs.result(info.id) if info.state == "finished" else None), info
@@ -134,7 +140,9 @@ def sites_page(form: SitesForm, asked: bool, query: dict) -> dict:
     """Validate the form when ``asked`` and choose the sites; the page's context.
     ``query`` is the request's parameters (a background job links back to them)."""
     result = map_parts = problem = job = None
+    mode = service.MODE
     if asked and form.validate():
+        mode = form.travel.data
         candidates = candidates_for(form)
         if not len(service.areas()):
             problem = "There are no areas loaded yet, so there is nobody to reach."
@@ -143,10 +151,12 @@ def sites_page(form: SitesForm, asked: bool, query: dict) -> dict:
                        "in the directory), or give other sites.")
         else:
             result, job = _choose(candidates, int(form.k.data), float(form.threshold.data),
-                                  query)
+                                  query, mode)
             map_parts = sites_map(result) if result is not None else None
             if job is not None and job.state == "failed":
                 problem = "Choosing the sites did not work. Try again, or with fewer sites."
     return {"form": form, "result": result, "ranked": result.ranked if result else None,
             "map": map_parts, "problem": problem, "buildings": len(service.buildings()),
-            "job": job if job is not None and not job.done else None}
+            "job": job if job is not None and not job.done else None,
+            "travel": service.travel_basis(mode, places="Candidate sites",
+                                           to_kind="building")}

@@ -1,0 +1,111 @@
+"""The travel data page: the road network and bus timetable imported, whether
+the journeys are up to date, and the background job that computes them.
+
+Computing journeys (:func:`app.geodata.journeys.run_journeys`) takes seconds on
+the demo county and a minute or more on a real one, so the page starts it as a
+job (:mod:`app.jobs`: RQ workers when ``REDIS_URL`` is set, else the app's own
+thread pool) and sends the commissioner to its progress page.  One job per
+data version, limit and day: a second click, or a second commissioner, follows
+the same job, and its stored run is what every view reads until the data
+change.  ``flask geodata compute-journeys`` still computes them in the
+foreground.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from flask import current_app, url_for
+
+from .. import jobs, loaders
+from ..access import PLANNERS
+from ..audit import record
+from ..cache import cached
+from ..dataversion import current
+from ..extensions import db
+from ..models import User
+from .forms import JourneysForm
+
+STAGES = {  # progress notes of app.analysis.journeys.compute, in words for the page
+    "road network: walk": "Walking times on the road network",
+    "road network: cycle": "Cycling times on the road network",
+    "road network: drive": "Driving times on the road network",
+    "walks to bus stops": "Walks between homes, venues and bus stops",
+    "timetables": "Reading the bus timetable",
+    "done": "Storing the journeys",
+}
+
+
+def _travel_url(info) -> str:
+    return url_for("planning.travel")
+
+
+@jobs.task(roles=PLANNERS, title="Computing journeys", result_url=_travel_url)
+def compute_journeys_job(limit_min: float, on: str, user_id: int | None) -> dict:
+    """Every journey (walk, cycle, drive; bus at each session's times) for the data
+    as it is now, stored in place of the last run; the runner commits it."""
+    from ..geodata.journeys import run_journeys
+
+    def progress(done, total, note):
+        text = STAGES.get(note) or (f"Bus journeys on {note[12:]}"
+                                    if note.startswith("journeys on ") else note)
+        jobs.report(0.02 + 0.95 * float(done) / total, text)
+
+    jobs.report(0.01, "Reading the road network, timetable, homes and sessions")
+    run = run_journeys(db.session, limit_min=limit_min, progress=progress,
+                       reference_date=date.fromisoformat(on))
+    user = db.session.get(User, user_id) if user_id else None
+    record(db.session, user=user or "background job", action="compute journeys", obj=run,
+           after={**run.summary, "data_version": run.data_version, "limit_min": limit_min,
+                  "seconds": run.seconds})
+    return {"run": run.id, "data_version": run.data_version, "seconds": run.seconds,
+            "points": run.summary["points"], "sessions": run.summary["sessions"]}
+
+
+def _key(limit_min: float, on: date) -> str:
+    version = current(db.session)[0]  # not the published snapshot: journeys read no answers
+    return json.dumps({"data": version, "limit": float(limit_min), "on": on.isoformat()})
+
+
+def start_journeys(user, limit_min: float) -> jobs.JobInfo:
+    """The job computing journeys for the data as they are now: started unless
+    the same (data version, limit, today) is already queued, running or done."""
+    on = date.today()
+    return jobs.enqueue(compute_journeys_job,
+                        {"limit_min": float(limit_min), "on": on.isoformat(),
+                         "user_id": getattr(user, "id", None)},
+                        key=_key(limit_min, on))
+
+
+def _evening_totals(status: dict) -> dict | None:
+    """County totals of the three evening figures, from the current run."""
+    from ..geodata.journeys import current_journeys
+
+    if status["basis"] != "network":
+        return None
+    journeys = cached("journeys", db.session, {"run": status["computed_at"],
+                                               "id": status.get("run")},
+                      lambda: current_journeys(db.session), responses=False)
+    areas = loaders.lsoa_areas(db.session,
+                               age_min=int(current_app.config.get("YOUTH_AGE_MIN", 13)),
+                               age_max=int(current_app.config.get("YOUTH_AGE_MAX", 19)))
+    if journeys is None or not len(areas):
+        return None
+    threshold = float(current_app.config.get("TRAVEL_THRESHOLD_MIN", 30))
+    figures = journeys.evening(areas, threshold)
+    return {"threshold": threshold, "young_people": float(areas["young_people"].sum()),
+            **{k: float(figures[k].sum()) for k in figures.columns}}
+
+
+def travel_page(form: JourneysForm | None = None) -> dict:
+    """What the travel data page shows: imports, the stored run, the last job."""
+    from ..geodata.journeys import journey_status, stored_run_summary
+    from ..geodata.transport import transport_summaries
+
+    status = journey_status(db.session)
+    job = jobs.latest(compute_journeys_job)
+    return {"status": status, "imports": transport_summaries(db.session),
+            "run": stored_run_summary(db.session), "evening": _evening_totals(status),
+            "job": job, "form": form or JourneysForm(),
+            "imported_modes": loaders.imported_travel_modes(db.session)}
