@@ -147,10 +147,9 @@ def bench_county() -> None:
     total = time.perf_counter() - t
     cpu = time.process_time() - cpu
     print(f"  GTFS read (gtfs-kit): {read_s:.1f} s")
-    prev = t
-    for note, at in marks:
-        print(f"    {note:28} +{at - prev:6.1f} s")
-        prev = at
+    stages = [*marks, ("(end)", t + total)]
+    for (note, at), (_, after) in zip(stages, stages[1:], strict=False):
+        print(f"    {note:28} {after - at:6.1f} s")  # each stage: from its mark to the next
     print(f"  journeys: {total:.1f} s wall, {cpu:.1f} s CPU ({result.scans} timetable "
           f"scans); peak memory {peak_mb():,.0f} MB; load average "
           f"{os.getloadavg()[0]:.1f}")
