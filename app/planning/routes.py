@@ -81,7 +81,8 @@ def _save_change(scenario, change: dict, **forms):
     if problem:
         return _render_scenario(scenario, 400, errors=[problem], **forms)
     flash("Change added. The comparison below includes it.")
-    return redirect(url_for("planning.scenario", scenario_id=scenario.id) + "#comparison")
+    return redirect(url_for("planning.scenario", scenario_id=scenario.id,
+                            travel=request.args.get("travel")) + "#comparison")
 
 
 @bp.route("/scenarios/<int:scenario_id>/add-service", methods=["POST"])
@@ -116,7 +117,8 @@ def remove_change(scenario_id: int, number: int):
     dropped = service.remove_change(scenario, number, current_user)
     flash(f"Change {number} removed." + (
         f" {dropped} later change(s) to proposed services were removed with it." if dropped else ""))
-    return redirect(url_for("planning.scenario", scenario_id=scenario.id))
+    return redirect(url_for("planning.scenario", scenario_id=scenario.id,
+                            travel=request.args.get("travel")))
 
 
 @bp.route("/scenarios/<int:scenario_id>/copy", methods=["POST"])
@@ -125,7 +127,8 @@ def copy_scenario(scenario_id: int):
     """Copy a scenario with all its changes."""
     copy = service.copy_scenario(service.scenario_or_404(scenario_id), current_user)
     flash(f"Copied to “{copy.name}”.")
-    return redirect(url_for("planning.scenario", scenario_id=copy.id))
+    return redirect(url_for("planning.scenario", scenario_id=copy.id,
+                            travel=request.args.get("travel")))
 
 
 @bp.route("/scenarios/<int:scenario_id>/delete", methods=["GET", "POST"])

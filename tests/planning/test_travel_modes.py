@@ -86,3 +86,20 @@ def test_the_funding_cliff_best_sites_and_subsidy_take_the_mode(client, auth, db
     assert "Getting there by bike." in page and "at 16 km/h by bike" in page
     bad = client.get(f"/planning/subsidy?mode=free&travel=hover&services={county['boxing']}")
     assert bad.status_code == 400 and "Not a valid choice" in text(bad)
+
+
+def test_changing_a_scenario_keeps_the_way_of_travelling(client, auth, db, county):
+    """A planner looking at the scenario on foot who closes a service comes back to the
+    comparison on foot, not by bus (the forms and redirects carry ?travel=)."""
+    auth.login_as("commissioner")
+    r = client.post("/planning/scenarios", data={"name": "On foot"})
+    sid = int(r.headers["Location"].rstrip("/").split("/")[-1])
+    page = text(client.get(f"/planning/scenarios/{sid}?travel=walk"))
+    action = re.search(r'action="([^"]*/change-service[^"]*)"', page).group(1)
+    assert action.endswith("?travel=walk")
+    done = client.post(action.replace("&amp;", "&"), data={
+        "chg-service_id": str(county["club"]), "chg-kind": "close"})
+    assert done.status_code == 302
+    assert done.headers["Location"].endswith(f"/planning/scenarios/{sid}?travel=walk#comparison")
+    back = text(client.get(done.headers["Location"].split("#")[0]))
+    assert "within 30 minutes on foot" in back
