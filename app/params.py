@@ -72,23 +72,25 @@ def arg_int(args, name: str, default: int, lo: int, hi: int, message: str | None
 
     A bad value gives ``default`` and, when ``errors`` is passed, an entry in it
     (otherwise :class:`ParamError` is raised)."""
-    raw = args.get(name)
-    if raw is None or str(raw).strip() == "":
-        return default
-    try:
-        return parse_int(raw, lo, hi, message)
-    except ParamError as exc:
-        if errors is None:
-            raise
-        errors[name] = str(exc)
-        return default
+    return _arg(parse_int, args, name, default, lo, hi, message, errors)
 
 
 def arg_float(args, name: str, default, lo: float, hi: float, message: str | None = None,
               errors: dict | None = None):
     """As :func:`arg_int`, for a number that may have a fraction."""
+    return _arg(parse_float, args, name, default, lo, hi, message, errors)
+
+
+def _arg(parse, args, name, default, lo, hi, message, errors):
     raw = args.get(name)
     if raw is None or str(raw).strip() == "":
+        return default
+    try:
+        return parse(raw, lo, hi, message)
+    except ParamError as exc:
+        if errors is None:
+            raise
+        errors[name] = str(exc)
         return default
     try:
         return parse_float(raw, lo, hi, message)

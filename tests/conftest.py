@@ -211,3 +211,8 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "browser" in item.keywords:
                 item.add_marker(skip)
+
+
+# Real RQ workers on Redis for the job-layer tests (tests/jobs, tests/planning):
+# the ``rq_app`` fixture and its ``rq_settings``.
+from tests.jobs.rq_support import rq_app, rq_settings  # noqa: E402, F401

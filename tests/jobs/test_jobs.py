@@ -7,11 +7,7 @@ again and completes exactly once.  Every wait is a bounded poll on an outcome.
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
@@ -19,12 +15,12 @@ import pytest
 from app import jobs
 from app.models import AuditEvent
 from tests.conftest import TEST_CONFIG
+from tests.jobs.rq_support import kill as _kill
+from tests.jobs.rq_support import spawn as _spawn
 from tests.jobs.tasks import admins_only, broken, flaky, held
 from tests.polling import poll
 
-ROOT = Path(__file__).resolve().parents[2]
 LEASE = 2.0
-REDIS_URL = "redis://127.0.0.1:6379/13"  # a database of its own; queue names are per test
 
 
 def done_events(db, label: str) -> int:
@@ -126,16 +122,6 @@ def test_progress_page_refreshes_itself_and_only_its_audience_sees_it(
     assert client.get(f"/jobs/{info.id}.json").status_code in (302, 401)
 
 
-def _spawn(args, env_extra):
-    env = {**os.environ, "PYTHONPATH": str(ROOT), **env_extra}
-    return subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, start_new_session=True)
-
-
-def _kill(proc) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=30)
 
 
 ENQUEUE_AND_HANG = """
@@ -177,44 +163,9 @@ def test_a_job_in_a_killed_app_process_completes_once_in_another(
 
 # ---- RQ on Redis (production) -------------------------------------------------------
 
-def _redis():
-    redis = pytest.importorskip("redis")
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.skip("no Redis at 127.0.0.1:6379")
-    return client
-
-
 @pytest.fixture
-def rq_app(database_url, tmp_path):
-    """An app whose jobs go to RQ (a queue of its own), and a way to start workers."""
-    _redis()
-    from app import create_app
-    from app.extensions import db as _db
-
-    queue = f"yvm-test-{uuid.uuid4().hex[:10]}"
-    rq_app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
-                         "REDIS_URL": REDIS_URL, "JOBS_QUEUE": queue,
-                         "JOBS_LEASE_SECONDS": LEASE})
-    workers = []
-
-    def start_worker():
-        proc = _spawn([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker"], {
-            "APP_ENV": "development", "DATABASE_URL": database_url, "REDIS_URL": REDIS_URL,
-            "JOBS_QUEUE": queue, "JOBS_LEASE_SECONDS": str(LEASE)})
-        workers.append(proc)
-        return proc
-
-    with rq_app.app_context():
-        yield rq_app, start_worker
-        backend = rq_app.extensions["yvm_jobs"]
-        for proc in workers:
-            _kill(proc)
-        backend.stop()
-        backend.queue.delete(delete_jobs=True)
-        _db.session.remove()
+def rq_settings():
+    return {"JOBS_LEASE_SECONDS": LEASE}
 
 
 def test_rq_workers_run_jobs_and_the_same_work_is_queued_once(rq_app, db, tmp_path):

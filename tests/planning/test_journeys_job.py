@@ -8,15 +8,13 @@ worked out by hand in :mod:`tests.planning.journey_county`."""
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
 from sqlalchemy import func, select
 
 from app import jobs
 from app.models import AuditEvent, JourneyRun, Service
-from tests.conftest import TEST_CONFIG, make_user
-from tests.jobs.test_jobs import REDIS_URL, _kill, _redis, _spawn
+from tests.conftest import make_user
 from tests.polling import poll
 
 from .county import build_county
@@ -166,41 +164,6 @@ def test_the_command_line_computes_them_in_the_foreground(client, auth, db, runn
 
 
 # ---- RQ workers on Redis ---------------------------------------------------------------
-
-@pytest.fixture
-def rq_app(database_url):
-    """An app whose jobs go to RQ (a queue of its own), and a way to start workers."""
-    _redis()
-    from app import create_app
-    from app.extensions import db as _db
-
-    queue = f"yvm-test-{uuid.uuid4().hex[:10]}"
-    rq_app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
-                         "REDIS_URL": REDIS_URL, "JOBS_QUEUE": queue})
-    workers = []
-
-    def start_worker():
-        proc = _spawn([sys_executable(), "-m", "flask", "--app", "wsgi", "jobs", "worker"], {
-            "APP_ENV": "development", "DATABASE_URL": database_url, "REDIS_URL": REDIS_URL,
-            "JOBS_QUEUE": queue})
-        workers.append(proc)
-        return proc
-
-    with rq_app.app_context():
-        yield rq_app, start_worker
-        backend = rq_app.extensions["yvm_jobs"]
-        for proc in workers:
-            _kill(proc)
-        backend.stop()
-        backend.queue.delete(delete_jobs=True)
-        _db.session.remove()
-
-
-def sys_executable() -> str:
-    import sys
-
-    return sys.executable
-
 
 def test_an_rq_worker_computes_them_once(db, rq_app, tmp_path):
     from app.planning.journeys import compute_journeys_job, start_journeys, travel_page

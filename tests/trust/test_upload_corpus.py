@@ -74,21 +74,16 @@ def _problems(result) -> str:
     return "; ".join(f"row {p.row}, column {p.column}: {p.message}" for p in result.problems)
 
 
-@pytest.mark.parametrize("case", sorted(SERVICE_CSVS))
-def test_service_csv_corpus(db, case):
-    text, where = SERVICE_CSVS[case]
-    before = table_counts(db)
-    message = _problems(import_services_csv(db.session, text))
-    db.session.rollback()
-    assert where in message, message
-    assert table_counts(db) == before
+CSV_CASES = [(import_services_csv, SERVICE_CSVS, case) for case in sorted(SERVICE_CSVS)] + \
+    [(import_buildings_csv, BUILDING_CSVS, case) for case in sorted(BUILDING_CSVS)]
 
 
-@pytest.mark.parametrize("case", sorted(BUILDING_CSVS))
-def test_building_csv_corpus(db, case):
-    text, where = BUILDING_CSVS[case]
+@pytest.mark.parametrize("importer, corpus, case", CSV_CASES,
+                         ids=[f"{i.__name__}: {c}" for i, _, c in CSV_CASES])
+def test_csv_corpus(db, importer, corpus, case):
+    text, where = corpus[case]
     before = table_counts(db)
-    message = _problems(import_buildings_csv(db.session, text))
+    message = _problems(importer(db.session, text))
     db.session.rollback()
     assert where in message, message
     assert table_counts(db) == before

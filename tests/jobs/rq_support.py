@@ -1,0 +1,83 @@
+"""Real RQ workers on the Redis at 127.0.0.1:6379 for the job-layer tests: the app, a
+queue of its own per test, worker processes, and their clean-up.
+
+Use the fixture with ``from tests.jobs.rq_support import rq_app  # noqa: F401`` and set
+extra settings for the app and its workers by overriding the ``rq_settings`` fixture.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TEST_CONFIG
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = "redis://127.0.0.1:6379/13"  # a database of its own; queue names are per test
+
+
+def redis_or_skip():
+    """A client for the test Redis, or skip the test when there is none."""
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    return client
+
+
+def spawn(args, env_extra):
+    """A process of the app's own (a worker, a script) in a session of its own."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **env_extra}
+    return subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, start_new_session=True)
+
+
+def kill(proc) -> None:
+    """Kill a spawned process and everything it started, and wait for it."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+
+
+@pytest.fixture
+def rq_settings() -> dict:
+    """Extra settings for the RQ app and its workers (override in a test module)."""
+    return {}
+
+
+@pytest.fixture
+def rq_app(database_url, rq_settings):
+    """``(app, start_worker)``: an app whose jobs go to RQ on a queue of its own, and a
+    way to start worker processes on that queue (killed, queue deleted, afterwards)."""
+    redis_or_skip()
+    from app import create_app
+    from app.extensions import db as _db
+
+    queue = f"yvm-test-{uuid.uuid4().hex[:10]}"
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
+                      "REDIS_URL": REDIS_URL, "JOBS_QUEUE": queue, **rq_settings})
+    workers = []
+
+    def start_worker():
+        proc = spawn([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker"], {
+            "APP_ENV": "development", "DATABASE_URL": database_url, "REDIS_URL": REDIS_URL,
+            "JOBS_QUEUE": queue, **{k: str(v) for k, v in rq_settings.items()}})
+        workers.append(proc)
+        return proc
+
+    with app.app_context():
+        yield app, start_worker
+        backend = app.extensions["yvm_jobs"]
+        for proc in workers:
+            kill(proc)
+        backend.stop()
+        backend.queue.delete(delete_jobs=True)
+        _db.session.remove()
