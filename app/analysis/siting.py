@@ -216,7 +216,8 @@ def solve_optimal(cover, weights, k: int, *, time_limit: float = OPTIMAL_TIME_LI
     proven = problem.sol_status == pulp.LpSolutionOptimal
     bound = value if proven else np.inf
     seconds = time.perf_counter() - t0
-    note = "" if proven else f"stopped at the {time_limit:g} s time limit before proving optimality"
+    note = "" if proven else (f"the exact method stopped at its {time_limit:g}-second limit "
+                                   "before proving this the best")
     choice = SiteChoice(chosen=picked, value=value, method="optimal", upper_bound=bound,
                         seconds=seconds, proven_optimal=proven, note=note)
     if not proven:
@@ -269,17 +270,19 @@ def choose_sites(cover, weights, k: int, *, method: str = "auto",
             # The bound already proves greedy optimal: no integer programme needed.
             optimal = SiteChoice(chosen=list(greedy.chosen), value=greedy.value, method="optimal",
                                  upper_bound=greedy.value, seconds=greedy.seconds,
-                                 proven_optimal=True, note="greedy answer proven optimal by its bound")
+                                 proven_optimal=True, note="the one-at-a-time choice is proven best by its bound")
         else:
             try:
                 optimal = solve_optimal(cover, weights, k, time_limit=time_limit)
             except Exception as exc:  # noqa: BLE001 - any solver failure falls back to greedy
-                note = (f"The exact solver could not finish ({exc}); the greedy answer is "
-                        "shown with its bound.")
+                note = (f"The exact method could not finish ({exc}), so the sites were "
+                        "picked one at a time; the figure above says how close to the best "
+                        "that is at least.")
                 return SitingResult(best=greedy, greedy=greedy, optimal=None, k=k, note=note)
     elif method == "auto":
-        note = (f"This case is too large for the exact solver here ({size:,} area-site pairs); "
-                "the greedy answer is shown with its bound.")
+        note = (f"This case is too large to prove the best choice here ({size:,} pairs of "
+                "area and site), so the sites were picked one at a time; the figure above "
+                "says how close to the best that is at least.")
         return SitingResult(best=greedy, greedy=greedy, optimal=None, k=k, note=note)
     best = optimal if optimal is not None and optimal.value >= greedy.value else greedy
     return SitingResult(best=best, greedy=greedy, optimal=optimal, k=k)

@@ -165,8 +165,14 @@ def test_best_sites_chooses_the_building_that_reaches_the_gap(client, auth, db, 
     chosen = page.split('id="chosen-sites"')[1].split("</ol>")[0]
     assert "Brook Library" in chosen and "Far Hall" not in chosen
     assert re.search(r'id="sites-newly">50<', page)
+    # In plain words, and proven: only Brook Library reaches Brook's 50.
+    sentence = re.sub(r"<[^>]+>", "", page.split('id="sites-sentence">')[1].split("</p>")[0])
+    assert sentence.strip() == ("This site would reach 50 more young people. "
+                                "No other choice of site reaches more.")
+    assert "Greedy" not in page and "Exact (proven best)" not in page
     ranked = page.split('id="candidates"')[1]
     assert ranked.index("Brook Library") < ranked.index("Far Hall")
+    assert "Brook Library library" not in ranked  # the kind only where the name lacks it
     bad = client.get("/planning/sites?k=0&threshold=30")
     assert bad.status_code == 400 and "Between 1 and 20 sites" in text(bad)
 
