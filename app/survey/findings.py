@@ -64,8 +64,10 @@ class QuestionView:
     scale: str | None = None  # a rating question's scale, "from 1 (Not at all) to 5 (A lot)"
 
     @property
-    def hidden_rows(self) -> bool:
-        return any(b.count is None for b in self.rows)
+    def answered(self) -> bool:
+        """Whether anyone in the results gave an answer (a hidden count is 1 to 7
+        people, so it counts; only published zeros mean nobody)."""
+        return any(b.count != 0 for b in self.rows if b.label != NO_ANSWER)
 
 
 def question_view(table: Table, total: int | None, scale: str | None = None) -> QuestionView:

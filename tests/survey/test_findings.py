@@ -249,3 +249,9 @@ def test_the_csv_keeps_counts_and_has_the_area_figure_the_page_states(client, db
     assert said, "the page says how many answers gave an area"
     assert said.group(1).replace(",", "") == gave[0] and said.group(2).replace(",", "") == total[0]
     assert int(gave[0]) % 5 == 0 and int(gave[0]) < int(total[0])
+
+
+def test_a_question_nobody_answered_says_so_and_a_hidden_count_is_somebody():
+    assert not question_view(_single([0, 0, 235], 235), 235).answered
+    assert question_view(_single([0, None, 230], 235), 235).answered
+    assert headline(question_view(_single([0, 0, 235], 235), 235)) is None
