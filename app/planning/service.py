@@ -31,6 +31,7 @@ from ..models.directory import SERVICE_TYPES
 from .candidates import areas_in_wards
 from .forms import AddServiceForm, ScenarioForm, ServiceChangeForm, SubsidyForm, TravelForm
 from .maps import planning_map
+from .places import place_names
 from .timeline import cliff_timeline
 
 MODE = "bus"  # the way of travelling when a page is not told another
@@ -320,8 +321,9 @@ def funding_cliff_page(travel_form: TravelForm | None = None) -> dict:
                   for i in cliff["id"] if by_id[int(i)].get("x") is not None]
         map_parts = area_map(areas_map, category="loss", points=points,
                              colours={"Loses its only provision of a kind": "#d4351c"})
+    places = place_names(db.session, area_frame) if lost is not None and len(lost) else {}
     lost_rows = None if lost is None else [
-        {"name": row.name, "code": row.code,
+        {"name": row.name, "code": row.code, "place": places.get(str(row.code)),
          "kind": SERVICE_TYPES.get(row.service_type, row.service_type),
          "young_people": row.young_people, "ending": row.ending, "first_end": row.first_end}
         for row in lost.itertuples()]
