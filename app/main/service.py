@@ -16,7 +16,8 @@ from ..extensions import db
 from ..models import Area, AuditEvent, Service
 
 # The dashboard's level names, as a sentence says them.
-LEVEL_WORDS = {"lsoa": "small area", "ward": "ward", "parish": "parish"}
+LEVEL_WORDS = {"lsoa": "small areas", "ward": "wards", "parish": "parishes",
+               "custom": "areas"}
 LEVEL_PLURALS = {"lsoa": "Small areas (LSOAs)", "ward": "Wards", "parish": "Parishes",
                  "custom": "Custom areas"}
 
@@ -26,8 +27,12 @@ def dashboard_page(user) -> dict:
     role = user.role
     from ..loaders import levels_with_areas
 
+    from flask import session as web_session
+
     levels = levels_with_areas(db.session)
-    level = "ward" if "ward" in levels else (levels[0] if levels else None)
+    level = web_session.get("area_level")
+    if level not in levels:
+        level = "ward" if "ward" in levels else (levels[0] if levels else None)
     counts = {
         "services": db.session.scalar(select(func.count(Service.id)).where(
             Service.status == "active")),
@@ -105,11 +110,11 @@ def _gap_headlines(role: str) -> tuple[list, dict | None, int | None]:
     if role in READERS and "gaps.table" in current_app.view_functions:
         from ..analysis import format_value
         from ..analysis.travel import MODE_PHRASES
-        from ..gaps.service import funding_risk_rows, load_view, sort_table
+        from ..gaps.service import carry_level, funding_risk_rows, load_view, sort_table
 
-        view, _ = load_view(db.session, {})
+        view, _ = load_view(db.session, carry_level({}))
         if view.has_areas:
-            level = LEVEL_WORDS.get(view.params.level, "area")
+            level = LEVEL_WORDS.get(view.params.level, "areas")
             reach = f"{view.params.threshold:g} minutes {MODE_PHRASES[view.params.mode]}"
             gaps = [{"name": r["name"], "level": level, "reach": reach,
                      "score": format_value("gap_score", r.get("gap_score"))}

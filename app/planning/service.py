@@ -214,6 +214,8 @@ def scenario_page(scenario, *, add_form=None, change_form=None, errors=None,
                              risk_months=CLIFF_MONTHS, gap_scores=True)
     add_form, change_form = _change_forms(after if not problem else live, building_rows,
                                           add_form, change_form)
+    if comparison is not None:
+        _name_places(comparison, place_names(db.session, area_frame))
     return {
         "scenario": scenario, "changes": cleaned, "problem": problem, "comparison": comparison,
         "add_form": add_form, "change_form": change_form, "errors": errors or [],
@@ -223,6 +225,15 @@ def scenario_page(scenario, *, add_form=None, change_form=None, errors=None,
         "travel_form": travel_form or TravelForm(None),
         "travel": travel_basis(mode, places="Proposed services"),
     }
+
+
+def _name_places(comparison, places: dict[str, str]) -> None:
+    """Give each area the comparison lists a place a person knows ("Marlbridge
+    (Marlbridge West ward)"), its official LSOA name kept quietly beside it."""
+    for rows in (comparison.gap_changes, comparison.stop_being_gaps,
+                 comparison.become_gaps):
+        for row in rows or []:
+            row["place"] = places.get(str(row["code"]))
 
 
 def prepare_add_form(form: AddServiceForm) -> None:
