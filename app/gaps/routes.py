@@ -29,8 +29,8 @@ from ..access import PLANNERS, READERS, roles_required
 from ..uploads import uploaded_file
 from . import bp, downloads, service, travel_import
 from .evidence import evidence_page, request_pdf
-from .ward import request_ward_pdf, ward_page
 from .params import MODE_LABELS
+from .ward import request_ward_pdf, ward_page
 
 
 def _status(errors) -> int:

@@ -25,9 +25,9 @@ LEVEL_PLURALS = {"lsoa": "Small areas (LSOAs)", "ward": "Wards", "parish": "Pari
 def dashboard_page(user) -> dict:
     """The staff start page for ``user``'s role: what there is, and what needs doing."""
     role = user.role
-    from ..loaders import levels_with_areas
-
     from flask import session as web_session
+
+    from ..loaders import levels_with_areas
 
     levels = levels_with_areas(db.session)
     level = web_session.get("area_level")

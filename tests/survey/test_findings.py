@@ -181,7 +181,7 @@ def _check_page(html: str) -> int:
                 assert text == got, (title, answer, count, base, text)
                 checked += 1
     # The chart's labels and the headline sentences repeat those shares, never others.
-    for title, rows in tables.items():
+    for rows in tables.values():
         *answers, (_t, base, _s) = rows
         for answer, count, _text in answers:
             for value in re.findall(
