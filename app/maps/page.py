@@ -160,14 +160,25 @@ class _TextTooltip(MacroElement):
     d.textContent = {{ this.store.get_name() }}_text({{ this.index|int }});
     return d;
 }, {{ this.options|tojson }});
+{%- if this.name %}
+(function (m, t) {
+    function named() { var el = m.getElement && m.getElement(); if (el) { el.setAttribute("aria-label", t); } }
+    var setIcon = m.setIcon;
+    m.setIcon = function (icon) { setIcon.call(this, icon); named(); return this; };
+    m.options.alt = t;
+    m.on("add", named);
+    named();
+})({{ this._parent.get_name() }}, {{ this.store.get_name() }}_text({{ this.index|int }}));
+{%- endif %}
 {% endmacro %}
 """)
 
-    def __init__(self, store: TextStore, text, **options):
+    def __init__(self, store: TextStore, text, *, name: bool = False, **options):
         super().__init__()
         self._name = "TextTooltip"
         self.store = store
         self.index = store.add(text)
+        self.name = name
         self.options = {"sticky": True, **options}
 
 
@@ -201,10 +212,26 @@ def text_store(m: folium.Map) -> TextStore:
     return store
 
 
-def text_tooltip(layer, store: TextStore, text, **options):
-    """Bind ``text`` to ``layer`` as a plain-text tooltip (through ``store``)."""
-    _TextTooltip(store, text, **options).add_to(layer)
+def text_tooltip(layer, store: TextStore, text, *, name: bool = False, **options):
+    """Bind ``text`` to ``layer`` as a plain-text tooltip (through ``store``).
+
+    ``name=True`` (for a :class:`folium.Marker`) also makes ``text`` the marker's
+    accessible name: its element's ``aria-label``, set each time it is added.
+    """
+    _TextTooltip(store, text, name=name, **options).add_to(layer)
     return layer
+
+
+def named_marker(location, store: TextStore, text, *, class_name: str,
+                 size: int = 24) -> folium.Marker:
+    """A keyboard-focusable marker drawn by CSS (a :class:`folium.DivIcon` of
+    ``class_name``, ``size`` px square: a target a finger can hit), with ``text``
+    as its tooltip and its accessible name."""
+    half = size // 2
+    marker = folium.Marker(location, keyboard=True, icon=folium.DivIcon(
+        html="", class_name=class_name, icon_size=(size, size), icon_anchor=(half, half)))
+    text_tooltip(marker, store, text, name=True, sticky=False)
+    return marker
 
 
 def geojson_text_tooltip(layer, fields: list[str], **options):
