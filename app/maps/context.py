@@ -138,10 +138,11 @@ def _feature(geom, **properties) -> dict:
 
 
 def _style(feature) -> dict:
-    props = feature["properties"]
-    if props["kind"] == "road":
+    props = feature.get("properties") or {}
+    kind = props.get("kind", "area")  # any other outline is drawn as an area
+    if kind == "road":
         return dict(ROAD_STYLE[bool(props.get("major"))], fill=False)
-    if props["kind"] == "place":
+    if kind == "place":
         return dict(PLACE_STYLE)
     return dict(AREA_STYLE)
 

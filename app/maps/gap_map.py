@@ -5,7 +5,7 @@ Layers: the choropleth of areas (one colour per area from
 (:mod:`app.maps.context`, when no tile server is configured), services as round
 markers (one colour rule: cost band; hollow and smaller when a service does not
 meet the chosen filter), council buildings as squares (services and buildings
-closer than ``CLUSTER_PX`` pixels become one numbered cluster, so no two targets
+closer than :data:`app.maps.page.CLUSTER_PX` pixels become one numbered cluster, so no two targets
 overlap), travel catchments (circles of the straight-line radius reachable
 within the threshold; off by default), and a collapsed layer control.  Every
 marker is a 24 px target with its name (and type and cost) as its tooltip and
@@ -19,25 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import folium
-from folium.plugins import MarkerCluster
 
 from .context import add_context, has_features
-from .page import geojson_text_tooltip, named_marker, text_store
+from .page import cluster_group, geojson_text_tooltip, named_marker, text_store
 
-CLUSTER_PX = 50
-# A cluster's icon: its count, and what pressing it does, for a screen reader (fixed code;
-# the count is a number Leaflet works out, not data from the page).
-CLUSTER_ICON = """function (cluster) {
-    var n = cluster.getChildCount(), el = document.createElement("div");
-    var shown = document.createElement("span"), said = document.createElement("span");
-    shown.setAttribute("aria-hidden", "true");
-    shown.textContent = String(n);
-    said.className = "visually-hidden";
-    said.textContent = n + " places close together: press to zoom in";
-    el.appendChild(shown);
-    el.appendChild(said);
-    return L.divIcon({ html: el, className: "yvm-cluster", iconSize: L.point(30, 30) });
-}"""
 # One colour rule for services: what a month costs (blue, yellow, black: told apart with
 # any colour vision, and none of them a colour of the area scale).  gaps.css draws them.
 COST_COLOURS = {"free": "#1d70b8", "under": "#ffdd00", "over": "#0b0c0c",
@@ -114,10 +99,7 @@ def build_gap_map(areas_geojson: dict, services: list[dict], buildings: list[dic
                       class_name=f"catch svc-{int(s['id'])}").add_to(catch)
     # Services and buildings in one cluster group, so no two targets overlap at any zoom
     # (WCAG 2.5.8): marks closer than CLUSTER_PX become one numbered button.
-    group = MarkerCluster(name="Services and council buildings", options={
-        "maxClusterRadius": CLUSTER_PX, "showCoverageOnHover": False,
-        "spiderfyDistanceMultiplier": 1.6,
-    }, icon_create_function=CLUSTER_ICON).add_to(m)
+    group = cluster_group("Services and council buildings").add_to(m)
     for s in services:
         named_marker([s["lat"], s["lon"]], labels,
                      f"{s['name']} ({s['type_label']}, {s['cost_text']})",

@@ -33,6 +33,7 @@ from collections.abc import Callable
 
 import folium
 from branca.element import MacroElement
+from folium.plugins import MarkerCluster
 from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 
@@ -238,3 +239,31 @@ def geojson_text_tooltip(layer, fields: list[str], **options):
     """Bind a tooltip to a GeoJSON layer showing each feature's ``fields`` as text lines."""
     _GeoJsonTextTooltip(fields, **options).add_to(layer)
     return layer
+
+
+# Marks closer than this on screen become one numbered cluster button, so no two
+# 24 px targets ever overlap (WCAG 2.5.8).
+CLUSTER_PX = 50
+# A cluster's icon: its count, and what pressing it does, for a screen reader (fixed code;
+# the count is a number Leaflet works out, not data from the page).
+CLUSTER_ICON = """function (cluster) {
+    var n = cluster.getChildCount(), el = document.createElement("div");
+    var shown = document.createElement("span"), said = document.createElement("span");
+    shown.setAttribute("aria-hidden", "true");
+    shown.textContent = String(n);
+    said.className = "visually-hidden";
+    said.textContent = n + " places close together: press to zoom in";
+    el.appendChild(shown);
+    el.appendChild(said);
+    return L.divIcon({ html: el, className: "yvm-cluster", iconSize: L.point(30, 30) });
+}"""
+
+
+def cluster_group(name: str) -> MarkerCluster:
+    """A marker cluster group for :func:`named_marker` markers: close marks become one
+    button showing their count and saying, for a screen reader, what pressing it does.
+    The map needs a ``max_zoom`` option (``m.options["max_zoom"] = 18``)."""
+    return MarkerCluster(name=name, options={
+        "maxClusterRadius": CLUSTER_PX, "showCoverageOnHover": False,
+        "spiderfyDistanceMultiplier": 1.6,
+    }, icon_create_function=CLUSTER_ICON)

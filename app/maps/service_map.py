@@ -11,7 +11,7 @@ from __future__ import annotations
 import folium
 
 from .context import add_context, has_features
-from .page import named_marker, page_parts, text_store
+from .page import cluster_group, named_marker, page_parts, text_store
 
 
 def point_map(points: list[dict], *, asset_url, nonce: str, tiles_url: str = "",
@@ -38,11 +38,15 @@ def point_map(points: list[dict], *, asset_url, nonce: str, tiles_url: str = "",
     if show_context:
         names["context"] = add_context(m, context, name="Places and roads", z_index=350,
                                        control=False).get_name()
+    group = m
+    if len(points) > 1:  # close marks cluster, so no two targets overlap
+        m.options["max_zoom"] = 18
+        group = cluster_group("Places").add_to(m)
     for p in points:
         service = p.get("kind", "service") == "service"
         kind = ("map-here" if len(points) == 1 else "svc") if service else "gap-building"
         named_marker([p["lat"], p["lon"]], labels, p.get("label", ""),
-                     class_name=f"yvm-marker {kind}").add_to(m)
+                     class_name=f"yvm-marker {kind}").add_to(group)
     if len(points) > 1:
         lats = [p["lat"] for p in points]
         lons = [p["lon"] for p in points]
