@@ -331,7 +331,14 @@ def context_near(session, x: float, y: float, radius_m: float = 4000.0) -> dict:
 
 
 def gap_map_context(session) -> dict:
-    """Roads for the county-wide gap map: the main roads only (A and B roads)."""
+    """Roads for the county-wide gap map: the main roads only (A and B roads), cached
+    per imported file."""
     from .maps.context import MAIN_KMH, context_features
+    from .models import TransportData
 
-    return context_features(roads=road_lines(session, min_kmh=MAIN_KMH), tolerance_m=40.0)
+    sha = session.scalar(select(TransportData.sha256).where(TransportData.kind == "roads"))
+    if sha is None:
+        return context_features()
+    return cached("gap_map_context", session, {"sha": sha, "min_kmh": MAIN_KMH},
+                  lambda: context_features(roads=road_lines(session, min_kmh=MAIN_KMH),
+                                           tolerance_m=40.0), responses=False)

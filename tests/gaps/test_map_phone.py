@@ -135,6 +135,10 @@ def test_gap_map_on_a_phone_and_a_desktop(live_server, browser_page, demo,  # no
     _zoom_in(page, box)
     expect(page.locator(".gap-area-label").filter(visible=True).first).to_be_visible()
     _shot(page, f"gap-{width}-zoomed")
+    # Counting all provision, no service fails the filter: none is drawn hollow.
+    expect(page.locator(".leaflet-marker-pane .svc-out").first).to_be_attached()
+    page.select_option("#f-filter", "all")
+    expect(page.locator(".leaflet-marker-pane .svc-out")).to_have_count(0)
     assert problems == []
     assert page.external_requests == []
 
