@@ -127,6 +127,10 @@ def test_gap_map_on_a_phone_and_a_desktop(live_server, browser_page, demo,  # no
     t = tip.bounding_box()
     assert t["x"] >= map_box["x"] and t["x"] + t["width"] <= map_box["x"] + map_box["width"]
     page.mouse.move(0, 0)
+    # From the keyboard: a focused marker shows the same text as its tooltip.
+    marker.focus()
+    expect(tip.filter(has_text=marker.get_attribute("aria-label"))).to_be_visible()
+    marker.blur()
 
     _shot(page, f"gap-{width}")
     assert axe_violations(page) == []
