@@ -1,5 +1,6 @@
-"""Maps on directory pages: a service's place (with parish or ward outlines when
-there is no basemap) and the council buildings among the active services."""
+"""Maps on directory pages: a service's place (with the places and roads around it,
+:func:`app.loaders.context_near`, when there is no basemap) and the council buildings
+among the active services."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from flask import current_app, url_for
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Area, Service
+from ..loaders import context_near
+from ..models import Service
 from .places import to_latlon
 
 
@@ -31,7 +33,8 @@ def service_map(service: Service):
     lat, lon = to_latlon(service.x, service.y)
     points = [{"lat": lat, "lon": lon, "label": service.venue_name or service.name}]
     tiles = current_app.config.get("MAP_TILES_URL", "")
-    return _point_map(points, context=None if tiles else nearby_areas(service.x, service.y))
+    return _point_map(points, context=None if tiles else context_near(db.session, service.x,
+                                                                      service.y))
 
 
 def buildings_map(buildings):
@@ -45,27 +48,3 @@ def buildings_map(buildings):
         lat, lon = to_latlon(b.x, b.y)
         points.append({"lat": lat, "lon": lon, "label": b.name, "kind": "building"})
     return _point_map(points, height="420px")
-
-
-def nearby_areas(x: float, y: float, radius_m: float = 4000) -> dict | None:
-    """Parish (else ward) outlines around a point, for a map with no basemap."""
-    import geopandas as gpd
-    import shapely
-
-    window = shapely.Point(x, y).buffer(radius_m)
-    for level in ("parish", "ward"):
-        rows = db.session.execute(
-            select(Area.name, Area.geom_wkb).where(Area.level == level)
-        ).all()
-        if not rows:
-            continue
-        gdf = gpd.GeoDataFrame(
-            {"name": [r.name for r in rows]},
-            geometry=shapely.from_wkb([r.geom_wkb for r in rows]), crs=27700,
-        )
-        gdf = gdf[gdf.intersects(window)]
-        if gdf.empty:
-            return None
-        gdf["geometry"] = gdf.geometry.simplify(15)
-        return gdf.to_crs(4326).__geo_interface__
-    return None

@@ -1,12 +1,17 @@
 """The folium gap map.  Pure: no Flask (the view passes URLs and data in).
 
 Layers: the choropleth of areas (one colour per area from
-:func:`app.analysis.classify.classify`), services as circle markers (edge
-colour = type, fill = cost band; clustered when there are more than
-``CLUSTER_OVER``), council buildings, travel catchments (circles of the
-straight-line radius reachable within the threshold; off by default), and a
-layer control.  The legend is HTML beside the map, not inside it, so it can
-be read without JavaScript and updated by ``gaps.js``.
+:func:`app.analysis.classify.classify`), the roads when a network is imported
+(:mod:`app.maps.context`, when no tile server is configured), services as round
+markers (one colour rule: cost band; hollow and smaller when a service does not
+meet the chosen filter), council buildings as squares (services and buildings
+closer than :data:`app.maps.page.CLUSTER_PX` pixels become one numbered cluster, so no two targets
+overlap), travel catchments (circles of the straight-line radius reachable
+within the threshold; off by default), and a collapsed layer control.  Every
+marker is a 24 px target with its name (and type and cost) as its tooltip and
+accessible name; a white ring keeps it visible on any area colour
+(``static/css/maps.css``).  The key is HTML below the map, not inside it,
+so it can be read without JavaScript and updated by ``gaps.js``.
 """
 
 from __future__ import annotations
@@ -14,19 +19,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import folium
-from folium.plugins import MarkerCluster
 
-from .page import geojson_text_tooltip, text_store, text_tooltip
+from .context import add_context, has_features
+from .page import cluster_group, geojson_text_tooltip, named_marker, text_store
 
-CLUSTER_OVER = 150
-TYPE_COLOURS = {
-    "open_access": "#1b9e77", "drop_in": "#1b9e77", "detached": "#1b9e77",
-    "uniformed": "#7570b3", "sport": "#d95f02", "boxing_martial_arts": "#d95f02",
-    "arts_music": "#e7298a", "outdoor": "#66a61e", "faith": "#a6761d",
-    "online": "#666666", "other": "#666666",
-}
-COST_COLOURS = {"free": "#1a9850", "under": "#fee08b", "over": "#d73027",
-                "unknown": "#ffffff"}
+# One colour rule for services: what a month costs (blue, yellow, black: told apart with
+# any colour vision, and none of them a colour of the area scale).  gaps.css draws them.
+COST_COLOURS = {"free": "#1d70b8", "under": "#ffdd00", "over": "#0b0c0c",
+                "unknown": "#b1b4b6"}
 COST_LABELS = {"free": "Free", "under": "Under the monthly limit",
                "over": "Over the monthly limit", "unknown": "Price not known"}
 
@@ -55,20 +55,30 @@ def cost_band(monthly, max_monthly: float) -> str:
     return "under" if monthly <= max_monthly else "over"
 
 
+def service_marker_class(service: dict) -> str:
+    """CSS classes of a service's marker: its cost band, its id and, when it does not
+    meet the current filter, ``svc-out`` (drawn hollow and smaller)."""
+    out = "" if service["passes"] else " svc-out"
+    return f"yvm-marker svc cost-{service['cost_band']} svc-{int(service['id'])}{out}"
+
+
 def build_gap_map(areas_geojson: dict, services: list[dict], buildings: list[dict], *,
                   bounds, catchment_m: float, tiles_url: str = "", attribution: str = "",
-                  ) -> GapMap:
+                  context: dict | None = None) -> GapMap:
     """``areas_geojson``: FeatureCollection whose properties carry ``code``,
     ``name``, ``colour``, ``value_text`` and optionally ``incomplete``.
     ``services``: dicts with ``id``,
     ``name``, ``lat``, ``lon``, ``type``, ``type_label``, ``cost_text``,
     ``cost_band``, ``passes`` (meets the current filter).  ``buildings``: dicts
     with ``name``, ``lat``, ``lon``, ``kind``.  ``bounds``: [[s, w], [n, e]].
+    ``context``: :func:`app.maps.context.context_features` (roads), drawn when
+    there is no tile server.
     """
     m = folium.Map(location=[(bounds[0][0] + bounds[1][0]) / 2,
                              (bounds[0][1] + bounds[1][1]) / 2],
                    zoom_start=9, tiles=None, control_scale=True, prefer_canvas=False,
                    zoom_snap=0.25)
+    m.options["max_zoom"] = 18  # clusters need the map's top zoom, with tiles or none
     if tiles_url:
         folium.TileLayer(tiles=tiles_url, attr=attribution or "Map tiles", name="Base map",
                          control=False).add_to(m)
@@ -78,38 +88,32 @@ def build_gap_map(areas_geojson: dict, services: list[dict], buildings: list[dic
         style_function=_area_style,
     ).add_to(m)
     geojson_text_tooltip(areas, ["name", "value_text"])
+    roads = None
+    if has_features(context) and not tiles_url:
+        roads = add_context(m, context, name="Roads")
     catch = folium.FeatureGroup(name="Travel catchments", show=False).add_to(m)
     for s in services:
         folium.Circle([s["lat"], s["lon"]], radius=catchment_m, weight=1, color="#2166ac",
                       fill=True, fill_opacity=0.05 if s["passes"] else 0.0,
                       opacity=0.5 if s["passes"] else 0.1,
                       class_name=f"catch svc-{int(s['id'])}").add_to(catch)
-    if len(services) > CLUSTER_OVER:
-        group = MarkerCluster(name="Services").add_to(m)
-    else:
-        group = folium.FeatureGroup(name="Services").add_to(m)
+    # Services and buildings in one cluster group, so no two targets overlap at any zoom
+    # (WCAG 2.5.8): marks closer than CLUSTER_PX become one numbered button.
+    group = cluster_group("Services and council buildings").add_to(m)
     for s in services:
-        marker = folium.CircleMarker(
-            [s["lat"], s["lon"]], radius=7, weight=3,
-            color=TYPE_COLOURS.get(s["type"], "#666666"),
-            fill=True, fill_color=COST_COLOURS[s["cost_band"]],
-            fill_opacity=0.95 if s["passes"] else 0.15,
-            opacity=1.0 if s["passes"] else 0.25,
-            class_name=f"svc svc-{int(s['id'])}",
-        ).add_to(group)
-        text_tooltip(marker, labels, f"{s['name']} ({s['type_label']}, {s['cost_text']})")
-    bgroup = folium.FeatureGroup(name="Council buildings", show=bool(buildings)).add_to(m)
+        named_marker([s["lat"], s["lon"]], labels,
+                     f"{s['name']} ({s['type_label']}, {s['cost_text']})",
+                     class_name=service_marker_class(s)).add_to(group)
     for b in buildings:
-        marker = folium.Marker(
-            [b["lat"], b["lon"]],
-            icon=folium.DivIcon(html="", class_name="gap-building", icon_size=(12, 12),
-                                icon_anchor=(6, 6)),
-        ).add_to(bgroup)
-        text_tooltip(marker, labels,
-                     f"{b['name']} (council building{', ' + b['kind'] if b.get('kind') else ''})")
-    folium.LayerControl(collapsed=False).add_to(m)
-    m.fit_bounds(bounds)
-    return GapMap(m, {"map": m.get_name(), "areas": areas.get_name(),
-                      "services": group.get_name(), "catchments": catch.get_name(),
-                      "buildings": bgroup.get_name()})
-
+        kind = f", {b['kind']}" if b.get("kind") else ""
+        named_marker([b["lat"], b["lon"]], labels, f"{b['name']} (council building{kind})",
+                     class_name="yvm-marker gap-building").add_to(group)
+    folium.LayerControl(collapsed=True).add_to(m)
+    fit = folium.map.FitBounds(bounds)
+    fit.options["animate"] = False  # names are placed on the final view, not mid-zoom
+    m.add_child(fit)
+    names = {"map": m.get_name(), "areas": areas.get_name(),
+             "services": group.get_name(), "catchments": catch.get_name()}
+    if roads is not None:
+        names["context"] = roads.get_name()
+    return GapMap(m, names)

@@ -33,6 +33,7 @@ from collections.abc import Callable
 
 import folium
 from branca.element import MacroElement
+from folium.plugins import MarkerCluster
 from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 
@@ -160,14 +161,25 @@ class _TextTooltip(MacroElement):
     d.textContent = {{ this.store.get_name() }}_text({{ this.index|int }});
     return d;
 }, {{ this.options|tojson }});
+{%- if this.name %}
+(function (m, t) {
+    function named() { var el = m.getElement && m.getElement(); if (el) { el.setAttribute("aria-label", t); } }
+    var setIcon = m.setIcon;
+    m.setIcon = function (icon) { setIcon.call(this, icon); named(); return this; };
+    m.options.alt = t;
+    m.on("add", named);
+    named();
+})({{ this._parent.get_name() }}, {{ this.store.get_name() }}_text({{ this.index|int }}));
+{%- endif %}
 {% endmacro %}
 """)
 
-    def __init__(self, store: TextStore, text, **options):
+    def __init__(self, store: TextStore, text, *, name: bool = False, **options):
         super().__init__()
         self._name = "TextTooltip"
         self.store = store
         self.index = store.add(text)
+        self.name = name
         self.options = {"sticky": True, **options}
 
 
@@ -201,13 +213,57 @@ def text_store(m: folium.Map) -> TextStore:
     return store
 
 
-def text_tooltip(layer, store: TextStore, text, **options):
-    """Bind ``text`` to ``layer`` as a plain-text tooltip (through ``store``)."""
-    _TextTooltip(store, text, **options).add_to(layer)
+def text_tooltip(layer, store: TextStore, text, *, name: bool = False, **options):
+    """Bind ``text`` to ``layer`` as a plain-text tooltip (through ``store``).
+
+    ``name=True`` (for a :class:`folium.Marker`) also makes ``text`` the marker's
+    accessible name: its element's ``aria-label``, set each time it is added.
+    """
+    _TextTooltip(store, text, name=name, **options).add_to(layer)
     return layer
+
+
+def named_marker(location, store: TextStore, text, *, class_name: str,
+                 size: int = 24) -> folium.Marker:
+    """A keyboard-focusable marker drawn by CSS (a :class:`folium.DivIcon` of
+    ``class_name``, ``size`` px square: a target a finger can hit), with ``text``
+    as its tooltip and its accessible name."""
+    half = size // 2
+    marker = folium.Marker(location, keyboard=True, icon=folium.DivIcon(
+        html="", class_name=class_name, icon_size=(size, size), icon_anchor=(half, half)))
+    text_tooltip(marker, store, text, name=True, sticky=False)
+    return marker
 
 
 def geojson_text_tooltip(layer, fields: list[str], **options):
     """Bind a tooltip to a GeoJSON layer showing each feature's ``fields`` as text lines."""
     _GeoJsonTextTooltip(fields, **options).add_to(layer)
     return layer
+
+
+# Marks closer than this on screen become one numbered cluster button, so no two
+# 24 px targets ever overlap (WCAG 2.5.8).
+CLUSTER_PX = 50
+# A cluster's icon: its count, and what pressing it does, for a screen reader (fixed code;
+# the count is a number Leaflet works out, not data from the page).
+CLUSTER_ICON = """function (cluster) {
+    var n = cluster.getChildCount(), el = document.createElement("div");
+    var shown = document.createElement("span"), said = document.createElement("span");
+    shown.setAttribute("aria-hidden", "true");
+    shown.textContent = String(n);
+    said.className = "visually-hidden";
+    said.textContent = n + " places close together: press to zoom in";
+    el.appendChild(shown);
+    el.appendChild(said);
+    return L.divIcon({ html: el, className: "yvm-cluster", iconSize: L.point(30, 30) });
+}"""
+
+
+def cluster_group(name: str) -> MarkerCluster:
+    """A marker cluster group for :func:`named_marker` markers: close marks become one
+    button showing their count and saying, for a screen reader, what pressing it does.
+    The map needs a ``max_zoom`` option (``m.options["max_zoom"] = 18``)."""
+    return MarkerCluster(name=name, options={
+        "maxClusterRadius": CLUSTER_PX, "showCoverageOnHover": False,
+        "spiderfyDistanceMultiplier": 1.6,
+    }, icon_create_function=CLUSTER_ICON)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import folium
 
-from .page import geojson_text_tooltip, page_parts, text_store, text_tooltip
+from .context import add_context, has_features
+from .page import cluster_group, named_marker, page_parts, text_store
 
 
 def point_map(points: list[dict], *, asset_url, nonce: str, tiles_url: str = "",
@@ -19,35 +20,35 @@ def point_map(points: list[dict], *, asset_url, nonce: str, tiles_url: str = "",
     """A map of ``points`` (dicts with lat, lon, label, kind='service'|'building').
 
     With no tile URL configured the map has no basemap (nothing leaves the app);
-    ``context`` (a GeoJSON FeatureCollection in EPSG:4326 whose features carry a
-    ``name``) then draws the surrounding parish or ward outlines, so the point
-    is not alone on a grey square.
+    ``context`` (:func:`app.maps.context.context_features`: parish or ward outlines
+    with their names, roads, council buildings) is then drawn as a light base layer,
+    so the point is not alone on a grey square.  ``static/js/maps.js`` writes the
+    names on the map.  Returns ``page_parts`` plus ``names`` (the JavaScript names of
+    the map and of its context layer, for the page's ``data-`` attributes).
     """
     first = points[0]
-    if context and context.get("features") and not tiles_url:
+    show_context = has_features(context) and not tiles_url
+    if show_context:
         zoom = min(zoom, 12)  # wide enough to see the neighbouring places
     m = folium.Map(location=[first["lat"], first["lon"]], zoom_start=zoom,
                    tiles=tiles_url or None, attr=attribution or None,
                    width="100%", height=height, control_scale=True)
     labels = text_store(m)
-    if context and context.get("features"):
-        outline = folium.GeoJson(
-            context,
-            name="Areas",
-            style_function=lambda f: {
-                "color": "#505a5f", "weight": 1.5, "fillColor": "#dbe7f0", "fillOpacity": 0.45,
-            },
-        ).add_to(m)
-        geojson_text_tooltip(outline, ["name"])
+    names = {"map": m.get_name()}
+    if show_context:
+        names["context"] = add_context(m, context, name="Places and roads", z_index=350,
+                                       control=False).get_name()
+    group = m
+    if len(points) > 1:  # close marks cluster, so no two targets overlap
+        m.options["max_zoom"] = 18
+        group = cluster_group("Places").add_to(m)
     for p in points:
-        colour = "#1d70b8" if p.get("kind", "service") == "service" else "#b35c00"
-        marker = folium.CircleMarker(
-            location=[p["lat"], p["lon"]], radius=9 if p.get("kind", "service") == "service" else 6,
-            color=colour, fill=True, fill_color=colour, fill_opacity=0.8, weight=2,
-        ).add_to(m)
-        text_tooltip(marker, labels, p.get("label", ""))
+        service = p.get("kind", "service") == "service"
+        kind = ("map-here" if len(points) == 1 else "svc") if service else "gap-building"
+        named_marker([p["lat"], p["lon"]], labels, p.get("label", ""),
+                     class_name=f"yvm-marker {kind}").add_to(group)
     if len(points) > 1:
         lats = [p["lat"] for p in points]
         lons = [p["lon"] for p in points]
         m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20))
-    return page_parts(m, asset_url, nonce)
+    return {**page_parts(m, asset_url, nonce), "names": names}

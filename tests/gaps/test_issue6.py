@@ -7,7 +7,6 @@ travel catchments, layer control).
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -65,26 +64,21 @@ def test_written_summary_names_the_areas_with_least_reach(client, auth, county):
     assert "Testshire 001" not in first.group(1)  # next to the free drop-in
 
 
-def test_map_layers_services_by_type_and_cost_buildings_catchments_control(client, auth,
-                                                                         county):
-    from app.maps.gap_map import COST_COLOURS, TYPE_COLOURS
-
+def test_map_layers_services_by_cost_buildings_catchments_control(client, auth, county):
     auth.login_as("councillor")
     html = client.get("/map?level=lsoa&filter=free").get_data(as_text=True)
-    # Services: ring colour by type, fill by cost; the paid club fails "free" and is faded.
-    markers = {}
-    for options in re.findall(r"L\.circleMarker\(\s*\[[^\]]*\],\s*(\{.*?\})\s*\)", html, re.S):
-        o = json.loads(options)
-        markers[int(o["className"].split("svc-")[1])] = o
-    drop, club = markers[county["drop_in"]], markers[county["club"]]
-    assert (drop["color"], drop["fillColor"]) == (TYPE_COLOURS["drop_in"], COST_COLOURS["free"])
-    assert (club["color"], club["fillColor"]) == (TYPE_COLOURS["sport"], COST_COLOURS["over"])
-    assert drop["fillOpacity"] > club["fillOpacity"]  # the £30 club fails "free": faded
+    # Services: one colour rule (cost band, a class); the paid club fails "free": hollow.
+    classes = {int(m.group(2)): m.group(0) for m in re.finditer(
+        r'"className": "yvm-marker svc cost-(\w+) svc-(\d+)( svc-out)?"', html)}
+    drop, club = classes[county["drop_in"]], classes[county["club"]]
+    assert "cost-free" in drop and "svc-out" not in drop
+    assert "cost-over" in club and "svc-out" in club  # the £30 club fails "free"
     assert "Old library (council building, library)" in html
+    assert '"className": "yvm-marker gap-building"' in html
     assert "L.circle(" in html and '"radius": ' in html  # the travel catchments
-    for layer in ("Services", "Council buildings", "Travel catchments"):
+    for layer in ("Services and council buildings", "Travel catchments"):
         assert f'"{layer}"' in html, layer
-    assert "L.control.layers" in html
+    assert "L.control.layers" in html and '"collapsed": true' in html
 
 
 def test_each_service_filter_counts_the_right_provision(client, auth, county):

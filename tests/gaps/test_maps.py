@@ -7,7 +7,7 @@ import pandas as pd
 from shapely.geometry import Polygon, box
 
 from app.maps.display import display_geometry, feature_collection
-from app.maps.gap_map import CLUSTER_OVER, build_gap_map, cost_band
+from app.maps.gap_map import build_gap_map, cost_band
 from app.maps.page import page_parts
 from app.maps.svg import choropleth_svg
 
@@ -28,8 +28,8 @@ def service(i, passes=True):
             "type_label": "Sport", "cost_text": "free", "cost_band": "free", "passes": passes}
 
 
-def test_many_services_are_clustered_and_every_asset_is_local():
-    many = [service(i) for i in range(CLUSTER_OVER + 1)]
+def test_services_are_clustered_and_every_asset_is_local():
+    many = [service(i) for i in range(200)]
     gm = build_gap_map(areas_fc(), many, [{"name": "Library", "lat": 52.1, "lon": -2.7}],
                        bounds=[[52.0, -2.8], [52.2, -2.6]], catchment_m=5000)
     parts = page_parts(gm.map, local, "n0nce")
@@ -40,8 +40,10 @@ def test_many_services_are_clustered_and_every_asset_is_local():
     few = build_gap_map(areas_fc(), [service(1), service(2, passes=False)], [],
                         bounds=[[52.0, -2.8], [52.2, -2.6]], catchment_m=5000)
     script = page_parts(few.map, local, "n0nce")["script"]
-    assert "markerClusterGroup" not in script
-    assert '"className": "svc svc-2"' in script and '"fillOpacity": 0.15' in script
+    assert '"maxClusterRadius": 50' in script  # close marks cluster: no overlapping targets
+    # A service that fails the filter is marked hollow (class svc-out), one that meets it not.
+    assert '"className": "yvm-marker svc cost-free svc-2 svc-out"' in script
+    assert '"className": "yvm-marker svc cost-free svc-1"' in script
     assert "L.control.layers" in script
 
 

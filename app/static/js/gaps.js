@@ -94,10 +94,18 @@
       l.setStyle(ok ? full : faded);
       if (on) { on(l, ok); }
     }
+    /* A service that does not meet the filter is drawn hollow (class svc-out), now
+       and whenever its marker is drawn again (clusters redraw them). */
     var services = layer("services");
     if (services) {
       services.eachLayer(function (l) {
-        fade(l, null, { opacity: 1, fillOpacity: 0.95 }, { opacity: 0.25, fillOpacity: 0.15 });
+        var icon = l.options.icon && l.options.icon.options;
+        var m = icon && /svc-(\d+)/.exec(icon.className || "");
+        if (!m) { return; }
+        var out = !passing[m[1]];
+        icon.className = icon.className.replace(/\s*svc-out/g, "") + (out ? " svc-out" : "");
+        var el = l.getElement();
+        if (el) { el.classList.toggle("svc-out", out); }
       });
     }
     var catchments = layer("catchments");
@@ -116,46 +124,17 @@
                       : { fillColor: colour, color: "#333333", weight: 0.6, dashArray: null };
   }
 
-  /* Area names on the map: plain text from each feature's "name" property,
-     placed at its "label" point (a point inside the area), set as textContent. */
+  /* Area names on the map (static/js/maps.js): plain text from each feature's "name"
+     property at its "label" point; more than 150 areas wait for one zoom step. */
   function addLabels() {
     var map = layer("map"), areas = layer("areas");
-    if (!map || !areas || !window.L) { return; }
-    var group = L.layerGroup(), count = 0;
-    areas.eachLayer(function (l) {
-      var p = l.feature && l.feature.properties;
-      if (!p || !p.label || !p.name) { return; }
-      var el = document.createElement("span");
-      el.textContent = p.name;
-      L.tooltip({ permanent: true, direction: "center", className: "gap-area-label",
-                  interactive: false })
-        .setLatLng(p.label).setContent(el).addTo(group);
-      count += 1;
+    if (!map || !areas || !window.YVMMaps) { return; }
+    var many = areas.getLayers().length > 150;
+    window.YVMMaps.track(map);
+    window.YVMMaps.labels(map, areas, {
+      className: function () { return "gap-area-label"; },
+      minZoom: map.getZoom() + (many ? 1 : 0)
     });
-    // Many small areas or a narrow screen: names once zoomed in enough to read them.
-    var minZoom = map.getZoom() + (count > 60 || map.getSize().x < 600 ? 1.5 : 0);
-    // A name that would overlap one already shown is hidden until there is room
-    // (boxes from the map's own projection, not mid-animation page positions).
-    function declutter() {
-      var shown = [];
-      group.eachLayer(function (t) {
-        var el = t.getElement();
-        if (!el) { return; }
-        var c = map.latLngToContainerPoint(t.getLatLng());
-        var w = el.offsetWidth / 2 + 2, h = el.offsetHeight / 2 + 1;
-        var r = { left: c.x - w, right: c.x + w, top: c.y - h, bottom: c.y + h };
-        var hit = shown.some(function (s) {
-          return r.left < s.right && r.right > s.left && r.top < s.bottom && r.bottom > s.top;
-        });
-        el.style.visibility = hit ? "hidden" : "";
-        if (!hit) { shown.push(r); }
-      });
-    }
-    function toggle() {
-      if (map.getZoom() >= minZoom) { group.addTo(map); declutter(); } else { group.remove(); }
-    }
-    map.on("zoomend", toggle);
-    toggle();
   }
   addLabels();
 
