@@ -96,8 +96,9 @@ SETTINGS: tuple[Setting, ...] = (
       shown_default="Herefordshire's children's services number"),
     S("MAP_TILES_URL", str, "",
       "A tile URL template such as `https://tile.openstreetmap.org/{z}/{x}/{y}.png`. Empty means "
-      "no basemap (and no request leaves the app). Always empty in tests.",
-      shown_default="empty (no tiles)"),
+      "no tiles: the maps draw their own light base layer from the app's data (area names, "
+      "roads, council buildings) and no request leaves the app. Always empty in tests.",
+      shown_default="empty (the app's own base layer)"),
     S("DIRECTIONS_URL", str, "https://www.google.com/maps/dir/?api=1&destination={destination}",
       "Where a service page's \"Directions\" link goes: a URL template whose `{destination}` "
       "becomes the venue's postcode (or its latitude,longitude when it has none), URL-encoded. "

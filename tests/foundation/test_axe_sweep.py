@@ -1,0 +1,189 @@
+"""Every page, as every role, at phone and desktop sizes: axe-core finds no WCAG 2.2 AA
+violation (issue 15).
+
+The pages are the app's own routes (every GET rule that answers HTML), each filled
+with a real record of the demo county, so a new page joins the sweep without anyone
+remembering to add it.  A page a role may not open (401/403/404 for that role) is
+skipped for that role; every page must pass for at least one role.  The few pages
+that need a one-time secret or a running job are listed in ``ELSEWHERE`` with the
+test that sweeps them.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
+
+from ..directory.test_browser import axe_violations
+
+pytestmark = pytest.mark.browser
+SHOTS = os.environ.get("YVM_SCREENSHOTS")
+SIZES = ((1280, 800), (360, 640))
+ROLES = ("anonymous", "councillor", "commissioner", "admin", "safeguarding", "partner")
+
+
+# Not HTML: downloads, APIs and files.
+NOT_PAGES = {"main.healthz", "api.openapi", "directory.api_service", "directory.api_services",
+             "directory.export", "directory.buildings_export", "partners.export",
+             "gaps.csv", "gaps.geojson", "gaps.api", "gaps.evidence_pdf", "gaps.ward_pdf",
+             "jobs.progress", "survey.campaign_qr", "survey.export_full",
+             "survey.results_csv"}
+# Pages whose address holds a secret shown once, or a job of another kind: swept there.
+ELSEWHERE = {
+    "partners.checkin": "tests/partners/test_browser.py::test_every_partner_page_passes_axe",
+    "partners.accept_invite_page":
+        "tests/partners/test_browser.py::test_every_partner_page_passes_axe",
+    "directory.import_outcome": "tests/directory/test_browser.py (the import's outcome)",
+}
+
+
+def _demo(session, config) -> dict[str, str]:
+    from app.demo import build_demo
+
+    return build_demo(session, progress=lambda *a, **k: None, config=config)
+
+
+def _arguments(session) -> dict[str, dict]:
+    """One real value for every path argument, by endpoint (partner pages: the demo
+    partner's own records)."""
+    from app.models import Area, Building, ListingChange, Service, User
+    from app.models.survey import Campaign, SafeguardingFlag, Survey
+
+    partner = session.scalars(select(User).where(User.role == "partner")
+                              .order_by(User.email)).first()
+    own = session.scalars(select(Service).where(
+        Service.organisation_id == partner.organisation_id)).first()
+    own_building = session.scalars(select(Building).where(
+        Building.organisation_id == partner.organisation_id)).first()
+    service = session.scalars(select(Service).where(Service.status == "active",
+                                                    Service.x.is_not(None))).first()
+    survey = session.scalars(select(Survey).order_by(Survey.id)).first()
+    campaign = session.scalars(select(Campaign)).first()
+    flag = session.scalars(select(SafeguardingFlag)).first()
+    change = session.scalars(select(ListingChange).where(
+        ListingChange.status == "pending")).first()
+    ward = session.scalar(select(Area.code).where(Area.level == "ward").order_by(Area.name))
+    building = session.scalars(select(Building).order_by(Building.id)).first()
+    args = {
+        "survey.admin_survey_dates": {"survey_id": survey.id},
+        "directory.service": {"service_id": service.id},
+        "directory.edit_service": {"service_id": service.id},
+        "directory.edit_building": {"building_id": building.id},
+        "partners.edit_listing": {"service_id": own.id},
+        "partners.organisation": {"org_id": partner.organisation_id},
+        "survey.results": {"slug": survey.slug},
+        "survey.campaigns": {"slug": survey.slug},
+        "survey.take": {"slug": survey.slug},
+        "gaps.ward": {"code": ward},
+    }
+    if own_building is not None:
+        args["partners.edit_building"] = {"building_id": own_building.id}
+    if campaign is not None:
+        args["survey.campaign"] = {"slug": survey.slug, "code": campaign.code}
+    if flag is not None:
+        args["survey.safeguarding_flag"] = {"ref": flag.ref}
+    if change is not None:
+        args["partners.review_change"] = {"change_id": change.id}
+        args["partners.edit_change"] = {"change_id": change.id}
+    return args
+
+
+def _pages(app, session, extra: dict[str, dict]) -> dict[str, str]:
+    """endpoint -> path of every HTML page, filled with demo records."""
+    from flask import url_for
+
+    args = {**_arguments(session), **extra}
+    pages, missing = {}, []
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            ep = rule.endpoint
+            if ("GET" not in rule.methods or ep in NOT_PAGES or ep in ELSEWHERE
+                    or ep in ("static", "vendor.asset") or ep in pages):
+                continue
+            if rule.arguments and ep not in args:
+                missing.append(ep)
+                continue
+            pages[ep] = url_for(ep, **args.get(ep, {}))
+    assert not missing, f"pages with no demo record to open them with: {missing}"
+    return pages
+
+
+def _public_paths(app, pages: dict[str, str]) -> set[str]:
+    """The endpoints anyone may open (swept once, as the anonymous visitor)."""
+    public = set()
+    for endpoint in pages:
+        view = app.view_functions[endpoint]
+        if getattr(view, "access_roles", None) == "public":
+            public.add(endpoint)
+    return public
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_for_every_role_has_no_axe_violation(app, live_server, browser_page, db,  # noqa: F811
+                                                        role):
+    """Each role opens every page it may open, at both sizes.  Pages anyone can open
+    are swept as the anonymous visitor; a signed-in role differs there only in the
+    header, which every one of its own pages (its dashboard first) carries too."""
+    from app.models import ListingChange, User
+    from app.models.jobs import BackgroundJob
+    from app.planning.service import create_scenario
+
+    accounts = _demo(db.session, app.config)
+    admin = db.session.scalars(select(User).where(User.role == "admin")).one()
+    with app.test_request_context():
+        scenario = create_scenario("Drop-in at the library", "A sweep scenario", admin)
+    job = db.session.scalar(select(BackgroundJob.id).order_by(BackgroundJob.id))
+    if job is None:  # the demo's journeys ran without the job layer: make a PDF job
+        from app import jobs
+        from app.gaps.evidence import make_pdf
+
+        with app.test_request_context():
+            job = jobs.enqueue(make_pdf, {"args": {"level": "ward"},
+                                          "host_url": live_server.url + "/"},
+                               key="axe sweep").id
+    extra = {"planning.scenario": {"scenario_id": scenario.id},
+             "planning.delete_scenario": {"scenario_id": scenario.id},
+             "jobs.page": {"job_id": job}}
+    assert db.session.scalar(select(ListingChange.id)) is not None  # a change to review
+    db.session.commit()
+    pages = _pages(app, db.session, extra)
+    public = _public_paths(app, pages)
+    assert {"main.home", "directory.index", "survey.take"} <= public
+    if role != "anonymous":
+        pages = {ep: path for ep, path in pages.items() if ep not in public}
+    else:
+        pages = {ep: path for ep, path in pages.items() if ep in public}
+
+    page = browser_page(width=1280, height=800)
+    if role != "anonymous":
+        email = next(u.email for u in db.session.scalars(
+            select(User).where(User.role == role).order_by(User.email)))
+        sign_in(page, live_server.url, email, accounts[email])
+        expect(page.locator("form[action='/logout']")).to_have_count(1)
+    failures, opened = {}, []
+    for endpoint, path in sorted(pages.items()):
+        response = page.goto(live_server.url + path)
+        if response.status in (401, 403, 404) or "/login" in page.url:
+            continue
+        assert response.status == 200, f"{role} {path}: {response.status}"
+        opened.append(endpoint)
+        for width, height in SIZES:
+            page.set_viewport_size({"width": width, "height": height})
+            found = axe_violations(page)
+            if found:
+                failures[f"{role} {width} {path}"] = found
+            if SHOTS:
+                page.screenshot(path=f"{SHOTS}/sweep-{role}-{endpoint}-{width}.png",
+                                full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 800})
+    if failures and os.environ.get("YVM_SWEEP_REPORT"):
+        with open(os.environ["YVM_SWEEP_REPORT"], "a") as fh:
+            fh.writelines(f"{k}\n  " + "\n  ".join(v) + "\n" for k, v in failures.items())
+    assert failures == {}
+    assert role == "anonymous" or "main.dashboard" in opened or role == "partner"
+    assert len(opened) >= 3, f"{role} opened only {opened}"
