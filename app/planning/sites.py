@@ -82,7 +82,9 @@ def candidates_for(form: SitesForm) -> dict[str, dict]:
             b = service.buildings()[place.building_id]
             found[str(place.building_id)] = {**b, "kind": b.get("kind") or "council building"}
         else:
-            name = (form.site_name.data or "").strip()[:200] or f"Site at {place.description}"
+            name = (form.site_name.data or "").strip()[:200] or (
+                f"Site {place.description}" if place.description.startswith("near ")
+                else f"Site at {place.description}")
             found["site"] = {"id": "site", "name": name, "x": place.easting,
                              "y": place.northing, "kind": "given site"}
     for n, p in enumerate(getattr(form.points, "resolved", []), start=1):
