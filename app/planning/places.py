@@ -118,7 +118,8 @@ def _by_grid(session, easting, northing, council: str) -> Place:
     y = _number(northing, "northing", "northing")
     if not on_grid(x, y) or not in_council_area(session, x, y):
         raise PlaceError("easting", _outside(council))
-    return Place(x, y, _near(session, x, y))
+    name = area_name(session, x, y)
+    return Place(x, y, f"a point near {name}" if name else f"the point {x:,.0f}, {y:,.0f}")
 
 
 def resolve_place(session, *, postcode=None, building_id=None, easting=None, northing=None,

@@ -163,7 +163,7 @@ def create_cliff_scenario(user) -> Scenario:
 def _change_forms(after, building_rows, add_form=None, change_form=None):
     add_form = add_form or AddServiceForm(prefix="add")
     fill_place_fields(add_form.postcode, add_form.building_id, add_form.x, add_form.y,
-                      none_label="None: give a postcode or a point instead")
+                      none_label="No building")
     change_form = change_form or ServiceChangeForm(prefix="chg")
     change_form.service_id.choices = [("", "Choose a service")] + [
         (str(s["id"]), s["name"] + (" (proposed)" if s.get("proposed") else "")

@@ -82,14 +82,14 @@ def candidates_for(form: SitesForm) -> dict[str, dict]:
             b = service.buildings()[place.building_id]
             found[str(place.building_id)] = {**b, "kind": b.get("kind") or "council building"}
         else:
+            where = place.description.removeprefix("a point ")
             name = (form.site_name.data or "").strip()[:200] or (
-                f"Site {place.description}" if place.description.startswith("near ")
-                else f"Site at {place.description}")
+                f"Site {where}" if where.startswith("near ") else f"Site at {where}")
             found["site"] = {"id": "site", "name": name, "x": place.easting,
-                             "y": place.northing, "kind": "given site"}
+                             "y": place.northing, "kind": "your site"}
     for n, p in enumerate(getattr(form.points, "resolved", []), start=1):
         found[f"point-{n}"] = {"id": f"point-{n}", "name": p["name"], "x": p["x"], "y": p["y"],
-                               "kind": "given point"}
+                               "kind": "your site"}
     return found
 
 
@@ -177,7 +177,7 @@ def sites_page(form: SitesForm, asked: bool, query: dict) -> dict:
     result = map_parts = problem = job = None
     mode = service.MODE
     example = fill_place_fields(form.site_postcode, form.site_building, form.site_x,
-                                form.site_y, none_label="None")
+                                form.site_y, none_label="No building")
     if example:
         form.points.description += f" For example: Village hall, {example}"
     if asked and form.validate() & place_sites(form):

@@ -89,7 +89,7 @@ def test_a_council_building(db, county):
 def test_a_grid_reference_inside_and_outside_the_area(db, county):
     place = resolve(db, easting="319 000", northing="240,500")
     assert (place.easting, place.northing) == (319_000, 240_500)
-    assert place.description == "near Brook Green"
+    assert place.description == "a point near Brook Green"
     # Just outside the drawn edge (generalised boundaries leave slivers): still in.
     assert resolve(db, easting=342_600, northing=240_000).easting == 342_600
     outside = ("easting", "That place is outside Herefordshire Council's area")
@@ -160,7 +160,7 @@ def test_with_no_areas_the_grid_of_great_britain_and_the_demo_county_is_used(db)
     assert on_grid(351_000, 240_000)          # Hereford
     assert not on_grid(800_001, 240_000) and not on_grid(float("nan"), 1)
     assert resolve(db, easting=730_000, northing=320_000).description \
-        == "easting 730,000, northing 320,000"
+        == "the point 730,000, 320,000"
     assert problem(db, easting=900_000, northing=1)[0] == "easting"
 
 
@@ -305,7 +305,7 @@ def test_real_herefordshire_postcodes_and_points(db):
         .order_by(Postcode.postcode).limit(1)).one()
     place = resolve(db, postcode=live.postcode.lower().replace(" ", ""))
     assert place.postcode == live.postcode and place.description.startswith(live.postcode)
-    assert resolve(db, easting=351_000, northing=240_000).description.startswith("near ")
+    assert resolve(db, easting=351_000, northing=240_000).description.startswith("a point near ")
     # Worcester (outside the county) and the demo county are refused.
     assert problem(db, easting=385_000, northing=255_000)[0] == "easting"
     assert problem(db, easting=730_000, northing=320_000)[0] == "easting"
