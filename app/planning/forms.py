@@ -65,7 +65,7 @@ class AddServiceForm(FlaskForm):
                                    Length(max=200)])
     service_type = SelectField("Type", choices=list(SERVICE_TYPES.items()), default="drop_in")
     # Where: exactly one of postcode, council building or grid reference (a click on
-    # the map fills the grid reference).  Checked by app.planning.places.resolve_place.
+    # the map fills the grid reference).  Checked by app.planning.place_input.resolve_place.
     postcode = StringField("Postcode", validators=[Optional()])
     building_id = SelectField("Council building", coerce=str, validators=[Optional()])
     x = StringField("Easting (metres)", validators=[Optional()])
@@ -140,7 +140,7 @@ def parse_points(text: str) -> list[dict]:
     """Candidate sites, one a line: ``name, postcode`` or ``name, easting, northing``
     (EPSG:27700).  Each is ``{"line", "name"}`` with ``postcode`` or ``x`` and ``y``;
     whether the place exists and lies in the council's area is checked later
-    (:func:`app.planning.places.resolve_place`).
+    (:func:`app.planning.place_input.resolve_place`).
 
     Raises ``ValueError`` naming the line and the column of the first problem.
     """

@@ -1,7 +1,7 @@
 """The service layer for giving a place on the planning forms (a proposed service,
 a candidate site): the council building choices and examples a form shows, a
 submitted place resolved into ``form.place`` or an error beside its field, and a
-click on the map as a grid reference.  The rules are in :mod:`.places`.
+click on the map as a grid reference.  The rules are in :mod:`.place_input`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from flask import current_app
 
 from .. import loaders
 from ..extensions import db
-from .places import PlaceError, describe_click, example_grid, example_postcode, resolve_place
+from .place_input import PlaceError, describe_click, example_grid, example_postcode, resolve_place
 
 
 def council_name() -> str:
@@ -38,7 +38,7 @@ def accept_any_building(building) -> None:
 
 
 def resolve(**given):
-    """:func:`.places.resolve_place` on the app's database with the council's name."""
+    """:func:`.place_input.resolve_place` on the app's database with the council's name."""
     return resolve_place(db.session, council=council_name(), **given)
 
 

@@ -30,8 +30,8 @@ from ..extensions import db
 from . import service
 from .candidates import candidate_minutes
 from .forms import SitesForm
+from .place_input import PlaceError
 from .place_service import fill_place_fields, place_form, resolve
-from .places import PlaceError
 
 NEWLY, REACHED, NOT_REACHED = ("Newly reached by the chosen sites", "Reached today",
                                "Not reached")

@@ -1,6 +1,6 @@
 """Giving a place on the planning forms (issue 15): by postcode, council building or
 grid reference (what a click on the map fills in), exactly one of them, inside the
-council's own area.  Unit tests of app.planning.places and the forms through the
+council's own area.  Unit tests of app.planning.place_input and the forms through the
 test client, on the planning county (four 5 km squares from Ashby to Colwall)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlalchemy import select
 from app.geodata.bundle import import_bundle
 from app.geodata.council_area import council_area, in_council_area, on_grid
 from app.models import Postcode, Scenario
-from app.planning.places import (
+from app.planning.place_input import (
     MANY_GIVEN,
     NONE_GIVEN,
     PlaceError,
