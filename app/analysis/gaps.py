@@ -131,7 +131,8 @@ def compute_gaps(areas, services, *, responses=None, threshold_min: float = 30,
     reach columns (``<filter>_services|_sessions``: the services some of the
     area's young people can reach and their sessions a week;
     ``<filter>_nearest_km|_nearest_min`` for the median young person), ``reach_share``, ``reached``, ``unreached``, ``nearest_median``,
-    ``nearest_p90`` (for ``reach_filter``), ``complete``/``missing``,
+    ``nearest_p90`` (for ``reach_filter``), ``reach_ids`` (the ids of the services
+    counted in ``all_services``), ``complete``/``missing``,
     ``places_per_1000``, the voice counts and shares, ``at_risk_<n>_sessions``
     for n in 6/12/24 months, ``c_<component>`` and ``gap_score``/``rank``.
     Raw counts: publish through :mod:`app.publication`.
@@ -182,6 +183,12 @@ def compute_gaps(areas, services, *, responses=None, threshold_min: float = 30,
                                                    qs=(0.5,))[0]
         out[f"{key}_nearest_min"] = group_quantiles(group, minutes[key], young_pt, n,
                                                     qs=(0.5,))[0]
+    # Which services those are (for a ward's own report): ids, sorted, per area.
+    keep = masks["all"][aj]
+    ids = svc["id"].to_numpy(dtype=np.int64)[aj[keep]]
+    order = np.lexsort((ids, ai[keep]))
+    bounds = np.cumsum(np.bincount(ai[keep], minlength=n))[:-1]
+    out["reach_ids"] = [part.tolist() for part in np.split(ids[order], bounds)]
     for col, values in area_reach(group, young_pt, minutes[reach_filter], threshold_min,
                                   n).items():
         out[col] = values

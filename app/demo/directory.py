@@ -262,7 +262,8 @@ def _make(session, rng, spec, place: Place | None, orgs: dict, today: date,
         no_fixed_place=no_fixed_place,
     )
     if funding.startswith("grant:"):
-        service.funding_source = funding[6:] + " grant"
+        name = funding[6:]
+        service.funding_source = name if name.lower().endswith("grant") else f"{name} grant"
         # About half of the grants end within the next 12 months.
         days = rng.randint(20, 360) if rng.random() < 0.55 else rng.randint(400, 1100)
         service.funding_end = today + timedelta(days=days)

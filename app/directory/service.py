@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
 from flask import abort, current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -207,13 +208,16 @@ def manage_overview() -> dict:
         select(ServiceReport).where(ServiceReport.status == "open")
         .options(selectinload(ServiceReport.service)).order_by(ServiceReport.created_at)
     ).all()
-    soon = date.today() + timedelta(days=365)
-    ending = [s for s in services if s.status != "closed" and s.funding_end
-              and date.today() <= s.funding_end <= soon]
+    # The same rule as the dashboard, the evidence pack and the funding cliff
+    # (app.analysis.services.funding_at_risk): active services whose funding ends
+    # within 12 months, funding that has already ended included.
+    soon = date.today() + relativedelta(months=12)
+    ending = [s for s in services if s.status == "active" and s.funding_end
+              and s.funding_end <= soon]
     ending.sort(key=lambda s: s.funding_end)
     return {"services": services, "review": review, "reports": reports,
             "report_kinds": dict(REPORT_KINDS), "ending": ending,
-            "review_days": review_days(), "cutoff": cutoff}
+            "review_days": review_days(), "cutoff": cutoff, "today": date.today()}
 
 
 def service_snapshot(service: Service) -> dict:

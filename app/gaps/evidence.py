@@ -21,6 +21,7 @@ from ..dataversion import current
 from ..extensions import db
 from .service import (
     GapView,
+    carry_level,
     evening_rows,
     funding_risk_rows,
     load_view,
@@ -105,7 +106,7 @@ def request_pdf(args, host_url: str, *, wait: bool = True) -> PdfRequest:
 
 def evidence_page(args, host_url: str) -> tuple[dict, dict]:
     """The evidence page's context (with whether its PDF is made already) and errors."""
-    view, errors = load_view(db.session, args)
+    view, errors = load_view(db.session, carry_level(args))
     ctx = evidence_context(view, errors, page_context(view, errors))
     query = {k: str(v) for k, v in view.params.query().items()}
     info = jobs.status(jobs.ledger.job_id(make_pdf.yvm_path, _key(query, host_url)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from flask import (
     Response,
+    abort,
     flash,
     jsonify,
     redirect,
@@ -29,6 +30,7 @@ from ..uploads import uploaded_file
 from . import bp, downloads, service, travel_import
 from .evidence import evidence_page, request_pdf
 from .params import MODE_LABELS
+from .ward import request_ward_pdf, ward_page
 
 
 def _status(errors) -> int:
@@ -102,6 +104,34 @@ def evidence_pdf():
                         "or Save as PDF instead.\n", status=503, mimetype="text/plain")
     if made.errors:
         return _refused(made.errors)
+    pdf = made.ready
+    if pdf is None:
+        return redirect(url_for("jobs.page", job_id=made.job.id), code=303)
+    return Response(pdf["body"], mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{pdf["filename"]}"'})
+
+
+@bp.route("/ward/<code>")
+@roles_required(*READERS)
+def ward(code):
+    """One ward on one page, for a councillor to take to a parish council meeting."""
+    ctx = ward_page(code, request.args, request.host_url)
+    if ctx is None:
+        abort(404, description="There is no ward with that code.")
+    return render_template("gaps/ward.html", **ctx), _status(ctx["errors"])
+
+
+@bp.route("/ward/<code>.pdf")
+@roles_required(*READERS)
+def ward_pdf(code):
+    """The ward report as a one-page A4 PDF, made in the background like the evidence pack."""
+    made = request_ward_pdf(code, request.args, request.host_url)
+    if not made.available:
+        return Response("The PDF maker (WeasyPrint) is not available on this server. "
+                        "Open the ward report and use your browser's Print instead.\n",
+                        status=503, mimetype="text/plain")
+    if not made.found:
+        abort(404, description="There is no ward with that code.")
     pdf = made.ready
     if pdf is None:
         return redirect(url_for("jobs.page", job_id=made.job.id), code=303)

@@ -347,9 +347,25 @@ def page_context(view: GapView, errors: dict) -> dict:
     }
 
 
+def carry_level(args) -> dict:
+    """One area vocabulary across pages: the level a person last chose on a gap page
+    (kept in their session) is used where a link does not say one, so the map, the
+    table, the evidence pack and the dashboard's top five speak of the same areas."""
+    from flask import session as web_session
+
+    out = args.to_dict() if hasattr(args, "to_dict") else dict(args)
+    chosen = out.get("level")
+    levels = loaders.levels_with_areas(db.session)
+    if chosen in levels:
+        web_session["area_level"] = chosen
+    elif not chosen and web_session.get("area_level") in levels:
+        out["level"] = web_session["area_level"]
+    return out
+
+
 def map_page(args) -> tuple[dict, dict]:
     """The gap map's context (no map when there are no areas) and the parameter errors."""
-    view, errors = load_view(db.session, args)
+    view, errors = load_view(db.session, carry_level(args))
     ctx = page_context(view, errors)
     ctx["folium"] = build_map(view) if view.has_areas else None
     return ctx, errors
@@ -357,5 +373,5 @@ def map_page(args) -> tuple[dict, dict]:
 
 def table_page(args) -> tuple[dict, dict]:
     """The ranked table's context and the parameter errors."""
-    view, errors = load_view(db.session, args)
+    view, errors = load_view(db.session, carry_level(args))
     return {**page_context(view, errors), "rows": sort_table(view)}, errors

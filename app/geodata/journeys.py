@@ -181,6 +181,11 @@ def current_journeys(session) -> StoredJourneys | None:
     return load_run(run)
 
 
+def when_text(moment) -> str:
+    """A time as a person reads it: '30 November 2026 at 19:46' (UTC, as stored)."""
+    return f"{moment:%-d %B %Y} at {moment:%H:%M}"
+
+
 def _latest_run(session):
     """The newest run's columns without its payload (a page asks on every view)."""
     return session.execute(
@@ -199,6 +204,7 @@ def journey_status(session) -> dict:
               "stale": False}
     if run is not None:
         status["computed_at"] = run.computed_at.isoformat(timespec="minutes")
+        status["computed_text"] = when_text(run.computed_at)
         status["run"] = run.id
         if run.data_version == current(session)[0]:
             status["basis"] = "network"
@@ -216,6 +222,7 @@ def stored_run_summary(session) -> dict | None:
     return {**(run.summary or {}), "id": run.id, "limit_min": run.limit_min,
             "seconds": run.seconds, "data_version": run.data_version,
             "computed_at": run.computed_at.isoformat(timespec="minutes"),
+            "computed_text": when_text(run.computed_at),
             "current": run.data_version == current(session)[0]}
 
 
@@ -236,7 +243,7 @@ def travel_sentence(travel: dict, mode: str) -> str:
             text += (", by bus at each session's own day and times"
                      + (f" (timetable {tt['file_name']})" if tt.get("file_name") else
                         ": no timetable imported, so walking only"))
-        return text + f"; computed {travel.get('computed_at')}."
+        return text + f"; computed {travel.get('computed_text') or travel.get('computed_at')}."
     why = (" (journeys are out of date since the data changed: compute them again on the "
            "planning travel data page, or with flask geodata compute-journeys)"
            if travel.get("stale") else

@@ -5,10 +5,10 @@ The views parse the request, call one function of :mod:`app.main.service` and re
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, render_template
+from flask import current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..access import STAFF, public, roles_required
+from ..access import READERS, STAFF, public, roles_required
 from . import bp, service
 
 
@@ -24,6 +24,16 @@ def home():
 def dashboard():
     """Staff start page: what this role can do."""
     return render_template("main/dashboard.html", **service.dashboard_page(current_user))
+
+
+@bp.route("/dashboard/ward", methods=["POST"])
+@roles_required(*READERS)
+def choose_ward():
+    """Remember the ward this member of staff looks after; the dashboard leads with it."""
+    saved, page = service.choose_ward(current_user, request.form)
+    if saved:
+        return redirect(url_for("main.dashboard") + "#your-ward", code=303)
+    return render_template("main/dashboard.html", **page), 400
 
 
 @bp.route("/about/data")

@@ -16,19 +16,34 @@ from ..extensions import db
 from ..models import Area, AuditEvent, Service
 
 # The dashboard's level names, as a sentence says them.
-LEVEL_WORDS = {"lsoa": "small area", "ward": "ward", "parish": "parish"}
+LEVEL_WORDS = {"lsoa": "small areas", "ward": "wards", "parish": "parishes",
+               "custom": "areas"}
+LEVEL_PLURALS = {"lsoa": "Small areas (LSOAs)", "ward": "Wards", "parish": "Parishes",
+                 "custom": "Custom areas"}
 
 
 def dashboard_page(user) -> dict:
     """The staff start page for ``user``'s role: what there is, and what needs doing."""
     role = user.role
+    from flask import session as web_session
+
+    from ..loaders import levels_with_areas
+
+    levels = levels_with_areas(db.session)
+    level = web_session.get("area_level")
+    if level not in levels:
+        level = "ward" if "ward" in levels else (levels[0] if levels else None)
     counts = {
-        "services": db.session.scalar(select(func.count(Service.id))),
-        "areas": db.session.scalar(select(func.count(Area.id))),
+        "services": db.session.scalar(select(func.count(Service.id)).where(
+            Service.status == "active")),
+        "level": LEVEL_PLURALS.get(level, "Areas"),
+        "areas": db.session.scalar(select(func.count(Area.id)).where(Area.level == level))
+        if level else 0,
         # Published (protected) total from the latest snapshot, never a live count.
         "responses": publication.totals(db.session)["all"],
     }
-    gaps, funding = _gap_headlines(role)
+    gaps, funding, with_area = _gap_headlines(role)
+    counts["responses_with_area"] = with_area
     upkeep = None
     if role in PLANNERS:
         from ..partners.organisations import upkeep_headline
@@ -37,7 +52,43 @@ def dashboard_page(user) -> dict:
                                  review_days=current_app.config["SERVICE_REVIEW_DAYS"])
     return {"counts": counts, "role": role, "gaps": gaps, "funding": funding,
             "flags": _open_flags(role), "upkeep": upkeep,
-            "sign_in_alerts": _sign_in_alerts(role)}
+            "sign_in_alerts": _sign_in_alerts(role), **_own_ward(user)}
+
+
+def _own_ward(user, form=None) -> dict:
+    """The chooser and, once chosen, the figures of the ward ``user`` looks after
+    (for the roles that read the gap figures; the ward's figures are the table's)."""
+    if user.role not in READERS or "gaps.table" not in current_app.view_functions:
+        return {"ward_form": None, "ward": None}
+    from ..gaps.ward import ward_options, ward_report
+    from .forms import WardForm
+
+    options = ward_options(db.session)
+    if not options:
+        return {"ward_form": None, "ward": None}
+    form = form or WardForm(formdata=None, ward=user.ward_code or "")
+    form.ward.choices = [("", "Choose your ward")] + options
+    ward = ward_report(db.session, user.ward_code) if user.ward_code else None
+    return {"ward_form": form, "ward": ward}
+
+
+def choose_ward(user, formdata) -> tuple[bool, dict | None]:
+    """Store the ward chosen in ``formdata``; (saved, None) or (False, the
+    dashboard's context with the form's error beside the field)."""
+    from ..gaps.ward import WardError
+    from ..gaps.ward import choose_ward as store
+    from .forms import WardForm
+
+    form = WardForm(formdata=formdata)
+    if form.validate():
+        try:
+            store(db.session, user, form.ward.data or "")
+            return True, None
+        except WardError as error:
+            form.ward.errors = [str(error)]
+    page = dashboard_page(user)
+    page.update(_own_ward(user, form))
+    return False, page
 
 
 def _sign_in_alerts(role: str) -> list | None:
@@ -51,18 +102,19 @@ def _sign_in_alerts(role: str) -> list | None:
         .order_by(AuditEvent.at.desc()).limit(10)).all()
 
 
-def _gap_headlines(role: str) -> tuple[list, dict | None]:
-    """The product's point at a glance: the five biggest gaps and how many grants end
-    within 6 and 12 months.  Only for roles that may open the gap table it links to."""
-    gaps, funding = [], None
+def _gap_headlines(role: str) -> tuple[list, dict | None, int | None]:
+    """The product's point at a glance: the five biggest gaps, how many grants end
+    within 6 and 12 months and how many published responses gave an area.  Only for
+    roles that may open the gap table it links to."""
+    gaps, funding, with_area = [], None, None
     if role in READERS and "gaps.table" in current_app.view_functions:
         from ..analysis import format_value
         from ..analysis.travel import MODE_PHRASES
-        from ..gaps.service import funding_risk_rows, load_view, sort_table
+        from ..gaps.service import carry_level, funding_risk_rows, load_view, sort_table
 
-        view, _ = load_view(db.session, {})
+        view, _ = load_view(db.session, carry_level({}))
         if view.has_areas:
-            level = LEVEL_WORDS.get(view.params.level, "area")
+            level = LEVEL_WORDS.get(view.params.level, "areas")
             reach = f"{view.params.threshold:g} minutes {MODE_PHRASES[view.params.mode]}"
             gaps = [{"name": r["name"], "level": level, "reach": reach,
                      "score": format_value("gap_score", r.get("gap_score"))}
@@ -70,7 +122,8 @@ def _gap_headlines(role: str) -> tuple[list, dict | None]:
             risk = funding_risk_rows(view)
             funding = {"within_6": sum(1 for r in risk if r["within_6"]),
                        "within_12": sum(1 for r in risk if r["within_12"])}
-    return gaps, funding
+            with_area = (view.voice_total or {}).get("responses")
+    return gaps, funding, with_area
 
 
 def _open_flags(role: str) -> int | None:

@@ -47,6 +47,9 @@ class User(Base):
         ForeignKey("organisation.id", ondelete="SET NULL"), index=True
     )
     organisation = relationship("Organisation")
+    # The ward a councillor (or any member of staff who reads the gap figures) looks
+    # after: their dashboard leads with it.  A code, not a key: wards are re-imported.
+    ward_code: Mapped[str | None] = mapped_column(String(32))
 
     # Flask-Login protocol, without importing Flask-Login here.
     @property

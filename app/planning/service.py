@@ -32,6 +32,7 @@ from .candidates import areas_in_wards
 from .forms import AddServiceForm, ScenarioForm, ServiceChangeForm, SubsidyForm, TravelForm
 from .maps import planning_map
 from .place_service import accept_any_building, fill_place_fields, place_form
+from .places import place_names
 from .timeline import cliff_timeline
 
 MODE = "bus"  # the way of travelling when a page is not told another
@@ -214,6 +215,8 @@ def scenario_page(scenario, *, add_form=None, change_form=None, errors=None,
                              risk_months=CLIFF_MONTHS, gap_scores=True)
     add_form, change_form = _change_forms(after if not problem else live, building_rows,
                                           add_form, change_form)
+    if comparison is not None:
+        _name_places(comparison, place_names(db.session, area_frame))
     return {
         "scenario": scenario, "changes": cleaned, "problem": problem, "comparison": comparison,
         "add_form": add_form, "change_form": change_form, "errors": errors or [],
@@ -223,6 +226,15 @@ def scenario_page(scenario, *, add_form=None, change_form=None, errors=None,
         "travel_form": travel_form or TravelForm(None),
         "travel": travel_basis(mode, places="Proposed services"),
     }
+
+
+def _name_places(comparison, places: dict[str, str]) -> None:
+    """Give each area the comparison lists a place a person knows ("Marlbridge
+    (Marlbridge West ward)"), its official LSOA name kept quietly beside it."""
+    for rows in (comparison.gap_changes, comparison.stop_being_gaps,
+                 comparison.become_gaps):
+        for row in rows or []:
+            row["place"] = places.get(str(row["code"]))
 
 
 def check_add_form(form: AddServiceForm) -> bool:
@@ -325,8 +337,9 @@ def funding_cliff_page(travel_form: TravelForm | None = None) -> dict:
                   for i in cliff["id"] if by_id[int(i)].get("x") is not None]
         map_parts = area_map(areas_map, category="loss", points=points,
                              colours={"Loses its only provision of a kind": "#d4351c"})
+    places = place_names(db.session, area_frame) if lost is not None and len(lost) else {}
     lost_rows = None if lost is None else [
-        {"name": row.name, "code": row.code,
+        {"name": row.name, "code": row.code, "place": places.get(str(row.code)),
          "kind": SERVICE_TYPES.get(row.service_type, row.service_type),
          "young_people": row.young_people, "ending": row.ending, "first_end": row.first_end}
         for row in lost.itertuples()]

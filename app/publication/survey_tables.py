@@ -34,6 +34,9 @@ class Table:
     extra: dict = field(default_factory=dict)  # row label -> extra columns (pupils, rate)
     row_heading: str = "Answer"
     codes: list = field(default_factory=list)  # area codes of the rows, for the area table
+    # The area table only: the published number of answers that gave an area (its
+    # own cell: the same people as the gap map's and evidence pack's responses).
+    known_total: int | None = None
 
     @property
     def is_grid(self) -> bool:
@@ -73,7 +76,8 @@ def build_tables(records, answers, definition, method: CellKeyMethod, *, names: 
     tables.append(Table("area", "Answers by area",
                         [names.get(c, c) if c else NOT_SAID for c in area_keys],
                         [pub(_keys(by_area[c])) for c in area_keys], total,
-                        row_heading="Area", codes=list(area_keys)))
+                        row_heading="Area", codes=list(area_keys),
+                        known_total=pub([r["record_key"] for r in records if r["area_code"]])))
 
     age_q = definition.age_question
     by_age: dict = {}

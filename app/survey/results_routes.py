@@ -31,10 +31,10 @@ def results_index():
 @bp.route("/results/<slug>")
 @roles_required(*READERS)
 def results(slug):
-    """Tables and charts of a survey's answers, as published in the latest snapshot."""
+    """A survey's answers as published in the latest snapshot: headline findings,
+    one chart per question, the area breakdown last."""
     return render_template("survey/results.html", **svc.results_page(
-        slug, request.args.get("area"), request.args.get("age"),
-        request.args.get("sort", "least-heard")))
+        slug, request.args.get("area"), request.args.get("age"), request.args.get("sort")))
 
 
 def _csv(text: str, filename: str) -> FlaskResponse:

@@ -23,10 +23,10 @@ from ..disclosure import DisclosureRule
 from ..extensions import db
 from ..models import Campaign, Survey
 from .campaigns import DEFAULT_PHASES, GiasError, new_code, qr, read_gias, upsert_school_campaigns
+from .findings import headlines, question_view, question_views
 from .store import area_level, current_survey, definition_of, record_level_rows
 from .tables import (
     CAMPAIGN_SORTS,
-    bar_chart,
     filter_options,
     sort_campaign_table,
     table_csv_rows,
@@ -70,21 +70,37 @@ def _filters(survey: Survey, area: str | None, age: str | None):
     return definition, areas, ages, area, age
 
 
-def results_page(slug: str, area: str | None, age: str | None, sort: str) -> dict:
-    """Tables and charts of a survey's answers, as published in the latest snapshot:
-    the results page's template context."""
+def results_page(slug: str, area: str | None, age: str | None, sort: str | None) -> dict:
+    """A survey's answers as published in the latest snapshot, findings first: the
+    results page's template context.
+
+    ``findings`` (headline sentences), ``questions`` (one chart and table each,
+    shares from published counts only), ``age_view``, the campaign table, then the
+    area tables (``area_table``, ``grid``) for the end of the page.  ``gave_area``
+    is the published number of answers that gave an area (the gap map's and
+    evidence pack's count), shown beside the total when it differs.
+    """
     survey = survey_or_404(slug)
     definition, areas, ages, area, age = _filters(survey, area, age)
     total, tables, snap = publication.survey_tables(db.session, slug, area, age)
+    by_id = {t.id: t for t in tables}
     campaign_sort = None
-    for t in tables:
-        if t.id == "campaign":
-            campaign_sort = sort_campaign_table(t, sort)
-    return {"survey": survey, "definition": definition, "tables": tables,
-            "charts": {t.id: bar_chart(t) for t in tables}, "total": total,
+    if "campaign" in by_id:
+        campaign_sort = sort_campaign_table(by_id["campaign"], sort or "least-heard")
+    questions = question_views(tables, total, definition)
+    area_table = by_id.get("area")
+    return {"survey": survey, "definition": definition, "total": total,
+            "findings": headlines(questions), "questions": questions,
+            "age_view": question_view(by_id["age_band"], total) if "age_band" in by_id else None,
+            "campaign_table": by_id.get("campaign"), "area_table": area_table,
+            "grid": by_id.get("area_by_age"),
+            "gave_area": area_table.known_total if area_table and not area else None,
             "areas": areas, "ages": ages, "area": area, "age": age,
+            "area_name": dict(areas).get(area) if area else None,
+            "age_name": dict(ages).get(age) if age else None,
             "rule": DisclosureRule.from_config(current_app.config),
-            "campaign_sort": campaign_sort, "campaign_sorts": CAMPAIGN_SORTS, "snapshot": snap}
+            "campaign_sort": campaign_sort, "campaign_sort_asked": sort is not None,
+            "campaign_sorts": CAMPAIGN_SORTS, "snapshot": snap}
 
 
 def tables_csv(slug: str, area: str | None, age: str | None) -> tuple[str, str]:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-30 17:49:20.454651
+Create Date: 2026-11-30 21:15:14.367667
 
 """
 from alembic import op
@@ -305,6 +305,7 @@ def upgrade():
     sa.Column('session_token', sa.String(length=64), nullable=False),
     sa.Column('failed_logins', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=True),
+    sa.Column('ward_code', sa.String(length=32), nullable=True),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_user_account_organisation_id_organisation'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user_account')),
     sa.UniqueConstraint('email', name=op.f('uq_user_account_email'))

@@ -143,7 +143,7 @@ def test_copy_remove_and_delete_are_audited(client, auth, db, county):
 def test_funding_cliff_page_and_ready_made_scenario(client, auth, db, county):
     auth.login_as("commissioner")
     page = text(client.get("/planning/funding-cliff"))
-    assert "<svg" in page and "Ashby Youth Club" in page
+    assert 'class="cliff-timeline"' in page and "Ashby Youth Club" in page
     assert "Ashby Scouts" not in page.split('id="cliff-table"')[1].split("</table>")[0]
     lost = page.split('id="lost-table"')[1].split("</table>")[0]
     assert "Ashby" in lost and "Open-access youth club" in lost

@@ -71,6 +71,8 @@ def add_outputs(attack: Attack, out: dict, tag="") -> list[frozenset]:
             if table == "Answers by area":
                 pub(every if row == "Total" else
                     [n(NAMES[row], g, tag) for g in ages if NAMES[row] in areas], value)
+            elif table == "Answers that gave an area":  # everyone here gave one
+                pub(every, value)
             elif table == "Answers by age":
                 pub(every if row == "Total" else
                     [n(a, AGE_LABELS[row], tag) for a in areas if AGE_LABELS[row] in ages],

@@ -1,5 +1,6 @@
 """Hostile names leave the app escaped for where they land: CSV cells a
-spreadsheet would run as formulas, SVG, and the sign-out link (issue 12)."""
+spreadsheet would run as formulas, the funding-cliff timeline, and the sign-out link
+(issue 12)."""
 
 from __future__ import annotations
 
@@ -44,14 +45,14 @@ def test_directory_export_guards_formulas_and_round_trips(db):
     assert sorted(s.name for s in db.session.query(Service)) == sorted(r["name"] for r in rows)
 
 
-def test_funding_cliff_svg_shows_hostile_names_as_text():
+def test_funding_cliff_timeline_shows_hostile_names_as_text():
     today = date(2026, 6, 1)
     rows = [{"name": p, "funding_end": today + timedelta(days=30 * (i + 1))}
             for i, p in enumerate(PAYLOADS)]
-    svg = str(cliff_timeline(rows, today=today))
-    root = ET.fromstring(svg)  # well-formed: nothing broke out of its element
+    markup = str(cliff_timeline(rows, today=today))  # HTML and CSS (was SVG)
+    root = ET.fromstring(markup)  # well-formed: nothing broke out of its element
     tags = {el.tag.split("}")[-1] for el in root.iter()}
-    assert tags <= {"svg", "title", "line", "text", "rect", "g"}, tags
+    assert tags <= {"figure", "figcaption", "div", "ol", "li", "span"}, tags
     assert not any(k.startswith("on") for el in root.iter() for k in el.attrib)
     texts = "".join(root.itertext())
     assert "</script><script>window.__pwned=1</script>" in texts

@@ -1,0 +1,91 @@
+"""The funding-cliff timeline on a 360×640 phone and at 1280×800: nothing wider than
+the screen, no text under 14 px, nothing cut off, the same services as the table,
+areas named (parish and ward) rather than coded, and axe-core clean.
+
+Screenshots go to /tmp/shots/cliff-<width>.png.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
+from tests.conftest import TEST_PASSWORD, make_user
+from tests.county import County
+from tests.directory.test_browser import axe_violations
+
+from .county import AREAS, SRC, WARDS
+
+pytestmark = pytest.mark.browser
+SHOTS = Path("/tmp/shots")
+LONG = "The Wyvernshire Rural Detached Youth Work Outreach Minibus Service"
+ENDS = [("Ashby Youth Club", 40), (LONG, 200), ("Brook Friday Night Project", 330),
+        ("Colwall Music Makers", 500), ("Dunmore Skate Park Sessions", 700),
+        ("Ashby Girls Group", -20)]
+
+
+def _county(session) -> None:
+    """The hand-built planning county with six services whose funding ends (one
+    already ended but still active, one with a very long name) and a parish around
+    Ashby."""
+    county = County(session, today=date.today(), source=SRC, years={"imd_decile": 2025})
+    for code, name, x, y, young, decile, rural in AREAS:
+        county.lsoa(code, name, centre=(x, y), size=5_000, indicators={
+            "population_total": young * 8, "population_age_13_19": young, "rural": rural,
+            "imd_decile": decile})
+    for code, name, x0, x1 in WARDS:
+        county.ward(code, name, edition="2024", bounds=(x0, 235_000, x1, 250_000))
+    county.parish("E04000101", "Ashby St Mary", bounds=(297_000, 237_000, 303_000, 243_000))
+    for k, (name, days) in enumerate(ENDS):
+        county.service(name, 301_000 + 9_000 * (k % 5), 240_000, service_type="open_access",
+                       cost_model="free", capacity=30, status="active",
+                       funding_source="Youth grant", funding_end=timedelta(days=days),
+                       sessions=[(1, "18:00", "20:00")])
+    county.commit()
+
+
+@pytest.mark.parametrize("width,height", [(360, 640), (1280, 800)])
+def test_funding_cliff_timeline_is_readable(live_server, browser_page, db, width, height):  # noqa: F811
+    _county(db.session)
+    make_user(db, "commissioner", email="commissioner@example.org")
+    page = browser_page(width=width, height=height, javascript=True)
+    sign_in(page, live_server.url, "commissioner@example.org", TEST_PASSWORD)
+    page.goto(live_server.url + "/planning/funding-cliff")
+    timeline = page.locator(".cliff-timeline")
+    expect(timeline).to_be_visible()
+    rows = timeline.locator(".cliff-row")
+    expect(rows).to_have_count(len(ENDS))
+    expect(timeline).to_contain_text(LONG)  # the whole name, not cut short
+    expect(timeline).to_contain_text("already ended")
+    expect(timeline).to_contain_text("1 month left")
+    # The chart has a text equivalent: its name, and the table of the same services.
+    expect(page.get_by_role("figure", name="Funding ending in the next 24 months")).to_be_visible()
+    for name, _days in ENDS:
+        expect(page.locator("#cliff-table")).to_contain_text(name)
+
+    # Nothing wider than the screen; nothing inside the timeline cut off.
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    clipped = timeline.evaluate("""t => [...t.querySelectorAll(
+            '.cliff-row, .cliff-row > span, .cliff-tick')].filter(e => getComputedStyle(e).display !== 'none').filter(e => {
+              const r = e.getBoundingClientRect();
+              return r.left < 0 || r.right > window.innerWidth + 0.5
+                  || e.scrollWidth > e.clientWidth + 1; }).map(e => e.className)""")
+    assert clipped == []
+    # Every piece of timeline text is at least 14 px.
+    sizes = timeline.evaluate("""t => [...t.querySelectorAll(
+            '.cliff-name, .cliff-when, .cliff-left, .cliff-tick')].filter(e => getComputedStyle(e).display !== 'none')
+            .map(e => parseFloat(getComputedStyle(e).fontSize))""")
+    assert sizes and min(sizes) >= 14, sizes
+
+    # Areas that lose their only provision are named by parish and ward, not by code.
+    lost = page.locator("#lost-table")
+    expect(lost).to_contain_text("Ashby St Mary (West ward)")
+    expect(lost).not_to_contain_text("E01000001")
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"cliff-{width}.png"), full_page=True)
+    assert axe_violations(page) == []

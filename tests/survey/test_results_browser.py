@@ -1,0 +1,92 @@
+"""The survey results page in Debian's chromium at 360×640 (our JavaScript blocked) and
+1280×800: headline findings first, one chart per question sorted largest first, each
+question's table behind "Show the table", the area breakdown last, axe-core clean.
+
+Screenshots go to /tmp/shots/results-<width>.png.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
+from tests.conftest import TEST_PASSWORD, make_user
+from tests.directory.test_browser import axe_violations
+from tests.survey.test_results import _populate
+
+pytestmark = pytest.mark.browser
+SHOTS = Path("/tmp/shots")
+
+
+def _order_is_largest_first(values: list[str]) -> bool:
+    """Shares (or counts) never grow down the list; hidden answers after every shown
+    one; "No answer" (the last bar when present) is not part of the order."""
+    numbers, hidden_seen = [], False
+    for v in values:
+        if v.startswith("[c]"):
+            hidden_seen = True
+            continue
+        if hidden_seen:
+            return False
+        numbers.append(0.5 if v == "less than 1%" else
+                       float(v.rstrip("%").replace(" answers", "").replace(",", "")))
+    return numbers == sorted(numbers, reverse=True)
+
+
+@pytest.mark.parametrize("width,height,js", [(360, 640, False), (1280, 800, True)])
+def test_results_lead_with_findings(live_server, browser_page, db, width, height, js):  # noqa: F811
+    _populate(db)
+    make_user(db, "councillor", email="councillor@example.org")
+    page = browser_page(width=width, height=height, javascript=True)
+    if not js:  # the page a browser without our JavaScript shows (axe itself needs JS)
+        page.route("**/static/js/*", lambda route: route.abort())
+    sign_in(page, live_server.url, "councillor@example.org", TEST_PASSWORD)
+    page.goto(live_server.url + "/results/youth-voice")
+    main = page.locator("main")
+
+    # Headline findings come first: the first section heading, on the first screen.
+    expect(main.locator("h2").first).to_have_text("Headline findings")
+    expect(page.locator("#findings-heading")).to_be_in_viewport()
+    expect(page.locator(".findings-list li").first).to_contain_text("%")
+    expect(page.locator("#gave-area")).to_contain_text("answers gave an area")
+
+    # One chart per question, sorted largest first, "No answer" last.
+    charts = page.locator(".question .bar-chart")
+    expect(charts.first).to_be_visible()
+    assert charts.count() >= 3
+    for k in range(charts.count()):
+        chart = charts.nth(k)
+        labels = chart.locator(".bar-label").evaluate_all("els => els.map(e => e.textContent)")
+        values = chart.locator(".bar-value").evaluate_all("els => els.map(e => e.textContent)")
+        if "No answer" in labels:
+            assert labels[-1] == "No answer", labels
+            values = values[:-1]
+        assert _order_is_largest_first(values), (labels, values)
+
+    # The question's table is behind a disclosure that opens.
+    question = page.locator("section.question").filter(
+        has=page.get_by_role("heading", name="What stops you doing things you would like to do?"))
+    table = question.locator("details table")
+    expect(table).to_be_hidden()
+    question.locator("details summary").click()
+    expect(table).to_be_visible()
+    expect(table.locator("thead")).to_contain_text("Share")
+
+    # The area breakdown is last, folded away, with area names and not codes.
+    expect(main.locator("h2").last).to_have_text("Answers by area")
+    area = page.locator("section.area-breakdown")
+    area_table = area.locator("details").first.locator("table")
+    expect(area_table).to_be_hidden()
+    area.get_by_text("Show the answers by area", exact=True).click()
+    expect(area_table).to_be_visible()
+    expect(area_table).to_contain_text("Ashford Carbonell")
+    expect(area_table).not_to_contain_text("E04000001")
+
+    # Nothing wider than the screen, and the page is short.
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"results-{width}.png"), full_page=True)
+    assert axe_violations(page) == []
