@@ -10,7 +10,9 @@ A change is a dict with a ``kind``:
 ==================  =========================================================
 ``add``             a proposed service: ``name``, ``service_type``, either a
                     ``building_id`` (a council building) or ``x``/``y``
-                    (EPSG:27700), ``sessions_per_week``, ``capacity`` (places a
+                    (EPSG:27700) with an optional ``place`` (how it was
+                    given, in words: "ZZ1 2AB, near Brook"),
+                    ``sessions_per_week``, ``capacity`` (places a
                     session), ``annual_cost`` (pounds a year to run it,
                     optional), ``cost_model``/``cost_amount`` (the price to
                     young people, free by default)
@@ -117,10 +119,13 @@ def normalise_change(change: dict, n: int, *, service_ids, buildings: dict) -> d
         else:
             x = _number(change, "x", "the easting", n, required=True)
             y = _number(change, "y", "the northing", n, required=True)
-            if not (0 <= x <= 700_000 and 0 <= y <= 1_300_000):
+            if not (0 <= x <= 800_000 and 0 <= y <= 1_300_000):
                 raise ScenarioError(f"Change {n}: the point is not in Great Britain "
-                                    "(eastings 0-700,000, northings 0-1,300,000)")
+                                    "(eastings 0-800,000, northings 0-1,300,000)")
             out["x"], out["y"] = x, y
+            place = str(change.get("place") or "").strip()
+            if place:
+                out["place"] = place[:200]
         sessions = _number(change, "sessions_per_week", "sessions a week", n)
         out["sessions_per_week"] = 1.0 if sessions is None else sessions
         if out["sessions_per_week"] <= 0 or out["sessions_per_week"] > 21:
@@ -198,7 +203,7 @@ def apply_changes(services, changes, *, buildings: dict | None = None):
                 b = buildings[c["building_id"]]
                 where = {"x": float(b["x"]), "y": float(b["y"]), "venue_name": b.get("name")}
             else:
-                where = {"x": c["x"], "y": c["y"], "venue_name": None}
+                where = {"x": c["x"], "y": c["y"], "venue_name": c.get("place")}
             row = {
                 "id": next_id, "name": c["name"], "service_type": c["service_type"],
                 "uniformed": c["service_type"] == "uniformed",

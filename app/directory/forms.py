@@ -146,9 +146,10 @@ class ServiceForm(FlaskForm):
                 self.latitude.errors.append("The latitude must be in Great Britain "
                                             "(between 49.8 and 60.9).")
                 ok = False
-            if self.longitude.data is not None and not -8.7 <= self.longitude.data <= 1.8:
+            # East to 4°: the demo county lies off East Anglia (app.geodata.council_area).
+            if self.longitude.data is not None and not -8.7 <= self.longitude.data <= 4.0:
                 self.longitude.errors.append("The longitude must be in Great Britain "
-                                             "(between -8.7 and 1.8).")
+                                             "(between -8.7 and 4).")
                 ok = False
         checked = self.last_checked  # None in a form without it (partners' edit form)
         if checked is not None and checked.data and checked.data > date.today():
@@ -172,7 +173,7 @@ class BuildingForm(FlaskForm):
     uprn = StringField("UPRN", validators=[Optional(), Length(max=12)],
                        description="Unique Property Reference Number: up to 12 digits.")
     easting = FloatNumberField("Easting", validators=[InputRequired("Enter the easting in metres.")],
-                               lo=0, hi=700_000, message="The easting must be a place in Great Britain: 0 to 700,000 metres.",
+                               lo=0, hi=800_000, message="The easting must be a place in Great Britain: 0 to 800,000 metres.",
                                description="British National Grid metres, for example 351000.")
     northing = FloatNumberField("Northing",
                                 validators=[InputRequired("Enter the northing in metres.")],

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from .. import csvsafe, ingest
 from ..models import Building, Service
-from .places import from_latlon, on_grid, to_latlon
+from .places import from_latlon, on_grid, place_problem, to_latlon
 from .records import COLUMNS, apply_values, clean_text, service_row, validate_record
 
 
@@ -222,7 +222,7 @@ def import_buildings_csv(session, data: bytes | str) -> ImportResult:
     for index, raw in body:
         if all(clean_text(v) is None for v in raw.values() if isinstance(v, str)):
             continue
-        values, problems = validate_building(raw)
+        values, problems = validate_building(raw, session)
         result.problems.extend(Problem(index, c, m) for c, m in problems)
         uprn = values.get("uprn")
         if uprn:
@@ -246,7 +246,9 @@ def import_buildings_csv(session, data: bytes | str) -> ImportResult:
     return result
 
 
-def validate_building(raw: dict) -> tuple[dict, list[tuple[str, str]]]:
+def validate_building(raw: dict, session=None) -> tuple[dict, list[tuple[str, str]]]:
+    """A building row's clean values and its problems; with ``session`` its point is
+    checked against the council's area as well as the national grid."""
     problems = []
     values = {
         "name": clean_text(raw.get("name")),
@@ -264,7 +266,7 @@ def validate_building(raw: dict) -> tuple[dict, list[tuple[str, str]]]:
         problems.append(("kind", "is too long (at most 60 characters)"))
     x = y = None
     if clean_text(raw.get("easting")) or clean_text(raw.get("northing")):
-        cols = (("easting", 0, 700_000), ("northing", 0, 1_300_000))
+        cols = (("easting", 0, 800_000), ("northing", 0, 1_300_000))
     elif clean_text(raw.get("latitude")) or clean_text(raw.get("longitude")):
         cols = (("latitude", -90, 90), ("longitude", -180, 180))
     else:
@@ -282,6 +284,8 @@ def validate_building(raw: dict) -> tuple[dict, list[tuple[str, str]]]:
         x, y = got if cols[0][0] == "easting" else from_latlon(*got)
     if x is not None and not on_grid(x, y):
         problems.append(("easting", "is not a place in Great Britain (British National Grid)"))
+    elif x is not None and session is not None and (problem := place_problem(session, x, y)):
+        problems.append(("easting", problem))
     values["x"], values["y"] = x, y
     return values, problems
 

@@ -13,11 +13,17 @@ from functools import lru_cache
 
 from pyproj import Transformer
 
+from ..geodata import council_area as _council_area
 from ..geodata.lookup import area_containing, find_postcode, normalise_postcode
 
 # Rough bounds of Great Britain on the national grid, to catch swapped or
-# mistyped coordinates.
-GRID_BOUNDS = (0.0, 0.0, 700_000.0, 1_300_000.0)
+# mistyped coordinates: eastings to 800 km, so the demo county (off East Anglia,
+# 700-760 km) fits (app.geodata.council_area).
+GRID_BOUNDS = _council_area.GRID_BOUNDS
+# With boundaries imported, a service or building must lie within this many metres
+# of the council's area: services just over the border are in a directory, a
+# point in another county (or a swapped easting and northing) is a mistake.
+NEAR_M = 50_000.0
 
 
 @lru_cache(maxsize=1)
@@ -43,8 +49,20 @@ def from_latlon(lat: float, lon: float) -> tuple[float, float]:
 
 
 def on_grid(x: float, y: float) -> bool:
-    x0, y0, x1, y1 = GRID_BOUNDS
-    return all(map(math.isfinite, (x, y))) and x0 <= x <= x1 and y0 <= y <= y1
+    return _council_area.on_grid(x, y)
+
+
+def place_problem(session, x: float, y: float) -> str | None:
+    """Why an imported point cannot be right, or ``None``: off the national grid, or
+    (when boundaries are imported) more than :data:`NEAR_M` from the council's area."""
+    if not on_grid(x, y):
+        return ("easting and northing are not a place in Great Britain "
+                "(British National Grid metres)")
+    away = _council_area.distance_outside(session, float(x), float(y))
+    if away is not None and away > NEAR_M:
+        return (f"easting and northing are {away / 1000:,.0f} km from the council's area "
+                f"(more than {NEAR_M / 1000:.0f} km): check they are not swapped or mistyped")
+    return None
 
 
 def place_postcode(session, raw: str | None):
@@ -67,5 +85,5 @@ def distance_km(ax: float, ay: float, bx: float, by: float) -> float:
 
 __all__ = [
     "distance_km", "from_latlon", "lsoa_for_point", "normalise_postcode", "on_grid",
-    "place_postcode", "to_latlon",
+    "place_postcode", "place_problem", "to_latlon",
 ]

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from ..models import Organisation, Service, ServiceSession
 from ..models.directory import COST_MODELS, DAYS, PROVIDER_TYPES, SERVICE_STATUSES, SERVICE_TYPES
-from .places import lsoa_for_point, normalise_postcode, on_grid, place_postcode
+from .places import lsoa_for_point, normalise_postcode, place_postcode, place_problem
 
 # The documented columns, in file order (docs/DIRECTORY.md, "CSV columns").
 COLUMNS = (
@@ -273,9 +273,9 @@ def _place(session, raw, clean, errors) -> None:
         if y is None and northing_given is False:
             errors.append(("northing", "is required with easting"))
         if x is not None and y is not None:
-            if not on_grid(x, y):
-                errors.append(("easting", "easting and northing are not a place in Great Britain "
-                                          "(British National Grid metres)"))
+            problem = place_problem(session, x, y)
+            if problem:
+                errors.append(("easting", problem))
             else:
                 clean["x"], clean["y"] = x, y
                 if clean.get("lsoa_code") is None:

@@ -56,17 +56,20 @@ class ScenarioForm(FlaskForm):
                                                                          Length(max=2000)])
 
 
+PLACE_HINT = "Give one: a postcode, a council building, or a point on the map."
+
+
 class AddServiceForm(FlaskForm):
     name = StringField("Name of the proposed service",
                        validators=[DataRequired("Give the proposed service a name"),
                                    Length(max=200)])
     service_type = SelectField("Type", choices=list(SERVICE_TYPES.items()), default="drop_in")
-    building_id = SelectField("Council building", coerce=str, validators=[Optional()],
-                              description="Or leave this empty and give a point below.")
-    x = NumberField("Easting (metres, British National Grid)", validators=[Optional()],
-                    lo=0, hi=700_000, message="Eastings run from 0 to 700,000")
-    y = NumberField("Northing (metres, British National Grid)", validators=[Optional()],
-                    lo=0, hi=1_300_000, message="Northings run from 0 to 1,300,000")
+    # Where: exactly one of postcode, council building or grid reference (a click on
+    # the map fills the grid reference).  Checked by app.planning.place_input.resolve_place.
+    postcode = StringField("Postcode", validators=[Optional()])
+    building_id = SelectField("Council building", coerce=str, validators=[Optional()])
+    x = StringField("Easting (metres)", validators=[Optional()])
+    y = StringField("Northing (metres)", validators=[Optional()])
     sessions_per_week = IntField("Sessions a week", default=1,
                                  validators=[InputRequired("Give the sessions a week")],
                                  lo=1, hi=21, message="Between 1 and 21")
@@ -82,10 +85,6 @@ class AddServiceForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
-        if not self.building_id.data and (self.x.data is None or self.y.data is None):
-            self.building_id.errors = list(self.building_id.errors) + [
-                "Choose a council building, or give both an easting and a northing"]
-            ok = False
         if self.cost_model.data != "free" and not self.cost_amount.data:
             self.cost_amount.errors = list(self.cost_amount.errors) + [
                 "Give the price, or choose Free"]
@@ -129,35 +128,50 @@ def with_defaults(args, defaults: dict):
     return out
 
 
+def _numeric(text: str) -> bool:
+    try:
+        float(text.replace(" ", ""))
+    except ValueError:
+        return False
+    return True
+
+
 def parse_points(text: str) -> list[dict]:
-    """Candidate points, one a line: ``name, easting, northing`` (EPSG:27700).
+    """Candidate sites, one a line: ``name, postcode`` or ``name, easting, northing``
+    (EPSG:27700).  Each is ``{"line", "name"}`` with ``postcode`` or ``x`` and ``y``;
+    whether the place exists and lies in the council's area is checked later
+    (:func:`app.planning.place_input.resolve_place`).
 
     Raises ``ValueError`` naming the line and the column of the first problem.
     """
+    from ..geodata.lookup import normalise_postcode
+
     points = []
     for n, raw in enumerate((text or "").splitlines(), start=1):
         line = raw.strip()
         if not line:
             continue
         parts = [p.strip() for p in line.rsplit(",", 2)]
-        if len(parts) != 3 or not parts[0]:
-            raise ValueError(f"Line {n}: write a name, an easting and a northing, "
-                             "separated by commas")
-        name, east, north = parts
-        values = []
-        for label, value, top in (("easting", east, 700_000), ("northing", north, 1_300_000)):
-            try:
-                float(value.replace(" ", ""))
-            except ValueError:
-                raise ValueError(f"Line {n}: the {label} {value[:40]!r} is not a number"
-                                 ) from None
-            try:
-                v = parse_float(value, 0, top)
-            except ParamError:
-                raise ValueError(f"Line {n}: the {label} must be between 0 and {top:,}"
-                                 ) from None
-            values.append(v)
-        points.append({"name": name[:200], "x": values[0], "y": values[1]})
+        if len(parts) == 3 and parts[0] and _numeric(parts[2]):
+            name, east, north = parts
+            values = []
+            for label, value, top in (("easting", east, 800_000),
+                                      ("northing", north, 1_300_000)):
+                if not _numeric(value):
+                    raise ValueError(f"Line {n}: the {label} {value[:40]!r} is not a number")
+                try:
+                    values.append(parse_float(value, 0, top))
+                except ParamError:
+                    raise ValueError(f"Line {n}: the {label} must be between 0 and {top:,}"
+                                     ) from None
+            points.append({"line": n, "name": name[:200], "x": values[0], "y": values[1]})
+        else:
+            parts = [p.strip() for p in line.rsplit(",", 1)]
+            postcode = normalise_postcode(parts[1][:40]) if len(parts) == 2 else None
+            if not parts[0] or postcode is None:
+                raise ValueError(f"Line {n}: write a name, then a postcode or an easting and "
+                                 "a northing, separated by commas")
+            points.append({"line": n, "name": parts[0][:200], "postcode": postcode})
         if len(points) > MAX_POINTS:
             raise ValueError(f"At most {MAX_POINTS} extra sites")
     return points
@@ -174,9 +188,16 @@ class SitesForm(FlaskForm):
                          lo=5, hi=120, message="Between 5 and 120 minutes")
     travel = travel_field()
     no_buildings = BooleanField("Leave out the council buildings (use only the sites above)")
-    points = TextAreaField("Other candidate sites (optional)", validators=[Optional()],
-                           description="One a line: name, easting, northing "
-                                       "(for example: Ledbury school hall, 370900, 237800).")
+    # One more candidate site, given the way the add-service form gives a place.
+    site_name = StringField("Name of the site (optional)", validators=[Optional(),
+                                                                        Length(max=200)])
+    site_postcode = StringField("Postcode", validators=[Optional()])
+    site_building = SelectField("Council building", coerce=str, validators=[Optional()])
+    site_x = StringField("Easting (metres)", validators=[Optional()])
+    site_y = StringField("Northing (metres)", validators=[Optional()])
+    points = TextAreaField("More candidate sites (optional)", validators=[Optional()],
+                           description="One a line: a name, then a postcode or an easting "
+                                       "and a northing, separated by commas.")
 
     def validate_points(self, field) -> None:
         try:
@@ -235,10 +256,12 @@ def add_change(form: AddServiceForm) -> dict:
               "sessions_per_week": form.sessions_per_week.data,
               "capacity": form.capacity.data, "cost_model": form.cost_model.data,
               "cost_amount": float(form.cost_amount.data or 0)}
-    if form.building_id.data:
-        change["building_id"] = int(form.building_id.data)
+    place = form.place  # set by app.planning.service.place_form
+    if place.building_id is not None:
+        change["building_id"] = place.building_id
     else:
-        change["x"], change["y"] = float(form.x.data), float(form.y.data)
+        change["x"], change["y"] = place.easting, place.northing
+        change["place"] = place.description
     if form.annual_cost.data is not None:
         change["annual_cost"] = float(form.annual_cost.data)
     return change

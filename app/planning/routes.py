@@ -6,12 +6,13 @@ and render.
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import PLANNERS, roles_required
 from . import bp, service
 from . import journeys as travel_data
+from . import place_service as places
 from . import sites as best
 from .forms import (
     AddServiceForm,
@@ -91,8 +92,7 @@ def add_service(scenario_id: int):
     """Add a proposed service to the scenario."""
     scenario = service.scenario_or_404(scenario_id)
     form = AddServiceForm(prefix="add")
-    service.prepare_add_form(form)
-    if not form.validate_on_submit():
+    if not service.check_add_form(form):
         return _render_scenario(scenario, 400, add_form=form)
     return _save_change(scenario, add_change(form), add_form=form)
 
@@ -179,6 +179,14 @@ def subsidy():
     context = service.subsidy_page(form, asked)
     return render_template("planning/subsidy.html", **context), (
         400 if asked and (form.errors or context["problem"]) else 200)
+
+
+@bp.route("/place")
+@roles_required(*PLANNERS)
+def place():
+    """A click on a planning map (``?lat=&lng=``) as the grid reference to fill in and
+    the name of the area it is in (JSON), or why it cannot be used."""
+    return jsonify(places.map_click(request.args.get("lat"), request.args.get("lng")))
 
 
 # -- Travel data and journeys -------------------------------------------------------

@@ -31,6 +31,7 @@ from ..models.directory import SERVICE_TYPES
 from .candidates import areas_in_wards
 from .forms import AddServiceForm, ScenarioForm, ServiceChangeForm, SubsidyForm, TravelForm
 from .maps import planning_map
+from .place_service import accept_any_building, fill_place_fields, place_form
 from .places import place_names
 from .timeline import cliff_timeline
 
@@ -162,8 +163,8 @@ def create_cliff_scenario(user) -> Scenario:
 
 def _change_forms(after, building_rows, add_form=None, change_form=None):
     add_form = add_form or AddServiceForm(prefix="add")
-    add_form.building_id.choices = [("", "No building: use the point below")] + [
-        (str(b["id"]), b["name"]) for b in building_rows.values()]
+    fill_place_fields(add_form.postcode, add_form.building_id, add_form.x, add_form.y,
+                      none_label="No building")
     change_form = change_form or ServiceChangeForm(prefix="chg")
     change_form.service_id.choices = [("", "Choose a service")] + [
         (str(s["id"]), s["name"] + (" (proposed)" if s.get("proposed") else "")
@@ -236,9 +237,13 @@ def _name_places(comparison, places: dict[str, str]) -> None:
             row["place"] = places.get(str(row["code"]))
 
 
-def prepare_add_form(form: AddServiceForm) -> None:
-    """Accept any council building's id in a submitted add-service form."""
-    form.building_id.choices = [("", "")] + [(str(b), "") for b in buildings()]
+def check_add_form(form: AddServiceForm) -> bool:
+    """Validate a submitted add-service form and resolve its place into ``form.place``
+    (any council building's id is accepted; the place must lie in the council's area)."""
+    accept_any_building(form.building_id)
+    valid = form.validate_on_submit()
+    placed = place_form(form, form.postcode, form.building_id, form.x, form.y)
+    return valid and placed
 
 
 def prepare_change_form(scenario, form: ServiceChangeForm) -> None:

@@ -30,6 +30,8 @@ from ..extensions import db
 from . import service
 from .candidates import candidate_minutes
 from .forms import SitesForm
+from .place_input import PlaceError
+from .place_service import fill_place_fields, place_form, resolve
 
 NEWLY, REACHED, NOT_REACHED = ("Newly reached by the chosen sites", "Reached today",
                                "Not reached")
@@ -47,14 +49,47 @@ class BestSites:
     points: list[dict] = field(default_factory=list)    # candidates, chosen ones marked
 
 
+def place_sites(form: SitesForm) -> bool:
+    """Resolve the form's own candidate sites (the one given by postcode, building or
+    point, and each line of the box) into ``form.place`` and ``form.points.resolved``,
+    checked against the council's area; False with the problems beside their fields."""
+    named = bool((form.site_name.data or "").strip())
+    ok = place_form(form, form.site_postcode, form.site_building, form.site_x, form.site_y,
+                    required=named)
+    resolved, problems = [], []
+    for p in getattr(form.points, "parsed", []):
+        try:
+            place = resolve(postcode=p.get("postcode"), easting=p.get("x"),
+                            northing=p.get("y"))
+        except PlaceError as exc:
+            problems.append(f"Line {p['line']}: {exc.message}")
+            continue
+        resolved.append({"name": p["name"], "x": place.easting, "y": place.northing})
+    form.points.resolved = resolved
+    if problems:
+        form.points.errors = list(form.points.errors) + problems[:5]
+    return ok and not problems
+
+
 def candidates_for(form: SitesForm) -> dict[str, dict]:
-    """Council buildings (unless left out) and the form's own points, by key."""
+    """Council buildings (unless left out) and the form's own sites, by key."""
     found = {} if form.no_buildings.data else {
         str(k): {**b, "kind": b.get("kind") or "council building"}
         for k, b in service.buildings().items()}
-    for n, p in enumerate(getattr(form.points, "parsed", []), start=1):
+    place = getattr(form, "place", None)
+    if place is not None:
+        if place.building_id is not None:
+            b = service.buildings()[place.building_id]
+            found[str(place.building_id)] = {**b, "kind": b.get("kind") or "council building"}
+        else:
+            where = place.description.removeprefix("a point ")
+            name = (form.site_name.data or "").strip()[:200] or (
+                f"Site {where}" if where.startswith("near ") else f"Site at {where}")
+            found["site"] = {"id": "site", "name": name, "x": place.easting,
+                             "y": place.northing, "kind": "your site"}
+    for n, p in enumerate(getattr(form.points, "resolved", []), start=1):
         found[f"point-{n}"] = {"id": f"point-{n}", "name": p["name"], "x": p["x"], "y": p["y"],
-                               "kind": "given point"}
+                               "kind": "your site"}
     return found
 
 
@@ -141,7 +176,11 @@ def sites_page(form: SitesForm, asked: bool, query: dict) -> dict:
     ``query`` is the request's parameters (a background job links back to them)."""
     result = map_parts = problem = job = None
     mode = service.MODE
-    if asked and form.validate():
+    example = fill_place_fields(form.site_postcode, form.site_building, form.site_x,
+                                form.site_y, none_label="No building")
+    if example:
+        form.points.description += f" For example: Village hall, {example}"
+    if asked and form.validate() & place_sites(form):
         mode = form.travel.data
         candidates = candidates_for(form)
         if not len(service.areas()):

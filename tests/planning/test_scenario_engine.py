@@ -110,7 +110,12 @@ def test_bad_changes_are_refused_with_the_change_number():
         apply_changes(SERVICES, [{"kind": "add", "name": "X", "building_id": 8}],
                       buildings=BUILDINGS)
     with pytest.raises(ScenarioError, match="not in Great Britain"):
-        apply_changes(SERVICES, [{"kind": "add", "name": "X", "x": 800_000, "y": 3}])
+        apply_changes(SERVICES, [{"kind": "add", "name": "X", "x": 800_001, "y": 3}])
+    # The demo county lies off East Anglia (eastings 700-760 km): its points are fine.
+    after, cleaned = apply_changes(SERVICES, [{"kind": "add", "name": "X", "x": 730_000,
+                                               "y": 320_000, "place": "ZZ1 2AB, near Oakley"}])
+    assert after[-1]["venue_name"] == "ZZ1 2AB, near Oakley"
+    assert cleaned[0]["label"].endswith("at ZZ1 2AB, near Oakley")
     with pytest.raises(ScenarioError, match="date like"):
         apply_changes(SERVICES, [{"kind": "extend_grant", "service_id": 1, "until": "soon"}])
     with pytest.raises(ScenarioError, match="unknown kind"):

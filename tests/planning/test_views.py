@@ -102,7 +102,7 @@ def test_bad_change_is_refused_beside_the_field_and_nothing_is_saved(client, aut
     assert r.status_code == 400
     page = text(r)
     assert "There is a problem" in page
-    assert "Choose a council building, or give both an easting and a northing" in page
+    assert "Enter a postcode, pick a council building or give a grid reference" in page
     r = client.post(f"/planning/scenarios/{sid}/change-service", data={
         "chg-service_id": str(county["club"]), "chg-kind": "extend_grant"})
     assert r.status_code == 400 and "Give the new end date" in text(r)
@@ -179,10 +179,10 @@ def test_best_sites_chooses_the_building_that_reaches_the_gap(client, auth, db, 
 
 def test_best_sites_from_points_given_by_the_commissioner(client, auth, db, county):
     auth.login_as("commissioner")
-    # Council buildings left out; two given points, one in Brook and one far away.
+    # Council buildings left out; two given points, one in Brook and one in Ashby (reached).
     r = client.get("/planning/sites", query_string={
         "k": "1", "threshold": "30", "no_buildings": "y",
-        "points": "Moor Farm barn, 399000, 299000\nBrook school hall, 319 500, 240 200"})
+        "points": "Ashby barn, 299000, 239000\nBrook school hall, 319 500, 240 200"})
     assert r.status_code == 200
     page = text(r)
     chosen = page.split('id="chosen-sites"')[1].split("</ol>")[0]
@@ -191,7 +191,7 @@ def test_best_sites_from_points_given_by_the_commissioner(client, auth, db, coun
     bad = client.get("/planning/sites", query_string={
         "k": "1", "threshold": "30", "points": "Hall, 319500\n"})
     assert bad.status_code == 400
-    assert "Line 1: write a name, an easting and a northing" in text(bad)
+    assert "Line 1: write a name, then a postcode or an easting and a northing" in text(bad)
     bad = client.get("/planning/sites", query_string={
         "k": "1", "threshold": "30", "points": "Ok, 1, 2\nHall, east, 240000"})
     assert "Line 2: the easting &#39;east&#39; is not a number" in text(bad)
@@ -200,8 +200,10 @@ def test_best_sites_from_points_given_by_the_commissioner(client, auth, db, coun
 def test_parse_points_names_the_line():
     from app.planning.forms import parse_points
 
-    assert parse_points("A, b, 1, 2\n\nC,3,4") == [
-        {"name": "A, b", "x": 1.0, "y": 2.0}, {"name": "C", "x": 3.0, "y": 4.0}]
+    assert parse_points("A, b, 1, 2\n\nC,3,4\nHall, hr4 9aa") == [
+        {"line": 1, "name": "A, b", "x": 1.0, "y": 2.0},
+        {"line": 3, "name": "C", "x": 3.0, "y": 4.0},
+        {"line": 4, "name": "Hall", "postcode": "HR4 9AA"}]
     with pytest.raises(ValueError, match="Line 1: the northing must be between"):
         parse_points("A, 1, 2000000")
 
@@ -264,7 +266,8 @@ def test_proposed_service_at_a_point_and_a_point_out_of_range(client, auth, db, 
             "add-sessions_per_week": "1", "add-cost_model": "free"}
     bad = client.post(f"/planning/scenarios/{sid}/add-service",
                       data={**base, "add-x": "900000", "add-y": "240000"})
-    assert bad.status_code == 400 and "Eastings run from 0 to 700,000" in text(bad)
+    assert bad.status_code == 400
+    assert "That place is outside Herefordshire Council&#39;s area" in text(bad)
     ok = client.post(f"/planning/scenarios/{sid}/add-service",
                      data={**base, "add-x": "319000", "add-y": "240500"})
     assert ok.status_code == 302
