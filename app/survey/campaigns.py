@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import segno
 from sqlalchemy import select
 
+from ..geodata.council_area import GRID_BOUNDS
 from ..geodata.lookup import area_containing
 from ..models import Campaign
 
@@ -82,7 +83,7 @@ def read_gias(stream, source: str, phases=DEFAULT_PHASES) -> list[School]:
             pupils = number(row.get("number_of_pupils"), source, rowno, "number_of_pupils",
                             0, MAX_PUPILS, whole=True)
             coords = [number(row.get(col), source, rowno, col, 0, top)
-                      for col, top in (("easting", 700_000), ("northing", 1_300_000))]
+                      for col, top in (("easting", GRID_BOUNDS[2]), ("northing", GRID_BOUNDS[3]))]
         except IngestError as exc:
             raise GiasError(str(exc)) from None
         schools.append(School(urn, row["establishment_name"], row["education_phase"], pupils,
