@@ -3,9 +3,9 @@ violation (issue 15).
 
 The pages are the app's own routes (every GET rule that answers HTML), each filled
 with a real record of the demo county, so a new page joins the sweep without anyone
-remembering to add it.  A page a role may not open (401/403/404 for that role) is
-skipped for that role; every page must pass for at least one role.  The few pages
-behind a one-time secret are listed in ``ELSEWHERE`` with the test that sweeps them.
+remembering to add it.  Each page is swept by the first role in ``ROLES`` that may
+open it, and every role's own dashboard by that role.  The few pages behind a one-time
+secret are listed in ``ELSEWHERE`` with the test that sweeps them.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from ..directory.test_browser import axe_violations
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("YVM_SCREENSHOTS")
 SIZES = ((1280, 800), (360, 640))
-ROLES = ("anonymous", "councillor", "commissioner", "admin", "safeguarding", "partner")
+# In the order that decides who sweeps a page several roles may open (see _sweeper).
+ROLES = ("anonymous", "councillor", "safeguarding", "partner", "commissioner", "admin")
 
 
 # Not HTML: downloads, APIs and files.
@@ -128,22 +129,22 @@ def _bad_import(app, session) -> str:
                             key="axe sweep import").id
 
 
-def _public_paths(app, pages: dict[str, str]) -> set[str]:
-    """The endpoints anyone may open (swept once, as the anonymous visitor)."""
-    public = set()
-    for endpoint in pages:
-        view = app.view_functions[endpoint]
-        if getattr(view, "access_roles", None) == "public":
-            public.add(endpoint)
-    return public
+def _sweeper(app, endpoint: str) -> str:
+    """The role that sweeps ``endpoint``: the first of ``ROLES`` that may open it
+    (anyone: the anonymous visitor)."""
+    roles = getattr(app.view_functions[endpoint], "access_roles", None)
+    if roles == "public":
+        return "anonymous"
+    return next(role for role in ROLES if roles is None or role in roles)
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_for_every_role_has_no_axe_violation(app, live_server, browser_page, db,  # noqa: F811
                                                         role):
-    """Each role opens every page it may open, at both sizes.  Pages anyone can open
-    are swept as the anonymous visitor; a signed-in role differs there only in the
-    header, which every one of its own pages (its dashboard first) carries too."""
+    """Each role opens its pages at both sizes.  A page several roles may open is swept
+    by the first of them in ``ROLES`` (anyone's pages by the anonymous visitor): the
+    others differ there only in the header, which their own pages carry too.  Every
+    role's dashboard, where its header and its own panels are, is swept for each."""
     from app.models import ListingChange, User
     from app.models.jobs import BackgroundJob
     from app.planning.service import create_scenario
@@ -167,13 +168,11 @@ def test_every_page_for_every_role_has_no_axe_violation(app, live_server, browse
              "jobs.page": {"job_id": job}}
     assert db.session.scalar(select(ListingChange.id)) is not None  # a change to review
     db.session.commit()
-    pages = _pages(app, db.session, extra)
-    public = _public_paths(app, pages)
-    assert {"main.home", "directory.index", "survey.take"} <= public
-    if role != "anonymous":
-        pages = {ep: path for ep, path in pages.items() if ep not in public}
-    else:
-        pages = {ep: path for ep, path in pages.items() if ep in public}
+    every = _pages(app, db.session, extra)
+    assert {_sweeper(app, ep) for ep in ("main.home", "directory.index", "survey.take")} == {
+        "anonymous"}
+    pages = {ep: path for ep, path in every.items()
+             if _sweeper(app, ep) == role or ep == "main.dashboard"}
 
     page = browser_page(width=1280, height=800)
     if role != "anonymous":
@@ -186,6 +185,8 @@ def test_every_page_for_every_role_has_no_axe_violation(app, live_server, browse
         response = page.goto(live_server.url + path)
         if response.status in (401, 403, 404) or "/login" in page.url:
             continue
+        if not response.headers.get("content-type", "").startswith("text/html"):
+            continue  # an endpoint that answers JSON to a query (the map-click place)
         # 400: a page that explains what was wrong (the bad import's problems) is swept too.
         assert response.status in (200, 400), f"{role} {path}: {response.status}"
         opened.append(endpoint)
@@ -202,5 +203,5 @@ def test_every_page_for_every_role_has_no_axe_violation(app, live_server, browse
         with open(os.environ["YVM_SWEEP_REPORT"], "a") as fh:
             fh.writelines(f"{k}\n  " + "\n  ".join(v) + "\n" for k, v in failures.items())
     assert failures == {}
-    assert role == "anonymous" or "main.dashboard" in opened or role == "partner"
-    assert len(opened) >= 3, f"{role} opened only {opened}"
+    assert role in ("anonymous", "partner") or "main.dashboard" in opened
+    assert len(opened) >= 2, f"{role} opened only {opened}"

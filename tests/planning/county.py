@@ -31,8 +31,8 @@ WARDS = [  # code, name, west and east edges (all from 235 to 250 km north)
 ]
 
 
-def build_county(session, *, today: date | None = None) -> dict:
-    """Build the county; return the ids of its buildings and services by short name."""
+def areas_and_wards(session, *, today: date | None = None) -> County:
+    """The county's four LSOAs and two wards, with nothing in them yet."""
     county = County(session, today=today, source=SRC, years={"imd_decile": 2025})
     for code, name, x, y, young, decile, rural in AREAS:
         county.lsoa(code, name, centre=(x, y), size=5_000, indicators={
@@ -40,6 +40,12 @@ def build_county(session, *, today: date | None = None) -> dict:
             "imd_decile": decile})
     for code, name, x0, x1 in WARDS:
         county.ward(code, name, edition="2024", bounds=(x0, 235_000, x1, 250_000))
+    return county
+
+
+def build_county(session, *, today: date | None = None) -> dict:
+    """Build the county; return the ids of its buildings and services by short name."""
+    county = areas_and_wards(session, today=today)
     county.building("Brook Library", 320_500, 240_000, kind="library", key="library")
     county.building("Far Hall", 400_000, 300_000, kind="hall", key="hall")
     county.service("Ashby Youth Club", 301_000, 240_000, key="club",

@@ -20,7 +20,8 @@ from tests.browser_support import (  # noqa: F401
     sign_in,
 )
 
-from ..conftest import TEST_PASSWORD, make_user
+from ..conftest import make_user
+from .browser_steps import new_scenario
 from .county import build_county
 
 pytestmark = pytest.mark.browser
@@ -39,13 +40,9 @@ def test_scenario_with_a_drop_in_at_a_council_building(live_server, browser_page
     for label, (width, height), js in (("phone", (360, 640), False),
                                        ("desktop", (1280, 800), True)):
         page = browser_page(width=width, height=height, javascript=js)
-        sign_in(page, live_server.url, "commissioner@example.org", TEST_PASSWORD)
-        expect(page).to_have_url(live_server.url + "/dashboard")
-        page.goto(live_server.url + "/planning")
-        page.fill("#name", f"Brook drop-in ({label})")
-        click_and_wait_for_navigation(page, page.get_by_role("button", name="Make scenario"))
+        new_scenario(page, live_server.url, "commissioner@example.org",
+                     f"Brook drop-in ({label})")
         expect(page).to_have_url(re.compile(r"/planning/scenarios/\d+$"))
-        expect(page.locator("h1")).to_have_text(f"Brook drop-in ({label})")
         expect(page.locator("#newly-reached")).to_have_text("0")
 
         page.fill("#add-name", "Brook Friday drop-in")

@@ -15,10 +15,9 @@ from playwright.sync_api import expect
 
 from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
 from tests.conftest import TEST_PASSWORD, make_user
-from tests.county import County
 from tests.directory.test_browser import axe_violations
 
-from .county import AREAS, SRC, WARDS
+from .county import areas_and_wards
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/shots")
@@ -32,13 +31,7 @@ def _county(session) -> None:
     """The hand-built planning county with six services whose funding ends (one
     already ended but still active, one with a very long name) and a parish around
     Ashby."""
-    county = County(session, today=date.today(), source=SRC, years={"imd_decile": 2025})
-    for code, name, x, y, young, decile, rural in AREAS:
-        county.lsoa(code, name, centre=(x, y), size=5_000, indicators={
-            "population_total": young * 8, "population_age_13_19": young, "rural": rural,
-            "imd_decile": decile})
-    for code, name, x0, x1 in WARDS:
-        county.ward(code, name, edition="2024", bounds=(x0, 235_000, x1, 250_000))
+    county = areas_and_wards(session, today=date.today())
     county.parish("E04000101", "Ashby St Mary", bounds=(297_000, 237_000, 303_000, 243_000))
     for k, (name, days) in enumerate(ENDS):
         county.service(name, 301_000 + 9_000 * (k % 5), 240_000, service_type="open_access",

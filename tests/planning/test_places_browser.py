@@ -28,7 +28,8 @@ from tests.browser_support import (  # noqa: F401
 )
 from tests.directory.test_browser import axe_violations
 
-from ..conftest import TEST_PASSWORD, make_user
+from ..conftest import make_user
+from .browser_steps import new_scenario
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(os.environ.get("YVM_SCREENSHOTS") or "/tmp/shots")
@@ -62,12 +63,8 @@ def test_a_commissioner_adds_a_proposed_service_by_postcode(live_server, browser
                                        ("360", (360, 640), True),
                                        ("1280", (1280, 800), True)):
         page = browser_page(width=width, height=height, javascript=js)
-        sign_in(page, live_server.url, "commissioner@example.org", TEST_PASSWORD)
-        expect(page).to_have_url(live_server.url + "/dashboard")
-        page.goto(live_server.url + "/planning")
-        page.fill("#name", f"Coast drop-in ({label})")
-        click_and_wait_for_navigation(page, page.get_by_role("button", name="Make scenario"))
-        expect(page.locator("h1")).to_have_text(f"Coast drop-in ({label})")
+        new_scenario(page, live_server.url, "commissioner@example.org",
+                     f"Coast drop-in ({label})")
         # The example is a postcode of the demo county's own (the fictional ZZ area).
         expect(page.locator("#add-postcode-hint")).to_have_text(re.compile(r"For example, ZZ"))
         assert not js or axe_violations(page) == []
