@@ -19,6 +19,7 @@ from sqlalchemy import and_, select
 from ..geodata.council_area import council_area, in_council_area, on_grid
 from ..geodata.lookup import area_containing, normalise_postcode
 from ..models import Building, Postcode
+from ..params import MAX_ID
 
 NONE_GIVEN = "Enter a postcode, pick a council building or give a grid reference"
 MANY_GIVEN = ("Give just one of these: a postcode, a council building or a grid reference "
@@ -98,9 +99,12 @@ def _by_postcode(session, raw, council: str) -> Place:
 
 def _by_building(session, raw, council: str) -> Place:
     try:
-        building = session.get(Building, int(str(raw).strip()))
+        number = int(str(raw).strip())
     except (TypeError, ValueError, OverflowError):
-        building = None
+        number = None
+    # An id past a PostgreSQL integer is no building (and must not reach the query).
+    building = (session.get(Building, number)
+                if number is not None and 0 < number <= MAX_ID else None)
     if building is None:
         raise PlaceError("building_id", "Pick a council building from the list")
     x, y = float(building.x), float(building.y)
