@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import pandas as pd
 from flask import current_app, render_template, url_for
 from sqlalchemy import select
 
@@ -25,7 +24,7 @@ from ..dataversion import current
 from ..extensions import db
 from ..models import Area
 from ..models.directory import SERVICE_TYPES
-from .service import funding_risk_rows, load_view, page_context
+from .service import _num, funding_risk_rows, load_view, page_context
 
 LEVEL = "ward"
 
@@ -56,12 +55,6 @@ def choose_ward(session, user, code: str) -> str | None:
     user.ward_code = code
     session.commit()
     return name
-
-
-def _num(value):
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    return value
 
 
 # What the reach filter counts, as the sentence "can reach a ... activity" says it.
@@ -110,8 +103,9 @@ def ward_report(session, code: str, args=None) -> dict | None:
     ranked = view.published["rank"].notna().sum()
     rank = _num(row.get("rank"))
     ids = list(row.get("reach_ids") or []) if "reach_ids" in view.published.columns else []
+    reaching = set(ids)
     risk = [{**r, "funding_end_text": f"{date.fromisoformat(r['funding_end']):%-d %B %Y}"}
-            for r in funding_risk_rows(view) if r["id"] in set(ids) and r["within_12"]]
+            for r in funding_risk_rows(view) if r["id"] in reaching and r["within_12"]]
     voice = {"responses": _num(row.get("responses")),
              "shares": [(label, _num(row.get(f"share_{key}")), _num(row.get(f"cites_{key}")))
                         for key, label in (("cost", "cost"), ("transport", "getting there"),
