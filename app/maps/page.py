@@ -1,7 +1,7 @@
 """Everything a folium map needs to sit safely in one of our pages.  Pure: no Flask.
 
 Every map builder (gap map, service and buildings maps, planning maps) goes
-through this module for three things:
+through this module for four things:
 
 1. **Local assets.**  :func:`localise` points folium's JS/CSS at the app's own
    copies (the Flask side passes ``asset_url(package, filename)`` built on
@@ -24,6 +24,10 @@ through this module for three things:
    ``textContent``: the text is shown, never parsed as HTML or run.
    This small amount of our own code is kept because folium offers no
    tooltip that treats its text as text.
+4. **No data rendered as a template on the server.**  branca renders each
+   element's output again as a Jinja template; :mod:`app.maps.literal` (installed
+   when :mod:`app.maps` is imported) keeps that output as text, and
+   :func:`page_parts`, the one place maps are rendered, checks it first.
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ from branca.element import MacroElement
 from folium.plugins import MarkerCluster
 from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
+
+from . import literal
 
 AssetUrl = Callable[[str, str], str]
 
@@ -109,6 +115,7 @@ def _page_safe_header(header: str, map_name: str) -> str:
 def page_parts(m: folium.Map, asset_url: AssetUrl, nonce: str) -> dict:
     """``{"header", "html", "script"}`` for a page: assets made local, folium's
     page-wide rules left out, every script tag carrying ``nonce``."""
+    literal.ensure()  # data in the map is never rendered as a template (issue 30)
     localise(m, asset_url)
     root = m.get_root()
     root.render()

@@ -43,7 +43,7 @@ from tests.browser_support import browser_page, live_server, sign_in  # noqa: F4
 
 from ..conftest import TEST_PASSWORD, make_user
 from ..planning.county import build_county
-from .hostile import LONG, PAYLOADS, hostile
+from .hostile import EVALUATED, LONG, PAYLOADS, hostile
 from .sweep import access_of
 
 pytestmark = pytest.mark.browser
@@ -56,7 +56,10 @@ document.addEventListener('securitypolicyviolation', function (e) {
 """
 
 
-def _make_hostile(db) -> dict:
+def make_hostile(db, hostile=hostile) -> dict:
+    """Give every name in a county (areas, services, venues, organisations, buildings, a
+    scenario, a campaign) the payload ``hostile(i)``; return its pages, each with whether
+    it draws a map."""
     ids = build_county(db.session)
     for i, area in enumerate(db.session.query(Area).order_by(Area.id)):
         area.name = hostile(i)
@@ -76,7 +79,7 @@ def _make_hostile(db) -> dict:
                             kind="school"))
     db.session.commit()
     flag_ref = _flagged_answer(db)
-    site = f"{PAYLOADS[0]}, 300000, 240000\n{PAYLOADS[2]}, 301000, 241000"
+    site = f"{hostile(0)}, 300000, 240000\n{hostile(2)}, 301000, 241000"
     return {
         "/map?level=lsoa": True,
         "/gaps?level=lsoa": False,
@@ -148,6 +151,8 @@ def _check(page, url: str, has_map: bool) -> None:
         expect(page.locator(".leaflet-tooltip").first).to_contain_text(re.compile(r"\S"))
     if "/safeguarding/" in url:  # the lead reads the child's words, payloads and all, as text
         expect(page.locator("main")).to_contain_text("I feel unsafe at home ${window.__pwned=1}")
+    # A server-side template payload (issue 30) is shown, never evaluated.
+    expect(page.locator("body")).not_to_contain_text(EVALUATED)
     assert page.evaluate("window.__pwned") is None, f"a payload ran on {url}"
     assert page.evaluate("window.__csp") == [], f"CSP violation on {url}"
 
@@ -155,7 +160,7 @@ def _check(page, url: str, has_map: bool) -> None:
 @pytest.mark.parametrize("role", ["anonymous", *ROLES])
 def test_hostile_names_never_run_and_maps_still_draw(app, db, live_server, browser_page,  # noqa: F811
                                                      role):
-    pages = _make_hostile(db)
+    pages = make_hostile(db)
     page = browser_page(width=1280, height=800, javascript=True)
     page.context.add_init_script(WATCH)
     errors: list[str] = []
