@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     literal_column,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -126,6 +127,10 @@ class SafeguardingFlag(Base):
     ref: Mapped[str] = mapped_column(String(32), unique=True, default=lambda: uuid.uuid4().hex)
     response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
     matched: Mapped[list] = mapped_column(JSON)  # indicator categories matched
+    # False: the words were typed into a box not meant for the young person's age (with
+    # JavaScript off, an 11-year-old sees the box for 13 and over); they were screened
+    # and thrown away, and only the categories they matched were kept.
+    text_kept: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     status: Mapped[str] = mapped_column(String(20), default="open")  # open/reviewed/action_taken
     notes: Mapped[str | None] = mapped_column(Text)
     # Only the date, as the privacy page says: a time could single a child out.

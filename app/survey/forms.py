@@ -86,10 +86,13 @@ def read_answers(form, definition: SurveyDefinition, session, level: str | None)
         else:
             answers[q.id] = data or None
 
+    unasked: dict = {}
     for q in definition.questions:
         field = form[q.id]
         value = answers[q.id]
         if not q.is_shown(answers):
+            if q.type == "text" and value:  # typed anyway (JavaScript off): screened, not kept
+                unasked[q.id] = value[:q.max_length]
             answers[q.id] = None  # not asked of this person: never stored
             continue
         if q.type == "area":
@@ -141,4 +144,4 @@ def read_answers(form, definition: SurveyDefinition, session, level: str | None)
     if not ok:
         return None
     return Submission(area_level=area_level, area_code=area_code, age_band=age_band,
-                      answers=answers)
+                      answers=answers, unasked_text=unasked)

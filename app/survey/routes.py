@@ -66,6 +66,9 @@ def _show(page):
         return render_template("survey/closed.html", survey=page.survey,
                                definition=page.definition, opens_on=page.opens_on,
                                today=page.today, childline=CHILDLINE)
+    if page.sent and page.not_kept:  # this young person's own page: never shared
+        return render_template("survey/thanks.html", survey=page.survey, childline=CHILDLINE,
+                               not_kept=page.not_kept)
     if page.sent:
         return (_shared_page(page, ("thanks",), lambda: render_template(
             "survey/thanks.html", survey=page.survey, childline=CHILDLINE))

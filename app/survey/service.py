@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import cachetools
@@ -125,6 +125,9 @@ class SurveyPage:
     status: int = 200
     problem: str | None = None
     sent: bool = False
+    # Boxes the young person wrote in that were not meant for them: (label, why), for the
+    # thank-you page to say plainly that those words were not kept.
+    not_kept: list = field(default_factory=list)
 
     def blank_form(self, token: str):
         """A new, empty form carrying ``token``."""
@@ -221,6 +224,9 @@ def take(slug: str, code: str | None, *, posting: bool) -> SurveyPage:
         page.status, page.problem = 503, NOT_SAVED
         return page
     page.sent = True
+    questions = {q.id: q for q in definition.questions}
+    page.not_kept = [(questions[qid].label, questions[qid].show_if_hint)
+                     for qid in submission.unasked_text]
     return page
 
 
@@ -239,7 +245,7 @@ def refused(slug: str, code: str | None) -> SurveyPage:
 def _with_fresh_csrf(form_class, answered):
     """A form holding the posted answers and a fresh CSRF token."""
     fresh = form_class(formdata=None)
-    for name, field in answered._fields.items():
+    for name, answered_field in answered._fields.items():
         if name != "csrf_token":
-            fresh[name].data = field.data
+            fresh[name].data = answered_field.data
     return fresh

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -229,6 +229,10 @@ class Submission:
     area_code: str | None
     age_band: str | None
     answers: dict  # question id -> str | list[str] | None (only questions shown)
+    # Words typed into a text box not meant for this young person (with JavaScript off
+    # every box shows): screened for safeguarding indicators, then thrown away, never
+    # stored.  Question id -> text.
+    unasked_text: dict = field(default_factory=dict)
 
 
 _PG_RESPONSE_WITH_ANSWERS = text("""
@@ -282,6 +286,14 @@ def store_response(session, *, survey: Survey | SurveySnapshot, definition: Surv
                     matched.append(category)
         else:
             answers.append({"question_id": q.id, "value": str(value), "is_free_text": False})
+    # A child's words are never dropped in silence: what they typed into a box not meant
+    # for them is screened like any answer, and a match raises a flag (its categories,
+    # with the response's age band and campaign), though the words themselves are not kept.
+    unkept: list[str] = []
+    for value in submission.unasked_text.values():
+        for category in match(value, indicators):
+            if category not in unkept:
+                unkept.append(category)
     # Its own short transaction straight on the engine (the session's unit of work
     # has nothing to do here).  No look-up first: the unique constraint on the token
     # decides (one query fewer per submission); a used token fails the insert, the
@@ -290,11 +302,12 @@ def store_response(session, *, survey: Survey | SurveySnapshot, definition: Surv
            "survey_version": survey.version, "token": key, "submitted_on": today,
            "area_level": submission.area_level, "area_code": submission.area_code,
            "age_band": submission.age_band,
-           "campaign_id": campaign.id if campaign else None, "flagged": bool(matched),
+           "campaign_id": campaign.id if campaign else None,
+           "flagged": bool(matched or unkept),
            "record_key": new_record_key()}
     engine = session.get_bind()
     try:
-        if engine.dialect.name == "postgresql" and answers and not matched:
+        if engine.dialect.name == "postgresql" and answers and not (matched or unkept):
             # The response and all its answers in ONE statement, which PostgreSQL
             # runs atomically on its own: no BEGIN and COMMIT round trips either.
             with engine.connect() as conn:
@@ -313,10 +326,11 @@ def store_response(session, *, survey: Survey | SurveySnapshot, definition: Surv
             if answers:  # SQLite: the driver's executemany, in C
                 conn.execute(insert(Answer.__table__),
                              [dict(a, response_id=response_id) for a in answers])
-            if matched:
-                conn.execute(insert(SafeguardingFlag.__table__),
-                             {"response_id": response_id, "matched": matched,
-                              "status": "open"})
+            flags = [{"response_id": response_id, "matched": found, "status": "open",
+                      "text_kept": kept} for found, kept in ((matched, True), (unkept, False))
+                     if found]
+            if flags:
+                conn.execute(insert(SafeguardingFlag.__table__), flags)
     except IntegrityError:
         session.rollback()  # a fresh view of the database for the look-up
         existing = session.scalar(select(Response.id).where(Response.token == key))

@@ -199,7 +199,11 @@ def test_under_13s_free_text_is_not_kept(client, db, geo):
     assert resp.status_code == 200
     r = db.session.scalars(select(Response)).one()
     assert all(a.question_id != "anything_else" for a in r.answers)
-    assert _count(db, SafeguardingFlag) == 0
+    # Not kept, but never dropped in silence (issue 25): screened, flagged without the
+    # words, and the page says so (tests/survey/test_not_lost.py).
+    flag = db.session.scalars(select(SafeguardingFlag)).one()
+    assert flag.text_kept is False and flag.matched == ["self_harm"]
+    assert "did not keep" in resp.get_data(as_text=True)
 
 
 def test_free_text_that_is_too_long_is_refused(client, db, geo):
