@@ -1,9 +1,10 @@
 """A cache for heavy analysis results, safe with several app servers.
 
 Every key carries :func:`app.dataversion.current` (the data version, bumped
-by any directory, geography or travel-time change, and the highest response
-id), so a change anywhere makes every server miss and recompute: no process
-can serve a stale result, and nothing needs to be deleted.
+by any directory, geography or travel-time change, and the token of the
+published snapshot of survey figures), so a change anywhere makes every server
+miss and recompute: no process can serve a stale result, and nothing needs to
+be deleted.
 
 Backends:
 

@@ -93,3 +93,77 @@ def test_the_link_checker_catches_a_broken_file_and_a_broken_anchor(tmp_path):
                     "`[code](ignored.md)` [web](https://example.org/x)\n")
     assert broken_links(page) == ["missing.md (no such file)",
                                   "a.md#nowhere (no heading #nowhere in a.md)"]
+
+
+# -- what the docs name exists (issue 28) ------------------------------------------------
+
+CODE_PATH = re.compile(r"(?<![\w/.-])((?:[\w-]+/)+[\w-]+\.(?:py|html|yaml|yml|json|sh|css|js))\b")
+ENV_NAME = re.compile(r"^([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(?:=.*)?$")
+CODE_FILES = [p for pattern in ("app/**/*.py", "tests/**/*.py", "bench/*.py", "scripts/*.sh",
+                                "gunicorn.conf.py", "wsgi.py", ".ci/run")
+              for p in ROOT.glob(pattern)]
+
+
+def _code_spans(path: Path) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    return INLINE_CODE.findall(text) + FENCE.findall(text)
+
+
+def named_paths(path: Path) -> list[str]:
+    """Files of the project a page names in code spans (``app/x.py``, ``planning/x.py``)."""
+    return [p for span in _code_spans(path) for p in CODE_PATH.findall(span)
+            if not p.split("/")[0].isupper()]  # DIR/manifest.yaml: a placeholder
+
+
+def missing_paths(path: Path) -> list[str]:
+    return [p for p in named_paths(path)
+            if not any((base / p).exists() for base in (ROOT, ROOT / "app", ROOT / "tests"))]
+
+
+def unknown_variables(path: Path, code: str) -> list[str]:
+    """UPPER_SNAKE names a page gives in code spans that are neither a setting in
+    ``app/config.py`` nor a name the code, tests or scripts use."""
+    from app.config import SETTINGS
+
+    settings = {s.variable for s in SETTINGS} | {s.name for s in SETTINGS}
+    names = {m.group(1) for span in INLINE_CODE.findall(path.read_text(encoding="utf-8"))
+             if (m := ENV_NAME.match(span.strip("`").strip()))}
+    return sorted(n for n in names if n not in settings and n not in code)
+
+
+@pytest.mark.parametrize("path", [README, *DOCS], ids=lambda p: p.name)
+def test_every_file_and_setting_the_docs_name_exists(path):
+    code = "\n".join(p.read_text(encoding="utf-8") for p in CODE_FILES)
+    assert missing_paths(path) == []
+    assert unknown_variables(path, code) == []
+
+
+def test_the_readme_settings_table_gives_each_settings_real_default():
+    from app.config import SETTINGS
+
+    by_name = {s.variable: s for s in SETTINGS}
+    text = README.read_text(encoding="utf-8")
+    table = text[text.index("## Main settings"):]
+    table = table[:table.index("\n## ", 3)]
+    rows = re.findall(r"^\| *(`[^|]+`) *\| *([^|]+?) *\|", table, re.M)
+    assert len(rows) >= 8
+    for names, default in rows:
+        names = re.findall(r"`([A-Z_]+)`", names)
+        shown = re.findall(r"`([^`]*)`", default) or [default.strip()]
+        for name, value in zip(names, shown * len(names) if len(shown) == 1 else shown,
+                               strict=True):
+            s = by_name[name]
+            real = s.shown_default if s.shown_default is not None else s.default
+            if callable(real):
+                continue  # depends on APP_ENV: the table says so in words
+            real = str(real).strip("`")
+            assert re.match(re.escape(value) + r"($| \()", real) or value.startswith("(") \
+                or (real == "" and value == "empty"), (name, value, real)
+
+
+def test_the_docs_check_finds_a_missing_file_and_an_unknown_setting(tmp_path):
+    page = tmp_path / "x.md"
+    page.write_text("See `app/survey/sdc.py`, `planning/data.py` and `app/config.py`; "
+                    "set `NO_SUCH_SETTING=1` or `SECRET_KEY`.\n")
+    assert missing_paths(page) == ["app/survey/sdc.py", "planning/data.py"]
+    assert unknown_variables(page, "") == ["NO_SUCH_SETTING"]
