@@ -29,7 +29,8 @@ BLUEPRINTS = (
 )
 
 # Modules with an ``init_app(app)`` hook (security headers, navigation, rate
-# limits, caches); a module not written yet is skipped.
+# limits, caches).  Every one must exist: a renamed module fails the app's start
+# (a missing ``app.security`` would otherwise serve pages with no security headers).
 INIT_MODULES = (
     "app.params",  # first: the <int:...> converter must exist before any route
     "app.security",
@@ -74,13 +75,7 @@ def create_app(config: dict | None = None) -> Flask:
     from . import dataversion, sqlite_wal  # noqa: F401 - flush listener; SQLite in WAL mode
 
     for name in INIT_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.init_app(app)
+        importlib.import_module(name).init_app(app)
 
     for name in BLUEPRINTS:
         module = importlib.import_module(name)

@@ -176,3 +176,13 @@ def test_tiles_without_attribution_are_refused_at_start_up():
                            "MAP_TILES_URL": "https://tile.example.org/{z}/{x}/{y}.png",
                            "MAP_TILES_ATTRIBUTION": "© Example"})
     assert cfg["MAP_TILES_ATTRIBUTION"] == "© Example"
+
+
+def test_a_missing_hook_module_stops_the_app_starting(monkeypatch):
+    """Issue 28: the factory skipped a missing init module quietly, so renaming
+    app/security.py would have served every page without its security headers."""
+    import app.factory as factory
+
+    monkeypatch.setattr(factory, "INIT_MODULES", (*factory.INIT_MODULES, "app.no_such_hook"))
+    with pytest.raises(ModuleNotFoundError, match="app.no_such_hook"):
+        factory.create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
