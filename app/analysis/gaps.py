@@ -233,7 +233,7 @@ def compute_gaps(areas, services, *, responses=None, threshold_min: float = 30,
                                     out["at_risk_12_sessions"] / all_sessions, 0.0)
     score_with_gaps(out, weights)
     if voice is not None:
-        # Published: whole numbers, ranked on the published score, ties by area code.
+        # Published: whole numbers, ranked on the published score; equal scores share a rank.
         out["gap_score"] = np.round(out["gap_score"])
         out["gap_score_max"] = np.round(out["gap_score_max"])
         out["rank"] = rank_published(out["gap_score"])
@@ -287,14 +287,20 @@ def _published_voice(out, voice: pd.DataFrame) -> None:
 def rank_published(values: pd.Series) -> pd.Series:
     """Rank published values: 1 for the highest.
 
-    Ties are broken by area code (the index), never by unrounded values; missing
-    values get no rank.
+    Equal published values share a rank ("=17", the next is 19): a tie is never broken
+    by area code, which would rank two areas apart on nothing, nor by unrounded values,
+    which would let the order give away what rounding hides.  Missing values get no rank.
     """
-    order = sorted((code for code, v in values.items() if pd.notna(v)),
-                   key=lambda code: (-float(values[code]), str(code)))
-    ranks = {code: n for n, code in enumerate(order, start=1)}
-    return pd.Series([ranks.get(code) for code in values.index], index=values.index,
-                     dtype="Int64")
+    return pd.to_numeric(values, errors="coerce").rank(
+        ascending=False, method="min").astype("Int64")
+
+
+def rank_label(rank, ranks: pd.Series) -> str:
+    """``rank`` as shown: "=17" when another area shares it, "–" for none."""
+    if rank is None or pd.isna(rank):
+        return "–"
+    shared = int((ranks == rank).sum()) > 1
+    return f"={int(rank)}" if shared else str(int(rank))
 
 
 def funding_at_risk(services, today: date | None = None, months=RISK_MONTHS):
@@ -356,4 +362,4 @@ def summary(gaps, *, figure: str = "gap_score", n: int = 5, labels: dict | None 
 
 
 __all__ = ["DEFAULT_WEIGHTS", "WEIGHT_LABELS", "compute_gaps", "funding_at_risk",
-           "filter_mask", "summary", "top_gaps"]
+           "filter_mask", "rank_label", "rank_published", "summary", "top_gaps"]

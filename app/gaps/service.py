@@ -29,7 +29,7 @@ from ..analysis import (
 )
 from ..analysis.classify import SCHEMES
 from ..analysis.figures import DIRECTORY_SOURCE, SURVEY_SOURCE, TABLE_COLUMNS, labelled
-from ..analysis.gaps import summary
+from ..analysis.gaps import rank_label, summary
 from ..analysis.travel import MODE_PHRASES, SPEEDS_KMH, radius_for
 from ..cache import cached
 from ..dataversion import current
@@ -280,7 +280,8 @@ def geojson_payload(view: GapView) -> dict:
         parameters=p.query(),
         services_passing=[s["id"] for s in services if s["passes"]],
         catchment_m=round(radius_for(p.threshold, p.mode)),
-        top=[{"rank": r["rank"], "name": r["name"], "code": r["code"],
+        top=[{"rank": rank_label(r["rank"], view.published["rank"]), "name": r["name"],
+              "code": r["code"],
               "value": format_value(p.figure, r.get(p.figure))}
              for r in top_rows(view, 10)],
     )
@@ -335,6 +336,9 @@ def page_context(view: GapView, errors: dict) -> dict:
         "figures": FIGURES, "filters": FILTERS, "modes": MODE_LABELS, "speeds": SPEEDS_KMH,
         "schemes": SCHEMES, "weight_labels": WEIGHT_LABELS, "level_labels": LEVEL_LABELS,
         "fmt": format_value, "table_columns": TABLE_COLUMNS,
+        # Equal published scores share a rank, shown "=17" (issue 23).
+        "rank_label": lambda rank: rank_label(
+            rank, view.published["rank"] if view.has_areas else pd.Series(dtype="Int64")),
         "col_label": lambda key, label=None: labelled(key, view.sources, label),
         "level_options": [(lv, LEVEL_LABELS.get(lv, lv)) for lv in (view.levels or ["ward"])],
         "figure_options": [(k, labelled(k, view.sources)) for k in FIGURES],

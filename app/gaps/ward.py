@@ -115,7 +115,8 @@ def ward_report(session, code: str, args=None) -> dict | None:
         "code": code, "name": row["name"], "view": view, "errors": errors,
         "base": page_context(view, errors),
         "rank": int(rank) if rank is not None else None,
-        "rank_text": _ordinal(int(rank)) if rank is not None else None,
+        "rank_text": (("joint " if (view.published["rank"] == rank).sum() > 1 else "")
+                      + _ordinal(int(rank))) if rank is not None else None,
         "ranked": int(ranked),
         "score": format_value("gap_score", _num(row.get("gap_score"))),
         "young_people": format_value("young_people", _num(row.get("young_people"))),

@@ -286,3 +286,12 @@ def test_written_summary(areas, services):
     assert lines[0] == "The 2 areas with the biggest gap score are Bravo, Charlie."
     assert lines[1] == "1 of 3 areas have no provision (under £25 a month) within 15 minutes on foot."
     assert lines[2].endswith("the 2 areas most in need are Bravo, Charlie.")
+
+
+def test_published_ranks_are_shared_by_equal_scores():
+    from app.analysis.gaps import rank_label, rank_published
+
+    scores = pd.Series([70.0, 80.0, 80.0, None, 10.0], index=["c", "b", "a", "d", "e"])
+    ranks = rank_published(scores)
+    assert ranks.tolist() == [3, 1, 1, pd.NA, 4]
+    assert [rank_label(r, ranks) for r in ranks] == ["3", "=1", "=1", "–", "4"]

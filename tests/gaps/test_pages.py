@@ -229,3 +229,25 @@ def test_dashboard_shows_the_biggest_gaps_and_funding_about_to_end(client, auth,
     page = client.get("/dashboard").get_data(as_text=True)
     assert 'id="dashboard-gaps"' not in page and 'id="dashboard-flags"' in page
     assert "No flagged answers are waiting for review" in page
+
+
+def test_equal_published_scores_share_a_rank_everywhere(client, auth, county):
+    """Issue 23: ties were broken by area code, ranking two areas apart on nothing.  The
+    rank of each area is 1 + the number of areas with a higher published score (worked
+    out here from the CSV's scores), and a shared rank reads "=N" on the table and map."""
+    import re
+
+    auth.login_as("councillor")
+    rows = rows_of(client, "/gaps.csv?level=lsoa&w_voice=0&w_funding=0&w_provision=0"
+                           "&w_deprivation=0&w_rurality=0")
+    scores = {c: float(r["gap_score"]) for c, r in rows.items() if r["gap_score"]}
+    for code, row in rows.items():
+        if code in scores:
+            assert int(row["rank"]) == 1 + sum(s > scores[code] for s in scores.values())
+    shared = [c for c in scores if list(scores.values()).count(scores[c]) > 1]
+    assert len(shared) >= 2, scores  # reach only: several areas reach everything
+    html = client.get("/gaps?level=lsoa&w_voice=0&w_funding=0&w_provision=0"
+                      "&w_deprivation=0&w_rurality=0").get_data(as_text=True)
+    for code in shared:
+        cell = re.search(r'data-code="' + code + r'".*?gap-rank[^>]*>([^<]*)<', html, re.S)
+        assert cell.group(1).strip() == f"={rows[code]['rank']}", code
