@@ -226,6 +226,35 @@ def test_an_open_referral_page_whose_contents_is_not_a_list_is_refused(db):
     assert "column contents: must be a list of services, not text" in message
 
 
+PARTNER_CSVS = {
+    "400-digit capacity": ("name,service_type,cost_model,postcode,capacity\nCityton Boxing,sport,"
+                           "free,ZZ1 1AA," + "9" * 400 + "\n", "row 2, column capacity"),
+    "venue longer than its column": ("name,service_type,cost_model,postcode,venue_name\nNew Club,"
+                                     "sport,free,ZZ1 1AA," + "v" * 201 + "\n",
+                                     "row 2, column venue_name"),
+    "1e400 easting": ("name,service_type,cost_model,easting,northing\nNew Club,sport,free,1e400,"
+                      "241000\n", "row 2, column easting"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PARTNER_CSVS))
+def test_partner_csv_corpus(db, case):
+    """A partner's own CSV goes through the same checks: nothing proposed, nothing live."""
+    from app.partners.listings import import_file
+    from tests.conftest import make_user
+    from tests.partners.helpers import two_organisations
+
+    ours, *_ = two_organisations(db, trusted=True)
+    user = make_user(db, "partner", organisation=ours)
+    text, where = PARTNER_CSVS[case]
+    before = table_counts(db)
+    result = import_file(db.session, ours, text.encode(), "mine.csv", user=user)
+    message = _problems(result)
+    db.session.rollback()
+    assert where in message and result.source == "mine.csv", message
+    assert table_counts(db) == before
+
+
 def test_non_utf8_file_is_refused_with_the_byte(db):
     message = _problems(import_services_csv(db.session, (SVC + "Caf\xe9,open_access,free,,11,"
                                                          "ZZ1 1AA\n").encode("latin-1")))
