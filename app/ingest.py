@@ -13,8 +13,13 @@ column:
   :mod:`app.params`;
 * **strings**: no longer than the database column (SQLite would store a longer
   one, PostgreSQL refuses it half-way through an import);
-* **JSON**: no ``NaN``/``Infinity``, nesting at most :data:`MAX_DEPTH` deep
-  (Python's parser otherwise dies with ``RecursionError``);
+* **web addresses**: :func:`web_address_problem`, the one rule the organisation
+  form and every import share (``http``/``https`` with a host, no spaces, the
+  column's length), so no ``javascript:`` link is ever stored or served;
+* **JSON**: no ``NaN``/``Infinity``, no whole number longer than
+  :data:`MAX_DIGITS` digits (a 400-digit one would overflow every ``float()``
+  after it), nesting at most :data:`MAX_DEPTH` deep (Python's parser otherwise
+  dies with ``RecursionError``);
 * **GeoJSON**: ``features`` a list, properties objects, coordinates finite
   numbers valid for WGS84 (latitude -90..90, longitude -180..180).
 
@@ -28,12 +33,15 @@ import csv
 import io
 import json
 import math
+from urllib.parse import urlsplit
 
 from .csvsafe import unguard
 from .params import ParamError, parse_float
 
 MAX_CELL = 100_000
 MAX_DEPTH = 40
+MAX_DIGITS = 32  # as app.params.MAX_CHARS: no number we read needs more
+WEB_SCHEMES = ("https", "http")
 
 
 class IngestError(ValueError):
@@ -118,6 +126,25 @@ def column_length(model, attribute: str) -> int:
     return model.__table__.columns[attribute].type.length
 
 
+def web_address_problem(value: str, max_len: int) -> str | None:
+    """Why ``value`` cannot be stored as a web address people follow, or ``None``.
+
+    The organisation form and every import use this one rule: ``https://`` or
+    ``http://`` and a host (never ``javascript:``, ``data:`` or a bare path), no
+    spaces or control characters, at most ``max_len`` characters (the column)."""
+    if len(value) > max_len:
+        return f"must be at most {max_len:,} characters (it has {len(value):,})"
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in value):
+        return "must not contain spaces or control characters"
+    wrong = "must start with https:// (or http://) and name a website"
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:  # an unclosed IPv6 bracket
+        return wrong
+    return None if parts.scheme.lower() in WEB_SCHEMES and host else wrong
+
+
 def _finite(text_value: str) -> float:
     value = float(text_value)
     if not math.isfinite(value):
@@ -127,6 +154,13 @@ def _finite(text_value: str) -> float:
 
 def _refuse_constant(name: str):
     raise ValueError(f"{name} is not allowed in JSON")
+
+
+def _whole(text_value: str) -> int:
+    if len(text_value.lstrip("-")) > MAX_DIGITS:
+        raise IngestError("file", f"has a number longer than {MAX_DIGITS} digits "
+                                  f"({text_value[:12]}...)")
+    return int(text_value)
 
 
 def load_json(data: bytes | str, source: str, max_depth: int = MAX_DEPTH):
@@ -152,7 +186,10 @@ def load_json(data: bytes | str, source: str, max_depth: int = MAX_DEPTH):
         elif ch in "]}":
             depth -= 1
     try:
-        return json.loads(raw, parse_float=_finite, parse_constant=_refuse_constant)
+        return json.loads(raw, parse_float=_finite, parse_int=_whole,
+                          parse_constant=_refuse_constant)
+    except IngestError as exc:
+        raise IngestError(source, exc.message) from None
     except json.JSONDecodeError as exc:
         raise IngestError(source, f"is not valid JSON ({exc.msg})", row=exc.lineno,
                           column=f"character {exc.colno}") from None
@@ -181,14 +218,23 @@ def geojson_features(obj, source: str) -> list[dict]:
     return features
 
 
+def _finite_number(value) -> bool:
+    """A JSON number that is finite as a float (a huge ``int`` overflows ``float()``)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
 def _check_coordinates(geometry, source: str, n: int) -> None:
     if not isinstance(geometry, dict):
         raise IngestError(source, "must be an object", row=f"feature {n}", column="geometry")
 
     def walk(value):
         if isinstance(value, list) and value and all(not isinstance(v, list) for v in value):
-            if len(value) < 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
-                                         and math.isfinite(v) for v in value):
+            if len(value) < 2 or not all(_finite_number(v) for v in value):
                 raise IngestError(source, "coordinates must be finite numbers",
                                   row=f"feature {n}", column="geometry")
             lon, lat = value[0], value[1]

@@ -30,7 +30,7 @@ def building_or_404(building_id: int | None) -> Building | None:
 def import_buildings(data: bytes, filename: str, user) -> ImportResult:
     """Import a CSV of council buildings: every row, or none."""
     return keep_import(lambda: import_buildings_csv(db.session, data), user, "Building",
-                       f"buildings from {filename}")
+                       f"buildings from {filename}", source=filename)
 
 
 def buildings_page() -> dict:

@@ -8,6 +8,7 @@ problem.  Rows are numbered as a spreadsheet shows them: the header is row 1.
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,6 +18,8 @@ from .. import csvsafe, ingest
 from ..models import Building, Service
 from .places import from_latlon, on_grid, place_problem, to_latlon
 from .records import COLUMNS, apply_values, clean_text, service_row, validate_record
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -33,10 +36,31 @@ class Problem:
 class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     created: int = 0
+    source: str = ""  # the file's name, shown with its problems
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+def read_file(load, source: str) -> ImportResult:
+    """Run one importer (``load()``) on the file ``source``: its result, or one problem.
+
+    A file it cannot read at all (a ``ValueError``) is that problem.  So is a file
+    that trips an error in the importer itself (they check shapes and bounds first,
+    and a property test holds them to it): logged with its traceback for a fix, and
+    reported rather than raised, so a background import finishes with it instead
+    of failing and being retried on the same bytes.  Database errors are raised."""
+    try:
+        result = load()
+    except ValueError as exc:
+        result = ImportResult([Problem("-", "(file)", str(exc))])
+    except (LookupError, TypeError, AttributeError, ArithmeticError, RecursionError) as exc:
+        log.exception("import of %s failed in the importer", source)
+        result = ImportResult([Problem("-", "(file)", f"could not be read ({type(exc).__name__} "
+                                                      "in the importer); please report it")])
+    result.source = source
+    return result
 
 
 def read_csv_text(data: bytes | str) -> str:
@@ -173,9 +197,13 @@ def import_services_geojson(session, data: bytes | str, *,
         props = dict((feature or {}).get("properties") or {})
         props.pop("id", None)
         props.pop("monthly_cost", None)
-        unknown = [k for k in props if k not in COLUMNS]
-        for k in unknown:
-            result.problems.append(Problem(label, k, "is not a known property"))
+        for k, v in props.items():
+            if k not in COLUMNS:
+                result.problems.append(Problem(label, k, "is not a known property"))
+            elif isinstance(v, (dict, list)):
+                result.problems.append(Problem(label, k, "must be text or a number, not "
+                                                         + ("an object" if isinstance(v, dict)
+                                                            else "a list")))
         geom = (feature or {}).get("geometry")
         if geom and not clean_text(props.get("easting")):
             if geom.get("type") != "Point" or len(geom.get("coordinates") or []) < 2:
@@ -258,12 +286,15 @@ def validate_building(raw: dict, session=None) -> tuple[dict, list[tuple[str, st
     }
     if not values["name"]:
         problems.append(("name", "is required"))
-    elif len(values["name"]) > 200:
-        problems.append(("name", "is too long (at most 200 characters)"))
-    if values["uprn"] and not (values["uprn"].isdigit() and len(values["uprn"]) <= 12):
-        problems.append(("uprn", "must be up to 12 digits (a Unique Property Reference Number)"))
-    if values["kind"] and len(values["kind"]) > 60:
-        problems.append(("kind", "is too long (at most 60 characters)"))
+    for column in ("name", "kind"):
+        limit = ingest.column_length(Building, column)
+        if values[column] and len(values[column]) > limit:
+            problems.append((column, f"is too long (at most {limit} characters)"))
+    uprn_len = ingest.column_length(Building, "uprn")
+    if values["uprn"] and not (values["uprn"].isascii() and values["uprn"].isdigit()
+                               and len(values["uprn"]) <= uprn_len):
+        problems.append(("uprn", f"must be up to {uprn_len} digits (a Unique Property "
+                                 "Reference Number)"))
     x = y = None
     if clean_text(raw.get("easting")) or clean_text(raw.get("northing")):
         cols = (("easting", 0, 800_000), ("northing", 0, 1_300_000))

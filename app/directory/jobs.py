@@ -17,7 +17,7 @@ from ..audit import record
 from ..dataversion import current
 from ..extensions import db
 from ..models import User
-from .io import ImportResult, Problem
+from .io import ImportResult, read_file
 
 
 def _outcome_url(info) -> str:
@@ -30,10 +30,8 @@ def import_services_file(data: str, filename: str, user_id: int) -> ImportResult
     from .service import services_loader
 
     jobs.report(0.1, f"Checking every row of {filename}")
-    try:
-        result = services_loader(base64.b64decode(data), filename)()
-    except ValueError as exc:
-        result = ImportResult([Problem("-", "(file)", str(exc))])
+    # A bad file finishes the job with its problems listed (never failed and retried).
+    result = read_file(services_loader(base64.b64decode(data), filename), filename)
     if not result.ok:
         db.session.rollback()
         return result

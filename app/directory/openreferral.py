@@ -34,6 +34,7 @@ from datetime import UTC
 from decimal import Decimal
 from pathlib import Path
 
+from ..ingest import web_address_problem
 from ..models.directory import SERVICE_TYPES as _TYPE_ORDER
 from .places import to_latlon
 from .records import format_sessions, service_row
@@ -90,7 +91,8 @@ def service_to_hsds(service, *, scope: str, state_province: str = "",
         out["organization_id"] = make_uuid("organization", org.id, scope)
         organization = {"id": out["organization_id"], "name": org.name,
                         "description": org.description or "", PREFIX + "kind": org.kind}
-        if org.website:
+        if org.website and web_address_problem(org.website, len(org.website)) is None:
+            # Stored before imports checked it? Still never serve a javascript: link.
             organization["website"] = org.website
         out["organization"] = organization
     if service.description:

@@ -9,12 +9,14 @@ when no row has a problem (all-or-nothing).
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
 
+from ..ingest import column_length
 from ..models import Organisation, Service, ServiceSession
 from ..models.directory import COST_MODELS, DAYS, PROVIDER_TYPES, SERVICE_STATUSES, SERVICE_TYPES
 from .places import lsoa_for_point, normalise_postcode, place_postcode, place_problem
@@ -28,10 +30,13 @@ COLUMNS = (
     "last_checked",
 )
 REQUIRED = ("name", "service_type", "cost_model")
+# Every text column's limit: the database column's length (PostgreSQL refuses a longer
+# one half-way through an import), or for a Text column the edit form's limit.
 MAX_LENGTH = {
-    "name": 200, "organisation": 200, "venue_name": 200, "address": 300,
-    "funding_source": 200, "lsoa_code": 32, "description": 5000,
-    "accessibility_notes": 2000, "transport_notes": 2000,
+    "organisation": column_length(Organisation, "name"),
+    **{c: column_length(Service, c) for c in ("name", "venue_name", "address",
+                                               "funding_source", "lsoa_code")},
+    "description": 5000, "accessibility_notes": 2000, "transport_notes": 2000,
 }
 AGE_LIMITS = (0, 30)
 MAX_AMOUNT = Decimal("10000")
@@ -101,13 +106,15 @@ def parse_int(value, low: int, high: int) -> int | None:
     if text is None:
         return None
     try:
-        number = float(text)
+        number = float(text)  # 400 digits give inf: refused by the range, never int()
     except ValueError:
         raise RecordError("must be a whole number") from None
-    if number != int(number):
+    if math.isnan(number):
         raise RecordError("must be a whole number")
     if not low <= number <= high:
         raise RecordError(f"must be between {low} and {high}")
+    if number != int(number):
+        raise RecordError("must be a whole number")
     return int(number)
 
 
@@ -134,9 +141,12 @@ def parse_float(value) -> float | None:
     if text is None:
         return None
     try:
-        return float(text)
+        number = float(text)
     except ValueError:
         raise RecordError("must be a number") from None
+    if not math.isfinite(number):  # nan, inf, or too many digits for a float
+        raise RecordError("must be a finite number")
+    return number
 
 
 def _hhmm(text: str) -> time:

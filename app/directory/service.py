@@ -32,6 +32,7 @@ from .io import (
     export_services_geojson,
     import_services_csv,
     import_services_geojson,
+    read_file,
 )
 from .places import from_latlon, lsoa_for_point, on_grid, place_postcode, to_latlon
 from .records import apply_values, clean_address
@@ -366,16 +367,13 @@ def services_loader(data: bytes, filename: str):
 def import_services(data: bytes, filename: str, user) -> ImportResult:
     """Import CSV, GeoJSON or Open Referral JSON: every row, or none."""
     return keep_import(services_loader(data, filename), user, "Service",
-                        f"services from {filename}")
+                       f"services from {filename}", source=filename)
 
 
-def keep_import(load, user, object_type: str, what: str) -> ImportResult:
-    """Run an all-or-nothing importer; commit a clean import with its audit event or
-    roll the whole file back.  A file it cannot read at all is one problem."""
-    try:
-        result = load()
-    except ValueError as exc:
-        result = ImportResult([Problem("-", "(file)", str(exc))])
+def keep_import(load, user, object_type: str, what: str, *, source: str) -> ImportResult:
+    """Run an all-or-nothing importer (:func:`app.directory.io.read_file`); commit a
+    clean import with its audit event or roll the whole file back."""
+    result = read_file(load, source)
     if not result.ok:
         db.session.rollback()
         return result

@@ -7,7 +7,8 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from ..directory.forms import ServiceForm
-from ..models.directory import ORGANISATION_KINDS
+from ..ingest import column_length, web_address_problem
+from ..models.directory import ORGANISATION_KINDS, Organisation
 
 
 class PartnerServiceForm(ServiceForm):
@@ -35,9 +36,11 @@ class OrganisationForm(FlaskForm):
             raise ValidationError("Choose the kind of organisation.")
 
     def validate_website(self, field):
+        """The rule every import follows too (:func:`app.ingest.web_address_problem`)."""
         value = (field.data or "").strip()
-        if value and not value.lower().startswith(("https://", "http://")):
-            raise ValidationError("Enter a web address starting with https://")
+        problem = value and web_address_problem(value, column_length(Organisation, "website"))
+        if problem:
+            raise ValidationError(f"The web address {problem}, for example https://example.org")
 
 
 class ContactForm(FlaskForm):

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..audit import record, snapshot
-from ..directory.io import ImportResult, Problem, read_service_rows
+from ..directory.io import ImportResult, Problem, read_file, read_service_rows
 from ..directory.records import service_row
 from ..models import Building, ListingChange, Organisation, Service, ServiceReport
 from .changes import ChangeProblem, check_row, propose
@@ -197,10 +197,7 @@ def import_file(session, org: Organisation, data: bytes, filename: str, *, user)
     if not (filename or "").lower().endswith(".csv"):
         return ImportResult([Problem("-", "(file)", "must be a .csv file (export your listings "
                                                     "as CSV to see the columns)")])
-    try:
-        return import_csv(session, org, data, user=user)
-    except ValueError as exc:  # not UTF-8 text
-        return ImportResult([Problem("-", "(file)", str(exc))])
+    return read_file(lambda: import_csv(session, org, data, user=user), filename)
 
 
 def export_own(session, org: Organisation, fmt: str, *, council: str):

@@ -88,8 +88,9 @@ def test_import_of_a_bad_file_lists_problems_and_stores_nothing(db, runner, tmp_
     path.write_text(json.dumps(doc))
     result = runner.invoke(args=["services", "import", str(path)])
     assert result.exit_code == 1
-    assert "service 1, column cost_model: must be one of" in result.output
-    assert "service 3, column age_min: must be between 0 and 30" in result.output
+    first, third = doc["contents"][0]["id"], doc["contents"][2]["id"]  # named by number and id
+    assert f"service 1 (id '{first}'), column cost_model: must be one of" in result.output
+    assert f"service 3 (id '{third}'), column age_min: must be between 0 and 30" in result.output
     assert db.session.query(Service).count() == 0
 
 
