@@ -178,6 +178,17 @@ def make_user(db, role: str, email: str | None = None, password: str = TEST_PASS
     return user
 
 
+def sign_in_client(client, user):
+    """Sign ``client`` in as ``user`` through its session (no password check)."""
+    import time
+
+    with client.session_transaction() as sess:
+        sess["_user_id"] = user.get_id()
+        sess["_fresh"] = True
+        sess["login_at"] = time.time()
+    return client
+
+
 class Auth:
     """Sign a test client in as a role without paying argon2's cost every time."""
 
@@ -187,12 +198,7 @@ class Auth:
 
     def login_as(self, role: str, organisation=None):
         user = make_user(self.db, role, organisation=organisation)
-        with self.client.session_transaction() as sess:
-            sess["_user_id"] = user.get_id()
-            sess["_fresh"] = True
-            import time
-
-            sess["login_at"] = time.time()
+        sign_in_client(self.client, user)
         return user
 
     def logout(self):

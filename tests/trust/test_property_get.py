@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from app.analysis.gaps import DEFAULT_WEIGHTS
 from app.models.users import ROLES
 
-from ..conftest import ROOT, make_user
+from ..conftest import ROOT, make_user, sign_in_client
 from ..gaps.seed import seed
 from .sweep import SESSION_ENDING, access_of, rules
 from .test_property_forms import NUMBERS, TEXT, arg_values
@@ -110,14 +110,7 @@ def test_every_get_route_refuses_bad_query_parameters_without_a_500(app, db):
     clients = {"anonymous": app.test_client()}
     for role in ROLES:
         user = make_user(db, role, email=f"get-{role}@example.org")
-        c = app.test_client()
-        with c.session_transaction() as sess:
-            import time
-
-            sess["_user_id"] = user.get_id()
-            sess["_fresh"] = True
-            sess["login_at"] = time.time()
-        clients[role] = c
+        clients[role] = sign_in_client(app.test_client(), user)
     query = st.dictionaries(st.sampled_from(names),
                             st.one_of(VALUE, st.lists(VALUE, min_size=2, max_size=3)),
                             min_size=1, max_size=6)

@@ -36,7 +36,7 @@ from app.maps import literal
 from app.models import Area, Building, Organisation, Service
 from app.models.users import ROLES
 
-from ..conftest import ROOT, make_user
+from ..conftest import ROOT, make_user, sign_in_client
 from ..county import County
 from . import test_hostile_maps as hostile_maps
 from .hostile import EVALUATED, TEMPLATE_PAYLOADS
@@ -184,12 +184,7 @@ def _clients(app, db):
         org = db.session.query(Organisation).order_by(Organisation.id).first() \
             if role == "partner" else None
         user = make_user(db, role, email=f"tpl-{role}@example.org", organisation=org)
-        c = app.test_client()
-        with c.session_transaction() as sess:
-            sess["_user_id"] = user.get_id()
-            sess["_fresh"] = True
-            sess["login_at"] = time.time()
-        clients[role] = c
+        clients[role] = sign_in_client(app.test_client(), user)
     return clients
 
 
