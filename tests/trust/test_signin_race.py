@@ -168,8 +168,8 @@ def test_simultaneous_wrong_passwords_check_no_more_than_the_limit(
         assert notes == [f"10 failed sign-ins to {target.email} since its last successful "
                          "sign-in"], notes
 
-        # 4. The lead's own browser still gets in at once, even from the
-        # attacker's own address (a shared school or council network).
+        # 4. The lead's own browser still gets in at once, even from the attacker's
+        # address: for her account it counts as her device, not as that address.
         status, _ = Client(server.url, attacker, cookie=device).sign_in(
             lead.email, TEST_PASSWORD)
         assert status == 302
