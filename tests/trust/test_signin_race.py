@@ -55,6 +55,9 @@ def _serve(database_url, tmp_path, workers, store, prefix):
         RATELIMIT_LOGIN_FAILED_PER_ACCOUNT=f"{PER_STRANGER_ACCOUNT} per hour",
         **({"RATELIMIT_STORAGE_URI": REDIS} if store == "redis"
            else {"RATELIMIT_SQLITE_PATH": str(tmp_path / "limits.sqlite")}))
+    # Each client's connection waits, open, until every other client has its form:
+    # gunicorn must not close it meanwhile (its keep-alive is 5 s by default).
+    env["GUNICORN_KEEPALIVE"] = "600"
     server = h.Gunicorn("wsgi:app", env, workers=workers, threads=4)
     try:
         server.wait_ready()
@@ -141,8 +144,10 @@ def test_simultaneous_wrong_passwords_check_no_more_than_the_limit(
         attacker = "203.0.113.66"
         clients = [Client(server.url, attacker) for _ in range(crowd)]
         statuses = _all_at_once(clients, [(lead.email, WRONG)] * crowd)
+        # (The client's other limits are full too, so a try holding one of these
+        # slots may still be refused by them: at most, not exactly, 3 checked.)
         checked = statuses.count(401)
-        assert 1 <= checked <= PER_ACCOUNT_CLIENT, statuses
+        assert checked <= PER_ACCOUNT_CLIENT, statuses
         assert statuses.count(429) == crowd - checked, statuses
         assert _failures(db, lead) == checked  # no password was checked unseen
 
