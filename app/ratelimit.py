@@ -26,7 +26,7 @@ Each sign-in *takes a slot* in these counts before the password is looked at
 (one atomic increment in the shared store; over the limit, the request is
 refused and the password never checked), and gives it back unless it failed:
 so guesses sent at the same moment to several workers cannot all slip through
-a check made before any of them was counted.  The counts, per:
+a check made before any of them was counted.  The counts:
 
 * per (account, client): the client is the browser's *device cookie* for that
   account (set at a successful sign-in) or else the address;
