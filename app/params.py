@@ -92,13 +92,6 @@ def _arg(parse, args, name, default, lo, hi, message, errors):
             raise
         errors[name] = str(exc)
         return default
-    try:
-        return parse_float(raw, lo, hi, message)
-    except ParamError as exc:
-        if errors is None:
-            raise
-        errors[name] = str(exc)
-        return default
 
 
 class _Bounded:
@@ -113,7 +106,12 @@ class _Bounded:
     def process_formdata(self, valuelist):
         self._problem = None
         if not valuelist or str(valuelist[0]).strip() == "":
+            # Only spaces is no number: the same as an empty box, so the field's
+            # own "give a ..." (InputRequired, which does not strip) or its
+            # default applies, never a ``None`` handed on as if it were valid.
             self.data = None
+            if valuelist:
+                self.raw_data = [""]
             return
         try:
             self.data = self._parse(valuelist[0])

@@ -21,7 +21,12 @@ on the address alone would either let a flood through or lock out a class:
 * **per submission token** - a retry or a double tap is harmless, hammering is not.
 
 Sign-in never locks an account.  Failures slow down, with growing waits
-(stacked windows: a few a minute, fewer a quarter hour, an hour, a day):
+(stacked windows: a few a minute, fewer a quarter hour, an hour, a day).
+Each sign-in *takes a slot* in these counts before the password is looked at
+(one atomic increment in the shared store; over the limit, the request is
+refused and the password never checked), and gives it back unless it failed:
+so guesses sent at the same moment to several workers cannot all slip through
+a check made before any of them was counted.  The counts:
 
 * per (account, client): the client is the browser's *device cookie* for that
   account (set at a successful sign-in) or else the address;
@@ -49,7 +54,7 @@ from flask import current_app, g, request
 from flask_limiter import ApplicationLimit, Limiter, RateLimitExceeded
 from werkzeug.exceptions import TooManyRequests
 
-from . import ratelimit_store  # noqa: F401 - registers the sqlite:// store with limits
+from . import ratelimit_store  # registers the sqlite:// store with limits
 
 SURVEY_ENDPOINTS = ("survey.take", "survey.campaign")
 REPORT_ENDPOINTS = ("directory.report",)
@@ -75,7 +80,7 @@ DEFAULTS = {
 }
 EXTENSION = "yvm_ratelimit"
 REJECTED_STATUSES = (400, 401, 403, 404, 409, 410, 413, 422)
-ALL, REJECTED, ACCEPTED = "all", "rejected", "accepted"
+ALL, REJECTED, ACCEPTED, FAILED = "all", "rejected", "accepted", "failed"
 
 
 def _digest(value: str) -> str:
@@ -157,8 +162,10 @@ class Rule:
     """One limit: which endpoints, which key, which requests it counts.
 
     ``counts``: ``all`` (every request), ``rejected`` (only those the view
-    refused with a 4xx) or ``accepted``.  Whatever it counts, a request is
-    refused with 429 once the count for its key is used up.
+    refused with a 4xx, counted after the view), ``accepted``, or ``failed``
+    (every request takes a slot before the view runs and gives it back unless
+    the view refused it or crashed: see :func:`_give_back`).  Whatever it
+    counts, a request is refused with 429 once the count for its key is used up.
     """
 
     name: str
@@ -191,15 +198,40 @@ class Rule:
         def deduct(response) -> bool:
             if response.status_code == 429:
                 return False
-            rejected = (response.status_code in REJECTED_STATUSES
-                        or bool(getattr(g, "submission_rejected", False)))
+            rejected = _rejected(response)
             return rejected if self.counts == REJECTED else (not rejected
                                                              and response.status_code < 400)
 
         return ApplicationLimit(
             limit_provider=lambda: self.text, scope=self.name,
             key_function=lambda: g._yvm_keys[self.name], exempt_when=exempt,
-            deduct_when=None if self.counts == ALL else deduct)
+            deduct_when=None if self.counts in (ALL, FAILED) else deduct)
+
+
+def _rejected(response) -> bool:
+    return (response.status_code in REJECTED_STATUSES
+            or bool(getattr(g, "submission_rejected", False)))
+
+
+def _give_back(owner: YvmLimiter, response):
+    """After a request under ``failed`` rules: keep the slots it took if it failed
+    (refused by the view, or crashed: its password may have been checked), else
+    give them back: it succeeded, or was refused with 429 before any check.
+
+    A slot taken and given back never let a request through that the limit would
+    have refused, so the count can only be too high while requests are in
+    flight, never too low."""
+    if not owner.enabled or (response.status_code != 429
+                             and (_rejected(response) or response.status_code >= 500)):
+        return response
+    names = {rule.name for rule in owner.rules if rule.counts == FAILED}
+    try:
+        for hit in owner.limiter.current_limits:
+            if hit.request_args[-1] in names:
+                ratelimit_store.give_back(owner.storage, hit.key)
+    except Exception:  # noqa: BLE001 - the store is down: fail open, as the limiter does
+        current_app.logger.exception("Failed to give a rate-limit slot back")
+    return response
 
 
 @dataclass
@@ -260,12 +292,12 @@ def init_app(app) -> None:
              cfg["RATELIMIT_REPORT_REJECTED_PER_ADDRESS"], client_key, counts=REJECTED),
         Rule("login", set(LOGIN_ENDPOINTS), cfg["RATELIMIT_LOGIN_PER_ADDRESS"], client_key),
         Rule("login-failed", set(LOGIN_ENDPOINTS), cfg["RATELIMIT_LOGIN_FAILED_PER_ADDRESS"],
-             client_key, counts=REJECTED),
+             client_key, counts=FAILED),
         Rule("login-failed-account-client", set(LOGIN_ENDPOINTS),
              cfg["RATELIMIT_LOGIN_FAILED_PER_ACCOUNT_CLIENT"], account_client_key,
-             counts=REJECTED),
+             counts=FAILED),
         Rule("login-failed-account", set(LOGIN_ENDPOINTS),
-             cfg["RATELIMIT_LOGIN_FAILED_PER_ACCOUNT"], stranger_account_key, counts=REJECTED),
+             cfg["RATELIMIT_LOGIN_FAILED_PER_ACCOUNT"], stranger_account_key, counts=FAILED),
     ]
     owner = YvmLimiter(limiter=None, rules=rules,  # type: ignore[arg-type]
                        enabled=bool(app.config.get("RATELIMIT_ENABLED", True)))
@@ -286,6 +318,7 @@ def init_app(app) -> None:
     check = next(f for f in hooks if getattr(f, "__self__", None) is limiter)
     hooks.remove(check)
     hooks.insert(0, check)
+    app.after_request(lambda response: _give_back(owner, response))
 
     @app.errorhandler(RateLimitExceeded)
     def _refused(_exc):

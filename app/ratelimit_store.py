@@ -9,9 +9,16 @@ machines need a shared server: set ``RATELIMIT_STORAGE_URI`` (or ``REDIS_URL``)
 to Redis and this module is not used.
 
 Only what the fixed-window strategy needs is implemented (``incr``, ``get``,
-``get_expiry``, ``clear``, ``reset``, ``check``).  Each ``incr`` is one short
-``BEGIN IMMEDIATE`` transaction in WAL mode, so workers never lose a count.
+``get_expiry``, ``clear``, ``reset``, ``check``), plus ``decr`` for
+:func:`give_back`.  Each ``incr`` is one short ``BEGIN IMMEDIATE`` transaction
+in WAL mode, so workers never lose a count; its answer is the count with this
+hit in it, so "take a slot, refuse if over" is one atomic step.
 URI: ``sqlite:///absolute/path/ratelimit.sqlite``.
+
+:func:`give_back` undoes one hit in whichever store is in use (this file,
+Redis, or ``memory://`` in tests), atomically, never below zero and never
+starting a new window: the sign-in limits take a slot before the password is
+checked and hand it back when the attempt turned out not to be a failure.
 """
 
 from __future__ import annotations
@@ -70,6 +77,13 @@ class SQLiteStorage(Storage):
             raise
         return int(value)
 
+    def decr(self, key: str, amount: int = 1) -> int:
+        """Take ``amount`` off a live counter (one statement: atomic), never below 0."""
+        conn = self._conn()
+        conn.execute("UPDATE counter SET value = MAX(value - ?, 0) WHERE key = ? AND expires > ?",
+                     (amount, key, time.time()))
+        return self.get(key)
+
     def get(self, key: str) -> int:
         row = self._conn().execute("SELECT value FROM counter WHERE key = ? AND expires > ?",
                                    (key, time.time())).fetchone()
@@ -96,3 +110,30 @@ class SQLiteStorage(Storage):
     def keys(self) -> list[str]:
         """Every live key (tests check no client address is kept)."""
         return [k for (k,) in self._conn().execute("SELECT key FROM counter")]
+
+
+# Redis: decrement only a live counter above zero, in one script (atomic); a
+# plain DECRBY on an expired key would start a window at -1, a free extra try.
+_REDIS_GIVE_BACK = """
+local value = tonumber(redis.call('get', KEYS[1]) or '0')
+if value > 0 then
+    return redis.call('decrby', KEYS[1], math.min(value, tonumber(ARGV[1])))
+end
+return 0
+"""
+
+
+def give_back(storage: Storage, key: str, amount: int = 1) -> int:
+    """Undo ``amount`` hits of ``key`` (a fixed-window counter) in ``storage``."""
+    from limits.storage import RedisStorage
+
+    if isinstance(storage, RedisStorage):
+        script = getattr(storage, "_yvm_give_back", None)
+        if script is None:
+            script = storage.get_connection().register_script(_REDIS_GIVE_BACK)
+            storage._yvm_give_back = script
+        return int(script([storage.prefixed_key(key)], [amount]))
+    decr = getattr(storage, "decr", None)  # this module's store and memory://
+    if decr is None:
+        raise TypeError(f"{type(storage).__name__} cannot give a rate-limit slot back")
+    return int(decr(key, amount))

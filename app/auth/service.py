@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ..audit import record
 from ..extensions import db
@@ -53,11 +53,18 @@ def sign_in(email: str, password: str, *, now: datetime) -> User | None:
 def _count_failure(user: User) -> None:
     """Count a failed sign-in; every ``NOTIFY_EVERY``th since the last success is
     put in the audit trail, which the admin and safeguarding lead see on their
-    dashboard.  The account is never locked: the rate limits slow guessing down."""
-    user.failed_logins = (user.failed_logins or 0) + 1
-    if user.failed_logins % NOTIFY_EVERY == 0:
+    dashboard.  The account is never locked: the rate limits slow guessing down.
+
+    The count goes up in the database in one statement, so failures checked at
+    the same moment by several workers are each counted and none skips a 10th."""
+    failures = db.session.execute(
+        update(User).where(User.id == user.id)
+        .values(failed_logins=func.coalesce(User.failed_logins, 0) + 1)
+        .returning(User.failed_logins)
+        .execution_options(synchronize_session=False)).scalar_one()
+    if failures % NOTIFY_EVERY == 0:
         record(db.session, user=None, action="login_failures", obj=user,
-               note=f"{user.failed_logins} failed sign-ins to {user.email} since its last "
+               note=f"{failures} failed sign-ins to {user.email} since its last "
                     "successful sign-in")
     db.session.commit()
 
