@@ -18,6 +18,7 @@ from __future__ import annotations
 from urllib.parse import quote, urlsplit
 
 from flask import Flask, current_app, has_request_context, request
+from flask.globals import request_ctx
 from werkzeug.routing import BuildError
 
 ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"  # as Flask quotes an anchor
@@ -33,9 +34,12 @@ class App(Flask):
 
     def url_for(self, endpoint: str, *, _anchor: str | None = None, _method: str | None = None,
                 _scheme: str | None = None, _external: bool | None = None, **values) -> str:
-        if not _external:
+        refused_host = has_request_context() and request_ctx.url_adapter is None
+        if not _external and not refused_host:
             return super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme,
                                    _external=_external, **values)
+        # An external link, or any link on the 400 page of a request whose Host is
+        # not trusted (Flask made no URL adapter for it): built on PUBLIC_BASE_URL.
         if endpoint.startswith(".") and has_request_context() and request.blueprint:
             endpoint = request.blueprint + endpoint
         base = urlsplit(self.config["PUBLIC_BASE_URL"])
@@ -44,9 +48,9 @@ class App(Flask):
         self.inject_url_defaults(endpoint, values)
         try:
             rv = adapter.build(endpoint, values, method=_method, url_scheme=_scheme,
-                               force_external=True)
+                               force_external=bool(_external))
         except BuildError as error:
-            values.update(_anchor=_anchor, _method=_method, _scheme=_scheme, _external=True)
+            values.update(_anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external)
             return self.handle_url_build_error(error, endpoint, values)
         if _anchor is not None:
             rv = f"{rv}#{quote(_anchor, safe=ANCHOR_SAFE)}"

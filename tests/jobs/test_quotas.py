@@ -20,6 +20,7 @@ from app import jobs
 from app.models import BackgroundJob
 from tests.gaps.test_ward_report import NEAR
 from tests.gaps.test_ward_report import build as two_wards
+from tests.hosts import Curl
 from tests.jobs.tasks import held
 from tests.polling import poll
 
@@ -58,24 +59,12 @@ def pdf_url(i: int) -> str:
     return f"/evidence.pdf?level=lsoa&w_reach={1 + i / 10:.1f}"
 
 
-def curl(app, client):
-    """``get(url, host)``: a request to ``host`` carrying ``client``'s signed-in
-    session, as curl sends one (the test client itself keeps cookies per host)."""
-    raw = app.test_client(use_cookies=False)
-    cookie = f"session={client.get_cookie('session').value}"
-
-    def get(url: str, host: str):
-        return raw.get(url, headers={"Host": host, "X-Forwarded-Host": "evil.example",
-                                     "Cookie": cookie})
-    return get
-
-
 def test_forty_pdf_requests_with_varied_weights_and_hosts_make_three_jobs(
         app, client, auth, db, busy_worker):
     pytest.importorskip("weasyprint")
     two_wards(db.session)
     me = auth.login_as("councillor")
-    get = curl(app, client)
+    get = Curl(app, client).get
     answers = [get(pdf_url(i), f"evil{i}.example") for i in range(40)]
     assert [r.status_code for r in answers] == [303] * 3 + [429] * 37
     refused = text(answers[-1])
