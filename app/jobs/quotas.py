@@ -22,7 +22,7 @@ from __future__ import annotations
 from flask import current_app, render_template
 from werkzeug.exceptions import TooManyRequests
 
-from . import ledger
+from .ledger import active
 
 # One council per deployment: every job is the same council's.  Issue 27 keys this
 # by the council's id (the user's council, or the job's).
@@ -68,19 +68,19 @@ def refusal(jid: str, who: dict) -> QuotaExceeded | None:
     user_id, kind, council = who["user_id"], who["kind"], who["council"]
     if user_id is None:
         return None
-    mine = [j for j in ledger.active(user_id=user_id, kind=kind) if j != jid]
+    mine = [j for j in active(user_id=user_id, kind=kind) if j != jid]
     limit = int(cfg["JOBS_QUOTA_PER_USER"])
     if len(mine) >= limit:
         return QuotaExceeded(f"You already have {_noun(kind, len(mine))}; wait for one to "
                              "finish, then try again.", mine)
     setting = COUNCIL_LIMITS.get(kind)
     if setting:
-        theirs = [j for j in ledger.active(kind=kind, council=council) if j != jid]
+        theirs = [j for j in active(kind=kind, council=council) if j != jid]
         if len(theirs) >= int(cfg[setting]):
             return QuotaExceeded(f"The council already has {_noun(kind, len(theirs))}; wait "
                                  "for it to finish (its result is what every page will use), "
                                  "then try again if you still need to.", theirs)
-    everyone = [j for j in ledger.active(council=council) if j != jid]
+    everyone = [j for j in active(council=council) if j != jid]
     if len(everyone) >= int(cfg["JOBS_QUOTA_PER_COUNCIL"]):
         return QuotaExceeded(f"The council's background work is full: "
                              f"{_noun('', len(everyone))}. Wait a few minutes for some to "

@@ -100,14 +100,15 @@ def test_a_pdf_is_laid_out_for_the_base_url_whatever_the_host(app, client, auth,
         return body, fetcher
 
     monkeypatch.setattr(pdf, "render_pdf", recording)
+    app.config["PUBLIC_BASE_URL"] = BASE + "/yvm"  # served under a path, as some councils do
     auth.login_as("councillor")
     answer = Curl(app, client).get(f"/ward/{NEAR}.pdf", "evil.example")
     assert answer.status_code in (200, 303)
     poll(lambda: made, what="the ward report PDF")
     base_url, html, fetcher = made[0]
-    assert base_url == BASE + "/" and "evil" not in html
-    # Its styles still come from the app's own static files, on the configured host.
-    assert fetcher.served and all(u.startswith(BASE + "/static/") for u in fetcher.served)
+    assert base_url == BASE + "/yvm/" and "evil" not in html
+    # Its styles still come from the app's own static files, at the configured address.
+    assert fetcher.served and all(u.startswith(BASE + "/yvm/static/") for u in fetcher.served)
     assert fetcher.refused == []
     app.extensions["yvm_jobs"].stop()
 
