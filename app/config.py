@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
@@ -79,6 +80,14 @@ def _recheck_default(testing: bool, development: bool) -> float:
     return 0.0 if testing else 5.0
 
 
+def _base_url_default(testing: bool, development: bool) -> str:
+    """The test client's host in tests, ``scripts/serve-demo.sh``'s address in
+    development, nothing (so required) in production."""
+    if testing:
+        return "http://localhost"
+    return "http://127.0.0.1:5000" if development else ""
+
+
 S = Setting
 SETTINGS: tuple[Setting, ...] = (
     S("APP_ENV", str, "production",
@@ -89,6 +98,18 @@ SETTINGS: tuple[Setting, ...] = (
     S("SQLALCHEMY_DATABASE_URI", str, DEFAULT_DATABASE_URL,
       "SQLAlchemy URL; `postgresql+psycopg://…` in production.", env="DATABASE_URL",
       shown_default="`sqlite:///instance/youth_voice_map.sqlite`"),
+    S("PUBLIC_BASE_URL", str, _base_url_default,
+      "The address people reach the service at, such as `https://youthvoice.example.gov.uk` "
+      "(with a path if it is served under one). Every absolute link the app makes (partner "
+      "invitations and check-in links, campaign QR codes, the PDFs' base address, background "
+      "job keys) is built from it, never from the request's `Host` header.",
+      shown_default="(required in production; `http://localhost` in tests, "
+                    "`http://127.0.0.1:5000` in development)"),
+    S("TRUSTED_HOSTS", str, "",
+      "Host names the app answers to, separated by commas (a leading dot allows subdomains); "
+      "a request for any other `Host` gets 400. Empty: the host of `PUBLIC_BASE_URL` in "
+      "production, any host in development and tests. `*` allows any host (only behind a proxy "
+      "that checks it).", shown_default="empty (the host of `PUBLIC_BASE_URL` in production)"),
     S("COUNCIL_NAME", str, "Herefordshire Council", "Shown in the header and notices."),
     S("COUNCIL_FRONT_DOOR", str,
       "Herefordshire Children's Services front door: 01432 260800",
@@ -130,6 +151,12 @@ SETTINGS: tuple[Setting, ...] = (
     S("YOUTH_AGE_MAX", int, 19, "Upper end of the young-people age band."),
     S("SERVICE_REVIEW_DAYS", int, 180, "Services unchecked for longer are listed for review."),
     S("PARTNER_INVITE_DAYS", int, 14, "How long a partner's invitation link works."),
+    S("PARTNER_IMPORT_MAX_ROWS", int, 200,
+      "Most rows a partner's CSV import may have; a longer file is refused whole (the council "
+      "imports large files itself)."),
+    S("PARTNER_PENDING_MAX", int, 100,
+      "Most changes one organisation may have waiting in the council's review queue; an edit "
+      "or import that would pass it is refused whole."),
     S("RETENTION_FREE_TEXT_DAYS", int, 365, "Free-text answers are deleted after this many days."),
     S("RETENTION_SAFEGUARDING_NOTES_DAYS", int, 730,
       "Safeguarding notes are deleted after this many days."),
@@ -196,6 +223,15 @@ SETTINGS: tuple[Setting, ...] = (
       "How long a finished job's result (the evidence PDF, say) is kept and served."),
     S("JOBS_WAIT_SECONDS", float, 3.0,
       "How long a request waits for a quick job before it shows the job's progress."),
+    S("JOBS_QUOTA_PER_USER", int, 3,
+      "Jobs of one kind (PDFs, journey runs, imports, best-sites cases) one person may have "
+      "queued or running at once; another is refused with a message (429) until one finishes. "
+      "Asking again for the same work follows the same job and is never refused."),
+    S("JOBS_QUOTA_PER_COUNCIL", int, 12,
+      "Jobs of every kind and every person a council may have queued or running at once."),
+    S("JOBS_QUOTA_JOURNEYS_PER_COUNCIL", int, 1,
+      "Journey runs a council may have queued or running at once (each reads the whole road "
+      "network and timetable, and each replaces the last)."),
     S("JOBS_SITES_CELLS", int, 100_000,
       "Best-sites cases of more areas x candidate sites than this run as a background job."),
     S("JOBS_IMPORT_BYTES", int, 1_000_000,
@@ -269,7 +305,41 @@ def load_config(env: dict | None = None, overrides: dict | None = None) -> dict:
         )
     if testing:
         cfg["MAP_TILES_URL"] = overrides.get("MAP_TILES_URL", "")
+    cfg["PUBLIC_BASE_URL"] = public_base_url(cfg.get("PUBLIC_BASE_URL") or "")
+    cfg["TRUSTED_HOSTS"] = trusted_hosts(cfg.get("TRUSTED_HOSTS"), cfg["PUBLIC_BASE_URL"],
+                                         any_host=testing or development)
     return cfg
+
+
+def public_base_url(raw: str) -> str:
+    """``PUBLIC_BASE_URL`` checked: ``http(s)://host[:port][/path]``, no trailing slash."""
+    if not raw:
+        raise ConfigError(
+            "PUBLIC_BASE_URL is not set. Outside development the app refuses to start without "
+            "the address people reach it at, because every link it sends (invitations, "
+            "check-in links, QR codes, PDFs) is built from it, never from the request. Set it, "
+            "for example\n    export PUBLIC_BASE_URL=https://youthvoice.example.gov.uk")
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query \
+            or parts.fragment or parts.username or parts.password:
+        raise ConfigError(
+            f"PUBLIC_BASE_URL must be an http or https address such as "
+            f"https://youthvoice.example.gov.uk (a path is allowed; no query), not {raw!r}")
+    return f"{parts.scheme}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
+
+
+def trusted_hosts(raw, base_url: str, *, any_host: bool) -> list[str] | None:
+    """Flask's ``TRUSTED_HOSTS``: the list given (a list, or text separated by
+    commas), else the host of ``base_url`` outside development and tests
+    (``None``, any host, there or for ``*``)."""
+    if isinstance(raw, (list, tuple)):
+        return list(raw)
+    names = [n.strip().lower() for n in (raw or "").split(",") if n.strip()]
+    if names == ["*"]:
+        return None
+    if names:
+        return names
+    return None if any_host else [urlsplit(base_url).hostname]
 
 
 def _shown(setting: Setting) -> str:

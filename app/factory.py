@@ -12,6 +12,7 @@ from flask import Flask
 
 from .config import INSTANCE, ROOT, load_config
 from .extensions import csrf, db, login_manager, migrate
+from .links import App
 
 # Each module exposes ``bp``; order matters only for URL clashes (none).
 BLUEPRINTS = (
@@ -54,7 +55,7 @@ CLI_MODULES = (
 
 def create_app(config: dict | None = None) -> Flask:
     """Create the app.  ``config`` overrides the environment (tests use it)."""
-    app = Flask(
+    app = App(  # Flask, with external links built on PUBLIC_BASE_URL (app/links.py)
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder="static",

@@ -79,6 +79,7 @@ def app_env(url: str, **extra) -> dict:
     env.update({
         "APP_ENV": "production",
         "SECRET_KEY": "bench-secret-" + "x" * 32,
+        "PUBLIC_BASE_URL": "http://127.0.0.1",  # the only host it answers to (TRUSTED_HOSTS)
         "DATABASE_URL": url,
         "SESSION_COOKIE_SECURE": "false",  # plain http on 127.0.0.1
         "RATELIMIT_ENABLED": "false",  # one client address sends everything here

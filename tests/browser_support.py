@@ -57,6 +57,9 @@ class LiveServer:
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
         self.port = self.server.server_port
         self.url = f"http://127.0.0.1:{self.port}"
+        # Links the app hands out (invitations, check-in links, QR codes) point here,
+        # as a deployment's PUBLIC_BASE_URL points at where it is served.
+        app.config["PUBLIC_BASE_URL"] = self.url
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def start(self):

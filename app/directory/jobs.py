@@ -24,7 +24,8 @@ def _outcome_url(info) -> str:
     return url_for("directory.import_outcome", job_id=info.id)
 
 
-@jobs.task(roles=PLANNERS, title="Importing services", result_url=_outcome_url)
+@jobs.task(roles=PLANNERS, title="Importing services", kind="import",
+           result_url=_outcome_url)
 def import_services_file(data: str, filename: str, user_id: int) -> ImportResult:
     """Import one uploaded file (base64 ``data``); the result lists every problem."""
     from .service import services_loader
@@ -52,7 +53,7 @@ def start_import(data: bytes, filename: str, user, *, submission: str | None = N
                       "form": (submission or "")[:64] or list(current(db.session))})
     return jobs.enqueue(import_services_file, {
         "data": base64.b64encode(data).decode("ascii"), "filename": filename,
-        "user_id": user.id}, key=key)
+        "user_id": user.id}, key=key, user_id=user.id)
 
 
 def import_outcome(job_id: str) -> tuple[jobs.JobInfo | None, ImportResult | None]:

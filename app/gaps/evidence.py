@@ -19,6 +19,7 @@ from .. import jobs
 from ..access import READERS
 from ..dataversion import current
 from ..extensions import db
+from ..links import base_url
 from .service import (
     GapView,
     carry_level,
@@ -46,13 +47,14 @@ def _pdf_url(info) -> str:
     return url_for("gaps.evidence_pdf", **info.params["args"])
 
 
-@jobs.task(roles=READERS, title="Making the evidence pack PDF", result_url=_pdf_url)
-def make_pdf(args: dict, host_url: str) -> dict:
+@jobs.task(roles=READERS, title="Making the evidence pack PDF", kind="pdf",
+           result_url=_pdf_url)
+def make_pdf(args: dict) -> dict:
     """Render the evidence pack for ``args`` to PDF as the page would be at
-    ``host_url``: ``{"body": bytes, "filename": str}``."""
+    ``PUBLIC_BASE_URL``: ``{"body": bytes, "filename": str}``."""
     from .pdf import render_pdf
 
-    with current_app.test_request_context("/evidence.pdf", base_url=host_url,
+    with current_app.test_request_context("/evidence.pdf", base_url=base_url(),
                                           query_string=args):
         jobs.report(0.1, "Working out the gaps")
         view, errors = load_view(db.session, args)
@@ -61,7 +63,7 @@ def make_pdf(args: dict, host_url: str) -> dict:
         html = render_template("gaps/evidence.html", **evidence_context(
             view, errors, page_context(view, errors), pdf=True))
         jobs.report(0.4, "Laying out the pages")
-        body, _ = render_pdf(html, host_url)
+        body, _ = render_pdf(html, base_url())
     name = f"evidence-pack-{view.params.level}-{date.today().isoformat()}.pdf"
     return {"body": body, "filename": name}
 
@@ -80,15 +82,16 @@ class PdfRequest:
         return jobs.result(self.job.id)
 
 
-def _key(args: dict, host_url: str) -> str:
-    return json.dumps({"data": list(current(db.session)), "args": args, "host": host_url},
-                      sort_keys=True)
+def _key(args: dict) -> str:
+    """The work, and nothing a client can vary for free (never the request's host)."""
+    return json.dumps({"data": list(current(db.session)), "args": args}, sort_keys=True)
 
 
-def request_pdf(args, host_url: str, *, wait: bool = True) -> PdfRequest:
+def request_pdf(args, user_id: int | None, *, wait: bool = True) -> PdfRequest:
     """Start (or find) the PDF job for these parameters; with ``wait``, give a quick
     one ``JOBS_WAIT_SECONDS`` to finish.  Bad parameters come back as errors; a
-    server that cannot make PDFs at all says so first (``available``)."""
+    server that cannot make PDFs at all says so first (``available``).  A new job
+    counts against ``user_id``'s quota (:class:`app.jobs.QuotaExceeded`)."""
     from .pdf import pdf_available
 
     if not pdf_available():
@@ -97,18 +100,17 @@ def request_pdf(args, host_url: str, *, wait: bool = True) -> PdfRequest:
     if errors:
         return PdfRequest(errors)
     query = {k: str(v) for k, v in view.params.query().items()}
-    info = jobs.enqueue(make_pdf, {"args": query, "host_url": host_url},
-                        key=_key(query, host_url))
+    info = jobs.enqueue(make_pdf, {"args": query}, key=_key(query), user_id=user_id)
     if wait and not info.done:
         info = jobs.wait_for(info.id, float(current_app.config["JOBS_WAIT_SECONDS"]))
     return PdfRequest({}, info)
 
 
-def evidence_page(args, host_url: str) -> tuple[dict, dict]:
+def evidence_page(args) -> tuple[dict, dict]:
     """The evidence page's context (with whether its PDF is made already) and errors."""
     view, errors = load_view(db.session, carry_level(args))
     ctx = evidence_context(view, errors, page_context(view, errors))
     query = {k: str(v) for k, v in view.params.query().items()}
-    info = jobs.status(jobs.ledger.job_id(make_pdf.yvm_path, _key(query, host_url)))
+    info = jobs.status(jobs.ledger.job_id(make_pdf.yvm_path, _key(query)))
     ctx["pdf_ready"] = info is not None and info.state == "finished"
     return ctx, errors

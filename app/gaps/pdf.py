@@ -43,9 +43,9 @@ def unavailable_reason() -> str:
 class StaticOnlyFetcher:
     """Which URLs the PDF may read: only files under the app's static folder.
 
-    ``base_url`` is the address the HTML was rendered for (e.g.
-    ``http://localhost/``); a URL is allowed only when it is on that same host
-    and under the static URL path, and the file resolves inside the static
+    ``base_url`` is the address the HTML was rendered for (``PUBLIC_BASE_URL``,
+    e.g. ``http://localhost/``); a URL is allowed only when it is on that same host
+    and under the static URL path (below the base address's path), and the file resolves inside the static
     folder.  :meth:`open` returns ``(bytes, mime type)`` or raises
     :class:`ValueError` (WeasyPrint then leaves the resource out); every URL
     asked for is listed in ``served`` or ``refused``.
@@ -55,7 +55,8 @@ class StaticOnlyFetcher:
         base = urlsplit(base_url)
         self.scheme, self.host = base.scheme, base.netloc
         self.folder = os.path.realpath(static_folder)
-        self.prefix = static_url_path.rstrip("/") + "/"
+        # Under the base address's own path (PUBLIC_BASE_URL may have one).
+        self.prefix = base.path.rstrip("/") + static_url_path.rstrip("/") + "/"
         self.served: list[str] = []
         self.refused: list[str] = []
 

@@ -88,7 +88,7 @@ def geojson():
 @bp.route("/evidence")
 @roles_required(*READERS)
 def evidence():
-    ctx, errors = evidence_page(request.args, request.host_url)
+    ctx, errors = evidence_page(request.args)
     return render_template("gaps/evidence.html", **ctx), _status(errors)
 
 
@@ -97,7 +97,7 @@ def evidence():
 def evidence_pdf():
     """The evidence pack as an A4 PDF, made in the background and kept per data
     version and parameters: served at once when ready, else its progress page."""
-    made = request_pdf(request.args, request.host_url)
+    made = request_pdf(request.args, current_user.id)
     if not made.available:
         return Response("The PDF maker (WeasyPrint) is not available on this server. "
                         "Open the evidence pack page and use your browser's Print "
@@ -115,7 +115,7 @@ def evidence_pdf():
 @roles_required(*READERS)
 def ward(code):
     """One ward on one page, for a councillor to take to a parish council meeting."""
-    ctx = ward_page(code, request.args, request.host_url)
+    ctx = ward_page(code, request.args)
     if ctx is None:
         abort(404, description="There is no ward with that code.")
     return render_template("gaps/ward.html", **ctx), _status(ctx["errors"])
@@ -125,7 +125,7 @@ def ward(code):
 @roles_required(*READERS)
 def ward_pdf(code):
     """The ward report as a one-page A4 PDF, made in the background like the evidence pack."""
-    made = request_ward_pdf(code, request.args, request.host_url)
+    made = request_ward_pdf(code, request.args, current_user.id)
     if not made.available:
         return Response("The PDF maker (WeasyPrint) is not available on this server. "
                         "Open the ward report and use your browser's Print instead.\n",

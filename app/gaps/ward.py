@@ -22,6 +22,7 @@ from ..analysis import format_value, services_frame
 from ..analysis.travel import MODE_PHRASES
 from ..dataversion import current
 from ..extensions import db
+from ..links import base_url
 from ..models import Area
 from ..models.directory import SERVICE_TYPES
 from .service import _num, funding_risk_rows, load_view, page_context
@@ -140,13 +141,13 @@ def ward_report(session, code: str, args=None) -> dict | None:
     }
 
 
-def ward_page(code: str, args, host_url: str) -> dict | None:
+def ward_page(code: str, args) -> dict | None:
     """The ward report page's context (None: no such ward), with whether its PDF is made."""
     ctx = ward_report(db.session, code, args)
     if ctx is None:
         return None
     info = jobs.status(jobs.ledger.job_id(make_ward_pdf.yvm_path,
-                                          _key(code, ctx["query"], host_url)))
+                                          _key(code, ctx["query"])))
     from .pdf import pdf_available
 
     return {**ctx, "w": ctx, "pdf": False, "pdf_available": pdf_available(),
@@ -157,13 +158,14 @@ def _pdf_url(info) -> str:
     return url_for("gaps.ward_pdf", code=info.params["code"], **info.params["args"])
 
 
-@jobs.task(roles=READERS, title="Making the ward report PDF", result_url=_pdf_url)
-def make_ward_pdf(code: str, args: dict, host_url: str) -> dict:
+@jobs.task(roles=READERS, title="Making the ward report PDF", kind="pdf",
+           result_url=_pdf_url)
+def make_ward_pdf(code: str, args: dict) -> dict:
     """Render the ward report for ``code`` to a one-page A4 PDF:
     ``{"body": bytes, "filename": str}``."""
     from .pdf import render_pdf
 
-    with current_app.test_request_context(f"/ward/{code}.pdf", base_url=host_url,
+    with current_app.test_request_context(f"/ward/{code}.pdf", base_url=base_url(),
                                           query_string=args):
         jobs.report(0.1, "Working out the ward's figures")
         ctx = ward_report(db.session, code, args)
@@ -173,7 +175,7 @@ def make_ward_pdf(code: str, args: dict, host_url: str) -> dict:
                                                        "pdf_available": False,
                                                        "pdf_ready": False})
         jobs.report(0.5, "Laying out the page")
-        body, _ = render_pdf(html, host_url)
+        body, _ = render_pdf(html, base_url())
     return {"body": body, "filename": f"ward-report-{code}-{date.today().isoformat()}.pdf"}
 
 
@@ -190,15 +192,17 @@ class WardPdf:
         return jobs.result(self.job.id)
 
 
-def _key(code: str, args: dict, host_url: str) -> str:
+def _key(code: str, args: dict) -> str:
+    """The work, and nothing a client can vary for free (never the request's host)."""
     import json
 
-    return json.dumps({"data": list(current(db.session)), "code": code, "args": args,
-                       "host": host_url}, sort_keys=True)
+    return json.dumps({"data": list(current(db.session)), "code": code, "args": args},
+                      sort_keys=True)
 
 
-def request_ward_pdf(code: str, args, host_url: str) -> WardPdf:
-    """Start (or find) the ward report's PDF job and give it a moment to finish."""
+def request_ward_pdf(code: str, args, user_id: int | None) -> WardPdf:
+    """Start (or find) the ward report's PDF job and give it a moment to finish (a
+    new job counts against ``user_id``'s quota)."""
     from .pdf import pdf_available
 
     if not pdf_available():
@@ -206,9 +210,8 @@ def request_ward_pdf(code: str, args, host_url: str) -> WardPdf:
     ctx = ward_report(db.session, code, args)
     if ctx is None:
         return WardPdf(False)
-    info = jobs.enqueue(make_ward_pdf, {"code": code, "args": ctx["query"],
-                                        "host_url": host_url},
-                        key=_key(code, ctx["query"], host_url))
+    info = jobs.enqueue(make_ward_pdf, {"code": code, "args": ctx["query"]},
+                        key=_key(code, ctx["query"]), user_id=user_id)
     if not info.done:
         info = jobs.wait_for(info.id, float(current_app.config["JOBS_WAIT_SECONDS"]))
     return WardPdf(True, info)

@@ -8,10 +8,10 @@ killed.
 
 The API is the same for both::
 
-    @task(roles=READERS)
+    @task(roles=READERS, title="Making the PDF", kind="pdf")
     def evidence_pdf(args): ...            # runs in the app context; returns the result
 
-    info = enqueue(evidence_pdf, {"args": ...}, key="version+parameters")
+    info = enqueue(evidence_pdf, {"args": ...}, key="version+parameters", user_id=me.id)
     info = status(info.id)                 # state, progress, message
     body = result(info.id)                 # once info.state == "finished"
 
@@ -22,6 +22,11 @@ worker's job is queued again when its lease lapses and finished exactly once.
 Why our own ledger beside RQ: RQ alone loses the job a killed worker held until
 its registry cleanup runs, and knows nothing of the database writes a job makes;
 the ledger fences both.
+
+Each new job counts against its asker's and the council's quotas
+(:mod:`.quotas`): over one, :func:`enqueue` raises :class:`QuotaExceeded`, which
+the app answers with a 429 page saying what to wait for.  The key is the work
+alone (data version and parameters), never anything from the request.
 """
 
 from __future__ import annotations
@@ -31,26 +36,30 @@ from dataclasses import dataclass
 
 from flask import Blueprint, current_app
 
-from . import ledger
+from . import ledger, quotas
+from .quotas import QuotaExceeded
 from .runner import report
 
 EXTENSION = "yvm_jobs"
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")  # views: app/jobs/routes.py
 
-__all__ = ["JobInfo", "enqueue", "init_app", "latest", "report", "result", "result_url",
+__all__ = ["JobInfo", "QuotaExceeded", "enqueue", "init_app", "latest", "report", "result", "result_url",
            "status", "task", "wait_for"]
 
 
-def task(*, roles: tuple[str, ...], title: str, result_url=None):
+def task(*, roles: tuple[str, ...], title: str, kind: str, result_url=None):
     """Mark a function as a background task that ``roles`` may follow and collect.
 
-    ``title`` names it on the progress page; ``result_url(info)`` (called in a
-    request with the finished job's :class:`JobInfo`) is where its result is collected.
+    ``title`` names it on the progress page; ``kind`` (``pdf``, ``journeys``,
+    ``import``, ``sites``) is what its quota counts (:mod:`.quotas`);
+    ``result_url(info)`` (called in a request with the finished job's
+    :class:`JobInfo`) is where its result is collected.
     """
     def mark(func):
         func.yvm_task = True
         func.yvm_roles = tuple(roles)
         func.yvm_title = title
+        func.yvm_kind = kind
         func.yvm_result_url = result_url
         func.yvm_path = f"{func.__module__}:{func.__name__}"
         return func
@@ -82,6 +91,7 @@ def init_app(app) -> None:
     from .backends import RQ, InProcess
 
     app.extensions[EXTENSION] = RQ(app) if app.config.get("REDIS_URL") else InProcess(app)
+    app.register_error_handler(QuotaExceeded, quotas.refused_page)
 
 
 def start(app) -> None:
@@ -91,17 +101,31 @@ def start(app) -> None:
     app.extensions[EXTENSION].start_heartbeat()
 
 
-def enqueue(func, params: dict, *, key: str) -> JobInfo:
+def enqueue(func, params: dict, *, key: str, user_id: int | None) -> JobInfo:
     """The job running ``func(**params)`` for ``key``: started unless the same job is
-    already queued, running or finished (a failed one starts again)."""
+    already queued, running or finished (a failed one starts again).
+
+    ``user_id`` is who asked (``None``: a command or the system); a job started for
+    a person counts against the quotas and raises :class:`QuotaExceeded` when over
+    one, leaving nothing queued.  ``key`` must name the work only: never the
+    request's host or anything else a client can vary for free."""
     b = backend()
     holds = b.holds_queued
-    jid, new = ledger.create(func.yvm_path, params, key, owner=b.owner if holds else None,
-                             lease_until=(time.time() + b.lease) if holds else None,
-                             result_ttl=b.result_ttl)
-    if new:
-        b.dispatch(jid)
-    return status(jid)
+    who = quotas.asker(user_id, func.yvm_kind)
+    for _ in range(3):  # a job refused a moment ago under our feet: ask again
+        jid, new = ledger.create(func.yvm_path, params, key, owner=b.owner if holds else None,
+                                 lease_until=(time.time() + b.lease) if holds else None,
+                                 result_ttl=b.result_ttl, asker=who)
+        if new:
+            refused = quotas.refusal(jid, who)
+            if refused is not None:
+                ledger.withdraw(jid)
+                raise refused
+            b.dispatch(jid)
+        info = status(jid)
+        if info is not None:
+            return info
+    raise RuntimeError(f"job {jid} vanished while it was being queued")
 
 
 def status(jid: str) -> JobInfo | None:

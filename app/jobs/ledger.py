@@ -44,18 +44,21 @@ def latest(task: str) -> str | None:
 
 
 def create(task: str, params: dict, key: str, *, owner: str | None, lease_until: float | None,
-           result_ttl: float) -> tuple[str, bool]:
+           result_ttl: float, asker: dict | None = None) -> tuple[str, bool]:
     """The job for ``task`` and ``key``; ``True`` when it must be handed to a worker
     (new, or a failed or expired one started again), ``False`` when it is already
-    queued, running or finished."""
+    queued, running or finished.  ``asker`` (``user_id``, ``kind``, ``council``) is
+    recorded on a job made or started again, for the quotas."""
     jid = job_id(task, key)
+    asker = dict(asker or {})
     row = get(jid)
     if row is None:
         try:
             with db.engine.begin() as conn:
                 conn.execute(insert(J).values(
                     id=jid, task=task, params=params, state="queued", progress=0.0,
-                    attempts=0, owner=owner, lease_until=lease_until, created_at=utcnow()))
+                    attempts=0, owner=owner, lease_until=lease_until, created_at=utcnow(),
+                    **asker))
         except IntegrityError:  # another request made it a moment ago
             return jid, False
         return jid, True
@@ -64,9 +67,32 @@ def create(task: str, params: dict, key: str, *, owner: str | None, lease_until:
         with db.engine.begin() as conn:
             done = conn.execute(update(J).where(J.id == jid, J.state == row.state).values(
                 state="queued", attempts=0, progress=0.0, message=None, error=None,
-                result=None, finished_at=None, owner=owner, lease_until=lease_until))
+                result=None, finished_at=None, owner=owner, lease_until=lease_until,
+                created_at=utcnow(), **asker))
         return jid, done.rowcount == 1
     return jid, False
+
+
+def active(*, user_id: int | None = None, kind: str | None = None,
+           council: str | None = None) -> list[str]:
+    """Ids of the queued and running jobs matching every criterion given, oldest first."""
+    query = select(J.id).where(J.state.in_(ACTIVE))
+    if user_id is not None:
+        query = query.where(J.user_id == user_id)
+    if kind is not None:
+        query = query.where(J.kind == kind)
+    if council is not None:
+        query = query.where(J.council == council)
+    with db.engine.connect() as conn:
+        return list(conn.execute(query.order_by(J.created_at, J.id)).scalars())
+
+
+def withdraw(jid: str) -> bool:
+    """Forget a job that was made (or started again) but refused before any worker
+    was given it."""
+    with db.engine.begin() as conn:
+        return conn.execute(delete(J).where(J.id == jid, J.state == "queued",
+                                            J.attempts == 0)).rowcount == 1
 
 
 def _age(row) -> float:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Float, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, DateTime, Float, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
@@ -21,6 +21,10 @@ JOB_STATES = ("queued", "running", "finished", "failed")
 
 class BackgroundJob(Base):
     __tablename__ = "background_job"
+    __table_args__ = (  # the quota counts: a person's or a council's active jobs
+        Index("ix_background_job_quota_user", "user_id", "kind", "state"),
+        Index("ix_background_job_quota_council", "council", "state"),
+    )
 
     # A digest of the task and its idempotency key: the same work is one job.
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -36,5 +40,12 @@ class BackgroundJob(Base):
     lease_until: Mapped[float | None] = mapped_column(Float, index=True)
     result: Mapped[bytes | None] = mapped_column(LargeBinary)
     error: Mapped[str | None] = mapped_column(Text)
+    # Whose job it is and what kind, for the quotas (app/jobs/quotas.py): the person
+    # who asked (None: a command or the system), the kind ("pdf", "journeys", ...)
+    # and the council (one per deployment until issue 27 keys it by council id).
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str | None] = mapped_column(String(40))
+    council: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..audit import record
 from ..directory.records import apply_values, service_row, validate_record
@@ -63,18 +63,46 @@ def pending_for(session, service_id: int) -> ListingChange | None:
         .order_by(ListingChange.id.desc()))
 
 
+def pending_count(session, org_id: int) -> int:
+    """How many of the organisation's changes wait in the review queue."""
+    return session.scalar(select(func.count(ListingChange.id)).where(
+        ListingChange.organisation_id == org_id, ListingChange.status == "pending"))
+
+
+def adds_to_queue(session, org: Organisation, service: Service | None) -> bool:
+    """Would a change to ``service`` make the queue longer?  Not a trusted
+    organisation's (live at once), nor one replacing a change still waiting."""
+    return not org.trusted and (service is None or pending_for(session, service.id) is None)
+
+
+def check_queue_room(session, org: Organisation, adding: int, cap: int | None) -> None:
+    """:class:`ChangeProblem` when ``adding`` more changes would take the
+    organisation past ``cap`` changes waiting for review (``None``: no cap)."""
+    if cap is None or adding <= 0:
+        return
+    waiting = pending_count(session, org.id)
+    if waiting + adding > cap:
+        ask = "this change" if adding == 1 else f"these {adding} changes"
+        raise ChangeProblem([("name", (
+            f"{org.name} already has {waiting} change{'' if waiting == 1 else 's'} waiting for "
+            f"the council's review, and {ask} would pass the limit of {cap}. Wait for the "
+            "council to review them, then send the rest."))])
+
+
 def propose(session, *, user, org: Organisation, service: Service | None, row: dict,
-            today: date | None = None) -> ListingChange:
+            today: date | None = None, pending_cap: int | None = None) -> ListingChange:
     """A partner's change to ``service`` (``None`` for a new listing).
 
-    Checks the row first (:class:`ChangeProblem` if it fails).  A trusted
-    organisation's change goes live at once; otherwise it waits for review and
-    replaces any earlier change to the same listing still waiting.
+    Checks the row first (:class:`ChangeProblem` if it fails, or if it would put
+    more than ``pending_cap`` of the organisation's changes in the review queue).
+    A trusted organisation's change goes live at once; otherwise it waits for
+    review and replaces any earlier change to the same listing still waiting.
     """
     if service is not None and service.organisation_id != org.id:
         raise PermissionError("not this organisation's listing")
     row = {**row, "organisation": org.name}
     check_row(session, row, today=today)
+    check_queue_room(session, org, int(adds_to_queue(session, org, service)), pending_cap)
     before = service_row(service) if service is not None else None
     change = ListingChange(organisation_id=org.id, kind="update" if service else "create",
                            service_id=service.id if service else None, before=before,

@@ -19,7 +19,7 @@ from ..audit import record, snapshot
 from ..directory.io import ImportResult, Problem, read_file, read_service_rows
 from ..directory.records import service_row
 from ..models import Building, ListingChange, Organisation, Service, ServiceReport
-from .changes import ChangeProblem, check_row, propose
+from .changes import ChangeProblem, adds_to_queue, check_queue_room, check_row, propose
 
 ONE_CLICK_STATUSES = ("paused", "closed")
 
@@ -149,7 +149,8 @@ def _over_listing(service: Service | None, raw: dict) -> dict:
 
 
 def import_csv(session, org: Organisation, data: bytes | str, *, user,
-               today: date | None = None) -> ImportResult:
+               today: date | None = None, max_rows: int | None = None,
+               pending_cap: int | None = None) -> ImportResult:
     """The organisation's CSV through the directory's all-or-nothing import, scoped.
 
     A row whose ``organisation`` names another organisation is refused (row and
@@ -157,8 +158,14 @@ def import_csv(session, org: Organisation, data: bytes | str, *, user,
     matches one of the organisation's listings changes that listing; any other
     row is a new listing.  Every row is checked first; nothing is proposed
     unless every row passes.  Changes then go to review, or live if trusted.
+    A file of more than ``max_rows`` rows, or one that would put more than
+    ``pending_cap`` changes in the review queue, is refused whole.
     """
     rows, result = read_service_rows(data)
+    if max_rows is not None and len(rows) > max_rows:
+        return ImportResult([Problem("-", "(file)", (
+            f"has {len(rows)} rows, more than the {max_rows} a partner's import may have. "
+            f"Send it in files of {max_rows} rows or fewer, or ask the council to import it."))])
     if result.problems:
         return result
     mine = {" ".join(s.name.lower().split()): s for s in own_services(session, org.id)}
@@ -187,17 +194,24 @@ def import_csv(session, org: Organisation, data: bytes | str, *, user,
         planned.append((mine.get(key), row))
     if result.problems:
         return result
+    try:
+        check_queue_room(session, org, sum(adds_to_queue(session, org, service)
+                                           for service, _ in planned), pending_cap)
+    except ChangeProblem as exc:
+        return ImportResult([Problem("-", "(file)", m) for _, m in exc.problems])
     for service, row in planned:
         propose(session, user=user, org=org, service=service, row=row, today=today)
     result.created = len(planned)
     return result
 
 
-def import_file(session, org: Organisation, data: bytes, filename: str, *, user) -> ImportResult:
+def import_file(session, org: Organisation, data: bytes, filename: str, *, user,
+                max_rows: int | None = None, pending_cap: int | None = None) -> ImportResult:
     if not (filename or "").lower().endswith(".csv"):
         return ImportResult([Problem("-", "(file)", "must be a .csv file (export your listings "
                                                     "as CSV to see the columns)")])
-    return read_file(lambda: import_csv(session, org, data, user=user), filename)
+    return read_file(lambda: import_csv(session, org, data, user=user, max_rows=max_rows,
+                                        pending_cap=pending_cap), filename)
 
 
 def export_own(session, org: Organisation, fmt: str, *, council: str):

@@ -39,6 +39,11 @@ def review_days() -> int:
     return int(current_app.config["SERVICE_REVIEW_DAYS"])
 
 
+def pending_cap() -> int:
+    """Most changes one organisation may have waiting for review (a setting)."""
+    return int(current_app.config["PARTNER_PENDING_MAX"])
+
+
 def get_or_404(model, ident):
     return (db.session.get(model, ident) if ident is not None else None) or abort(404)
 
@@ -84,7 +89,8 @@ def save_listing(form, service, user):
     org = my_organisation(user)
     row = form_to_row(form, organisation=org.name, provider_type=org.kind, checked=date.today())
     return _committed(form, lambda: changes.propose(db.session, user=user, org=org,
-                                                    service=service, row=row))
+                                                    service=service, row=row,
+                                                    pending_cap=pending_cap()))
 
 
 def _committed(form, action):
@@ -133,7 +139,9 @@ def export_listings(user, fmt: str):
 def import_listings(user, upload):
     """(organisation, result) of an all-or-nothing import; kept only if clean."""
     org = my_organisation(user)
-    result = listings.import_file(db.session, org, upload.read(), upload.filename, user=user)
+    result = listings.import_file(db.session, org, upload.read(), upload.filename, user=user,
+                                  max_rows=int(current_app.config["PARTNER_IMPORT_MAX_ROWS"]),
+                                  pending_cap=pending_cap())
     if result.ok:
         db.session.commit()
     else:

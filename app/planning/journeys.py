@@ -41,7 +41,8 @@ def _travel_url(info) -> str:
     return url_for("planning.travel")
 
 
-@jobs.task(roles=PLANNERS, title="Computing journeys", result_url=_travel_url)
+@jobs.task(roles=PLANNERS, title="Computing journeys", kind="journeys",
+           result_url=_travel_url)
 def compute_journeys_job(limit_min: float, on: str, user_id: int | None) -> dict:
     """Every journey (walk, cycle, drive; bus at each session's times) for the data
     as it is now, stored in place of the last run; the runner commits it."""
@@ -75,7 +76,7 @@ def start_journeys(user, limit_min: float) -> jobs.JobInfo:
     return jobs.enqueue(compute_journeys_job,
                         {"limit_min": float(limit_min), "on": on.isoformat(),
                          "user_id": getattr(user, "id", None)},
-                        key=_key(limit_min, on))
+                        key=_key(limit_min, on), user_id=getattr(user, "id", None))
 
 
 def _evening_totals(status: dict) -> dict | None:

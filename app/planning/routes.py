@@ -162,7 +162,7 @@ def sites():
     asked = bool({"k", "threshold", "travel"} & set(request.args))
     form = SitesForm(with_defaults(request.args, {"k": 3, "threshold": 30, "travel": "bus"})
                      if asked else None)
-    context = best.sites_page(form, asked, request.args.to_dict())
+    context = best.sites_page(form, asked, request.args.to_dict(), current_user.id)
     return render_template("planning/sites.html", **context), (
         400 if asked and form.errors else 200)
 

@@ -144,7 +144,8 @@ def _sites_url(info) -> str:
     return url_for("planning.sites", **info.params["query"])
 
 
-@jobs.task(roles=PLANNERS, title="Choosing the best sites", result_url=_sites_url)
+@jobs.task(roles=PLANNERS, title="Choosing the best sites", kind="sites",
+           result_url=_sites_url)
 def best_sites_job(candidates: dict, k: int, threshold: float, query: dict,
                    mode: str = service.MODE) -> BestSites:
     """A large best-sites case in the background (``query`` is the page's, to return to)."""
@@ -152,7 +153,8 @@ def best_sites_job(candidates: dict, k: int, threshold: float, query: dict,
     return best_sites(candidates, k, threshold, mode)
 
 
-def _choose(candidates: dict, k: int, threshold: float, query: dict, mode: str):
+def _choose(candidates: dict, k: int, threshold: float, query: dict, mode: str,
+            user_id: int | None):
     """(result, job): small cases at once; a large one (more areas x candidates than
     ``JOBS_SITES_CELLS``) as a job kept per data version and parameters, whose
     result is ready when the job is (else ``None`` and the job to follow)."""
@@ -165,15 +167,16 @@ def _choose(candidates: dict, k: int, threshold: float, query: dict, mode: str):
     info = jobs.enqueue(best_sites_job, {"candidates": candidates, "k": k,
                                          "threshold": threshold, "query": query,
                                          "mode": mode},
-                        key=json.dumps(key, sort_keys=True, default=str))
+                        key=json.dumps(key, sort_keys=True, default=str), user_id=user_id)
     if not info.done:
         info = jobs.wait_for(info.id, float(current_app.config["JOBS_WAIT_SECONDS"]))
     return (jobs.result(info.id) if info.state == "finished" else None), info
 
 
-def sites_page(form: SitesForm, asked: bool, query: dict) -> dict:
+def sites_page(form: SitesForm, asked: bool, query: dict, user_id: int | None) -> dict:
     """Validate the form when ``asked`` and choose the sites; the page's context.
-    ``query`` is the request's parameters (a background job links back to them)."""
+    ``query`` is the request's parameters (a background job links back to them); a
+    large case's job counts against ``user_id``'s quota."""
     result = map_parts = problem = job = None
     mode = service.MODE
     example = fill_place_fields(form.site_postcode, form.site_building, form.site_x,
@@ -190,7 +193,7 @@ def sites_page(form: SitesForm, asked: bool, query: dict) -> dict:
                        "in the directory), or give other sites.")
         else:
             result, job = _choose(candidates, int(form.k.data), float(form.threshold.data),
-                                  query, mode)
+                                  query, mode, user_id)
             map_parts = sites_map(result) if result is not None else None
             if job is not None and job.state == "failed":
                 problem = "Choosing the sites did not work. Try again, or with fewer sites."

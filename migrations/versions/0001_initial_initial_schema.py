@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-06 13:53:51.715516
+Create Date: 2026-12-06 14:27:24.573228
 
 """
 from alembic import op
@@ -67,12 +67,17 @@ def upgrade():
     sa.Column('lease_until', sa.Float(), nullable=True),
     sa.Column('result', sa.LargeBinary(), nullable=True),
     sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=40), nullable=True),
+    sa.Column('council', sa.String(length=64), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_background_job'))
     )
     with op.batch_alter_table('background_job', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_background_job_lease_until'), ['lease_until'], unique=False)
+        batch_op.create_index('ix_background_job_quota_council', ['council', 'state'], unique=False)
+        batch_op.create_index('ix_background_job_quota_user', ['user_id', 'kind', 'state'], unique=False)
         batch_op.create_index(batch_op.f('ix_background_job_state'), ['state'], unique=False)
 
     op.create_table('campaign',
@@ -533,6 +538,8 @@ def downgrade():
     op.drop_table('campaign')
     with op.batch_alter_table('background_job', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_background_job_state'))
+        batch_op.drop_index('ix_background_job_quota_user')
+        batch_op.drop_index('ix_background_job_quota_council')
         batch_op.drop_index(batch_op.f('ix_background_job_lease_until'))
 
     op.drop_table('background_job')

@@ -126,7 +126,7 @@ def _bad_import(app, session) -> str:
     with app.test_request_context():
         return jobs.enqueue(import_services_file, {"data": body, "filename": "bad.csv",
                                                   "user_id": commissioner.id},
-                            key="axe sweep import").id
+                            key="axe sweep import", user_id=commissioner.id).id
 
 
 def _sweeper(app, endpoint: str) -> str:
@@ -159,9 +159,8 @@ def test_every_page_for_every_role_has_no_axe_violation(app, live_server, browse
         from app.gaps.evidence import make_pdf
 
         with app.test_request_context():
-            job = jobs.enqueue(make_pdf, {"args": {"level": "ward"},
-                                          "host_url": live_server.url + "/"},
-                               key="axe sweep").id
+            job = jobs.enqueue(make_pdf, {"args": {"level": "ward"}}, key="axe sweep",
+                               user_id=None).id
     extra = {"directory.import_outcome": {"job_id": _bad_import(app, db.session)},
              "planning.scenario": {"scenario_id": scenario.id},
              "planning.delete_scenario": {"scenario_id": scenario.id},

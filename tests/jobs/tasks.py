@@ -30,7 +30,7 @@ def _wait_for(path: str, seconds: float = 60) -> None:
         time.sleep(0.05)
 
 
-@task(roles=STAFF, title="Counting test job")
+@task(roles=STAFF, title="Counting test job", kind="test")
 def held(log: str, release: str, label: str) -> str:
     """Start, say so, wait until the test lets it go, then complete."""
     _started(log)
@@ -40,7 +40,7 @@ def held(log: str, release: str, label: str) -> str:
     return f"result for {label}"
 
 
-@task(roles=STAFF, title="Flaky test job")
+@task(roles=STAFF, title="Flaky test job", kind="test")
 def flaky(log: str, label: str) -> str:
     """Fails on its first run, completes on the second."""
     if _started(log) == 1:
@@ -49,7 +49,7 @@ def flaky(log: str, label: str) -> str:
     return "second time lucky"
 
 
-@task(roles=STAFF, title="Broken test job")
+@task(roles=STAFF, title="Broken test job", kind="test")
 def broken(log: str) -> None:
     """Always fails, after starting a write that must not be kept."""
     _started(log)
@@ -57,6 +57,6 @@ def broken(log: str) -> None:
     raise ValueError("this task always fails")
 
 
-@task(roles=("admin",), title="Admins' test job")
+@task(roles=("admin",), title="Admins' test job", kind="test")
 def admins_only() -> int:
     return 42

@@ -21,7 +21,7 @@ def job(app, db, tmp_path):
     make_user(db, "councillor", "cllr@example.org")
     release = tmp_path / "go"
     info = jobs.enqueue(held, {"log": str(tmp_path / "log"), "release": str(release),
-                               "label": "browser"}, key="browser")
+                               "label": "browser"}, key="browser", user_id=None)
     yield info, release
     release.touch()
     app.extensions["yvm_jobs"].stop()

@@ -54,8 +54,8 @@ def test_the_same_work_is_one_job_whose_result_is_kept(app, db, tmp_path):
     assert app.extensions["yvm_jobs"].kind == "inprocess"
     log, release = tmp_path / "log", tmp_path / "go"
     params = {"log": str(log), "release": str(release), "label": "a"}
-    first = jobs.enqueue(held, params, key="k-a")
-    again = jobs.enqueue(held, params, key="k-a")
+    first = jobs.enqueue(held, params, key="k-a", user_id=None)
+    again = jobs.enqueue(held, params, key="k-a", user_id=None)
     assert again.id == first.id
     running = poll(lambda: (s := jobs.status(first.id)).message == "Half way" and s,
                    what="the job's progress")
@@ -66,10 +66,10 @@ def test_the_same_work_is_one_job_whose_result_is_kept(app, db, tmp_path):
     assert jobs.result(first.id) == "result for a"
     assert len(lines(log)) == 1 and done_events(db, "a") == 1
     # Asked again: the kept result, no second run.
-    assert jobs.enqueue(held, params, key="k-a").state == "finished"
+    assert jobs.enqueue(held, params, key="k-a", user_id=None).state == "finished"
     assert jobs.result(first.id) == "result for a" and len(lines(log)) == 1
     # Other work (another key) is another job.
-    other = jobs.enqueue(held, {**params, "label": "b"}, key="k-b")
+    other = jobs.enqueue(held, {**params, "label": "b"}, key="k-b", user_id=None)
     assert other.id != first.id
     poll(lambda: finished(other.id), what="the second job")
     assert done_events(db, "b") == 1 and len(lines(log)) == 2
@@ -77,19 +77,19 @@ def test_the_same_work_is_one_job_whose_result_is_kept(app, db, tmp_path):
 
 def test_a_failing_job_is_retried_then_marked_failed_keeping_nothing(app, db, tmp_path):
     log = tmp_path / "flaky"
-    info = jobs.enqueue(flaky, {"log": str(log), "label": "f"}, key="flaky")
+    info = jobs.enqueue(flaky, {"log": str(log), "label": "f"}, key="flaky", user_id=None)
     info = poll(lambda: finished(info.id), what="the flaky job")
     assert info.state == "finished" and info.attempts == 2
     assert len(lines(log)) == 2 and done_events(db, "f") == 1
 
     log = tmp_path / "broken"
-    info = jobs.enqueue(broken, {"log": str(log)}, key="broken")
+    info = jobs.enqueue(broken, {"log": str(log)}, key="broken", user_id=None)
     info = poll(lambda: finished(info.id), what="the broken job to give up")
     assert info.state == "failed" and info.attempts == 3 and len(lines(log)) == 3
     db.session.expire_all()
     assert db.session.query(AuditEvent).filter_by(action="must not be kept").count() == 0
     # Asking again for failed work starts it again.
-    assert jobs.enqueue(broken, {"log": str(log)}, key="broken").state in ("queued", "running")
+    assert jobs.enqueue(broken, {"log": str(log)}, key="broken", user_id=None).state in ("queued", "running")
     poll(lambda: finished(info.id), what="the retried broken job")
     assert len(lines(log)) == 6
 
@@ -98,7 +98,7 @@ def test_progress_page_refreshes_itself_and_only_its_audience_sees_it(
         app, db, client, auth, tmp_path):
     log, release = tmp_path / "log", tmp_path / "go"
     info = jobs.enqueue(held, {"log": str(log), "release": str(release), "label": "p"},
-                        key="page")
+                        key="page", user_id=None)
     poll(lambda: jobs.status(info.id).message == "Half way", what="progress")
     auth.login_as("councillor")
     page = client.get(f"/jobs/{info.id}")
@@ -114,7 +114,7 @@ def test_progress_page_refreshes_itself_and_only_its_audience_sees_it(
     poll(lambda: finished(info.id), what="the job to finish")
     html = client.get(f"/jobs/{info.id}").get_data(as_text=True)
     assert "Ready." in html and "refresh" not in html and "jobs.js" not in html
-    secret = jobs.enqueue(admins_only, {}, key="admins")
+    secret = jobs.enqueue(admins_only, {}, key="admins", user_id=None)
     assert client.get(f"/jobs/{secret.id}").status_code == 404
     assert client.get(f"/jobs/{secret.id}.json").status_code == 404
     assert client.get("/jobs/" + "0" * 40).status_code == 404
@@ -130,7 +130,7 @@ from app import create_app, jobs
 from tests.jobs.tasks import held
 app = create_app(json.loads(sys.argv[1]))
 with app.app_context():
-    jobs.enqueue(held, json.loads(sys.argv[2]), key=sys.argv[3])
+    jobs.enqueue(held, json.loads(sys.argv[2]), key=sys.argv[3], user_id=None)
     signal.pause()  # hold the job until the test kills this process
 """
 
@@ -174,8 +174,8 @@ def test_rq_workers_run_jobs_and_the_same_work_is_queued_once(rq_app, db, tmp_pa
     assert backend.kind == "rq"
     log, release = tmp_path / "log", tmp_path / "go"
     params = {"log": str(log), "release": str(release), "label": "rq"}
-    first = jobs.enqueue(held, params, key="rq-a")
-    assert jobs.enqueue(held, params, key="rq-a").id == first.id
+    first = jobs.enqueue(held, params, key="rq-a", user_id=None)
+    assert jobs.enqueue(held, params, key="rq-a", user_id=None).id == first.id
     assert backend.queue.count == 1  # handed to RQ once
     release.touch()
     worker = start_worker()
@@ -190,7 +190,7 @@ def test_a_killed_rq_worker_s_job_is_retried_and_completes_exactly_once(rq_app, 
     rq, start_worker = rq_app
     log, release = tmp_path / "log", tmp_path / "go"
     info = jobs.enqueue(held, {"log": str(log), "release": str(release), "label": "rqkill"},
-                        key="rq-kill")
+                        key="rq-kill", user_id=None)
     first = start_worker()
     poll(lambda: len(lines(log)) == 1 or first.poll() is not None,
          what="the first worker to start the job")

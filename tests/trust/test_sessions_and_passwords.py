@@ -25,7 +25,8 @@ def _cookie(resp, name="session"):
 
 
 def test_session_cookie_flags_outside_development():
-    prod = load_config(env={"APP_ENV": "production", "SECRET_KEY": "x" * 32})
+    prod = load_config(env={"APP_ENV": "production", "SECRET_KEY": "x" * 32,
+                            "PUBLIC_BASE_URL": "https://youthvoice.example.gov.uk"})
     assert prod["SESSION_COOKIE_SECURE"] is True
     assert prod["SESSION_COOKIE_HTTPONLY"] is True
     assert prod["SESSION_COOKIE_SAMESITE"] == "Lax"
