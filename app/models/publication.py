@@ -31,6 +31,20 @@ class PublishedSnapshot(Base):
     through_response: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class ReleaseState(Base):
+    """Internal bookkeeping of the release model (:mod:`app.publication.release`),
+    never shown: for each published cell, how many people it held when its value
+    was last released, the highest response id then, and the value released.  The
+    next snapshot keeps a cell's value until enough independent people changed it."""
+
+    __tablename__ = "release_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(
+        ForeignKey("published_snapshot.id", ondelete="CASCADE"), unique=True)
+    cells: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
 class PublishedFigure(Base):
     """One published document: ``dataset`` is "survey" (key: survey slug and filter),
     "voice" (key: area level) or "totals"; ``payload`` holds protected figures only."""
