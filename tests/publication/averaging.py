@@ -1,0 +1,47 @@
+"""The averaging attacker: a posterior over a count's starting value from many
+snapshots, each a fresh draw of the noise (the cell key of a changed group of
+people is a new random number), using the p-table the privacy page prints."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.publication.cellkey import ptable
+
+PRIOR_MAX = 60
+
+
+class Posterior:
+    def __init__(self, *, d: int, variance: float, hidden_max: int = 7, round_to: int = 5):
+        self.table = ptable(d, variance)
+        self.hidden_max, self.round_to = hidden_max, round_to
+
+    def likelihood(self, value, n: int) -> float:
+        """P(published ``value`` | true count ``n``) over the 256 cell keys."""
+        if n == 0:
+            return 1.0 if value in (0, None) else 0.0  # a 0 in a small group shows [c]
+        if 1 <= n <= self.hidden_max:
+            return 1.0 if value is None else 0.0
+        row = self.table[n if n <= 750 else (n - 1) % 250 + 501]
+        hits = 0
+        for p in row:
+            v = n + int(p)
+            shown = None if v <= self.hidden_max else \
+                int(self.round_to * np.floor(v / self.round_to + 0.5))
+            hits += shown == value
+        return hits / len(row)
+
+    def call(self, seen: list, *, fresh_only: bool) -> tuple[int | None, float]:
+        """(most likely starting count, its posterior) from the values published
+        after 0, 1, 2... nights of one planted answer each; ``fresh_only``: use a
+        snapshot only when its value changed (a kept value is no new draw)."""
+        post = np.ones(PRIOR_MAX + 1)
+        for t, value in enumerate(seen):
+            if t and fresh_only and value == seen[t - 1]:
+                continue
+            post *= [self.likelihood(value, n0 + t) for n0 in range(PRIOR_MAX + 1)]
+        if post.sum() == 0:
+            return None, 0.0
+        post /= post.sum()
+        best = int(post.argmax())
+        return best, float(post[best])
