@@ -4,6 +4,9 @@ people is a new random number), using the p-table the privacy page prints."""
 
 from __future__ import annotations
 
+from collections import Counter
+from functools import cache
+
 import numpy as np
 
 from app.publication.cellkey import ptable
@@ -15,21 +18,24 @@ class Posterior:
     def __init__(self, *, d: int, variance: float, hidden_max: int = 7, round_to: int = 5):
         self.table = ptable(d, variance)
         self.hidden_max, self.round_to = hidden_max, round_to
+        self.shown = cache(self._shown)
+
+    def _shown(self, n: int) -> Counter:
+        """How many of the 256 cell keys publish each value for true count ``n``."""
+        if n == 0:
+            return Counter({0: 256, None: 256})  # a 0 in a small group shows [c]
+        if 1 <= n <= self.hidden_max:
+            return Counter({None: 256})
+        out: Counter = Counter()
+        for p in self.table[n if n <= 750 else (n - 1) % 250 + 501]:
+            v = n + int(p)
+            out[None if v <= self.hidden_max else
+                int(self.round_to * np.floor(v / self.round_to + 0.5))] += 1
+        return out
 
     def likelihood(self, value, n: int) -> float:
         """P(published ``value`` | true count ``n``) over the 256 cell keys."""
-        if n == 0:
-            return 1.0 if value in (0, None) else 0.0  # a 0 in a small group shows [c]
-        if 1 <= n <= self.hidden_max:
-            return 1.0 if value is None else 0.0
-        row = self.table[n if n <= 750 else (n - 1) % 250 + 501]
-        hits = 0
-        for p in row:
-            v = n + int(p)
-            shown = None if v <= self.hidden_max else \
-                int(self.round_to * np.floor(v / self.round_to + 0.5))
-            hits += shown == value
-        return hits / len(row)
+        return self.shown(n)[value] / 256
 
     def call(self, seen: list, *, fresh_only: bool) -> tuple[int | None, float]:
         """(most likely starting count, its posterior) from the values published
