@@ -17,7 +17,9 @@ left it since then:
   own, and every change includes at least K - H people they did not make.
 
 Only then is the cell's value worked out again (cell key method, suppression,
-rounding) from everyone in it.  A true 0 is published as 0 only when the cell's
+rounding) from everyone in it.  A cell first seen after the first snapshot (a new
+area level, campaign or survey version) shows ``[c]`` until its first K people.
+A true 0 is published as 0 only when the cell's
 margin (the group it is part of: the page's answers, the area's answers) holds
 at least ``DISCLOSURE_ZERO_MIN_MARGIN`` answers; otherwise it is ``[c]`` like
 1-7.  The first snapshot releases every cell.
@@ -94,8 +96,12 @@ class Releaser:
         if cid in self.state:
             return self.state[cid][2]
         members = list(members)
-        if self.previous is not None:
-            prev = self.previous.get(cid) or [0, 0, self._value(0, 0, margin)]
+        prev = None if self.previous is None else self.previous.get(cid)
+        if prev is None and self.previous is not None and members:
+            # A cell new since the last snapshot (a new area level, campaign or survey
+            # version): hidden until its first K people, like a small count.
+            prev = [0, 0, None]
+        if prev is not None:
             n_before, through, value = prev
             fresh = [m for m in members if m.id > through]
             opened = sum(1 for m in fresh if m.open)
