@@ -22,6 +22,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from app.models import Campaign
 from tests.publication.attacker import Attack
 from tests.publication.averaging import Posterior
 from tests.publication.county import PARISHES, build, read_everything
@@ -58,13 +59,27 @@ def _records(records, extra):
     return records + [{"area": a, "age": g, "barriers": b, "pay": "0"} for a, g, b in extra]
 
 
-def _two_snapshots(client, db, auth, monkeypatch, config, *, spread: bool):
-    """The county, a snapshot, the outsider's 7 answers and the young person's, a
-    second snapshot.  ``spread``: the outsider sends at most 2 a day (so no burst is
-    held); else all 7 at once."""
+def _pupils(n: int) -> list[tuple]:
+    """A class answering through their school's campaign link: Bodenham, aged 11-12,
+    each with their own answers."""
+    options = [["cost"], ["transport"], ["time"], ["nothing_near"], ["cost", "time"],
+               ["transport", "nothing_near"], ["cost", "transport"], ["time", "nothing_near"],
+               ["cost", "nothing_near"], ["transport", "time"], ["cost", "transport", "time"],
+               ["not_my_thing"]]
+    return [(BODENHAM, "11-12", options[k % len(options)]) for k in range(n)]
+
+
+def _two_snapshots(client, db, auth, monkeypatch, config, *, spread: bool, pupils: int = 0):
+    """The county, a snapshot, the outsider's 7 answers, the young person's (and
+    ``pupils`` answers through a school's campaign link), a second snapshot.
+    ``spread``: the outsider sends at most 2 a day (so no burst is held); else all 7
+    at once."""
     rng = random.Random(21)
     monkeypatch.setattr("app.survey.store.new_record_key", lambda: rng.randrange(256))
     records = build(db, 7)
+    db.session.add(Campaign(survey_slug="youth-voice", code="bod2345", name="Bodenham School",
+                            kind="school", pupils=300, area_code=BODENHAM))
+    db.session.commit()
     publish_now(db, **config)
     switch(auth, "councillor")
     first = read_everything(client)
@@ -76,22 +91,26 @@ def _two_snapshots(client, db, auth, monkeypatch, config, *, spread: bool):
         submit(client, area, barriers, age=age)
     area, age, barriers = YOUNG
     submit(client, area, barriers, age=age)
+    for area, age, barriers in _pupils(pupils):
+        submit(client, area, barriers, age=age, code="bod2345")
     publish_now(db, **config)
     switch(auth, "councillor")
     second = read_everything(client)
     # A burst of 7 from one area on one day is held for review (out of every figure)
     # unless holds are off; two a day pass.
     counted = OWN if spread or config else []
+    others = [YOUNG] + _pupils(pupils)
     truth = {**truth_counts(records, "0:"),
-             **truth_counts(_records(records, counted + [YOUNG]), "1:"),
+             **truth_counts(_records(records, counted + others), "1:"),
              **truth_counts(_records([], counted), "own:"),
-             **truth_counts(_records([], [YOUNG]), "new:")}
+             **truth_counts(_records([], others), "new:")}
     return first, second, truth
 
 
-def _difference_attack(first, second, min_changed: int) -> tuple[Attack, dict]:
+def _difference_attack(first, second, min_changed: int, others: int = 1
+                       ) -> tuple[Attack, dict]:
     """Both snapshots as one program.  The attacker knows their own 7 answers (any
-    of which may have been held), that exactly one other answer arrived, and the
+    of which may have been held), that exactly ``others`` other answers arrived, the
     release model: a cell whose value changed gained at least ``min_changed``
     people (1 when the model is off: same people, same value); an unchanged cell
     says nothing about now, as it may be kept from before."""
@@ -115,7 +134,7 @@ def _difference_attack(first, second, min_changed: int) -> tuple[Attack, dict]:
         attack.relation({"1:" + t: 1, "0:" + t: -1, "own:" + t: -1, "new:" + t: -1}, 0, 0)
         attack.relation({"own:" + t: 1}, 0, own.get(t, 0))
     atoms = [f"n|{a}|{g}" for a in PARISHES for g in ALL_AGES]
-    attack.relation({"new:" + t: 1 for t in atoms}, 1, 1)  # the young person
+    attack.relation({"new:" + t: 1 for t in atoms}, others, others)  # the young person...
     return attack, changed
 
 
@@ -141,6 +160,20 @@ def test_planted_answers_and_two_snapshots_pin_nobody(client, db, auth, monkeypa
     pins = _pins(attack)
     assert not any(pins.values()), pins
     # No count from 1 to 7, now or before, comes out exact.
+    small = [k for k, v in truth.items() if 1 <= v <= 7 and k.startswith("1:n|")]
+    assert small and not [k for k in small if attack.pinned([k], truth)]
+
+
+def test_figures_that_do_change_pin_nobody(client, db, auth, monkeypatch):
+    """A class of 12 answers through their school's link too, so the figures they
+    are in change: the young person is still not singled out."""
+    first, second, truth = _two_snapshots(client, db, auth, monkeypatch, {}, spread=True,
+                                          pupils=12)
+    attack, changed = _difference_attack(first, second, 10, others=13)
+    assert attack.consistent(truth)
+    assert changed, "the class's figures are worked out again"
+    pins = _pins(attack)
+    assert not pins[DORSTONE] and not pins["13-15"], pins
     small = [k for k, v in truth.items() if 1 <= v <= 7 and k.startswith("1:n|")]
     assert small and not [k for k in small if attack.pinned([k], truth)]
 
