@@ -92,7 +92,6 @@ def status(session, schedule: Schedule, now: datetime | None = None) -> dict:
     return {"last": last, "next_due": schedule.next_due(last, now),
             "every_days": schedule.every_days, "held": held_groups(session),
             "release": schedule.release.describe(),
-            "kept": (snap.method or {}).get("kept") if snap else None,
             "trigger": snap.trigger if snap else None}
 
 
@@ -153,7 +152,6 @@ def publish(session, method: CellKeyMethod, schedule: Schedule, *, trigger: str,
         if len(areas):
             cells = voice_cells(voice_records(session, lv, areas, top), rel, lv, areas.index)
             docs.append(("voice", lv, cells))
-    snap.method = {**snap.method, "kept": rel.kept}
     session.add_all(PublishedFigure(snapshot_id=snap.id, dataset=d, key=k, payload=p)
                     for d, k, p in docs)
     session.add(ReleaseState(snapshot_id=snap.id, cells=rel.state))
