@@ -1,6 +1,7 @@
 """Published snapshots: the only place figures about people are read from.
 
-A :class:`PublishedSnapshot` is made nightly (or when an admin publishes now)
+A :class:`PublishedSnapshot` is made on the council's schedule (or when an admin
+publishes now)
 by :mod:`app.publication`; it holds disclosure-controlled figures only, as
 JSON documents in :class:`PublishedFigure` rows (one per survey and filter,
 and one per area level for the gap map's voice figures).
@@ -26,8 +27,8 @@ class PublishedSnapshot(Base):
     # How it was made: "schedule", "admin" or "cli"; and the method's parameters.
     trigger: Mapped[str] = mapped_column(String(20), default="schedule")
     method: Mapped[dict] = mapped_column(JSON, default=dict)
-    # Internal bookkeeping, never shown: the highest response id read, so the next
-    # run can tell whether enough new responses have arrived to publish again.
+    # Internal bookkeeping, never shown: the highest response id read (responses
+    # after it wait for the next snapshot).
     through_response: Mapped[int] = mapped_column(Integer, default=0)
 
 
