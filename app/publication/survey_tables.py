@@ -129,8 +129,8 @@ def build_tables(records, answers, definition, rel: Releaser, page: Filter, *, n
             "area_by_age", "Answers by area and age", rows, cells, total,
             columns=age_labels, row_totals=row_totals, col_totals=list(tables[1].values),
             codes=list(grid_areas),
-            note="Only areas with enough answers are broken down by age; the column "
-                 "totals are for every area."))
+            note=f"Only areas with at least {rel.rule.breakdown_min} answers are broken "
+                 "down by age; the column totals are for every area."))
 
     if campaigns:
         by_camp: dict = {}
