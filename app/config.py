@@ -140,11 +140,32 @@ SETTINGS: tuple[Setting, ...] = (
       "([DISCLOSURE.md](DISCLOSURE.md)); not above `DISCLOSURE_MAX_SUPPRESSED`."),
     S("CELL_KEY_VARIANCE", float, 2.5, "Variance of the cell key method's change."),
     S("PUBLISH_HOUR", int, 2,
-      "Hour of the day (UTC) when the nightly snapshot of survey figures is due "
+      "Hour of the day (UTC) when a scheduled snapshot of survey figures is due "
       "(`flask publish run --if-due` from an hourly cron)."),
-    S("PUBLISH_MIN_NEW_RESPONSES", int, 8,
-      "A new snapshot is refused until at least this many responses have arrived "
-      "since the last one."),
+    S("PUBLISH_EVERY_DAYS", int, 7,
+      "Days between scheduled snapshots (a weekly batch by default; a council running the "
+      "survey in termly waves can set more). A scheduled snapshot is always published, "
+      "whatever has arrived ([DISCLOSURE.md](DISCLOSURE.md))."),
+    S("PUBLISH_CELL_MIN_CHANGED", int, 10,
+      "A published figure keeps its last value until at least this many independent "
+      "people have joined or left it since then (the release model, "
+      "[DISCLOSURE.md](DISCLOSURE.md))."),
+    S("PUBLISH_CELL_MAX_OPEN", int, 5,
+      "Answers through the open survey link count towards `PUBLISH_CELL_MIN_CHANGED` for "
+      "at most this many per figure (below it), so open-link answers alone never change "
+      "a published figure."),
+    S("PUBLISH_BREAKDOWN_MIN", int, 50,
+      "An area is broken down by age and answer only when its published number of answers "
+      "is at least this; smaller areas show their total only."),
+    S("DISCLOSURE_ZERO_MIN_MARGIN", int, 20,
+      "A true 0 is published as 0 only when the group it belongs to (the page's or the "
+      "area's answers) holds at least this many answers; otherwise it shows [c], like 1-7."),
+    S("SURVEY_HOLD_OPEN_PER_AREA_DAY", int, 3,
+      "More answers than this through the open survey link from one area on one day are "
+      "held for review and left out of published figures until an admin releases them."),
+    S("SURVEY_HOLD_IDENTICAL", int, 3,
+      "This many answers through one link on one day that are identical (area, age and "
+      "every tick-box answer) are held for review."),
     S("YOUTH_AGE_MIN", int, 13,
       "The young-people age band for population figures (s507B); `11` is a common "
       "alternative."),

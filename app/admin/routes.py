@@ -66,10 +66,11 @@ def audit():
 @roles_required("admin")
 def publish():
     """When survey figures were last published and when the next snapshot is due;
-    publish now."""
-    page = service.publishing(current_app.config, current_user,
-                              publish_now=request.method == "POST")
-    if page["published"]:
-        flash("Published. Every page now shows the new snapshot.")
+    publish now; release answers held for review."""
+    posting = request.method == "POST"
+    page = service.publishing(current_app.config, current_user, publish_now=posting,
+                              release=request.form.get("release") if posting else None)
+    if page["done"]:
+        flash(page["done"])
         return redirect(url_for("admin.publish"))
     return render_template("admin/publish.html", **page), (409 if page["problem"] else 200)

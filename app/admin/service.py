@@ -51,9 +51,10 @@ def audit_page(page: int):
                        error_out=False)
 
 
-def publishing(config, by, *, publish_now: bool) -> dict:
-    """The publishing page: publish a snapshot now when asked (audited; refused while
-    too few answers are new), and when the last was made and the next is due."""
+def publishing(config, by, *, publish_now: bool, release: str | None = None) -> dict:
+    """The publishing page: publish a snapshot now, or release a group of answers
+    held for review, when asked (both audited); when the last snapshot was made,
+    when the next is due and what is held."""
     from datetime import UTC, datetime
 
     from .. import publication
@@ -61,18 +62,23 @@ def publishing(config, by, *, publish_now: bool) -> dict:
 
     schedule = publication.Schedule.from_config(config)
     method = publication.CellKeyMethod.from_config(config)
-    problem, published = None, False
-    if publish_now:
-        try:
-            snap = publication.publish(db.session, method, schedule, trigger="admin")
-        except publication.PublishRefused as exc:
-            db.session.rollback()
-            problem = str(exc)
-        else:
-            record(db.session, user=by, action="publish", object_type="PublishedSnapshot",
-                   object_id=snap.id, note="published a snapshot of survey figures")
+    problem, done = None, None
+    if release is not None:
+        n = publication.release(db.session, release)
+        if n:
+            record(db.session, user=by, action="release", object_type="Response",
+                   note=f"released {n} answers held for review")
             db.session.commit()
-            published = True
+            done = f"Released {n} answers; they count from the next snapshot."
+        else:
+            db.session.rollback()
+            problem = "Those answers are no longer held (someone may have released them)."
+    elif publish_now:
+        snap = publication.publish(db.session, method, schedule, trigger="admin")
+        record(db.session, user=by, action="publish", object_type="PublishedSnapshot",
+               object_id=snap.id, note="published a snapshot of survey figures")
+        db.session.commit()
+        done = "Published a new snapshot of survey figures."
     return {"state": publication.status(db.session, schedule, datetime.now(UTC)),
-            "problem": problem, "published": published, "method": method.describe(),
-            "hour": schedule.hour}
+            "problem": problem, "done": done, "published": done is not None,
+            "method": method.describe(), "hour": schedule.hour}

@@ -9,38 +9,49 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..extensions import db
-from ..publication import CellKeyMethod, PublishRefused, Schedule, is_due, publish, status
+from ..publication import CellKeyMethod, Schedule, is_due, publish, release, status
 
 cli = AppGroup("publish", help="Publish the disclosure-controlled snapshot of survey figures.")
 
 
 @cli.command("run")
 @click.option("--if-due", is_flag=True,
-              help="Only when the nightly run is due (PUBLISH_HOUR, UTC): for an hourly cron.")
+              help="Only when the scheduled run is due (PUBLISH_EVERY_DAYS at PUBLISH_HOUR, "
+                   "UTC): for an hourly cron.")
 def run(if_due: bool) -> None:
-    """Publish a new snapshot now (refused while too few responses are new)."""
+    """Publish a new snapshot now (each figure keeps its value until enough people
+    changed it; answers held for review are left out)."""
     schedule = Schedule.from_config(current_app.config)
     if if_due and not is_due(db.session, schedule):
         click.echo("Not due yet; nothing published.")
         return
-    try:
-        snap = publish(db.session, CellKeyMethod.from_config(current_app.config), schedule,
-                       trigger="schedule" if if_due else "cli")
-    except PublishRefused as exc:
-        db.session.rollback()
-        if if_due:  # a scheduled run waits for more responses: not an error
-            click.echo(str(exc))
-            return
-        raise click.ClickException(str(exc)) from None
+    snap = publish(db.session, CellKeyMethod.from_config(current_app.config), schedule,
+                   trigger="schedule" if if_due else "cli")
     click.echo(f"Published snapshot of {snap.published_at:%d %B %Y %H:%M} UTC.")
 
 
 @cli.command("status")
 def show_status() -> None:
-    """When the last snapshot was published and when the next is due."""
+    """When the last snapshot was published, when the next is due, and the answers
+    held for review."""
     s = status(db.session, Schedule.from_config(current_app.config), datetime.now(UTC))
     last = f"{s['last']:%d %B %Y %H:%M} UTC" if s["last"] else "never"
     click.echo(f"Last published: {last}")
     click.echo(f"Next due: {s['next_due']:%d %B %Y %H:%M} UTC")
-    if not s["ready"]:
-        click.echo(f"Waiting for at least {s['min_new']} new responses before publishing again.")
+    for g in s["held"]:
+        click.echo(f"Held for review: {g.size} answers, {g.link_name}, {g.day:%d %B %Y}, "
+                   f"{g.area_name} (release with: flask publish release '{g.key}')")
+
+
+@cli.command("release")
+@click.argument("group")
+def release_group(group: str) -> None:
+    """Let a group of held answers (as `publish status` names it) count from the
+    next snapshot."""
+    n = release(db.session, group)
+    if not n:
+        db.session.rollback()
+        raise click.ClickException(f"No held answers in group {group!r} "
+                                   "(see flask publish status).")
+    db.session.commit()
+    click.echo(f"Released {n} answers; they count from the next snapshot.")

@@ -167,7 +167,8 @@ def privacy_page(cfg) -> dict:
         "round_to": cfg["DISCLOSURE_ROUND_TO"],
         "tiles_host": urlsplit(cfg.get("MAP_TILES_URL") or "").hostname,
         "method": publication.CellKeyMethod.from_config(cfg),
-        "publish_hour": cfg["PUBLISH_HOUR"], "min_new": cfg["PUBLISH_MIN_NEW_RESPONSES"],
+        "publish_hour": cfg["PUBLISH_HOUR"], "every_days": cfg["PUBLISH_EVERY_DAYS"],
+        "release": publication.ReleaseRule.from_config(cfg),
     }
 
 

@@ -6,7 +6,7 @@ from .geo import AREA_LEVELS, Area, AreaIndicator, DerivedFigure, LsoaLookup, Po
 from .jobs import BackgroundJob
 from .partners import ListingChange, OrganisationContact, PartnerInvite
 from .planning import DataVersion, Scenario, TravelTime
-from .publication import PublishedFigure, PublishedSnapshot
+from .publication import PublishedFigure, PublishedSnapshot, ReleaseState
 from .survey import Answer, Campaign, Response, SafeguardingFlag, Survey
 from .transport import TRANSPORT_KINDS, JourneyRun, TransportData
 from .users import ROLE_LABELS, ROLES, AuditEvent, User
@@ -35,6 +35,7 @@ __all__ = [
     "Postcode",
     "PublishedFigure",
     "PublishedSnapshot",
+    "ReleaseState",
     "Response",
     "SafeguardingFlag",
     "Scenario",

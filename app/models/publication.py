@@ -1,6 +1,7 @@
 """Published snapshots: the only place figures about people are read from.
 
-A :class:`PublishedSnapshot` is made nightly (or when an admin publishes now)
+A :class:`PublishedSnapshot` is made on the council's schedule (or when an admin
+publishes now)
 by :mod:`app.publication`; it holds disclosure-controlled figures only, as
 JSON documents in :class:`PublishedFigure` rows (one per survey and filter,
 and one per area level for the gap map's voice figures).
@@ -26,9 +27,23 @@ class PublishedSnapshot(Base):
     # How it was made: "schedule", "admin" or "cli"; and the method's parameters.
     trigger: Mapped[str] = mapped_column(String(20), default="schedule")
     method: Mapped[dict] = mapped_column(JSON, default=dict)
-    # Internal bookkeeping, never shown: the highest response id read, so the next
-    # run can tell whether enough new responses have arrived to publish again.
+    # Internal bookkeeping, never shown: the highest response id read (responses
+    # after it wait for the next snapshot).
     through_response: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReleaseState(Base):
+    """Internal bookkeeping of the release model (:mod:`app.publication.release`),
+    never shown: for each published cell, how many people it held when its value
+    was last released, the highest response id then, and the value released.  The
+    next snapshot keeps a cell's value until enough independent people changed it."""
+
+    __tablename__ = "release_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(
+        ForeignKey("published_snapshot.id", ondelete="CASCADE"), unique=True)
+    cells: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
 class PublishedFigure(Base):

@@ -93,6 +93,11 @@ class Response(Base):
     # when the response is stored, never shown.  A published cell's noise is a fixed
     # function of the keys of the responses in it.
     record_key: Mapped[int] = mapped_column(Integer, default=new_record_key)
+    # Whether the answer counts towards published figures (app.publication.review):
+    # None for rows the council loaded; "new" for a web answer not yet checked,
+    # then "counted", "held" (a burst that one person could have made: left out of
+    # every figure until a person releases it) or "released".  Nothing identifying.
+    review: Mapped[str | None] = mapped_column(String(10))
 
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan"

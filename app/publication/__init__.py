@@ -4,7 +4,9 @@ Flask-free.  :mod:`.snapshot` reads the response and answer rows (through
 :mod:`.microdata`, the only reader outside survey storage, safeguarding,
 retention and the admin's record-level export), protects every count with the
 cell key method plus the council's suppression and rounding
-(:mod:`.cellkey`), and stores the result as a dated snapshot.  Views,
+(:mod:`.cellkey`), keeps each cell's last value until enough independent people
+changed it (:mod:`.release`), leaves out answers held for review
+(:mod:`.review`), and stores the result as a dated snapshot.  Views,
 downloads, the API, the evidence pack, the dashboard, campaigns and planning
 read that snapshot through the functions below, and nothing else: shares,
 scores, ranks, orders, class breaks and versions are then worked out from
@@ -17,8 +19,9 @@ import pandas as pd
 
 from ..analysis.voice import VOICE_COLUMNS
 from .cellkey import CellKeyMethod, cell_key, ptable
+from .release import ReleaseRule
+from .review import HeldGroup, HoldRules, held_groups, release
 from .snapshot import (
-    PublishRefused,
     Schedule,
     figure,
     is_due,
@@ -40,12 +43,22 @@ def version(session) -> str:
 
 def survey_tables(session, slug: str, area: str | None = None, age: str | None = None):
     """``(published total, [Table], snapshot)`` for one survey and filter.  The total is
-    ``None`` when suppressed and ``0`` when nothing is published for that filter."""
+    ``None`` when suppressed or when that filter is not published (an age band of an
+    area too small to break down), and ``0`` before any snapshot."""
     snap = latest(session)
     doc = figure(session, snap, "survey", survey_key(slug, area, age))
     if doc is None:
-        return 0, [], snap
+        return (None if snap is not None and (area or age) else 0), [], snap
     return doc["total"], [Table.from_json(t) for t in doc["tables"]], snap
+
+
+def breakdown(session, slug: str, area: str | None) -> bool:
+    """Whether the latest snapshot breaks ``area`` down by age and answer (areas whose
+    published total reaches ``PUBLISH_BREAKDOWN_MIN``; the whole survey always)."""
+    if not area:
+        return True
+    doc = figure(session, latest(session), "survey", survey_key(slug, area, None))
+    return bool(doc and doc.get("breakdown", True))
 
 
 def survey_areas(session, slug: str) -> list[tuple[str, str]]:
@@ -76,6 +89,7 @@ def voice_totals(session, level: str) -> dict:
     return cells.get(COUNTY) or {col: 0 for col in VOICE_COLUMNS}
 
 
-__all__ = ["NOT_SAID", "CellKeyMethod", "PublishRefused", "Schedule", "Table", "cell_key",
-           "is_due", "latest", "ptable", "publish", "status", "survey_areas", "survey_tables",
-           "totals", "version", "voice", "voice_totals"]
+__all__ = ["NOT_SAID", "CellKeyMethod", "HeldGroup", "HoldRules", "ReleaseRule", "Schedule",
+           "Table", "breakdown", "cell_key", "held_groups", "is_due", "latest", "ptable",
+           "publish", "release", "status", "survey_areas", "survey_tables", "totals",
+           "version", "voice", "voice_totals"]

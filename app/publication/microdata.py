@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from ..analysis.voice import BARRIER_QUESTIONS
 from ..models import Answer, Area, Response
@@ -30,18 +30,32 @@ class SurveyRecords:
     answers: dict[int, dict[str, set]] = field(default_factory=dict)  # id -> qid -> values
 
 
-def survey_records(session, slug: str) -> SurveyRecords:
+def published_rows(top: int):
+    """The condition on response rows that count towards a snapshot read through
+    response ``top``: not held for review and already checked (app.publication.review)."""
+    return and_(Response.id <= top,
+                or_(Response.review.is_(None), Response.review.in_(("counted", "released"))))
+
+
+def _is_open(campaign_id, review) -> bool:
+    """An answer through the open survey link (checked, not released by a person)."""
+    return campaign_id is None and review == "counted"
+
+
+def survey_records(session, slug: str, top: int) -> SurveyRecords:
     out = SurveyRecords()
     rows = session.execute(
         select(Response.id, Response.survey_id, Response.area_code, Response.age_band,
-               Response.campaign_id, Response.record_key)
-        .where(Response.survey_slug == slug).order_by(Response.id)).all()
+               Response.campaign_id, Response.record_key, Response.review)
+        .where(Response.survey_slug == slug, published_rows(top)).order_by(Response.id)).all()
     out.responses = [{"id": r[0], "survey_id": r[1], "area_code": r[2], "age_band": r[3],
-                      "campaign_id": r[4], "record_key": int(r[5] or 0)} for r in rows]
+                      "campaign_id": r[4], "record_key": int(r[5] or 0),
+                      "open": _is_open(r[4], r[6])} for r in rows]
     for rid, qid, value in session.execute(
             select(Answer.response_id, Answer.question_id, Answer.value)
             .join(Response, Response.id == Answer.response_id)
-            .where(Response.survey_slug == slug, Answer.is_free_text.is_(False))):
+            .where(Response.survey_slug == slug, published_rows(top),
+                   Answer.is_free_text.is_(False))):
         out.answers.setdefault(rid, {}).setdefault(qid, set()).add(value)
     return out
 
@@ -51,16 +65,10 @@ def survey_slugs(session) -> list[str]:
                                 .order_by(Response.survey_slug)))
 
 
-def watermark(session) -> tuple[int, int]:
-    """(highest response id, number of responses): never published, used to tell
-    whether enough has changed since the last snapshot to publish again."""
-    top, n = session.execute(select(func.max(Response.id), func.count(Response.id))).one()
-    return int(top or 0), int(n or 0)
-
-
-def new_since(session, through: int) -> int:
-    return int(session.scalar(select(func.count(Response.id))
-                              .where(Response.id > through)) or 0)
+def watermark(session) -> int:
+    """The highest response id: never published; a snapshot reads responses up to
+    it, and the release model tells new people in a cell from old by it."""
+    return int(session.scalar(select(func.max(Response.id))) or 0)
 
 
 def level_areas(session, level: str) -> gpd.GeoDataFrame:
@@ -70,19 +78,22 @@ def level_areas(session, level: str) -> gpd.GeoDataFrame:
                             index=pd.Index([a.code for a in areas], name="code"))
 
 
-def voice_records(session, level: str, areas: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Long table (``response_id``, ``record_key``, ``area_code``, ``question_id``,
-    ``value``) with every response placed in an area of ``level``.
+def voice_records(session, level: str, areas: gpd.GeoDataFrame, top: int) -> pd.DataFrame:
+    """Long table (``response_id``, ``record_key``, ``open``, ``area_code``,
+    ``question_id``, ``value``) with every published response placed in an area of
+    ``level``.
 
     A response recorded at another level (an LSOA, say, when wards are shown)
     is placed in the ``level`` area containing that area's representative
     point.  Only barrier questions are read.
     """
-    resp = pd.DataFrame(session.execute(
-        select(Response.id, Response.record_key, Response.area_level, Response.area_code)
-        .where(Response.area_code.is_not(None))
-    ).all(), columns=["response_id", "record_key", "area_level", "area_code"])
-    cols = ["response_id", "record_key", "area_code", "question_id", "value"]
+    rows = session.execute(
+        select(Response.id, Response.record_key, Response.area_level, Response.area_code,
+               Response.campaign_id, Response.review)
+        .where(Response.area_code.is_not(None), published_rows(top))).all()
+    resp = pd.DataFrame([(r[0], r[1], r[2], r[3], _is_open(r[4], r[5])) for r in rows],
+                        columns=["response_id", "record_key", "area_level", "area_code", "open"])
+    cols = ["response_id", "record_key", "open", "area_code", "question_id", "value"]
     if resp.empty:
         return pd.DataFrame(columns=cols)
     other = resp[resp["area_level"].fillna(level) != level]
@@ -98,7 +109,7 @@ def voice_records(session, level: str, areas: gpd.GeoDataFrame) -> pd.DataFrame:
         select(Answer.response_id, Answer.question_id, Answer.value)
         .where(Answer.question_id.in_(BARRIER_QUESTIONS), Answer.is_free_text.is_(False))
     ).all(), columns=["response_id", "question_id", "value"])
-    long = resp[["response_id", "record_key", "area_code"]].merge(
+    long = resp[["response_id", "record_key", "open", "area_code"]].merge(
         answers, on="response_id", how="left")
     return long[cols]
 

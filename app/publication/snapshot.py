@@ -1,13 +1,15 @@
 """Make, keep and read published snapshots.  No Flask: the views and the CLI
 pass in the session, the method and the settings.
 
-A snapshot is made nightly (``PUBLISH_HOUR``, by ``flask publish run --if-due``
-from cron) or when an admin publishes now.  It is refused while fewer than
-``PUBLISH_MIN_NEW_RESPONSES`` responses (default 8, the first unsuppressed
-count) have arrived since the last one, so two snapshots never differ by one
-or a few young people (a differencing attack on consecutive snapshots); the
-same people always keep the same published values, so a snapshot with no new
-responses publishes the same figures again.
+Snapshots are published in scheduled batches: every ``PUBLISH_EVERY_DAYS``
+days (default 7) at ``PUBLISH_HOUR`` (by ``flask publish run --if-due`` from
+cron), or when an admin publishes now.  A scheduled run always publishes: it
+is never refused because few or many answers are waiting, so the version
+token, the date and every header move on the council's schedule and say
+nothing about waiting answers.  What protects young people between snapshots
+is the release model (:mod:`.release`): each cell keeps its last value until
+enough independent people have changed it; and answers one person could have
+made in bulk are held for review first (:mod:`.review`).
 """
 
 from __future__ import annotations
@@ -18,45 +20,50 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from ..models import AREA_LEVELS, Area, Campaign, PublishedFigure, PublishedSnapshot, Survey
-from .cellkey import CellKeyMethod
-from .microdata import (
-    level_areas,
-    new_since,
-    survey_records,
-    survey_slugs,
-    voice_records,
-    watermark,
+from ..models import (
+    AREA_LEVELS,
+    Area,
+    Campaign,
+    PublishedFigure,
+    PublishedSnapshot,
+    ReleaseState,
+    Survey,
 )
-from .survey_tables import build_tables
+from .cellkey import CellKeyMethod
+from .microdata import level_areas, survey_records, survey_slugs, voice_records, watermark
+from .release import Releaser, ReleaseRule, cid
+from .review import HoldRules, check_new, held_groups
+from .survey_tables import Filter, build_tables, people
 from .voice import voice_cells
-
-
-class PublishRefused(RuntimeError):
-    """Nothing was published; the message says why and when it can be."""
 
 
 @dataclass(frozen=True)
 class Schedule:
     hour: int = 2  # UTC
-    min_new: int = 8
+    every_days: int = 7
+    release: ReleaseRule = ReleaseRule()
+    holds: HoldRules = HoldRules()
 
     @classmethod
     def from_config(cls, config) -> Schedule:
         hour = int(config.get("PUBLISH_HOUR", 2))
         if not 0 <= hour <= 23:
             raise ValueError("PUBLISH_HOUR must be an hour of the day, 0 to 23 (UTC)")
-        return cls(hour, int(config.get("PUBLISH_MIN_NEW_RESPONSES", 8)))
+        every = int(config.get("PUBLISH_EVERY_DAYS", 7))
+        if every < 1:
+            raise ValueError("PUBLISH_EVERY_DAYS must be 1 or more")
+        return cls(hour, every, ReleaseRule.from_config(config), HoldRules.from_config(config))
 
     def next_due(self, last: datetime | None, now: datetime) -> datetime:
-        """The next scheduled run after the last snapshot (now, if there is none)."""
+        """The next scheduled run after the last snapshot (now, if there is none):
+        the first ``hour`` o'clock after it, then ``every_days - 1`` days on."""
         if last is None:
             return now
         last = last if last.tzinfo else last.replace(tzinfo=UTC)
         due = last.replace(hour=self.hour, minute=0, second=0, microsecond=0)
         if due <= last:
             due += timedelta(days=1)
-        return due
+        return due + timedelta(days=self.every_days - 1)
 
 
 def latest(session) -> PublishedSnapshot | None:
@@ -77,15 +84,15 @@ def survey_key(slug: str, area: str | None = None, age: str | None = None) -> st
 
 
 def status(session, schedule: Schedule, now: datetime | None = None) -> dict:
-    """For the admin: when the last snapshot was made and when the next is due,
-    and whether enough new responses wait (a yes/no, never a count)."""
+    """For the admin: when the last snapshot was made, when the next is due, the
+    groups of answers held for review, and the release model's settings."""
     now = now or datetime.now(UTC)
     snap = latest(session)
     last = snap.published_at if snap else None
-    waiting = new_since(session, snap.through_response if snap else 0)
     return {"last": last, "next_due": schedule.next_due(last, now),
-            "ready": snap is None or waiting == 0 or waiting >= schedule.min_new,
-            "min_new": schedule.min_new, "trigger": snap.trigger if snap else None}
+            "every_days": schedule.every_days, "held": held_groups(session),
+            "release": schedule.release.describe(),
+            "trigger": snap.trigger if snap else None}
 
 
 def is_due(session, schedule: Schedule, now: datetime | None = None) -> bool:
@@ -96,80 +103,106 @@ def is_due(session, schedule: Schedule, now: datetime | None = None) -> bool:
 
 def publish(session, method: CellKeyMethod, schedule: Schedule, *, trigger: str,
             now: datetime | None = None) -> PublishedSnapshot:
-    """Build every published figure from the records and store them as one snapshot
-    (committed).  Raises :class:`PublishRefused` when too few responses are new."""
+    """Check new answers, then build every published figure with the release model
+    and store them as one snapshot (committed).  Never refused."""
     from ..survey.definition import SurveyDefinitionError
-    from ..survey.store import current_survey, definition_of
+    from ..survey.store import area_level, current_survey, definition_of
 
     previous = latest(session)
-    top, _n = watermark(session)
+    top = watermark(session)
+    check_new(session, schedule.holds, top)
+    before = None
     if previous is not None:
-        waiting = new_since(session, previous.through_response)
-        if 0 < waiting < schedule.min_new:
-            raise PublishRefused(
-                f"Fewer than {schedule.min_new} responses have arrived since the last "
-                "snapshot. Publishing now would let someone compare the two snapshots "
-                "and single out the new ones; the figures will be published once "
-                f"{schedule.min_new} or more have arrived.")
+        before = session.scalar(select(ReleaseState.cells)
+                                .where(ReleaseState.snapshot_id == previous.id)) or {}
+    rel = Releaser(method, schedule.release, before, top)
     snap = PublishedSnapshot(token=secrets.token_hex(16), trigger=trigger,
-                             method=method.describe(), through_response=top,
-                             published_at=now or datetime.now(UTC))
+                             method={**method.describe(), **schedule.release.describe()},
+                             through_response=top, published_at=now or datetime.now(UTC))
     session.add(snap)
     session.flush()
     docs: list[tuple[str, str, dict]] = []
     names = dict(session.execute(select(Area.code, Area.name)).all())
+    level = area_level(session)
+    area_rows = sorted(session.scalars(select(Area.code).where(Area.level == level)),
+                       key=lambda c: (names.get(c, c), c)) if level else []
     totals: dict = {"surveys": {}, "versions": {}}
-    all_keys: list[int] = []
+    everyone: list = []
     slugs = sorted(set(survey_slugs(session)) | set(
         session.scalars(select(Survey.slug).where(Survey.is_current.is_(True)))))
     for slug in slugs:
         survey = current_survey(session, slug, autoload=False)
-        records = survey_records(session, slug)
-        all_keys += [r["record_key"] for r in records.responses]
-        totals["surveys"][slug] = method.publish_cell(
-            [r["record_key"] for r in records.responses])
+        records = survey_records(session, slug, top)
+        everyone += records.responses
         by_version: dict = {}
         for r in records.responses:
-            by_version.setdefault(str(r["survey_id"]), []).append(r["record_key"])
-        totals["versions"].update({k: method.publish_cell(v) for k, v in by_version.items()})
+            by_version.setdefault(str(r["survey_id"]), []).append(r)
+        totals["versions"].update({k: _total(rel, cid("v", k), v) for k, v in by_version.items()})
         try:
             definition = definition_of(survey) if survey is not None else None
         except SurveyDefinitionError:  # a broken stored definition: its tables wait
             definition = None
         if definition is not None:
-            docs += _survey_docs(session, slug, definition, records, method, names)
-    totals["all"] = method.publish_cell(all_keys)
+            docs += _survey_docs(session, slug, definition, records, rel, names, area_rows)
+        totals["surveys"][slug] = _total(rel, Filter(slug).cell(), records.responses)
+    totals["all"] = _total(rel, "all", everyone)
     docs.append(("totals", "all", totals))
-    for level in AREA_LEVELS:
-        areas = level_areas(session, level)
+    for lv in AREA_LEVELS:
+        areas = level_areas(session, lv)
         if len(areas):
-            cells = voice_cells(voice_records(session, level, areas), method)
-            docs.append(("voice", level, cells))
+            cells = voice_cells(voice_records(session, lv, areas, top), rel, lv, areas.index)
+            docs.append(("voice", lv, cells))
     session.add_all(PublishedFigure(snapshot_id=snap.id, dataset=d, key=k, payload=p)
                     for d, k, p in docs)
+    session.add(ReleaseState(snapshot_id=snap.id, cells=rel.state))
     session.commit()
     return snap
 
 
-def _survey_docs(session, slug, definition, records, method, names):
+def _total(rel: Releaser, name: str, records) -> int | None:
+    return rel.cell(name, people(records))
+
+
+def _survey_docs(session, slug, definition, records, rel: Releaser, names, area_rows):
+    """One document per page: every survey, every age band, every area (its total
+    only unless the area's published total reaches ``PUBLISH_BREAKDOWN_MIN``), and
+    every age band of those larger areas."""
     campaigns = session.execute(select(Campaign.id, Campaign.name, Campaign.pupils)
                                 .where(Campaign.survey_slug == slug)
                                 .order_by(Campaign.name, Campaign.id)).all()
     campaigns = [tuple(c) for c in campaigns]
     rows = records.responses
-    combos: dict[tuple, list] = {(None, None): rows}
+    age_q = definition.age_question
+    ages = [o.value for o in age_q.options] if age_q else []
+    by_area: dict = {}
     for r in rows:
-        a, g = r["area_code"], r["age_band"]
-        if a:
-            combos.setdefault((a, None), []).append(r)
-        if g:
-            combos.setdefault((None, g), []).append(r)
-        if a and g:
-            combos.setdefault((a, g), []).append(r)
+        by_area.setdefault(r["area_code"], []).append(r)
+    codes = list(area_rows) + sorted(c for c in by_area if c and c not in area_rows)
+    minimum = rel.rule.breakdown_min
+    large = []
     out = []
-    for (area, age), subset in combos.items():
-        total, tables = build_tables(subset, records.answers, definition, method, names=names,
-                                     campaigns=campaigns, grid=(area is None and age is None))
+
+    def page(area, age, subset, **kw):
+        total, tables = build_tables(subset, records.answers, definition, rel,
+                                     Filter(slug, area, age), names=names, **kw)
         out.append(("survey", survey_key(slug, area, age),
-                    {"total": total, "tables": [t.to_json() for t in tables]}))
+                    {"total": total, "tables": [t.to_json() for t in tables],
+                     "breakdown": kw.get("breakdown", True)}))
+        return total
+
+    for code in codes:  # areas first: their published totals decide the breakdowns
+        mine = by_area.get(code, [])
+        shown = rel.cell(Filter(slug, code).cell(), people(mine), len(rows) or None)
+        wide = shown is not None and shown >= minimum
+        if wide:
+            large.append(code)
+        page(code, None, mine, area_rows=[], campaigns=[], grid_areas=None, breakdown=wide)
+        if wide:
+            for g in ages:
+                page(code, g, [r for r in mine if r["age_band"] == g], area_rows=[],
+                     campaigns=[], grid_areas=None)
+    page(None, None, rows, area_rows=codes, campaigns=campaigns, grid_areas=large)
+    for g in ages:
+        page(None, g, [r for r in rows if r["age_band"] == g], area_rows=[], campaigns=[],
+             grid_areas=None)
     return out

@@ -1,7 +1,8 @@
 """A survey's published tables, built from its records with the cell key method.
 
-Every cell is the set of responses in it; its published value is
-:meth:`CellKeyMethod.publish_cell` of their record keys, so the same people
+Every cell is the set of responses in it, named by who they are (survey, area,
+age, answer); its published value comes from :class:`.release.Releaser` (the
+cell key method, kept until enough people changed the cell), so the same people
 get the same value in every table and filter (the "Colwall" row of the area
 table, the total of the Colwall-filtered page and the Colwall row total of
 the area-by-age grid are one figure).  No secondary suppression: perturbation
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from .cellkey import CellKeyMethod
+from .release import Member, Releaser, cid
 
 NOT_SAID = "Not said"
 NO_CAMPAIGN = "No campaign link"
@@ -50,34 +51,57 @@ class Table:
         return cls(**data)
 
 
-def _keys(records) -> list[int]:
-    return [r["record_key"] for r in records]
+def people(records) -> list[Member]:
+    return [Member(r["id"], r["record_key"], r["open"]) for r in records]
 
 
-def build_tables(records, answers, definition, method: CellKeyMethod, *, names: dict,
-                 campaigns: list[tuple], grid: bool) -> tuple[int | None, list[Table]]:
-    """``(published total, [Table])`` for the responses in ``records``.
+@dataclass
+class Filter:
+    """Who a page is about: a survey, an area (code, "-" for not said, None for
+    all) and an age band (likewise), and whether answers are broken down."""
+
+    slug: str
+    area: str | None = None
+    age: str | None = None
+
+    def cell(self, *, area=None, age=None, pred: str = "") -> str:
+        """The name of the cell of this page's people further narrowed to ``area``,
+        ``age`` and ``pred`` (an answer, a campaign...)."""
+        return cid(self.slug, area if area is not None else self.area,
+                   age if age is not None else self.age, pred)
+
+
+def build_tables(records, answers, definition, rel: Releaser, page: Filter, *, names: dict,
+                 area_rows: list, campaigns: list[tuple], grid_areas: list | None,
+                 breakdown: bool = True) -> tuple[int | None, list[Table]]:
+    """``(published total, [Table])`` for the responses in ``records`` (the people
+    of ``page``).
 
     ``answers``: response id -> question id -> set of values; ``names``: area
-    code -> name; ``campaigns``: (id, name, pupils) of the survey's campaigns,
-    in display order; ``grid``: add the area-by-age table (unfiltered pages).
+    code -> name; ``area_rows``: the area codes the area table lists (every area,
+    whether or not anyone answered from it, so a new row never appears); ``campaigns``:
+    (id, name, pupils) of the survey's campaigns for the campaign table (empty: none);
+    ``grid_areas``: the areas large enough for the area-by-age table (``None``: no
+    grid); ``breakdown``: False for a page that publishes its total only.
     """
-    pub = method.publish_cell
-    total = pub(_keys(records))
-    if total is None or not records:
+    size = len(records)
+    total = rel.cell(page.cell(), people(records), size or None)
+    if total is None or not breakdown:
         return total, []
     tables: list[Table] = []
 
-    by_area: dict = {}
-    for r in records:
-        by_area.setdefault(r["area_code"], []).append(r)
-    area_rows = sorted((c for c in by_area if c), key=lambda c: (names.get(c, c), c))
-    area_keys = area_rows + ([None] if None in by_area else [])
-    tables.append(Table("area", "Answers by area",
-                        [names.get(c, c) if c else NOT_SAID for c in area_keys],
-                        [pub(_keys(by_area[c])) for c in area_keys], total,
-                        row_heading="Area", codes=list(area_keys),
-                        known_total=pub([r["record_key"] for r in records if r["area_code"]])))
+    if area_rows:
+        by_area: dict = {}
+        for r in records:
+            by_area.setdefault(r["area_code"], []).append(r)
+        area_keys = list(area_rows) + [None]
+        tables.append(Table(
+            "area", "Answers by area",
+            [names.get(c, c) if c else NOT_SAID for c in area_keys],
+            [rel.cell(page.cell(area=c or "-"), people(by_area.get(c, [])), size)
+             for c in area_keys], total, row_heading="Area", codes=list(area_keys),
+            known_total=rel.cell(page.cell(area="+"),
+                                 people(r for r in records if r["area_code"]), size)))
 
     age_q = definition.age_question
     by_age: dict = {}
@@ -85,35 +109,45 @@ def build_tables(records, answers, definition, method: CellKeyMethod, *, names: 
         by_age.setdefault(r["age_band"], []).append(r)
     age_keys = [o.value for o in age_q.options] if age_q else []
     age_keys += sorted(k for k in by_age if k not in age_keys and k is not None)
-    if by_age.get(None):
-        age_keys.append(None)
+    age_keys.append(None)
     age_labels = [(age_q.option_label(k) if age_q else k) if k else NOT_SAID for k in age_keys]
-    tables.append(Table("age_band", "Answers by age", age_labels,
-                        [pub(_keys(by_age.get(k, []))) for k in age_keys], total,
-                        row_heading="Age"))
+    if page.age is None:
+        tables.append(Table("age_band", "Answers by age", age_labels,
+                            [rel.cell(page.cell(age=k or "-"), people(by_age.get(k, [])), size)
+                             for k in age_keys], total, row_heading="Age"))
 
-    if grid and area_rows:
-        cells = [[pub([r["record_key"] for r in by_area[a] if r["age_band"] == g])
-                  for g in age_keys] for a in area_keys]
+    if grid_areas and tables and tables[0].id == "area":
+        rows = [names.get(a, a) for a in grid_areas]
+        cells, row_totals = [], []
+        for a in grid_areas:
+            mine = [r for r in records if r["area_code"] == a]
+            row_totals.append(rel.cell(page.cell(area=a), people(mine), size))
+            cells.append([rel.cell(page.cell(area=a, age=g or "-"),
+                                   people(r for r in mine if r["age_band"] == g), len(mine))
+                          for g in age_keys])
         tables.append(Table(
-            "area_by_age", "Answers by area and age", tables[0].rows, cells, total,
-            columns=age_labels, row_totals=list(tables[0].values),
-            col_totals=list(tables[1].values)))
+            "area_by_age", "Answers by area and age", rows, cells, total,
+            columns=age_labels, row_totals=row_totals, col_totals=list(tables[1].values),
+            codes=list(grid_areas),
+            note=f"Only areas with at least {rel.rule.breakdown_min} answers are broken "
+                 "down by age; the column totals are for every area."))
 
     if campaigns:
         by_camp: dict = {}
         for r in records:
-            by_camp.setdefault(r["campaign_id"], []).append(r["record_key"])
+            by_camp.setdefault(r["campaign_id"], []).append(r)
         labels, values, extra = [], [], {}
-        for cid, name, pupils in campaigns:
-            shown = pub(by_camp.get(cid, []))
+        for camp_id, name, pupils in campaigns:
+            shown = rel.cell(page.cell(pred=f"camp={camp_id}"),
+                             people(by_camp.get(camp_id, [])), size)
             labels.append(name)
             values.append(shown)
             rate = round(100 * shown / pupils) if (shown is not None and pupils) else None
             extra[name] = {"pupils": pupils, "rate": rate}
         known = {c[0] for c in campaigns}
         labels.append(NO_CAMPAIGN)
-        values.append(pub([r["record_key"] for r in records if r["campaign_id"] not in known]))
+        values.append(rel.cell(page.cell(pred="camp=-"), people(
+            r for r in records if r["campaign_id"] not in known), size))
         tables.append(Table("campaign", "Answers by campaign (school, club or event)",
                             labels, values, total, extra=extra, row_heading="Campaign",
                             note="Answers per 100 pupils uses the published number of "
@@ -123,25 +157,28 @@ def build_tables(records, answers, definition, method: CellKeyMethod, *, names: 
         if q.type not in ("single", "multiple", "rating"):
             continue
         options = q.choices()
-        chose = {o.value: [] for o in options}
+        chose: dict = {o.value: [] for o in options}
         answered, unanswered = [], []
         for r in records:
             got = answers.get(r["id"], {}).get(q.id)
             if not got:
-                unanswered.append(r["record_key"])
+                unanswered.append(r)
                 continue
-            answered.append(r["record_key"])
+            answered.append(r)
             for v in got:
                 if v in chose:
-                    chose[v].append(r["record_key"])
+                    chose[v].append(r)
         labels = [o.label for o in options]
-        values = [pub(chose[o.value]) for o in options]
+        values = [rel.cell(page.cell(pred=f"{q.id}={o.value}"), people(chose[o.value]), size)
+                  for o in options]
         if q.type == "multiple":
-            tables.append(Table(q.id, q.label, labels, values, pub(answered),
+            tables.append(Table(q.id, q.label, labels, values,
+                                rel.cell(page.cell(pred=f"{q.id}+"), people(answered), size),
                                 total_label="People who answered",
                                 note="People could pick more than one answer, so the numbers "
                                      "add up to more than the total."))
         else:
             tables.append(Table(q.id, q.label, labels + ["No answer"],
-                                values + [pub(unanswered)], total))
+                                values + [rel.cell(page.cell(pred=f"{q.id}-"),
+                                                   people(unanswered), size)], total))
     return total, tables

@@ -27,6 +27,7 @@ from .findings import headlines, question_view, question_views
 from .store import area_level, current_survey, definition_of, record_level_rows
 from .tables import (
     CAMPAIGN_SORTS,
+    TOTAL_ONLY,
     filter_options,
     sort_campaign_table,
     table_csv_rows,
@@ -83,6 +84,10 @@ def results_page(slug: str, area: str | None, age: str | None, sort: str | None)
     survey = survey_or_404(slug)
     definition, areas, ages, area, age = _filters(survey, area, age)
     total, tables, snap = publication.survey_tables(db.session, slug, area, age)
+    if area and not publication.breakdown(db.session, slug, area):
+        # A small area: its total only (its own page), never by age or answer.
+        total, tables, snap = publication.survey_tables(db.session, slug, area, None)
+        tables = []
     by_id = {t.id: t for t in tables}
     campaign_sort = None
     if "campaign" in by_id:
@@ -100,18 +105,27 @@ def results_page(slug: str, area: str | None, age: str | None, sort: str | None)
             "age_name": dict(ages).get(age) if age else None,
             "rule": DisclosureRule.from_config(current_app.config),
             "campaign_sort": campaign_sort, "campaign_sort_asked": sort is not None,
-            "campaign_sorts": CAMPAIGN_SORTS, "snapshot": snap}
+            "campaign_sorts": CAMPAIGN_SORTS, "snapshot": snap,
+            "breakdown": publication.breakdown(db.session, slug, area),
+            "breakdown_min": publication.ReleaseRule.from_config(
+                current_app.config).breakdown_min}
 
 
 def tables_csv(slug: str, area: str | None, age: str | None) -> tuple[str, str]:
     """The published tables as CSV: ``(text, file name)``."""
     survey = survey_or_404(slug)
     _definition, _areas, _ages, area, age = _filters(survey, area, age)
-    _total, tables, _snap = publication.survey_tables(db.session, slug, area, age)
+    total, tables, _snap = publication.survey_tables(db.session, slug, area, age)
+    if area and not publication.breakdown(db.session, slug, area):
+        age = None  # a small area: its total only
+        total, _tables, _snap = publication.survey_tables(db.session, slug, area, None)
+        tables = []
     out = io.StringIO()
     writer = csvsafe.writer(out)
     for row in table_csv_rows(tables):
         writer.writerow(row)
+    if not tables and _snap is not None:
+        writer.writerow([TOTAL_ONLY, "Total", "Answers", "[c]" if total is None else total])
     name = f"{slug}-results" + (f"-{area}" if area else "") + (f"-age-{age}" if age else "")
     return out.getvalue(), re.sub(r"[^A-Za-z0-9_.-]", "_", name) + ".csv"
 

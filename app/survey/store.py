@@ -238,9 +238,11 @@ class Submission:
 _PG_RESPONSE_WITH_ANSWERS = text("""
 WITH r AS (
     INSERT INTO response (survey_id, survey_slug, survey_version, token, submitted_on,
-                          area_level, area_code, age_band, campaign_id, flagged, record_key)
+                          area_level, area_code, age_band, campaign_id, flagged, record_key,
+                          review)
     VALUES (:survey_id, :survey_slug, :survey_version, :token, :submitted_on,
-            :area_level, :area_code, :age_band, :campaign_id, :flagged, :record_key)
+            :area_level, :area_code, :age_band, :campaign_id, :flagged, :record_key,
+            :review)
     RETURNING id
 )
 INSERT INTO answer (response_id, question_id, value, is_free_text)
@@ -304,7 +306,9 @@ def store_response(session, *, survey: Survey | SurveySnapshot, definition: Surv
            "age_band": submission.age_band,
            "campaign_id": campaign.id if campaign else None,
            "flagged": bool(matched or unkept),
-           "record_key": new_record_key()}
+           "record_key": new_record_key(),
+           # Checked when the next snapshot is made (app.publication.review).
+           "review": "new"}
     engine = session.get_bind()
     try:
         if engine.dialect.name == "postgresql" and answers and not (matched or unkept):

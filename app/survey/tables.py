@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..publication import Table, survey_areas
 from .definition import SurveyDefinition
 
-__all__ = ["CAMPAIGN_SORTS", "GAVE_AREA", "Table", "filter_options", "sort_campaign_table",
+__all__ = ["CAMPAIGN_SORTS", "GAVE_AREA", "TOTAL_ONLY", "Table", "filter_options", "sort_campaign_table",
            "table_csv_rows"]
 
 
@@ -23,6 +23,8 @@ def filter_options(session, slug: str, definition: SurveyDefinition):
 
 
 GAVE_AREA = "Answers that gave an area"
+# The one row of a page published as its total only (a small area, or too few answers).
+TOTAL_ONLY = "Answers"
 
 
 def table_csv_rows(tables: list[Table]):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-06 14:27:24.573228
+Create Date: 2026-12-06 14:43:49.416030
 
 """
 from alembic import op
@@ -240,6 +240,14 @@ def upgrade():
     with op.batch_alter_table('published_figure', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_published_figure_snapshot_id'), ['snapshot_id'], unique=False)
 
+    op.create_table('release_state',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('snapshot_id', sa.Integer(), nullable=False),
+    sa.Column('cells', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['snapshot_id'], ['published_snapshot.id'], name=op.f('fk_release_state_snapshot_id_published_snapshot'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_release_state')),
+    sa.UniqueConstraint('snapshot_id', name=op.f('uq_release_state_snapshot_id'))
+    )
     op.create_table('response',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('survey_id', sa.Integer(), nullable=False),
@@ -253,6 +261,7 @@ def upgrade():
     sa.Column('campaign_id', sa.Integer(), nullable=True),
     sa.Column('flagged', sa.Boolean(), nullable=False),
     sa.Column('record_key', sa.Integer(), nullable=False),
+    sa.Column('review', sa.String(length=10), nullable=True),
     sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], name=op.f('fk_response_campaign_id_campaign'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['survey_id'], ['survey.id'], name=op.f('fk_response_survey_id_survey')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_response')),
@@ -501,6 +510,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_response_area_code'))
 
     op.drop_table('response')
+    op.drop_table('release_state')
     with op.batch_alter_table('published_figure', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_published_figure_snapshot_id'))
 

@@ -3,7 +3,7 @@ tries to work out counts of young people exactly.
 
 Independent of the code under test: it knows only the published method's
 parameters (as the privacy page and the API state them: counts 1-7 hidden,
-changes of at most ±D, rounding to 5) and the public geography, and works out
+changes of at most ±D, rounding to 5, a 0 in a small group hidden like them) and the public geography, and works out
 what each published figure allows the true count to be.  Its strongest tool
 is an integer program (``scipy.optimize.milp``) over every published table at
 once: the smallest and largest value a hidden or small count can take while
@@ -33,8 +33,8 @@ def possible(published, *, d: int, round_to: int, hidden_max: int) -> tuple[int,
     """The true counts a published value allows (the attacker's reading of the rules)."""
     if published == 0:
         return 0, 0
-    if published is None:
-        return 1, hidden_max + d
+    if published is None:  # 1 to hidden_max + d, or a 0 in a small group
+        return 0, hidden_max + d
     half = round_to // 2
     return max(hidden_max + 1, published - half - d), published + half + d
 

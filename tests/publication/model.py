@@ -55,8 +55,8 @@ def add_outputs(attack: Attack, out: dict, tag="") -> list[frozenset]:
     hidden: list[frozenset] = []
 
     def pub(terms, value):
-        if not terms:
-            assert value == 0, "a row the filter leaves out must be 0"
+        if not terms:  # a row the filter leaves out, or "Not said" (everyone said)
+            assert value in (0, None), "a row nobody is in must be 0 or hidden"
             return
         attack.published(terms, value)
         if value is None:
@@ -70,16 +70,17 @@ def add_outputs(attack: Attack, out: dict, tag="") -> list[frozenset]:
             # A filtered table's rows hold only the people the filter keeps.
             if table == "Answers by area":
                 pub(every if row == "Total" else
-                    [n(NAMES[row], g, tag) for g in ages if NAMES[row] in areas], value)
+                    [n(NAMES[row], g, tag) for g in ages if NAMES.get(row) in areas], value)
             elif table == "Answers that gave an area":  # everyone here gave one
                 pub(every, value)
             elif table == "Answers by age":
                 pub(every if row == "Total" else
-                    [n(a, AGE_LABELS[row], tag) for a in areas if AGE_LABELS[row] in ages],
+                    [n(a, AGE_LABELS[row], tag) for a in areas if AGE_LABELS.get(row) in ages],
                     value)
             elif table == "Answers by area and age":
                 rows = areas if row == "Total" else [NAMES[row]]
-                cols = ages if col == "Total" else [AGE_LABELS[col]]
+                cols = ages if col == "Total" else [AGE_LABELS[col]] if col in AGE_LABELS \
+                    else []
                 pub([n(a, g, tag) for a in rows for g in cols], value)
             elif table == QUESTIONS["barriers"]["label"]:
                 if row == "People who answered":

@@ -25,8 +25,12 @@ def _attack(out, d, round_to=5):
 
 
 def _targets(truth, hidden):
+    """Every small count, and every hidden cell someone is in.  (A hidden 0 may be
+    implied by a published 0 of a larger group: nobody in the county chose that
+    answer, so nobody in any part of it did; that singles nobody out.)"""
     small = [frozenset([k]) for k, v in truth.items() if 1 <= v <= 7]
-    return list(dict.fromkeys(small + hidden))
+    someone = [h for h in hidden if sum(truth.get(t, 0) for t in h) > 0]
+    return list(dict.fromkeys(small + someone))
 
 
 def _recovered(attack, truth, targets):

@@ -57,14 +57,21 @@ def test_max_perturbation_above_the_hidden_range_is_refused():
 
 
 def test_next_snapshot_is_due_at_the_publish_hour():
-    s = Schedule(hour=2)
+    s = Schedule(hour=2, every_days=1)
     last = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
     assert s.next_due(last, last) == datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
     early = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
     assert s.next_due(early, early) == datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
     assert s.next_due(None, last) == last
+    # A weekly batch (the default): the publish hour after the last, then six days on.
+    weekly = Schedule.from_config({})
+    assert weekly.next_due(last, last) == datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
     with pytest.raises(ValueError, match="PUBLISH_HOUR"):
         Schedule.from_config({"PUBLISH_HOUR": 24})
+    with pytest.raises(ValueError, match="PUBLISH_EVERY_DAYS"):
+        Schedule.from_config({"PUBLISH_EVERY_DAYS": 0})
+    with pytest.raises(ValueError, match="PUBLISH_CELL_MAX_OPEN"):
+        Schedule.from_config({"PUBLISH_CELL_MIN_CHANGED": 4, "PUBLISH_CELL_MAX_OPEN": 4})
 
 
 def test_cli_publishes_waits_and_reports(app, db):
