@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .config_docs import settings_markdown
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE / 'youth_voice_map.sqlite'}"
@@ -363,42 +365,9 @@ def trusted_hosts(raw, base_url: str, *, any_host: bool) -> list[str] | None:
     return None if any_host else [urlsplit(base_url).hostname]
 
 
-def _shown(setting: Setting) -> str:
-    if setting.shown_default is not None:
-        return setting.shown_default
-    value = setting.default
-    if isinstance(value, bool):
-        value = "true" if value else "false"
-    elif isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return f"`{value}`" if value != "" else "empty"
-
-
 def markdown(settings: tuple[Setting, ...] = SETTINGS) -> str:
-    """docs/CONFIGURATION.md: the table of every setting, generated from :data:`SETTINGS`."""
-    rows = [
-        "# Configuration",
-        "",
-        "Every setting is an environment variable, read once when the app starts, in "
-        "`app/config.py` (which this page is generated from: "
-        "`python -m app.config > docs/CONFIGURATION.md`). A value that is not of the setting's "
-        "type stops the app with a message naming the variable.",
-        "",
-        "| Variable | Type | Default | Meaning |",
-        "|---|---|---|---|",
-    ]
-    kinds = {str: "text", int: "whole number", float: "number", bool: "true/false"}
-    for s in settings:
-        rows.append(f"| `{s.variable}` | {kinds[s.type]} | {_shown(s)} | {s.doc} |")
-    rows += [
-        "",
-        "Rate limits are written as the `limits` package parses them: `N per minute|hour|day`, "
-        "several separated by `;`.",
-        "",
-        "The `flask --app wsgi users create` command reads the new account's password from "
-        "`YVM_PASSWORD` when set (for scripts), instead of asking.",
-    ]
-    return "\n".join(rows) + "\n"
+    """docs/CONFIGURATION.md, generated from :data:`SETTINGS` (:mod:`app.config_docs`)."""
+    return settings_markdown(settings)
 
 
 def main(argv: list[str] | None = None) -> int:
