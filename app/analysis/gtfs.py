@@ -41,14 +41,28 @@ def _table(archive: GtfsArchive, table: str, columns: tuple[str, ...]) -> pd.Dat
     """``columns`` of a small table as text (missing ones empty); empty if the feed lacks it."""
     chunks = list(archive.chunks(table, columns)) if archive.has(table) else []
     frame = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame()
-    return frame.reindex(columns=list(columns)).fillna("")
+    return frame.reindex(columns=list(columns)).fillna("").apply(lambda c: c.str.strip())
 
 
-def _seconds(text: pd.Series) -> np.ndarray:
-    """``HH:MM:SS`` -> seconds after midnight as floats, NaN where empty (a checked feed)."""
-    parts = text.str.split(":", n=2, expand=True).reindex(columns=range(3))
-    hms = parts.apply(lambda c: pd.to_numeric(c, errors="coerce")).to_numpy(float)
-    return hms[:, 0] * 3600 + hms[:, 1] * 60 + hms[:, 2]
+def _each_once(column: pd.Series, read) -> np.ndarray:
+    """``read(text)`` of every cell (stripped), called once per distinct text.
+
+    A timetable repeats its times, sequence numbers and ids, so this is far
+    quicker than pandas' string methods.
+    """
+    codes, uniques = pd.factorize(column.to_numpy(object))
+    return np.asarray([read(u.strip()) for u in uniques], dtype=float)[codes] \
+        if len(uniques) else np.array([], dtype=float)
+
+
+def _seconds(text: str) -> float:
+    value = seconds(text)
+    return np.nan if value is None else float(value)
+
+
+def _position(ids: pd.Index):
+    lookup = pd.Series(np.arange(len(ids)), index=ids)
+    return lambda text: lookup.get(text, -1)
 
 
 @dataclass
@@ -129,23 +143,24 @@ class Feed:
         if services <= self.loaded:
             return
         services |= self.loaded
-        trip_code = pd.Index(self.trips["trip_id"])
+        trip_code = _position(pd.Index(self.trips["trip_id"]))
         wanted = self.trips["service_id"].isin(services).to_numpy()
-        stop_pos = pd.Index(self.stops["stop_id"])
+        stop_pos = _position(pd.Index(self.stops["stop_id"]))
         parts = []
         for chunk in self.archive.chunks("stop_times", STOP_TIMES):
-            trip = trip_code.get_indexer(chunk["trip_id"])
+            trip = _each_once(chunk["trip_id"], trip_code).astype(np.int64)
             keep = trip >= 0
             keep[keep] = wanted[trip[keep]]
-            stop = stop_pos.get_indexer(chunk["stop_id"])
-            keep &= stop >= 0
-            if keep.any():
-                kept = chunk[keep]
-                parts.append(pd.DataFrame({
-                    "trip": trip[keep].astype(np.int32), "stop": stop[keep].astype(np.int32),
-                    "seq": pd.to_numeric(kept["stop_sequence"]).to_numpy(np.int64),
-                    "arr": _seconds(kept["arrival_time"]),
-                    "dep": _seconds(kept["departure_time"])}))
+            if not keep.any():
+                continue
+            kept = chunk[keep]
+            stop = _each_once(kept["stop_id"], stop_pos).astype(np.int64)
+            ok = stop >= 0
+            parts.append(pd.DataFrame({
+                "trip": trip[keep][ok].astype(np.int32), "stop": stop[ok].astype(np.int32),
+                "seq": _each_once(kept["stop_sequence"], int)[ok].astype(np.int64),
+                "arr": _each_once(kept["arrival_time"], _seconds)[ok],
+                "dep": _each_once(kept["departure_time"], _seconds)[ok]}))
         calls = (pd.concat(parts, ignore_index=True) if parts else
                  pd.DataFrame({"trip": np.array([], np.int32), "stop": np.array([], np.int32),
                                "seq": np.array([], np.int64), "arr": [], "dep": []}))

@@ -52,10 +52,18 @@ def yyyymmdd(text: str) -> date | None:
         return None
 
 
+class _Enough(Exception):
+    """Raised when :data:`MAX_ERRORS` problems are listed.
+
+    Reading on would add nothing shown, and a hostile file full of errors would
+    cost time for nothing.
+    """
+
+
 class _Problems(list):
     def add(self, table: str, row: int | None, column: str | None, message: str) -> None:
         if len(self) >= MAX_ERRORS:
-            return
+            raise _Enough
         where = f"{table}.txt (table {table})"
         if row is not None:
             where += f", row {row}"
@@ -99,9 +107,20 @@ def validate_feed(data: bytes, *, name: str = "GTFS feed",
     """
     archive = GtfsArchive(data, name, limits)
     problems = _Problems()
-    _headers(archive, problems)
+    try:
+        summary = _check(archive, problems)
+    except _Enough:
+        summary = None
     if problems:
         raise TimetableError(name, problems)
+    return summary
+
+
+def _check(archive: GtfsArchive, problems: _Problems) -> dict | None:
+    """Every check, in the order of the tables; the summary, or None with problems."""
+    _headers(archive, problems)
+    if problems:
+        return None
     if _has_rows(archive, "frequencies"):
         problems.add("frequencies", 2, None, "frequency-based trips are not supported; "
                      "give every trip its own stop times")
@@ -109,7 +128,7 @@ def validate_feed(data: bytes, *, name: str = "GTFS feed",
     routes = _unique_ids(archive, "routes", "route_id", problems)
     services, dates = _calendars(archive, problems)
     trips = set()
-    for n, row in archive.rows("trips"):
+    for n, row in archive.rows("trips", REQUIRED["trips"]):
         _unique(trips, "trips", n, "trip_id", row["trip_id"], problems)
         if row["route_id"] not in routes:
             problems.add("trips", n, "route_id", f"{row['route_id']!r} is not in routes.txt")
@@ -118,7 +137,7 @@ def validate_feed(data: bytes, *, name: str = "GTFS feed",
                          f"{row['service_id']!r} is not in calendar.txt or calendar_dates.txt")
     calls = _check_stop_times(archive, trips, stops, problems)
     if problems:
-        raise TimetableError(name, problems)
+        return None
     first, last = (min(dates).isoformat(), max(dates).isoformat()) if dates else (None, None)
     return {"stops": len(stops), "routes": len(routes), "trips": len(trips),
             "stop_times": calls, "first_date": first, "last_date": last}
@@ -195,8 +214,9 @@ def _check_stop_times(archive: GtfsArchive, trips: set, stops: set,
                       problems: _Problems) -> int:
     """Check every call; the number of rows."""
     last: dict[str, tuple[int, int | None]] = {}
+    known: dict[str, int | None] = {}  # each time text read once (a feed repeats them)
     n = 1
-    for n, row in archive.rows("stop_times"):
+    for n, row in archive.rows("stop_times", REQUIRED["stop_times"]):
         trip = row["trip_id"]
         if trip not in trips:
             problems.add("stop_times", n, "trip_id", f"{trip!r} is not in trips.txt")
@@ -213,7 +233,11 @@ def _check_stop_times(archive: GtfsArchive, trips: set, stops: set,
             if row[col] == "":
                 times.append(None)
                 continue
-            value = seconds(row[col])
+            value = known.get(row[col], -1)
+            if value == -1:
+                value = seconds(row[col])
+                if len(known) < 500_000:
+                    known[row[col]] = value
             if value is None:
                 problems.add("stop_times", n, col, f"{row[col]!r} is not a time HH:MM:SS")
             times.append(value)

@@ -192,18 +192,23 @@ class GtfsArchive:
         return io.TextIOWrapper(io.BufferedReader(raw, 64 * 1024), encoding="utf-8-sig",
                                 newline="")
 
-    def rows(self, table: str) -> Iterator[tuple[int, dict[str, str]]]:
+    def rows(self, table: str, columns: tuple[str, ...] | None = None
+             ) -> Iterator[tuple[int, dict[str, str]]]:
         """(row number, {column: cell}) of each record row, the header being row 1.
 
-        Names and cells stripped, missing cells empty.  Streams: one row is held at a time.
+        Only ``columns`` (default all); names and cells stripped, missing cells
+        empty.  Streams: one row is held at a time.
         """
         with self._text(table) as text:
             reader = csv.reader(text)
             try:
                 header = [h.strip() for h in next(reader, [])]
+                pick = [(h, i) for i, h in enumerate(header)
+                        if h and (columns is None or h in columns)]
                 for number, cells in enumerate(reader, start=2):
-                    yield number, {h: (cells[i].strip() if i < len(cells) else "")
-                                   for i, h in enumerate(header) if h}
+                    if len(cells) < len(header):
+                        cells += [""] * (len(header) - len(cells))
+                    yield number, {h: cells[i].strip() for h, i in pick}
             except UnicodeDecodeError:
                 self.refuse(f"{table}.txt: not UTF-8 text")
             except csv.Error as exc:
@@ -221,7 +226,7 @@ class GtfsArchive:
 
     def chunks(self, table: str, columns: tuple[str, ...], rows: int = 200_000
                ) -> Iterator[pd.DataFrame]:
-        """The table's ``columns`` (those it has) as text, ``rows`` at a time."""
+        """The table's ``columns`` (those it has) as text, ``rows`` at a time (not stripped)."""
         wanted = [c for c in self.header(table) if c in columns]
         text = self._text(table)
         try:
@@ -229,7 +234,7 @@ class GtfsArchive:
                                  keep_default_na=False, chunksize=rows)
             for chunk in reader:
                 chunk.columns = [c.strip() for c in chunk.columns]
-                yield chunk.fillna("").apply(lambda s: s.str.strip())
+                yield chunk.fillna("")
         except UnicodeDecodeError:
             self.refuse(f"{table}.txt: not UTF-8 text")
         except pd.errors.ParserError as exc:
