@@ -5,8 +5,9 @@ zip bomb and a large valid timetable.
     .venv/bin/python bench/bench_transit_memory.py --stop-times 300000 --skip-old
 
 Each case runs in its own subprocess, so its peak resident set (``ru_maxrss``)
-is its own; "base" is that process's peak once Python, pandas and the app are
-loaded, before the case starts, and "own" is the peak above it.  Cases:
+is its own.  "At start" is that process's resident set (and its peak so far)
+once Python, pandas and the app are loaded, just before the case runs; the
+case's own memory is at most its peak minus the resident set at start.  Cases:
 
 * ``bomb``: a zip of about 200 KB whose ``stop_times.txt`` expands to 200 MB
   (the attack in issue 30), imported with ``import_timetable`` and the default
@@ -24,6 +25,9 @@ loaded, before the case starts, and "own" is the peak above it.  Cases:
   journeys job used before), for comparison.
 * ``bomb-old``: the checker as it was before (commit e592bc7, read from git),
   on the bomb: what issue 30 measured.  Skipped with ``--skip-old``.
+* ``osm``: ``read_osm`` of a grid of ``--osm-side`` squared road nodes (a
+  ``.osm.pbf`` written with pyosmium): the memory a kept node costs, against
+  which ``OSM_MAX_NODES`` is set.
 
 Prints figures; asserts nothing.  docs/BENCHMARKS.md keeps dated results.
 """
@@ -50,6 +54,13 @@ STOPS_PER_TRIP = 30
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def rss_mb() -> float:
+    """The resident set now (Linux), which may be below the peak so far."""
+    with open("/proc/self/status") as status:
+        line = next(x for x in status if x.startswith("VmRSS:"))
+    return int(line.split()[1]) / 1024.0
 
 
 def large_feed(path: Path, stop_times: int, *, stops: int = 4000, seed: int = 1) -> None:
@@ -166,6 +177,28 @@ def _old_checker(path: Path, tmp: Path):
     return run
 
 
+def _osm(path: Path):
+    from app.analysis.roads import read_osm
+
+    def run() -> str:
+        network = read_osm(path)
+        return f"{len(network.node_xy):,} nodes, {len(network.edge_u):,} edges kept"
+    return run
+
+
+def grid_osm(path: Path, side: int) -> None:
+    """A road grid: ``side`` x ``side`` nodes 100 m apart, one way per row and column."""
+    from app.demo.osmfile import write_osm
+
+    nodes = {1 + i * side + j: (-3.0 + j * 0.00146, 52.0 + i * 0.0009)
+             for i in range(side) for j in range(side)}
+    ways = [(1 + i, [1 + i * side + j for j in range(side)], {"highway": "residential"})
+            for i in range(side)]
+    ways += [(1 + side + j, [1 + i * side + j for i in range(side)],
+              {"highway": "unclassified"}) for j in range(side)]
+    write_osm(path, nodes, ways)
+
+
 def child(case: str, tmp: Path) -> None:
     import pandas  # noqa: F401 - loaded before "base" in every case alike
 
@@ -179,30 +212,35 @@ def child(case: str, tmp: Path) -> None:
         "large-read": lambda: _large_read(large),
         "large-gtfs-kit": lambda: _gtfs_kit(large),
         "bomb-old": lambda: _old_checker(bomb, tmp),
+        "osm": lambda: _osm(tmp / "grid.osm.pbf"),
     }
     run = setups[case]()
-    base = peak_mb()
+    base, now = peak_mb(), rss_mb()
     started, cpu = time.perf_counter(), time.process_time()
     outcome = run()
     print(json.dumps({"case": case, "wall_s": round(time.perf_counter() - started, 2),
                       "cpu_s": round(time.process_time() - cpu, 2),
                       "peak_mb": round(peak_mb()), "base_mb": round(base),
+                      "start_mb": round(now),
                       "outcome": outcome}))
 
 
 # ---- the parent: build the files, run each case ---------------------------------------
 
-def build(tmp: Path, stop_times: int) -> dict:
+def build(tmp: Path, stop_times: int, osm_side: int) -> dict:
     from tests.trust.transit_files import bomb, declare_size
 
     data = bomb(200)
     (tmp / "bomb.zip").write_bytes(data)
     (tmp / "bomb-lying.zip").write_bytes(declare_size(data, "stop_times.txt", 1000))
     large_feed(tmp / "large.zip", stop_times)
+    if osm_side:
+        grid_osm(tmp / "grid.osm.pbf", osm_side)
     with zipfile.ZipFile(tmp / "large.zip") as z:
         expanded = sum(i.file_size for i in z.infolist())
+    osm = tmp / "grid.osm.pbf"
     return {"bomb": len(data), "large": (tmp / "large.zip").stat().st_size,
-            "large_expanded": expanded}
+            "large_expanded": expanded, "osm": osm.stat().st_size if osm.exists() else 0}
 
 
 def main() -> None:
@@ -211,19 +249,23 @@ def main() -> None:
     parser.add_argument("--dir")
     parser.add_argument("--stop-times", type=int, default=1_200_000)
     parser.add_argument("--skip-old", action="store_true")
+    parser.add_argument("--osm-side", type=int, default=700, help="0 skips the OSM case")
+    parser.add_argument("--only", nargs="*", help="run only these cases")
     args = parser.parse_args()
     if args.case:
         child(args.case, Path(args.dir))
         return
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        sizes = build(tmp, args.stop_times)
+        sizes = build(tmp, args.stop_times, args.osm_side)
         print(f"bomb.zip {sizes['bomb']:,} bytes -> 200 MB of stop_times; large.zip "
               f"{sizes['large'] / 1e6:.1f} MB -> {sizes['large_expanded'] / 1e6:.1f} MB "
-              f"({args.stop_times:,} stop times); {os.cpu_count()} cores, load "
-              f"{os.getloadavg()[0]:.1f}")
+              f"({args.stop_times:,} stop times); grid.osm.pbf {sizes['osm'] / 1e6:.1f} MB; "
+              f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
         cases = ["bomb", "bomb-lying", "bomb-no-limits", "large", "large-read",
-                 "large-gtfs-kit"] + ([] if args.skip_old else ["bomb-old"])
+                 "large-gtfs-kit"] + ([] if args.skip_old else ["bomb-old"]) + (
+                     ["osm"] if args.osm_side else [])
+        cases = [c for c in cases if not args.only or c in args.only]
         for case in cases:
             done = subprocess.run([sys.executable, __file__, "--case", case, "--dir", name],
                                   capture_output=True, text=True, cwd=ROOT)
@@ -232,8 +274,9 @@ def main() -> None:
                 continue
             r = json.loads(done.stdout.strip().splitlines()[-1])
             print(f"{case:15} {r['wall_s']:7.2f} s wall {r['cpu_s']:7.2f} s CPU  peak "
-                  f"{r['peak_mb']:6,} MB (base {r['base_mb']:,}, own "
-                  f"{r['peak_mb'] - r['base_mb']:,})  {r['outcome']}")
+                  f"{r['peak_mb']:6,} MB (at start: {r['start_mb']:,} resident, peak "
+                  f"{r['base_mb']:,}; at most {r['peak_mb'] - r['start_mb']:,} MB its own)  "
+                  f"{r['outcome']}")
 
 
 if __name__ == "__main__":

@@ -109,6 +109,15 @@ def test_a_lying_header_is_stopped_at_the_size_it_declares(runner, db, imported,
         validate_feed(declare_size(bomb(1), "stop_times.txt", 1000))
 
 
+def test_a_row_longer_than_any_timetable_row_is_refused_as_it_is_read():
+    tables = small_feed()
+    tables["stops"][1]["stop_name"] = "x" * 150_000  # one line, no newline to stop at
+    with pytest.raises(TimetableError) as info:
+        validate_feed(write_gtfs(tables), name="long.zip")
+    assert info.value.problems == [
+        "stops.txt: line 3 is longer than 100,000 bytes (not a GTFS table)"]
+
+
 def test_too_many_members_are_refused_before_the_directory_is_read(monkeypatch):
     crowded = feed_with([(f"notes{k}.txt", b"note\n") for k in range(40)])
 
