@@ -35,6 +35,9 @@ WALK_M_PER_S = 4.8 * 1000 / 3600
 CIRCUITY = 1.3
 _TO_BNG = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
 STOP_TIMES = ("trip_id", "stop_id", "stop_sequence", "arrival_time", "departure_time")
+CHUNK_ROWS = 50_000  # rows of stop_times.txt read at a time (a few MB of text)
+CALL_TYPES = {"trip": np.int32, "stop": np.int32, "seq": np.int64, "arr": np.float64,
+              "dep": np.float64}
 
 
 def _table(archive: GtfsArchive, table: str, columns: tuple[str, ...]) -> pd.DataFrame:
@@ -60,9 +63,25 @@ def _seconds(text: str) -> float:
     return np.nan if value is None else float(value)
 
 
-def _position(ids: pd.Index):
-    lookup = pd.Series(np.arange(len(ids)), index=ids)
+def _position(ids: pd.Series):
+    """A function: an id -> its row in ``ids`` (the first if repeated), -1 if absent."""
+    lookup: dict[str, int] = {}
+    for k, value in enumerate(ids):
+        lookup.setdefault(value, k)
     return lambda text: lookup.get(text, -1)
+
+
+def _remembered(read, most: int = 500_000):
+    """``read`` remembering up to ``most`` answers across chunks (times repeat)."""
+    known: dict = {}
+
+    def once(text):
+        if text not in known:
+            if len(known) >= most:
+                return read(text)
+            known[text] = read(text)
+        return known[text]
+    return once
 
 
 @dataclass
@@ -77,7 +96,7 @@ class Feed:
     calendar: pd.DataFrame  # service_id, monday..sunday, start_date, end_date (text)
     calendar_dates: pd.DataFrame  # service_id, date, exception_type (text)
     archive: GtfsArchive = field(repr=False)
-    calls: pd.DataFrame | None = None  # trip (code), stop, seq, arr, dep; by trip, seq
+    calls: dict | None = None  # arrays trip (code), stop, seq, arr, dep; by trip, seq
     loaded: frozenset = frozenset()  # the services whose calls are in ``calls``
     _days: dict = field(default_factory=dict, repr=False)
 
@@ -143,11 +162,12 @@ class Feed:
         if services <= self.loaded:
             return
         services |= self.loaded
-        trip_code = _position(pd.Index(self.trips["trip_id"]))
+        trip_code = _position(self.trips["trip_id"])
         wanted = self.trips["service_id"].isin(services).to_numpy()
-        stop_pos = _position(pd.Index(self.stops["stop_id"]))
-        parts = []
-        for chunk in self.archive.chunks("stop_times", STOP_TIMES):
+        stop_pos = _position(self.stops["stop_id"])
+        seq, time = _remembered(int), _remembered(_seconds)
+        parts: dict[str, list[np.ndarray]] = {k: [] for k in CALL_TYPES}
+        for chunk in self.archive.chunks("stop_times", STOP_TIMES, rows=CHUNK_ROWS):
             trip = _each_once(chunk["trip_id"], trip_code).astype(np.int64)
             keep = trip >= 0
             keep[keep] = wanted[trip[keep]]
@@ -156,19 +176,22 @@ class Feed:
             kept = chunk[keep]
             stop = _each_once(kept["stop_id"], stop_pos).astype(np.int64)
             ok = stop >= 0
-            parts.append(pd.DataFrame({
-                "trip": trip[keep][ok].astype(np.int32), "stop": stop[ok].astype(np.int32),
-                "seq": _each_once(kept["stop_sequence"], int)[ok].astype(np.int64),
-                "arr": _each_once(kept["arrival_time"], _seconds)[ok],
-                "dep": _each_once(kept["departure_time"], _seconds)[ok]}))
-        calls = (pd.concat(parts, ignore_index=True) if parts else
-                 pd.DataFrame({"trip": np.array([], np.int32), "stop": np.array([], np.int32),
-                               "seq": np.array([], np.int64), "arr": [], "dep": []}))
-        order = np.lexsort((calls["seq"].to_numpy(), calls["trip"].to_numpy()))
-        calls = calls.iloc[order].reset_index(drop=True)
-        trip = calls["trip"].to_numpy()
-        arr, dep = _interpolated(trip, calls["arr"].to_numpy(float)), _interpolated(
-            trip, calls["dep"].to_numpy(float))
+            for column, values in (
+                    ("trip", trip[keep]), ("stop", stop),
+                    ("seq", _each_once(kept["stop_sequence"], seq)),
+                    ("arr", _each_once(kept["arrival_time"], time)),
+                    ("dep", _each_once(kept["departure_time"], time))):
+                parts[column].append(values[ok].astype(CALL_TYPES[column]))
+            del chunk, kept
+        calls = {k: np.concatenate(v) if v else np.array([], CALL_TYPES[k])
+                 for k, v in parts.items()}
+        del parts
+        order = np.lexsort((calls["seq"], calls["trip"]))
+        for column in calls:  # one column at a time: the peak is one column over the kept
+            calls[column] = calls[column][order]
+        del order
+        arr = _interpolated(calls["trip"], calls["arr"])
+        dep = _interpolated(calls["trip"], calls["dep"])
         calls["dep"] = np.where(np.isnan(dep), arr, dep)
         calls["arr"] = np.where(np.isnan(arr), dep, arr)
         self.calls, self.loaded = calls, services
@@ -185,16 +208,16 @@ class Feed:
             return self._days[key]
         self.keep_days([day])
         codes = np.flatnonzero(self.trips["service_id"].isin(services).to_numpy())
-        st = self.calls[self.calls["trip"].isin(codes)]
-        trip_codes, trip_idx = np.unique(st["trip"].to_numpy(), return_inverse=True)
-        stop_idx = st["stop"].to_numpy()
-        arr, dep = st["arr"].to_numpy(), st["dep"].to_numpy()
+        runs = np.isin(self.calls["trip"], codes)
+        st = {k: v[runs] for k, v in self.calls.items()}
+        trip_codes, trip_idx = np.unique(st["trip"], return_inverse=True)
+        stop_idx, arr, dep = st["stop"], st["arr"], st["dep"]
         a = np.flatnonzero(trip_idx[1:] == trip_idx[:-1])
         fp_from, fp_to, fp_s = transfer_links(self.stops[["x", "y"]].to_numpy(float),
                                               transfer_m)
         tt = Timetable.from_connections(
             len(self.stops), stop_idx[a], stop_idx[a + 1], dep[a], arr[a + 1], trip_idx[a],
-            seq=st["seq"].to_numpy()[a], footpath_from=fp_from, footpath_to=fp_to,
+            seq=st["seq"][a], footpath_from=fp_from, footpath_to=fp_to,
             footpath_s=fp_s, change_s=change_s)
         self._days[key] = tt
         return tt
@@ -206,10 +229,10 @@ def _interpolated(trip: np.ndarray, values: np.ndarray) -> np.ndarray:
     Only between two timed stops of the same trip (GTFS lets timetables time only
     some stops); rows sorted by trip, then stop_sequence.
     """
-    values = values.copy()
     gaps = np.isnan(values)
     if not gaps.any():
         return values
+    values = values.copy()
     n = len(values)
     pos = np.arange(n)
     before = np.maximum.accumulate(np.where(gaps, -1, pos))
