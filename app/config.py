@@ -194,10 +194,11 @@ SETTINGS: tuple[Setting, ...] = (
     S("OSM_MAX_FILE_MB", int, 150,
       "Largest OpenStreetMap extract (`.osm.pbf`) for the road network, in MB. A county's "
       "Geofabrik extract is tens of MB."),
-    S("OSM_MAX_NODES", int, 3_000_000,
+    S("OSM_MAX_NODES", int, 2_000_000,
       "Most road junctions and bends kept from an extract (a county has a few hundred "
-      "thousand); the import stops when a file passes it."),
-    S("OSM_MAX_WAYS", int, 1_000_000,
+      "thousand to a million; each costs about 330 bytes while reading); the import stops "
+      "when a file passes it."),
+    S("OSM_MAX_WAYS", int, 500_000,
       "Most roads and paths (OSM ways) kept from an extract; the import stops when a file "
       "passes it."),
     # Background jobs (app/jobs, docs/JOBS.md): RQ on Redis when REDIS_URL is set (run

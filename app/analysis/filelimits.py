@@ -28,8 +28,8 @@ class TransportLimits:
     gtfs_max_members: int = 40
     gtfs_max_ratio: int = 100
     osm_max_mb: int = 150
-    osm_max_nodes: int = 3_000_000
-    osm_max_ways: int = 1_000_000
+    osm_max_nodes: int = 2_000_000
+    osm_max_ways: int = 500_000
 
     @classmethod
     def from_config(cls, config: Mapping) -> TransportLimits:
