@@ -45,8 +45,10 @@ CALL_TYPES = {"trip": np.int32, "stop": np.int32, "seq": np.int64, "arr": np.flo
 def _table(archive: GtfsArchive, table: str, columns: tuple[str, ...]) -> pd.DataFrame:
     """``columns`` of a small table as text (missing ones empty); empty if the feed lacks it."""
     chunks = list(archive.chunks(table, columns)) if archive.has(table) else []
-    frame = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame()
-    return frame.reindex(columns=list(columns)).fillna("").apply(lambda c: c.str.strip())
+    frame = (pd.concat(chunks, ignore_index=True) if chunks
+             else pd.DataFrame(columns=list(columns), dtype=str))
+    frame = frame.reindex(columns=list(columns), fill_value="").astype(str)
+    return pd.DataFrame({c: frame[c].str.strip() for c in columns}, index=frame.index)
 
 
 def _each_once(column: pd.Series, read) -> np.ndarray:
