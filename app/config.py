@@ -230,6 +230,27 @@ SETTINGS: tuple[Setting, ...] = (
     S("CACHE_TTL_SECONDS", int, 3600, "How long Redis keeps a cached result."),
     S("CACHE_MAX_ENTRIES", int, 32, "Size of the in-process LRU cache, in results."),
     S("TRAVEL_THRESHOLD_MIN", float, 30.0, "Default travel threshold in minutes for reach."),
+    # Transport data (docs/JOURNEYS.md): bounds checked before a file is read.
+    S("GTFS_MAX_UNCOMPRESSED_MB", int, 200,
+      "Largest bus timetable: the GTFS zip file, each file in it and all of them together "
+      "once uncompressed, in MB. A county's timetable (a Traveline region cut to the county) "
+      "is tens of MB uncompressed; a whole region's is hundreds."),
+    S("GTFS_MAX_MEMBERS", int, 40,
+      "Most files a GTFS zip may hold (a feed has about 10 to 20), checked before its "
+      "directory is read."),
+    S("GTFS_MAX_COMPRESSION_RATIO", int, 100,
+      "How many times a file over 1 MB in a GTFS zip may expand. Timetable text expands 5 to "
+      "20 times; a zip bomb hundreds."),
+    S("OSM_MAX_FILE_MB", int, 150,
+      "Largest OpenStreetMap extract (`.osm.pbf`) for the road network, in MB. A county's "
+      "Geofabrik extract is tens of MB."),
+    S("OSM_MAX_NODES", int, 2_000_000,
+      "Most road junctions and bends kept from an extract (a county has a few hundred "
+      "thousand to a million; each costs about 330 bytes while reading); the import stops "
+      "when a file passes it."),
+    S("OSM_MAX_WAYS", int, 500_000,
+      "Most roads and paths (OSM ways) kept from an extract; the import stops when a file "
+      "passes it."),
     # Background jobs (app/jobs, docs/JOBS.md): RQ on Redis when REDIS_URL is set (run
     # `flask jobs worker`), else a thread pool in each app process.
     S("REDIS_URL", str, "",

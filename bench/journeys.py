@@ -9,7 +9,7 @@
 * **county**: a synthetic county-sized case -- about 100,000 road nodes
   (a 316 x 316 lane grid at 150 m, 47 km across, with A roads), 8,000
   population points, 200 services with 1-3 weekly sessions each, and a GTFS
-  feed of about 50,000 stop times a day -- read through gtfs-kit like a real
+  feed of about 50,000 stop times a day -- read through ``Feed.read`` like a real
   feed.  The target is under 60 s.
 
 Peak memory is the process's peak resident set size (``ru_maxrss``).  Also

@@ -165,8 +165,11 @@ def compute(points_xy, venues_xy, sessions: pd.DataFrame, *, network: RoadNetwor
         a_stops, a_secs, a_ptr = access.indices, access.data - 1, access.indptr
         today = reference_date or date.today()
         report(2, 4, "timetables")
+        dates = {int(day): feed.service_date(int(day), today)
+                 for day in sessions["day"].unique()}
+        feed.keep_days([on for on in dates.values() if on])  # one pass over stop_times
         for k, (day, group) in enumerate(sessions.groupby("day", sort=True)):
-            on = feed.service_date(int(day), today)
+            on = dates[int(day)]
             if on is None:
                 continue
             result.session_dates[int(day)] = on.isoformat()

@@ -23,13 +23,17 @@ from __future__ import annotations
 
 import io
 import re
+from array import array
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from pyproj import Transformer
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
+
+from .filelimits import TransportLimits, megabytes
 
 WALK_KMH, CYCLE_KMH = 4.8, 16.0
 DRIVE_KMH = {
@@ -210,15 +214,29 @@ class RoadNetwork:
         return out
 
 
-def read_osm(path, *, name: str | None = None) -> RoadNetwork:
-    """Read the highways of an ``.osm.pbf`` (or ``.osm``) extract."""
+def read_osm(path, *, name: str | None = None, limits: TransportLimits | None = None
+             ) -> RoadNetwork:
+    """Read the highways of an ``.osm.pbf`` (or ``.osm``) extract, within ``limits``.
+
+    The file's size is checked before osmium opens it; osmium streams the file
+    (only ways tagged ``highway`` reach this loop), and the nodes and ways kept
+    are counted as they are kept, so a file over ``osm_max_nodes`` or
+    ``osm_max_ways`` is refused as soon as it passes them.  Coordinates and
+    edges are kept in typed arrays (8 bytes a coordinate, not a Python float).
+    """
     import osmium
 
     name = name or str(path)
+    limits = limits or TransportLimits()
+    size = Path(path).stat().st_size
+    if size > limits.osm_max_bytes:
+        raise NetworkError(f"{name}: the file is {megabytes(size)}, over the "
+                           f"{limits.osm_max_mb} MB allowed for a road network "
+                           "(OSM_MAX_FILE_MB); cut an extract of the county and its edges")
     ids: dict[int, int] = {}
-    lons, lats = [], []
-    eu, ev, eflags, ekmh = [], [], [], []
-    newest = ""
+    lons, lats = array("d"), array("d")
+    eu, ev, eflags, ekmh = array("i"), array("i"), array("B"), array("f")
+    newest, ways = "", 0
     try:
         processor = osmium.FileProcessor(str(path)).with_locations().with_filter(
             osmium.filter.KeyFilter("highway"))
@@ -229,6 +247,10 @@ def read_osm(path, *, name: str | None = None) -> RoadNetwork:
             flags, kmh = way_modes(dict(obj.tags))
             if not flags:
                 continue
+            ways += 1
+            if ways > limits.osm_max_ways:
+                raise NetworkError(f"{name}: holds more than the {limits.osm_max_ways:,} "
+                                   "roads and paths allowed (OSM_MAX_WAYS); refused")
             stamp = obj.timestamp.isoformat() if obj.timestamp.year > 1970 else ""
             newest = max(newest, stamp)
             prev = None
@@ -239,6 +261,10 @@ def read_osm(path, *, name: str | None = None) -> RoadNetwork:
                 k = ids.get(ref.ref)
                 if k is None:
                     k = ids[ref.ref] = len(lons)
+                    if k >= limits.osm_max_nodes:
+                        raise NetworkError(f"{name}: holds more than the "
+                                           f"{limits.osm_max_nodes:,} road junctions and bends "
+                                           "allowed (OSM_MAX_NODES); refused")
                     lons.append(ref.location.lon)
                     lats.append(ref.location.lat)
                 if prev is not None and prev != k:
@@ -251,10 +277,10 @@ def read_osm(path, *, name: str | None = None) -> RoadNetwork:
         raise NetworkError(f"{name}: cannot be read as an OpenStreetMap file ({exc})") from None
     if not eu:
         raise NetworkError(f"{name}: holds no highways (is it an OpenStreetMap extract?)")
-    x, y = _TO_BNG.transform(np.asarray(lons), np.asarray(lats))
+    x, y = _TO_BNG.transform(np.frombuffer(lons), np.frombuffer(lats))
     xy = np.column_stack([x, y])
-    u, v = np.asarray(eu, dtype=np.int32), np.asarray(ev, dtype=np.int32)
+    u, v = np.frombuffer(eu, dtype=np.int32).copy(), np.frombuffer(ev, dtype=np.int32).copy()
     length = np.hypot(*(xy[u] - xy[v]).T).astype(np.float32)
     source_date = (header_date or newest)[:10] or None
-    return RoadNetwork(xy, u, v, length, np.asarray(eflags, dtype=np.uint8),
-                       np.asarray(ekmh, dtype=np.float32), source_date)
+    return RoadNetwork(xy, u, v, length, np.frombuffer(eflags, dtype=np.uint8).copy(),
+                       np.frombuffer(ekmh, dtype=np.float32).copy(), source_date)

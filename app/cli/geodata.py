@@ -44,6 +44,13 @@ def _run(function, *args, derive: bool = False, **kwargs) -> None:
         click.echo(str(report))
 
 
+def _limits():
+    """The size limits on timetables and road networks (``GTFS_*``, ``OSM_*`` settings)."""
+    from ..analysis.filelimits import TransportLimits
+
+    return TransportLimits.from_config(current_app.config)
+
+
 def _band() -> dict:
     return {"age_min": current_app.config.get("YOUTH_AGE_MIN", 13),
             "age_max": current_app.config.get("YOUTH_AGE_MAX", 19)}
@@ -187,7 +194,7 @@ def import_network_command(file):
     """Import an OpenStreetMap extract (.osm.pbf) as walk, cycle and drive networks."""
     from ..geodata.transport import import_network
 
-    _run(import_network, file)
+    _run(import_network, file, limits=_limits())
 
 
 @cli.command("import-timetable")
@@ -197,7 +204,7 @@ def import_timetable_command(file):
     """Import a GTFS bus timetable (.zip), checked row by row first."""
     from ..geodata.transport import import_timetable
 
-    _run(import_timetable, file)
+    _run(import_timetable, file, limits=_limits())
 
 
 @cli.command("compute-journeys")
@@ -206,14 +213,20 @@ def import_timetable_command(file):
 @with_appcontext
 def compute_journeys_command(limit_min):
     """Compute walk, cycle, drive and bus journeys for every session; keep them."""
+    from ..analysis.gtfs import TimetableError
     from ..geodata.journeys import run_journeys
 
     def progress(done, total, note):
         click.echo(f"  [{done:.0f}/{total}] {note}")
 
     try:
-        run = run_journeys(db.session, limit_min=limit_min, progress=progress)
+        run = run_journeys(db.session, limit_min=limit_min, progress=progress,
+                           limits=_limits())
         db.session.commit()
+    except TimetableError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{exc}\nNo journeys were computed; the database is "
+                                   "unchanged.") from None
     except BaseException:
         db.session.rollback()
         raise

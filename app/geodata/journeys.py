@@ -114,17 +114,19 @@ def session_inputs(session) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
 
 
 def run_journeys(session, *, limit_min: float = DEFAULT_LIMIT_MIN, progress=None,
-                 reference_date: date | None = None) -> JourneyRun:
+                 reference_date: date | None = None, limits=None) -> JourneyRun:
     """Compute every journey and store it (replacing the previous run).
 
-    ``progress(done, total, note)`` is called as the work goes on.
+    ``progress(done, total, note)`` is called as the work goes on.  A stored
+    timetable over ``limits`` (:class:`~app.analysis.filelimits.TransportLimits`)
+    raises :class:`~app.analysis.gtfs.TimetableError` before anything is written.
     """
     from .transport import load_network, load_timetable
 
     started = clock.perf_counter()
     version = current(session)[0]
     network, roads = load_network(session)
-    feed, timetable = load_timetable(session)
+    feed, timetable = load_timetable(session, limits)
     point_xy, youth, lsoa = population_points(session)
     service_ids, venue_xy, sessions = session_inputs(session)
     result = compute(point_xy, venue_xy, sessions, network=network, feed=feed,

@@ -2,7 +2,9 @@
 
 Each replaces the previous one of its kind inside the caller's transaction,
 is audited, and keeps the data's own date for attribution.  Nothing is
-written until the whole file has been read and checked.
+written until the whole file has been read and checked, and a file over the
+size limits (:class:`~app.analysis.filelimits.TransportLimits`, the ``GTFS_*``
+and ``OSM_*`` settings, which the callers pass in) is refused before it is read.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from ..analysis.filelimits import TransportLimits, megabytes
 from ..analysis.gtfs import TimetableError, validate_feed
 from ..analysis.roads import NetworkError, RoadNetwork, read_osm
 from ..audit import record
@@ -43,16 +46,17 @@ def _store(session, kind: str, path: Path, payload: bytes, digest: str, source_d
     return row
 
 
-def import_network(session, path) -> ImportReport:
+def import_network(session, path, limits: TransportLimits | None = None) -> ImportReport:
     """Read an OpenStreetMap ``.osm.pbf`` extract into walk, cycle and drive networks."""
     path = Path(path)
     if not path.is_file():
         raise GeodataError(path, "file not found")
     try:
-        network = read_osm(path, name=path.name)
+        network = read_osm(path, name=path.name, limits=limits)
     except NetworkError as exc:
         raise GeodataError(None, str(exc)) from None
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    with path.open("rb") as file:
+        digest = hashlib.file_digest(file, "sha256").hexdigest()
     summary = network.summary()
     _store(session, "roads", path, network.to_bytes(), digest, network.source_date, summary)
     report = ImportReport(path, "road network", rows=summary["edges"])
@@ -62,14 +66,19 @@ def import_network(session, path) -> ImportReport:
     return report
 
 
-def import_timetable(session, path) -> ImportReport:
+def import_timetable(session, path, limits: TransportLimits | None = None) -> ImportReport:
     """Check a GTFS zip and keep it as published."""
     path = Path(path)
     if not path.is_file():
         raise GeodataError(path, "file not found")
+    limits = limits or TransportLimits()
+    size = path.stat().st_size
+    if size > limits.gtfs_max_bytes:
+        raise GeodataError(path, f"the zip file is {megabytes(size)}, over the "
+                                 f"{limits.gtfs_max_mb} MB allowed (GTFS_MAX_UNCOMPRESSED_MB)")
     data = path.read_bytes()
     try:
-        summary = validate_feed(data, name=path.name)
+        summary = validate_feed(data, name=path.name, limits=limits)
     except TimetableError as exc:
         raise GeodataError(None, str(exc)) from None
     digest = hashlib.sha256(data).hexdigest()
@@ -87,12 +96,16 @@ def load_network(session) -> tuple[RoadNetwork | None, TransportData | None]:
     return (RoadNetwork.from_bytes(row.payload), row) if row else (None, None)
 
 
-def load_timetable(session):
-    """The imported bus timetable as a :class:`~app.analysis.gtfs.Feed` and its row."""
+def load_timetable(session, limits: TransportLimits | None = None):
+    """The imported bus timetable as a :class:`~app.analysis.gtfs.Feed` and its row.
+
+    :class:`~app.analysis.gtfs.TimetableError` if the stored zip is over ``limits``.
+    """
     from ..analysis.gtfs import Feed
 
     row = session.scalar(select(TransportData).where(TransportData.kind == "timetable"))
-    return (Feed.read(row.payload), row) if row else (None, None)
+    return (Feed.read(row.payload, name=row.file_name, limits=limits), row) if row \
+        else (None, None)
 
 
 def transport_summaries(session) -> dict[str, dict]:

@@ -8,7 +8,8 @@ thread pool) and sends the commissioner to its progress page.  One job per
 data version, limit and day: a second click, or a second commissioner, follows
 the same job, and its stored run is what every view reads until the data
 change.  ``flask geodata compute-journeys`` still computes them in the
-foreground.
+foreground.  A stored timetable over the size limits (lowered since it was
+imported) ends the job with its problem listed on the page, not a retry.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ def _travel_url(info) -> str:
 def compute_journeys_job(limit_min: float, on: str, user_id: int | None) -> dict:
     """Every journey (walk, cycle, drive; bus at each session's times) for the data
     as it is now, stored in place of the last run; the runner commits it."""
+    from ..analysis.filelimits import TransportLimits
+    from ..analysis.gtfs import TimetableError
     from ..geodata.journeys import run_journeys
 
     def progress(done, total, note):
@@ -54,8 +57,14 @@ def compute_journeys_job(limit_min: float, on: str, user_id: int | None) -> dict
         jobs.report(0.02 + 0.95 * float(done) / total, text)
 
     jobs.report(0.01, "Reading the road network, timetable, homes and sessions")
-    run = run_journeys(db.session, limit_min=limit_min, progress=progress,
-                       reference_date=date.fromisoformat(on))
+    try:
+        run = run_journeys(db.session, limit_min=limit_min, progress=progress,
+                           reference_date=date.fromisoformat(on),
+                           limits=TransportLimits.from_config(current_app.config))
+    except TimetableError as exc:  # the same data would fail again: listed, not retried
+        db.session.rollback()
+        jobs.report(1.0, "Stopped: the travel data cannot be used")
+        return {"problems": [f"{exc.name}: {problem}" for problem in exc.problems]}
     user = db.session.get(User, user_id) if user_id else None
     record(db.session, user=user or "background job", action="compute journeys", obj=run,
            after={**run.summary, "data_version": run.data_version, "limit_min": limit_min,
@@ -106,7 +115,8 @@ def travel_page(form: JourneysForm | None = None) -> dict:
 
     status = journey_status(db.session)
     job = jobs.latest(compute_journeys_job)
-    return {"status": status, "imports": transport_summaries(db.session),
+    outcome = jobs.result(job.id) if job and job.state == "finished" else None
+    return {"problems": (outcome or {}).get("problems") or [],"status": status, "imports": transport_summaries(db.session),
             "run": stored_run_summary(db.session), "evening": _evening_totals(status),
             "job": job, "form": form or JourneysForm(),
             "imported_modes": loaders.imported_travel_modes(db.session)}

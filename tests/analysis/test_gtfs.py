@@ -80,6 +80,19 @@ def test_saturday_only_service_runs_only_on_saturdays():
     assert len(feed.day_timetable(date(2026, 12, 6))) == 0
 
 
+def test_a_feed_with_calendar_dates_only_runs_on_those_dates():
+    tables = feed_tables()
+    tables.pop("calendar")
+    tables["calendar_dates"] = [{"service_id": "WK", "date": "20261201", "exception_type": "1"},
+                                {"service_id": "SA", "date": "20261205", "exception_type": "1"}]
+    feed = Feed.read(write_gtfs(tables))
+    stop = {s: i for i, s in enumerate(feed.stops["stop_id"])}
+    assert feed.service_date(1, date(2026, 11, 30)) == date(2026, 12, 1)
+    tuesday = feed.day_timetable(date(2026, 12, 1))
+    assert tuesday.earliest_arrival({stop["V"]: 0}, hm("09:00"))[stop["L"]] == hm("18:15")
+    assert len(feed.day_timetable(date(2026, 12, 2))) == 0
+
+
 def test_nearby_stops_are_joined_by_footpaths():
     feed = Feed.read(write_gtfs(feed_tables()))
     stop = {s: i for i, s in enumerate(feed.stops["stop_id"])}
