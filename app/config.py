@@ -16,18 +16,14 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
+from .config_checks import ConfigError, public_base_url, trusted_hosts
 from .config_docs import settings_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE / 'youth_voice_map.sqlite'}"
 DEFAULT_INDICATORS_FILE = ROOT / "surveys" / "safeguarding_indicators.yaml"
-
-
-class ConfigError(RuntimeError):
-    """The configuration cannot be used; the message says how to fix it."""
 
 
 @dataclass(frozen=True)
@@ -353,37 +349,6 @@ def load_config(env: dict | None = None, overrides: dict | None = None) -> dict:
     cfg["TRUSTED_HOSTS"] = trusted_hosts(cfg.get("TRUSTED_HOSTS"), cfg["PUBLIC_BASE_URL"],
                                          any_host=testing or development)
     return cfg
-
-
-def public_base_url(raw: str) -> str:
-    """``PUBLIC_BASE_URL`` checked: ``http(s)://host[:port][/path]``, no trailing slash."""
-    if not raw:
-        raise ConfigError(
-            "PUBLIC_BASE_URL is not set. Outside development the app refuses to start without "
-            "the address people reach it at, because every link it sends (invitations, "
-            "check-in links, QR codes, PDFs) is built from it, never from the request. Set it, "
-            "for example\n    export PUBLIC_BASE_URL=https://youthvoice.example.gov.uk")
-    parts = urlsplit(raw.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query \
-            or parts.fragment or parts.username or parts.password:
-        raise ConfigError(
-            f"PUBLIC_BASE_URL must be an http or https address such as "
-            f"https://youthvoice.example.gov.uk (a path is allowed; no query), not {raw!r}")
-    return f"{parts.scheme}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
-
-
-def trusted_hosts(raw, base_url: str, *, any_host: bool) -> list[str] | None:
-    """Flask's ``TRUSTED_HOSTS``: the list given (a list, or text separated by
-    commas), else the host of ``base_url`` outside development and tests
-    (``None``, any host, there or for ``*``)."""
-    if isinstance(raw, (list, tuple)):
-        return list(raw)
-    names = [n.strip().lower() for n in (raw or "").split(",") if n.strip()]
-    if names == ["*"]:
-        return None
-    if names:
-        return names
-    return None if any_host else [urlsplit(base_url).hostname]
 
 
 def markdown(settings: tuple[Setting, ...] = SETTINGS) -> str:
