@@ -69,9 +69,13 @@ def _independent_ward_figures():
 
 
 def test_real_bundle_imports_and_ward_figures_match_an_independent_calculation(db):
-    reports = import_bundle(db.session, HEREFORDSHIRE)
+    reports = import_bundle(db.session, HEREFORDSHIRE)  # no manifest: files recognised
     db.session.commit()
-    assert any("reprojected" in " ".join(r.notes) for r in reports)
+    # Of the two copies of the LSOA and ward boundaries, the British National Grid one.
+    used = {r.kind: r.path.name for r in reports}
+    assert used["lsoa boundaries"] == used["ward boundaries"] == \
+        "herefordshire_boundaries_bng.gpkg"
+    assert not any("reprojected" in " ".join(r.notes) for r in reports)
     count = {lv: db.session.scalar(select(func.count()).where(Area.level == lv))
              for lv in ("lsoa", "ward")}
     assert count == {"lsoa": 117, "ward": 53}
