@@ -83,7 +83,12 @@ def _one(found, role, what, *, edition=None, required=True, prefer=None):
 
 
 def _frame_of(f: Found, code: str):
-    """The council's rows of a CSV (all rows when its LA column is not the council's only)."""
+    """(The council's rows of a CSV, strict).
+
+    Strict (every row must match an imported LSOA) when the file's LA column
+    holds only the council's code.  Without an LA column, rows for LSOAs that
+    are not the council's are skipped and counted in the report.
+    """
     if f.la_column and f.size > SMALL:
         frame, _codes = council_rows(f, code)
         if frame.empty:
@@ -91,10 +96,11 @@ def _frame_of(f: Found, code: str):
                                column=f.la_column)
         return frame, True
     frame = read_csv(f.path)
-    if f.la_column:
-        la = frame[f.la_column]
-        if (la != code).any():
-            return frame[la == code] if (la == code).any() else frame, False
+    if f.la_column is None:  # rows of other councils cannot be told from mistakes
+        return frame, False
+    la = frame[f.la_column]
+    if (la != code).any():
+        return frame[la == code] if (la == code).any() else frame, False
     return frame, True
 
 

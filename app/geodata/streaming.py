@@ -34,7 +34,7 @@ def _reader(found: Found, usecols, chunksize: int, encoding: str):
 
 
 def council_rows(found: Found, code: str | None, *, columns=None,
-                 chunksize: int = CHUNK_ROWS) -> tuple[pd.DataFrame, set[str]]:
+                 chunksize: int | None = None) -> tuple[pd.DataFrame, set[str]]:
     """(the rows whose local authority is ``code``, every code seen in that column).
 
     ``code`` ``None`` keeps every row.  ``columns``: the only columns to read
@@ -43,6 +43,7 @@ def council_rows(found: Found, code: str | None, *, columns=None,
     shifted so that row numbers are still the file's own.
     """
     path = Path(found.path)
+    chunksize = chunksize or CHUNK_ROWS
     wanted = None
     if columns is not None:
         wanted = {c for c in columns if c} | ({found.la_column} if found.la_column else set())
@@ -70,7 +71,7 @@ def council_rows(found: Found, code: str | None, *, columns=None,
     return frame, codes
 
 
-def la_codes(found: Found, chunksize: int = CHUNK_ROWS) -> set[str]:
+def la_codes(found: Found, chunksize: int | None = None) -> set[str]:
     """Every local authority code in the file's LA column (streamed)."""
     if not found.la_column:
         return set()
