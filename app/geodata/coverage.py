@@ -82,6 +82,10 @@ def lsoa_coverage(lsoas: pd.DataFrame, rows: list[dict], reference=None) -> pd.D
 def store_coverage(session, table: pd.DataFrame, summary: dict) -> ImportReport:
     """Replace the stored coverage rows; one report line per uncertain LSOA."""
     year = int(summary.get("year") or 0)
+    uncertain = table[table["postcode_uncertain"] > 0]
+    if len(uncertain):
+        summary["text"] += (f"; {len(uncertain)} LSOAs with partial or no postcode coverage "
+                            "marked uncertain")
     source = summary["text"][:300]
     session.execute(delete(AreaIndicator).where(AreaIndicator.level == "lsoa",
                                                 AreaIndicator.name.in_(NAMES)))
@@ -94,7 +98,6 @@ def store_coverage(session, table: pd.DataFrame, summary: dict) -> ImportReport:
                          else None, "source": source})
     if rows:
         session.execute(insert(AreaIndicator), rows)
-    uncertain = table[table["postcode_uncertain"] > 0]
     young = table["young_people_on_postcodes"].sum()
     from pathlib import Path
 

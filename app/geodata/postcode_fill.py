@@ -164,8 +164,9 @@ def summarise(rows, primary_label, filled_from, code) -> dict:
     primary_areas = {area_of(r["postcode"]) for r in rows if not r.get("filled")}
     label, year = primary_label
     text = (f"{label}, {_areas_text(primary_areas)} "
-            f"{'area' if len(primary_areas) == 1 else 'areas'}: "
-            f"{(total - filled) / total:.0%} of the council's live residential postcodes")
+            f"{'area' if len(primary_areas) == 1 else 'areas'}")
+    if filled_from:
+        text += f": {(total - filled) / total:.0%} of the council's live residential postcodes"
     for fill_label, areas, _n in filled_from:
         share = sum(1 for r in alive if r.get("filled") and area_of(r["postcode"]) in areas)
         text += f"; filled from {fill_label} for {_areas_text(areas)}: {share / total:.0%}"

@@ -153,3 +153,36 @@ def test_a_broken_or_unknown_file_is_refused_naming_file_row_and_column(db, runn
     assert "'E6' is not a local authority code" in result.output
     assert snapshot(db.session) == after_ok
     assert db.session.scalar(select(func.count()).select_from(Postcode)) > 0
+
+
+def test_a_partial_postcode_directory_marks_lsoas_uncertain(db, runner, tmp_path):
+    # Herefordshire's folder as published, less every file with GL, NP, SY or WR postcodes.
+    for path in HEREFORDSHIRE.iterdir():
+        if "codepoint" not in path.name and "may2025" not in path.name:
+            (tmp_path / path.name).symlink_to(path)
+    result = runner.invoke(args=["geodata", "import-bundle", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "council E06000019" in result.output
+    coverage = stored_coverage(db.session)
+    # Two LSOAs have no HR or LD postcode; E01013998 has 14 of its 58 (44 are SY).
+    assert set(coverage.index[coverage["status"] == "none"]) == {"E01014028", "E01014030"}
+    assert coverage.at["E01013998", "status"] == "partial"
+    uncertain = set(coverage.index[coverage["postcode_uncertain"] > 0])
+    assert "E01014028: none postcode coverage" in result.output
+    # The flag reaches the figures every ranked page uses, LSOA and ward.
+    lsoas = area_figures(db.session, "lsoa")
+    assert set(lsoas.index[lsoas["uncertain"]]) == uncertain
+    wards = area_figures(db.session, "ward")
+    assert wards["uncertain"].any() and not wards["uncertain"].all()
+    assert "NSPL November 2021, HR and LD areas" in wards.attrs["sources"]["uncertain"]["source"]
+    assert f"{len(uncertain)} LSOAs with partial or no postcode coverage marked uncertain" in \
+        wards.attrs["sources"]["uncertain"]["source"]
+    # Filled from Code-Point Open, nothing is uncertain and the sentence says what was used.
+    (tmp_path / "postcodes_herefordshire_codepoint_open_2014.csv").symlink_to(
+        HEREFORDSHIRE / "postcodes_herefordshire_codepoint_open_2014.csv")
+    result = runner.invoke(args=["geodata", "import-bundle", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert ("NSPL November 2021, HR and LD areas: 92% of the council's live residential "
+            "postcodes; filled from OS Code-Point Open 2014 for GL, NP, SY and WR: 8%"
+            in result.output)
+    assert not area_figures(db.session, "ward")["uncertain"].any()
