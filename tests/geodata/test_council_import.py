@@ -186,3 +186,17 @@ def test_a_partial_postcode_directory_marks_lsoas_uncertain(db, runner, tmp_path
             "postcodes; filled from OS Code-Point Open 2014 for GL, NP, SY and WR: 8%"
             in result.output)
     assert not area_figures(db.session, "ward")["uncertain"].any()
+    # Say what was used: the postcode directory's coverage; Code-Point Open's own
+    # attribution; GIAS only once schools are imported (as survey campaigns).
+    from app.sources import sources_for
+    from app.survey.campaigns import read_gias, upsert_school_campaigns
+
+    listed = {s["key"]: s for s in sources_for(db.session)}
+    assert listed["nspl"]["coverage"].startswith("NSPL November 2021, HR and LD areas: 92%")
+    assert listed["codepoint"]["name"] == "OS Code-Point Open 2014"
+    assert "Royal Mail copyright and database right 2014" in listed["codepoint"]["attribution"]
+    assert "gias" not in listed
+    gias = HEREFORDSHIRE / "schools_gias_2025_herefordshire.csv"
+    with gias.open(encoding="utf-8") as handle:
+        upsert_school_campaigns(db.session, "youth", read_gias(handle, gias.name))
+    assert "gias" in {s["key"] for s in sources_for(db.session)}
