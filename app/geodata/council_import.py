@@ -211,6 +211,9 @@ def import_council(session, directory, code: str | None = None, *, derive: bool 
                            if not pops else "two population files ("
                            + ", ".join(f.path.name for f in pops) + "): keep one")
     frame, strict = _frame_of(pops[0], code)
+    from .recognise import census_column
+
+    frame = frame.rename(columns=census_column)  # Census bulk tables' own headings
     reports.append(import_population(session, pops[0].path, frame=frame,
                                      only_imported=not strict))
     session.flush()

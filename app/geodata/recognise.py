@@ -100,6 +100,32 @@ def _first(columns, names) -> str | None:
     return None
 
 
+_CENSUS_AGE = re.compile(r"^age: aged (\d+)(?: to (\d+))? years?(?: and (under|over))?$")
+
+
+def census_column(column: str) -> str:
+    """Census 2021 bulk-table names as the population import reads them.
+
+    'Age: Aged 5 to 9 years' -> 'age_5_9', 'Age: Aged 4 years and under' ->
+    'age_0_4', 'Age: Aged 85 years and over' -> 'age_85_plus', 'Age: Total'
+    -> 'total', 'geography code' -> 'lsoa_code'; other names unchanged.
+    """
+    text = re.sub(r"\s*;\s*measures:\s*value$", "", column.strip().lower())
+    if text == "geography code":
+        return "lsoa_code"
+    if text == "age: total":
+        return "total"
+    match = _CENSUS_AGE.match(text)
+    if not match:
+        return column
+    low, high, end = match.groups()
+    if end == "under":
+        return f"age_0_{low}"
+    if end == "over":
+        return f"age_{low}_plus"
+    return f"age_{low}_{high or low}"
+
+
 def _la_column(columns) -> str | None:
     return next((c for c in columns if LA_PATTERN.match(norm(c))), None)
 
@@ -181,7 +207,7 @@ def recognise_csv(path: Path) -> Found:
             found.role = "rurality"
             found.edition = "RUC 2011" if "11" in norm(_first(header, RUC)) else "RUC 2021"
             return found
-        if any(age_band(c) for c in header if c != code):
+        if any(age_band(census_column(c)) for c in header if c != code):
             found.role = "population"
             return found
         if wards:

@@ -10,7 +10,8 @@ council downloads:
 * ``WD25_UK_BGC.gpkg``: ONS ward 2025 boundaries with ``LAD25CD`` (BNG);
 * ``LSOA11_LSOA21_LAD22_EW_LU.csv``: ONS lookup with ONS's column names;
 * ``File_7_IoD2025.csv``: MHCLG's long column names, with the LA code;
-* ``RUC21_LSOA21_EW.csv``, ``census2021_age_lsoa.csv``: no LA column;
+* ``RUC21_LSOA21_EW.csv``, ``census2021-ts007a-lsoa.csv`` (Census bulk-table headings):
+  no LA column;
 * ``NSPL_NOV_2021_UK.csv``: the HR area only (so the directory is partial);
 * ``codepoint_all.csv``: Code-Point Open as published, **no header row**.
 
@@ -85,8 +86,17 @@ def write(folder, *, mix_other: bool = True):
     ruc = ruc.rename(columns={"lsoa21_code": "LSOA21CD", "ruc21_code": "RUC21CD",
                               "classification": "RUC21NM"})
     ruc[keep(ruc["LSOA21CD"])].to_csv(folder / "RUC21_LSOA21_EW.csv", index=False)
+    # Census 2021 in the headings of ONS's bulk tables (TS007A style), all LSOAs.
     pop = pd.read_csv(HEREFORDSHIRE / "census2021_pop_age6_herefordshire_lsoa21.csv")
-    pop[keep(pop["lsoa21_code"])].to_csv(folder / "census2021_age_lsoa.csv", index=False)
+    ts = pd.DataFrame({"date": 2021, "geography": pop["lsoa21_name"],
+                       "geography code": pop["lsoa21_code"], "Age: Total": pop["total"],
+                       "Age: Aged 15 years and under": pop["age_0_15"],
+                       "Age: Aged 16 to 24 years": pop["age_16_24"],
+                       "Age: Aged 25 to 34 years": pop["age_25_34"],
+                       "Age: Aged 35 to 49 years": pop["age_35_49"],
+                       "Age: Aged 50 to 64 years": pop["age_50_64"],
+                       "Age: Aged 65 years and over": pop["age_65_plus"]})
+    ts[keep(ts["geography code"])].to_csv(folder / "census2021-ts007a-lsoa.csv", index=False)
 
     nspl = pd.read_csv(HEREFORDSHIRE / "postcodes_herefordshire_nspl_nov2021_HR_LD.csv",
                        dtype=str, keep_default_na=False)

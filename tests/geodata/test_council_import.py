@@ -146,7 +146,7 @@ def test_a_broken_or_unknown_file_is_refused_naming_file_row_and_column(db, runn
     assert "notes.csv, row 1: is not a file this import recognises" in result.output
     assert "'colour', 'size'" in result.output
     (folder / "notes.csv").unlink()
-    (folder / "census2021_age_lsoa.csv").unlink()
+    (folder / "census2021-ts007a-lsoa.csv").unlink()
     result = runner.invoke(args=["geodata", "import-council", fakecouncil.CODE, str(folder)])
     assert "no file for the population by age per LSOA" in result.output
     result = runner.invoke(args=["geodata", "import-council", "E6", str(folder)])
