@@ -29,14 +29,19 @@ POSTCODES = ["HR1 2DE", "HR4 9AA", "HR2 7AA", "HR6 8AA", "HR8 1AA", "HR9 5AA", "
 LEOMINSTER_NORTH = "E05009469"
 
 
-def test_real_county_reach_from_postcodes(db):
+def _county_with_clubs(db):
+    """The real bundle (no manifest: every postcode) and a free club at each of POSTCODES."""
     import_bundle(db.session, realdata.HEREFORDSHIRE, derive=False)
     county = County(db.session)
     for pc in POSTCODES:
         county.service(f"Youth club {pc}", *realdata.postcode_xy(pc), postcode=pc,
                        service_type="open_access", cost_model="free", status="active")
     county.commit()
-    services = loaders.services(db.session)
+    return loaders.services(db.session)
+
+
+def test_real_county_reach_from_postcodes(db):
+    services = _county_with_clubs(db)
     wards = loaders.areas(db.session, "ward")
     lsoas = loaders.areas(db.session, "lsoa")
     ward_pts = load_points(db.session, "ward", wards)
@@ -176,13 +181,7 @@ CRADLEY = "E05009444"  # Bishops Frome & Cradley
 
 
 def test_every_postcode_area_counts_for_reach(db):
-    import_bundle(db.session, realdata.HEREFORDSHIRE, derive=False)  # no manifest
-    county = County(db.session)
-    for pc in POSTCODES:
-        county.service(f"Youth club {pc}", *realdata.postcode_xy(pc), postcode=pc,
-                       service_type="open_access", cost_model="free", status="active")
-    county.commit()
-    services = loaders.services(db.session)
+    services = _county_with_clubs(db)
     svc = np.array([realdata.postcode_xy(pc) for pc in POSTCODES])
     radius = radius_for(30, "bus")
     only_reach = {"deprivation": 0, "rurality": 0, "provision": 0, "voice": 0, "funding": 0}

@@ -45,8 +45,12 @@ def split() -> tuple[frozenset, frozenset]:
     return frozenset(west["WD25CD"]), frozenset(lsoas.loc[share > 0.5, "LSOA21CD"])
 
 
-def write(folder, *, mix_other: bool = True):
-    """Write Westshire's files into ``folder`` (with Herefordshire's rows when ``mix_other``)."""
+def write(folder, *, mix_other: bool = True, modern_nspl: bool = False):
+    """Write Westshire's files into ``folder`` (with Herefordshire's rows when ``mix_other``).
+
+    ``modern_nspl``: the postcode directory with the 2024-on NSPL's column names
+    (``lad25cd``, ``east1m``/``north1m``, ``usrtypind``, ``lsoa21cd`` beside ``lsoa11cd``).
+    """
     ward_codes, lsoa_codes = split()
 
     def la(lsoa21):
@@ -102,8 +106,13 @@ def write(folder, *, mix_other: bool = True):
                        dtype=str, keep_default_na=False)
     nspl = nspl[nspl["pcds"].str.startswith("HR")]
     nspl["laua"] = nspl["lsoa11"].map(lambda c: la(parent.get(c, "")))
-    nspl[keep(nspl["lsoa11"].map(lambda c: parent.get(c, "")))].to_csv(
-        folder / "NSPL_NOV_2021_UK.csv", index=False)
+    nspl = nspl[keep(nspl["lsoa11"].map(lambda c: parent.get(c, "")))]
+    if modern_nspl:
+        nspl = nspl.assign(lsoa21cd=nspl["lsoa11"].map(parent)).rename(columns={
+            "laua": "lad25cd", "oseast1m": "east1m", "osnrth1m": "north1m",
+            "usertype": "usrtypind", "lsoa11": "lsoa11cd"})
+    nspl.to_csv(folder / ("NSPL_MAY_2025_UK.csv" if modern_nspl else "NSPL_NOV_2021_UK.csv"),
+                index=False)
     # Code-Point Open: every area; a point's council by the LSOA it lies in.
     cp = pd.read_csv(HEREFORDSHIRE / "postcodes_herefordshire_codepoint_open_2014.csv",
                      dtype=str, keep_default_na=False)

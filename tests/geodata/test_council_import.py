@@ -89,13 +89,17 @@ def test_a_second_council_imports_from_national_shaped_files_by_its_code(db, run
     assert coverage["postcodes_filled"].sum() == len(filled)
 
     # A folder already cut to Westshire needs no code: it is the one every file names.
+    # Its postcode directory has the 2024-on NSPL's column names and LSOA 2021 codes.
     cut = tmp_path / "cut"
     cut.mkdir()
-    fakecouncil.write(cut, mix_other=False)
+    fakecouncil.write(cut, mix_other=False, modern_nspl=True)
     again = runner.invoke(args=["geodata", "import-bundle", str(cut)])
     assert again.exit_code == 0, again.output
     assert f"council {fakecouncil.CODE}" in again.output
+    assert "NSPL May 2025, HR area:" in again.output
     assert set(db.session.scalars(select(Area.code).where(Area.level == "lsoa"))) == lsoa_codes
+    assert set(db.session.scalars(select(Postcode.postcode))) == hr | filled
+    assert set(db.session.scalars(select(Postcode.lsoa_code))) <= lsoa_codes
 
 
 def test_a_broken_or_unknown_file_is_refused_naming_file_row_and_column(db, runner, tmp_path,
