@@ -170,8 +170,7 @@ def import_council(session, directory, code: str | None = None, *, derive: bool 
     directory = Path(directory)
     found = recognise_folder(directory)
     code = _check_code(code) if code else infer_council(found)
-    reports = [ImportReport(directory, f"council {code}", notes=[
-        f.label for f in found])]
+    reports = [ImportReport(directory, f"council {code}")]
     lsoa_file, spare = _one(found, "lsoa_boundaries", "the LSOA 2021 boundaries",
                             edition="2021")
     wards = sorted((f for f in found if f.role == "ward_boundaries"),
@@ -181,6 +180,7 @@ def import_council(session, directory, code: str | None = None, *, derive: bool 
         raise GeodataError(None, "no file for the ward boundaries: add the ONS Wards (May "
                            "year) Boundaries (docs/GEOGRAPHY.md)")
     lsoas = council_lsoas(found, code)
+    used = [lsoa_file, wards[0]]
     _boundaries(session, lsoa_file, "lsoa", code, lsoas, reports)
     lookup, _ = _one(found, "lsoa_lookup", "the LSOA 2011 to 2021 lookup", required=False)
     uses_2011 = any(f.role in ("deprivation", "rurality") and "2011" in (f.edition or "")
@@ -189,12 +189,14 @@ def import_council(session, directory, code: str | None = None, *, derive: bool 
         raise GeodataError(None, "files on LSOA 2011 (IoD2019, RUC 2011) need the ONS LSOA "
                            "2011 to 2021 lookup in the folder")
     if lookup is not None:
+        used.append(lookup)
         frame, _strict = _frame_of(lookup, code)
         reports.append(import_lsoa_lookup(session, lookup.path, frame=frame))
     _boundaries(session, wards[0], "ward", code, lsoas, reports)
     for edition in sorted({f.edition for f in found if f.role == "deprivation"}):
         best, _rest = _one(found, "deprivation", "deprivation", edition=edition, prefer=lambda f: (
             -len(_deprivation_columns(f.path, _Cols(f.columns), f.code_column)), f.size))
+        used.append(best)
         frame, strict = _frame_of(best, code)
         reports.append(import_deprivation(session, best.path, frame=frame,
                                           only_imported=not strict))
@@ -203,6 +205,7 @@ def import_council(session, directory, code: str | None = None, *, derive: bool 
                            "2025): add File 7 of either edition")
     for edition in sorted({f.edition for f in found if f.role == "rurality"}):
         best, _rest = _one(found, "rurality", "rurality", edition=edition)
+        used.append(best)
         frame, strict = _frame_of(best, code)
         reports.append(import_rurality(session, best.path, frame=frame, only_imported=not strict))
     pops = [f for f in found if f.role == "population"]
@@ -210,6 +213,7 @@ def import_council(session, directory, code: str | None = None, *, derive: bool 
         raise GeodataError(None, "no file for the population by age per LSOA (Census 2021)"
                            if not pops else "two population files ("
                            + ", ".join(f.path.name for f in pops) + "): keep one")
+    used.append(pops[0])
     frame, strict = _frame_of(pops[0], code)
     from .recognise import census_column
 
@@ -217,6 +221,7 @@ def import_council(session, directory, code: str | None = None, *, derive: bool 
     reports.append(import_population(session, pops[0].path, frame=frame,
                                      only_imported=not strict))
     session.flush()
+    reports[0].notes.extend(_what_was_used(found, used))
     reports.extend(_postcodes(session, found, code, age_min, age_max))
     if derive:
         from .derived import store_derived_figures
@@ -241,6 +246,25 @@ def _postcodes(session, found, code, age_min, age_max) -> list[ImportReport]:
                           reference=summary.pop("reference", None))
     reports.append(store_coverage(session, table, summary))
     return reports
+
+
+def _what_was_used(found: list[Found], used: list[Found]) -> list[str]:
+    """One line per recognised file: used, or why not."""
+    lines = []
+    for f in found:
+        if f in used or f.role in ("postcode_directory", "codepoint", "postcode_points"):
+            why = "used" if f in used else "see the postcode lines below"
+        elif f.role == "lsoa_boundaries" and f.edition == "2011":
+            why = "not needed: figures on 2011 LSOAs go onto 2021 LSOAs through the lookup"
+        elif f.role in ("lsoa_boundaries", "ward_boundaries", "deprivation", "rurality"):
+            why = "passed over: another file for the same role and edition (or a newer " \
+                  "edition) was used"
+        elif f.role == "area_lookup":
+            why = "read only to tell which LSOAs are the council's"
+        else:
+            why = "not imported here"
+        lines.append(f"{f.label}: {why}")
+    return lines
 
 
 class _Cols:
