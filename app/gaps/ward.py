@@ -137,6 +137,8 @@ def ward_report(session, code: str, args=None) -> dict | None:
         "voice": voice,
         "county_responses": total.get("responses"),
         "complete": row.get("complete") is not False,
+        "uncertain": _percent(_num(row.get("uncertain_share")))
+        if row.get("uncertain") in (True,) else None,
         "missing": row.get("missing"),
         "today": date.today(),
         "query": {k: str(v) for k, v in p.query().items() if k != "level"},
