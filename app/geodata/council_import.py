@@ -35,7 +35,7 @@ import shapely
 from .errors import GeodataError, ImportReport
 from .recognise import Found, recognise_folder
 from .streaming import council_rows, la_codes
-from .tables import read_csv
+from .tables import LSOA_CODE, read_csv
 
 COUNCIL_CODE = re.compile(r"^[EWSN]0[6-9]\d{6}$")
 SMALL = 50_000_000  # bytes: larger files are national; they are only streamed
@@ -122,15 +122,17 @@ def _boundaries(session, f: Found, level: str, code: str, lsoas: set[str], repor
     from .boundaries import import_areas, read_layer
 
     where = None
-    if f.la_column:
+    if f.la_column:  # codes are checked (COUNCIL_CODE, LSOA_CODE) before going into SQL
         where = f"{f.la_column} = '{code}'"
-    frame = read_layer(f.path, layer=f.layer) if where is None else \
-        _read_where(f, where)
-    if f.la_column is None and level == "lsoa":
+    elif level == "lsoa":
         if not lsoas:
             raise GeodataError(f.path, f"has no LAD field and no other file says which LSOAs "
                                f"are {code}'s: add the ONS LSOA 2011 to 2021 lookup")
-        frame = frame[frame[f.code_column].isin(lsoas)]
+        listed = sorted(c for c in lsoas if LSOA_CODE.match(c))
+        # Only the council's features are read from a national file.
+        where = f"{f.code_column} IN ({', '.join(repr(c) for c in listed)})"
+    frame = read_layer(f.path, layer=f.layer) if where is None else \
+        _read_where(f, where)
     if f.la_column is None and level == "ward":
         from ..models import Area
 
