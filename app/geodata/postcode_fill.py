@@ -123,10 +123,11 @@ def collect(session, files: list[Found], code: str, council) -> tuple[list, list
         label = f"{product(found)} {text}"
         got, _skipped, lsoa_edition = parse_postcodes(found.path, frame,
                                                       source=f"{label} [{found.path.name}]")
-        if found.la_column and reference is None:  # the council's postcodes, per LSOA
+        if found.la_column:  # the council's postcodes per LSOA, over every such file
             ref = [dict(r) for r in got if r["terminated"] is None and not r["large_user"]]
             place_postcodes(session, ref, edition=lsoa_edition)
-            reference = (label, Counter(r["lsoa_code"] for r in ref if r["lsoa_code"]))
+            reference = reference or (label, Counter())
+            reference[1].update(r["lsoa_code"] for r in ref if r["lsoa_code"])
         new = [r for r in got if area_of(r["postcode"]) not in covered]
         if cut is None and new:  # no council column: keep the points in the council's area
             inside = shapely.contains_xy(council, [r["x"] for r in new], [r["y"] for r in new])

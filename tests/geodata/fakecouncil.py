@@ -13,7 +13,8 @@ council downloads:
 * ``RUC21_LSOA21_EW.csv``, ``census2021-ts007a-lsoa.csv`` (Census bulk-table headings):
   no LA column;
 * ``NSPL_NOV_2021_UK.csv``: the HR area only (so the directory is partial);
-* ``codepoint_all.csv``: Code-Point Open as published, **no header row**.
+* ``hr.csv``, ``ld.csv``, ...: Code-Point Open as published, one file per postcode area,
+  **no header row**.
 
 Only ``../shared`` is read; the files go into a temporary folder.
 """
@@ -124,9 +125,10 @@ def write(folder, *, mix_other: bool = True, modern_nspl: bool = False):
     where = where[~where.index.duplicated()]
     cp["admin_district_code"] = where["LSOA21CD"].map(la)
     cp = cp[cp["admin_district_code"].eq(CODE) | mix_other]
-    with (folder / "codepoint_all.csv").open("w", newline="", encoding="utf-8") as handle:
-        out = csv.writer(handle)
-        for r in cp.itertuples(index=False):
-            out.writerow([r.postcode, r.pqi, r.easting, r.northing, "E92000001", "", "", "",
-                          r.admin_district_code, r.admin_ward_code])
+    for area, rows in cp.groupby("postcode_area"):  # one file per postcode area
+        with (folder / f"{area.lower()}.csv").open("w", newline="", encoding="utf-8") as handle:
+            out = csv.writer(handle)
+            for r in rows.itertuples(index=False):
+                out.writerow([r.postcode, r.pqi, r.easting, r.northing, "E92000001", "", "",
+                              "", r.admin_district_code, r.admin_ward_code])
     return folder

@@ -27,7 +27,11 @@ pytestmark = pytest.mark.skipif(not HEREFORDSHIRE.is_dir(), reason="real data fo
 
 
 def _expected_postcodes():
-    """Westshire's live postcodes, worked out here from the source files with pandas."""
+    """Westshire's postcodes, worked out here from the source files with geopandas.
+
+    (HR directory postcodes, Code-Point postcodes of the other areas, live
+    residential HR postcodes, Code-Point postcodes per LSOA over every area.)
+    """
     _wards, lsoas = fakecouncil.split()
     look = pd.read_csv(HEREFORDSHIRE / "lookup_lsoa11_lsoa21_herefordshire.csv")
     ours11 = set(look.loc[look["lsoa21_code"].isin(lsoas), "lsoa11_code"])
@@ -43,7 +47,8 @@ def _expected_postcodes():
     near = near[~near.index.duplicated()]
     others = near[(near["postcode_area"] != "HR") & near["LSOA21CD"].isin(lsoas)]
     live = hr[(hr["doterm"] == "") & (hr["usertype"] == "0")]
-    return set(hr["pcds"]), set(others["postcode"]), len(live)
+    per_lsoa = near[near["LSOA21CD"].isin(lsoas)].groupby("LSOA21CD").size()  # every area
+    return set(hr["pcds"]), set(others["postcode"]), len(live), per_lsoa
 
 
 def test_a_second_council_imports_from_national_shaped_files_by_its_code(db, runner, tmp_path,
@@ -75,7 +80,7 @@ def test_a_second_council_imports_from_national_shaped_files_by_its_code(db, run
     assert figures["young_people"].sum() == pytest.approx(expected_young, rel=1e-9)
 
     # Every postcode: the HR directory's, filled from headerless Code-Point for the rest.
-    hr, filled, live_hr = _expected_postcodes()
+    hr, filled, live_hr, per_lsoa = _expected_postcodes()
     stored = dict(db.session.execute(select(Postcode.postcode, Postcode.source)).all())
     assert set(stored) == hr | filled
     assert filled and all(stored[p].startswith("OS Code-Point Open") for p in filled)
@@ -87,6 +92,9 @@ def test_a_second_council_imports_from_national_shaped_files_by_its_code(db, run
     assert set(coverage.index) == lsoa_codes
     assert coverage["postcodes_live"].sum() == live_hr + len(filled)
     assert coverage["postcodes_filled"].sum() == len(filled)
+    # Expected: the council's postcodes per LSOA in Code-Point Open (all its area files).
+    assert coverage["postcodes_expected"].reindex(per_lsoa.index).tolist() == \
+        per_lsoa.astype(float).tolist()
 
     # A folder already cut to Westshire needs no code: it is the one every file names.
     # Its postcode directory has the 2024-on NSPL's column names and LSOA 2021 codes.
