@@ -58,6 +58,17 @@ SOURCES = [
         "url": "https://geoportal.statistics.gov.uk/",
     },
     {
+        "key": "codepoint",
+        "name": "OS Code-Point Open",
+        "publisher": "Ordnance Survey",
+        "licence": "Open Government Licence v3.0",
+        "licence_url": OGL,
+        "attribution": "Contains Ordnance Survey data © Crown copyright and database right. "
+        "Contains Royal Mail data © Royal Mail copyright and database right. Contains National "
+        "Statistics data © Crown copyright and database right.",
+        "url": "https://www.ordnancesurvey.co.uk/products/code-point-open",
+    },
+    {
         "key": "gias",
         "name": "Get Information about Schools",
         "publisher": "Department for Education",
@@ -84,8 +95,11 @@ def _year_text(years: list[int]) -> str:
 def sources_for(session) -> list[dict]:
     """:data:`SOURCES` with the dates of the files actually imported.
 
-    The postcode directory's copyright year comes from its own name or stated
-    source (an NSPL of November 2021 is © 2021, not the year of import); the
+    Code-Point Open and GIAS are listed only when postcodes from Code-Point or
+    schools were imported; the postcode directory carries ``coverage``, the
+    import's sentence saying which postcode files were used and how much of the
+    council each covers.  The postcode directory's copyright year comes from its
+    own name or stated source (an NSPL of November 2021 is © 2021, not the year of import); the
     boundaries' from their editions; the Indices, rural-urban classification
     and Census from the years of the imported figures.  A source with nothing
     imported keeps the generic text.
@@ -98,7 +112,16 @@ def sources_for(session) -> list[dict]:
         return sorted({int(y) for y in session.scalars(
             select(AreaIndicator.year).distinct().where(AreaIndicator.name.in_(names)))})
 
-    pc_years = _years(session.scalars(select(Postcode.source).distinct()).all())
+    from .geodata.coverage import coverage_source
+    from .models.survey import Campaign
+
+    pc_sources = session.scalars(select(Postcode.source).distinct()).all()
+    codepoint = [t for t in pc_sources if t and t.startswith("OS Code-Point Open")]
+    pc_years = _years([t for t in pc_sources if t not in codepoint])
+    cp_years = _years(codepoint)
+    coverage = coverage_source(session)
+    schools = session.scalar(select(Campaign.id).where(Campaign.school_urn.is_not(None))
+                             .limit(1)) is not None
     area_years = _years(session.scalars(select(Area.edition).distinct()).all())
     iod = indicator_years("imd_score", "imd_decile")
     ruc = indicator_years("rural")
@@ -108,6 +131,15 @@ def sources_for(session) -> list[dict]:
     for source in SOURCES:
         s = dict(source)
         key = s["key"]
+        if (key == "codepoint" and not codepoint) or (key == "gias" and not schools):
+            continue  # shown only when its data was imported
+        if key == "codepoint":
+            y = _year_text(cp_years)
+            s["name"] = f"OS Code-Point Open {y}".strip()
+            s["attribution"] = s["attribution"].replace("database right.", f"database right "
+                                                        f"{y}.".replace(" .", "."))
+        if key == "nspl" and coverage:
+            s["coverage"] = coverage
         if key == "nspl" and pc_years:
             y = _year_text(pc_years)
             s["name"] = f"National Statistics Postcode Lookup ({y})"

@@ -123,7 +123,7 @@ PEOPLE_SHARES = {"share_cost": "cites_cost", "share_transport": "cites_transport
 
 # Columns of the table, CSV, GeoJSON and API, in order.
 TABLE_COLUMNS = (
-    "rank", "name", "complete", "missing", "gap_score", "gap_score_max", "young_people",
+    "rank", "name", "complete", "missing", "uncertain", "uncertain_share", "gap_score", "gap_score_max", "young_people",
     "reach_share", "unreached", "nearest_median", "nearest_p90", "idaci", "idaci_rank_pct",
     "imd_score", "share_most_deprived_20", "rural_share",
     *[f"{k}_{s}" for k in FILTERS for s in ("services", "sessions", "nearest_km",

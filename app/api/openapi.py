@@ -92,13 +92,18 @@ def _schemas() -> dict:
     }, ("total_items", "total_pages", "page_number", "size", "first_page", "last_page",
         "empty", "contents"), description="One page of services (HSDS 3 `Page`).")
     numeric = {col: NUMBER_OR_NULL for col in TABLE_COLUMNS
-               if col not in ("name", "code", "complete", "missing")}
+               if col not in ("name", "code", "complete", "missing", "uncertain")}
     area = _object({"code": TEXT, "name": TEXT, "rank": {"type": ["integer", "null"]},
                     "complete": {"type": "boolean",
                                  "description": "False when an input is missing (see `missing`)."},
                     "missing": {"type": "string",
                                 "description": "The missing inputs, comma-separated; empty when "
                                                "complete."},
+                    "uncertain": {"type": ["boolean", "null"],
+                                  "description": "True when a quarter or more of the area's "
+                                                 "young people live in LSOAs with partial or "
+                                                 "no postcode coverage, so its reach is "
+                                                 "uncertain (`uncertain_share`: that share)."},
                     **numeric}, ("code", "name", "rank"),
                    description="One area's figures. Counts about people (`responses`, "
                                "`cites_*`) are disclosure-controlled: null when hidden.")

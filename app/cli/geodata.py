@@ -147,14 +147,25 @@ def import_lsoa_lookup_command(file, encoding):
 @cli.command("import-bundle")
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--manifest", type=FILE, default=None,
-              help="Manifest to follow (default: DIR/manifest.yaml, else the repository's "
-                   "geodata/herefordshire.yaml).")
+              help="Manifest to follow (default: DIR/manifest.yaml if there is one; "
+                   "otherwise every file is recognised by its columns).")
 @with_appcontext
 def import_bundle_command(directory, manifest):
-    """Import a folder of official files in one go, as the manifest says."""
+    """Import a folder of official files for one council in one go (all or nothing)."""
     from ..geodata.bundle import import_bundle
 
     _run(import_bundle, directory, manifest=manifest, **_band())
+
+
+@cli.command("import-council")
+@click.argument("code")
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@with_appcontext
+def import_council_command(code, directory):
+    """Import the council CODE (e.g. E06000019) from a folder of national or cut files."""
+    from ..geodata.council_import import import_council
+
+    _run(import_council, directory, code, **_band())
 
 
 @cli.command("derive")

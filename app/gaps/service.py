@@ -305,7 +305,8 @@ def build_map(view: GapView) -> dict:
     fc = feature_collection(view.display, [
         {"code": pr["code"], "name": pr["name"], "colour": pr["colour"],
          "incomplete": pr.get("complete") is False, "label": [round(pt.y, 5), round(pt.x, 5)],
-         "value_text": pr["value_text"] + _incomplete_text(pr)}
+         "value_text": pr["value_text"] + _incomplete_text(pr)
+         + (" (uncertain: few or no postcodes)" if pr.get("uncertain") else "")}
         for pr, pt in zip(props, inside, strict=True)])
     b = view.display.total_bounds
     services = _service_points(view)

@@ -124,6 +124,10 @@ def ward_report(session, code: str, args=None) -> dict | None:
         "reach_share": format_value("reach_share", _num(row.get("reach_share"))),
         "unreached": format_value("unreached", _num(row.get("unreached"))),
         "idaci": _percent(_num(row.get("idaci"))),
+        # The deprivation figure the score uses (the official rank where imported), its year.
+        "idaci_pct": _percent(_num(row.get("idaci_rank_pct"))),
+        "idaci_year": (view.sources.get("idaci_rank_pct" if _num(row.get("idaci_rank_pct"))
+                                        is not None else "idaci") or {}).get("year"),
         "rural_share": _percent(_num(row.get("rural_share"))),
         "places": format_value("places_per_1000", _num(row.get("places_per_1000"))),
         "reach": f"{p.threshold} minutes {MODE_PHRASES[p.mode]}",
@@ -135,6 +139,8 @@ def ward_report(session, code: str, args=None) -> dict | None:
         "voice": voice,
         "county_responses": total.get("responses"),
         "complete": row.get("complete") is not False,
+        "uncertain": _percent(_num(row.get("uncertain_share")))
+        if row.get("uncertain") in (True,) else None,
         "missing": row.get("missing"),
         "today": date.today(),
         "query": {k: str(v) for k, v in p.query().items() if k != "level"},

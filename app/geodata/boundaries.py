@@ -50,10 +50,14 @@ def read_layer(path, *, layer: str | None = None) -> gpd.GeoDataFrame:
     return frame
 
 
-def load_areas(path, *, code_field: str, name_field: str, layer: str | None = None):
-    """A checked GeoDataFrame (code, name, geometry in EPSG:27700) and notes on repairs."""
+def load_areas(path, *, code_field: str, name_field: str, layer: str | None = None,
+               frame=None):
+    """A checked GeoDataFrame (code, name, geometry in EPSG:27700) and notes on repairs.
+
+    ``frame``: the layer already read (and filtered to one council).
+    """
     path = Path(path)
-    frame = read_layer(path, layer=layer)
+    frame = read_layer(path, layer=layer) if frame is None else frame
     if frame.empty:
         raise GeodataError(path, "the file has no features")
     for field in (code_field, name_field):
@@ -133,14 +137,15 @@ def load_areas(path, *, code_field: str, name_field: str, layer: str | None = No
 
 def import_areas(session, path, *, level: str, code_field: str, name_field: str,
                  layer: str | None = None, parent_level: str | None = None,
-                 edition: str | None = None) -> ImportReport:
-    """Replace every area of ``level`` with the file's features."""
+                 edition: str | None = None, frame=None) -> ImportReport:
+    """Replace every area of ``level`` with the file's features (or ``frame``'s)."""
     path = Path(path)
     if level not in AREA_LEVELS:
         raise GeodataError(path, f"'{level}' is not a level; use one of {', '.join(AREA_LEVELS)}")
     if parent_level is not None and (parent_level not in AREA_LEVELS or parent_level == level):
         raise GeodataError(path, f"'{parent_level}' cannot be the parent level of {level}")
-    frame, notes = load_areas(path, code_field=code_field, name_field=name_field, layer=layer)
+    frame, notes = load_areas(path, code_field=code_field, name_field=name_field, layer=layer,
+                              frame=frame)
     parents = []
     if parent_level:
         parents = session.scalars(select(Area).where(Area.level == parent_level)).all()

@@ -1,9 +1,10 @@
-"""Import a whole folder of official files in one transaction, as a manifest says.
+"""Import a whole folder of official files in one transaction.
 
-The manifest (YAML) lists steps in order; each names a file in the folder and
-the import it goes through.  ``geodata/herefordshire.yaml`` in the repository
-describes the layout of ``../shared/geodata/herefordshire/``; a folder may carry
-its own ``manifest.yaml`` instead.  See ``geodata/README.md``.
+With no manifest (the usual case) every file is recognised by its columns and
+the council by its code: :func:`app.geodata.council_import.import_council`.
+A manifest (YAML, ``DIR/manifest.yaml`` or ``--manifest``) lists steps in
+order instead; each names a file in the folder and the import it goes through
+(``geodata/herefordshire.yaml`` is an example).  See ``geodata/README.md``.
 """
 
 from __future__ import annotations
@@ -58,11 +59,13 @@ def load_manifest(path) -> dict:
 
 
 def import_bundle(session, directory, *, manifest=None, derive: bool = True,
-                  age_min: int = 13, age_max: int = 19) -> list[ImportReport]:
-    """Run every step of the manifest inside the caller's transaction.
+                  age_min: int = 13, age_max: int = 19,
+                  code: str | None = None) -> list[ImportReport]:
+    """Import the folder inside the caller's transaction: by its manifest, else by content.
 
     The caller commits on success and rolls back on :class:`GeodataError`, so
     a failing step leaves the database as it was before the bundle.
+    ``code``: the council's ONS code (without a manifest; else inferred).
     """
     directory = Path(directory)
     if not directory.is_dir():
@@ -70,7 +73,10 @@ def import_bundle(session, directory, *, manifest=None, derive: bool = True,
     if manifest is None:
         manifest = directory / "manifest.yaml"
         if not manifest.is_file():
-            manifest = REPO_MANIFEST
+            from .council_import import import_council
+
+            return import_council(session, directory, code, derive=derive,
+                                  age_min=age_min, age_max=age_max)
     data = load_manifest(manifest)
     reports = []
     for step in data["steps"]:

@@ -45,7 +45,7 @@ SNAP = 0.97
 COLUMNS = [
     "name", "young_people", "young_people_20_24", "population", "imd_score", "idaci",
     "share_most_deprived_20", "idaci_rank_pct", "idaci_share_most_deprived_20", "cyp_score",
-    "cyp_share_most_deprived_20", "rural_share",
+    "cyp_share_most_deprived_20", "rural_share", "uncertain", "uncertain_share",
 ] + [f"share_imd_decile_{d}" for d in range(1, 11)] + ["inputs"]
 
 METHOD = (
@@ -374,6 +374,13 @@ def area_figures(session, level: str, *, age_min: int = 13, age_max: int = 19,
         out[out_name] = _weighted(matrix, np.where(np.isnan(dec), np.nan, (dec <= 2) * 1.0),
                                   young)
     out["rural_share"] = _weighted(matrix, col("rural"), young)
+    from .coverage import uncertain_flags  # postcode coverage stored with the import
+
+    flags, cover = uncertain_flags(session, lsoas.index)
+    if flags is not None:
+        out["uncertain_share"] = _weighted(matrix, flags, young)
+        out["uncertain"] = out["uncertain_share"].fillna(0) >= cover["threshold"]
+        sources["uncertain"] = cover
     inputs = {code: [] for code in target.index}
     for src, tgt, frac in table.sort_values(["tgt", "src"]).itertuples(index=False):
         inputs[tgt].append(f"{src} ({frac:.0%})")

@@ -168,10 +168,10 @@ def _deprivation_columns(path, frame, code_col) -> dict[str, str]:
 
 
 def import_deprivation(session, path, *, year: int | None = None, encoding: str = "utf-8",
-                       only_imported: bool = False, source: str | None = None) -> ImportReport:
+                       only_imported: bool = False, source: str | None = None, frame=None) -> ImportReport:
     """English Indices of Deprivation 2019 or 2025, one row per LSOA."""
     path = Path(path)
-    frame = read_csv(path, encoding=encoding)
+    frame = read_csv(path, encoding=encoding) if frame is None else frame
     code_col, edition = _code_column(path, frame, 2011 if year == 2019 else None)
     year = year or (2019 if edition == 2011 else 2025)
     columns = _deprivation_columns(path, frame, code_col)
@@ -224,10 +224,10 @@ URBAN_2021 = re.compile(r"^U[A-Z]{1,2}\d?$")
 
 
 def import_rurality(session, path, *, year: int | None = None, encoding: str = "utf-8",
-                    only_imported: bool = False, source: str | None = None) -> ImportReport:
+                    only_imported: bool = False, source: str | None = None, frame=None) -> ImportReport:
     """Rural-urban classification of LSOAs (2011: A1..F2; 2021: UN1, UF1, RLN1, RSF1 ...)."""
     path = Path(path)
-    frame = read_csv(path, encoding=encoding)
+    frame = read_csv(path, encoding=encoding) if frame is None else frame
     code_col, edition = _code_column(path, frame, 2011 if year == 2011 else None)
     year = year or edition
     class_col = find_column(path, frame, ["RUC11CD", "ruc11_code", "RUC21CD", "ruc21_code",
@@ -302,10 +302,10 @@ def parse_band_name(name: str) -> tuple[int, int | None] | None:
 
 
 def import_population(session, path, *, year: int = 2021, encoding: str = "utf-8",
-                      only_imported: bool = False, source: str | None = None) -> ImportReport:
+                      only_imported: bool = False, source: str | None = None, frame=None) -> ImportReport:
     """Usual residents by age band (or single year of age) per LSOA, plus the total."""
     path = Path(path)
-    frame = read_csv(path, encoding=encoding)
+    frame = read_csv(path, encoding=encoding) if frame is None else frame
     code_col, _edition = _code_column(path, frame)
     bands = {}
     for column in frame.columns:
@@ -361,10 +361,10 @@ def import_population(session, path, *, year: int = 2021, encoding: str = "utf-8
 
 # --- LSOA 2011 -> 2021 lookup ---------------------------------------------
 
-def import_lsoa_lookup(session, path, *, encoding: str = "utf-8") -> ImportReport:
+def import_lsoa_lookup(session, path, *, encoding: str = "utf-8", frame=None) -> ImportReport:
     """ONS LSOA (2011) to LSOA (2021) lookup: U unchanged, S split, M merged, X complex."""
     path = Path(path)
-    frame = read_csv(path, encoding=encoding)
+    frame = read_csv(path, encoding=encoding) if frame is None else frame
     old_col = find_column(path, frame, CODE_2011, "the LSOA 2011 code")
     new_col = find_column(path, frame, CODE_2021, "the LSOA 2021 code")
     change_col = find_column(path, frame, ["change_code", "chgind", "CHNGIND", "change"],

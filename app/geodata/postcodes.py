@@ -58,11 +58,32 @@ def import_postcodes(session, path, *, encoding: str = "utf-8",
     """
     path = Path(path)
     frame = read_csv(path, encoding=encoding)
+    rows, skipped, edition = parse_postcodes(path, frame, source=source or path.name)
+    if not rows:
+        raise GeodataError(path, "no postcode in the file has coordinates")
+    notes = place_postcodes(session, rows, edition=edition)
+    write_postcodes(session, rows)
+    report = ImportReport(path, "postcodes", rows=len(rows), notes=notes)
+    if skipped:
+        report.notes.append(f"{skipped} postcodes without coordinates were left out")
+    terminated = sum(1 for r in rows if r["terminated"])
+    report.notes.append(f"{terminated} terminated postcodes kept (not used for new look-ups)")
+    return report
+
+
+def parse_postcodes(path, frame, *, source: str,
+                    seen: dict | None = None) -> tuple[list[dict], int, int]:
+    """(rows, postcodes without coordinates, LSOA edition) from a checked frame.
+
+    ``frame``'s index is the row's position in the file (0 = first data row),
+    so a refusal names the file's own row even when the frame is a filtered
+    part of a national file.  ``seen`` (postcode -> row) spans several files.
+    """
     pc_col = find_column(path, frame, ["pcds", "pcd", "pcd7", "pcd8", "postcode"], "the postcode")
-    east = find_column(path, frame, ["oseast1m", "easting", "x", "bng_e"], "the easting",
-                       required=False)
-    north = find_column(path, frame, ["osnrth1m", "northing", "y", "bng_n"], "the northing",
-                        required=east is not None)
+    east = find_column(path, frame, ["oseast1m", "east1m", "easting", "eastings", "x", "bng_e"],
+                       "the easting", required=False)
+    north = find_column(path, frame, ["osnrth1m", "north1m", "northing", "northings", "y",
+                                      "bng_n"], "the northing", required=east is not None)
     lat = lon = None
     if east is None:
         lat = find_column(path, frame, ["lat", "latitude"],
@@ -72,12 +93,12 @@ def import_postcodes(session, path, *, encoding: str = "utf-8",
                                          "lsoa_code", "lsoa"], "the LSOA", required=False)
     term_col = find_column(path, frame, ["doterm", "terminated", "date_of_termination"],
                            "the termination date", required=False)
-    user_col = find_column(path, frame, ["usertype", "user_type"], "the user type",
+    user_col = find_column(path, frame, ["usertype", "usrtypind", "user_type"], "the user type",
                            required=False)
     hh_col = find_column(path, frame, ["households", "household_count", "hh"],
                          "the households", required=False)
     to_bng = Transformer.from_crs(4326, 27700, always_xy=True) if east is None else None
-    seen: dict[str, int] = {}
+    seen = {} if seen is None else seen
     rows = []
     skipped = 0
     for index, record in records(frame):
@@ -96,10 +117,10 @@ def import_postcodes(session, path, *, encoding: str = "utf-8",
             la = number(path, record[lat], index, lat, minimum=49, maximum=61)
             lo = number(path, record[lon], index, lon, minimum=-9, maximum=3)
             x = y = None
-            if la is not None and lo is not None:
+            if la is not None and lo is not None and la < 99:  # NSPL: 99.999999 = none
                 x, y = to_bng.transform(lo, la)
-        if x is None or y is None:
-            skipped += 1
+        if x is None or y is None or (x == 0 and y == 0) or y >= 999999:
+            skipped += 1  # NSPL gives 0/0 or 1999999 where a postcode has no grid reference
             continue
         lsoa = record[lsoa_col] if lsoa_col else None
         rows.append({
@@ -109,27 +130,25 @@ def import_postcodes(session, path, *, encoding: str = "utf-8",
             if user_col else None,
             "households": number(path, record[hh_col], index, hh_col, minimum=0, maximum=10000)
             if hh_col else None,
-            "source": (source or path.name)[:200],
+            "source": source[:200],
         })
+    edition = 2011 if lsoa_col and "11" in lsoa_col else 2021
+    return rows, skipped, edition
+
+
+def write_postcodes(session, rows: list[dict]) -> None:
+    """Replace every stored postcode with ``rows`` (inside the caller's transaction)."""
     if not rows:
-        raise GeodataError(path, "no postcode in the file has coordinates")
-    notes = _postcodes_to_lsoa21(session, rows, edition=2011 if lsoa_col and "11" in lsoa_col
-                                 else 2021)
+        raise GeodataError(None, "no postcode has coordinates")
     session.execute(delete(Postcode))
     for start in range(0, len(rows), 2000):
         session.execute(insert(Postcode), rows[start:start + 2000])
     from ..dataversion import bump
 
     bump(session)
-    report = ImportReport(path, "postcodes", rows=len(rows), notes=notes)
-    if skipped:
-        report.notes.append(f"{skipped} postcodes without coordinates were left out")
-    terminated = sum(1 for r in rows if r["terminated"])
-    report.notes.append(f"{terminated} terminated postcodes kept (not used for new look-ups)")
-    return report
 
 
-def _postcodes_to_lsoa21(session, rows: list[dict], *, edition: int) -> list[str]:
+def place_postcodes(session, rows: list[dict], *, edition: int) -> list[str]:
     """Give every postcode the imported LSOA 2021 it lies in, where that can be known.
 
     2011 codes go through the lookup (a split LSOA: the child containing the

@@ -16,6 +16,7 @@ from app import loaders
 from app.analysis import compute_gaps
 from app.analysis.travel import radius_for
 from app.geodata.bundle import import_bundle
+from app.geodata.coverage import stored_coverage
 from app.geodata.points import load_points
 from tests.analysis import realdata
 from tests.county import County
@@ -28,14 +29,19 @@ POSTCODES = ["HR1 2DE", "HR4 9AA", "HR2 7AA", "HR6 8AA", "HR8 1AA", "HR9 5AA", "
 LEOMINSTER_NORTH = "E05009469"
 
 
-def test_real_county_reach_from_postcodes(db):
+def _county_with_clubs(db):
+    """The real bundle (no manifest: every postcode) and a free club at each of POSTCODES."""
     import_bundle(db.session, realdata.HEREFORDSHIRE, derive=False)
     county = County(db.session)
     for pc in POSTCODES:
         county.service(f"Youth club {pc}", *realdata.postcode_xy(pc), postcode=pc,
                        service_type="open_access", cost_model="free", status="active")
     county.commit()
-    services = loaders.services(db.session)
+    return loaders.services(db.session)
+
+
+def test_real_county_reach_from_postcodes(db):
+    services = _county_with_clubs(db)
     wards = loaders.areas(db.session, "ward")
     lsoas = loaders.areas(db.session, "lsoa")
     ward_pts = load_points(db.session, "ward", wards)
@@ -98,3 +104,108 @@ def test_real_county_reach_from_postcodes(db):
     expected = (-rank).rank(method="average").sub(1).div(len(rank) - 1)
     assert lsoa["c_deprivation"].to_numpy() == pytest.approx(
         expected.reindex(lsoa.index).to_numpy())
+
+
+def _independent_points(with_fill: bool = True) -> pd.DataFrame:
+    """Young people on every live residential postcode, straight from the files.
+
+    NSPL rows keep their own LSOA (2011 codes through the ONS lookup; the split
+    LSOA's postcodes to the child polygon holding them); Code-Point Open rows of
+    the postcode areas the NSPL file lacks go to the LSOA polygon holding them
+    (or the nearest within 250 m).  Each LSOA's 13-19s (3/16 of 0-15, 4/9 of
+    16-24) are shared evenly among its postcodes; an LSOA with none keeps one
+    point inside its polygon.  geopandas and pandas only.
+    """
+    gpkg = realdata.HEREFORDSHIRE / "herefordshire_boundaries_bng.gpkg"
+    lsoa = gpd.read_file(gpkg, layer="lsoa2021_bgc").set_index("LSOA21CD")
+    pop = pd.read_csv(realdata.HEREFORDSHIRE / "census2021_pop_age6_herefordshire_lsoa21.csv",
+                      index_col="lsoa21_code")
+    young = pop["age_0_15"] * 3 / 16 + pop["age_16_24"] * 4 / 9
+    look = pd.read_csv(realdata.HEREFORDSHIRE / "lookup_lsoa11_lsoa21_herefordshire.csv")
+    kids = look.groupby("lsoa11_code")["lsoa21_code"].apply(list)
+    nspl = pd.read_csv(realdata.HEREFORDSHIRE / "postcodes_herefordshire_nspl_nov2021_HR_LD.csv",
+                       dtype={"doterm": str, "usertype": str})
+    nspl = nspl[nspl["doterm"].isna() & (nspl["usertype"] == "0")]
+    pts = gpd.GeoDataFrame({"x": nspl["oseast1m"].astype(float),
+                            "y": nspl["osnrth1m"].astype(float), "lsoa11": nspl["lsoa11"]},
+                           geometry=gpd.points_from_xy(nspl["oseast1m"], nspl["osnrth1m"]),
+                           crs=27700)
+    within = gpd.sjoin(pts, lsoa[["geometry"]].reset_index(), predicate="within", how="left")
+    within = within[~within.index.duplicated()]
+
+    def child(i):
+        options = kids[pts.at[i, "lsoa11"]]
+        return options[0] if len(options) == 1 or within.at[i, "LSOA21CD"] not in options \
+            else within.at[i, "LSOA21CD"]
+    pts["lsoa"] = [child(i) for i in pts.index]
+    parts = [pts[["x", "y", "lsoa"]]]
+    if with_fill:
+        cp = pd.read_csv(realdata.HEREFORDSHIRE / "postcodes_herefordshire_codepoint_open_2014.csv")
+        cp = cp[~cp["postcode_area"].isin(["HR", "LD"])]
+        cpp = gpd.GeoDataFrame({"x": cp["easting"].astype(float),
+                                "y": cp["northing"].astype(float)},
+                               geometry=gpd.points_from_xy(cp["easting"], cp["northing"]),
+                               crs=27700)
+        hit = gpd.sjoin_nearest(cpp, lsoa[["geometry"]].reset_index(), max_distance=250)
+        hit = hit[~hit.index.duplicated()]
+        parts.append(hit[["x", "y"]].assign(lsoa=hit["LSOA21CD"]))
+    points = pd.concat(parts, ignore_index=True)
+    count = points.groupby("lsoa").size()
+    points["young_people"] = points["lsoa"].map(young / count)
+    empty = lsoa.index.difference(count.index)
+    inside = lsoa.loc[empty].geometry.representative_point()
+    lone = pd.DataFrame({"x": inside.x, "y": inside.y, "lsoa": empty,
+                         "young_people": young.reindex(empty).to_numpy()})
+    return pd.concat([points, lone], ignore_index=True)
+
+
+def _independent_reach(points: pd.DataFrame, services: np.ndarray, radius: float):
+    """(LSOA shares, ward shares): young-people-weighted share within ``radius``."""
+    gpkg = realdata.HEREFORDSHIRE / "herefordshire_boundaries_bng.gpkg"
+    wards = gpd.read_file(gpkg, layer="wards2025_bgc").set_index("WD25CD")
+    xy = points[["x", "y"]].to_numpy()
+    d = np.sqrt(((xy[:, None, :] - services[None, :, :]) ** 2).sum(axis=2)).min(axis=1)
+    pts = gpd.GeoDataFrame(points.assign(hit=d <= radius),
+                           geometry=gpd.points_from_xy(points["x"], points["y"]), crs=27700)
+    ward = gpd.sjoin_nearest(pts, wards[["geometry"]].reset_index(), max_distance=1000)
+    ward = ward[~ward.index.duplicated()]
+    pts["ward"] = ward["WD25CD"]
+
+    def share(by):
+        g = pts.assign(w=pts["young_people"] * pts["hit"]).groupby(by)
+        return g["w"].sum() / g["young_people"].sum()
+    return share("lsoa"), share("ward")
+
+
+CRADLEY = "E05009444"  # Bishops Frome & Cradley
+
+
+def test_every_postcode_area_counts_for_reach(db):
+    services = _county_with_clubs(db)
+    svc = np.array([realdata.postcode_xy(pc) for pc in POSTCODES])
+    radius = radius_for(30, "bus")
+    only_reach = {"deprivation": 0, "rurality": 0, "provision": 0, "voice": 0, "funding": 0}
+    exp_lsoa, exp_ward = _independent_reach(_independent_points(), svc, radius)
+    for level, expected in (("lsoa", exp_lsoa), ("ward", exp_ward)):
+        areas = loaders.areas(db.session, level)
+        points = load_points(db.session, level, areas)
+        gaps = compute_gaps(areas, services, points=points, threshold_min=30, mode="bus",
+                            weights=only_reach)
+        got = gaps["reach_share"].reindex(expected.index)
+        np.testing.assert_allclose(got.to_numpy(), expected.to_numpy(), atol=1e-9,
+                                   err_msg=level)
+        # Ranked on reach alone: the same order as the independent shares.
+        order = expected.sort_values(kind="stable")
+        distinct = order[~order.duplicated(keep=False)]
+        app_rank = gaps["rank"].reindex(distinct.index).astype(float)
+        assert app_rank.is_monotonic_increasing, level
+    # Without the GL, NP, SY and WR postcodes the answer moves (the issue's example).
+    lsoa_hr, ward_hr = _independent_reach(_independent_points(with_fill=False), svc, radius)
+    # Bishops Frome & Cradley: 13% reached from its HR postcodes, 36% with its WR13 ones.
+    assert ward_hr[CRADLEY] < 0.2 < 0.3 < exp_ward[CRADLEY]
+    # E01013998: 44 of its 58 postcodes are SY; from HR alone it looked 86% reached.
+    assert lsoa_hr["E01013998"] > 0.8 and exp_lsoa["E01013998"] < 0.25
+    coverage = stored_coverage(db.session)
+    assert coverage.at["E01013998", "status"] == "filled"
+    assert (coverage["postcodes_live"] > 0).all()  # no LSOA on one central point now
+    assert coverage["postcode_uncertain"].sum() == 0

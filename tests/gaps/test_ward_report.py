@@ -168,3 +168,25 @@ def test_a_user_with_no_areas_gets_no_ward_chooser(client, db):
     client.post("/login", data={"email": "c@example.org", "password": TEST_PASSWORD})
     page = client.get("/dashboard").get_data(as_text=True)
     assert "Your ward" not in page
+
+
+def test_the_ward_report_names_the_deprivation_figure_its_score_uses(client, auth, db):
+    # IDACI 2019 official rank 3,285 of 32,844 (the 90th national percentile) and an
+    # approximate rate too: the report shows the rank the score uses, with its year.
+    county = County(db.session, years={"idaci_rank": 2019, "idaci_rate_approx": 2019})
+    county.lsoa("E01000001", "LSOA 1", centre=CENTRE, size=3_000, indicators={
+        "population_total": 3000, "population_age_13_19": 240, "imd_score": 30.0,
+        "idaci_rank": 3285, "idaci_rate_approx": 0.31, "rural": 1.0})
+    county.ward(NEAR, "Northmoor", centre=CENTRE, size=3_000)
+    county.commit()
+    auth.login_as("commissioner")
+    text = text_of(client.get(f"/ward/{NEAR}").get_data(as_text=True))
+    assert ("On income deprivation affecting children (IDACI 2019, the official national "
+            "rank its gap score uses), its young people's neighbourhoods are on average more "
+            "deprived than 90% of England's.") in text
+    assert "31% of its children" not in text
+    assert "100% of its young people live in rural places" in text
+    assert "of its people" not in text
+    # The ranked table's deprivation column is the same measure, with its edition.
+    table = text_of(client.get("/gaps?level=ward").get_data(as_text=True))
+    assert "IDACI national percentile (IDACI 2019)" in table

@@ -69,9 +69,20 @@ def _independent_ward_figures():
 
 
 def test_real_bundle_imports_and_ward_figures_match_an_independent_calculation(db):
-    reports = import_bundle(db.session, HEREFORDSHIRE)
+    reports = import_bundle(db.session, HEREFORDSHIRE)  # no manifest: files recognised
     db.session.commit()
-    assert any("reprojected" in " ".join(r.notes) for r in reports)
+    # Of the two copies of the LSOA and ward boundaries, the British National Grid one.
+    used = {r.kind: r.path.name for r in reports}
+    assert used["lsoa boundaries"] == used["ward boundaries"] == \
+        "herefordshire_boundaries_bng.gpkg"
+    assert not any("reprojected" in " ".join(r.notes) for r in reports)
+    said = reports[0].notes  # every file: used, or why not
+    assert "lsoa2021_bgc_herefordshire.geojson: LSOA boundaries 2021: passed over" in \
+        "\n".join(said)
+    assert "imd2019_herefordshire_lsoa11.csv: English Indices of Deprivation IoD2019 " \
+        "(LSOA 2011): used" in said
+    assert any(n.startswith("lsoa2011_bgc_herefordshire.geojson") and "not needed" in n
+               for n in said)
     count = {lv: db.session.scalar(select(func.count()).where(Area.level == lv))
              for lv in ("lsoa", "ward")}
     assert count == {"lsoa": 117, "ward": 53}
