@@ -27,6 +27,7 @@ import re
 import subprocess
 import sys
 import time
+from urllib.parse import quote
 
 import pytest
 from branca.element import Div, Element, Figure
@@ -211,6 +212,9 @@ def _allowed(app, url: str, role: str) -> bool:
 def test_no_page_or_download_evaluates_a_name(app, db):
     app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash shows as a 500, not a test error
     pages = make_hostile(db, hostile=template_name)
+    for i, org in enumerate(db.session.query(Organisation).order_by(Organisation.id)):
+        org.description = "About us: " + template_name(i + 7)
+        org.website = "https://example.org/" + quote(template_name(i), safe="")
     used = " ".join(db.session.scalars(select(Area.name)))
     county = County(db.session)
     for i, payload in enumerate(p for p in TEMPLATE_PAYLOADS if p not in used):
@@ -248,3 +252,71 @@ def test_no_page_or_download_evaluates_a_name(app, db):
     for role, names in (("anonymous", public), ("commissioner", everything)):
         missing = [n for n in names if n not in shown[role]]
         assert not missing, (role, missing)
+
+
+def _renamed_feed(tmp_path, names: list[str]):
+    """The planning county's bus file with every stop, route and agency name a payload,
+    saved under a payload file name."""
+    import csv
+    import zipfile
+
+    from ..planning.journey_county import bus_file
+
+    columns = {"stops.txt": "stop_name", "routes.txt": "route_short_name",
+               "agency.txt": "agency_name"}
+    with zipfile.ZipFile(bus_file(tmp_path)) as src:
+        members = {n: src.read(n).decode() for n in src.namelist()}
+    for member, column in columns.items():
+        rows = list(csv.DictReader(io.StringIO(members[member])))
+        for i, row in enumerate(rows):
+            row[column] = names[i % len(names)]
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+        members[member] = out.getvalue()
+    path = tmp_path / f"{names[0]}.zip"
+    with zipfile.ZipFile(path, "w") as dst:
+        for member, body in members.items():
+            dst.writestr(member, body)
+    return path
+
+
+def test_road_and_bus_names_are_never_kept_and_file_names_show_as_text(app, db, auth,
+                                                                      tmp_path):
+    """OSM road names and GTFS stop, route and agency names are not stored (only the
+    network's geometry and the timetable's times are); the imported file's name is shown
+    on the travel page as text."""
+    from app.demo.osmfile import write_osm
+    from app.geodata.transport import import_network, import_timetable
+
+    from ..planning.journey_county import lonlat
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    from ..planning.county import build_county
+
+    build_county(db.session)
+    names = [f"R{i} {payload}" for i, payload in enumerate(TEMPLATE_PAYLOADS)]
+    nodes = {i + 1: lonlat(299_000 + 1_000 * i, 240_000) for i in range(43)}
+    ways = [(100 + k, sorted(nodes), {"highway": "primary", "name": name, "ref": name})
+            for k, name in enumerate(names[:1])]
+    road = write_osm(tmp_path / f"{names[1]}.osm.pbf", nodes, ways,
+                     timestamp="2026-11-20T20:00:00Z")
+    import_network(db.session, road)
+    import_timetable(db.session, _renamed_feed(tmp_path, names))
+    db.session.commit()
+    auth.login_as("commissioner")
+    client = auth.client
+    seen = ""
+    for url in ("/planning/travel", "/planning", "/map?level=lsoa", "/directory",
+                "/directory/1", "/about/data"):
+        resp = client.get(url)
+        assert resp.status_code < 500, url
+        text = _text_of(resp)
+        assert not EVALUATED.search(text), url
+        seen += text
+    travel = _text_of(client.get("/planning/travel"))
+    assert f"{names[0]}.zip" in travel and f"{names[1]}.osm.pbf" in travel
+    for name in names[2:]:  # the names inside the files are nowhere
+        assert name not in seen.replace(f"{names[0]}.zip", "").replace(
+            f"{names[1]}.osm.pbf", ""), name
