@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE / 'youth_voice_map.sqlite'}"
 DEFAULT_INDICATORS_FILE = ROOT / "surveys" / "safeguarding_indicators.yaml"
+DEFAULT_SYNONYMS_FILE = ROOT / "surveys" / "search_synonyms.yaml"
 
 
 class ConfigError(RuntimeError):
@@ -139,6 +140,11 @@ SETTINGS: tuple[Setting, ...] = (
     S("SAFEGUARDING_INDICATORS_FILE", str, str(DEFAULT_INDICATORS_FILE),
       "The list of phrases that flag a free-text answer for the safeguarding lead.",
       shown_default="`surveys/safeguarding_indicators.yaml`"),
+    S("SEARCH_SYNONYMS_FILE", str, str(DEFAULT_SYNONYMS_FILE),
+      "Groups of words the public directory search treats as one (\"football\" finds \"Town FC "
+      "Juniors\", \"cubs\" finds Scouts). Copy the shipped file, add your own words and point "
+      "this at the copy; it is re-read when it changes.",
+      shown_default="`surveys/search_synonyms.yaml`"),
     S("RATELIMIT_STORAGE_URI", str, "",
       "Rate-limit storage (Flask-Limiter); empty uses `REDIS_URL` when set, else one SQLite file "
       "in the instance folder shared by every worker on this machine. "

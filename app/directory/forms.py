@@ -224,6 +224,16 @@ def filters_from_args(args) -> tuple[Filters, dict[str, str]]:
     return f, errors
 
 
+# The public search's parameters: carried to a service page and back, so "Back to
+# the results" returns to the same search (nothing else from the URL is carried).
+SEARCH_ARGS = ("q", "near", "type", "free", "not_uniformed", "max_cost", "day", "age", "page")
+
+
+def search_args(args) -> dict[str, str]:
+    """The search parameters in ``args`` that are set, each cut to 100 characters."""
+    return {k: str(args.get(k))[:100] for k in SEARCH_ARGS if (args.get(k) or "").strip()}
+
+
 def page_number(args, limit: int = 10_000) -> int:
     """``?page=`` as a page number from 1 to ``limit`` (1 if it is not a number)."""
     return arg_int(args, "page", 1, 1, limit, errors={})

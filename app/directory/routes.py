@@ -12,7 +12,7 @@ from ..params import ParamError, arg_int
 from . import bp
 from . import service as svc
 from .costs import describe_cost, service_monthly_cost
-from .forms import ReportForm, filters_from_args, page_number
+from .forms import ReportForm, filters_from_args, page_number, search_args
 
 __all__ = ["bp", "init_app"]
 
@@ -32,10 +32,12 @@ def index():
     """Find activities: works without JavaScript (a GET form)."""
     filters, errors = filters_from_args(request.args)
     found = svc.search(filters, page_number(request.args), errors)
-    args = {k: v for k, v in request.args.items() if k != "page"}
+    args = {k: v for k, v in search_args(request.args).items() if k != "page"}
+    back = {**args, "page": str(found.page)} if found.page > 1 else args
     return render_template("directory/index.html", filters=filters, errors=errors,
                            hits=found.hits, total=found.total, page=found.page,
-                           pages=found.pages, args=args,
+                           pages=found.pages, args=args, back=back,
+                           corrections=found.corrections,
                            origin_label=found.origin_label), (400 if errors else 200)
 
 
@@ -47,6 +49,7 @@ def service(service_id: int):
 
 def _render_service(service, form, status=200):
     return render_template("directory/service.html", service=service, form=form,
+                           back=search_args(request.args),
                            **svc.service_page(service)), status
 
 
@@ -61,7 +64,8 @@ def report(service_id: int):
         return _render_service(service, form, 400)
     svc.add_report(service, form.kind.data, form.message.data)
     flash("Thank you. A council officer will check this listing.")
-    return redirect(url_for("directory.service", service_id=service.id))
+    return redirect(url_for("directory.service", service_id=service.id,
+                            **search_args(request.args)))
 
 
 @bp.route("/directory/export.<fmt>")

@@ -37,6 +37,7 @@ from .io import (
 from .places import from_latlon, lsoa_for_point, on_grid, place_postcode, to_latlon
 from .records import apply_values, clean_address
 from .search import Filters, find_services
+from .words import load_synonyms
 
 PAGE_SIZE = 20
 API_PAGE_MAX = 100
@@ -74,19 +75,28 @@ class SearchPage:
     page: int
     pages: int
     origin_label: str | None
+    corrections: list
+
+
+def synonyms():
+    """The search synonyms in use (``SEARCH_SYNONYMS_FILE``, else the shipped file)."""
+    return load_synonyms(current_app.config.get("SEARCH_SYNONYMS_FILE") or None)
 
 
 def search(filters: Filters, page: int, errors: dict[str, str]) -> SearchPage:
     """One page of matching services; a page past the end shows the last one.  A
     place that cannot be found adds its message to ``errors["near"]``."""
-    found = find_services(db.session, filters, page=page, page_size=PAGE_SIZE)
+    words = synonyms()
+    found = find_services(db.session, filters, page=page, page_size=PAGE_SIZE, synonyms=words)
     if found.near_problem:
         errors["near"] = found.near_problem
     pages = max(1, math.ceil(found.total / PAGE_SIZE))
     if page > pages:
         page = pages
-        found = find_services(db.session, filters, page=page, page_size=PAGE_SIZE)
-    return SearchPage(found.hits, found.total, page, pages, found.origin_label)
+        found = find_services(db.session, filters, page=page, page_size=PAGE_SIZE,
+                              synonyms=words)
+    return SearchPage(found.hits, found.total, page, pages, found.origin_label,
+                      found.corrections)
 
 
 def service_page(service: Service) -> dict:
