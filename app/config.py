@@ -106,6 +106,11 @@ SETTINGS: tuple[Setting, ...] = (
       "It is only a link the reader follows (phones open their maps app); the app itself never "
       "calls it. Empty hides the link. For OpenStreetMap: "
       "`https://www.openstreetmap.org/directions?to={destination}`."),
+    S("LOCAL_OFFER_URL", str, "",
+      "The council's SEND Local Offer (support for children and young people with special "
+      "educational needs and disabilities): every public service page links to it beside the "
+      "service's own SEND notes. Must start with https:// (or http://). Empty hides the link.",
+      shown_default="empty"),
     S("MAP_TILES_ATTRIBUTION", str, "",
       "Attribution text for the tiles; required when `MAP_TILES_URL` is set (the app refuses to "
       "start without it).", shown_default="empty"),
@@ -273,6 +278,13 @@ def load_config(env: dict | None = None, overrides: dict | None = None) -> dict:
             "their attribution on the map; set it too, for example\n"
             "    export MAP_TILES_ATTRIBUTION='© OpenStreetMap contributors'"
         )
+    if cfg.get("LOCAL_OFFER_URL"):
+        from .ingest import web_address_problem
+
+        problem = web_address_problem(cfg["LOCAL_OFFER_URL"], 2000)
+        if problem:
+            raise ConfigError(f"LOCAL_OFFER_URL {problem}, for example "
+                              "https://www.example.gov.uk/localoffer")
     if testing:
         cfg["MAP_TILES_URL"] = overrides.get("MAP_TILES_URL", "")
     return cfg

@@ -7,12 +7,20 @@ from __future__ import annotations
 from flask import Response, flash, jsonify, redirect, render_template, request, url_for
 
 from ..access import public
-from ..models.directory import COST_MODELS, DAYS, PROVIDER_TYPES, SERVICE_STATUSES, SERVICE_TYPES
+from ..models.directory import (
+    COST_MODELS,
+    DAYS,
+    JOINING,
+    PROVIDER_TYPES,
+    SERVICE_STATUSES,
+    SERVICE_TYPES,
+)
 from ..params import ParamError, arg_int
 from . import bp
 from . import service as svc
 from .costs import describe_cost, service_monthly_cost
 from .forms import ReportForm, filters_from_args, page_number, search_args
+from .values import stale_warning
 
 __all__ = ["bp", "init_app"]
 
@@ -20,10 +28,11 @@ __all__ = ["bp", "init_app"]
 def init_app(app) -> None:
     app.jinja_env.globals.update(
         service_types=SERVICE_TYPES, cost_models=COST_MODELS, provider_types=PROVIDER_TYPES,
-        service_statuses=SERVICE_STATUSES, day_names=DAYS,
+        service_statuses=SERVICE_STATUSES, day_names=DAYS, joining_choices=JOINING,
     )
     app.jinja_env.filters["monthly_cost"] = service_monthly_cost
     app.jinja_env.filters["describe_cost"] = describe_cost
+    app.jinja_env.filters["stale_warning"] = stale_warning
 
 
 @bp.route("/directory")

@@ -106,7 +106,8 @@ def service_page(service: Service) -> dict:
 
     return {"monthly": service_monthly_cost(service), "map": service_map(service),
             "review_days": review_days(), "place": place_name(service),
-            "directions": directions_url(service)}
+            "directions": directions_url(service),
+            "local_offer": current_app.config.get("LOCAL_OFFER_URL") or None}
 
 
 def place_name(service: Service) -> str | None:
@@ -248,8 +249,9 @@ def fill_service_form(form: ServiceForm, service: Service) -> None:
     for name in ("name", "description", "service_type", "uniformed", "age_min", "age_max",
                  "cost_model", "cost_amount", "concession", "venue_name", "address",
                  "postcode", "accessibility_notes", "transport_notes", "funding_source",
-                 "funding_end", "capacity", "status", "last_checked"):
+                 "funding_end", "capacity", "status", "last_checked", *CONTACT_FIELDS):
         getattr(form, name).data = getattr(service, name)
+    form.joining.data = service.joining or ""
     form.organisation.data = service.organisation.name if service.organisation else ""
     form.provider_type.data = service.provider_type or ""
     if service.no_fixed_place:
@@ -264,6 +266,10 @@ def fill_service_form(form: ServiceForm, service: Service) -> None:
         entry.day.data = str(s.day)
         entry.start.data, entry.end.data = s.start, s.end
         entry.term_time_only.data = s.term_time_only
+
+
+# The contact and joining fields, copied as text between the form and the service.
+CONTACT_FIELDS = ("phone", "email", "website", "how_to_join", "what_to_bring", "send_notes")
 
 
 def _text(value):
@@ -298,7 +304,7 @@ def service_values(form: ServiceForm) -> dict | None:
         return None
     for name in ("description", "service_type", "age_min", "age_max", "cost_model",
                  "venue_name", "accessibility_notes", "transport_notes", "funding_source",
-                 "funding_end", "capacity", "status"):
+                 "funding_end", "capacity", "status", "joining", *CONTACT_FIELDS):
         clean[name] = _text(getattr(form, name).data)
     clean.update(
         name=form.name.data.strip(),
