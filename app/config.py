@@ -92,9 +92,11 @@ SETTINGS: tuple[Setting, ...] = (
       shown_default="`sqlite:///instance/youth_voice_map.sqlite`"),
     S("COUNCIL_NAME", str, "Herefordshire Council", "Shown in the header and notices."),
     S("COUNCIL_FRONT_DOOR", str,
-      "Herefordshire Children's Services front door: 01432 260800",
-      "Signposted on every thank-you page.",
-      shown_default="Herefordshire's children's services number"),
+      "children's services front door at your council (its website gives the number)",
+      "Signposted on every thank-you page and the help page, after \"contact the\": set your "
+      "own, for example `Herefordshire Children's Services front door: 01432 260800`. The "
+      "default names no council, so a demo or a new install never shows another council's "
+      "number (`scripts/serve-demo.sh` sets the demo county's made-up one)."),
     S("MAP_TILES_URL", str, "",
       "A tile URL template such as `https://tile.openstreetmap.org/{z}/{x}/{y}.png`. Empty means "
       "no tiles: the maps draw their own light base layer from the app's data (area names, "

@@ -6,6 +6,8 @@ bash scripts/setup.sh requirements.txt
 export APP_ENV=${APP_ENV:-development}
 # The demo county is made up: say so in the header rather than name a real council.
 export COUNCIL_NAME=${COUNCIL_NAME:-"Wyvernshire Council (demo)"}
+# ...and its own made-up front door (01632 960xxx is Ofcom's range for drama: no real line).
+export COUNCIL_FRONT_DOOR=${COUNCIL_FRONT_DOOR:-"Wyvernshire Children's Services front door (made up for the demo): 01632 960000"}
 .venv/bin/flask --app wsgi db upgrade
 .venv/bin/flask --app wsgi demo --if-empty
 echo "Serving Youth Voice Map on http://127.0.0.1:${PORT:-5000}  (Ctrl-C to stop)"

@@ -209,7 +209,7 @@ def _fees(service, monthly) -> str:
     from .costs import describe_cost
 
     text = describe_cost(service)
-    if service.cost_model != "free" and monthly is not None:
+    if service.cost_model not in ("free", "monthly") and monthly is not None:
         text += f" (about £{monthly:,.2f} a month)"
     if service.concession:
         text += "; concessions or bursaries available"
