@@ -4,6 +4,8 @@ importing this module registers them all on :data:`app.directory.bp`."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Response, flash, jsonify, redirect, render_template, request, url_for
 
 from ..access import public
@@ -46,7 +48,20 @@ def index():
     return render_template("directory/index.html", filters=filters, errors=errors,
                            hits=found.hits, total=found.total, page=found.page,
                            pages=found.pages, args=args, back=back,
-                           corrections=found.corrections,
+                           corrections=found.corrections, map=found.map,
+                           origin_label=found.origin_label), (400 if errors else 200)
+
+
+@bp.route("/directory/share")
+@public
+def share():
+    """The same search as a plain page to print or send to a parent: every result (up
+    to 100) with its times, cost, place and how to get in touch."""
+    filters, errors = filters_from_args(request.args)
+    found = svc.search(filters, 1, errors, with_map=False, page_size=svc.SHARE_SIZE)
+    args = {k: v for k, v in search_args(request.args).items() if k != "page"}
+    return render_template("directory/share.html", filters=filters, errors=errors,
+                           hits=found.hits, total=found.total, args=args, today=date.today(),
                            origin_label=found.origin_label), (400 if errors else 200)
 
 
