@@ -63,7 +63,8 @@ def results_map(hits, origin=None):
     centre = ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
     radius = min(30_000.0, max(4_000.0, 0.6 * max(max(xs) - min(xs), max(ys) - min(ys))))
     tiles = current_app.config.get("MAP_TILES_URL", "")
-    return _point_map(points, height="420px",
+    # 50 px: no mark (a 30 px cluster) under the zoom buttons in the corner.
+    return _point_map(points, height="420px", padding=50,
                       context=None if tiles else context_near(db.session, *centre, radius))
 
 

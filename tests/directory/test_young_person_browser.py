@@ -10,17 +10,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from app.demo import DemoContext
-from app.demo import directory as demo_directory
-from app.demo import geography as demo_geography
-from app.models import Postcode
 from tests.browser_support import (  # noqa: F401
     browser_page,
     click_and_wait_for_navigation,
     live_server,
 )
 
-from .test_browser import axe_violations
+from .test_browser import axe_violations, demo_town_postcode, map_settled
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("YVM_SCREENSHOTS")
@@ -32,13 +28,7 @@ def _shot(page, name):
 
 
 def test_typo_search_to_a_club_and_how_to_join(live_server, browser_page, db):  # noqa: F811
-    ctx = DemoContext()
-    demo_geography.build(db.session, ctx)
-    demo_directory.build(db.session, ctx)
-    db.session.commit()
-    town = next(t for t in ctx.info["town_centres"] if t["kind"] == "town")
-    postcode = min(db.session.query(Postcode),
-                   key=lambda p: (p.x - town["x"]) ** 2 + (p.y - town["y"]) ** 2).postcode
+    postcode = demo_town_postcode(db)
     for width, height, js in ((360, 640, False), (1280, 800, True)):
         page = browser_page(width=width, height=height, javascript=js)
         page.goto(live_server.url + "/directory")
@@ -51,7 +41,7 @@ def test_typo_search_to_a_club_and_how_to_join(live_server, browser_page, db):  
         expect(first).to_contain_text(re.compile(r"km \([\d.]+ miles\) away"))
         assert page.evaluate("document.documentElement.scrollWidth") == width
         if js:
-            expect(page.locator(".results-map .leaflet-marker-icon").first).to_be_visible()
+            map_settled(page, ".results-map")
             assert axe_violations(page) == [], "results"
         _shot(page, f"young-results-{width}")
         click_and_wait_for_navigation(page, first.locator("h3 a"))
