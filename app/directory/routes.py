@@ -62,6 +62,7 @@ def share():
     args = {k: v for k, v in search_args(request.args).items() if k != "page"}
     return render_template("directory/share.html", filters=filters, errors=errors,
                            hits=found.hits, total=found.total, args=args, today=date.today(),
+                           corrections=found.corrections,
                            origin_label=found.origin_label), (400 if errors else 200)
 
 

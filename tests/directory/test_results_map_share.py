@@ -60,6 +60,14 @@ def test_a_shareable_printable_list_keeps_the_search(client, db):
     assert ".results-map-col" in printing and ".share-box" in printing
 
 
+def test_the_share_page_says_how_a_typo_was_read(client, db):
+    _setup(db)
+    html = client.get("/directory/share?q=fotball").get_data(as_text=True)
+    assert "“fotball” (read as “football”)" in html
+    assert re.findall(r"<h2 class=\"heading-s\">([^<]+)</h2>", html) == ["Cityton Football",
+                                                                   "Farfield FC"]
+
+
 def test_a_hostile_query_is_escaped_on_the_share_page(client, db):
     _setup(db)
     html = client.get('/directory/share?q="><script>alert(1)</script>').get_data(as_text=True)
