@@ -124,6 +124,8 @@ def test_the_public_page_says_how_to_contact_and_join(client, db):
     assert 'href="mailto:hello@example.org"' in html
     assert 'href="https://example.org/juniors"' in html
     assert "Drop in: just turn up" in html and "Trainers" in html
+    assert '<span class="tag tag-green">Drop in</span>' in client.get("/directory").get_data(
+        as_text=True)
     assert 'href="https://www.example.gov.uk/localoffer"' in html and "Quiet room" in html
     bare = make_service(db.session, name="Quiet Club", organisation="Quiet Trust")
     html = client.get(f"/directory/{bare.id}").get_data(as_text=True)
