@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE / 'youth_voice_map.sqlite'}"
 DEFAULT_INDICATORS_FILE = ROOT / "surveys" / "safeguarding_indicators.yaml"
+DEFAULT_SYNONYMS_FILE = ROOT / "surveys" / "search_synonyms.yaml"
 
 
 @dataclass(frozen=True)
@@ -110,9 +111,11 @@ SETTINGS: tuple[Setting, ...] = (
       "that checks it).", shown_default="empty (the host of `PUBLIC_BASE_URL` in production)"),
     S("COUNCIL_NAME", str, "Herefordshire Council", "Shown in the header and notices."),
     S("COUNCIL_FRONT_DOOR", str,
-      "Herefordshire Children's Services front door: 01432 260800",
-      "Signposted on every thank-you page.",
-      shown_default="Herefordshire's children's services number"),
+      "children's services front door at your council (its website gives the number)",
+      "Signposted on every thank-you page and the help page, after \"contact the\": set your "
+      "own, for example `Herefordshire Children's Services front door: 01432 260800`. The "
+      "default names no council, so a demo or a new install never shows another council's "
+      "number (`scripts/serve-demo.sh` sets the demo county's made-up one)."),
     S("MAP_TILES_URL", str, "",
       "A tile URL template such as `https://tile.openstreetmap.org/{z}/{x}/{y}.png`. Empty means "
       "no tiles: the maps draw their own light base layer from the app's data (area names, "
@@ -124,6 +127,11 @@ SETTINGS: tuple[Setting, ...] = (
       "It is only a link the reader follows (phones open their maps app); the app itself never "
       "calls it. Empty hides the link. For OpenStreetMap: "
       "`https://www.openstreetmap.org/directions?to={destination}`."),
+    S("LOCAL_OFFER_URL", str, "",
+      "The council's SEND Local Offer (support for children and young people with special "
+      "educational needs and disabilities): every public service page links to it beside the "
+      "service's own SEND notes. Must start with https:// (or http://). Empty hides the link.",
+      shown_default="empty"),
     S("MAP_TILES_ATTRIBUTION", str, "",
       "Attribution text for the tiles; required when `MAP_TILES_URL` is set (the app refuses to "
       "start without it).", shown_default="empty"),
@@ -185,6 +193,11 @@ SETTINGS: tuple[Setting, ...] = (
     S("SAFEGUARDING_INDICATORS_FILE", str, str(DEFAULT_INDICATORS_FILE),
       "The list of phrases that flag a free-text answer for the safeguarding lead.",
       shown_default="`surveys/safeguarding_indicators.yaml`"),
+    S("SEARCH_SYNONYMS_FILE", str, str(DEFAULT_SYNONYMS_FILE),
+      "Groups of words the public directory search treats as one (\"football\" finds \"Town FC "
+      "Juniors\", \"cubs\" finds Scouts). Copy the shipped file, add your own words and point "
+      "this at the copy; it is re-read when it changes.",
+      shown_default="`surveys/search_synonyms.yaml`"),
     S("RATELIMIT_STORAGE_URI", str, "",
       "Rate-limit storage (Flask-Limiter); empty uses `REDIS_URL` when set, else one SQLite file "
       "in the instance folder shared by every worker on this machine. "
@@ -343,6 +356,13 @@ def load_config(env: dict | None = None, overrides: dict | None = None) -> dict:
             "their attribution on the map; set it too, for example\n"
             "    export MAP_TILES_ATTRIBUTION='© OpenStreetMap contributors'"
         )
+    if cfg.get("LOCAL_OFFER_URL"):
+        from .ingest import web_address_problem
+
+        problem = web_address_problem(cfg["LOCAL_OFFER_URL"], 2000)
+        if problem:
+            raise ConfigError(f"LOCAL_OFFER_URL {problem}, for example "
+                              "https://www.example.gov.uk/localoffer")
     if testing:
         cfg["MAP_TILES_URL"] = overrides.get("MAP_TILES_URL", "")
     cfg["PUBLIC_BASE_URL"] = public_base_url(cfg.get("PUBLIC_BASE_URL") or "")

@@ -15,7 +15,8 @@ column:
   one, PostgreSQL refuses it half-way through an import);
 * **web addresses**: :func:`web_address_problem`, the one rule the organisation
   form and every import share (``http``/``https`` with a host, no spaces, the
-  column's length), so no ``javascript:`` link is ever stored or served;
+  column's length), so no ``javascript:`` link is ever stored or served; and
+  :func:`email_address_problem`, its twin for the ``mailto:`` links;
 * **JSON**: no ``NaN``/``Infinity``, no whole number longer than
   :data:`MAX_DIGITS` digits (a 400-digit one would overflow every ``float()``
   after it), nesting at most :data:`MAX_DEPTH` deep (Python's parser otherwise
@@ -33,6 +34,7 @@ import csv
 import io
 import json
 import math
+import re
 from urllib.parse import urlsplit
 
 from .csvsafe import unguard
@@ -124,6 +126,21 @@ def text(value, source: str, row, column: str, max_len: int) -> str:
 def column_length(model, attribute: str) -> int:
     """The length of a model's string column (what PostgreSQL will enforce)."""
     return model.__table__.columns[attribute].type.length
+
+
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+
+
+def email_address_problem(value: str, max_len: int) -> str | None:
+    """Why ``value`` cannot be stored as an email address people write to, or ``None``:
+    one ``@``, a dotted domain, no spaces, quotes or angle brackets (so it is safe in a
+    ``mailto:`` link), at most ``max_len`` characters.  The forms and every import."""
+    if len(value) > max_len:
+        return f"must be at most {max_len:,} characters (it has {len(value):,})"
+    if not _EMAIL.match(value):
+        return "must be an email address like name@example.org"
+    return None
 
 
 def web_address_problem(value: str, max_len: int) -> str | None:

@@ -6,6 +6,8 @@ bash scripts/setup.sh requirements.txt
 export APP_ENV=${APP_ENV:-development}
 # The demo county is made up: say so in the header rather than name a real council.
 export COUNCIL_NAME=${COUNCIL_NAME:-"Wyvernshire Council (demo)"}
+# ...and its own made-up front door (01632 960xxx is Ofcom's range for drama: no real line).
+export COUNCIL_FRONT_DOOR=${COUNCIL_FRONT_DOOR:-"Wyvernshire Children's Services front door (made up for the demo): 01632 960000"}
 # Links the app sends (invitations, QR codes, PDFs) are built on this address.
 export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-"http://127.0.0.1:${PORT:-5000}"}
 .venv/bin/flask --app wsgi db upgrade

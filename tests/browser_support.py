@@ -143,3 +143,11 @@ def sign_in(page, base_url: str, email: str, password: str) -> None:
     # The form posts and the answer (dashboard, "wrong password" or "too many
     # tries") replaces the page: wait for it before the caller looks or moves on.
     click_and_wait_for_navigation(page, "button[type=submit]")
+
+
+def sign_out(page) -> None:
+    """Press "Sign out": on a phone it is in the header's "Menu" (a <details>), opened first."""
+    menu = page.locator("nav.site-nav summary")
+    if menu.is_visible():
+        menu.click()
+    page.get_by_role("button", name="Sign out").click()

@@ -40,6 +40,7 @@ from ..models import (
     ServiceReport,
     ServiceSession,
 )
+from .directory_contacts import add_contact
 
 
 @dataclass
@@ -311,6 +312,7 @@ def _make(session, rng, spec, place: Place | None, orgs: dict, today: date,
         service.last_checked = None
     else:
         service.last_checked = today - timedelta(days=rng.randint(1, 150))
+    add_contact(service)
     session.add(service)
     return service
 

@@ -21,10 +21,17 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..models.directory import COST_MODELS, DAYS, PROVIDER_TYPES, SERVICE_STATUSES, SERVICE_TYPES
+from ..models.directory import (
+    COST_MODELS,
+    DAYS,
+    JOINING,
+    PROVIDER_TYPES,
+    SERVICE_STATUSES,
+    SERVICE_TYPES,
+)
 from ..params import FloatNumberField, IntField, NumberField, arg_float, arg_int
-from .records import AGE_LIMITS, MAX_AMOUNT
 from .search import Filters
+from .values import AGE_LIMITS, MAX_AMOUNT, contact_problem
 
 SESSION_ROWS = 4
 PLACE_CHOICES = [
@@ -103,6 +110,27 @@ class ServiceForm(FlaskForm):
     accessibility_notes = TextAreaField("Accessibility", validators=[Optional(), Length(max=2000)])
     transport_notes = TextAreaField("Getting there (buses, parking)",
                                     validators=[Optional(), Length(max=2000)])
+    phone = StringField("Phone", validators=[Optional()], render_kw={"autocomplete": "off"},
+                        description="The number a young person or parent can call, for "
+                                    "example 01432 260000.")
+    email = StringField("Email", validators=[Optional()],
+                        description="For example info@example.org")
+    website = StringField("Website", validators=[Optional()],
+                          description="For example https://example.org/juniors")
+    joining = SelectField("Booking", choices=[("", "Not said")] + list(JOINING.items()),
+                          default="")
+    how_to_join = TextAreaField("How to join", validators=[Optional(), Length(
+        max=2000, message="How to join must be 2,000 characters or fewer.")],
+        description="For example: come along to any session, or fill in the form on our "
+                    "website.")
+    what_to_bring = TextAreaField("What to bring", validators=[Optional(), Length(
+        max=1000, message="What to bring must be 1,000 characters or fewer.")],
+        description="For example: trainers and a water bottle.")
+    send_notes = TextAreaField("Support for special educational needs and disabilities (SEND)",
+                               validators=[Optional(), Length(
+                                   max=2000, message="The SEND support must be 2,000 "
+                                                     "characters or fewer.")],
+                               description="For example: 1:1 support on request; quiet room.")
     provider_type = SelectField("Provider type", choices=[("", "Not known")]
                                 + list(PROVIDER_TYPES.items()), default="")
     funding_source = StringField("Funding source", validators=[Optional(), Length(max=200)],
@@ -120,6 +148,14 @@ class ServiceForm(FlaskForm):
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
+        for name, what in (("phone", "phone number"), ("email", "email address"),
+                           ("website", "web address")):
+            field = self[name]
+            field.data = (field.data or "").strip()
+            problem = contact_problem(name, field.data)
+            if problem:
+                field.errors.append(f"The {what} {problem}.")
+                ok = False
         if self.age_min.data is not None and self.age_max.data is not None \
                 and self.age_min.data > self.age_max.data:
             self.age_max.errors.append("The oldest age must not be below the youngest age.")
@@ -222,6 +258,16 @@ def filters_from_args(args) -> tuple[Filters, dict[str, str]]:
     f.age = arg_int(args, "age", f.age, 5, 30, errors=errors,
                     message="Enter an age between 5 and 30.")
     return f, errors
+
+
+# The public search's parameters: carried to a service page and back, so "Back to
+# the results" returns to the same search (nothing else from the URL is carried).
+SEARCH_ARGS = ("q", "near", "type", "free", "not_uniformed", "max_cost", "day", "age", "page")
+
+
+def search_args(args) -> dict[str, str]:
+    """The search parameters in ``args`` that are set, each cut to 100 characters."""
+    return {k: str(args.get(k))[:100] for k in SEARCH_ARGS if (args.get(k) or "").strip()}
 
 
 def page_number(args, limit: int = 10_000) -> int:

@@ -37,6 +37,37 @@ def service_map(service: Service):
                                                                       service.y))
 
 
+def results_map(hits, origin=None):
+    """The placed services among ``hits`` (one page of search results), each named with
+    its distance when searched near a place; ``None`` when none has a place.  Without
+    a basemap, the places and roads around them are drawn beneath."""
+    points = []
+    for hit in hits:
+        s = hit.service
+        if s.x is None or s.y is None or s.no_fixed_place:
+            continue
+        lat, lon = to_latlon(s.x, s.y)
+        label = s.name
+        if hit.distance_km is not None:
+            label += f" ({hit.distance_km:.1f} km, {hit.distance_miles:.1f} miles)"
+        points.append({"lat": lat, "lon": lon, "label": label, "kind": "service"})
+    if not points:
+        return None
+    # The context covers the whole view: the box around the results (and the search
+    # point), at most 30 km from its middle.
+    xs = [h.service.x for h in hits if h.service.x is not None and not h.service.no_fixed_place]
+    ys = [h.service.y for h in hits if h.service.y is not None and not h.service.no_fixed_place]
+    if origin is not None:
+        xs.append(origin[0])
+        ys.append(origin[1])
+    centre = ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
+    radius = min(30_000.0, max(4_000.0, 0.6 * max(max(xs) - min(xs), max(ys) - min(ys))))
+    tiles = current_app.config.get("MAP_TILES_URL", "")
+    # 50 px: no mark (a 30 px cluster) under the zoom buttons in the corner.
+    return _point_map(points, height="420px", padding=50,
+                      context=None if tiles else context_near(db.session, *centre, radius))
+
+
 def buildings_map(buildings):
     """Active services and council buildings (drawn last, so on top)."""
     points = []
@@ -48,3 +79,34 @@ def buildings_map(buildings):
         lat, lon = to_latlon(b.x, b.y)
         points.append({"lat": lat, "lon": lon, "label": b.name, "kind": "building"})
     return _point_map(points, height="420px")
+
+
+def place_name(service: Service) -> str | None:
+    """The name of the parish (else ward) a service's venue is in, for "where" in words."""
+    from ..geodata.lookup import area_containing
+
+    if service.x is None or service.y is None or service.no_fixed_place:
+        return None
+    for level in ("parish", "ward"):
+        area = area_containing(db.session, service.x, service.y, level)
+        if area is not None:
+            return area.name
+    return None
+
+
+def directions_url(service: Service) -> str | None:
+    """A link to a maps app's directions to the venue, by postcode (else latitude and
+    longitude), from the ``DIRECTIONS_URL`` template; ``None`` with no place or no
+    template.  The destination is URL-encoded, so a hostile postcode cannot add
+    parameters or change the scheme (the template's own scheme and host stay)."""
+    from urllib.parse import quote
+
+    template = current_app.config.get("DIRECTIONS_URL") or ""
+    if not template or service.no_fixed_place or (service.x is None and not service.postcode):
+        return None
+    if service.postcode:
+        destination = service.postcode
+    else:
+        lat, lon = to_latlon(service.x, service.y)
+        destination = f"{lat},{lon}"
+    return template.replace("{destination}", quote(destination, safe=","))

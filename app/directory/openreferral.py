@@ -2,7 +2,9 @@
 
 Each service is written as a fully nested HSDS 3 ``service`` object: its
 ``organization``, ``service_at_locations[].location`` (with ``addresses`` and
-``accessibility``), ``cost_options``, ``schedules`` and ``funding``.  A whole
+``accessibility``), ``cost_options``, ``schedules`` and ``funding``; its contact
+details as HSDS's own ``url``, ``email``, ``phones[]`` and
+``application_process`` (how to join).  A whole
 directory is one HSDS "Page" (``total_items``, ``contents``...), the form the
 HSDS API returns from ``/services``.
 
@@ -12,7 +14,9 @@ Fields HSDS 3 lacks are carried as extension properties whose names start with
 * on the service: ``yvm:service_type``, ``yvm:uniformed``, ``yvm:cost_model``,
   ``yvm:concession``, ``yvm:provider_type``, ``yvm:capacity``,
   ``yvm:no_fixed_place``, ``yvm:status`` (active/paused/closed, exact),
-  ``yvm:last_checked`` (ISO date or null); on the organization ``yvm:kind``;
+  ``yvm:last_checked`` (ISO date or null), ``yvm:joining`` (book/drop_in or
+  null), ``yvm:what_to_bring`` and ``yvm:send_notes``; on the organization
+  ``yvm:kind``;
 * on a funding entry ``yvm:funding_end`` (ISO date); on a cost option
   ``yvm:cost_model``; on a schedule ``yvm:term_time_only``;
 * on a location: ``yvm:easting``, ``yvm:northing`` (exact British National
@@ -44,7 +48,7 @@ PREFIX = "yvm:"
 KINDS = {
     "service": 1, "organization": 2, "location": 3, "service_at_location": 4, "schedule": 5,
     "cost_option": 6, "funding": 7, "address": 8, "accessibility": 9, "attribute": 10,
-    "taxonomy_term": 11,
+    "taxonomy_term": 11, "phone": 12,
 }
 STATUS_TO_HSDS = {"active": "active", "paused": "temporarily closed", "closed": "inactive"}
 STATUS_FROM_HSDS = {"active": "active", "temporarily closed": "paused", "inactive": "closed",
@@ -113,6 +117,7 @@ def service_to_hsds(service, *, scope: str, state_province: str = "",
     fees = _fees(service, monthly)
     if fees:
         out["fees_description"] = fees
+    _contact(out, service, sid, scope)
 
     cost = {"id": make_uuid("cost_option", service.id, scope), "service_id": sid,
             "option": row["cost_model"].replace("_", " "), "currency": "GBP",
@@ -170,8 +175,26 @@ def service_to_hsds(service, *, scope: str, state_province: str = "",
         PREFIX + "no_fixed_place": bool(service.no_fixed_place),
         PREFIX + "status": service.status,
         PREFIX + "last_checked": service.last_checked and service.last_checked.isoformat(),
+        PREFIX + "joining": service.joining,
+        PREFIX + "what_to_bring": service.what_to_bring,
+        PREFIX + "send_notes": service.send_notes,
     })
     return out
+
+
+def _contact(out: dict, service, sid: str, scope: str) -> None:
+    """HSDS's own contact fields; a stored value that fails today's rule is left out."""
+    from .values import contact_problem
+
+    if service.website and contact_problem("website", service.website) is None:
+        out["url"] = service.website
+    if service.email and contact_problem("email", service.email) is None:
+        out["email"] = service.email
+    if service.phone:
+        out["phones"] = [{"id": make_uuid("phone", service.id, scope), "service_id": sid,
+                          "number": service.phone, "type": "voice"}]
+    if service.how_to_join:
+        out["application_process"] = service.how_to_join
 
 
 def _ages(low, high) -> str:
@@ -186,7 +209,7 @@ def _fees(service, monthly) -> str:
     from .costs import describe_cost
 
     text = describe_cost(service)
-    if service.cost_model != "free" and monthly is not None:
+    if service.cost_model not in ("free", "monthly") and monthly is not None:
         text += f" (about £{monthly:,.2f} a month)"
     if service.concession:
         text += "; concessions or bursaries available"

@@ -169,6 +169,13 @@ def _row_from_service(item: _Node, orgs: dict) -> dict:
         "status": status,
         "last_checked": assured[:10] if assured else None,
         "no_fixed_place": _yes(item.ext("no_fixed_place", False)),
+        "website": item.value("url"),
+        "email": item.value("email"),
+        "phone": next((p.value("number") for p in item.nodes("phones")), None),
+        "how_to_join": item.value("application_process"),
+        "joining": item.ext("joining"),
+        "what_to_bring": item.ext("what_to_bring"),
+        "send_notes": item.ext("send_notes"),
     }
     sals = item.nodes("service_at_locations")
     if sals:

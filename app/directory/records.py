@@ -9,17 +9,37 @@ when no row has a problem (all-or-nothing).
 
 from __future__ import annotations
 
-import math
-import re
-from datetime import date, time
-from decimal import Decimal, InvalidOperation
+from datetime import date
 
 from sqlalchemy import select
 
 from ..ingest import column_length
 from ..models import Organisation, Service, ServiceSession
-from ..models.directory import COST_MODELS, DAYS, PROVIDER_TYPES, SERVICE_STATUSES, SERVICE_TYPES
+from ..models.directory import (
+    COST_MODELS,
+    JOINING,
+    PROVIDER_TYPES,
+    SERVICE_STATUSES,
+    SERVICE_TYPES,
+)
 from .places import lsoa_for_point, normalise_postcode, place_postcode, place_problem
+from .values import (  # noqa: F401 - the parsers are part of this module's interface
+    AGE_LIMITS,
+    DAY_CODES,
+    MAX_AMOUNT,
+    RecordError,
+    clean_address,
+    clean_text,
+    contact_problem,
+    format_sessions,
+    parse_amount,
+    parse_bool,
+    parse_choice,
+    parse_date,
+    parse_float,
+    parse_int,
+    parse_sessions,
+)
 
 # The documented columns, in file order (docs/DIRECTORY.md, "CSV columns").
 COLUMNS = (
@@ -27,7 +47,8 @@ COLUMNS = (
     "cost_model", "cost_amount", "concession", "sessions", "venue_name", "address", "postcode",
     "easting", "northing", "lsoa_code", "no_fixed_place", "accessibility_notes",
     "transport_notes", "provider_type", "funding_source", "funding_end", "capacity", "status",
-    "last_checked",
+    "last_checked", "phone", "email", "website", "how_to_join", "joining", "what_to_bring",
+    "send_notes",
 )
 REQUIRED = ("name", "service_type", "cost_model")
 # Every text column's limit: the database column's length (PostgreSQL refuses a longer
@@ -37,165 +58,10 @@ MAX_LENGTH = {
     **{c: column_length(Service, c) for c in ("name", "venue_name", "address",
                                                "funding_source", "lsoa_code")},
     "description": 5000, "accessibility_notes": 2000, "transport_notes": 2000,
+    "how_to_join": 2000, "what_to_bring": 1000, "send_notes": 2000,
 }
-AGE_LIMITS = (0, 30)
-MAX_AMOUNT = Decimal("10000")
-DAY_CODES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_SESSION = re.compile(
-    r"^(?P<day>[A-Za-z]+)\s+(?P<start>\d{1,2}:\d{2})\s*-\s*(?P<end>\d{1,2}:\d{2})"
-    r"(?P<term>\s+term(?:[- ]time(?: only)?)?)?$",
-    re.IGNORECASE,
-)
-TRUE = {"yes", "y", "true", "1", "t"}
-FALSE = {"no", "n", "false", "0", "f", ""}
-
-
-class RecordError(ValueError):
-    pass
-
-
-def clean_text(value) -> str | None:
-    text = "" if value is None else str(value).strip()
-    return text or None
-
-
-def clean_address(value) -> str | None:
-    """Comma-separated parts, each trimmed, joined by ", " (so exports round-trip)."""
-    text = clean_text(value)
-    if text is None:
-        return None
-    parts = [p.strip() for p in text.replace("\n", ",").split(",")]
-    return ", ".join(p for p in parts if p) or None
-
-
-def parse_bool(value) -> bool:
-    text = ("" if value is None else str(value)).strip().lower()
-    if text in TRUE:
-        return True
-    if text in FALSE:
-        return False
-    raise RecordError("must be yes or no")
-
-
-def parse_choice(value, choices: dict[str, str]) -> str | None:
-    """Accept the code ('per_session') or its label ('Per session'), any case."""
-    text = clean_text(value)
-    if text is None:
-        return None
-    key = text.lower().replace(" ", "_").replace("-", "_")
-    if key in choices:
-        return key
-    for code, label in choices.items():
-        if text.lower() == label.lower():
-            return code
-    raise RecordError("must be one of: " + ", ".join(choices))
-
-
-def parse_date(value) -> date | None:
-    text = clean_text(value)
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise RecordError("must be a date written YYYY-MM-DD, for example 2027-03-31") from None
-
-
-def parse_int(value, low: int, high: int) -> int | None:
-    text = clean_text(value)
-    if text is None:
-        return None
-    try:
-        number = float(text)  # 400 digits give inf: refused by the range, never int()
-    except ValueError:
-        raise RecordError("must be a whole number") from None
-    if math.isnan(number):
-        raise RecordError("must be a whole number")
-    if not low <= number <= high:
-        raise RecordError(f"must be between {low} and {high}")
-    if number != int(number):
-        raise RecordError("must be a whole number")
-    return int(number)
-
-
-def parse_amount(value) -> Decimal | None:
-    text = clean_text(value)
-    if text is None:
-        return None
-    text = text.lstrip("£").replace(",", "")
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise RecordError("must be an amount in pounds, for example 3.50") from None
-    if not amount.is_finite() or amount < 0:
-        raise RecordError("must be zero or more")
-    if amount > MAX_AMOUNT:
-        raise RecordError(f"must be at most £{MAX_AMOUNT:,}")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise RecordError("must have at most two decimal places (pence)")
-    return amount.quantize(Decimal("0.01"))
-
-
-def parse_float(value) -> float | None:
-    text = clean_text(value)
-    if text is None:
-        return None
-    try:
-        number = float(text)
-    except ValueError:
-        raise RecordError("must be a number") from None
-    if not math.isfinite(number):  # nan, inf, or too many digits for a float
-        raise RecordError("must be a finite number")
-    return number
-
-
-def _hhmm(text: str) -> time:
-    hours, minutes = text.split(":")
-    return time(int(hours), int(minutes))
-
-
-def parse_sessions(value) -> list[tuple[int, time, time, bool]]:
-    """'Mon 18:00-20:00; Thu 19:00-21:00 term-time' -> [(day, start, end, term_only)]."""
-    text = clean_text(value)
-    if text is None:
-        return []
-    out = []
-    for part in text.split(";"):
-        part = part.strip()
-        if not part:
-            continue
-        match = _SESSION.match(part)
-        if not match:
-            raise RecordError(
-                f"'{part}' is not a session; write DAY HH:MM-HH:MM, add 'term-time' for "
-                "term time only, and separate sessions with ';' (e.g. 'Mon 18:00-20:00; "
-                "Sat 10:00-12:00 term-time')")
-        day_word = match["day"].title()
-        day_index = next((i for i, d in enumerate(DAYS)
-                          if len(day_word) >= 3 and d.startswith(day_word)), None)
-        if day_index is None:
-            raise RecordError(f"'{match['day']}' is not a day of the week")
-        try:
-            start, end = _hhmm(match["start"]), _hhmm(match["end"])
-        except ValueError:
-            raise RecordError(f"'{part}' has a time that does not exist") from None
-        if end <= start:
-            raise RecordError(f"'{part}' ends before it starts")
-        out.append((day_index, start, end, bool(match["term"])))
-    return out
-
-
-def format_sessions(sessions) -> str:
-    """The inverse of :func:`parse_sessions`."""
-    parts = []
-    for s in sorted(sessions, key=lambda s: (s.day, s.start)):
-        text = f"{DAY_CODES[s.day]} {s.start:%H:%M}-{s.end:%H:%M}"
-        if s.term_time_only:
-            text += " term-time"
-        parts.append(text)
-    return "; ".join(parts)
-
-
+# Contact columns, each checked by its own rule (and the column's length).
+CONTACT_COLUMNS = ("phone", "email", "website")
 def validate_record(session, raw: dict, *, today: date | None = None):
     """(clean values, [(column, message), ...]) for one raw row."""
     today = today or date.today()
@@ -214,8 +80,14 @@ def validate_record(session, raw: dict, *, today: date | None = None):
         if clean_text(raw.get(column)) is None:
             errors.append((column, "is required"))
     for column in ("name", "organisation", "description", "venue_name", "accessibility_notes",
-                   "transport_notes", "funding_source", "lsoa_code"):
+                   "transport_notes", "funding_source", "lsoa_code", "how_to_join",
+                   "what_to_bring", "send_notes", *CONTACT_COLUMNS):
         clean[column] = clean_text(raw.get(column))
+    for column in CONTACT_COLUMNS:
+        problem = contact_problem(column, clean[column])
+        if problem:
+            errors.append((column, problem))
+            clean[column] = None
     clean["address"] = clean_address(raw.get("address"))
     for column, limit in MAX_LENGTH.items():
         value = clean.get(column)
@@ -227,6 +99,7 @@ def validate_record(session, raw: dict, *, today: date | None = None):
     take("provider_type", parse_choice, PROVIDER_TYPES)
     take("status", parse_choice, SERVICE_STATUSES)
     clean["status"] = clean["status"] or "active"
+    take("joining", parse_choice, JOINING)
     take("concession", parse_bool)
     take("no_fixed_place", parse_bool)
     if clean_text(raw.get("uniformed")) is None:
@@ -313,7 +186,8 @@ FIELDS = (
     "name", "description", "service_type", "uniformed", "age_min", "age_max", "cost_model",
     "cost_amount", "concession", "venue_name", "address", "postcode", "x", "y", "no_fixed_place",
     "lsoa_code", "accessibility_notes", "transport_notes", "provider_type", "funding_source",
-    "funding_end", "capacity", "status", "last_checked",
+    "funding_end", "capacity", "status", "last_checked", "phone", "email", "website",
+    "how_to_join", "joining", "what_to_bring", "send_notes",
 )
 
 
@@ -380,6 +254,8 @@ def service_row(service: Service) -> dict:
         "capacity": text(service.capacity),
         "status": service.status,
         "last_checked": text(service.last_checked),
+        **{c: text(getattr(service, c)) for c in ("phone", "email", "website", "how_to_join",
+                                                   "joining", "what_to_bring", "send_notes")},
     }
 
 

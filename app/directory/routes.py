@@ -4,15 +4,25 @@ importing this module registers them all on :data:`app.directory.bp`."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Response, flash, jsonify, redirect, render_template, request, url_for
 
 from ..access import public
-from ..models.directory import COST_MODELS, DAYS, PROVIDER_TYPES, SERVICE_STATUSES, SERVICE_TYPES
+from ..models.directory import (
+    COST_MODELS,
+    DAYS,
+    JOINING,
+    PROVIDER_TYPES,
+    SERVICE_STATUSES,
+    SERVICE_TYPES,
+)
 from ..params import ParamError, arg_int
 from . import bp
 from . import service as svc
 from .costs import describe_cost, service_monthly_cost
-from .forms import ReportForm, filters_from_args, page_number
+from .forms import ReportForm, filters_from_args, page_number, search_args
+from .values import stale_warning
 
 __all__ = ["bp", "init_app"]
 
@@ -20,10 +30,11 @@ __all__ = ["bp", "init_app"]
 def init_app(app) -> None:
     app.jinja_env.globals.update(
         service_types=SERVICE_TYPES, cost_models=COST_MODELS, provider_types=PROVIDER_TYPES,
-        service_statuses=SERVICE_STATUSES, day_names=DAYS,
+        service_statuses=SERVICE_STATUSES, day_names=DAYS, joining_choices=JOINING,
     )
     app.jinja_env.filters["monthly_cost"] = service_monthly_cost
     app.jinja_env.filters["describe_cost"] = describe_cost
+    app.jinja_env.filters["stale_warning"] = stale_warning
 
 
 @bp.route("/directory")
@@ -32,10 +43,26 @@ def index():
     """Find activities: works without JavaScript (a GET form)."""
     filters, errors = filters_from_args(request.args)
     found = svc.search(filters, page_number(request.args), errors)
-    args = {k: v for k, v in request.args.items() if k != "page"}
+    args = {k: v for k, v in search_args(request.args).items() if k != "page"}
+    back = {**args, "page": str(found.page)} if found.page > 1 else args
     return render_template("directory/index.html", filters=filters, errors=errors,
                            hits=found.hits, total=found.total, page=found.page,
-                           pages=found.pages, args=args,
+                           pages=found.pages, args=args, back=back,
+                           corrections=found.corrections, map=found.map,
+                           origin_label=found.origin_label), (400 if errors else 200)
+
+
+@bp.route("/directory/share")
+@public
+def share():
+    """The same search as a plain page to print or send to a parent: every result (up
+    to 100) with its times, cost, place and how to get in touch."""
+    filters, errors = filters_from_args(request.args)
+    found = svc.search(filters, 1, errors, with_map=False, page_size=svc.SHARE_SIZE)
+    args = {k: v for k, v in search_args(request.args).items() if k != "page"}
+    return render_template("directory/share.html", filters=filters, errors=errors,
+                           hits=found.hits, total=found.total, args=args, today=date.today(),
+                           corrections=found.corrections,
                            origin_label=found.origin_label), (400 if errors else 200)
 
 
@@ -47,6 +74,7 @@ def service(service_id: int):
 
 def _render_service(service, form, status=200):
     return render_template("directory/service.html", service=service, form=form,
+                           back=search_args(request.args),
                            **svc.service_page(service)), status
 
 
@@ -61,7 +89,8 @@ def report(service_id: int):
         return _render_service(service, form, 400)
     svc.add_report(service, form.kind.data, form.message.data)
     flash("Thank you. A council officer will check this listing.")
-    return redirect(url_for("directory.service", service_id=service.id))
+    return redirect(url_for("directory.service", service_id=service.id,
+                            **search_args(request.args)))
 
 
 @bp.route("/directory/export.<fmt>")

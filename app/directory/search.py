@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from ..models import Area, Organisation, Service
+from ..models import Area, Service
 from .costs import service_monthly_cost
 from .places import distance_km, normalise_postcode, place_postcode
+from .words import Synonyms, parse_query, vocabulary_of, words
+
+KM_PER_MILE = 1.609344
 
 NEAR_LEVELS = ("parish", "ward", "lsoa", "custom")
 
@@ -33,6 +36,10 @@ class Hit:
     _monthly: tuple = ()
 
     @property
+    def distance_miles(self) -> float | None:
+        return None if self.distance_km is None else round(self.distance_km / KM_PER_MILE, 1)
+
+    @property
     def monthly(self) -> float | None:
         """The comparable monthly cost, worked out once and only when needed."""
         if not self._monthly:
@@ -47,6 +54,26 @@ class Found:
     origin_label: str | None = None
     near_problem: str | None = None
     total: int = 0
+    # (word typed, [words searched for instead]) for each word no listing uses.
+    corrections: list = field(default_factory=list)
+
+
+# A service's type in the words people search with (the type labels name examples,
+# "Uniformed (Scouts, Guides, cadets)", that would make every cadet unit a Scout group).
+TYPE_WORDS = {
+    "open_access": "youth club", "drop_in": "drop-in", "uniformed": "uniformed",
+    "sport": "sport", "boxing_martial_arts": "boxing martial arts", "arts_music": "arts music",
+    "outdoor": "outdoor", "faith": "faith", "detached": "detached outreach youth work",
+    "online": "online", "other": "",
+}
+
+
+def searchable_text(service: Service) -> str:
+    """What the words of a search are looked for in."""
+    org = service.organisation
+    return " ".join(t or "" for t in (
+        service.name, service.description, service.venue_name, service.address,
+        org.name if org is not None else "", TYPE_WORDS.get(service.service_type, "")))
 
 
 def locate(session, text: str) -> tuple[tuple[float, float] | None, str | None, str | None]:
@@ -79,22 +106,12 @@ def locate(session, text: str) -> tuple[tuple[float, float] | None, str | None, 
 
 
 def find_services(session, filters: Filters, *, statuses=("active",), page: int | None = None,
-                  page_size: int = 20) -> Found:
+                  page_size: int = 20, synonyms: Synonyms | None = None) -> Found:
     """Matching services (nearest first when near a place).  With ``page``, only that
-    page's hits are returned and ``total`` counts them all."""
+    page's hits are returned and ``total`` counts them all.  The words of ``filters.q``
+    are matched as :mod:`.words` says (word forms, ``synonyms``, typos)."""
     stmt = (select(Service).where(Service.status.in_(statuses))
             .options(selectinload(Service.sessions), selectinload(Service.organisation)))
-    if filters.q:
-        for word in filters.q.split()[:8]:
-            like = f"%{word.lower()}%"
-            stmt = stmt.where(or_(
-                func.lower(Service.name).like(like),
-                func.lower(func.coalesce(Service.description, "")).like(like),
-                func.lower(func.coalesce(Service.venue_name, "")).like(like),
-                func.lower(func.coalesce(Service.address, "")).like(like),
-                Service.organisation_id.in_(
-                    select(Organisation.id).where(func.lower(Organisation.name).like(like))),
-            ))
     if filters.service_type:
         stmt = stmt.where(Service.service_type == filters.service_type)
     if filters.not_uniformed:
@@ -109,14 +126,22 @@ def find_services(session, filters: Filters, *, statuses=("active",), page: int 
     found.origin, found.origin_label, found.near_problem = point, label, problem
     stmt = stmt.order_by(Service.name, Service.id)
     if page is not None and point is None and filters.day is None \
-            and filters.max_monthly is None:
+            and filters.max_monthly is None and not filters.q.strip():
         # Everything is decided in SQL: count, then load only the page shown.
         found.total = session.scalar(select(func.count()).select_from(
             stmt.with_only_columns(Service.id).order_by(None).subquery())) or 0
         rows = session.scalars(stmt.offset((page - 1) * page_size).limit(page_size)).all()
         found.hits = [Hit(service) for service in rows]
         return found
-    for service in session.scalars(stmt).all():
+    candidates = session.scalars(stmt).all()
+    query = None
+    if filters.q.strip():
+        texts = {s.id: searchable_text(s) for s in candidates}
+        query = parse_query(filters.q, synonyms or Synonyms(), vocabulary_of(texts.values()))
+        found.corrections = query.corrections
+    for service in candidates:
+        if query is not None and not query.matches(words(texts[service.id])):
+            continue
         if filters.day is not None and not any(s.day == filters.day for s in service.sessions):
             continue
         hit = Hit(service)

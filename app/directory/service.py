@@ -37,8 +37,10 @@ from .io import (
 from .places import from_latlon, lsoa_for_point, on_grid, place_postcode, to_latlon
 from .records import apply_values, clean_address
 from .search import Filters, find_services
+from .words import load_synonyms
 
 PAGE_SIZE = 20
+SHARE_SIZE = 100  # the printable list: every result a parent might want, on one page
 API_PAGE_MAX = 100
 # Beyond this a page is surely empty, and the offset would overflow a database integer.
 API_PAGE_NUMBER_MAX = 1_000_000
@@ -74,60 +76,44 @@ class SearchPage:
     page: int
     pages: int
     origin_label: str | None
+    corrections: list
+    map: dict | None = None
 
 
-def search(filters: Filters, page: int, errors: dict[str, str]) -> SearchPage:
-    """One page of matching services; a page past the end shows the last one.  A
-    place that cannot be found adds its message to ``errors["near"]``."""
-    found = find_services(db.session, filters, page=page, page_size=PAGE_SIZE)
+def synonyms():
+    """The search synonyms in use (``SEARCH_SYNONYMS_FILE``, else the shipped file)."""
+    return load_synonyms(current_app.config.get("SEARCH_SYNONYMS_FILE") or None)
+
+
+def search(filters: Filters, page: int, errors: dict[str, str], *, with_map: bool = True,
+           page_size: int = PAGE_SIZE) -> SearchPage:
+    """One page of matching services (with a map of them); a page past the end shows
+    the last one.  A place that cannot be found adds its message to ``errors["near"]``."""
+    from .maps import results_map
+
+    words = synonyms()
+    found = find_services(db.session, filters, page=page, page_size=page_size, synonyms=words)
     if found.near_problem:
         errors["near"] = found.near_problem
-    pages = max(1, math.ceil(found.total / PAGE_SIZE))
+    pages = max(1, math.ceil(found.total / page_size))
     if page > pages:
         page = pages
-        found = find_services(db.session, filters, page=page, page_size=PAGE_SIZE)
-    return SearchPage(found.hits, found.total, page, pages, found.origin_label)
+        found = find_services(db.session, filters, page=page, page_size=page_size,
+                              synonyms=words)
+    return SearchPage(found.hits, found.total, page, pages, found.origin_label,
+                      found.corrections,
+                      results_map(found.hits, found.origin) if with_map else None)
 
 
 def service_page(service: Service) -> dict:
     """What a service's public page shows beside the service itself: the monthly cost,
     the map, the parish or ward it is in (in words) and a directions link."""
-    from .maps import service_map
+    from .maps import directions_url, place_name, service_map
 
     return {"monthly": service_monthly_cost(service), "map": service_map(service),
             "review_days": review_days(), "place": place_name(service),
-            "directions": directions_url(service)}
-
-
-def place_name(service: Service) -> str | None:
-    """The name of the parish (else ward) a service's venue is in, for "where" in words."""
-    from ..geodata.lookup import area_containing
-
-    if service.x is None or service.y is None or service.no_fixed_place:
-        return None
-    for level in ("parish", "ward"):
-        area = area_containing(db.session, service.x, service.y, level)
-        if area is not None:
-            return area.name
-    return None
-
-
-def directions_url(service: Service) -> str | None:
-    """A link to a maps app's directions to the venue, by postcode (else latitude and
-    longitude), from the ``DIRECTIONS_URL`` template; ``None`` with no place or no
-    template.  The destination is URL-encoded, so a hostile postcode cannot add
-    parameters or change the scheme (the template's own scheme and host stay)."""
-    from urllib.parse import quote
-
-    template = current_app.config.get("DIRECTIONS_URL") or ""
-    if not template or service.no_fixed_place or (service.x is None and not service.postcode):
-        return None
-    if service.postcode:
-        destination = service.postcode
-    else:
-        lat, lon = to_latlon(service.x, service.y)
-        destination = f"{lat},{lon}"
-    return template.replace("{destination}", quote(destination, safe=","))
+            "directions": directions_url(service),
+            "local_offer": current_app.config.get("LOCAL_OFFER_URL") or None}
 
 
 def add_report(service: Service, kind: str, message: str | None) -> None:
@@ -238,8 +224,9 @@ def fill_service_form(form: ServiceForm, service: Service) -> None:
     for name in ("name", "description", "service_type", "uniformed", "age_min", "age_max",
                  "cost_model", "cost_amount", "concession", "venue_name", "address",
                  "postcode", "accessibility_notes", "transport_notes", "funding_source",
-                 "funding_end", "capacity", "status", "last_checked"):
+                 "funding_end", "capacity", "status", "last_checked", *CONTACT_FIELDS):
         getattr(form, name).data = getattr(service, name)
+    form.joining.data = service.joining or ""
     form.organisation.data = service.organisation.name if service.organisation else ""
     form.provider_type.data = service.provider_type or ""
     if service.no_fixed_place:
@@ -254,6 +241,10 @@ def fill_service_form(form: ServiceForm, service: Service) -> None:
         entry.day.data = str(s.day)
         entry.start.data, entry.end.data = s.start, s.end
         entry.term_time_only.data = s.term_time_only
+
+
+# The contact and joining fields, copied as text between the form and the service.
+CONTACT_FIELDS = ("phone", "email", "website", "how_to_join", "what_to_bring", "send_notes")
 
 
 def _text(value):
@@ -288,7 +279,7 @@ def service_values(form: ServiceForm) -> dict | None:
         return None
     for name in ("description", "service_type", "age_min", "age_max", "cost_model",
                  "venue_name", "accessibility_notes", "transport_notes", "funding_source",
-                 "funding_end", "capacity", "status"):
+                 "funding_end", "capacity", "status", "joining", *CONTACT_FIELDS):
         clean[name] = _text(getattr(form, name).data)
     clean.update(
         name=form.name.data.strip(),

@@ -16,14 +16,15 @@ from .page import cluster_group, named_marker, page_parts, text_store
 
 def point_map(points: list[dict], *, asset_url, nonce: str, tiles_url: str = "",
               attribution: str = "", zoom: int = 14, height: str = "260px",
-              context: dict | None = None) -> dict:
+              context: dict | None = None, padding: int = 20) -> dict:
     """A map of ``points`` (dicts with lat, lon, label, kind='service'|'building').
 
     With no tile URL configured the map has no basemap (nothing leaves the app);
     ``context`` (:func:`app.maps.context.context_features`: parish or ward outlines
     with their names, roads, council buildings) is then drawn as a light base layer,
     so the point is not alone on a grey square.  ``static/js/maps.js`` writes the
-    names on the map.  Returns ``page_parts`` plus ``names`` (the JavaScript names of
+    names on the map.  ``padding`` (pixels) keeps the outermost marks clear of the map's
+    edges and its zoom buttons.  Returns ``page_parts`` plus ``names`` (the JavaScript names of
     the map and of its context layer, for the page's ``data-`` attributes).
     """
     first = points[0]
@@ -50,5 +51,6 @@ def point_map(points: list[dict], *, asset_url, nonce: str, tiles_url: str = "",
     if len(points) > 1:
         lats = [p["lat"] for p in points]
         lons = [p["lon"] for p in points]
-        m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20))
+        m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]],
+                     padding=(padding, padding))
     return {**page_parts(m, asset_url, nonce), "names": names}

@@ -52,6 +52,8 @@ PROVIDER_TYPES = {
     "private": "Private",
 }
 SERVICE_STATUSES = {"active": "Active", "paused": "Paused", "closed": "Closed"}
+# How a young person joins: book first, or just turn up.
+JOINING = {"book": "Book a place first", "drop_in": "Drop in: just turn up"}
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -108,6 +110,14 @@ class Service(Base):
     lsoa_code: Mapped[str | None] = mapped_column(String(32))
     accessibility_notes: Mapped[str | None] = mapped_column(Text)
     transport_notes: Mapped[str | None] = mapped_column(Text)
+    # Contact and joining (HSDS 3 phones, email, url, application_process).
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))
+    website: Mapped[str | None] = mapped_column(String(300))
+    how_to_join: Mapped[str | None] = mapped_column(Text)
+    joining: Mapped[str | None] = mapped_column(String(10))  # a JOINING code
+    what_to_bring: Mapped[str | None] = mapped_column(Text)
+    send_notes: Mapped[str | None] = mapped_column(Text)  # special needs and disabilities
     provider_type: Mapped[str | None] = mapped_column(String(20))
     funding_source: Mapped[str | None] = mapped_column(String(200))
     funding_end: Mapped[date | None] = mapped_column(Date)

@@ -56,14 +56,32 @@ def confirm(service_id: int):
     return redirect(url_for("partners.dashboard") + f"#listing-{service.id}")
 
 
+@bp.route("/partner/listings/<int:service_id>/close")
+@roles_required(*PARTNER)
+def confirm_close(service_id: int):
+    """"Are you sure?" before closing: a page, so it works without JavaScript."""
+    return render_template("partners/close.html", service=svc.own_listing(current_user,
+                                                                          service_id))
+
+
 @bp.route("/partner/listings/<int:service_id>/status", methods=["POST"])
 @roles_required(*PARTNER)
 def set_status(service_id: int):
-    """One click: pause or close (live at once)."""
+    """Pause at once; close only from the confirmation page (reopening needs review)."""
     status = request.form.get("status", "")
+    if status == "closed" and request.form.get("confirmed") != "yes":
+        svc.own_listing(current_user, service_id)  # 404 for another organisation's
+        return redirect(url_for("partners.confirm_close", service_id=service_id))
     service = svc.set_listing_status(current_user, service_id, status)
     flash(f"{service.name} is now {status}. The public directory shows it at once.")
     return redirect(url_for("partners.dashboard") + f"#listing-{service.id}")
+
+
+@bp.route("/partner/changes/<int:change_id>")
+@roles_required(*PARTNER)
+def sent_change(change_id: int):
+    """What the partner sent, while it waits for review (and after)."""
+    return render_template("partners/sent.html", **svc.sent_change(current_user, change_id))
 
 
 @bp.route("/partner/reports/<int:report_id>/handle", methods=["POST"])

@@ -8,7 +8,7 @@ organisation as checked today.  Anything else needs the partner to sign in.
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, session, url_for
 
 from ..access import public
 from . import bp
@@ -28,6 +28,8 @@ def accept_invite_page(token: str):
         problem = svc.set_password(invite, form.password.data)
         if problem is None:
             flash("Your password is set. Sign in with your email address and that password.")
+            # The sign-in page fills in their email (kept in the session, not the URL).
+            session["sign_in_email"] = invite.contact.email.strip().lower()
             return redirect(url_for("auth.login"))
         form.password.errors = [*form.password.errors, problem]
     status = 400 if form.errors else 200

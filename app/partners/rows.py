@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from ..directory.places import from_latlon, to_latlon
 from ..directory.records import COLUMNS, DAY_CODES, parse_sessions
-from ..models.directory import COST_MODELS, DAYS, SERVICE_STATUSES, SERVICE_TYPES
+from ..models.directory import COST_MODELS, DAYS, JOINING, SERVICE_STATUSES, SERVICE_TYPES
 
 LABELS = {
     "name": "Name", "organisation": "Organisation", "description": "Description",
@@ -25,15 +25,19 @@ LABELS = {
     "accessibility_notes": "Accessibility", "transport_notes": "Getting there",
     "provider_type": "Provider type", "funding_source": "Funding source",
     "funding_end": "Funding ends", "capacity": "Places per session", "status": "Status",
-    "last_checked": "Checked on",
+    "last_checked": "Checked on", "phone": "Phone", "email": "Email", "website": "Website",
+    "how_to_join": "How to join", "joining": "Booking", "what_to_bring": "What to bring",
+    "send_notes": "SEND support",
 }
 # Columns the system fills in, not the partner (the provider type follows the
 # organisation's kind): left out of the difference shown.
 DERIVED = ("lsoa_code", "last_checked", "easting", "northing", "provider_type")
-_CHOICES = {"service_type": SERVICE_TYPES, "cost_model": COST_MODELS, "status": SERVICE_STATUSES}
+_CHOICES = {"service_type": SERVICE_TYPES, "cost_model": COST_MODELS, "status": SERVICE_STATUSES,
+            "joining": JOINING}
 # Form fields copied as text, one to one, to the column of the same name.
 TEXT_FIELDS = ("name", "description", "venue_name", "address", "accessibility_notes",
-               "transport_notes", "funding_source")
+               "transport_notes", "funding_source", "phone", "email", "website", "how_to_join",
+               "what_to_bring", "send_notes")
 
 
 def _text(value) -> str:
@@ -52,7 +56,7 @@ def form_to_row(form, *, organisation: str, provider_type: str | None,
     row = {c: "" for c in COLUMNS}
     for name in TEXT_FIELDS:
         row[name] = _text(getattr(form, name).data)
-    for name in ("service_type", "cost_model", "status"):
+    for name in ("service_type", "cost_model", "status", "joining"):
         row[name] = form[name].data or ""
     row["uniformed"] = _text(bool(form.uniformed.data) or form.service_type.data == "uniformed")
     row["concession"] = _text(bool(form.concession.data))
@@ -81,7 +85,7 @@ def row_to_form(form, row: dict) -> None:
     """Fill the partner edit form from a row (the live listing, or a proposed change)."""
     for name in TEXT_FIELDS:
         form[name].data = row.get(name) or ""
-    for name in ("service_type", "cost_model", "status"):
+    for name in ("service_type", "cost_model", "status", "joining"):
         form[name].data = row.get(name) or form[name].default
     form.uniformed.data = row.get("uniformed") == "yes"
     form.concession.data = row.get("concession") == "yes"

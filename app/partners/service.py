@@ -122,6 +122,15 @@ def set_listing_status(user, service_id: int, status: str):
     return service
 
 
+def sent_change(user, change_id: int) -> dict:
+    """A change the partner sent, as they sent it: each field before and after (404
+    for another organisation's change)."""
+    from .rows import difference
+
+    change = listings.own_change(db.session, my_organisation(user).id, change_id) or abort(404)
+    return {"change": change, "fields": difference(change.before, change.after)}
+
+
 def handle_report(user, report_id: int, outcome: str) -> None:
     report = listings.own_report(db.session, my_organisation(user).id, report_id) or abort(404)
     if outcome not in ("done", "dismissed"):

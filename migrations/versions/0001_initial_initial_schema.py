@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-06 14:43:49.416030
+Create Date: 2026-12-06 15:17:14.994758
 
 """
 from alembic import op
@@ -292,6 +292,13 @@ def upgrade():
     sa.Column('lsoa_code', sa.String(length=32), nullable=True),
     sa.Column('accessibility_notes', sa.Text(), nullable=True),
     sa.Column('transport_notes', sa.Text(), nullable=True),
+    sa.Column('phone', sa.String(length=40), nullable=True),
+    sa.Column('email', sa.String(length=254), nullable=True),
+    sa.Column('website', sa.String(length=300), nullable=True),
+    sa.Column('how_to_join', sa.Text(), nullable=True),
+    sa.Column('joining', sa.String(length=10), nullable=True),
+    sa.Column('what_to_bring', sa.Text(), nullable=True),
+    sa.Column('send_notes', sa.Text(), nullable=True),
     sa.Column('provider_type', sa.String(length=20), nullable=True),
     sa.Column('funding_source', sa.String(length=200), nullable=True),
     sa.Column('funding_end', sa.Date(), nullable=True),

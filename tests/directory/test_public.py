@@ -14,7 +14,7 @@ def _names(resp) -> list[str]:
     import re
 
     html = resp.get_data(as_text=True)
-    return re.findall(r'<h3 class="heading-s"><a href="/directory/\d+">([^<]+)</a>', html)
+    return re.findall(r'<h3 class="heading-s"><a href="/directory/\d+[^"]*">([^<]+)</a>', html)
 
 
 def _setup(db):
@@ -49,7 +49,8 @@ def test_near_a_postcode_sorts_by_distance_and_shows_it(client, db):
     assert names[:3] == ["Farfield Scouts", "Marketbury Boxing", "Cityton Drop-in"]
     assert names[-1] == "Online Art Club"  # no fixed place: after the placed ones
     html = resp.get_data(as_text=True)
-    assert "0.0 km away" in html and "2.0 km away" in html and "nearest ZZ3 3CC first" in html
+    assert "0.0 km (0.0 miles) away" in html and "2.0 km (1.2 miles) away" in html
+    assert "nearest ZZ3 3CC first" in html
 
 
 def test_near_an_area_name(client, db):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
+from tests.browser_support import browser_page, live_server, sign_in, sign_out  # noqa: F401
 
 from ..conftest import TEST_PASSWORD, make_user
 
@@ -23,7 +23,7 @@ def test_home_and_login_load_nothing_from_other_hosts(live_server, browser_page,
         sign_in(page, live_server.url, "cllr@example.org", TEST_PASSWORD)
         expect(page).to_have_url(live_server.url + "/dashboard")
         expect(page.locator("main")).to_contain_text("signed in as cllr@example.org")
-        page.get_by_role("button", name="Sign out").click()
+        sign_out(page)
         expect(page).to_have_url(live_server.url + "/login")
         expect(page.locator("h1")).to_have_text("Staff sign in")
         assert page.external_requests == []

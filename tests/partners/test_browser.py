@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.models import ListingChange, Organisation, OrganisationContact, Service
-from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
+from tests.browser_support import browser_page, live_server, sign_in, sign_out  # noqa: F401
 from tests.directory.test_browser import axe_violations
 
 from ..conftest import TEST_PASSWORD, make_user
@@ -102,7 +102,7 @@ def test_every_partner_page_passes_axe(live_server, browser_page, db):  # noqa: 
             page.goto(live_server.url + path)
             failures[f"{name} {width}"] = axe_violations(page)
             _shot(page, f"partner-{name}-{width}")
-        page.get_by_role("button", name="Sign out").click()
+        sign_out(page)
         expect(page).to_have_url(re.compile(r"/login"))
 
         sign_in(page, live_server.url, "comm@example.org", TEST_PASSWORD)
@@ -141,7 +141,7 @@ def test_every_partner_page_passes_axe(live_server, browser_page, db):  # noqa: 
     page.get_by_role("button", name="Send for review").click()
     expect(page.get_by_text("Sent to the council for review")).to_be_visible()
     change = db.session.query(ListingChange).one()
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     expect(page).to_have_url(re.compile(r"/login"))
     sign_in(page, live_server.url, "comm@example.org", TEST_PASSWORD)
     expect(page).to_have_url(re.compile(r"/dashboard$"))

@@ -213,7 +213,7 @@ def test_the_check_in_link_confirms_only_that_organisations_listings(client, aut
     assert client.post(f"/partners/check-in/wrong/{mine.id}").status_code == 404
 
 
-def test_pause_and_close_are_one_click_and_live_at_once(client, auth, db):
+def test_pause_is_one_click_close_asks_first_and_both_are_live_at_once(client, auth, db):
     ours, _, mine, _ = two_organisations(db)
     auth.login_as("partner", organisation=ours)
     assert client.post(f"/partner/listings/{mine.id}/status",
@@ -224,7 +224,16 @@ def test_pause_and_close_are_one_click_and_live_at_once(client, auth, db):
         as_text=True)
     assert client.post(f"/partner/listings/{mine.id}/status",
                        data={"status": "active"}).status_code == 400
-    client.post(f"/partner/listings/{mine.id}/status", data={"status": "closed"})
+    # Close asks first (a page, no JavaScript needed): straight from the dashboard it
+    # only leads to the question.
+    resp = client.post(f"/partner/listings/{mine.id}/status", data={"status": "closed"})
+    assert resp.status_code == 302 and resp.location.endswith(f"/partner/listings/{mine.id}/close")
+    db.session.expire_all()
+    assert db.session.get(Service, mine.id).status == "paused"
+    question = client.get(resp.location).get_data(as_text=True)
+    assert "Close Cityton Boxing?" in question and "council reviews the change" in question
+    client.post(f"/partner/listings/{mine.id}/status",
+                data={"status": "closed", "confirmed": "yes"})
     db.session.expire_all()
     assert db.session.get(Service, mine.id).status == "closed"
     assert db.session.query(AuditEvent).filter(AuditEvent.action.like("partner %")).count() == 2
