@@ -17,7 +17,6 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     literal_column,
-    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -135,7 +134,7 @@ class SafeguardingFlag(Base):
     # False: the words were typed into a box not meant for the young person's age (with
     # JavaScript off, an 11-year-old sees the box for 13 and over); they were screened
     # and thrown away, and only the categories they matched were kept.
-    text_kept: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    text_kept: Mapped[bool] = mapped_column(Boolean, default=True)
     status: Mapped[str] = mapped_column(String(20), default="open")  # open/reviewed/action_taken
     notes: Mapped[str | None] = mapped_column(Text)
     # Only the date, as the privacy page says: a time could single a child out.

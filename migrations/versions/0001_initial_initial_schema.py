@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-06 15:17:14.994758
+Create Date: 2026-12-06 15:36:17.077288
 
 """
 from alembic import op
@@ -407,7 +407,7 @@ def upgrade():
     sa.Column('ref', sa.String(length=32), nullable=False),
     sa.Column('response_id', sa.Integer(), nullable=False),
     sa.Column('matched', sa.JSON(), nullable=False),
-    sa.Column('text_kept', sa.Boolean(), server_default=sa.text('1'), nullable=False),
+    sa.Column('text_kept', sa.Boolean(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('notes', sa.Text(), nullable=True),
     sa.Column('created_on', sa.Date(), nullable=False),

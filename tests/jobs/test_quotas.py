@@ -40,7 +40,11 @@ def busy_worker(app, db, tmp_path):
     poll(lambda: jobs.status(info.id).message == "Half way", what="the busy job to start")
     yield info
     release.touch()
-    app.extensions["yvm_jobs"].stop()
+    backend = app.extensions["yvm_jobs"]
+    backend.stop()  # no queued job starts now
+    # Wait for the busy job's last writes before the tables are emptied: on PostgreSQL a
+    # TRUNCATE racing them deadlocked.
+    backend.pool.shutdown(wait=True)
 
 
 def active_jobs(db, **where) -> list:
