@@ -45,7 +45,8 @@ def demo_cells(client, session) -> dict:
         if not terms:  # the age "Not said" row: every demo answer gave an age band
             assert value in (0, None)
             return
-        cells[frozenset(terms)] = value
+        # The same people show the same value in every table and level.
+        assert cells.setdefault(frozenset(terms), value) == value, (sorted(terms), value)
 
     for (table, row, col), value in results_csv(
             client.get("/results/youth-voice/tables.csv").get_data(as_text=True)).items():
@@ -130,7 +131,7 @@ def difference(before: Snapshot, after: Snapshot, codes, *, min_changed: int,
             attack.published(["0:" + t for t in terms], value)
     for terms, value in after.cells.items():
         changed = before.cells.get(terms, "absent") != value
-        if min_changed <= 1 or changed:
+        if min_changed <= 1 or (changed and terms in after.fresh):
             attack.published(["1:" + t for t in terms], value)
         if changed and terms in before.fresh:
             attack.relation({**{"1:" + t: 1 for t in terms}, **{"0:" + t: -1 for t in terms}},
@@ -248,10 +249,12 @@ def attack_pair(before: Snapshot, after: Snapshot, codes, own: list, planted_ids
 
 
 def nights(client, db, auth, monkeypatch, count: int, *, config: dict, seed: int = 7,
-           small: str = "touched", log=lambda _msg: None) -> dict:
+           last: str = "all", log=lambda _msg: None) -> dict:
     """Attack (a) on the demo county (already built and published once) for
     ``count`` nights: over each pair of consecutive snapshots, then the first
-    against the last.  ``config``: settings for the snapshots ({} for the app's)."""
+    against the last.  ``config``: settings for the snapshots ({} for the app's);
+    ``last``: which counts of 1-7 to try over the first and last ("all" or
+    "touched": those the new answers are in)."""
     from flask import current_app
 
     min_changed = int({**current_app.config, **config}.get("PUBLISH_CELL_MIN_CHANGED", 10))
@@ -262,8 +265,7 @@ def nights(client, db, auth, monkeypatch, count: int, *, config: dict, seed: int
     for n in range(1, count + 1):
         own, ids = night(client, db, auth, monkeypatch, outsider, n, config)
         after = read(client, db, auth, before)
-        result = attack_pair(before, after, codes, own, ids, min_changed=min_changed,
-                             small=small)
+        result = attack_pair(before, after, codes, own, ids, min_changed=min_changed)
         per_night.append(result)
         log(f"night {n}: {result['changed']} cells changed, pinned {result['pins']}, "
             f"recovered {len(result['recovered'])} of {result['tried']} counts of 1-7")
@@ -271,7 +273,7 @@ def nights(client, db, auth, monkeypatch, count: int, *, config: dict, seed: int
         all_planted |= ids
         before = after
     last = attack_pair(first, before, codes, all_own, all_planted, min_changed=min_changed,
-                       small="all")
+                       small=last)
     log(f"first against last: {last['changed']} cells changed, {last['young']} young "
         f"people counted, pinned {last['pins']}, recovered {len(last['recovered'])} of "
         f"{last['tried']} counts of 1-7")
