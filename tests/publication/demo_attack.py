@@ -127,13 +127,13 @@ def difference(before: Snapshot, after: Snapshot, codes, *, min_changed: int,
     for tag in ("0:", "1:", "new:"):
         structure(attack, codes, tag)
     for terms, value in before.cells.items():
-        if terms in before.fresh:
+        if min_changed <= 1 or terms in before.fresh:  # without the model, all is fresh
             attack.published(["0:" + t for t in terms], value)
     for terms, value in after.cells.items():
         changed = before.cells.get(terms, "absent") != value
         if min_changed <= 1 or (changed and terms in after.fresh):
             attack.published(["1:" + t for t in terms], value)
-        if changed and terms in before.fresh:
+        if changed and (min_changed <= 1 or terms in before.fresh):
             attack.relation({**{"1:" + t: 1 for t in terms}, **{"0:" + t: -1 for t in terms}},
                             max(min_changed, 1), 10**6)
     planted = counts(own)
