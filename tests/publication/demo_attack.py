@@ -133,7 +133,9 @@ def difference(before: Snapshot, after: Snapshot, codes, *, min_changed: int,
         changed = before.cells.get(terms, "absent") != value
         if min_changed <= 1 or (changed and terms in after.fresh):
             attack.published(["1:" + t for t in terms], value)
-        if changed and (min_changed <= 1 or terms in before.fresh):
+        # (A cell absent from the earlier snapshot, a row or column that appears,
+        # says nothing about how many joined it.)
+        if changed and terms in before.cells and (min_changed <= 1 or terms in before.fresh):
             attack.relation({**{"1:" + t: 1 for t in terms}, **{"0:" + t: -1 for t in terms}},
                             max(min_changed, 1), 10**6)
     planted = counts(own)
