@@ -174,8 +174,10 @@ SETTINGS: tuple[Setting, ...] = (
       "every tick-box answer) are held for review."),
     S("YOUTH_AGE_MIN", int, 13,
       "The young-people age band for population figures (s507B); `11` is a common "
-      "alternative."),
-    S("YOUTH_AGE_MAX", int, 19, "Upper end of the young-people age band."),
+      "alternative. Every gap page, download, API answer, report, job and planning page "
+      "counts this band ([GAPS.md](GAPS.md#one-set-of-analysis-settings))."),
+    S("YOUTH_AGE_MAX", int, 19,
+      "Upper end of the young-people age band (`24` takes in the SEND extension)."),
     S("SERVICE_REVIEW_DAYS", int, 180, "Services unchecked for longer are listed for review."),
     S("PARTNER_INVITE_DAYS", int, 14, "How long a partner's invitation link works."),
     S("PARTNER_IMPORT_MAX_ROWS", int, 200,
@@ -238,7 +240,19 @@ SETTINGS: tuple[Setting, ...] = (
       "`RATELIMIT_STORAGE_URI` is `redis://…`, else an in-process LRU.", shown_default="empty"),
     S("CACHE_TTL_SECONDS", int, 3600, "How long Redis keeps a cached result."),
     S("CACHE_MAX_ENTRIES", int, 32, "Size of the in-process LRU cache, in results."),
-    S("TRAVEL_THRESHOLD_MIN", float, 30.0, "Default travel threshold in minutes for reach."),
+    S("TRAVEL_THRESHOLD_MIN", float, 30.0,
+      "Default travel threshold in minutes for reach (a whole number, 5 to 120): the gap "
+      "pages, downloads, API, ward report, evidence pack, dashboard and planning pages all "
+      "start from it ([GAPS.md](GAPS.md#one-set-of-analysis-settings))."),
+    S("TRAVEL_MODE", str, "bus",
+      "Default way of travelling for reach on the gap and planning pages: `walk`, `cycle`, "
+      "`bus` or `car`."),
+    S("REACH_FILTER", str, "free",
+      "Default kind of provision counted as within reach on the gap pages: `all`, `free`, "
+      "`under` (under `REACH_MAX_MONTHLY` a month), `not_uniformed`, `open_access` or "
+      "`evening_weekend`."),
+    S("REACH_MAX_MONTHLY", float, 10.0,
+      "Default monthly cost limit in £ for the `under` reach filter (0 to 500)."),
     # Transport data (docs/JOURNEYS.md): bounds checked before a file is read.
     S("GTFS_MAX_UNCOMPRESSED_MB", int, 200,
       "Largest bus timetable: the GTFS zip file, each file in it and all of them together "

@@ -37,8 +37,22 @@ def levels_with_areas(session) -> list[str]:
 
 # ---- areas --------------------------------------------------------------------------
 
-def areas(session, level: str, *, age_min: int = 13, age_max: int = 19) -> gpd.GeoDataFrame:
-    """Areas of ``level`` with their figures (:func:`app.geodata.figures.area_figures`)."""
+def _band(age_min: int | None, age_max: int | None) -> tuple[int, int]:
+    """The age band asked for, else the analysis settings' (never a number of our own)."""
+    if age_min is None or age_max is None:
+        from .settings import analysis_settings
+
+        settings = analysis_settings()
+        age_min = settings.age_min if age_min is None else age_min
+        age_max = settings.age_max if age_max is None else age_max
+    return int(age_min), int(age_max)
+
+
+def areas(session, level: str, *, age_min: int | None = None,
+          age_max: int | None = None) -> gpd.GeoDataFrame:
+    """Areas of ``level`` with their figures (:func:`app.geodata.figures.area_figures`),
+    young people counted in the given age band (the analysis settings' by default)."""
+    age_min, age_max = _band(age_min, age_max)
     return cached("areas", session, {"level": level, "ages": [age_min, age_max]},
                   lambda: _area_figures(session, level, age_min, age_max), responses=False)
 
@@ -55,12 +69,14 @@ def _area_figures(session, level, age_min, age_max) -> gpd.GeoDataFrame:
                             index=pd.Index([a.code for a in rows], name="code"))
 
 
-def population_points(session, level: str, *, age_min: int = 13,
-                      age_max: int = 19) -> pd.DataFrame | None:
+def population_points(session, level: str, *, age_min: int | None = None,
+                      age_max: int | None = None) -> pd.DataFrame | None:
     """Where the young people of each ``level`` area live: LSOA young people spread
     over live residential postcodes (:func:`app.geodata.points.load_points`), or
-    ``None`` without population figures."""
+    ``None`` without population figures.  Age band as :func:`areas`."""
     from .geodata.points import load_points
+
+    age_min, age_max = _band(age_min, age_max)
 
     return cached("points", session, {"level": level, "ages": [age_min, age_max]},
                   lambda: load_points(session, level, areas(session, level, age_min=age_min,
@@ -68,10 +84,13 @@ def population_points(session, level: str, *, age_min: int = 13,
                                       age_min=age_min, age_max=age_max), responses=False)
 
 
-def lsoa_areas(session, *, age_min: int = 13, age_max: int = 19) -> gpd.GeoDataFrame:
+def lsoa_areas(session, *, age_min: int | None = None,
+               age_max: int | None = None) -> gpd.GeoDataFrame:
     """LSOAs as planning uses them, indexed by code (EPSG:27700): ``name``,
-    ``young_people``, ``imd_decile`` (int or None), ``rural`` (True/False/None),
-    ``origin_x``/``origin_y`` (the area's stored centre, else a point inside it)."""
+    ``young_people`` (age band as :func:`areas`), ``imd_decile`` (int or None),
+    ``rural`` (True/False/None), ``origin_x``/``origin_y`` (the area's stored centre,
+    else a point inside it)."""
+    age_min, age_max = _band(age_min, age_max)
     return cached("lsoa-areas", session, {"ages": [age_min, age_max]},
                   lambda: _lsoa_areas(session, age_min, age_max), responses=False)
 

@@ -113,9 +113,15 @@ def _schemas() -> dict:
                                "mode": {"enum": list(MODES)}, "speed_kmh": {"type": "number"},
                                "circuity": {"type": "number"}, "filter": {"enum": list(FILTERS)},
                                "max_monthly": {"type": "number"},
+                               "age_min": {"type": "integer", "description": (
+                                   "Youngest age counted in `young_people` (the "
+                                   "`YOUTH_AGE_MIN` setting).")},
+                               "age_max": {"type": "integer", "description": (
+                                   "Oldest age counted (`YOUTH_AGE_MAX`).")},
                                "weights": {"type": "object",
                                            "additionalProperties": {"type": "number"}}},
-                              ("threshold_minutes", "mode", "filter", "weights")),
+                              ("threshold_minutes", "mode", "filter", "age_min", "age_max",
+                               "weights")),
         "data_version": {"type": "array", "prefixItems": [{"type": "integer"}, TEXT],
                          "items": False,
                          "description": "The directory/geography version and the published "
@@ -153,12 +159,14 @@ def _gap_parameters() -> list[dict]:
     params = [
         _query("level", {"enum": list(AREA_LEVELS)}, "Area level (default: ward)."),
         _query("figure", {"enum": sorted(FIGURES)}, "The figure mapped and sorted by."),
-        _query("filter", {"enum": list(FILTERS)}, "Which provision counts as reachable."),
+        _query("filter", {"enum": list(FILTERS)},
+               "Which provision counts as reachable (default: the `REACH_FILTER` setting)."),
         _query("max_monthly", {"type": "number", "minimum": 0, "maximum": 500},
-               "Most a month in pounds, for the `under` filter."),
+               "Most a month in pounds, for the `under` filter (default: "
+               "`REACH_MAX_MONTHLY`)."),
         _query("threshold", {"type": "integer", "minimum": 5, "maximum": 120},
-               "Travel time in minutes."),
-        _query("mode", {"enum": list(MODES)}, "Way of travelling."),
+               "Travel time in minutes (default: `TRAVEL_THRESHOLD_MIN`)."),
+        _query("mode", {"enum": list(MODES)}, "Way of travelling (default: `TRAVEL_MODE`)."),
         _query("scheme", {"enum": list(SCHEMES)}, "Map classification."),
         _query("sort", {"enum": list(TABLE_COLUMNS)}, "Column to sort the areas by."),
         _query("desc", {"enum": ["1", "true", "yes", "0", "false", "no"]}, "Sort descending."),

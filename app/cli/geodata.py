@@ -52,8 +52,10 @@ def _limits():
 
 
 def _band() -> dict:
-    return {"age_min": current_app.config.get("YOUTH_AGE_MIN", 13),
-            "age_max": current_app.config.get("YOUTH_AGE_MAX", 19)}
+    """The young-people age band of the analysis settings (``YOUTH_AGE_MIN``/``MAX``)."""
+    from ..settings import analysis_settings
+
+    return analysis_settings().band
 
 
 @cli.command("import-areas")

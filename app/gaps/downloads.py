@@ -68,7 +68,7 @@ def api_payload(args) -> tuple[dict | None, dict]:
         "parameters": {"threshold_minutes": p.threshold, "mode": p.mode,
                        "speed_kmh": SPEEDS_KMH[p.mode], "circuity": 1.3,
                        "filter": p.filter, "max_monthly": p.max_monthly,
-                       "weights": p.weights},
+                       **p.band, "weights": p.weights},
         "data_version": list(view.version),
         "travel": {"basis": view.travel.get("basis"), "sentence": view.travel_basis,
                    "network": view.travel.get("network"),

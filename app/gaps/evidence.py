@@ -20,6 +20,7 @@ from ..access import READERS
 from ..dataversion import current
 from ..extensions import db
 from ..links import base_url
+from ..settings import from_job
 from .service import (
     GapView,
     carry_level,
@@ -49,15 +50,16 @@ def _pdf_url(info) -> str:
 
 @jobs.task(roles=READERS, title="Making the evidence pack PDF", kind="pdf",
            result_url=_pdf_url)
-def make_pdf(args: dict) -> dict:
-    """Render the evidence pack for ``args`` to PDF as the page would be at
-    ``PUBLIC_BASE_URL``: ``{"body": bytes, "filename": str}``."""
+def make_pdf(args: dict, settings: dict | None = None) -> dict:
+    """Render the evidence pack for ``args`` under the analysis ``settings`` it was
+    asked with to PDF as the page would be at ``PUBLIC_BASE_URL``:
+    ``{"body": bytes, "filename": str}``."""
     from .pdf import render_pdf
 
     with current_app.test_request_context("/evidence.pdf", base_url=base_url(),
                                           query_string=args):
         jobs.report(0.1, "Working out the gaps")
-        view, errors = load_view(db.session, args)
+        view, errors = load_view(db.session, args, from_job(settings))
         if errors:
             raise ValueError("; ".join(f"{k}: {v}" for k, v in errors.items()))
         html = render_template("gaps/evidence.html", **evidence_context(
@@ -82,9 +84,11 @@ class PdfRequest:
         return jobs.result(self.job.id)
 
 
-def _key(args: dict) -> str:
-    """The work, and nothing a client can vary for free (never the request's host)."""
-    return json.dumps({"data": list(current(db.session)), "args": args}, sort_keys=True)
+def _key(args: dict, settings: dict) -> str:
+    """The work, and nothing a client can vary for free (never the request's host):
+    the data version, the parameters and the analysis settings (age band, defaults)."""
+    return json.dumps({"data": list(current(db.session)), "args": args,
+                       "settings": settings}, sort_keys=True)
 
 
 def request_pdf(args, user_id: int | None, *, wait: bool = True) -> PdfRequest:
@@ -100,7 +104,9 @@ def request_pdf(args, user_id: int | None, *, wait: bool = True) -> PdfRequest:
     if errors:
         return PdfRequest(errors)
     query = {k: str(v) for k, v in view.params.query().items()}
-    info = jobs.enqueue(make_pdf, {"args": query}, key=_key(query), user_id=user_id)
+    settings = view.params.settings.as_dict()
+    info = jobs.enqueue(make_pdf, {"args": query, "settings": settings},
+                        key=_key(query, settings), user_id=user_id)
     if wait and not info.done:
         info = jobs.wait_for(info.id, float(current_app.config["JOBS_WAIT_SECONDS"]))
     return PdfRequest({}, info)
@@ -111,6 +117,7 @@ def evidence_page(args) -> tuple[dict, dict]:
     view, errors = load_view(db.session, carry_level(args))
     ctx = evidence_context(view, errors, page_context(view, errors))
     query = {k: str(v) for k, v in view.params.query().items()}
-    info = jobs.status(jobs.ledger.job_id(make_pdf.yvm_path, _key(query)))
+    info = jobs.status(jobs.ledger.job_id(make_pdf.yvm_path,
+                                          _key(query, view.params.settings.as_dict())))
     ctx["pdf_ready"] = info is not None and info.state == "finished"
     return ctx, errors

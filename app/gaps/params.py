@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass, field
 from ..analysis.classify import SCHEMES
 from ..analysis.figures import FIGURES, TABLE_COLUMNS
 from ..analysis.gaps import DEFAULT_WEIGHTS
-from ..analysis.services import DEFAULT_MAX_MONTHLY, FILTERS
+from ..analysis.services import FILTERS
+from ..analysis.settings import AnalysisSettings
 from ..analysis.travel import MODES
 from ..models import AREA_LEVELS
 from ..params import arg_float, arg_int
@@ -24,29 +25,47 @@ MODE_LABELS = {"walk": "Walking", "cycle": "Cycling", "bus": "Bus", "car": "Car"
 
 @dataclass
 class GapParams:
+    """One request's parameters.  The filter, monthly limit, threshold and mode
+    start from the analysis settings (:func:`GapParams.defaults`), never from
+    numbers here; the age band is the settings' and not a query parameter."""
+
+    settings: AnalysisSettings
+    filter: str
+    max_monthly: float
+    threshold: int
+    mode: str
     level: str = "ward"
     figure: str = "gap_score"
-    filter: str = "free"
-    max_monthly: float = DEFAULT_MAX_MONTHLY
-    threshold: int = 30
-    mode: str = "bus"
     scheme: str = "quantiles"
     weights: dict = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     sort: str = "rank"
     desc: bool = False
 
+    @classmethod
+    def defaults(cls, settings: AnalysisSettings) -> GapParams:
+        return cls(settings=settings, filter=settings.reach_filter,
+                   max_monthly=settings.max_monthly, threshold=int(settings.threshold_min),
+                   mode=settings.mode)
+
+    @property
+    def band(self) -> dict[str, int]:
+        """The age band (``age_min``, ``age_max``) for the loaders."""
+        return self.settings.band
+
     def analysis_key(self) -> dict:
         """The parameters the computation depends on (cache key)."""
         return {"level": self.level, "filter": self.filter, "max_monthly": self.max_monthly,
                 "threshold": self.threshold, "mode": self.mode,
+                "ages": [self.settings.age_min, self.settings.age_max],
                 "weights": dict(sorted(self.weights.items()))}
 
     def query(self, **changes) -> dict:
         """Query-string dict for links (defaults left out)."""
-        d = asdict(self)
+        d = {k: v for k, v in asdict(self).items() if k != "settings"}
         d.update(changes)
         weights = d.pop("weights")
-        out = {k: v for k, v in d.items() if v != getattr(GapParams, k, None)}
+        base = asdict(GapParams.defaults(self.settings))
+        out = {k: v for k, v in d.items() if v != base.get(k)}
         out["level"] = d["level"]
         for k, v in weights.items():
             if v != DEFAULT_WEIGHTS[k]:
@@ -56,9 +75,15 @@ class GapParams:
         return out
 
 
-def parse(args, available_levels: list[str]) -> tuple[GapParams, dict[str, str]]:
-    """(params, errors): a bad value keeps its default and gets an error."""
-    p = GapParams()
+def parse(args, available_levels: list[str],
+          settings: AnalysisSettings | None = None) -> tuple[GapParams, dict[str, str]]:
+    """(params, errors): a bad value keeps its default (the analysis settings',
+    :func:`app.settings.analysis_settings` unless given) and gets an error."""
+    if settings is None:
+        from ..settings import analysis_settings
+
+        settings = analysis_settings()
+    p = GapParams.defaults(settings)
     errors: dict[str, str] = {}
     if available_levels and p.level not in available_levels:
         p.level = available_levels[0]

@@ -76,6 +76,12 @@ class GapView:
     def has_areas(self) -> bool:
         return self.published is not None and len(self.published) > 0
 
+    @property
+    def young_people_total(self) -> float:
+        """Young people (the settings' age band) in all the areas shown."""
+        return float(pd.to_numeric(self.published.get("young_people", pd.Series(dtype=float)),
+                                   errors="coerce").sum())
+
     # --- the mapped figure -------------------------------------------------
     def figure_values(self) -> list:
         col = self.params.figure
@@ -132,10 +138,11 @@ def _num(v):
     return None if np.isnan(f) else f
 
 
-def load_view(session, args) -> tuple[GapView, dict]:
-    """Parse ``args``, compute (or fetch from the cache) and publish."""
+def load_view(session, args, settings=None) -> tuple[GapView, dict]:
+    """Parse ``args``, compute (or fetch from the cache) and publish.  Defaults and
+    the age band are ``settings``' (a job's), else the app's analysis settings."""
     levels = loaders.levels_with_areas(session)
-    params, errors = parse(args, levels)
+    params, errors = parse(args, levels, settings)
     rule = DisclosureRule.from_config(current_app.config)
     view = GapView(params, current(session), rule, levels=levels,
                    disclosure=CellKeyMethod.from_config(current_app.config).describe(),
@@ -144,12 +151,12 @@ def load_view(session, args) -> tuple[GapView, dict]:
         view.gaps = view.published = pd.DataFrame(columns=["code", *TABLE_COLUMNS]).set_index(
             "code")
         return view, errors
-    areas = loaders.areas(session, params.level)
+    areas = loaders.areas(session, params.level, **params.band)
     services = loaders.services(session)
     view.sources = data.figure_sources(areas)
     view.travel = data.travel_status(session)
     journeys = data.load_journeys(session) if view.travel.get("basis") == "network" else None
-    points = loaders.population_points(session, params.level)  # issue 13
+    points = loaders.population_points(session, params.level, **params.band)  # issue 13
 
     def compute():
         # Points take their own area's or LSOA's imported times: the matrix as imported.

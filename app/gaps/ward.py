@@ -25,6 +25,7 @@ from ..extensions import db
 from ..links import base_url
 from ..models import Area
 from ..models.directory import SERVICE_TYPES
+from ..settings import from_job
 from .service import _num, funding_risk_rows, load_view, page_context
 
 LEVEL = "ward"
@@ -90,13 +91,13 @@ def _reaching(view, ids: list[int]) -> list[dict]:
     return out
 
 
-def ward_report(session, code: str, args=None) -> dict | None:
+def ward_report(session, code: str, args=None, settings=None) -> dict | None:
     """The ward's figures, or None when ``code`` is not a ward with figures.
 
     ``args`` are the gap pages' query parameters (travel mode, threshold, filter);
-    the level is always ward."""
+    the level is always ward.  ``settings`` (a job's) default to the app's."""
     query = {k: v for k, v in (args or {}).items() if k != "level"}
-    view, errors = load_view(session, {**query, "level": LEVEL})
+    view, errors = load_view(session, {**query, "level": LEVEL}, settings)
     if not view.has_areas or view.params.level != LEVEL or code not in view.published.index:
         return None
     row = view.published.loc[code]
@@ -142,7 +143,8 @@ def ward_report(session, code: str, args=None) -> dict | None:
         "uncertain": _percent(_num(row.get("uncertain_share")))
         if row.get("uncertain") in (True,) else None,
         "missing": row.get("missing"),
-        "today": date.today(),
+        "today": date.today(), "band": p.settings.band_text,
+        "settings": p.settings.as_dict(),
         "query": {k: str(v) for k, v in p.query().items() if k != "level"},
     }
 
@@ -153,7 +155,7 @@ def ward_page(code: str, args) -> dict | None:
     if ctx is None:
         return None
     info = jobs.status(jobs.ledger.job_id(make_ward_pdf.yvm_path,
-                                          _key(code, ctx["query"])))
+                                          _key(code, ctx["query"], ctx["settings"])))
     from .pdf import pdf_available
 
     return {**ctx, "w": ctx, "pdf": False, "pdf_available": pdf_available(),
@@ -166,15 +168,15 @@ def _pdf_url(info) -> str:
 
 @jobs.task(roles=READERS, title="Making the ward report PDF", kind="pdf",
            result_url=_pdf_url)
-def make_ward_pdf(code: str, args: dict) -> dict:
-    """Render the ward report for ``code`` to a one-page A4 PDF:
-    ``{"body": bytes, "filename": str}``."""
+def make_ward_pdf(code: str, args: dict, settings: dict | None = None) -> dict:
+    """Render the ward report for ``code`` (under the analysis ``settings`` it was
+    asked with) to a one-page A4 PDF: ``{"body": bytes, "filename": str}``."""
     from .pdf import render_pdf
 
     with current_app.test_request_context(f"/ward/{code}.pdf", base_url=base_url(),
                                           query_string=args):
         jobs.report(0.1, "Working out the ward's figures")
-        ctx = ward_report(db.session, code, args)
+        ctx = ward_report(db.session, code, args, from_job(settings))
         if ctx is None:
             raise ValueError(f"no ward {code}")
         html = render_template("gaps/ward.html", **{**ctx, "w": ctx, "pdf": True,
@@ -198,12 +200,13 @@ class WardPdf:
         return jobs.result(self.job.id)
 
 
-def _key(code: str, args: dict) -> str:
-    """The work, and nothing a client can vary for free (never the request's host)."""
+def _key(code: str, args: dict, settings: dict) -> str:
+    """The work, and nothing a client can vary for free (never the request's host):
+    data version, ward, parameters and analysis settings (age band, defaults)."""
     import json
 
-    return json.dumps({"data": list(current(db.session)), "code": code, "args": args},
-                      sort_keys=True)
+    return json.dumps({"data": list(current(db.session)), "code": code, "args": args,
+                       "settings": settings}, sort_keys=True)
 
 
 def request_ward_pdf(code: str, args, user_id: int | None) -> WardPdf:
@@ -216,8 +219,9 @@ def request_ward_pdf(code: str, args, user_id: int | None) -> WardPdf:
     ctx = ward_report(db.session, code, args)
     if ctx is None:
         return WardPdf(False)
-    info = jobs.enqueue(make_ward_pdf, {"code": code, "args": ctx["query"]},
-                        key=_key(code, ctx["query"]), user_id=user_id)
+    info = jobs.enqueue(make_ward_pdf, {"code": code, "args": ctx["query"],
+                                        "settings": ctx["settings"]},
+                        key=_key(code, ctx["query"], ctx["settings"]), user_id=user_id)
     if not info.done:
         info = jobs.wait_for(info.id, float(current_app.config["JOBS_WAIT_SECONDS"]))
     return WardPdf(True, info)

@@ -42,8 +42,9 @@ def dashboard_page(user) -> dict:
         # Published (protected) total from the latest snapshot, never a live count.
         "responses": publication.totals(db.session)["all"],
     }
-    gaps, funding, with_area = _gap_headlines(role)
+    gaps, funding, with_area, young = _gap_headlines(role)
     counts["responses_with_area"] = with_area
+    counts["young_people"] = young
     upkeep = None
     if role in PLANNERS:
         from ..partners.organisations import upkeep_headline
@@ -102,11 +103,12 @@ def _sign_in_alerts(role: str) -> list | None:
         .order_by(AuditEvent.at.desc()).limit(10)).all()
 
 
-def _gap_headlines(role: str) -> tuple[list, dict | None, int | None]:
+def _gap_headlines(role: str) -> tuple[list, dict | None, int | None, str | None]:
     """The product's point at a glance: the five biggest gaps, how many grants end
-    within 6 and 12 months and how many published responses gave an area.  Only for
-    roles that may open the gap table it links to."""
-    gaps, funding, with_area = [], None, None
+    within 6 and 12 months, how many published responses gave an area and how many
+    young people (the analysis settings' age band) the areas hold.  Only for roles
+    that may open the gap table it links to."""
+    gaps, funding, with_area, young = [], None, None, None
     if role in READERS and "gaps.table" in current_app.view_functions:
         from ..analysis import format_value
         from ..analysis.travel import MODE_PHRASES
@@ -123,7 +125,8 @@ def _gap_headlines(role: str) -> tuple[list, dict | None, int | None]:
             funding = {"within_6": sum(1 for r in risk if r["within_6"]),
                        "within_12": sum(1 for r in risk if r["within_12"])}
             with_area = (view.voice_total or {}).get("responses")
-    return gaps, funding, with_area
+            young = format_value("young_people", view.young_people_total)
+    return gaps, funding, with_area, young
 
 
 def _open_flags(role: str) -> int | None:

@@ -26,6 +26,7 @@ from ..cache import cached
 from ..dataversion import current
 from ..extensions import db
 from ..models import User
+from ..settings import analysis_settings
 from .forms import JourneysForm
 
 STAGES = {  # progress notes of app.analysis.journeys.compute, in words for the page
@@ -97,12 +98,11 @@ def _evening_totals(status: dict) -> dict | None:
     journeys = cached("journeys", db.session, {"run": status["computed_at"],
                                                "id": status.get("run")},
                       lambda: current_journeys(db.session), responses=False)
-    areas = loaders.lsoa_areas(db.session,
-                               age_min=int(current_app.config.get("YOUTH_AGE_MIN", 13)),
-                               age_max=int(current_app.config.get("YOUTH_AGE_MAX", 19)))
+    settings = analysis_settings()
+    areas = loaders.lsoa_areas(db.session, **settings.band)
     if journeys is None or not len(areas):
         return None
-    threshold = float(current_app.config.get("TRAVEL_THRESHOLD_MIN", 30))
+    threshold = settings.threshold_min
     figures = journeys.evening(areas, threshold)
     return {"threshold": threshold, "young_people": float(areas["young_people"].sum()),
             **{k: float(figures[k].sum()) for k in figures.columns}}

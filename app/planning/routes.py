@@ -10,6 +10,7 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import PLANNERS, roles_required
+from ..settings import analysis_settings
 from . import bp, service
 from . import journeys as travel_data
 from . import place_service as places
@@ -59,9 +60,17 @@ def create_cliff_scenario():
 
 # -- One scenario ----------------------------------------------------------------
 
+def _defaults() -> dict:
+    """The travel threshold and way of travelling a form starts from (the analysis
+    settings', as on the gap pages)."""
+    settings = analysis_settings()
+    return {"threshold": int(settings.threshold_min), "travel": settings.mode}
+
+
 def _travel_form() -> TravelForm:
     """The way of travelling asked for in the query string (``?travel=walk``)."""
-    return TravelForm(request.args if "travel" in request.args else None)
+    return TravelForm(request.args if "travel" in request.args else None,
+                      data={"travel": _defaults()["travel"]})
 
 
 def _render_scenario(scenario, status=200, **forms):
@@ -160,8 +169,8 @@ def sites():
     """Choose k sites (council buildings and/or given points) that newly reach the most
     young people not reached today (MCLP)."""
     asked = bool({"k", "threshold", "travel"} & set(request.args))
-    form = SitesForm(with_defaults(request.args, {"k": 3, "threshold": 30, "travel": "bus"})
-                     if asked else None)
+    form = SitesForm(with_defaults(request.args, {"k": 3, **_defaults()})
+                     if asked else None, data=_defaults())
     context = best.sites_page(form, asked, request.args.to_dict(), current_user.id)
     return render_template("planning/sites.html", **context), (
         400 if asked and form.errors else 200)
@@ -174,8 +183,8 @@ def subsidy():
     asked = bool({"mode", "cap", "deciles", "take_up", "threshold", "travel", "wards",
                   "services"} & set(request.args))
     args = with_defaults(request.args, {"mode": "free", "cap": 5, "take_up": 25,
-                                        "threshold": 30, "travel": "bus"})
-    form = SubsidyForm(args if asked else None)
+                                        **_defaults()})
+    form = SubsidyForm(args if asked else None, data=_defaults())
     context = service.subsidy_page(form, asked)
     return render_template("planning/subsidy.html", **context), (
         400 if asked and (form.errors or context["problem"]) else 200)

@@ -28,6 +28,7 @@ from ..disclosure import DisclosureRule
 from ..extensions import db
 from ..models import Scenario
 from ..models.directory import SERVICE_TYPES
+from ..settings import analysis_settings
 from .candidates import areas_in_wards
 from .forms import AddServiceForm, ScenarioForm, ServiceChangeForm, SubsidyForm, TravelForm
 from .maps import planning_map
@@ -35,7 +36,7 @@ from .place_service import accept_any_building, fill_place_fields, place_form
 from .places import place_names
 from .timeline import cliff_timeline
 
-MODE = "bus"  # the way of travelling when a page is not told another
+MODE = "bus"  # best sites' cache keys name other modes only; defaults: analysis_settings()
 CLIFF_MONTHS = 24
 
 
@@ -44,14 +45,13 @@ def rule() -> DisclosureRule:
 
 
 def threshold() -> float:
-    return float(current_app.config.get("TRAVEL_THRESHOLD_MIN", 30))
+    """The default travel threshold (the analysis settings', as on the gap pages)."""
+    return analysis_settings().threshold_min
 
 
 def areas():
-    """LSOAs with the configured youth age band (from the shared, cached loader)."""
-    return loaders.lsoa_areas(db.session,
-                              age_min=int(current_app.config.get("YOUTH_AGE_MIN", 13)),
-                              age_max=int(current_app.config.get("YOUTH_AGE_MAX", 19)))
+    """LSOAs with the settings' youth age band (from the shared, cached loader)."""
+    return loaders.lsoa_areas(db.session, **analysis_settings().band)
 
 
 def services() -> list[dict]:
@@ -72,9 +72,10 @@ def matrix(to_kind: str = "service", mode: str = MODE):
 def chosen_travel(form: TravelForm | None) -> str:
     """The way of travelling a page was asked for (bus when not asked, or asked wrongly:
     the form then carries the error)."""
+    mode = analysis_settings().mode
     if form is None or not form.travel.raw_data:
-        return MODE
-    return form.travel.data if form.validate() else MODE
+        return mode
+    return form.travel.data if form.validate() else mode
 
 
 def travel_basis(mode: str, *, places: str | None = None, to_kind: str = "service") -> dict:
@@ -136,7 +137,13 @@ def scenario_or_404(scenario_id: int) -> Scenario:
 def index_page(form: ScenarioForm | None = None) -> dict:
     scenarios = db.session.scalars(
         db.select(Scenario).order_by(Scenario.updated_at.desc(), Scenario.id.desc())).all()
-    return {"scenarios": scenarios, "form": form or ScenarioForm()}
+    return {"scenarios": scenarios, "form": form or ScenarioForm(), **_basis()}
+
+
+def _basis() -> dict:
+    """The young people planning counts (the settings' band; the gap pages' total)."""
+    young = float(areas()["young_people"].sum()) if len(areas()) else 0.0
+    return {"young_total": f"{young:,.0f}" if young else None, "threshold": threshold()}
 
 
 def create_scenario(name: str, description: str | None, user) -> Scenario:
@@ -362,7 +369,7 @@ def subsidy_page(form: SubsidyForm, asked: bool) -> dict:
     wards = loaders.wards(db.session)
     form.wards.choices = [(code, w["name"]) for code, w in wards.items()]
     result = problem = None
-    mode = MODE
+    mode = analysis_settings().mode
     if asked and form.validate():
         mode = form.travel.data
         assumptions = SubsidyAssumptions(
