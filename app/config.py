@@ -239,6 +239,10 @@ SETTINGS: tuple[Setting, ...] = (
     S("CACHE_TTL_SECONDS", int, 3600, "How long Redis keeps a cached result."),
     S("CACHE_MAX_ENTRIES", int, 32, "Size of the in-process LRU cache, in results."),
     S("TRAVEL_THRESHOLD_MIN", float, 30.0, "Default travel threshold in minutes for reach."),
+    S("JOURNEY_MIN_CHANGE_MIN", float, 3.0,
+      "Least margin, in minutes, for a change between two buses in computed journeys: at the "
+      "same stop at least this long, to another stop the walk plus this (docs/JOURNEYS.md). "
+      "The default for the planning travel data page's compute form and the command line."),
     # Transport data (docs/JOURNEYS.md): bounds checked before a file is read.
     S("GTFS_MAX_UNCOMPRESSED_MB", int, 200,
       "Largest bus timetable: the GTFS zip file, each file in it and all of them together "
