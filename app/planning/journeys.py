@@ -5,7 +5,7 @@ Computing journeys (:func:`app.geodata.journeys.run_journeys`) takes seconds on
 the demo county and a minute or more on a real one, so the page starts it as a
 job (:mod:`app.jobs`: RQ workers when ``REDIS_URL`` is set, else the app's own
 thread pool) and sends the commissioner to its progress page.  One job per
-data version, limit and day: a second click, or a second commissioner, follows
+data version, limit, change margin and day: a second click, or a second commissioner, follows
 the same job, and its stored run is what every view reads until the data
 change.  ``flask geodata compute-journeys`` still computes them in the
 foreground.  A stored timetable over the size limits (lowered since it was
