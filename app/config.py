@@ -253,6 +253,10 @@ SETTINGS: tuple[Setting, ...] = (
       "`evening_weekend`."),
     S("REACH_MAX_MONTHLY", float, 10.0,
       "Default monthly cost limit in £ for the `under` reach filter (0 to 500)."),
+    S("JOURNEY_MIN_CHANGE_MIN", float, 3.0,
+      "Least margin, in minutes, for a change between two buses in computed journeys: at the "
+      "same stop at least this long, to another stop the walk plus this (docs/JOURNEYS.md). "
+      "The default for the planning travel data page's compute form and the command line."),
     # Transport data (docs/JOURNEYS.md): bounds checked before a file is read.
     S("GTFS_MAX_UNCOMPRESSED_MB", int, 200,
       "Largest bus timetable: the GTFS zip file, each file in it and all of them together "

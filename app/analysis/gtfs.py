@@ -38,6 +38,8 @@ CIRCUITY = 1.3
 _TO_BNG = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
 STOP_TIMES = ("trip_id", "stop_id", "stop_sequence", "arrival_time", "departure_time")
 CHUNK_ROWS = 50_000  # rows of stop_times.txt read at a time (a few MB of text)
+DAY_S = 24 * 3600
+NEXT_DAY_UNTIL_S = 12 * 3600  # the next day's trips leaving before noon join a day's timetable
 CALL_TYPES = {"trip": np.int32, "stop": np.int32, "seq": np.int64, "arr": np.float64,
               "dep": np.float64}
 
@@ -150,12 +152,21 @@ class Feed:
                                                "service_id"]))
 
     def service_date(self, weekday: int, on_or_after: date) -> date | None:
-        """The first date on or after ``on_or_after`` falling on ``weekday`` (0 = Monday) and inside the feed's dates, else the feed's last such date."""
+        """The first date on or after ``on_or_after`` falling on ``weekday`` (0 = Monday) and inside the feed's dates, else the feed's last such date.
+
+        Journeys use :meth:`typical_week` instead (no bank holidays or exceptions).
+        """
         days = [d for d in self.dates() if d.weekday() == weekday]
         if not days:
             return None
         later = [d for d in days if d >= on_or_after]
         return later[0] if later else days[-1]
+
+    def typical_week(self, reference: date) -> dict[int, date]:
+        """Weekday -> a date of normal service (:func:`app.analysis.typicalweek.typical_week`)."""
+        from .typicalweek import typical_week
+
+        return typical_week(self, reference)
 
     def keep_days(self, days) -> None:
         """Read the calls of every trip running on any of ``days``, unless held already.
@@ -202,27 +213,48 @@ class Feed:
 
     def day_timetable(self, day: date, *, change_s: float = DEFAULT_CHANGE_S,
                       transfer_m: float = TRANSFER_M) -> Timetable:
-        """Every connection of the trips running on ``day``; footpaths join stops within ``transfer_m`` metres (straight line x 1.3 at 4.8 km/h).
+        """Every connection one can ride on ``day``; footpaths join stops within ``transfer_m`` metres (straight line x 1.3 at 4.8 km/h).
 
-        Days running the same services share one timetable.
+        The trips of ``day``'s services (times past 24:00:00 included), and, so
+        that a journey home after a late session sees the buses after midnight,
+        the next day's trips leaving before :data:`NEXT_DAY_UNTIL_S` (their times
+        + 24 h: the 00:05 is 24:05) and the previous day's calls after its
+        midnight (times - 24 h).  Each run is its own trip: a trip running on
+        both days is two vehicles.  Days whose three days run the same services
+        share one timetable.
         """
-        services = self.active_services(day)
-        key = (services, change_s, transfer_m)
+        parts = ((day - timedelta(days=1), -DAY_S), (day, 0.0),
+                 (day + timedelta(days=1), DAY_S))
+        services = [self.active_services(on) for on, _ in parts]
+        key = (*services, change_s, transfer_m)
         if key in self._days:
             return self._days[key]
-        self.keep_days([day])
-        codes = np.flatnonzero(self.trips["service_id"].isin(services).to_numpy())
-        runs = np.isin(self.calls["trip"], codes)
-        st = {k: v[runs] for k, v in self.calls.items()}
-        trip_codes, trip_idx = np.unique(st["trip"], return_inverse=True)
-        stop_idx, arr, dep = st["stop"], st["arr"], st["dep"]
-        a = np.flatnonzero(trip_idx[1:] == trip_idx[:-1])
+        self.keep_days([on for on, _ in parts])
+        cols: dict[str, list[np.ndarray]] = {k: [] for k in ("u", "v", "dep", "arr", "trip",
+                                                              "seq")}
+        trips_so_far = 0
+        for (_, shift), running in zip(parts, services, strict=True):
+            codes = np.flatnonzero(self.trips["service_id"].isin(running).to_numpy())
+            runs = np.isin(self.calls["trip"], codes)
+            st = {k: v[runs] for k, v in self.calls.items()}
+            _, trip_idx = np.unique(st["trip"], return_inverse=True)
+            a = np.flatnonzero(trip_idx[1:] == trip_idx[:-1])
+            dep = st["dep"][a] + shift
+            keep = (dep >= 0) if shift < 0 else (dep < DAY_S + NEXT_DAY_UNTIL_S) if shift > 0 \
+                else np.ones(len(a), bool)
+            a = a[keep]
+            for column, values in (("u", st["stop"][a]), ("v", st["stop"][a + 1]),
+                                   ("dep", st["dep"][a] + shift),
+                                   ("arr", st["arr"][a + 1] + shift),
+                                   ("trip", trip_idx[a] + trips_so_far), ("seq", st["seq"][a])):
+                cols[column].append(values)
+            trips_so_far += int(trip_idx.max()) + 1 if len(trip_idx) else 0
+        c = {k: np.concatenate(v) for k, v in cols.items()}
         fp_from, fp_to, fp_s = transfer_links(self.stops[["x", "y"]].to_numpy(float),
                                               transfer_m)
         tt = Timetable.from_connections(
-            len(self.stops), stop_idx[a], stop_idx[a + 1], dep[a], arr[a + 1], trip_idx[a],
-            seq=st["seq"][a], footpath_from=fp_from, footpath_to=fp_to,
-            footpath_s=fp_s, change_s=change_s)
+            len(self.stops), c["u"], c["v"], c["dep"], c["arr"], c["trip"], seq=c["seq"],
+            footpath_from=fp_from, footpath_to=fp_to, footpath_s=fp_s, change_s=change_s)
         self._days[key] = tt
         return tt
 

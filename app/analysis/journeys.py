@@ -10,7 +10,8 @@ origin) and each service session (weekday, start, end):
 * by public transport (:mod:`.transit`): *there* is the latest departure from
   home that arrives by the start (walk to a stop, wait, ride, change, walk),
   *home* the earliest arrival home after the end, on that weekday's
-  timetable.  Door-to-door minutes are ``start - departure`` and
+  timetable in a typical week (:mod:`.typicalweek`: no bank holiday or
+  timetable exception), buses after midnight included.  Door-to-door minutes are ``start - departure`` and
   ``arrival - end``, so waiting counts.  Walking the whole way counts as a
   public-transport journey too (nobody needs a bus to cross the road).
 
@@ -23,15 +24,20 @@ One reverse scan per (venue, weekday, start) and one forward scan per
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 from scipy.sparse import csr_matrix
 
 from .roads import NETWORK_MODES, WALK_KMH, RoadNetwork
-from .transit import best_home_arrival, best_home_departure
+from .transit import DEFAULT_CHANGE_S, best_home_arrival, best_home_departure
+from .typicalweek import dates_sentence
 
+__all__ = ["JourneyResult", "compute", "dates_sentence", "network_minutes", "session_frame",
+           "walk_table"]
+
+DAY_S = 24 * 3600
 EVENING_FROM_S = 17 * 3600  # sessions starting at or after 17:00 are "evening"
 MAX_WALK_TO_STOP_MIN = 15.0
 
@@ -96,42 +102,37 @@ def network_minutes(network: RoadNetwork | None, points_xy, venues_xy, threshold
     """Minutes from each point to each venue by each mode (``inf`` beyond the limit).
 
     Shortest paths run from the venues (fewer than points) on the reversed
-    graph for one-way streets: the drive time *from* home *to* the venue.
+    graph for one-way streets: the drive or cycle time *from* home *to* the venue.
     ``progress(k, n, mode)`` is called before each of the ``n`` modes.
     """
     out = {}
     if network is None:
         return out
+    rev = None
     for k, mode in enumerate(modes):
         if progress is not None:
             progress(k, len(modes), mode)
-        if mode == "drive":
+        if mode in ("drive", "cycle"):
             # from venue on the transposed graph = to venue on the real one
-            rev = RoadNetwork(network.node_xy, network.edge_u, network.edge_v,
-                              network.length_m, _swap_drive(network.flags),
-                              network.drive_kmh)
-            secs = rev.seconds("drive", venues_xy, points_xy, limit_s=threshold_min * 60)
+            rev = rev or network.reversed()
+            secs = rev.seconds(mode, venues_xy, points_xy, limit_s=threshold_min * 60)
         else:
             secs = network.seconds(mode, venues_xy, points_xy, limit_s=threshold_min * 60)
         out[mode] = (secs.T / 60.0).astype(np.float32)
     return out
 
 
-def _swap_drive(flags: np.ndarray) -> np.ndarray:
-    from .roads import DRIVE_BACK, DRIVE_FWD
-
-    fwd, back = (flags & DRIVE_FWD) > 0, (flags & DRIVE_BACK) > 0
-    out = flags & ~np.uint8(DRIVE_FWD | DRIVE_BACK)
-    return out | np.where(fwd, DRIVE_BACK, 0).astype(np.uint8) | np.where(
-        back, DRIVE_FWD, 0).astype(np.uint8)
-
-
 def compute(points_xy, venues_xy, sessions: pd.DataFrame, *, network: RoadNetwork | None,
             feed=None, threshold_min: float = 30.0, reference_date: date | None = None,
-            progress=None) -> JourneyResult:
+            min_change_min: float = DEFAULT_CHANGE_S / 60, progress=None) -> JourneyResult:
     """All journeys.  ``sessions``: columns ``venue`` (row of ``venues_xy``), ``day`` (0 = Monday), ``start_s``, ``end_s`` (seconds after midnight).
 
     ``feed``: a :class:`~app.analysis.gtfs.Feed` or None (no public transport other than walking).
+    Each weekday's buses are those of its date in the feed's typical week
+    (:func:`app.analysis.typicalweek.typical_week`, searched from the week of
+    ``reference_date``, today by default).  A change between vehicles needs
+    ``min_change_min`` minutes (plus the walk, between stops).  A session whose
+    end is not after its start ends after midnight.
     """
     points_xy = np.asarray(points_xy, float).reshape(-1, 2)
     venues_xy = np.asarray(venues_xy, float).reshape(-1, 2)
@@ -165,15 +166,16 @@ def compute(points_xy, venues_xy, sessions: pd.DataFrame, *, network: RoadNetwor
         a_stops, a_secs, a_ptr = access.indices, access.data - 1, access.indptr
         today = reference_date or date.today()
         report(2, 4, "timetables")
-        dates = {int(day): feed.service_date(int(day), today)
-                 for day in sessions["day"].unique()}
-        feed.keep_days([on for on in dates.values() if on])  # one pass over stop_times
+        week = feed.typical_week(today)
+        dates = {int(day): week.get(int(day)) for day in sessions["day"].unique()}
+        feed.keep_days([on + timedelta(days=k) for on in dates.values() if on
+                        for k in (-1, 0, 1)])  # one pass over stop_times
         for k, (day, group) in enumerate(sessions.groupby("day", sort=True)):
             on = dates[int(day)]
             if on is None:
                 continue
             result.session_dates[int(day)] = on.isoformat()
-            tt = feed.day_timetable(on)
+            tt = feed.day_timetable(on, change_s=min_change_min * 60)
             report(2 + k / 7, 4, f"journeys on {on.isoformat()}")
             cache_there: dict = {}
             cache_home: dict = {}
@@ -192,14 +194,15 @@ def compute(points_xy, venues_xy, sessions: pd.DataFrame, *, network: RoadNetwor
                     leave = best_home_departure(board, a_stops, a_secs, a_ptr)
                     cache_there[key] = (row.start_s - leave) / 60.0
                     result.scans += 1
-                key = (v, row.end_s)
+                end = row.end_s + (DAY_S if row.end_s <= row.start_s else 0)
+                key = (v, end)
                 if key not in cache_home:
-                    arrive = tt.earliest_arrival(walks, row.end_s, horizon=row.end_s + limit_s)
+                    arrive = tt.earliest_arrival(walks, end, horizon=end + limit_s)
                     back = best_home_arrival(arrive, a_stops, a_secs, a_ptr)
-                    cache_home[key] = (back - row.end_s) / 60.0
+                    cache_home[key] = (back - end) / 60.0
                     result.scans += 1
                 there[:, col] = np.minimum(there[:, col], cache_there[(v, row.start_s)])
-                home[:, col] = np.minimum(home[:, col], cache_home[(v, row.end_s)])
+                home[:, col] = np.minimum(home[:, col], cache_home[(v, end)])
     report(4, 4, "done")
     result.pt_there_min = there.astype(np.float32)
     result.pt_home_min = home.astype(np.float32)

@@ -11,7 +11,11 @@ Which ways each mode may use, and how fast (km/h):
 * walk (4.8): every ``highway`` except motorways and trunk roads, unless
   ``foot=no``; footways, paths, steps, tracks and bridleways included.
 * cycle (16): every road but motorways, plus cycleways, tracks, bridleways
-  and paths; footways, pedestrian streets and steps only with ``bicycle=yes``.
+  and paths; footways, pedestrian streets and steps only with ``bicycle=yes``;
+  one-way streets only in their direction (``oneway``, ``oneway:bicycle``,
+  roundabouts) unless a contraflow lets bicycles back (``oneway:bicycle=no``,
+  ``cycleway[:left|:right|:both]=opposite*``, or a cycle lane or track whose
+  ``cycleway:<side>:oneway`` runs against the traffic or both ways).
 * drive: roads only, in the direction ``oneway`` allows, at ``maxspeed``
   when tagged (mph or km/h), otherwise a typical speed for the road class
   (:data:`DRIVE_KMH`).
@@ -51,6 +55,12 @@ CYCLE_IF_ALLOWED = {"footway", "pedestrian", "steps", "corridor"}
 # point to the nearest node of the mode's network.
 CONNECTOR_MPS = {"walk": WALK_KMH / 3.6, "cycle": 12 / 3.6, "drive": 20 / 3.6}
 WALK, CYCLE, DRIVE_FWD, DRIVE_BACK = 1, 2, 4, 8
+# Cycling one way only: along the way's nodes (u -> v), or against them.  Unset on
+# both-way ways, so a network stored before these flags cycles both ways as it did.
+CYCLE_FWD_ONLY, CYCLE_BACK_ONLY = 16, 32
+YES = ("yes", "true", "1")
+OPPOSITE = ("opposite", "opposite_lane", "opposite_track", "opposite_share_busway")
+SIDES = ("cycleway", "cycleway:left", "cycleway:right", "cycleway:both")
 NETWORK_MODES = ("walk", "cycle", "drive")
 _TO_BNG = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
 
@@ -79,7 +89,7 @@ def way_modes(tags: dict) -> tuple[int, float]:
     cycle_ok = kind not in NO_CYCLE and (kind not in CYCLE_IF_ALLOWED or
                                          tags.get("bicycle") in ("yes", "designated"))
     if cycle_ok and not _closed(tags, "bicycle"):
-        flags |= CYCLE
+        flags |= CYCLE | cycle_oneway(tags)
     kmh = 0.0
     if kind in DRIVE_KMH and not _closed(tags, "motor_vehicle") and not _closed(tags, "motorcar"):
         kmh = maxspeed_kmh(tags.get("maxspeed")) or float(DRIVE_KMH[kind])
@@ -92,6 +102,34 @@ def way_modes(tags: dict) -> tuple[int, float]:
         else:
             flags |= DRIVE_FWD | DRIVE_BACK
     return flags, kmh
+
+
+def cycle_oneway(tags: dict) -> int:
+    """:data:`CYCLE_FWD_ONLY`, :data:`CYCLE_BACK_ONLY` or 0 (both ways) for a way's tags."""
+    own = tags.get("oneway:bicycle")
+    if own in ("no", "false", "0"):
+        return 0
+    if own == "-1":
+        return CYCLE_BACK_ONLY
+    if own in YES:
+        return CYCLE_FWD_ONLY
+    oneway = tags.get("oneway")
+    if oneway == "-1":
+        only = CYCLE_BACK_ONLY
+    elif oneway in YES or (tags.get("junction") in ("roundabout", "circular")
+                           and oneway != "no"):
+        only = CYCLE_FWD_ONLY
+    else:
+        return 0
+    against = ("no", "yes" if only == CYCLE_BACK_ONLY else "-1")
+    for side in SIDES:
+        kind = tags.get(side)
+        if kind in OPPOSITE:
+            return 0
+        if (kind not in (None, "no", "none", "separate")
+                and tags.get(f"{side}:oneway") in against):
+            return 0
+    return only
 
 
 def maxspeed_kmh(text: str | None) -> float | None:
@@ -153,10 +191,14 @@ class RoadNetwork:
             n = len(self.node_xy)
             if mode in ("walk", "cycle"):
                 use = (self.flags & (WALK if mode == "walk" else CYCLE)) > 0
-                secs = self.length_m[use] / ((WALK_KMH if mode == "walk" else CYCLE_KMH) / 3.6)
-                u, v = self.edge_u[use], self.edge_v[use]
-                u, v, secs = np.concatenate([u, v]), np.concatenate([v, u]), np.concatenate(
-                    [secs, secs])
+                secs = self.length_m / ((WALK_KMH if mode == "walk" else CYCLE_KMH) / 3.6)
+                fwd, back = use.copy(), use.copy()
+                if mode == "cycle":  # one-way streets, unless contraflow
+                    fwd &= (self.flags & CYCLE_BACK_ONLY) == 0
+                    back &= (self.flags & CYCLE_FWD_ONLY) == 0
+                u = np.concatenate([self.edge_u[fwd], self.edge_v[back]])
+                v = np.concatenate([self.edge_v[fwd], self.edge_u[back]])
+                secs = np.concatenate([secs[fwd], secs[back]])
             elif mode == "drive":
                 fwd, back = (self.flags & DRIVE_FWD) > 0, (self.flags & DRIVE_BACK) > 0
                 secs = self.length_m / np.maximum(self.drive_kmh, 1.0) * 3.6
@@ -173,6 +215,19 @@ class RoadNetwork:
             self._graphs[mode] = csr_matrix((secs[first] + 1e-6, (u[first], v[first])),
                                             shape=(n, n))
         return self._graphs[mode]
+
+    def reversed(self) -> RoadNetwork:
+        """The same network with every one-way street (driving and cycling) turned round.
+
+        Shortest paths *from* a venue on it are the times *to* the venue on this one.
+        """
+        f = self.flags
+        swapped = f & ~np.uint8(DRIVE_FWD | DRIVE_BACK | CYCLE_FWD_ONLY | CYCLE_BACK_ONLY)
+        for a, b in ((DRIVE_FWD, DRIVE_BACK), (CYCLE_FWD_ONLY, CYCLE_BACK_ONLY)):
+            swapped |= np.where((f & a) > 0, b, 0).astype(np.uint8)
+            swapped |= np.where((f & b) > 0, a, 0).astype(np.uint8)
+        return RoadNetwork(self.node_xy, self.edge_u, self.edge_v, self.length_m,
+                           swapped.astype(np.uint8), self.drive_kmh, self.source_date)
 
     def snap(self, mode: str, xy) -> tuple[np.ndarray, np.ndarray]:
         """(node, connector seconds) for each point.

@@ -34,12 +34,17 @@ Journey model (the same in both directions, so the two scans agree):
 * access: walk from the origin to a stop, then be ready to board at once;
 * a ride on one trip through any number of its stops;
 * a change: after alighting at stop ``v`` at time ``t`` one is ready to board
-  at ``v`` at ``t + change`` or at a nearby stop ``w`` at ``t + max(walk, change)``;
-  footpaths are closed transitively (up to the walk limit) when built;
+  at ``v`` at ``t + change`` or at a nearby stop ``w`` at ``t + walk + change``
+  (the change margin, ``JOURNEY_MIN_CHANGE_MIN``: a bus two minutes late, or a
+  road to cross, must not end the journey); staying on the same vehicle needs
+  none; footpaths are closed transitively (up to the walk limit) when built;
 * egress: walk from the last stop alighted at to the destination.
 
 Times are seconds after midnight of the service day (GTFS allows times past
-24:00:00 for trips that run after midnight).
+24:00:00 for trips that run after midnight).  A day's timetable
+(:meth:`app.analysis.gtfs.Feed.day_timetable`) also holds the next day's early
+trips at their times + 24 h, so the scan home after a 23:30 finish sees the
+00:05 bus as 24:05.
 """
 
 from __future__ import annotations
@@ -52,7 +57,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 INF = float("inf")
-DEFAULT_CHANGE_S = 120
+DEFAULT_CHANGE_S = 180  # the JOURNEY_MIN_CHANGE_MIN setting's default, 3 minutes
 
 
 def closed_footpaths(n_stops: int, frm, to, seconds, *, limit_s: float) -> csr_matrix:
@@ -188,7 +193,7 @@ class Timetable:
                     ready[v] = ta + change
                 for p in range(indptr[v], indptr[v + 1]):
                     w = indices[p]
-                    t = ta + max(data[p], change)
+                    t = ta + data[p] + change
                     if t < ready[w]:
                         ready[w] = t
         return np.asarray(arrive)
@@ -235,7 +240,7 @@ class Timetable:
                     alight[u] = td - change
                 for p in range(indptr[u], indptr[u + 1]):
                     w = indices[p]
-                    t = td - max(data[p], change)
+                    t = td - data[p] - change
                     if t > alight[w]:
                         alight[w] = t
         return np.asarray(board)

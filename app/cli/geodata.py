@@ -234,7 +234,8 @@ def compute_journeys_command(limit_min):
 
     try:
         run = run_journeys(db.session, limit_min=limit_min, progress=progress,
-                           limits=_limits())
+                           limits=_limits(), min_change_min=float(
+                               current_app.config["JOURNEY_MIN_CHANGE_MIN"]))
         db.session.commit()
     except TimetableError as exc:
         db.session.rollback()

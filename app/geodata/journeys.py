@@ -114,7 +114,8 @@ def session_inputs(session) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
 
 
 def run_journeys(session, *, limit_min: float = DEFAULT_LIMIT_MIN, progress=None,
-                 reference_date: date | None = None, limits=None) -> JourneyRun:
+                 reference_date: date | None = None, limits=None,
+                 min_change_min: float = 3.0) -> JourneyRun:
     """Compute every journey and store it (replacing the previous run).
 
     ``progress(done, total, note)`` is called as the work goes on.  A stored
@@ -131,7 +132,7 @@ def run_journeys(session, *, limit_min: float = DEFAULT_LIMIT_MIN, progress=None
     service_ids, venue_xy, sessions = session_inputs(session)
     result = compute(point_xy, venue_xy, sessions, network=network, feed=feed,
                      threshold_min=limit_min, reference_date=reference_date,
-                     progress=progress)
+                     min_change_min=min_change_min, progress=progress)
     meta = {"network": _source(roads), "timetable": _source(timetable),
             "session_dates": result.session_dates, "scans": result.scans,
             "points": int(len(point_xy)), "services": int(len(service_ids)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -247,6 +248,11 @@ class JourneysForm(FlaskForm):
     limit = IntField("Longest journey worth computing, minutes each way", default=90,
                      validators=[InputRequired("Give the longest journey")],
                      lo=30, hi=180, message="Between 30 and 180 minutes")
+    min_change = IntField("Least time to change buses, minutes",
+                          default=lambda: round(current_app.config.get("JOURNEY_MIN_CHANGE_MIN",
+                                                                       3)),
+                          validators=[Optional()],
+                          lo=0, hi=30, message="Between 0 and 30 minutes")
 
 
 def add_change(form: AddServiceForm) -> dict:

@@ -5,7 +5,7 @@ Computing journeys (:func:`app.geodata.journeys.run_journeys`) takes seconds on
 the demo county and a minute or more on a real one, so the page starts it as a
 job (:mod:`app.jobs`: RQ workers when ``REDIS_URL`` is set, else the app's own
 thread pool) and sends the commissioner to its progress page.  One job per
-data version, limit and day: a second click, or a second commissioner, follows
+data version, limit, change margin and day: a second click, or a second commissioner, follows
 the same job, and its stored run is what every view reads until the data
 change.  ``flask geodata compute-journeys`` still computes them in the
 foreground.  A stored timetable over the size limits (lowered since it was
@@ -45,9 +45,13 @@ def _travel_url(info) -> str:
 
 @jobs.task(roles=PLANNERS, title="Computing journeys", kind="journeys",
            result_url=_travel_url)
-def compute_journeys_job(limit_min: float, on: str, user_id: int | None) -> dict:
+def compute_journeys_job(limit_min: float, on: str, user_id: int | None,
+                         min_change_min: float | None = None) -> dict:
     """Every journey (walk, cycle, drive; bus at each session's times) for the data
-    as it is now, stored in place of the last run; the runner commits it."""
+    as it is now, stored in place of the last run; the runner commits it.
+
+    ``min_change_min``: the least change between buses (``JOURNEY_MIN_CHANGE_MIN``
+    when not given)."""
     from ..analysis.filelimits import TransportLimits
     from ..analysis.gtfs import TimetableError
     from ..geodata.journeys import run_journeys
@@ -57,10 +61,13 @@ def compute_journeys_job(limit_min: float, on: str, user_id: int | None) -> dict
                                     if note.startswith("journeys on ") else note)
         jobs.report(0.02 + 0.95 * float(done) / total, text)
 
+    if min_change_min is None:
+        min_change_min = float(current_app.config.get("JOURNEY_MIN_CHANGE_MIN", 3.0))
     jobs.report(0.01, "Reading the road network, timetable, homes and sessions")
     try:
         run = run_journeys(db.session, limit_min=limit_min, progress=progress,
                            reference_date=date.fromisoformat(on),
+                           min_change_min=float(min_change_min),
                            limits=TransportLimits.from_config(current_app.config))
     except TimetableError as exc:  # the same data would fail again: listed, not retried
         db.session.rollback()
@@ -69,24 +76,31 @@ def compute_journeys_job(limit_min: float, on: str, user_id: int | None) -> dict
     user = db.session.get(User, user_id) if user_id else None
     record(db.session, user=user or "background job", action="compute journeys", obj=run,
            after={**run.summary, "data_version": run.data_version, "limit_min": limit_min,
-                  "seconds": run.seconds})
+                  "min_change_min": min_change_min, "seconds": run.seconds})
     return {"run": run.id, "data_version": run.data_version, "seconds": run.seconds,
             "points": run.summary["points"], "sessions": run.summary["sessions"]}
 
 
-def _key(limit_min: float, on: date) -> str:
+def _key(limit_min: float, on: date, min_change_min: float) -> str:
     version = current(db.session)[0]  # not the published snapshot: journeys read no answers
-    return json.dumps({"data": version, "limit": float(limit_min), "on": on.isoformat()})
+    return json.dumps({"data": version, "limit": float(limit_min), "on": on.isoformat(),
+                       "change": float(min_change_min)})
 
 
-def start_journeys(user, limit_min: float) -> jobs.JobInfo:
+def start_journeys(user, limit_min: float, min_change_min: float | None = None
+                   ) -> jobs.JobInfo:
     """The job computing journeys for the data as they are now: started unless
-    the same (data version, limit, today) is already queued, running or done."""
+    the same (data version, limit, change margin, today) is already queued,
+    running or done.  ``min_change_min`` defaults to ``JOURNEY_MIN_CHANGE_MIN``."""
     on = date.today()
+    if min_change_min is None:
+        min_change_min = float(current_app.config.get("JOURNEY_MIN_CHANGE_MIN", 3.0))
     return jobs.enqueue(compute_journeys_job,
                         {"limit_min": float(limit_min), "on": on.isoformat(),
-                         "user_id": getattr(user, "id", None)},
-                        key=_key(limit_min, on), user_id=getattr(user, "id", None))
+                         "user_id": getattr(user, "id", None),
+                         "min_change_min": float(min_change_min)},
+                        key=_key(limit_min, on, min_change_min),
+                        user_id=getattr(user, "id", None))
 
 
 def _evening_totals(status: dict) -> dict | None:
@@ -116,7 +130,11 @@ def travel_page(form: JourneysForm | None = None) -> dict:
     status = journey_status(db.session)
     job = jobs.latest(compute_journeys_job)
     outcome = jobs.result(job.id) if job and job.state == "finished" else None
+    from ..analysis.typicalweek import dates_sentence
+
+    run = stored_run_summary(db.session)
     return {"problems": (outcome or {}).get("problems") or [],"status": status, "imports": transport_summaries(db.session),
-            "run": stored_run_summary(db.session), "evening": _evening_totals(status),
+            "run": run, "evening": _evening_totals(status),
+            "dates_sentence": dates_sentence((run or {}).get("session_dates") or {}),
             "job": job, "form": form or JourneysForm(),
             "imported_modes": loaders.imported_travel_modes(db.session)}

@@ -214,5 +214,5 @@ def compute_journeys():
     form = JourneysForm()
     if not form.validate_on_submit():
         return render_template("planning/travel.html", **travel_data.travel_page(form)), 400
-    job = travel_data.start_journeys(current_user, form.limit.data)
+    job = travel_data.start_journeys(current_user, form.limit.data, form.min_change.data)
     return redirect(url_for("jobs.page", job_id=job.id), code=303)

@@ -156,7 +156,7 @@ def brute_arrival(conns, n, walks, change, access, depart, rng):
             ready[v] = min(ready[v], ta + change)
             for (a, b), s in walks.items():
                 if a == v:
-                    ready[b] = min(ready[b], ta + max(s, change))
+                    ready[b] = min(ready[b], ta + s + change)
     return arrive
 
 
