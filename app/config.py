@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .config_checks import ConfigError, public_base_url, trusted_hosts
+from .config_checks import ConfigError, check_links, public_base_url, trusted_hosts
 from .config_docs import settings_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -368,19 +368,7 @@ def load_config(env: dict | None = None, overrides: dict | None = None) -> dict:
             )
     cfg["SECRET_KEY"] = secret
     cfg.update(overrides)
-    if cfg.get("MAP_TILES_URL") and not cfg.get("MAP_TILES_ATTRIBUTION"):
-        raise ConfigError(
-            "MAP_TILES_URL is set but MAP_TILES_ATTRIBUTION is empty. Tile providers require "
-            "their attribution on the map; set it too, for example\n"
-            "    export MAP_TILES_ATTRIBUTION='© OpenStreetMap contributors'"
-        )
-    if cfg.get("LOCAL_OFFER_URL"):
-        from .ingest import web_address_problem
-
-        problem = web_address_problem(cfg["LOCAL_OFFER_URL"], 2000)
-        if problem:
-            raise ConfigError(f"LOCAL_OFFER_URL {problem}, for example "
-                              "https://www.example.gov.uk/localoffer")
+    check_links(cfg)
     if testing:
         cfg["MAP_TILES_URL"] = overrides.get("MAP_TILES_URL", "")
     cfg["PUBLIC_BASE_URL"] = public_base_url(cfg.get("PUBLIC_BASE_URL") or "")

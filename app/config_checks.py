@@ -1,6 +1,6 @@
-"""Checks of settings whose values need more than a type: the public address and the
-trusted hosts.  Kept beside :mod:`app.config` (which holds every setting and reads
-them) so that the table stays short enough to read; no setting is defined here.
+"""Checks of settings whose values need more than a type: the public address, the
+trusted hosts, map tiles' attribution and the Local Offer link.  Kept beside
+:mod:`app.config` (which holds every setting and reads them) so that the table stays short enough to read; no setting is defined here.
 """
 
 from __future__ import annotations
@@ -41,3 +41,20 @@ def trusted_hosts(raw, base_url: str, *, any_host: bool) -> list[str] | None:
     if names:
         return names
     return None if any_host else [urlsplit(base_url).hostname]
+
+
+def check_links(cfg: dict) -> None:
+    """Map tiles need their attribution; the Local Offer link must be a web address."""
+    if cfg.get("MAP_TILES_URL") and not cfg.get("MAP_TILES_ATTRIBUTION"):
+        raise ConfigError(
+            "MAP_TILES_URL is set but MAP_TILES_ATTRIBUTION is empty. Tile providers require "
+            "their attribution on the map; set it too, for example\n"
+            "    export MAP_TILES_ATTRIBUTION='© OpenStreetMap contributors'"
+        )
+    if cfg.get("LOCAL_OFFER_URL"):
+        from .ingest import web_address_problem
+
+        problem = web_address_problem(cfg["LOCAL_OFFER_URL"], 2000)
+        if problem:
+            raise ConfigError(f"LOCAL_OFFER_URL {problem}, for example "
+                              "https://www.example.gov.uk/localoffer")
