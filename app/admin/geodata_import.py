@@ -191,9 +191,9 @@ def _save(uploads, into: Path, limit: int) -> list[str]:
         names.append(name)
         if suffix == ".zip":
             zips.append(target)
-    expanded = 0
+    expanded = total - sum(path.stat().st_size for path in zips)  # the zips go once unpacked
     for path in zips:
-        expanded += check_zip(path, limit - total - expanded)
+        expanded += check_zip(path, limit - expanded)
     return names
 
 
