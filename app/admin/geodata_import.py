@@ -21,6 +21,7 @@ every step.
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from pathlib import Path
@@ -45,7 +46,7 @@ ENDPOINT = "admin.geodata_import"
 FOLDER = "geodata-uploads"
 ACCEPTED = GEO_SUFFIXES | TABLE_SUFFIXES | IGNORED_SUFFIXES | {".zip"}
 STALE_SECONDS = 3600  # a half-saved upload older than this is someone's abandoned request
-UNCHANGED = "Nothing was imported; the database is unchanged."
+_UNCERTAIN = re.compile(r"^([EW]01\d{6}): .* marked uncertain$")  # coverage.store_coverage's line
 
 
 def limit_bytes(config) -> int:
@@ -137,8 +138,11 @@ def import_geography(folder: str, code: str, user_id: int, files: list[str]) -> 
            note=f"council {code}: {counts['lsoa']} LSOAs, {counts['ward']} wards, "
                 f"{counts['postcodes']} postcodes")
     remove(path)
-    return {"ok": True, "code": code, "files": files, "counts": counts,
-            "reports": _summary_lines(reports, path)}
+    lines = _summary_lines(reports, path)
+    coverage = next((r["notes"] for r in lines if r["line"].startswith("postcode coverage:")), [])
+    return {"ok": True, "code": code, "files": files, "counts": counts, "reports": lines,
+            "coverage": coverage,
+            "uncertain": [m.group(1) for n in coverage if (m := _UNCERTAIN.match(n))]}
 
 
 def _counts() -> dict:

@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
+from app.geodata.coverage import stored_coverage
 from app.models import Area, AuditEvent, BackgroundJob, Postcode
 from tests.conftest import HEREFORDSHIRE
 from tests.geodata import fakecouncil
@@ -152,6 +153,7 @@ def test_a_council_imports_through_the_page_then_a_bad_file_changes_nothing(
     assert f"NSPL_NOV_2021_UK.csv: postcodes (NSPL November 2021), {len(ours)} rows" in page
     stored = set(db.session.scalars(select(Postcode.postcode)))
     assert set(ours["pcds"]) <= stored
+    assert "No LSOA is uncertain" in page  # Code-Point Open filled the other areas
     events = audit(db, "import geography")
     assert len(events) == 1 and events[0].after["council"] == fakecouncil.CODE
     assert events[0].after["lsoa"] == len(lsoa_codes)
@@ -241,3 +243,22 @@ def test_a_request_over_the_limit_is_refused_before_it_is_read(app, client, auth
     r = send(client, fakecouncil.CODE, [(io.BytesIO(b"x" * (2 * 1024 * 1024)), "big.csv")])
     assert r.status_code == 413
     assert not uploads.exists() or not any(uploads.iterdir())
+
+
+def test_without_code_point_open_the_summary_names_the_uncertain_lsoas(client, auth, db,
+                                                                        uploads, tmp_path):
+    folder = tmp_path / "files"
+    folder.mkdir()
+    fakecouncil.write(folder, mix_other=False)
+    directory_only = [f for f in files_of(folder) if len(f[1]) > 6]  # not hr.csv, sy.csv...
+    assert {"hr.csv", "sy.csv"}.isdisjoint(name for _f, name in directory_only)
+    auth.login_as("admin")
+    page = text(follow(client, send(client, fakecouncil.CODE, directory_only))["outcome"])
+    table = stored_coverage(db.session)
+    uncertain = sorted(table.index[table["status"].isin(["partial", "none"])])
+    assert uncertain  # the HR directory alone misses the Welsh-border postcodes
+    many = len(uncertain) != 1
+    assert (f"{len(uncertain)} LSOA{'s' if many else ''} with partial or no postcode coverage "
+            f"{'are' if many else 'is'} marked uncertain: {', '.join(uncertain)}.") in page
+    assert (f'id="import-coverage"><li>NSPL November 2021, HR area; {len(uncertain)} LSOAs '
+            'with partial or no postcode coverage marked uncertain</li>') in page  # the sentence /about/data shows
