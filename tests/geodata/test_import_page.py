@@ -118,6 +118,9 @@ def test_a_bad_code_is_shown_beside_the_field_and_nothing_is_saved(client, auth,
             "Enter a local authority code such as E06000019"
         assert wanted in error.group(1)
         assert 'href="#code"' in page  # the error summary links to the field
+    r = send(client, "E07000999", [(io.BytesIO(b"PK"), "council.xlsx")])
+    assert r.status_code == 400
+    assert re.search(r'id="files-error">.*council.xlsx: is not a file this import reads', text(r))
     r = send(client, "e07000999", [])  # a good code (any case), but no files
     assert r.status_code == 400
     assert re.search(r'id="files-error">.*Choose the council&#39;s files', text(r))
@@ -262,3 +265,36 @@ def test_without_code_point_open_the_summary_names_the_uncertain_lsoas(client, a
             f"{'are' if many else 'is'} marked uncertain: {', '.join(uncertain)}.") in page
     assert (f'id="import-coverage"><li>NSPL November 2021, HR area; {len(uncertain)} LSOAs '
             'with partial or no postcode coverage marked uncertain</li>') in page  # the sentence /about/data shows
+
+
+def test_over_the_quota_nothing_is_queued_or_kept(app, client, auth, db, uploads):
+    app.config["JOBS_QUOTA_PER_USER"] = 0
+    auth.login_as("admin")
+    r = send(client, fakecouncil.CODE, [(io.BytesIO(b"a,b\n"), "x.csv")])
+    assert r.status_code == 429 and "wait for one to finish" in text(r)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(BackgroundJob)) == 0
+    assert not any(uploads.iterdir())
+
+
+def test_the_import_says_each_step_and_what_the_last_one_imported(db, tmp_path):
+    """The hook the job reports through: each step in order, with the step before's rows."""
+    from app.geodata.council_import import import_council
+
+    fakecouncil.write(tmp_path)
+    said: list[tuple[float, str]] = []
+    import_council(db.session, tmp_path, fakecouncil.CODE,
+                   progress=lambda f, m: said.append((f, m)))
+    db.session.rollback()
+    fractions = [f for f, _m in said]
+    assert fractions == sorted(fractions) and 0 < fractions[0] and fractions[-1] < 1
+    steps = [m.split(". Done:")[0] for _f, m in said]
+    assert steps[0] == f"Recognised {len(list(tmp_path.iterdir()))} files by their columns; " \
+                       f"council {fakecouncil.CODE}"
+    assert steps[1:4] == ["Reading the LSOA boundaries (LSOA_2021_EW_BGC.geojson)",
+                          "Reading the LSOA lookup (LSOA11_LSOA21_LAD22_EW_LU.csv)",
+                          "Reading the ward boundaries (WD25_UK_BGC.gpkg)"]
+    _wards, lsoas = fakecouncil.split()
+    assert f"Done: LSOA_2021_EW_BGC.geojson, {len(lsoas)} rows" in said[2][1]
+    last = said[-1][1]
+    assert last.startswith("Working out the ward and parish figures. Done: postcode coverage")
