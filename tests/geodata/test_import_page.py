@@ -310,3 +310,34 @@ def test_the_import_says_each_step_and_what_the_last_one_imported(db, tmp_path):
     assert f"Done: LSOA_2021_EW_BGC.geojson, {len(lsoas)} rows" in said[2][1]
     last = said[-1][1]
     assert last.startswith("Working out the ward and parish figures. Done: postcode coverage")
+
+
+def test_an_rq_worker_imports_from_the_folder_the_app_saved(db, rq_app, tmp_path):
+    """Production's path: the page queues the job on Redis and a worker process (another
+    interpreter, as on another machine sharing the instance folder) imports it."""
+    from app import jobs
+    from tests.conftest import make_user, sign_in_client
+
+    rq, start_worker = rq_app
+    rq.instance_path = str(tmp_path / "instance")
+    folder = tmp_path / "files"
+    folder.mkdir()
+    fakecouncil.write(folder, mix_other=False)
+    admin = make_user(db, "admin")
+    client = sign_in_client(rq.test_client(), admin)
+    r = send(client, fakecouncil.CODE, files_of(folder))
+    assert r.status_code == 303, text(r)[-2000:]
+    jid = r.headers["Location"].rsplit("/", 1)[-1]
+    assert send(client, fakecouncil.CODE, files_of(folder)).headers["Location"] == \
+        r.headers["Location"]
+    assert rq.extensions["yvm_jobs"].queue.count == 1  # handed to RQ once
+    worker = start_worker()
+    info = poll(lambda: ((s := jobs.status(jid)).done and s) or worker.poll() is not None,
+                what="the worker to import the geography")
+    assert worker.poll() is None, worker.stderr.read().decode()[-2000:]
+    assert info.state == "finished", info
+    assert jobs.result(jid)["ok"] is True
+    ward_codes, lsoa_codes = fakecouncil.split()
+    assert codes(db, "lsoa") == lsoa_codes and codes(db, "ward") == ward_codes
+    assert len(audit(db, "import geography")) == 1
+    assert not any((tmp_path / "instance" / "geodata-uploads").iterdir())
