@@ -307,6 +307,11 @@ SETTINGS: tuple[Setting, ...] = (
       "Best-sites cases of more areas x candidate sites than this run as a background job."),
     S("JOBS_IMPORT_BYTES", int, 1_000_000,
       "Directory files larger than this are imported as a background job."),
+    S("GEODATA_UPLOAD_MAX_MB", int, 2048,
+      "Largest upload on the admin page that imports a council's geography, in MB: the files "
+      "sent together, and what a `.zip` among them expands to. A folder of files already cut "
+      "to one council is a few MB; the national postcode directory alone is over 1,000 MB. "
+      "A proxy in front of the app needs as large a body limit for that page."),
     S("SURVEY_RECHECK_SECONDS", float, _recheck_default,
       "How often each app process asks the database which survey version is current and whether "
       "areas or postcodes changed, when serving the public survey. An admin's change shows on "

@@ -22,6 +22,7 @@ NAV = (
     ("admin.users", "Accounts"),
     ("admin.audit", "Audit trail"),
     ("admin.publish", "Publish figures"),
+    ("admin.geodata_import", "Import geography"),
 )
 
 

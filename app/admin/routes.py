@@ -12,7 +12,7 @@ from ..access import STAFF, roles_required
 from ..auth.passwords import password_problem
 from ..models import ROLE_LABELS
 from ..params import arg_int
-from . import bp, service
+from . import bp, geodata_routes, service  # noqa: F401 - geodata_routes: its views
 
 
 class NewUserForm(FlaskForm):

@@ -27,6 +27,7 @@ Pure: no Flask.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pyogrio
@@ -158,9 +159,17 @@ def _read_where(f: Found, where: str):
         raise GeodataError(f.path, f"cannot be read ({exc})") from None
 
 
+Progress = Callable[[float, str], None]
+
+
 def import_council(session, directory, code: str | None = None, *, derive: bool = True,
-                   age_min: int = 13, age_max: int = 19) -> list[ImportReport]:
-    """Import the council ``code`` from ``directory``; see the module's description."""
+                   age_min: int = 13, age_max: int = 19,
+                   progress: Progress | None = None) -> list[ImportReport]:
+    """Import the council ``code`` from ``directory``; see the module's description.
+
+    ``progress(fraction, message)``, when given, is told each step as it starts and
+    what the step before it imported (the admin page's background job shows it).
+    """
     from .indicators import (
         _deprivation_columns,
         import_deprivation,
@@ -170,9 +179,12 @@ def import_council(session, directory, code: str | None = None, *, derive: bool 
     )
 
     directory = Path(directory)
+    reports: list[ImportReport] = []
+    say = _reporter(progress, reports)
     found = recognise_folder(directory)
     code = _check_code(code) if code else infer_council(found)
-    reports = [ImportReport(directory, f"council {code}")]
+    reports.append(ImportReport(directory, f"council {code}"))
+    say(0.1, f"Recognised {len(found)} files by their columns; council {code}")
     lsoa_file, spare = _one(found, "lsoa_boundaries", "the LSOA 2021 boundaries",
                             edition="2021")
     wards = sorted((f for f in found if f.role == "ward_boundaries"),
@@ -183,6 +195,7 @@ def import_council(session, directory, code: str | None = None, *, derive: bool 
                            "year) Boundaries (docs/GEOGRAPHY.md)")
     lsoas = council_lsoas(found, code)
     used = [lsoa_file, wards[0]]
+    say(0.15, f"Reading the LSOA boundaries ({lsoa_file.path.name})")
     _boundaries(session, lsoa_file, "lsoa", code, lsoas, reports)
     lookup, _ = _one(found, "lsoa_lookup", "the LSOA 2011 to 2021 lookup", required=False)
     uses_2011 = any(f.role in ("deprivation", "rurality") and "2011" in (f.edition or "")
@@ -192,13 +205,16 @@ def import_council(session, directory, code: str | None = None, *, derive: bool 
                            "2011 to 2021 lookup in the folder")
     if lookup is not None:
         used.append(lookup)
+        say(0.3, f"Reading the LSOA lookup ({lookup.path.name})")
         frame, _strict = _frame_of(lookup, code)
         reports.append(import_lsoa_lookup(session, lookup.path, frame=frame))
+    say(0.35, f"Reading the ward boundaries ({wards[0].path.name})")
     _boundaries(session, wards[0], "ward", code, lsoas, reports)
     for edition in sorted({f.edition for f in found if f.role == "deprivation"}):
         best, _rest = _one(found, "deprivation", "deprivation", edition=edition, prefer=lambda f: (
             -len(_deprivation_columns(f.path, _Cols(f.columns), f.code_column)), f.size))
         used.append(best)
+        say(0.45, f"Reading the Indices of Deprivation ({best.path.name})")
         frame, strict = _frame_of(best, code)
         reports.append(import_deprivation(session, best.path, frame=frame,
                                           only_imported=not strict))
@@ -208,6 +224,7 @@ def import_council(session, directory, code: str | None = None, *, derive: bool 
     for edition in sorted({f.edition for f in found if f.role == "rurality"}):
         best, _rest = _one(found, "rurality", "rurality", edition=edition)
         used.append(best)
+        say(0.5, f"Reading the rural-urban classification ({best.path.name})")
         frame, strict = _frame_of(best, code)
         reports.append(import_rurality(session, best.path, frame=frame, only_imported=not strict))
     pops = [f for f in found if f.role == "population"]
@@ -216,6 +233,7 @@ def import_council(session, directory, code: str | None = None, *, derive: bool 
                            if not pops else "two population files ("
                            + ", ".join(f.path.name for f in pops) + "): keep one")
     used.append(pops[0])
+    say(0.55, f"Reading the population ({pops[0].path.name})")
     frame, strict = _frame_of(pops[0], code)
     from .recognise import census_column
 
@@ -224,12 +242,25 @@ def import_council(session, directory, code: str | None = None, *, derive: bool 
                                      only_imported=not strict))
     session.flush()
     reports[0].notes.extend(_what_was_used(found, used))
+    say(0.6, "Placing every postcode and filling the postcode areas the directory lacks")
     reports.extend(_postcodes(session, found, code, age_min, age_max))
     if derive:
         from .derived import store_derived_figures
 
+        say(0.9, "Working out the ward and parish figures")
         reports.extend(store_derived_figures(session, age_min=age_min, age_max=age_max))
     return reports
+
+
+def _reporter(progress: Progress | None, reports: list[ImportReport]) -> Progress:
+    """``say(fraction, step)``: tells ``progress`` what the last step imported, and the step."""
+    def say(fraction: float, step: str) -> None:
+        if progress is not None:
+            done = reports[-1] if len(reports) > 1 else None
+            note = f" ({done.notes[-1]})" if done is not None and done.notes else ""
+            after = f". Done: {done.path.name}, {done.rows:,} rows{note}" if done else ""
+            progress(fraction, step + after)
+    return say
 
 
 def _postcodes(session, found, code, age_min, age_max) -> list[ImportReport]:

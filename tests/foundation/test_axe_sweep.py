@@ -38,6 +38,9 @@ ELSEWHERE = {
     "partners.checkin": "tests/partners/test_browser.py::test_every_partner_page_passes_axe",
     "partners.accept_invite_page":
         "tests/partners/test_browser.py::test_every_partner_page_passes_axe",
+    "admin.geodata_outcome":
+        "tests/geodata/test_import_page_browser.py::"
+        "test_an_admin_imports_a_council_without_javascript",
 }
 
 
