@@ -194,8 +194,11 @@ class PointJourneys:
     moved: int = 0  # points with no run point at their place (took the nearest)
 
     def session_reached(self, mode: str, threshold_min: float) -> np.ndarray | None:
-        """(points x sessions): by bus there by the start and home after the end,
-        each within the threshold; by road the session's venue within it."""
+        """(points x sessions): which sessions each point reaches.
+
+        By bus: there by the start and home after the end, each within the
+        threshold; by road: the session's venue within it.
+        """
         if mode == "bus":
             return (self.there <= threshold_min) & (self.home <= threshold_min)
         net = self.network.get(mode)
@@ -220,8 +223,11 @@ class PointJourneys:
 
 def match_points(run_xy: np.ndarray, run_lsoa: np.ndarray, xy: np.ndarray,
                  lsoa: np.ndarray) -> tuple[np.ndarray, int]:
-    """For each point the run's row at the same place (within 1 m), else the run's
-    nearest point in the same LSOA, else its nearest point; and how many moved."""
+    """Each point's row in the run, and how many points were not at a run point.
+
+    The run's point at the same place (within 1 m), else its nearest point in
+    the same LSOA, else its nearest point.
+    """
     dist, rows = cKDTree(run_xy).query(np.asarray(xy, float).reshape(-1, 2), k=1)
     far = np.flatnonzero(dist > 1.0)
     run_lsoa = np.asarray(run_lsoa).astype(str)
@@ -234,9 +240,9 @@ def match_points(run_xy: np.ndarray, run_lsoa: np.ndarray, xy: np.ndarray,
 
 def align(result: JourneyResult, sessions: pd.DataFrame, run_ids, run_xy, run_lsoa,
           xy, lsoa, service_ids) -> PointJourneys:
-    """:class:`PointJourneys` for points ``xy`` (with LSOA codes ``lsoa``) and
-    services ``service_ids`` from a run over ``run_xy`` and ``run_ids``.
+    """:class:`PointJourneys` for points ``xy`` and services ``service_ids``.
 
+    ``lsoa``: each point's LSOA code; the run is over ``run_xy`` and ``run_ids``.
     A service the run does not hold (no session times, say) has no journey.
     """
     if len(run_xy) == 0:  # a run with no population points has no journey from anywhere
@@ -321,8 +327,10 @@ def area_evening(pj: PointJourneys, threshold_min: float, group: np.ndarray,
 
 
 def whole_people(out: pd.DataFrame) -> None:
-    """Published: the reach partition and the evening partition in whole young
-    people, each adding up to the area's young people rounded (largest remainder)."""
+    """Publish the reach and evening partitions in whole young people.
+
+    Each adds up to the area's young people rounded (largest remainder).
+    """
     for cols in (["reached", "cannot_get_there", "cannot_get_home"],
                  ["yp_evening_pt", "yp_no_evening_pt", "yp_no_way_home"]):
         out[cols] = whole_parts(out[cols].to_numpy(dtype=float))

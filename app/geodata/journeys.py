@@ -77,8 +77,10 @@ class StoredJourneys:
         return float(self.result.threshold_min)
 
     def for_points(self, xy: np.ndarray, lsoa: np.ndarray, service_ids) -> PointJourneys:
-        """The run's journeys for the gap analysis's own points and services
-        (:func:`app.analysis.journey_figures.align`)."""
+        """The run's journeys for the gap analysis's own points and services.
+
+        See :func:`app.analysis.journey_figures.align`.
+        """
         return align(self.result, self.sessions, self.service_ids, self.point_xy,
                      self.point_lsoa, xy, lsoa, service_ids)
 
