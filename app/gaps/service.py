@@ -150,9 +150,10 @@ def load_view(session, args) -> tuple[GapView, dict]:
     services = loaders.services(session)
     view.sources = data.figure_sources(areas)
     view.travel = data.travel_status(session)
-    journeys = data.load_journeys(session) if view.travel.get("basis") == "network" else None
-    if journeys is not None and params.mode in loaders.imported_travel_modes(session):
-        journeys = None  # a routing engine's imported times win for their mode
+    run = data.load_journeys(session) if view.travel.get("basis") == "network" else None
+    # A routing engine's imported times win for their mode; the run then gives the
+    # evening figures only (by bus, from its own points).
+    journeys = None if params.mode in loaders.imported_travel_modes(session) else run
     if journeys is not None:
         params.cap_threshold(journeys.limit_min)
     points = loaders.population_points(session, params.level)  # issue 13
@@ -163,13 +164,16 @@ def load_view(session, args) -> tuple[GapView, dict]:
         # take their own area's or LSOA's), else straight-line estimates.
         matrix = None if journeys is not None else loaders.travel_matrix(
             session, params.mode, areas=None if points is not None else areas)
-        return compute_gaps(
+        gaps = compute_gaps(
             areas, services, voice=published_voice(session, params.level, areas.index),
             threshold_min=params.threshold,
             mode=params.mode, weights=params.weights, max_monthly=params.max_monthly,
             reach_filter=params.filter, matrix=matrix, points=points,
             min_responses=rule.max_suppressed + 1, journeys=journeys,
         )
+        if run is not None and journeys is None:
+            gaps = gaps.join(run.evening(areas, params.threshold))
+        return gaps
 
     view.voice_total = published_voice_totals(session, params.level)
     key = {**params.analysis_key(), "journeys": [view.travel.get("basis"),
