@@ -169,15 +169,16 @@ def compute_gaps(areas, services, *, responses=None, threshold_min: float = 30,
     pj = None if journeys is None else journeys.for_points(
         pts[["x", "y"]].to_numpy(dtype=float), pts["lsoa"].astype(str).to_numpy(),
         list(svc["id"]))
+    run_minutes = None if pj is None else pj.minutes(mode)
     if pj is not None:
-        if pj.minutes(mode) is None:
+        if run_minutes is None:
             raise ValueError(f"the journey run has no journeys {MODE_PHRASES.get(mode, mode)}")
         threshold_min = min(float(threshold_min), pj.limit_min)
     minutes, metres, pairs = point_travel(
         pts[["x", "y"]].to_numpy(dtype=float), svc[["x", "y"]].to_numpy(dtype=float), masks,
         threshold_min=threshold_min, mode=mode, circuity=circuity, matrix=matrix,
         point_codes=(np.where(group >= 0, area_codes, ""), pts["lsoa"].to_numpy()),
-        svc_ids=list(svc["id"]), journey_minutes=None if pj is None else pj.minutes(mode))
+        svc_ids=list(svc["id"]), journey_minutes=run_minutes)
     if points is not None:
         out["young_people"] = group_sum(group, young_pt, n)
     sessions = svc["sessions_per_week"].to_numpy(dtype=float)

@@ -153,7 +153,8 @@ def load_view(session, args) -> tuple[GapView, dict]:
     run = data.load_journeys(session) if view.travel.get("basis") == "network" else None
     # A routing engine's imported times win for their mode; the run then gives the
     # evening figures only (by bus, from its own points).
-    journeys = None if params.mode in loaders.imported_travel_modes(session) else run
+    journeys = None if (run is None or not run.holds(params.mode)
+                        or params.mode in loaders.imported_travel_modes(session)) else run
     if journeys is not None:
         params.cap_threshold(journeys.limit_min)
     points = loaders.population_points(session, params.level)  # issue 13

@@ -25,6 +25,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from ..analysis.journey_figures import (
+    MODE_TO_NETWORK,
     PointJourneys,
     align,
     area_matrix,
@@ -75,6 +76,10 @@ class StoredJourneys:
     def limit_min(self) -> float:
         """The longest journey computed: no threshold may be above it."""
         return float(self.result.threshold_min)
+
+    def holds(self, mode: str) -> bool:
+        """Whether the run has journeys by ``mode`` (walk, cycle and car need roads)."""
+        return mode == "bus" or MODE_TO_NETWORK.get(mode) in self.result.network_minutes
 
     def for_points(self, xy: np.ndarray, lsoa: np.ndarray, service_ids) -> PointJourneys:
         """The run's journeys for the gap analysis's own points and services.
