@@ -62,12 +62,21 @@ FIGURES: dict[str, dict] = {
 }
 JOURNEY_SOURCE = "Youth Voice Map journeys (OpenStreetMap roads, GTFS bus timetable, Census 2021)"
 FIGURES.update({
-    "yp_no_evening_pt": {"label": "Young people with no bus route to any evening session",
+    "yp_no_evening_pt": {"label": "Young people with no bus there to any evening session",
                          "kind": "population", "worse": "high", "source": JOURNEY_SOURCE,
                          "fmt": "{:,.0f}"},
-    "yp_no_way_home": {"label": "Young people with a bus there but no way home by bus",
+    "yp_no_way_home": {"label": "Young people with a bus there to an evening session but no "
+                       "way home by bus",
                        "kind": "population", "worse": "high", "source": JOURNEY_SOURCE,
                        "fmt": "{:,.0f}"},
+    "reached": {"label": "Young people within reach (estimate)", "kind": "population",
+                "worse": "low", "source": DIRECTORY_SOURCE, "fmt": "{:,.0f}"},
+    "cannot_get_there": {"label": "Young people who cannot get there (estimate)",
+                         "kind": "population", "worse": "high", "source": JOURNEY_SOURCE,
+                         "fmt": "{:,.0f}"},
+    "cannot_get_home": {"label": "Young people who get there but cannot get home (estimate)",
+                        "kind": "population", "worse": "high", "source": JOURNEY_SOURCE,
+                        "fmt": "{:,.0f}"},
     "yp_car_not_bus": {"label": "Young people who reach an evening session by car, not bus",
                        "kind": "population", "worse": "high", "source": JOURNEY_SOURCE,
                        "fmt": "{:,.0f}"},
@@ -124,7 +133,8 @@ PEOPLE_SHARES = {"share_cost": "cites_cost", "share_transport": "cites_transport
 # Columns of the table, CSV, GeoJSON and API, in order.
 TABLE_COLUMNS = (
     "rank", "name", "complete", "missing", "uncertain", "uncertain_share", "gap_score", "gap_score_max", "young_people",
-    "reach_share", "unreached", "nearest_median", "nearest_p90", "idaci", "idaci_rank_pct",
+    "reach_share", "unreached", "reached", "cannot_get_there", "cannot_get_home",
+    "nearest_median", "nearest_p90", "idaci", "idaci_rank_pct",
     "imd_score", "share_most_deprived_20", "rural_share",
     *[f"{k}_{s}" for k in FILTERS for s in ("services", "sessions", "nearest_km",
                                             "nearest_min")],

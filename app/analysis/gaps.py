@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from .completeness import deprivation_component, pct_rank, score_with_gaps
+from .journey_figures import area_evening, area_partition, area_sessions, whole_people
 from .population import area_points, assign_points
 from .reach_points import (
     area_reach,
@@ -103,7 +104,7 @@ def compute_gaps(areas, services, *, responses=None, threshold_min: float = 30,
                  reach_filter: str = "free", circuity: float = DEFAULT_CIRCUITY,
                  matrix: pd.DataFrame | None = None, min_responses: int = 8,
                  points: pd.DataFrame | None = None,
-                 voice: pd.DataFrame | None = None):
+                 voice: pd.DataFrame | None = None, journeys=None):
     """Every figure for every area, the gap score and the rank.
 
     ``areas``: GeoDataFrame indexed by area code, EPSG:27700, with columns
@@ -126,6 +127,12 @@ def compute_gaps(areas, services, *, responses=None, threshold_min: float = 30,
     of the area holding each); without them each area is one point at its
     origin (``origin_x``/``origin_y`` or a point inside it).  With points an
     area's ``young_people`` is the sum of its points.
+    ``journeys``: a current journey run (anything with ``for_points(xy, lsoa,
+    service_ids)`` giving :class:`~.journey_figures.PointJourneys`, such as
+    :class:`app.geodata.journeys.StoredJourneys`): every point's own minutes,
+    by bus per session (``matrix`` is then not used); the threshold is capped at
+    the run's limit; adds ``cannot_get_there``/``cannot_get_home`` (with
+    ``reached`` they add up to ``young_people``) and the evening figures.
 
     Returns a GeoDataFrame (same index and geometry) with the inputs, the
     reach columns (``<filter>_services|_sessions``: the services some of the
@@ -159,11 +166,19 @@ def compute_gaps(areas, services, *, responses=None, threshold_min: float = 30,
     young_pt = pts["young_people"].to_numpy(dtype=float)
     masks = {key: filter_mask(svc, key, max_monthly=max_monthly) for key in keys}
     area_codes = np.asarray(out.index.astype(str))[np.maximum(group, 0)]
+    pj = None if journeys is None else journeys.for_points(
+        pts[["x", "y"]].to_numpy(dtype=float), pts["lsoa"].astype(str).to_numpy(),
+        list(svc["id"]))
+    run_minutes = None if pj is None else pj.minutes(mode)
+    if pj is not None:
+        if run_minutes is None:
+            raise ValueError(f"the journey run has no journeys {MODE_PHRASES.get(mode, mode)}")
+        threshold_min = min(float(threshold_min), pj.limit_min)
     minutes, metres, pairs = point_travel(
         pts[["x", "y"]].to_numpy(dtype=float), svc[["x", "y"]].to_numpy(dtype=float), masks,
         threshold_min=threshold_min, mode=mode, circuity=circuity, matrix=matrix,
         point_codes=(np.where(group >= 0, area_codes, ""), pts["lsoa"].to_numpy()),
-        svc_ids=list(svc["id"]))
+        svc_ids=list(svc["id"]), journey_minutes=run_minutes)
     if points is not None:
         out["young_people"] = group_sum(group, young_pt, n)
     sessions = svc["sessions_per_week"].to_numpy(dtype=float)
@@ -171,14 +186,21 @@ def compute_gaps(areas, services, *, responses=None, threshold_min: float = 30,
     # Union of the services some of the area's young people can reach: each
     # (area, service) pair once.
     ai, aj = _area_pairs(group, pairs)
+    # With journeys, sessions are counted one by one: by bus only those some of
+    # the area's young people get to by the start and home from after the end.
+    area_sess = None if pj is None else area_sessions(pj, mode, threshold_min, group, n)
 
     def per_area(weights_by_service, keep):
         return np.bincount(ai[keep], weights=weights_by_service[aj[keep]], minlength=n)
 
+    def per_area_sessions(service_flags):
+        return area_sess[:, service_flags[pj.session_service]].sum(axis=1).astype(float)
+
     for key in keys:
         keep = masks[key][aj]
         out[f"{key}_services"] = np.bincount(ai[keep], minlength=n).astype(int)
-        out[f"{key}_sessions"] = per_area(sessions, keep)
+        out[f"{key}_sessions"] = (per_area(sessions, keep) if pj is None
+                                  else per_area_sessions(masks[key]))
         out[f"{key}_nearest_km"] = group_quantiles(group, metres[key] / 1000.0, young_pt, n,
                                                    qs=(0.5,))[0]
         out[f"{key}_nearest_min"] = group_quantiles(group, minutes[key], young_pt, n,
@@ -192,6 +214,12 @@ def compute_gaps(areas, services, *, responses=None, threshold_min: float = 30,
     for col, values in area_reach(group, young_pt, minutes[reach_filter], threshold_min,
                                   n).items():
         out[col] = values
+    if pj is not None:
+        parts = area_partition(pj, mode, threshold_min, group, young_pt, n, masks[reach_filter],
+                               minutes[reach_filter] <= threshold_min)
+        for col, values in {**parts, **area_evening(pj, threshold_min, group, young_pt,
+                                                   n)}.items():
+            out[col] = values
 
     young = pd.to_numeric(out["young_people"], errors="coerce").to_numpy(dtype=float)
     places = (svc["capacity"] * svc["sessions_per_week"]).to_numpy(dtype=float)
@@ -204,7 +232,8 @@ def compute_gaps(areas, services, *, responses=None, threshold_min: float = 30,
     end = svc["funding_end"]
     for n_months in RISK_MONTHS:
         at_risk = (end.notna() & (end <= today_ts + pd.DateOffset(months=n_months))).to_numpy()
-        out[f"at_risk_{n_months}_sessions"] = per_area(sessions, at_risk[aj])
+        out[f"at_risk_{n_months}_sessions"] = (per_area(sessions, at_risk[aj]) if pj is None
+                                               else per_area_sessions(at_risk))
 
     if voice is not None:
         _published_voice(out, voice)
@@ -237,11 +266,15 @@ def compute_gaps(areas, services, *, responses=None, threshold_min: float = 30,
         out["gap_score"] = np.round(out["gap_score"])
         out["gap_score_max"] = np.round(out["gap_score_max"])
         out["rank"] = rank_published(out["gap_score"])
+        if pj is not None:
+            whole_people(out)
     out.attrs.update(threshold_min=threshold_min, mode=mode, weights=weights,
                      max_monthly=max_monthly, reach_filter=reach_filter,
                      deprivation_measure=measure,
                      points="postcodes" if points is not None else "one per area",
-                     filters=keys, circuity=circuity, min_responses=min_responses)
+                     filters=keys, circuity=circuity, min_responses=min_responses,
+                     travel="journeys" if pj is not None else "matrix or straight line",
+                     moved_points=0 if pj is None else pj.moved)
     return out
 
 

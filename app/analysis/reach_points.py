@@ -15,6 +15,11 @@ for every service the matrix lists (so an LSOA matrix serves wards and
 parishes too, and a ward's own rows win on the ward map); pairs the matrix lacks fall back to the
 straight-line estimate from the point itself.
 
+Computed journeys (:class:`~.journey_figures.PointJourneys`) are point
+based: with them each point's minutes to each service are its own (by bus
+the best session's slower leg), ``inf`` where there is no journey within the
+run's limit, and nothing is estimated or borrowed from an area.
+
 Per area: sums over its points.  ``reach_share`` is the share of its young
 people living within the threshold of a service passing the filter,
 ``unreached`` how many do not, ``nearest_median``/``nearest_p90`` the minutes
@@ -50,8 +55,13 @@ def _matrix_origins(code_lists, matrix: pd.DataFrame | None) -> tuple[np.ndarray
 
 def point_travel(points_xy, svc_xy, masks: dict, *, threshold_min: float, mode: str = "bus",
                  circuity: float = DEFAULT_CIRCUITY, matrix: pd.DataFrame | None = None,
-                 point_codes=(), svc_ids=None, with_pairs: bool = True):
+                 point_codes=(), svc_ids=None, with_pairs: bool = True,
+                 journey_minutes: np.ndarray | None = None):
     """(nearest minutes per filter, nearest straight-line metres per filter, pairs).
+
+    ``journey_minutes``: (points x services) minutes from a journey run
+    (``inf``: none); when given they are every point's minutes (``matrix`` is
+    not used) and metres stay the straight-line distance.
 
     ``masks``: {filter key: boolean mask over services}.  ``point_codes``:
     sequences of codes per point tried in turn against the matrix's
@@ -70,6 +80,8 @@ def point_travel(points_xy, svc_xy, masks: dict, *, threshold_min: float, mode: 
             d = np.full(n, np.inf)
         metres[key] = d
         minutes[key] = estimate_minutes(d, mode, circuity)
+    if journey_minutes is not None:
+        return _journey_travel(journey_minutes, masks, metres, threshold_min, with_pairs)
     pairs = None
     if with_pairs:
         r = float(threshold_min) * metres_per_minute(mode) / circuity
@@ -106,6 +118,19 @@ def point_travel(points_xy, svc_xy, masks: dict, *, threshold_min: float, mode: 
             pairs = Pairs(np.concatenate([pairs.i[~drop], *keep_i]),
                           np.concatenate([pairs.j[~drop], *keep_j]),
                           np.concatenate([pairs.minutes[~drop], *keep_m]), n, m)
+    return minutes, metres, pairs
+
+
+def _journey_travel(full: np.ndarray, masks: dict, metres: dict, threshold_min: float,
+                    with_pairs: bool):
+    """point_travel's answer from a run's (points x services) minutes."""
+    n, m = full.shape
+    minutes = {key: (full[:, mask].min(axis=1).astype(float) if mask.any() and m
+                     else np.full(n, np.inf)) for key, mask in masks.items()}
+    pairs = None
+    if with_pairs:
+        i, j = np.nonzero(full <= threshold_min)
+        pairs = Pairs(i.astype(np.int64), j.astype(np.int64), full[i, j].astype(float), n, m)
     return minutes, metres, pairs
 
 

@@ -40,6 +40,22 @@ class GapParams:
     weights: dict = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     sort: str = "rank"
     desc: bool = False
+    capped_from: int | None = None  # the threshold asked for, when above the run's limit
+
+    def cap_threshold(self, limit_min: float | None) -> None:
+        """Never above the longest journey computed: a threshold over the run's limit
+        would count people with no journey as reached."""
+        if limit_min is not None and self.threshold > limit_min:
+            self.capped_from = self.threshold
+            self.threshold = int(limit_min)
+
+    @property
+    def cap_note(self) -> str:
+        """'Threshold capped at 90 minutes, the longest journey computed.' or ''."""
+        if self.capped_from is None:
+            return ""
+        return (f"Threshold capped at {self.threshold} minutes, the longest journey "
+                f"computed (you asked for {self.capped_from}).")
 
     @classmethod
     def defaults(cls, settings: AnalysisSettings) -> GapParams:
@@ -63,6 +79,7 @@ class GapParams:
         """Query-string dict for links (defaults left out)."""
         d = {k: v for k, v in asdict(self).items() if k != "settings"}
         d.update(changes)
+        d.pop("capped_from", None)
         weights = d.pop("weights")
         base = asdict(GapParams.defaults(self.settings))
         out = {k: v for k, v in d.items() if v != base.get(k)}

@@ -66,8 +66,10 @@ class GapView:
 
     @property
     def travel_basis(self) -> str:
-        """One sentence on every page: network journeys or straight-line estimates."""
-        return travel_sentence(self.travel, self.params.mode)
+        """One sentence on every page: network journeys or straight-line estimates
+        (and the threshold's cap at the run's limit, when it was capped)."""
+        text = travel_sentence(self.travel, self.params.mode)
+        return f"{text} {self.params.cap_note}" if self.params.cap_note else text
     disclosure: dict = field(default_factory=dict)  # the published method's parameters
     snapshot: object = None  # the published snapshot the voice figures come from
     voice_total: dict = field(default_factory=dict)  # county-wide published voice figures
@@ -155,23 +157,30 @@ def load_view(session, args, settings=None) -> tuple[GapView, dict]:
     services = loaders.services(session)
     view.sources = data.figure_sources(areas)
     view.travel = data.travel_status(session)
-    journeys = data.load_journeys(session) if view.travel.get("basis") == "network" else None
+    run = data.load_journeys(session) if view.travel.get("basis") == "network" else None
+    # A routing engine's imported times win for their mode; the run then gives the
+    # evening figures only (by bus, from its own points).
+    journeys = None if (run is None or not run.holds(params.mode)
+                        or params.mode in loaders.imported_travel_modes(session)) else run
+    if journeys is not None:
+        params.cap_threshold(journeys.limit_min)
     points = loaders.population_points(session, params.level, **params.band)  # issue 13
 
     def compute():
-        # Points take their own area's or LSOA's imported times: the matrix as imported.
-        # Without an imported matrix, computed journeys (per LSOA, or per area) stand in.
-        matrix = loaders.travel_matrix(session, params.mode,
-                                       areas=None if points is not None else areas)
+        # One method per page: a current journey run gives every population point
+        # its own journeys (by bus per session); otherwise imported times (points
+        # take their own area's or LSOA's), else straight-line estimates.
+        matrix = None if journeys is not None else loaders.travel_matrix(
+            session, params.mode, areas=None if points is not None else areas)
         gaps = compute_gaps(
             areas, services, voice=published_voice(session, params.level, areas.index),
             threshold_min=params.threshold,
             mode=params.mode, weights=params.weights, max_monthly=params.max_monthly,
             reach_filter=params.filter, matrix=matrix, points=points,
-            min_responses=rule.max_suppressed + 1,
+            min_responses=rule.max_suppressed + 1, journeys=journeys,
         )
-        if journeys is not None:
-            gaps = gaps.join(journeys.evening(areas, params.threshold))
+        if run is not None and journeys is None:
+            gaps = gaps.join(run.evening(areas, params.threshold))
         return gaps
 
     view.voice_total = published_voice_totals(session, params.level)

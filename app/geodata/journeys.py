@@ -24,7 +24,14 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
-from ..analysis.journey_figures import area_matrix, evening_figures, scale_to_area
+from ..analysis.journey_figures import (
+    MODE_TO_NETWORK,
+    PointJourneys,
+    align,
+    area_matrix,
+    evening_figures,
+    scale_to_area,
+)
 from ..analysis.journeys import JourneyResult, compute, session_frame
 from ..dataversion import current
 from ..models import JourneyRun, Postcode, Service, ServiceSession, TransportData
@@ -64,6 +71,23 @@ class StoredJourneys:
         return area_matrix(self.result, mode, self.sessions, self.service_ids,
                            self.point_areas(areas), list(areas.index), self.youth,
                            limit_min=self.result.threshold_min)
+
+    @property
+    def limit_min(self) -> float:
+        """The longest journey computed: no threshold may be above it."""
+        return float(self.result.threshold_min)
+
+    def holds(self, mode: str) -> bool:
+        """Whether the run has journeys by ``mode`` (walk, cycle and car need roads)."""
+        return mode == "bus" or MODE_TO_NETWORK.get(mode) in self.result.network_minutes
+
+    def for_points(self, xy: np.ndarray, lsoa: np.ndarray, service_ids) -> PointJourneys:
+        """The run's journeys for the gap analysis's own points and services.
+
+        See :func:`app.analysis.journey_figures.align`.
+        """
+        return align(self.result, self.sessions, self.service_ids, self.point_xy,
+                     self.point_lsoa, xy, lsoa, service_ids)
 
     def evening(self, areas: gpd.GeoDataFrame, threshold_min: float) -> pd.DataFrame:
         """The evening journey figures of ``areas`` within ``threshold_min``."""

@@ -55,11 +55,17 @@ def test_evening_counts_per_area():
     youth = np.array([10.0, 20.0, 40.0, 80.0])
     area = np.array([0, 0, 1, -1])
     out = evening_figures(r, sessions(), 30, area, ["A", "B"], youth)
-    # point 1 is "there" only within 40 > 30 min, so no route within 30 either
-    assert out.loc["A"].to_dict() == {"youth": 30.0, "yp_no_evening_pt": 20.0,
-                                      "yp_no_way_home": 20.0, "yp_car_not_bus": 20.0}
+    # point 1 is "there" only within 40 > 30 min: it cannot get there within 30
+    # (the three partition figures are disjoint and add up to the area's young people)
+    assert out.loc["A"].to_dict() == {"youth": 30.0, "yp_evening_pt": 10.0,
+                                      "yp_no_evening_pt": 20.0, "yp_no_way_home": 0.0,
+                                      "yp_car_not_bus": 20.0}
+    # at 45 minutes point 1 gets there but has no way home
+    at45 = evening_figures(r, sessions(), 45, area, ["A", "B"], youth)
+    assert at45.loc["A", "yp_no_way_home"] == 20.0 and at45.loc["A", "yp_no_evening_pt"] == 0
     # point 2: nothing by bus; car takes 45 > 30 minutes
-    assert out.loc["B"].to_dict() == {"youth": 40.0, "yp_no_evening_pt": 40.0,
+    assert out.loc["B"].to_dict() == {"youth": 40.0, "yp_evening_pt": 0.0,
+                                      "yp_no_evening_pt": 40.0,
                                       "yp_no_way_home": 0.0, "yp_car_not_bus": 0.0}
     # Scaled to the areas' census figures (A: 60 young people, so 2/3 of them)
     scaled = scale_to_area(out, pd.Series({"A": 60.0, "B": 35.0}))
@@ -75,4 +81,4 @@ def test_bus_minutes_take_the_slower_leg_of_the_best_session():
     r.pt_home_min = np.array([[70, 30, np.inf]], dtype=np.float32)
     m = area_matrix(r, "bus", s, [101, 102], np.array([0]), ["A"], np.array([5.0]),
                     limit_min=90)
-    assert m.set_index("to_id")["minutes"].to_dict() == {"101": 50.0, "102": 91.0}
+    assert m.set_index("to_id")["minutes"].to_dict() == {"101": 50.0, "102": np.inf}
