@@ -83,9 +83,10 @@ def _report_progress(fraction: float, message: str) -> None:
 
 
 def _band() -> dict:
-    cfg = current_app.config
-    return {"age_min": int(cfg.get("YOUTH_AGE_MIN", 13)),
-            "age_max": int(cfg.get("YOUTH_AGE_MAX", 19))}
+    """The young-people age band of the analysis settings, as the command uses it."""
+    from ..settings import analysis_settings
+
+    return analysis_settings().band
 
 
 def _summary_lines(reports, folder: Path) -> list[dict]:
