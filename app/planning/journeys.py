@@ -94,8 +94,7 @@ def _evening_totals(status: dict) -> dict | None:
 
     if status["basis"] != "network":
         return None
-    journeys = cached("journeys", db.session, {"run": status["computed_at"],
-                                               "id": status.get("run")},
+    journeys = cached("journeys", db.session, {"id": status.get("run")},
                       lambda: current_journeys(db.session), responses=False)
     areas = loaders.lsoa_areas(db.session,
                                age_min=int(current_app.config.get("YOUTH_AGE_MIN", 13)),
