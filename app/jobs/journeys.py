@@ -127,7 +127,7 @@ def queue_refresh():
     return info
 
 
-def _after_context(exc) -> None:
+def _after_context(exc=None) -> None:
     """At the end of each request or command: queue the update if journey inputs
     changed and were committed."""
     from ..dataversion import JOURNEYS_CHANGED
@@ -142,6 +142,9 @@ def _after_context(exc) -> None:
 
 
 def init_app(app) -> None:
-    # Registered after Flask-SQLAlchemy's own teardown, so it runs before the
-    # session is removed (Flask runs teardowns in reverse order).
+    # At the end of each request (before its app context and session go), and of
+    # every other app context (a command, a job): registered after
+    # Flask-SQLAlchemy's own teardown, so it runs before the session is removed
+    # (Flask runs teardowns in reverse order).
+    app.teardown_request(_after_context)
     app.teardown_appcontext(_after_context)
