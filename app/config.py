@@ -83,10 +83,6 @@ def _keep_journeys_current_default(testing: bool, development: bool) -> bool:
     return not testing
 
 
-def _settle_default(testing: bool, development: bool) -> float:
-    return 0.0 if testing else 3.0
-
-
 def _base_url_default(testing: bool, development: bool) -> str:
     """The test client's host in tests, ``scripts/serve-demo.sh``'s address in
     development, nothing (so required) in production."""
@@ -299,9 +295,8 @@ SETTINGS: tuple[Setting, ...] = (
       "stored journeys up to date; pages show the last complete run, saying it is being "
       "updated, until it finishes (docs/JOURNEYS.md). Tests turn it on where they need it.",
       shown_default="`true` (`false` in tests)"),
-    S("JOURNEYS_SETTLE_SECONDS", float, _settle_default,
-      "The journeys update waits until the data have been unchanged this long, so a run of "
-      "edits is computed once.", shown_default="`3` (`0` in tests)"),
+    S("JOURNEYS_SETTLE_SECONDS", float, 3.0, "The journeys update waits until the data have "
+      "been unchanged this long, so a run of edits is computed once."),
     S("JOBS_SITES_CELLS", int, 100_000,
       "Best-sites cases of more areas x candidate sites than this run as a background job."),
     S("JOBS_IMPORT_BYTES", int, 1_000_000,

@@ -109,10 +109,9 @@ def bench_demo() -> None:
 
 
 def _synthetic_county(session, rng) -> None:
+    from app.models import TransportData
     from bench.journeys import X0, Y0, county_feed, grid_network
     from tests.county import County
-
-    from app.models import TransportData
 
     net = grid_network()
     extent = 315 * 150.0

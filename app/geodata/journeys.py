@@ -156,8 +156,11 @@ def run_journeys(session, *, limit_min: float = DEFAULT_LIMIT_MIN, progress=None
 
 
 def _store(session, run: JourneyRun) -> JourneyRun:
-    """Keep ``run`` in place of the previous one (the caller commits), unless a run
-    from newer inputs was stored meanwhile (a job that overlapped this one)."""
+    """Keep ``run`` in place of the previous one (the caller commits).
+
+    Unless a run from newer inputs was stored meanwhile (a job that overlapped
+    this one): that run is kept and returned instead.
+    """
     newer = session.scalar(select(JourneyRun).where(
         JourneyRun.inputs_version > run.inputs_version).order_by(JourneyRun.id.desc()).limit(1))
     if newer is not None:
@@ -176,8 +179,11 @@ def _transport_hashes(session) -> list[tuple[str, str]]:
 
 def inputs_digest(point_xy, youth, lsoa, service_ids, venue_xy, sessions,
                   transport: list[tuple[str, str]]) -> str:
-    """SHA-256 of everything a journey run reads: population points, active
-    services' ids and places, their sessions, and the imported files' digests."""
+    """SHA-256 of everything a journey run reads.
+
+    Population points, active services' ids and places, their sessions, and the
+    imported files' own digests.
+    """
     h = hashlib.sha256()
     for arr in (np.asarray(point_xy, float), np.asarray(youth, float),
                 np.asarray(service_ids, np.int64), np.asarray(venue_xy, float),
@@ -244,8 +250,11 @@ def load_run(run: JourneyRun) -> StoredJourneys:
 
 
 def current_journeys(session) -> StoredJourneys | None:
-    """The last complete run (stale or not, see :func:`journey_status`), or ``None``
-    before the first or without a road network (straight-line estimates then)."""
+    """The last complete run, stale or not (see :func:`journey_status`).
+
+    ``None`` before the first or without a road network (straight-line
+    estimates then).
+    """
     if not journey_status(session)["basis"] == "network":
         return None
     run = session.scalar(select(JourneyRun).order_by(JourneyRun.id.desc()).limit(1))

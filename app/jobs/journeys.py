@@ -48,7 +48,7 @@ def refresh_journeys_job(on: str) -> dict:
     from ..planning.journeys import STAGES
 
     _wait_for_other_runs()
-    _wait_until_settled(float(current_app.config.get("JOURNEYS_SETTLE_SECONDS", 0.0)))
+    _wait_until_settled(float(current_app.config["JOURNEYS_SETTLE_SECONDS"]))
 
     def progress(done, total, note):
         text = STAGES.get(note) or (f"Bus journeys on {note[12:]}"
@@ -135,7 +135,7 @@ def _after_context(exc=None) -> None:
     try:
         if not db.session.info.pop(JOURNEYS_CHANGED, False):
             return
-        if current_app.config.get("JOURNEYS_KEEP_CURRENT"):
+        if current_app.config["JOURNEYS_KEEP_CURRENT"]:
             queue_refresh()
     except Exception:  # noqa: BLE001 - never break the page that made the change
         log.exception("could not queue the journeys update")

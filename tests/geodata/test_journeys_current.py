@@ -76,7 +76,8 @@ class HeldJobs:
 
 @pytest.fixture
 def app_config():
-    return {"JOURNEYS_KEEP_CURRENT": True, "JOBS_WAIT_SECONDS": 0}
+    return {"JOURNEYS_KEEP_CURRENT": True, "JOURNEYS_SETTLE_SECONDS": 0,
+            "JOBS_WAIT_SECONDS": 0}
 
 
 @pytest.fixture
