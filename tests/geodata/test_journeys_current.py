@@ -242,3 +242,33 @@ def test_without_a_road_network_every_page_says_straight_line(client, auth, db, 
     assert client.post(f"/partner/listings/{ids['club']}/status",
                        data={"status": "paused"}).status_code == 302
     assert held.dispatched == [] and refresh_jobs(db) == 0  # no journeys to keep current
+
+
+def test_a_change_while_the_job_runs_queues_one_follow_up(app, client, auth, db, tmp_path,
+                                                          held):
+    from app.jobs import ledger
+
+    ids = build(db, tmp_path)
+    as_partner(auth, db, ids)
+    client.post(f"/partner/listings/{ids['club']}/status", data={"status": "paused"})
+    first = held.dispatched[0]
+    # A worker elsewhere starts it and reads the data before the next change...
+    attempt = ledger.claim(first, "a worker elsewhere", 600.0)
+    client.post(f"/partner/listings/{ids['scouts']}/status", data={"status": "paused"})
+    with app.app_context():
+        db.session.get(Service, ids["boxing"]).y += 0  # not a change: nothing flushed
+        db.session.commit()
+    assert len(held.dispatched) == 2 and refresh_jobs(db) == 2  # one follow-up, queued
+    with app.app_context():
+        session = db.session
+        session.scalars(select(ServiceSession).where(
+            ServiceSession.service_id == ids["scouts"])).one().end = time(21, 30)
+        session.commit()
+    assert len(held.dispatched) == 2 and refresh_jobs(db) == 2  # the same follow-up
+    # ...and finishes having seen only the first change (it stores nothing here).
+    assert ledger.finish(db.session, first, "a worker elsewhere", attempt, {"run": None})
+    db.session.commit()
+    assert held.run_all() == ["skipped", "finished"]
+    auth.login_as("commissioner")
+    travel = text(client.get("/planning/travel"))
+    assert "Up to date" in travel and evening(travel) == AFTER_PAUSING_ASHBY
