@@ -30,7 +30,7 @@ from sqlalchemy import select
 
 from ..analysis.journey_figures import area_matrix, evening_figures, scale_to_area
 from ..analysis.journeys import JourneyResult, compute, session_frame
-from ..dataversion import current, journeys_version
+from ..dataversion import journeys_version
 from ..models import JourneyRun, Postcode, Service, ServiceSession, TransportData
 
 BNG = "EPSG:27700"
@@ -125,34 +125,15 @@ def run_journeys(session, *, limit_min: float = DEFAULT_LIMIT_MIN, progress=None
     timetable over ``limits`` (:class:`~app.analysis.filelimits.TransportLimits`)
     raises :class:`~app.analysis.gtfs.TimetableError` before anything is written.
     """
-    from .transport import load_network, load_timetable
+    from .journey_update import read_inputs, save_run
 
     started = clock.perf_counter()
-    version = current(session)[0]
-    inputs_version = journeys_version(session)  # read first: a later change stays "stale"
-    network, roads = load_network(session)
-    feed, timetable = load_timetable(session, limits)
-    point_xy, youth, lsoa = population_points(session)
-    service_ids, venue_xy, sessions = session_inputs(session)
-    digest = inputs_digest(point_xy, youth, lsoa, service_ids, venue_xy, sessions,
-                           _transport_hashes(session))
-    result = compute(point_xy, venue_xy, sessions, network=network, feed=feed,
-                     threshold_min=limit_min, reference_date=reference_date,
+    inputs = read_inputs(session, limits)
+    result = compute(inputs.point_xy, inputs.venue_xy, inputs.sessions, network=inputs.network,
+                     feed=inputs.feed, threshold_min=limit_min, reference_date=reference_date,
                      progress=progress)
-    meta = {"network": _source(roads), "timetable": _source(timetable),
-            "session_dates": result.session_dates, "scans": result.scans,
-            "points": int(len(point_xy)), "services": int(len(service_ids)),
-            "sessions": int(len(sessions))}
-    buffer = io.BytesIO()
-    arrays = {f"net_{k}": v for k, v in result.network_minutes.items()}
-    np.savez_compressed(buffer, point_xy=point_xy, youth=youth, point_lsoa=lsoa.astype("U"),
-                        service_ids=service_ids, sessions=sessions.to_numpy(np.int64),
-                        pt_there=result.pt_there_min, pt_home=result.pt_home_min,
-                        meta=np.array(json.dumps(meta)), **arrays)
-    return _store(session, JourneyRun(
-        data_version=version, inputs_version=inputs_version, inputs_sha256=digest,
-        limit_min=float(limit_min), summary=meta,
-        seconds=round(clock.perf_counter() - started, 2), payload=buffer.getvalue()))
+    return save_run(session, inputs, result, limit_min=limit_min, started=started,
+                    on=reference_date)
 
 
 def _store(session, run: JourneyRun) -> JourneyRun:
@@ -209,8 +190,10 @@ def refresh_journeys(session, *, progress=None, reference_date: date | None = No
 
     Nothing to do without a run or while it is current.  When the inputs read
     now are the ones the run was computed from (a service moved and moved back,
-    a new draft listing), the run is only stamped current; otherwise every
-    journey is computed again at the run's limit (:func:`run_journeys`).
+    a new draft listing), the run is only stamped current; when few services
+    changed, only theirs are computed (:func:`~.journey_update.update_run`);
+    otherwise every journey is computed again at the run's limit
+    (:func:`run_journeys`).
     """
     run = session.scalar(select(JourneyRun).order_by(JourneyRun.id.desc()).limit(1))
     if run is None:
@@ -222,6 +205,12 @@ def refresh_journeys(session, *, progress=None, reference_date: date | None = No
         run.inputs_version = version
         session.flush()
         return run, False
+    from .journey_update import update_run
+
+    updated = update_run(session, run, progress=progress, reference_date=reference_date,
+                         limits=limits)
+    if updated is not None:
+        return updated, True
     return run_journeys(session, limit_min=run.limit_min, progress=progress,
                         reference_date=reference_date, limits=limits), True
 

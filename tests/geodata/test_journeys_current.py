@@ -272,3 +272,37 @@ def test_a_change_while_the_job_runs_queues_one_follow_up(app, client, auth, db,
     auth.login_as("commissioner")
     travel = text(client.get("/planning/travel"))
     assert "Up to date" in travel and evening(travel) == AFTER_PAUSING_ASHBY
+
+
+def test_one_service_changed_is_recomputed_alone_with_the_journeys_a_full_run_gives(
+        app, db, tmp_path, held):
+    import numpy as np
+
+    from app.geodata.journeys import load_run
+
+    ids = build(db, tmp_path)
+    with app.app_context():  # Colwall Boxing moves 300 m further north, starts at 17:30
+        boxing = db.session.get(Service, ids["boxing"])
+        boxing.y += 300
+        boxing.sessions[0].start = time(17, 30)
+        db.session.commit()
+    assert held.run_all() == ["finished"]
+    db.session.expire_all()
+    run = db.session.scalars(select(JourneyRun)).one()
+    assert run.summary["updated_services"] == 1  # only Colwall Boxing was computed
+    partial = load_run(run)
+    col = list(partial.service_ids).index(ids["boxing"])
+    colwall = list(partial.point_lsoa).index("E01000003")
+    ashby = list(partial.point_lsoa).index("E01000001")
+    # By hand: 1.3 km on foot off the A road at 4.8 km/h; 40 km of A road then 1.3 km at 20.
+    walk, drive = partial.result.network_minutes["walk"], partial.result.network_minutes["drive"]
+    assert abs(walk[colwall, col] - 1.3 / 4.8 * 60) < 0.05
+    assert abs(drive[ashby, col] - (40 / (60 * 1.609344) + 1.3 / 20) * 60) < 0.1
+    full = load_run(run_journeys(db.session, reference_date=date.today()))
+    assert list(full.service_ids) == list(partial.service_ids)
+    assert full.sessions.equals(partial.sessions)
+    for mode, minutes in full.result.network_minutes.items():
+        np.testing.assert_allclose(partial.result.network_minutes[mode], minutes, rtol=1e-6)
+    np.testing.assert_allclose(partial.result.pt_there_min, full.result.pt_there_min)
+    np.testing.assert_allclose(partial.result.pt_home_min, full.result.pt_home_min)
+    assert partial.result.session_dates == full.result.session_dates
