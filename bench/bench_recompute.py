@@ -7,7 +7,9 @@ journeys computed for the new data (issue 23).
 
 Each case builds its county in a temporary SQLite database, computes journeys
 once in the foreground, then makes **one directory change** (a venue moved
-200 m) in its own app context, as a request or command would.  At the end of
+200 m: only that service's journeys are computed again) and then one change to
+the population (an LSOA's young people: the whole run is computed again), each
+in its own app context, as a request or command would.  At the end of
 that context the app queues the update (``app.jobs.journeys``) on the embedded
 thread pool; the clock runs from the commit until the stored run is current
 again (``journey_status(...)["stale"]`` false), so it includes queueing, the
@@ -49,18 +51,36 @@ def _app(tmp: str):
                        "JOBS_WAIT_SECONDS": 0})
 
 
-def _change_and_wait(app, service_id: int, label: str) -> None:
-    """Move one venue 200 m; time until the stored journeys are current again."""
+def _move_venue(service_id: int):
+    def change(session):
+        from app.models import Service
+
+        session.get(Service, service_id).x += 200
+    return change
+
+
+def _more_young_people(session) -> None:
+    from sqlalchemy import select
+
+    from app.models import AreaIndicator
+
+    row = session.scalars(select(AreaIndicator).where(
+        AreaIndicator.name.like("population_age_1%")).order_by(AreaIndicator.id)).first()
+    row.value = (row.value or 0) + 10
+
+
+def _change_and_wait(app, change, label: str) -> None:
+    """Make one change; time until the stored journeys are current again."""
     from sqlalchemy import select
 
     from app.extensions import db
     from app.geodata.journeys import journey_status
-    from app.models import AuditEvent, JourneyRun, Service
+    from app.models import AuditEvent, JourneyRun
 
     with app.app_context():
         before = db.session.scalar(select(JourneyRun.id))
     with app.app_context():  # one change, as a request or command makes it
-        db.session.get(Service, service_id).x += 200
+        change(db.session)
         db.session.commit()
         cpu, t = time.process_time(), time.perf_counter()
     # the context has ended: the update is queued on the embedded pool
@@ -76,9 +96,11 @@ def _change_and_wait(app, service_id: int, label: str) -> None:
         run = db.session.scalars(select(JourneyRun)).one()
         events = db.session.scalar(select(AuditEvent.id).where(
             AuditEvent.action == "compute journeys").order_by(AuditEvent.id.desc()).limit(1))
-        print(f"  {label}: one venue moved -> journeys current again in {wall:.1f} s wall, "
+        how = (f"{run.summary['updated_services']} service recomputed"
+               if "updated_services" in run.summary else "whole run recomputed")
+        print(f"  {label} -> journeys current again in {wall:.1f} s wall, "
               f"{cpu:.1f} s CPU (whole process); the job's own computation "
-              f"{run.seconds:.1f} s; run {before} -> {run.id}; audit event {events}; "
+              f"{run.seconds:.1f} s ({how}); run {before} -> {run.id}; audit event {events}; "
               f"load average {os.getloadavg()[0]:.1f}")
 
 
@@ -104,7 +126,8 @@ def bench_demo() -> None:
             db.session.info.clear()
         print(f"demo county: {s['points']:,} points, {s['services']} services, "
               f"{s['sessions']} sessions; first computation {first:.1f} s (foreground)")
-        _change_and_wait(app, venue, "demo")
+        _change_and_wait(app, _move_venue(venue), "demo, one venue moved")
+        _change_and_wait(app, _more_young_people, "demo, one LSOA's young people changed")
         app.extensions["yvm_jobs"].stop()
 
 
@@ -168,7 +191,9 @@ def bench_county() -> None:
             db.session.info.clear()
         print(f"  built in {built:.1f} s; {s['points']:,} points, {s['sessions']} sessions; "
               f"first computation {first:.1f} s (foreground)")
-        _change_and_wait(app, venue, "synthetic county")
+        _change_and_wait(app, _move_venue(venue), "synthetic county, one venue moved")
+        _change_and_wait(app, _more_young_people,
+                         "synthetic county, one LSOA's young people changed")
         app.extensions["yvm_jobs"].stop()
 
 
