@@ -65,7 +65,8 @@ def _more_young_people(session) -> None:
     from app.models import AreaIndicator
 
     row = session.scalars(select(AreaIndicator).where(
-        AreaIndicator.name.like("population_age_1%")).order_by(AreaIndicator.id)).first()
+        AreaIndicator.name.in_(("population_age_15_15", "population_age_13_19")))
+        .order_by(AreaIndicator.id)).first()
     row.value = (row.value or 0) + 10
 
 
