@@ -127,9 +127,10 @@ def queue_refresh():
     return info
 
 
-def _after_context(exc=None) -> None:
-    """At the end of each request or command: queue the update if journey inputs
-    changed and were committed."""
+def after_commit(exc=None) -> None:
+    """At the end of each request, command or job: queue the update if journey
+    inputs changed and were committed (an RQ worker's app context outlives its
+    jobs, so the runner calls this after each one)."""
     from ..dataversion import JOURNEYS_CHANGED
 
     try:
@@ -146,5 +147,5 @@ def init_app(app) -> None:
     # every other app context (a command, a job): registered after
     # Flask-SQLAlchemy's own teardown, so it runs before the session is removed
     # (Flask runs teardowns in reverse order).
-    app.teardown_request(_after_context)
-    app.teardown_appcontext(_after_context)
+    app.teardown_request(after_commit)
+    app.teardown_appcontext(after_commit)
