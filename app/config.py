@@ -79,6 +79,10 @@ def _recheck_default(testing: bool, development: bool) -> float:
     return 0.0 if testing else 5.0
 
 
+def _keep_journeys_current_default(testing: bool, development: bool) -> bool:
+    return not testing
+
+
 def _base_url_default(testing: bool, development: bool) -> str:
     """The test client's host in tests, ``scripts/serve-demo.sh``'s address in
     development, nothing (so required) in production."""
@@ -303,6 +307,14 @@ SETTINGS: tuple[Setting, ...] = (
     S("JOBS_QUOTA_JOURNEYS_PER_COUNCIL", int, 1,
       "Journey runs a council may have queued or running at once (each reads the whole road "
       "network and timetable, and each replaces the last)."),
+    S("JOURNEYS_KEEP_CURRENT", bool, _keep_journeys_current_default,
+      "After a change to anything journeys read (a service's place, a session's times, "
+      "population, the road network or timetable), queue a background job that brings the "
+      "stored journeys up to date; pages show the last complete run, saying it is being "
+      "updated, until it finishes (docs/JOURNEYS.md). Tests turn it on where they need it.",
+      shown_default="`true` (`false` in tests)"),
+    S("JOURNEYS_SETTLE_SECONDS", float, 3.0, "The journeys update waits until the data have "
+      "been unchanged this long, so a run of edits is computed once."),
     S("JOBS_SITES_CELLS", int, 100_000,
       "Best-sites cases of more areas x candidate sites than this run as a background job."),
     S("JOBS_IMPORT_BYTES", int, 1_000_000,

@@ -245,14 +245,12 @@ def _journey_matrix(session, mode, areas, codes) -> pd.DataFrame | None:
         return None
 
     def build():
-        journeys = cached("journeys", session, {"run": status["computed_at"],
-                                                "id": status.get("run")},
+        journeys = cached("journeys", session, {"id": status.get("run")},
                           lambda: current_journeys(session), responses=False)
         return None if journeys is None else journeys.matrix(
             mode, areas if areas is not None else lsoa_areas(session))
 
     return cached("journey-travel", session, {"mode": mode, "areas": codes,
-                                              "run": status["computed_at"],
                                               "id": status.get("run")},
                   build, responses=False)
 

@@ -19,12 +19,15 @@ def travel_status(session) -> dict:
 
 
 def load_journeys(session):
-    """The stored journeys for the current data (cached per data version), or None."""
+    """The last complete journey run (cached by its id: a run's figures never
+    change), or None before the first or without a road network."""
     from ..cache import cached
     from ..geodata.journeys import current_journeys
 
     status = travel_status(session)
-    return cached("journeys", session, {"run": status["computed_at"]},
+    if status.get("run") is None:
+        return None
+    return cached("journeys", session, {"id": status["run"]},
                   lambda: current_journeys(session), responses=False)
 
 

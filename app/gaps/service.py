@@ -185,7 +185,7 @@ def load_view(session, args, settings=None) -> tuple[GapView, dict]:
 
     view.voice_total = published_voice_totals(session, params.level)
     key = {**params.analysis_key(), "journeys": [view.travel.get("basis"),
-                                                 view.travel.get("computed_at")]}
+                                                 view.travel.get("run")]}
     # Only published figures reach here: the voice counts come from the snapshot.
     view.gaps = view.published = cached("gaps", session, key, compute)
     view.display = cached("display", session, {"level": params.level},

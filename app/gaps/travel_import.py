@@ -70,7 +70,7 @@ def import_matrix(session, source, *, name: str, default_mode: str | None) -> Ma
         for f, k, t, m, mi in frame[["from_code", "to_kind", "to_id", "mode", "minutes"]]
         .itertuples(index=False)
     ])
-    bump_for_bulk(session)
+    bump_for_bulk(session, journeys=False)  # imported times: no journey input changed
     return MatrixImport(len(frame), modes, int(replaced))
 
 

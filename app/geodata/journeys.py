@@ -2,9 +2,12 @@
 
 No Flask here: the command line, a background job or a test passes a
 database session.  :func:`run_journeys` is the job's entry point (it reports
-progress through a callback); :func:`current_journeys` gives views the
-stored run while it matches the current data version, else ``None`` (views
-then use straight-line estimates and say so).
+progress through a callback); :func:`current_journeys` gives views the last
+complete run (``None`` only before the first, or without a road network: views
+then use straight-line estimates and say so).  A run is *stale* once the
+journey inputs version (:func:`app.dataversion.journeys_version`) has moved past
+the one it read; views keep using it and say it is being updated while a
+background job (:func:`refresh_journeys`) brings it up to date.
 
 Population points: every live postcode carries an equal share of its
 LSOA's young people (Census 2021 by age); an LSOA without postcodes is
@@ -13,6 +16,7 @@ represented by its population-weighted origin or representative point.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import time as clock
@@ -33,7 +37,8 @@ from ..analysis.journey_figures import (
     scale_to_area,
 )
 from ..analysis.journeys import JourneyResult, compute, session_frame
-from ..dataversion import current
+from ..analysis.typicalweek import dates_sentence
+from ..dataversion import journeys_version
 from ..models import JourneyRun, Postcode, Service, ServiceSession, TransportData
 
 BNG = "EPSG:27700"
@@ -146,35 +151,96 @@ def run_journeys(session, *, limit_min: float = DEFAULT_LIMIT_MIN, progress=None
     timetable over ``limits`` (:class:`~app.analysis.filelimits.TransportLimits`)
     raises :class:`~app.analysis.gtfs.TimetableError` before anything is written.
     """
-    from .transport import load_network, load_timetable
+    from .journey_update import read_inputs, save_run
 
     started = clock.perf_counter()
-    version = current(session)[0]
-    network, roads = load_network(session)
-    feed, timetable = load_timetable(session, limits)
-    point_xy, youth, lsoa = population_points(session)
-    service_ids, venue_xy, sessions = session_inputs(session)
-    result = compute(point_xy, venue_xy, sessions, network=network, feed=feed,
-                     threshold_min=limit_min, reference_date=reference_date,
+    inputs = read_inputs(session, limits)
+    result = compute(inputs.point_xy, inputs.venue_xy, inputs.sessions, network=inputs.network,
+                     feed=inputs.feed, threshold_min=limit_min, reference_date=reference_date,
                      min_change_min=min_change_min, progress=progress)
-    meta = {"network": _source(roads), "timetable": _source(timetable),
-            "session_dates": result.session_dates, "scans": result.scans,
-            "points": int(len(point_xy)), "services": int(len(service_ids)),
-            "sessions": int(len(sessions))}
-    buffer = io.BytesIO()
-    arrays = {f"net_{k}": v for k, v in result.network_minutes.items()}
-    np.savez_compressed(buffer, point_xy=point_xy, youth=youth, point_lsoa=lsoa.astype("U"),
-                        service_ids=service_ids, sessions=sessions.to_numpy(np.int64),
-                        pt_there=result.pt_there_min, pt_home=result.pt_home_min,
-                        meta=np.array(json.dumps(meta)), **arrays)
+    return save_run(session, inputs, result, limit_min=limit_min, started=started,
+                    on=reference_date, min_change_min=min_change_min)
+
+
+def _store(session, run: JourneyRun) -> JourneyRun:
+    """Keep ``run`` in place of the previous one (the caller commits).
+
+    Unless a run from newer inputs was stored meanwhile (a job that overlapped
+    this one): that run is kept and returned instead.
+    """
+    newer = session.scalar(select(JourneyRun).where(
+        JourneyRun.inputs_version > run.inputs_version).order_by(JourneyRun.id.desc()).limit(1))
+    if newer is not None:
+        return newer
     for old in session.scalars(select(JourneyRun)).all():
         session.delete(old)
-    run = JourneyRun(data_version=version, limit_min=float(limit_min), summary=meta,
-                     seconds=round(clock.perf_counter() - started, 2),
-                     payload=buffer.getvalue())
     session.add(run)
     session.flush()
     return run
+
+
+def _transport_hashes(session) -> list[tuple[str, str]]:
+    return [tuple(r) for r in session.execute(
+        select(TransportData.kind, TransportData.sha256).order_by(TransportData.kind))]
+
+
+def inputs_digest(point_xy, youth, lsoa, service_ids, venue_xy, sessions,
+                  transport: list[tuple[str, str]]) -> str:
+    """SHA-256 of everything a journey run reads.
+
+    Population points, active services' ids and places, their sessions, and the
+    imported files' own digests.
+    """
+    h = hashlib.sha256()
+    for arr in (np.asarray(point_xy, float), np.asarray(youth, float),
+                np.asarray(service_ids, np.int64), np.asarray(venue_xy, float),
+                sessions.to_numpy(np.int64)):
+        h.update(np.ascontiguousarray(arr).tobytes())
+        h.update(str(arr.shape).encode())
+    h.update("\n".join(map(str, lsoa)).encode())
+    h.update(json.dumps(transport).encode())
+    return h.hexdigest()
+
+
+def journey_inputs_digest(session) -> str:
+    """The digest of the journey inputs as they are now (see :func:`inputs_digest`)."""
+    point_xy, youth, lsoa = population_points(session)
+    service_ids, venue_xy, sessions = session_inputs(session)
+    return inputs_digest(point_xy, youth, lsoa, service_ids, venue_xy, sessions,
+                         _transport_hashes(session))
+
+
+def refresh_journeys(session, *, progress=None, reference_date: date | None = None,
+                     limits=None) -> tuple[JourneyRun | None, bool]:
+    """Bring the stored run up to date: ``(run, computed)``.
+
+    Nothing to do without a run or while it is current.  When the inputs read
+    now are the ones the run was computed from (a service moved and moved back,
+    a new draft listing), the run is only stamped current; when few services
+    changed, only theirs are computed (:func:`~.journey_update.update_run`);
+    otherwise every journey is computed again at the run's limit
+    (:func:`run_journeys`).
+    """
+    run = session.scalar(select(JourneyRun).order_by(JourneyRun.id.desc()).limit(1))
+    if run is None:
+        return None, False
+    version = journeys_version(session)
+    if run.inputs_version == version:
+        return run, False
+    if run.inputs_sha256 and run.inputs_sha256 == journey_inputs_digest(session):
+        run.inputs_version = version
+        session.flush()
+        return run, False
+    from .journey_update import update_run
+
+    margin = float((run.summary or {}).get("min_change_min", 3.0))  # the run's own margin
+    updated = update_run(session, run, progress=progress, reference_date=reference_date,
+                         limits=limits, min_change_min=margin)
+    if updated is not None:
+        return updated, True
+    return run_journeys(session, limit_min=run.limit_min, progress=progress,
+                        reference_date=reference_date, limits=limits,
+                        min_change_min=margin), True
 
 
 def _source(row: TransportData | None) -> dict | None:
@@ -201,11 +267,15 @@ def load_run(run: JourneyRun) -> StoredJourneys:
 
 
 def current_journeys(session) -> StoredJourneys | None:
-    """The stored run if it was computed from the data as it is now."""
-    run = session.scalar(select(JourneyRun).order_by(JourneyRun.id.desc()).limit(1))
-    if run is None or run.data_version != current(session)[0]:
+    """The last complete run, stale or not (see :func:`journey_status`).
+
+    ``None`` before the first or without a road network (straight-line
+    estimates then).
+    """
+    if not journey_status(session)["basis"] == "network":
         return None
-    return load_run(run)
+    run = session.scalar(select(JourneyRun).order_by(JourneyRun.id.desc()).limit(1))
+    return None if run is None else load_run(run)
 
 
 def when_text(moment) -> str:
@@ -216,28 +286,34 @@ def when_text(moment) -> str:
 def _latest_run(session):
     """The newest run's columns without its payload (a page asks on every view)."""
     return session.execute(
-        select(JourneyRun.id, JourneyRun.data_version, JourneyRun.computed_at,
-               JourneyRun.limit_min, JourneyRun.seconds, JourneyRun.summary)
+        select(JourneyRun.id, JourneyRun.data_version, JourneyRun.inputs_version,
+               JourneyRun.computed_at, JourneyRun.limit_min, JourneyRun.seconds,
+               JourneyRun.summary)
         .order_by(JourneyRun.id.desc()).limit(1)).first()
 
 
 def journey_status(session) -> dict:
-    """What the pages say about travel times: network or straight line, and why."""
+    """What the pages say about travel times: network or straight line, and why.
+
+    ``basis`` is ``network`` once a run was completed on an imported road network,
+    and stays so while the run is ``stale`` (inputs changed since; the figures
+    are the last complete run's until the background job replaces it).
+    """
     run = _latest_run(session)
     have = {r.kind: r for r in session.execute(
         select(TransportData.kind, TransportData.file_name, TransportData.source_date))}
     status = {"basis": "straight-line", "network": _source(have.get("roads")),
               "timetable": _source(have.get("timetable")), "computed_at": None,
-              "stale": False}
+              "stale": False, "run": None}
     if run is not None:
         status["computed_at"] = run.computed_at.isoformat(timespec="minutes")
         status["computed_text"] = when_text(run.computed_at)
         status["run"] = run.id
-        if run.data_version == current(session)[0]:
+        status["inputs_version"] = run.inputs_version
+        status["stale"] = run.inputs_version != journeys_version(session)
+        if status["network"] is not None:
             status["basis"] = "network"
             status["session_dates"] = run.summary.get("session_dates", {})
-        else:
-            status["stale"] = True
     return status
 
 
@@ -250,7 +326,7 @@ def stored_run_summary(session) -> dict | None:
             "seconds": run.seconds, "data_version": run.data_version,
             "computed_at": run.computed_at.isoformat(timespec="minutes"),
             "computed_text": when_text(run.computed_at),
-            "current": run.data_version == current(session)[0]}
+            "current": run.inputs_version == journeys_version(session)}
 
 
 def travel_sentence(travel: dict, mode: str) -> str:
@@ -270,10 +346,17 @@ def travel_sentence(travel: dict, mode: str) -> str:
             text += (", by bus at each session's own day and times"
                      + (f" (timetable {tt['file_name']})" if tt.get("file_name") else
                         ": no timetable imported, so walking only"))
-        return text + f"; computed {travel.get('computed_text') or travel.get('computed_at')}."
-    why = (" (journeys are out of date since the data changed: compute them again on the "
-           "planning travel data page, or with flask geodata compute-journeys)"
-           if travel.get("stale") else
-           " (no road network imported)" if not travel.get("network") else
-           " (journeys not yet computed)")
+        when = travel.get("computed_text") or travel.get("computed_at")
+        days = dates_sentence(travel.get("session_dates") or {}) if mode == "bus" else ""
+        if days:  # which dates' timetable every bus figure rests on
+            when = f"{when}. {days[:-1]}"
+        if travel.get("stale"):
+            return text + (f"; computed {when}, being updated: the directory or data changed "
+                           "since, so these are the last complete run's figures (a service "
+                           "added since uses the straight-line estimate until the update "
+                           "finishes).")
+        return text + f"; computed {when}."
+    why = (" (no road network imported)" if not travel.get("network") else
+           " (journeys not yet computed: compute them on the planning travel data page, "
+           "or with flask geodata compute-journeys)")
     return f"Travel times: straight-line estimates{why}."

@@ -92,6 +92,9 @@ def init_app(app) -> None:
 
     app.extensions[EXTENSION] = RQ(app) if app.config.get("REDIS_URL") else InProcess(app)
     app.register_error_handler(QuotaExceeded, quotas.refused_page)
+    from . import journeys  # journeys kept current: queued after a change (docs/JOURNEYS.md)
+
+    journeys.init_app(app)
 
 
 def start(app) -> None:

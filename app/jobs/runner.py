@@ -63,6 +63,9 @@ def perform(jid: str, backend) -> str:
         db.session.rollback()  # another worker holds it now: keep nothing from this run
         return "lost"
     db.session.commit()
+    from .journeys import after_commit  # a job that changed journey inputs queues the update
+
+    after_commit()
     return "finished"
 
 

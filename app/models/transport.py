@@ -33,15 +33,22 @@ class TransportData(Base):
 
 
 class JourneyRun(Base):
-    """The latest journey computation: minutes per population point and
-    service/session (compressed numpy arrays in ``payload``), for the data
-    version it was computed from.  Views use it only while that version is
-    current; otherwise they fall back to straight-line estimates and say so."""
+    """The latest complete journey computation: minutes per population point and
+    service/session (compressed numpy arrays in ``payload``).
+
+    ``inputs_version`` is the journey-inputs counter (:func:`app.dataversion.
+    journeys_version`) when the run read its inputs, ``inputs_sha256`` a digest
+    of those inputs (services' places and sessions, population points, the
+    imported road network and timetable).  While the counter has moved on, the
+    run is *stale*: views still use it, say it is being updated, and a
+    background job brings it up to date."""
 
     __tablename__ = "journey_run"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     data_version: Mapped[int] = mapped_column(default=0)
+    inputs_version: Mapped[int] = mapped_column(default=0)
+    inputs_sha256: Mapped[str] = mapped_column(String(64), default="")
     limit_min: Mapped[float] = mapped_column(default=90.0)
     computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     seconds: Mapped[float] = mapped_column(default=0.0)

@@ -109,8 +109,7 @@ def _evening_totals(status: dict) -> dict | None:
 
     if status["basis"] != "network":
         return None
-    journeys = cached("journeys", db.session, {"run": status["computed_at"],
-                                               "id": status.get("run")},
+    journeys = cached("journeys", db.session, {"id": status.get("run")},
                       lambda: current_journeys(db.session), responses=False)
     settings = analysis_settings()
     areas = loaders.lsoa_areas(db.session, **settings.band)

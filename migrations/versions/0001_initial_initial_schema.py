@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-06 15:36:17.077288
+Create Date: 2026-12-06 16:43:19.528227
 
 """
 from alembic import op
@@ -117,6 +117,8 @@ def upgrade():
     op.create_table('journey_run',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('data_version', sa.Integer(), nullable=False),
+    sa.Column('inputs_version', sa.Integer(), nullable=False),
+    sa.Column('inputs_sha256', sa.String(length=64), nullable=False),
     sa.Column('limit_min', sa.Float(), nullable=False),
     sa.Column('computed_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('seconds', sa.Float(), nullable=False),

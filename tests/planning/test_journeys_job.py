@@ -114,12 +114,17 @@ def test_a_commissioner_computes_journeys_in_the_background_once(app, client, au
     assert "journeys on the road network (OpenStreetMap, 2026-11-20), by bus at each " \
            "session&#39;s own day and times (timetable county-bus-gtfs.zip)" in after
 
-    # New data: pages fall back and say why; computing again is a new job, one run kept.
+    # A new name changes nothing journeys read: still up to date.
     db.session.get(Service, county["scouts"]).name = "Ashby Scout Group"
     db.session.commit()
+    assert "Up to date" in text(client.get("/planning/travel"))
+    # A venue moved: pages keep the last run and say it is being updated; computing
+    # again is a new job, one run kept.
+    db.session.get(Service, county["scouts"]).x += 50
+    db.session.commit()
     page = text(client.get("/planning/travel"))
-    assert "Out of date" in page
-    assert "out of date" in text(client.get(f"/planning/scenarios/{sid}"))
+    assert "Being updated" in page
+    assert "being updated" in text(client.get(f"/planning/scenarios/{sid}"))
     again = start(client)
     assert again != job_url and follow(client, again)["state"] == "finished"
     assert stored_runs(db) == 1 and computations(db) == 2
