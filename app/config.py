@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .config_checks import ConfigError, check_links, public_base_url, trusted_hosts
+from .config_checks import ConfigError, check_links, public_base_url, secret_key, trusted_hosts
 from .config_docs import settings_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -370,20 +370,8 @@ def load_config(env: dict | None = None, overrides: dict | None = None) -> dict:
     if testing:
         cfg["REDIS_URL"] = ""  # the job queue: only a test that passes it uses Redis
 
-    secret = overrides.get("SECRET_KEY") or cfg["SECRET_KEY"]
-    if not secret:
-        if testing or development:
-            secret = "dev-and-test-only-not-secret"
-        else:
-            raise ConfigError(
-                "SECRET_KEY is not set. Outside development the app refuses to start "
-                "without it. Generate one with\n"
-                "    python -c 'import secrets; print(secrets.token_hex(32))'\n"
-                "and set it in the environment, for example\n"
-                "    export SECRET_KEY=<that value>\n"
-                "(or run with APP_ENV=development on your own machine)."
-            )
-    cfg["SECRET_KEY"] = secret
+    cfg["SECRET_KEY"] = secret_key(overrides.get("SECRET_KEY") or cfg["SECRET_KEY"],
+                                   testing or development)
     cfg.update(overrides)
     check_links(cfg)
     if testing:

@@ -58,3 +58,18 @@ def check_links(cfg: dict) -> None:
         if problem:
             raise ConfigError(f"LOCAL_OFFER_URL {problem}, for example "
                               "https://www.example.gov.uk/localoffer")
+
+
+def secret_key(secret: str, relaxed: bool) -> str:
+    """``SECRET_KEY``, or a fixed one in development and tests; outside them, none stops the app."""
+    if secret:
+        return secret
+    if relaxed:
+        return "dev-and-test-only-not-secret"
+    raise ConfigError(
+        "SECRET_KEY is not set. Outside development the app refuses to start "
+        "without it. Generate one with\n"
+        "    python -c 'import secrets; print(secrets.token_hex(32))'\n"
+        "and set it in the environment, for example\n"
+        "    export SECRET_KEY=<that value>\n"
+        "(or run with APP_ENV=development on your own machine).")

@@ -347,15 +347,14 @@ def travel_sentence(travel: dict, mode: str) -> str:
                      + (f" (timetable {tt['file_name']})" if tt.get("file_name") else
                         ": no timetable imported, so walking only"))
         when = travel.get("computed_text") or travel.get("computed_at")
-        days = dates_sentence(travel.get("session_dates") or {}) if mode == "bus" else ""
-        if days:  # which dates' timetable every bus figure rests on
-            when = f"{when}. {days[:-1]}"
+        # which dates' timetable every bus figure rests on
+        days = " " + dates_sentence(travel.get("session_dates") or {}) if mode == "bus" else ""
         if travel.get("stale"):
             return text + (f"; computed {when}, being updated: the directory or data changed "
-                           "since, so these are the last complete run's figures (a service "
-                           "added since uses the straight-line estimate until the update "
-                           "finishes).")
-        return text + f"; computed {when}."
+                           "since, so these figures use the last complete run's journeys (a "
+                           "service paused or closed since no longer counts; one added or "
+                           "moved since counts once the update finishes)." + days.rstrip())
+        return text + f"; computed {when}." + days.rstrip()
     why = (" (no road network imported)" if not travel.get("network") else
            " (journeys not yet computed: compute them on the planning travel data page, "
            "or with flask geodata compute-journeys)")
