@@ -244,3 +244,25 @@ def test_importing_it_again_refreshes_or_closes_it(client, auth, db):
     refused = _upload(client, _csv([own]))
     assert refused.status_code == 400
     assert "already in the directory" in refused.get_data(as_text=True)
+
+
+def test_the_demo_puts_two_services_just_over_its_border(db):
+    from app.demo import DemoContext
+    from app.demo import outside as demo_outside
+    from app.geodata.council_area import distance_outside
+
+    from .demo_geo import make_demo_geography
+
+    make_demo_geography(db.session)
+    ctx = DemoContext(seed=7)
+    ctx.info["geography"] = {"villages": [{"name": "Stonyford", "x": 361_000, "y": 201_000},
+                                          {"name": "Upper Farfield", "x": 331_000,
+                                           "y": 201_000}]}
+    assert demo_outside.build(db.session, ctx) == 2
+    db.session.commit()
+    placed = db.session.query(Service).order_by(Service.id).all()
+    assert [s.name for s in placed] == ["Fenmouth Youth Club", "Saltgate Drop-in"]
+    for s in placed:
+        assert s.outside_council and s.status == "active"
+        # 3 km beyond the edge nearest its village (1 km from the village's centre).
+        assert distance_outside(db.session, s.x, s.y) == pytest.approx(3_000, abs=1)
