@@ -21,7 +21,7 @@ from app.directory.records import COLUMNS
 from app.models import Service
 from tests.county import County
 
-BORDERTON, EASTHAM = "E01000101", "E01000102"
+BORDERTON, EASTHAM, WARD = "E01000101", "E01000102", "E05000101"
 # Borderton's postcodes: (postcode, x, y).
 HOMES = [("ZZ1 1AA", 500_500, 251_000), ("ZZ1 1AB", 502_000, 251_000),
          ("ZZ1 1AD", 503_000, 251_500), ("ZZ1 1AE", 508_000, 251_000)]
@@ -44,6 +44,7 @@ def border_county(session, *, today: date | None = None) -> dict:
                 indicators=_figures(1))
     county.lsoa(EASTHAM, "Eastham", bounds=(510_000, 250_000, 520_000, 252_000),
                 indicators=_figures(2))
+    county.ward(WARD, "Borderton and Eastham", bounds=(500_000, 250_000, 520_000, 252_000))
     for postcode, x, y in HOMES:
         county.postcode(postcode, x, y, lsoa=BORDERTON)
     county.postcode("ZZ2 2AA", 518_000, 251_000, lsoa=EASTHAM)
@@ -96,9 +97,11 @@ def test_a_club_3_km_over_the_border_reaches_the_border_village(client, auth, db
     expected = _expected_share([OUTSIDE_CLUB, (519_000, 251_000)])
     assert expected == 0.75  # three homes within 6.9 km of Fenmouth, the fourth 11 km
     assert _reach(client, BORDERTON) == pytest.approx(expected)
-    # The gap map names it as a neighbour's service.
+    # The gap map and the ward report name it as a neighbour's service.
     assert "Fenmouth Youth Club (in a neighbouring area" in client.get(
         "/map?level=lsoa").get_data(as_text=True)
+    assert "Fenmouth Youth Club (in a neighbouring area)" in client.get(
+        f"/ward/{WARD}").get_data(as_text=True)
 
 
 def test_a_service_40_km_outside_is_refused_naming_file_row_and_column(client, auth, db,
