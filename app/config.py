@@ -183,6 +183,11 @@ SETTINGS: tuple[Setting, ...] = (
     S("YOUTH_AGE_MAX", int, 19,
       "Upper end of the young-people age band (`24` takes in the SEND extension)."),
     S("SERVICE_REVIEW_DAYS", int, 180, "Services unchecked for longer are listed for review."),
+    S("OUTSIDE_SERVICE_MAX_KM", float, 15.0,
+      "A service imported at a place outside the council's area (the union of its imported "
+      "boundaries) but within this many km of it is listed and marked \"in a neighbouring "
+      "area\": it counts for reach, never as the council's own provision. Farther away it is "
+      "refused (docs/GEOGRAPHY.md, \"Across the boundary\")."),
     S("PARTNER_INVITE_DAYS", int, 14, "How long a partner's invitation link works."),
     S("PARTNER_IMPORT_MAX_ROWS", int, 200,
       "Most rows a partner's CSV import may have; a longer file is refused whole (the council "

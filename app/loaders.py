@@ -27,7 +27,8 @@ BNG = "EPSG:27700"
 EVENING = time(17, 0)
 SERVICE_COLUMNS = ["id", "name", "service_type", "uniformed", "x", "y", "cost_model",
                    "cost_amount", "monthly_cost", "sessions_per_week", "evening_weekend",
-                   "capacity", "funding_end", "funding_source", "status", "postcode"]
+                   "capacity", "funding_end", "funding_source", "status", "postcode",
+                   "outside_council"]
 
 
 def levels_with_areas(session) -> list[str]:
@@ -159,9 +160,14 @@ def _service_rows(session) -> list[dict]:
                 "sessions_per_week": len(sessions),
                 "evening_weekend": sum(1 for x in sessions
                                        if x.day >= 5 or x.start >= EVENING),
-                "capacity": s.capacity, "funding_end": s.funding_end,
+                # A neighbouring area's service counts for reach, never as the
+                # council's provision: its funding is not the council's to lose
+                # (funding cliff, funding risk, grant scenarios).
+                "capacity": s.capacity,
+                "funding_end": None if s.outside_council else s.funding_end,
                 "funding_source": s.funding_source, "status": s.status,
                 "postcode": s.postcode, "venue_name": s.venue_name,
+                "outside_council": bool(s.outside_council),
             })
         return rows
 
@@ -192,6 +198,7 @@ def service_records(session) -> list[dict]:
         "evening_weekend": r["evening_weekend"], "capacity": r["capacity"],
         "funding_end": r["funding_end"], "funding_source": r["funding_source"],
         "status": r["status"] or "active", "venue_name": r["venue_name"], "proposed": False,
+        "outside_council": r["outside_council"],
     } for r in rows]
 
 

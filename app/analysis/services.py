@@ -21,6 +21,9 @@ test) into one DataFrame.  Columns (missing ones get the default shown):
 ``capacity``           places per session (``DEFAULT_CAPACITY``)
 ``funding_end``        date the current funding ends, or missing
 ``status``             ``active``/``paused``/``closed``; only active count
+``outside_council``    bool (``False``): in a neighbouring area; counts for
+                       reach, but its ``funding_end`` is dropped (missing):
+                       its funding is not the council's to lose
 =====================  ====================================================
 """
 
@@ -87,6 +90,7 @@ _DEFAULTS = {
     "capacity": DEFAULT_CAPACITY,
     "funding_end": None,
     "status": "active",
+    "outside_council": False,
 }
 
 
@@ -115,7 +119,9 @@ def services_frame(services) -> pd.DataFrame:
             zip(df["cost_model"], df["cost_amount"], df["sessions_per_week"], strict=True)
         ]
     df["monthly_cost"] = pd.to_numeric(df["monthly_cost"], errors="coerce").astype(float)
-    df["funding_end"] = pd.to_datetime(df["funding_end"], errors="coerce")
+    df["outside_council"] = df["outside_council"].astype(bool)
+    df["funding_end"] = pd.to_datetime(df["funding_end"], errors="coerce") \
+        .where(~df["outside_council"])
     df.index = pd.Index(df["id"], name="service_id")
     return df
 

@@ -79,6 +79,8 @@ def _schemas() -> dict:
         "yvm:service_type": TEXT, "yvm:uniformed": {"type": "boolean"},
         "yvm:cost_model": TEXT, "yvm:status": {"enum": ["active", "paused", "closed"]},
         "yvm:capacity": {"type": ["integer", "null"]},
+        "yvm:outside_council": {"type": "boolean", "description":
+                                "In a neighbouring area: outside the council's own area."},
     }, ("id", "name", "status"),
         description="An Open Referral (HSDS 3) service, fully nested, with `yvm:` extensions.")
     page = _object({

@@ -39,13 +39,14 @@ def import_command(file: Path, fmt: str) -> None:
             raise click.UsageError(f"{file}: cannot tell the format from '{suffix}'; "
                                    "use --format csv|geojson|openreferral")
     data = file.read_bytes()
+    km = float(current_app.config["OUTSIDE_SERVICE_MAX_KM"])  # a neighbour's, up to km away
     try:
         if fmt == "csv":
-            result = import_services_csv(db.session, data)
+            result = import_services_csv(db.session, data, outside_km=km)
         elif fmt == "geojson":
-            result = import_services_geojson(db.session, data)
+            result = import_services_geojson(db.session, data, outside_km=km)
         else:
-            result = openreferral_import.import_openreferral(db.session, data)
+            result = openreferral_import.import_openreferral(db.session, data, outside_km=km)
     except ValueError as exc:
         db.session.rollback()
         click.echo(f"{file}: nothing was imported: {exc}", err=True)

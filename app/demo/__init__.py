@@ -7,7 +7,8 @@ Each part is built by the module that owns that data, in dependency order:
    (``import_bundle``);
 2. :mod:`app.demo.transport` writes the roads (OSM PBF) and buses (GTFS) and
    imports them through the ``flask geodata import-network``/``import-timetable`` code;
-   :mod:`app.demo.directory` adds council buildings and youth services;
+   :mod:`app.demo.directory` adds council buildings and youth services, and
+   :mod:`app.demo.outside` two services just over the border (in a neighbouring area);
 3. :mod:`app.demo.responses` adds survey responses that follow the geography;
 4. one account per council role is created here and the passwords printed once;
 5. :mod:`app.demo.partners` makes partner organisations with accounts of their own.
@@ -53,7 +54,7 @@ def build_demo(session, *, seed: int = SEED, progress=print, config=None) -> dic
     """Build the demo county and publish its first snapshot; return {email: password}
     for the demo accounts.  ``config``: the app's settings (disclosure, cell key)."""
     from ..publication import CellKeyMethod, Schedule, publish
-    from . import directory, geography, partners, responses, transport
+    from . import directory, geography, outside, partners, responses, transport
 
     ctx = DemoContext(seed=seed)
     progress("Building the demo county's geography ...")
@@ -62,6 +63,7 @@ def build_demo(session, *, seed: int = SEED, progress=print, config=None) -> dic
     transport.build(session, ctx)
     progress("Adding council buildings and youth services ...")
     directory.build(session, ctx)
+    outside.build(session, ctx)
     progress("Adding survey responses ...")
     responses.build(session, ctx)
     progress("Creating one account per role ...")

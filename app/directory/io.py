@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from .. import csvsafe, ingest
 from ..models import Building, Service
-from .places import from_latlon, on_grid, place_problem, to_latlon
+from .places import OUTSIDE_KM, from_latlon, on_grid, place_problem, to_latlon
 from .records import COLUMNS, apply_values, clean_text, service_row, validate_record
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,7 @@ class Problem:
 class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     created: int = 0
+    refreshed: int = 0  # services in a neighbouring area replaced by a row of the file
     source: str = ""  # the file's name, shown with its problems
 
     @property
@@ -73,34 +74,51 @@ def read_csv_text(data: bytes | str) -> str:
 
 
 def import_services_rows(session, rows: list[tuple[int | str, dict]], *,
-                         today: date | None = None) -> ImportResult:
-    """Check every row, then add all services or none.  The caller commits."""
+                         today: date | None = None,
+                         outside_km: float = OUTSIDE_KM) -> ImportResult:
+    """Check every row, then add all services or none.  The caller commits.
+
+    A row at a place outside the council's area is marked ``outside_council`` (or
+    refused beyond ``outside_km`` km).  Such services are never edited by hand: a row
+    with the name and place of one already listed replaces it (its sessions, times,
+    status...), so a neighbour's listing is refreshed, or closed, by importing it
+    again; any other repeat of a listed service is a problem."""
     result = ImportResult()
     cleaned = []
-    existing = {_same_key(s.name, s.postcode, s.x, s.y): s.id
+    existing = {_same_key(s.name, s.postcode, s.x, s.y): s
                 for s in session.scalars(select(Service))}
     seen: dict[tuple, int | str] = {}
+    replace: dict[int, Service] = {}
     for number, raw in rows:
-        clean, errors = validate_record(session, raw, today=today)
+        clean, errors = validate_record(session, raw, today=today, outside_km=outside_km)
         result.problems.extend(Problem(number, c, m) for c, m in errors)
         cleaned.append(clean)
         if errors or not clean.get("name"):
             continue
         key = _same_key(clean["name"], clean.get("postcode"), clean.get("x"), clean.get("y"))
-        if key in existing:
+        listed = existing.get(key)
+        refresh = listed is not None and listed.outside_council and clean["outside_council"]
+        if listed is not None and not refresh:
             result.problems.append(Problem(number, "name", f"is already in the directory at the "
-                                                           f"same place (service {existing[key]})"))
+                                                           f"same place (service {listed.id})"))
         elif key in seen:
             result.problems.append(Problem(number, "name", f"repeats row {seen[key]} (same name "
                                                            "and place)"))
+        elif refresh:
+            replace[len(cleaned) - 1] = listed
         seen.setdefault(key, number)
     if result.problems:
         return result
     cache: dict = {}
-    for clean in cleaned:
-        session.add(apply_values(session, Service(), clean, cache))
+    for n, clean in enumerate(cleaned):
+        service = replace.get(n)
+        if service is None:
+            session.add(apply_values(session, Service(), clean, cache))
+        else:
+            apply_values(session, service, clean, cache)
     session.flush()
-    result.created = len(cleaned)
+    result.refreshed = len(replace)
+    result.created = len(cleaned) - len(replace)
     return result
 
 
@@ -110,11 +128,12 @@ def _same_key(name, postcode, x, y) -> tuple:
             None if x is None else round(x), None if y is None else round(y))
 
 
-def import_services_csv(session, data: bytes | str, *, today: date | None = None) -> ImportResult:
+def import_services_csv(session, data: bytes | str, *, today: date | None = None,
+                        outside_km: float = OUTSIDE_KM) -> ImportResult:
     rows, result = read_service_rows(data)
     if result.problems:
         return result
-    return import_services_rows(session, rows, today=today)
+    return import_services_rows(session, rows, today=today, outside_km=outside_km)
 
 
 def read_service_rows(data: bytes | str) -> tuple[list[tuple[int, dict]], ImportResult]:
@@ -183,15 +202,17 @@ def load_json(data: bytes | str, result: ImportResult, *, geojson: bool = False)
         return None
 
 
-def import_services_geojson(session, data: bytes | str, *,
-                            today: date | None = None) -> ImportResult:
+def import_services_geojson(session, data: bytes | str, *, today: date | None = None,
+                            outside_km: float = OUTSIDE_KM) -> ImportResult:
     """Features with the CSV columns as properties.  Exact ``easting``/``northing``
-    properties win; otherwise a Point geometry is converted."""
+    properties win; otherwise a Point geometry is converted (and a problem with the
+    place it gives is named by the column ``geometry``)."""
     result = ImportResult()
     features = load_json(data, result, geojson=True)
     if features is None:
         return result
     rows = []
+    from_geometry = set()
     for index, feature in enumerate(features, start=1):
         label = f"feature {index}"
         props = dict((feature or {}).get("properties") or {})
@@ -211,10 +232,15 @@ def import_services_geojson(session, data: bytes | str, *,
             else:
                 lon, lat = geom["coordinates"][:2]
                 props["easting"], props["northing"] = from_latlon(lat, lon)
+                from_geometry.add(label)
         rows.append((label, props))
     if result.problems:
         return result
-    return import_services_rows(session, rows, today=today)
+    result = import_services_rows(session, rows, today=today, outside_km=outside_km)
+    for problem in result.problems:
+        if problem.row in from_geometry and problem.column in ("easting", "northing"):
+            problem.column = "geometry"
+    return result
 
 
 # ---- council buildings --------------------------------------------------------------

@@ -33,10 +33,18 @@ def new_service():
     return render_template("directory/edit.html", form=form, service=None), status
 
 
+def _kept_by_import(reason: str):
+    """403: a service in a neighbouring area is refreshed by import, not edited here."""
+    return render_template("errors/error.html", code=403, title="This service is kept by import",
+                           message=reason), 403
+
+
 @bp.route("/directory/manage/<int:service_id>/edit", methods=["GET", "POST"])
 @roles_required(*PLANNERS)
 def edit_service(service_id: int):
     service = svc.service_or_404(service_id)
+    if reason := svc.read_only_reason(service):
+        return _kept_by_import(reason)
     form = ServiceForm()
     if request.method == "GET":
         svc.fill_service_form(form, service)
@@ -60,6 +68,8 @@ def close_service(service_id: int):
 @roles_required(*PLANNERS)
 def mark_checked(service_id: int):
     service = svc.service_or_404(service_id)
+    if reason := svc.read_only_reason(service):
+        return _kept_by_import(reason)
     svc.mark_checked(service, current_user)
     flash(f"Marked {service.name} as checked today.")
     return redirect(url_for("directory.manage"))
@@ -90,7 +100,9 @@ def import_services():
                 return redirect(url_for("jobs.page", job_id=job.id), code=303)
             result = svc.import_services(data, upload.filename, current_user)
             if result.ok:
-                flash(f"Imported {result.created} services from {upload.filename}.")
+                flash(f"Imported {result.created} services from {upload.filename}"
+                      + (f"; refreshed {result.refreshed} in neighbouring areas."
+                         if result.refreshed else "."))
                 return redirect(url_for("directory.manage"))
     status = 400 if (result and not result.ok) or form.file.errors else 200
     if not form.submission.data:

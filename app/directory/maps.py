@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..loaders import context_near
 from ..models import Service
+from .outside import LABEL
 from .places import to_latlon
 
 
@@ -31,7 +32,8 @@ def service_map(service: Service):
     if service.x is None or service.y is None:
         return None
     lat, lon = to_latlon(service.x, service.y)
-    points = [{"lat": lat, "lon": lon, "label": service.venue_name or service.name}]
+    label = _named(service, service.venue_name or service.name)
+    points = [{"lat": lat, "lon": lon, "label": label}]
     tiles = current_app.config.get("MAP_TILES_URL", "")
     return _point_map(points, context=None if tiles else context_near(db.session, service.x,
                                                                       service.y))
@@ -47,7 +49,7 @@ def results_map(hits, origin=None):
         if s.x is None or s.y is None or s.no_fixed_place:
             continue
         lat, lon = to_latlon(s.x, s.y)
-        label = s.name
+        label = _named(s, s.name)
         if hit.distance_km is not None:
             label += f" ({hit.distance_km:.1f} km, {hit.distance_miles:.1f} miles)"
         points.append({"lat": lat, "lon": lon, "label": label, "kind": "service"})
@@ -74,11 +76,16 @@ def buildings_map(buildings):
     for s in db.session.scalars(select(Service).where(Service.status == "active",
                                                       Service.x.is_not(None))):
         lat, lon = to_latlon(s.x, s.y)
-        points.append({"lat": lat, "lon": lon, "label": s.name, "kind": "service"})
+        points.append({"lat": lat, "lon": lon, "label": _named(s, s.name), "kind": "service"})
     for b in buildings:
         lat, lon = to_latlon(b.x, b.y)
         points.append({"lat": lat, "lon": lon, "label": b.name, "kind": "building"})
     return _point_map(points, height="420px")
+
+
+def _named(service: Service, label: str) -> str:
+    """A mark's name, saying so when the service is in a neighbouring area."""
+    return f"{label} ({LABEL.lower()})" if service.outside_council else label
 
 
 def place_name(service: Service) -> str | None:

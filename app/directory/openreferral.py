@@ -13,7 +13,8 @@ Fields HSDS 3 lacks are carried as extension properties whose names start with
 
 * on the service: ``yvm:service_type``, ``yvm:uniformed``, ``yvm:cost_model``,
   ``yvm:concession``, ``yvm:provider_type``, ``yvm:capacity``,
-  ``yvm:no_fixed_place``, ``yvm:status`` (active/paused/closed, exact),
+  ``yvm:no_fixed_place``, ``yvm:outside_council`` (in a neighbouring area, from its
+  place; not read back), ``yvm:status`` (active/paused/closed, exact),
   ``yvm:last_checked`` (ISO date or null), ``yvm:joining`` (book/drop_in or
   null), ``yvm:what_to_bring`` and ``yvm:send_notes``; on the organization
   ``yvm:kind``;
@@ -173,6 +174,7 @@ def service_to_hsds(service, *, scope: str, state_province: str = "",
         PREFIX + "provider_type": service.provider_type,
         PREFIX + "capacity": service.capacity,
         PREFIX + "no_fixed_place": bool(service.no_fixed_place),
+        PREFIX + "outside_council": bool(service.outside_council),
         PREFIX + "status": service.status,
         PREFIX + "last_checked": service.last_checked and service.last_checked.isoformat(),
         PREFIX + "joining": service.joining,

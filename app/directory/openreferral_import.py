@@ -255,10 +255,14 @@ def _yes(value) -> str:
     return str(value)
 
 
-def import_openreferral(session, data: bytes | str, *, today: date | None = None):
+def import_openreferral(session, data: bytes | str, *, today: date | None = None,
+                        outside_km: float | None = None):
     """Add every service in an HSDS 3 page/list/service; all-or-nothing.  The caller
-    commits.  Returns an :class:`app.directory.io.ImportResult`."""
+    commits.  Returns an :class:`app.directory.io.ImportResult`.  A service outside
+    the council's area is marked or refused as in a CSV (``outside_km``,
+    :func:`app.directory.io.import_services_rows`); ``yvm:outside_council`` is not read."""
     from .io import ImportResult, Problem, import_services_rows, load_json
+    from .places import OUTSIDE_KM
 
     result = ImportResult()
     doc = load_json(data, result)
@@ -268,7 +272,8 @@ def import_openreferral(session, data: bytes | str, *, today: date | None = None
     if problems:
         result.problems.extend(Problem(*p) for p in problems)
         return result
-    result = import_services_rows(session, rows, today=today)
+    result = import_services_rows(session, rows, today=today,
+                                  outside_km=OUTSIDE_KM if outside_km is None else outside_km)
     if result.ok:
         for org in session.scalars(select(Organisation).where(Organisation.name.in_(orgs))):
             details = orgs[org.name]

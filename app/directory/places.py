@@ -65,6 +65,33 @@ def place_problem(session, x: float, y: float) -> str | None:
     return None
 
 
+#: The default of ``OUTSIDE_SERVICE_MAX_KM``: a service at most this far outside the
+#: council's area is listed as "in a neighbouring area"; farther away it is refused.
+OUTSIDE_KM = 15.0
+
+
+def service_place(session, x: float, y: float, *,
+                  outside_km: float = OUTSIDE_KM) -> tuple[str | None, bool]:
+    """(why the point cannot be a service's place or ``None``, whether it is outside
+    the council's area).
+
+    Outside means more than :data:`app.geodata.council_area.TOLERANCE_M` from the
+    union of the imported boundaries; such a point is accepted up to ``outside_km``
+    km away (``OUTSIDE_SERVICE_MAX_KM``) and refused beyond.  With no boundaries
+    imported nothing is outside (the national grid is the only check)."""
+    if not on_grid(x, y):
+        return ("easting and northing are not a place in Great Britain "
+                "(British National Grid metres)"), False
+    away = _council_area.distance_outside(session, float(x), float(y))
+    if away is None or away <= _council_area.TOLERANCE_M:
+        return None, False
+    if away > outside_km * 1000.0:
+        return (f"easting and northing are {away / 1000:,.1f} km from the council's area "
+                f"(a service in a neighbouring area is listed only within {outside_km:g} km "
+                "of it, OUTSIDE_SERVICE_MAX_KM): check they are not swapped or mistyped"), True
+    return None, True
+
+
 def place_postcode(session, raw: str | None):
     """(normalised postcode, x, y, lsoa_code) for a live postcode, else ``None``."""
     row = find_postcode(session, raw)
@@ -85,5 +112,5 @@ def distance_km(ax: float, ay: float, bx: float, by: float) -> float:
 
 __all__ = [
     "distance_km", "from_latlon", "lsoa_for_point", "normalise_postcode", "on_grid",
-    "place_postcode", "place_problem", "to_latlon",
+    "place_postcode", "place_problem", "service_place", "to_latlon",
 ]

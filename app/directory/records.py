@@ -22,7 +22,13 @@ from ..models.directory import (
     SERVICE_STATUSES,
     SERVICE_TYPES,
 )
-from .places import lsoa_for_point, normalise_postcode, place_postcode, place_problem
+from .places import (
+    OUTSIDE_KM,
+    lsoa_for_point,
+    normalise_postcode,
+    place_postcode,
+    service_place,
+)
 from .values import (  # noqa: F401 - the parsers are part of this module's interface
     AGE_LIMITS,
     DAY_CODES,
@@ -48,7 +54,7 @@ COLUMNS = (
     "easting", "northing", "lsoa_code", "no_fixed_place", "accessibility_notes",
     "transport_notes", "provider_type", "funding_source", "funding_end", "capacity", "status",
     "last_checked", "phone", "email", "website", "how_to_join", "joining", "what_to_bring",
-    "send_notes",
+    "send_notes", "outside_council",
 )
 REQUIRED = ("name", "service_type", "cost_model")
 # Every text column's limit: the database column's length (PostgreSQL refuses a longer
@@ -62,8 +68,13 @@ MAX_LENGTH = {
 }
 # Contact columns, each checked by its own rule (and the column's length).
 CONTACT_COLUMNS = ("phone", "email", "website")
-def validate_record(session, raw: dict, *, today: date | None = None):
-    """(clean values, [(column, message), ...]) for one raw row."""
+def validate_record(session, raw: dict, *, today: date | None = None,
+                    outside_km: float = OUTSIDE_KM):
+    """(clean values, [(column, message), ...]) for one raw row.
+
+    ``outside_council`` is worked out from the place, whatever the row says: a place
+    outside the council's area within ``outside_km`` km (``OUTSIDE_SERVICE_MAX_KM``) is
+    marked outside, one farther away is refused (:func:`.places.service_place`)."""
     today = today or date.today()
     errors: list[tuple[str, str]] = []
     clean: dict = {}
@@ -125,12 +136,12 @@ def validate_record(session, raw: dict, *, today: date | None = None):
         errors.append(("cost_amount", f"is required when cost_model is {clean['cost_model']}"))
     take("sessions", parse_sessions)
     clean["sessions"] = clean["sessions"] or []
-    _place(session, raw, clean, errors)
+    _place(session, raw, clean, errors, outside_km)
     return clean, errors
 
 
-def _place(session, raw, clean, errors) -> None:
-    clean.update(postcode=None, x=None, y=None)
+def _place(session, raw, clean, errors, outside_km: float = OUTSIDE_KM) -> None:
+    clean.update(postcode=None, x=None, y=None, outside_council=False)
     easting_given = clean_text(raw.get("easting")) is not None
     northing_given = clean_text(raw.get("northing")) is not None
     postcode_text = clean_text(raw.get("postcode"))
@@ -156,11 +167,11 @@ def _place(session, raw, clean, errors) -> None:
         if y is None and northing_given is False:
             errors.append(("northing", "is required with easting"))
         if x is not None and y is not None:
-            problem = place_problem(session, x, y)
+            problem, outside = service_place(session, x, y, outside_km=outside_km)
             if problem:
                 errors.append(("easting", problem))
             else:
-                clean["x"], clean["y"] = x, y
+                clean["x"], clean["y"], clean["outside_council"] = x, y, outside
                 if clean.get("lsoa_code") is None:
                     clean["lsoa_code"] = lsoa_for_point(session, x, y)
         if postcode_text:
@@ -176,6 +187,10 @@ def _place(session, raw, clean, errors) -> None:
                            else f"{shaped} was not found in the postcode directory"))
             return
         clean["postcode"], clean["x"], clean["y"], lsoa = placed
+        problem, clean["outside_council"] = service_place(session, clean["x"], clean["y"],
+                                                          outside_km=outside_km)
+        if problem:
+            errors.append(("postcode", f"{clean['postcode']}: {problem}"))
         clean["lsoa_code"] = clean.get("lsoa_code") or lsoa
         return
     errors.append(("postcode", "give a postcode, a point (easting and northing) or "
@@ -187,7 +202,7 @@ FIELDS = (
     "cost_amount", "concession", "venue_name", "address", "postcode", "x", "y", "no_fixed_place",
     "lsoa_code", "accessibility_notes", "transport_notes", "provider_type", "funding_source",
     "funding_end", "capacity", "status", "last_checked", "phone", "email", "website",
-    "how_to_join", "joining", "what_to_bring", "send_notes",
+    "how_to_join", "joining", "what_to_bring", "send_notes", "outside_council",
 )
 
 
@@ -256,6 +271,7 @@ def service_row(service: Service) -> dict:
         "last_checked": text(service.last_checked),
         **{c: text(getattr(service, c)) for c in ("phone", "email", "website", "how_to_join",
                                                    "joining", "what_to_bring", "send_notes")},
+        "outside_council": text(bool(service.outside_council)),
     }
 
 

@@ -34,6 +34,7 @@ from .io import (
     import_services_geojson,
     read_file,
 )
+from .outside import form_place_problem, outside_km, read_only_reason  # noqa: F401
 from .places import from_latlon, lsoa_for_point, on_grid, place_postcode, to_latlon
 from .records import apply_values, clean_address
 from .search import Filters, find_services
@@ -188,6 +189,10 @@ def manage_overview() -> dict:
     services = db.session.scalars(
         select(Service).options(selectinload(Service.organisation)).order_by(Service.name)
     ).all()
+    # Services in a neighbouring area are the neighbour's to keep: listed apart, never
+    # reviewed or counted as the council's own (app.directory.outside).
+    neighbours = [s for s in services if s.outside_council]
+    services = [s for s in services if not s.outside_council]
     review = [s for s in services if s.status != "closed"
               and (s.last_checked is None or s.last_checked < cutoff)]
     review.sort(key=lambda s: (s.last_checked is not None, s.last_checked or date.min))
@@ -202,7 +207,8 @@ def manage_overview() -> dict:
     ending = [s for s in services if s.status == "active" and s.funding_end
               and s.funding_end <= soon]
     ending.sort(key=lambda s: s.funding_end)
-    return {"services": services, "review": review, "reports": reports,
+    return {"services": services, "neighbours": neighbours, "review": review,
+            "reports": reports,
             "report_kinds": dict(REPORT_KINDS), "ending": ending,
             "review_days": review_days(), "cutoff": cutoff, "today": date.today()}
 
@@ -260,15 +266,22 @@ def _form_place(form: ServiceForm) -> dict | None:
                                         "point on the map instead.")
             return None
         postcode, x, y, lsoa = placed
-        return {"postcode": postcode, "x": x, "y": y, "lsoa_code": lsoa, "no_fixed_place": False}
+        if problem := form_place_problem(db.session, x, y):  # a neighbour's: by import
+            form.postcode.errors.append(problem)
+            return None
+        return {"postcode": postcode, "x": x, "y": y, "lsoa_code": lsoa, "no_fixed_place": False,
+                "outside_council": False}
     if form.place.data == "point":
         x, y = from_latlon(form.latitude.data, form.longitude.data)
-        if not on_grid(x, y):
-            form.latitude.errors.append("That point is not in Great Britain.")
+        problem = "That point is not in Great Britain." if not on_grid(x, y) \
+            else form_place_problem(db.session, x, y)
+        if problem:
+            form.latitude.errors.append(problem)
             return None
         return {"postcode": None, "x": x, "y": y, "lsoa_code": lsoa_for_point(db.session, x, y),
-                "no_fixed_place": False}
-    return {"postcode": None, "x": None, "y": None, "lsoa_code": None, "no_fixed_place": True}
+                "no_fixed_place": False, "outside_council": False}
+    return {"postcode": None, "x": None, "y": None, "lsoa_code": None, "no_fixed_place": True,
+            "outside_council": False}
 
 
 def service_values(form: ServiceForm) -> dict | None:
@@ -345,12 +358,13 @@ def handle_report(report_id: int, outcome: str, user) -> None:
 
 def services_loader(data: bytes, filename: str):
     name = (filename or "").lower()
+    km = outside_km()  # read now: a background job runs the loader in its own context
     if name.endswith(".csv"):
-        return lambda: import_services_csv(db.session, data)
+        return lambda: import_services_csv(db.session, data, outside_km=km)
     if name.endswith(".geojson"):
-        return lambda: import_services_geojson(db.session, data)
+        return lambda: import_services_geojson(db.session, data, outside_km=km)
     if name.endswith(".json"):
-        return lambda: openreferral_import.import_openreferral(db.session, data)
+        return lambda: openreferral_import.import_openreferral(db.session, data, outside_km=km)
     return lambda: ImportResult([Problem("-", "(file)", "must end in .csv, .geojson or .json "
                                                         "(Open Referral)")])
 
@@ -368,6 +382,8 @@ def keep_import(load, user, object_type: str, what: str, *, source: str) -> Impo
     if not result.ok:
         db.session.rollback()
         return result
+    refreshed = f" ({result.refreshed} in neighbouring areas refreshed)" \
+        if result.refreshed else ""
     commit_change(db.session, user=user, action="import", object_type=object_type,
-                  note=f"{result.created} {what}")
+                  note=f"{result.created} {what}{refreshed}")
     return result

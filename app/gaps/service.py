@@ -257,7 +257,9 @@ def _service_points(view: GapView) -> list[dict]:
         band = cost_band(monthly, p.max_monthly)
         cost_text = "free" if band == "free" else (
             "price not known" if monthly is None else f"£{monthly:,.2f} a month")
-        out.append({"id": int(row.id), "name": row.name, "lat": float(lat[n]),
+        # A service outside the council counts for reach; its mark says where it is.
+        name = f"{row.name} (in a neighbouring area)" if row.outside_council else row.name
+        out.append({"id": int(row.id), "name": name, "lat": float(lat[n]),
                     "lon": float(lon[n]), "type": row.service_type,
                     "type_label": SERVICE_TYPES.get(row.service_type, row.service_type),
                     "cost_band": band, "cost_text": cost_text, "passes": bool(passes[n])})

@@ -85,7 +85,8 @@ def _reaching(view, ids: list[int]) -> list[dict]:
         monthly = _num(row.monthly_cost)
         cost = ("free" if monthly == 0 else "price not known" if monthly is None
                 else f"£{monthly:,.2f} a month")
-        out.append({"id": int(row.id), "name": row.name,
+        name = f"{row.name} (in a neighbouring area)" if row.outside_council else row.name
+        out.append({"id": int(row.id), "name": name,
                     "type": SERVICE_TYPES.get(row.service_type, row.service_type),
                     "cost": cost, "sessions_per_week": float(row.sessions_per_week)})
     return out

@@ -34,8 +34,9 @@ def dashboard_page(user) -> dict:
     if level not in levels:
         level = "ward" if "ward" in levels else (levels[0] if levels else None)
     counts = {
+        # The council's own: services in a neighbouring area count for reach only.
         "services": db.session.scalar(select(func.count(Service.id)).where(
-            Service.status == "active")),
+            Service.status == "active", Service.outside_council.is_(False))),
         "level": LEVEL_PLURALS.get(level, "Areas"),
         "areas": db.session.scalar(select(func.count(Area.id)).where(Area.level == level))
         if level else 0,

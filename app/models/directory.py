@@ -123,6 +123,10 @@ class Service(Base):
     funding_end: Mapped[date | None] = mapped_column(Date)
     capacity: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(10), default="active", index=True)
+    # At a place outside the council's area (within OUTSIDE_SERVICE_MAX_KM of it): it
+    # counts for reach but is not the council's own provision; set from the place on
+    # import, never typed (docs/GEOGRAPHY.md, "Across the boundary").
+    outside_council: Mapped[bool] = mapped_column(Boolean, default=False)
     last_checked: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(

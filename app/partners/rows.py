@@ -27,11 +27,12 @@ LABELS = {
     "funding_end": "Funding ends", "capacity": "Places per session", "status": "Status",
     "last_checked": "Checked on", "phone": "Phone", "email": "Email", "website": "Website",
     "how_to_join": "How to join", "joining": "Booking", "what_to_bring": "What to bring",
-    "send_notes": "SEND support",
+    "send_notes": "SEND support", "outside_council": "In a neighbouring area",
 }
 # Columns the system fills in, not the partner (the provider type follows the
 # organisation's kind): left out of the difference shown.
-DERIVED = ("lsoa_code", "last_checked", "easting", "northing", "provider_type")
+DERIVED = ("lsoa_code", "last_checked", "easting", "northing", "provider_type",
+           "outside_council")
 _CHOICES = {"service_type": SERVICE_TYPES, "cost_model": COST_MODELS, "status": SERVICE_STATUSES,
             "joining": JOINING}
 # Form fields copied as text, one to one, to the column of the same name.

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-06 16:43:19.528227
+Create Date: 2026-12-06 17:10:23.822529
 
 """
 from alembic import op
@@ -306,6 +306,7 @@ def upgrade():
     sa.Column('funding_end', sa.Date(), nullable=True),
     sa.Column('capacity', sa.Integer(), nullable=True),
     sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('outside_council', sa.Boolean(), nullable=False),
     sa.Column('last_checked', sa.Date(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
