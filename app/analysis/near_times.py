@@ -59,6 +59,8 @@ class JourneyRunLike(Protocol):
 
 @dataclass(frozen=True)
 class NextSession:
+    """A weekly session: its day and times, and how soon it starts."""
+
     day: int  # 0 = Monday
     start_s: int  # seconds after midnight
     end_s: int
@@ -79,6 +81,7 @@ class ServiceTimes:
 
     @property
     def distance_miles(self) -> float | None:
+        """The straight-line distance in miles."""
         return None if self.distance_km is None else self.distance_km / KM_PER_MILE
 
     @property
@@ -94,8 +97,11 @@ class ServiceTimes:
 
     @property
     def way_home(self) -> str | None:
-        """After the next session: ``"bus"``, ``"walk"`` (an easy walk home) or
-        ``"none"``; ``None`` with no session or no journey there."""
+        """How they get home after the next session.
+
+        ``"bus"``, ``"walk"`` (an easy walk home) or ``"none"``; ``None`` with no
+        session or no journey there.
+        """
         if self.next_session is None or self.bus_there_min is None:
             return None
         if self.bus_home_min is None:
@@ -118,9 +124,11 @@ class NearTimes:
 
 def home_point(run: JourneyRunLike, x: float, y: float, *,
                near_m: float = NEAR_POINT_M) -> tuple[int | None, float | None]:
-    """(row of the run's point for a postcode at ``x``, ``y``, metres away): the
-    nearest point (the postcode's own, within :data:`SAME_POINT_M`, when it is a
-    live postcode of the run), or ``(None, None)`` when none is within ``near_m``."""
+    """The run's point for a postcode at ``x``, ``y``: (its row, metres away).
+
+    The nearest point (the postcode's own, within :data:`SAME_POINT_M`, when it is
+    a live postcode of the run), or ``(None, None)`` when none is within ``near_m``.
+    """
     xy = np.asarray(run.point_xy, float).reshape(-1, 2)
     if not len(xy):
         return None, None
@@ -133,8 +141,10 @@ def home_point(run: JourneyRunLike, x: float, y: float, *,
 
 
 def next_session(sessions: pd.DataFrame, now: datetime) -> tuple[int, NextSession] | None:
-    """(row of ``sessions``, the session) first to start at or after ``now`` (local
-    time, as the sessions are); ``None`` for no sessions."""
+    """The session first to start at or after ``now``: (its row, the session).
+
+    ``now`` is local time, as the sessions are; ``None`` for no sessions.
+    """
     if not len(sessions):
         return None
     now_s = now.weekday() * 86_400 + now.hour * 3600 + now.minute * 60 + now.second
@@ -155,10 +165,9 @@ def _minutes(value, limit: float | None = None) -> float | None:
 
 def near_times(run: JourneyRunLike | None, home_xy: tuple[float, float],
                places: Mapping[int, tuple[float, float] | None], now: datetime) -> NearTimes:
-    """Times from ``home_xy`` (the searched postcode) to each service in ``places``
-    (service id -> venue x, y, or ``None`` for no fixed place) at ``now``.
+    """Times from ``home_xy`` (the searched postcode) to each service at ``now``.
 
-    With no run, or no run point for the home, only distances are given.
+    ``places``: service id -> venue x, y, or ``None`` for no fixed place.  With no run, or no run point for the home, only distances are given.
     """
     hx, hy = home_xy
 

@@ -38,4 +38,4 @@ TIMES_NOT_HERE = _("We do not have bus times from {postcode} (it is outside the 
                    "work times out for), so these are distances in a straight line.")
 TIMES_NEED_POSTCODE = _("Type your postcode to see how long it takes to get to each one "
                         "by bus, on foot or by bike.")
-FROM_HERE = _("From {postcode}")
+FROM_HERE = _("Getting there from {postcode}")

@@ -75,7 +75,7 @@ def test_bus_minutes_agree_with_the_hand_worked_answer_and_the_stored_run(
     assert "no bus home after ✗ : no" in club
     # The service page reached from the result says the same for that postcode.
     service = text(client.get(f"/directory/{ids['club']}?near=CW1+1AA&q=club"))
-    assert "From CW1 1AA Next: tomorrow 18:00 · 25 min by bus · bus home after ✓" in service
+    assert "Getting there from CW1 1AA Next: tomorrow 18:00 · 25 min by bus · bus home after ✓" in service
     assert "Back to your search" in service
 
 
@@ -135,7 +135,7 @@ def test_without_a_current_run_distance_only_and_one_sentence_why(client, db, tm
     sentence = travel_sentence(journey_status(db.session), "bus")
     assert sentence.startswith("Travel times: straight-line estimates") and sentence in text(page)
     service = text(client.get(f"/directory/{ids['club']}?near=CW1+1AA"))
-    assert "From CW1 1AA 24.2 miles (39.0 km) away" in service and "min by bus" not in service
+    assert "Getting there from CW1 1AA 24.2 miles (39.0 km) away" in service and "min by bus" not in service
 
 
 def test_a_town_name_gives_distances_and_asks_for_a_postcode(client, db, tmp_path, clock):
