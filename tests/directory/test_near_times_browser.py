@@ -86,11 +86,8 @@ def test_a_young_person_finds_a_club_they_can_reach_by_bus(live_server, browser_
         rf"^Next: today {starts:%H:%M} · {minutes} min by bus · bus home after ✓\s*: yes · "
         rf"{club['miles']:.1f} miles \({club['km']:.1f} km\)$")
     SHOTS.mkdir(parents=True, exist_ok=True)
-    # A cheap phone without JavaScript (no map) and a laptop with it, as the other
-    # directory journeys; axe-core needs JavaScript, so it checks the phone's pages
-    # with JavaScript on as well.
-    for width, height, js in ((360, 640, False), (1280, 800, True)):
-        page = browser_page(width=width, height=height, javascript=js)
+    for width, height in ((360, 640), (1280, 800)):
+        page = browser_page(width=width, height=height, javascript=True)
         page.goto(live_server.url + "/directory")
         page.fill("#f-near", club["postcode"])
         click_and_wait_for_navigation(page, ".directory-search button[type=submit]")
@@ -103,14 +100,13 @@ def test_a_young_person_finds_a_club_they_can_reach_by_bus(live_server, browser_
         # Every placed result near the postcode says its time or its distance.
         expect(page.locator(".service-item .near-times").first).to_contain_text("miles")
         assert page.evaluate("document.documentElement.scrollWidth") == width
-        if js:
-            map_settled(page, ".results-map")
-            # The map names each mark with the same words (tooltip and accessible name).
-            labels = page.evaluate("JSON.parse(document.querySelector('.results-map "
-                                   "script[type=\"application/json\"]').textContent)")
-            assert any(line.match(label.removeprefix(name + ": ").replace("✓", "✓ : yes"))
-                       for label in labels if label.startswith(name + ": ")), labels
-            assert axe_violations(page) == [], "results"
+        map_settled(page, ".results-map")
+        # The map names each mark with the same words (its tooltip and accessible name).
+        labels = page.evaluate("JSON.parse(document.querySelector('.results-map "
+                               "script[type=\"application/json\"]').textContent)")
+        assert any(line.match(label.removeprefix(name + ": ").replace("✓", "✓ : yes"))
+                   for label in labels if label.startswith(name + ": ")), labels
+        assert axe_violations(page) == [], "results"
         result.scroll_into_view_if_needed()
         page.screenshot(path=str(SHOTS / f"results-{width}.png"), full_page=True)
         click_and_wait_for_navigation(page, result.get_by_role("link", name=name, exact=True))
@@ -120,16 +116,17 @@ def test_a_young_person_finds_a_club_they_can_reach_by_bus(live_server, browser_
                ).to_be_visible()
         expect(here.locator(".near-times")).to_have_text(line)
         assert page.evaluate("document.documentElement.scrollWidth") == width
+        assert axe_violations(page) == [], "service page"
         page.screenshot(path=str(SHOTS / f"service-{width}.png"), full_page=True)
-        if not js:
-            phone = browser_page(width=width, height=height, javascript=True)
-            phone.goto(page.url)
-            expect(phone.locator(".near-from .near-times")).to_have_text(line)
-            assert axe_violations(phone) == [], "service page on a phone"
-        else:
-            assert axe_violations(page) == [], "service page"
         click_and_wait_for_navigation(page, page.get_by_role("link",
                                                              name="Back to your search"))
         expect(page.locator("#f-near")).to_have_value(club["postcode"])
         expect(result.locator(".near-times")).to_have_text(line)
         assert page.external_requests == []
+    # A cheap phone without JavaScript gets the same words (no map).
+    page = browser_page(width=360, height=640, javascript=False)
+    page.goto(f"{live_server.url}/directory?near={club['postcode']}")
+    expect(page.locator(".service-item").filter(
+        has=page.get_by_role("link", name=name, exact=True)).locator(".near-times")
+    ).to_have_text(line)
+    expect(page.locator(".results-map")).to_be_hidden()
