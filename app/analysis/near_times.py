@@ -14,7 +14,9 @@ person sees are the gap pages' numbers for their postcode:
 * **by bus** is the stored door-to-door minutes there for that session (walk to
   the stop, wait, ride, change, walk; walking the whole way counts), and the
   **way home** the stored minutes home after it, within the run's limit;
-* **walk** and **cycle** minutes are the stored network minutes to the venue;
+* **walk** and **cycle** minutes are the stored network minutes to the venue (with
+  no road network in the run, the walk is the straight-line estimate the run used
+  for walking, and there is no cycle time);
 * the straight-line **distance** is from the searched postcode to the venue.
 
 ``None`` means no journey (``inf`` in the run, or no road network), never a number.
@@ -30,6 +32,8 @@ from typing import Protocol
 
 import numpy as np
 import pandas as pd
+
+from .roads import WALK_KMH
 
 SAME_POINT_M = 5.0  # a run point this close to the postcode is the postcode itself
 NEAR_POINT_M = 200.0  # else the nearest run point stands in for it if this close
@@ -163,6 +167,15 @@ def _minutes(value, limit: float | None = None) -> float | None:
     return value
 
 
+def _straight_walk_min(point_xy, place: tuple[float, float]) -> float:
+    """The walk the run counts when it had no road network, in minutes.
+
+    The straight line x 1.3 at 4.8 km/h (:func:`app.analysis.journeys.walk_table`).
+    """
+    metres = math.hypot(float(point_xy[0]) - place[0], float(point_xy[1]) - place[1])
+    return metres * 1.3 / (WALK_KMH / 3.6) / 60.0
+
+
 def near_times(run: JourneyRunLike | None, home_xy: tuple[float, float],
                places: Mapping[int, tuple[float, float] | None], now: datetime) -> NearTimes:
     """Times from ``home_xy`` (the searched postcode) to each service at ``now``.
@@ -189,7 +202,8 @@ def near_times(run: JourneyRunLike | None, home_xy: tuple[float, float],
             out[sid] = ServiceTimes(sid, distance(place))
             continue
         walk, cycle = (result.network_minutes.get(m) for m in ("walk", "cycle"))
-        times = {"walk_min": None if walk is None else _minutes(walk[point, v], limit),
+        times = {"walk_min": _minutes(walk[point, v], limit) if walk is not None else
+                 _minutes(_straight_walk_min(run.point_xy[point], place), limit),
                  "cycle_min": None if cycle is None else _minutes(cycle[point, v], limit)}
         mine = sessions.index[sessions["venue"].to_numpy() == v]
         found = next_session(sessions.loc[mine], now)

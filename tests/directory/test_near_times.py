@@ -73,8 +73,16 @@ def test_bus_minutes_agree_with_the_hand_worked_answer_and_the_stored_run(
     club = item(client.get("/directory?near=BR1%201AA"), "Ashby Youth Club")
     assert bus_minutes(club) == 14 == round(stored_bus_there(db, "BR1 1AA", ids["club"], 1))
     assert "no bus home after ✗ : no" in club
-    # The service page reached from the result says the same for that postcode.
-    service = text(client.get(f"/directory/{ids['club']}?near=CW1+1AA&q=club"))
+    # The result's link keeps the search; the service page reached from it says the
+    # same for that postcode, and its way back keeps the postcode and the words.
+    page = client.get("/directory?near=CW1+1AA&q=club&free=1").get_data(as_text=True)
+    link = re.search(rf'href="(/directory/{ids["club"]}\?[^"]+)"', page)[1].replace("&amp;", "&")
+    assert {"near=CW1+1AA", "q=club", "free=1"} <= set(link.split("?")[1].split("&"))
+    response = client.get(link)
+    back = re.search(r'href="([^"]+)">Back to your search', response.get_data(as_text=True))[1]
+    assert {"near=CW1+1AA", "q=club", "free=1"} <= set(back.replace("&amp;", "&")
+                                                      .split("?")[1].split("&"))
+    service = text(response)
     assert "Getting there from CW1 1AA Next: tomorrow 18:00 · 25 min by bus · bus home after ✓" in service
     assert "Back to your search" in service
 

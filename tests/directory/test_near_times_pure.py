@@ -95,3 +95,17 @@ def test_the_words_for_each_case():
     assert describe(t, after, known=True).next == "Next: next Tuesday 18:00"
     no_sessions = near_times(RUN, (1000.0, 1000.0), PLACES, TUESDAY_NOON).services[9]
     assert describe(no_sessions, TUESDAY_NOON, known=True).text() == "0.0 miles (0.0 km) away"
+
+
+def test_with_no_road_network_a_walk_is_not_called_a_bus():
+    # With no roads the run walks in a straight line x 1.3 at 4.8 km/h: 1 km is
+    # 1,300 m / (4.8 / 3.6) m/s = 975 s = 16.25 minutes, and "by bus" is that walk.
+    walk = 1300 / (4.8 / 3.6) / 60
+    bare = SimpleNamespace(**{**vars(RUN), "result": SimpleNamespace(
+        threshold_min=90.0, network_minutes={},
+        pt_there_min=np.array([[walk, INF], [INF, INF]], np.float32),
+        pt_home_min=np.array([[walk, INF], [INF, INF]], np.float32))})
+    t = near_times(bare, (1000.0, 1000.0), {7: (1000.0, 2000.0)}, TUESDAY_NOON).services[7]
+    assert abs(t.walk_min - 16.25) < 1e-9 and t.cycle_min is None and not t.bus_rides
+    assert describe(t, TUESDAY_NOON, known=True).text() == \
+        "Next: today 18:00 · 17 min walk · 0.6 miles (1.0 km)"
