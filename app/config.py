@@ -17,7 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .config_checks import ConfigError, check_links, public_base_url, secret_key, trusted_hosts
+from .config_checks import (
+    check_links,
+    parse_value,
+    public_base_url,
+    secret_key,
+    trusted_hosts,
+)
 from .config_docs import settings_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,24 +57,7 @@ class Setting:
         return self.default(testing, development) if callable(self.default) else self.default
 
     def parse(self, raw: str) -> Any:
-        if self.type is bool:
-            value = raw.strip().lower()
-            if value in {"1", "true", "yes", "on"}:
-                return True
-            if value in {"0", "false", "no", "off"}:
-                return False
-            raise ConfigError(f"{self.variable} must be true or false, not {raw!r}")
-        if self.type is int:
-            try:
-                return int(raw)
-            except ValueError as exc:
-                raise ConfigError(f"{self.variable} must be a whole number, not {raw!r}") from exc
-        if self.type is float:
-            try:
-                return float(raw)
-            except ValueError as exc:
-                raise ConfigError(f"{self.variable} must be a number, not {raw!r}") from exc
-        return raw
+        return parse_value(self.variable, self.type, raw)
 
 
 def _outside_dev_and_tests(testing: bool, development: bool) -> bool:

@@ -5,6 +5,7 @@ trusted hosts, map tiles' attribution and the Local Offer link.  Kept beside
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 
@@ -73,3 +74,25 @@ def secret_key(secret: str, relaxed: bool) -> str:
         "and set it in the environment, for example\n"
         "    export SECRET_KEY=<that value>\n"
         "(or run with APP_ENV=development on your own machine).")
+
+
+def parse_value(variable: str, kind: type, raw: str) -> Any:
+    """A setting's text from the environment as ``kind`` (bool, int, float or str)."""
+    if kind is bool:
+        value = raw.strip().lower()
+        if value in {"1", "true", "yes", "on"}:
+            return True
+        if value in {"0", "false", "no", "off"}:
+            return False
+        raise ConfigError(f"{variable} must be true or false, not {raw!r}")
+    if kind is int:
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{variable} must be a whole number, not {raw!r}") from exc
+    if kind is float:
+        try:
+            return float(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{variable} must be a number, not {raw!r}") from exc
+    return raw

@@ -41,8 +41,9 @@ def service_map(service: Service):
 
 def results_map(hits, origin=None):
     """The placed services among ``hits`` (one page of search results), each named with
-    its distance when searched near a place; ``None`` when none has a place.  Without
-    a basemap, the places and roads around them are drawn beneath."""
+    its times from the searched postcode (else its distance) when searched near a
+    place; ``None`` when none has a place.  Without a basemap, the places and roads
+    around them are drawn beneath."""
     points = []
     for hit in hits:
         s = hit.service
@@ -50,8 +51,11 @@ def results_map(hits, origin=None):
             continue
         lat, lon = to_latlon(s.x, s.y)
         label = _named(s, s.name)
-        if hit.distance_km is not None:
-            label += f" ({hit.distance_km:.1f} km, {hit.distance_miles:.1f} miles)"
+        times = getattr(hit, "times", None)
+        if times is not None and times.text():
+            label += f": {times.text()}"
+        elif hit.distance_km is not None:
+            label += f" ({hit.distance_miles:.1f} miles, {hit.distance_km:.1f} km)"
         points.append({"lat": lat, "lon": lon, "label": label, "kind": "service"})
     if not points:
         return None

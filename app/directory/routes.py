@@ -49,7 +49,8 @@ def index():
                            hits=found.hits, total=found.total, page=found.page,
                            pages=found.pages, args=args, back=back,
                            corrections=found.corrections, map=found.map,
-                           origin_label=found.origin_label), (400 if errors else 200)
+                           origin_label=found.origin_label,
+                           near_note=found.near_note), (400 if errors else 200)
 
 
 @bp.route("/directory/share")
@@ -58,7 +59,9 @@ def share():
     """The same search as a plain page to print or send to a parent: every result (up
     to 100) with its times, cost, place and how to get in touch."""
     filters, errors = filters_from_args(request.args)
-    found = svc.search(filters, 1, errors, with_map=False, page_size=svc.SHARE_SIZE)
+    # No "next session" times: a printed list outlives "today" and "tomorrow".
+    found = svc.search(filters, 1, errors, with_map=False, page_size=svc.SHARE_SIZE,
+                       with_times=False)
     args = {k: v for k, v in search_args(request.args).items() if k != "page"}
     return render_template("directory/share.html", filters=filters, errors=errors,
                            hits=found.hits, total=found.total, args=args, today=date.today(),
@@ -73,9 +76,9 @@ def service(service_id: int):
 
 
 def _render_service(service, form, status=200):
-    return render_template("directory/service.html", service=service, form=form,
-                           back=search_args(request.args),
-                           **svc.service_page(service)), status
+    back = search_args(request.args)
+    return render_template("directory/service.html", service=service, form=form, back=back,
+                           **svc.service_page(service, back.get("near"))), status
 
 
 @bp.route("/directory/<int:service_id>/report", methods=["POST"])

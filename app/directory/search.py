@@ -34,6 +34,8 @@ class Hit:
     service: Service
     distance_km: float | None = None
     _monthly: tuple = ()
+    # How long it takes to get there from the searched postcode (app.directory.near).
+    times: object | None = None
 
     @property
     def distance_miles(self) -> float | None:

@@ -79,6 +79,8 @@ class SearchPage:
     origin_label: str | None
     corrections: list
     map: dict | None = None
+    # One sentence on what the times (or distances) rest on, when near a place.
+    near_note: str | None = None
 
 
 def synonyms():
@@ -87,10 +89,12 @@ def synonyms():
 
 
 def search(filters: Filters, page: int, errors: dict[str, str], *, with_map: bool = True,
-           page_size: int = PAGE_SIZE) -> SearchPage:
-    """One page of matching services (with a map of them); a page past the end shows
-    the last one.  A place that cannot be found adds its message to ``errors["near"]``."""
+           page_size: int = PAGE_SIZE, with_times: bool = True) -> SearchPage:
+    """One page of matching services (with a map of them and, near a postcode, the
+    times from there to each one's next session); a page past the end shows the last
+    one.  A place that cannot be found adds its message to ``errors["near"]``."""
     from .maps import results_map
+    from .near import times_near
 
     words = synonyms()
     found = find_services(db.session, filters, page=page, page_size=page_size, synonyms=words)
@@ -101,17 +105,27 @@ def search(filters: Filters, page: int, errors: dict[str, str], *, with_map: boo
         page = pages
         found = find_services(db.session, filters, page=page, page_size=page_size,
                               synonyms=words)
+    near = times_near(filters.near, found.origin, [h.service for h in found.hits]) \
+        if with_times else None
+    for hit in found.hits:
+        hit.times = None if near is None else near.lines.get(hit.service.id)
     return SearchPage(found.hits, found.total, page, pages, found.origin_label,
                       found.corrections,
-                      results_map(found.hits, found.origin) if with_map else None)
+                      results_map(found.hits, found.origin) if with_map else None,
+                      near_note=None if near is None else near.note)
 
 
-def service_page(service: Service) -> dict:
+def service_page(service: Service, near: str | None = None) -> dict:
     """What a service's public page shows beside the service itself: the monthly cost,
-    the map, the parish or ward it is in (in words) and a directions link."""
+    the map, the parish or ward it is in (in words), a directions link and, reached
+    from a search near a postcode, the times from there to its next session."""
     from .maps import directions_url, place_name, service_map
+    from .near import times_for_service
 
-    return {"monthly": service_monthly_cost(service), "map": service_map(service),
+    times = times_for_service(service, near) if service.status == "active" else None
+    return {"near": times, "near_time": None if times is None else times.lines.get(service.id),
+            "near_from": None if times is None else times.heading,
+            "monthly": service_monthly_cost(service), "map": service_map(service),
             "review_days": review_days(), "place": place_name(service),
             "directions": directions_url(service),
             "local_offer": current_app.config.get("LOCAL_OFFER_URL") or None}

@@ -72,7 +72,7 @@ def test_find_free_non_uniformed_activity_near_a_postcode(live_server, browser_p
             assert axe_violations(page) == [], "results page"
         first = page.locator(".service-item").first
         expect(first).to_contain_text("Free")
-        expect(first).to_contain_text(re.compile(r"km \([\d.]+ miles\) away"))
+        expect(first).to_contain_text(re.compile(r"miles \([\d.]+ km\) away"))
         expect(first).not_to_contain_text("Uniformed")
         if SHOTS:
             page.screenshot(path=f"{SHOTS}/directory-results-{width}.png", full_page=True)

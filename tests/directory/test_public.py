@@ -49,7 +49,7 @@ def test_near_a_postcode_sorts_by_distance_and_shows_it(client, db):
     assert names[:3] == ["Farfield Scouts", "Marketbury Boxing", "Cityton Drop-in"]
     assert names[-1] == "Online Art Club"  # no fixed place: after the placed ones
     html = resp.get_data(as_text=True)
-    assert "0.0 km (0.0 miles) away" in html and "2.0 km (1.2 miles) away" in html
+    assert "0.0 miles (0.0 km) away" in html and "1.2 miles (2.0 km) away" in html
     assert "nearest ZZ3 3CC first" in html
 
 

@@ -30,8 +30,8 @@ def test_the_results_page_maps_the_placed_results(client, db):
     html = client.get("/directory?q=football&near=ZZ1+1AA").get_data(as_text=True)
     assert 'aria-label="Map of these results"' in html
     labels = _labels(html)
-    assert any(lbl.startswith("Cityton Football (0.0 km, 0.0 miles)") for lbl in labels)
-    assert any(lbl.startswith("Farfield FC (4.0 km, 2.5 miles)") for lbl in labels)
+    assert any(lbl.startswith("Cityton Football: 0.0 miles (0.0 km) away") for lbl in labels)
+    assert any(lbl.startswith("Farfield FC: 2.5 miles (4.0 km) away") for lbl in labels)
     assert not any("Online Chess" in lbl for lbl in labels)
     # Nothing placed, no map.
     assert "Map of these results" not in client.get("/directory?q=chess").get_data(
@@ -51,7 +51,7 @@ def test_a_shareable_printable_list_keeps_the_search(client, db):
     names = re.findall(r'<h2 class="heading-s">([^<]+)</h2>', html)
     assert names == ["Cityton Football", "Farfield FC"]
     assert 'href="tel:01632960111"' in html and "Drop in: just turn up. Come along." in html
-    assert "(4.0 km, 2.5 miles away)" in html
+    assert "· 2.5 miles (4.0 km) away" in html
     assert re.search(r'id="share-url"[^>]*value="http://localhost/directory/share\?[^"]*q=football',
                      html)
     # The print style sheet hides the search form, the map and the share box.

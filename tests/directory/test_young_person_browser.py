@@ -38,7 +38,7 @@ def test_typo_search_to_a_club_and_how_to_join(live_server, browser_page, db):  
         expect(page.locator("#corrections")).to_contain_text("“fotball”")
         first = page.locator(".service-item").first
         expect(first).to_contain_text(re.compile(r"Town FC Juniors|Youth Football"))
-        expect(first).to_contain_text(re.compile(r"km \([\d.]+ miles\) away"))
+        expect(first).to_contain_text(re.compile(r"miles \([\d.]+ km\) away"))
         assert page.evaluate("document.documentElement.scrollWidth") == width
         if js:
             map_settled(page, ".results-map")
