@@ -18,9 +18,10 @@ from ..analysis.scenario import (
     ScenarioError,
     apply_changes,
     cliff_changes,
+    cliff_loss,
     funding_cliff,
-    only_provision_lost,
 )
+from ..analysis.services import LAPSED_LABEL, lapsed
 from ..analysis.subsidy import SubsidyAssumptions, SubsidyError, subsidy_cost
 from ..analysis.travel import MODE_PHRASES, SPEEDS_KMH
 from ..audit import commit_change, snapshot
@@ -33,6 +34,7 @@ from .forms import AddServiceForm, ScenarioForm, ServiceChangeForm, SubsidyForm,
 from .maps import planning_map
 from .place_service import accept_any_building, fill_place_fields, place_form
 from .places import place_names
+from .published import published_totals
 from .timeline import cliff_timeline
 
 MODE = "bus"  # the way of travelling when a page is not told another
@@ -222,6 +224,7 @@ def scenario_page(scenario, *, add_form=None, change_form=None, errors=None,
         "add_form": add_form, "change_form": change_form, "errors": errors or [],
         "map": _scenario_map(area_frame, comparison, after, cleaned) if comparison else None,
         "cost_per_person": _cost_per_person(comparison), "threshold": threshold(),
+        "totals": published_totals(comparison, rule()) if comparison else None,
         "kinds": CHANGE_KINDS, "has_areas": bool(len(area_frame)), "rule": rule(),
         "travel_form": travel_form or TravelForm(None),
         "travel": travel_basis(mode, places="Proposed services"),
@@ -314,16 +317,19 @@ def delete_scenario(scenario, user) -> str:
 # -- funding cliff ---------------------------------------------------------------
 
 def funding_cliff_page(travel_form: TravelForm | None = None) -> dict:
-    """Provision whose funding ends in the next 24 months, and who loses their only
-    provision within reach by the way of travelling ``travel_form`` asks for."""
+    """Provision whose funding ends in the next 24 months, provision whose funding
+    has lapsed (needs a check), and who loses their only provision within reach by
+    the way of travelling ``travel_form`` asks for: the count a scenario ending
+    those grants shows too (:func:`app.analysis.scenario.cliff_loss`)."""
     mode = chosen_travel(travel_form)
     today = date.today()
     live = services()
     cliff = funding_cliff(live, today=today, months=CLIFF_MONTHS)
     area_frame = areas()
-    lost = only_provision_lost(area_frame, live, threshold_min=threshold(), today=today,
-                               months=CLIFF_MONTHS, mode=mode,
-                               matrix=matrix(mode=mode)) if len(area_frame) else None
+    loss = cliff_loss(area_frame, live, threshold_min=threshold(), today=today,
+                      months=CLIFF_MONTHS, mode=mode,
+                      matrix=matrix(mode=mode)) if len(area_frame) else None
+    lost = loss.rows if loss is not None else None
     map_parts = None
     if len(area_frame):
         losing = set(lost["code"]) if lost is not None else set()
@@ -345,8 +351,9 @@ def funding_cliff_page(travel_form: TravelForm | None = None) -> dict:
         for row in lost.itertuples()]
     rows = cliff.to_dict("records")
     return {"cliff": rows, "timeline": cliff_timeline(rows, today=today, months=CLIFF_MONTHS),
-            "lost": lost_rows, "map": map_parts, "today": today, "months": CLIFF_MONTHS,
-            "threshold": threshold(), "types": SERVICE_TYPES,
+            "lapsed": lapsed(live, today=today).to_dict("records"), "lapsed_label": LAPSED_LABEL,
+            "lost": lost_rows, "loss": loss, "map": map_parts, "today": today,
+            "months": CLIFF_MONTHS, "threshold": threshold(), "types": SERVICE_TYPES,
             "travel_form": travel_form or TravelForm(None), "travel": travel_basis(mode)}
 
 
