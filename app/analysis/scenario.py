@@ -90,6 +90,28 @@ def _date(change, key, label, n, *, required=False):
         raise ScenarioError(f"Change {n}: {label} must be a date like 2027-03-31") from None
 
 
+def _sessions(value, n) -> list:
+    """Optional session times of a proposed service: ``[[weekday 0-6, "HH:MM",
+    "HH:MM"], ...]`` (start before end).  Without them its journeys are worked
+    out for a weekday evening session
+    (:data:`app.analysis.proposal_journeys.DEFAULT_SESSIONS`)."""
+    out = []
+    for item in value or ():
+        try:
+            day, start, end = item
+            day = int(day)
+            hs, ms = (int(v) for v in str(start).split(":"))
+            he, me = (int(v) for v in str(end).split(":"))
+        except (TypeError, ValueError):
+            raise ScenarioError(f"Change {n}: a session is a weekday and two times "
+                                "like 18:00") from None
+        if not (0 <= day <= 6 and 0 <= hs * 60 + ms < he * 60 + me <= 24 * 60):
+            raise ScenarioError(f"Change {n}: a session needs a weekday and a start "
+                                "before its end")
+        out.append([day, f"{hs:02d}:{ms:02d}", f"{he:02d}:{me:02d}"])
+    return out[:21]
+
+
 def normalise_change(change: dict, n: int, *, service_ids, buildings: dict) -> dict:
     """Check one change and return its clean form (raises :class:`ScenarioError`)."""
     if not isinstance(change, dict):
@@ -127,6 +149,9 @@ def normalise_change(change: dict, n: int, *, service_ids, buildings: dict) -> d
             place = str(change.get("place") or "").strip()
             if place:
                 out["place"] = place[:200]
+        times = _sessions(change.get("sessions"), n)
+        if times:
+            out["sessions"] = times
         sessions = _number(change, "sessions_per_week", "sessions a week", n)
         out["sessions_per_week"] = 1.0 if sessions is None else sessions
         if out["sessions_per_week"] <= 0 or out["sessions_per_week"] > 21:
@@ -211,7 +236,8 @@ def apply_changes(services, changes, *, buildings: dict | None = None):
                 "sessions_per_week": c["sessions_per_week"],
                 "capacity": c.get("capacity"), "cost_model": c["cost_model"],
                 "cost_amount": c["cost_amount"], "status": "active", "funding_end": None,
-                "proposed": True, "building_id": c.get("building_id"), **where,
+                "proposed": True, "building_id": c.get("building_id"),
+                "sessions": c.get("sessions") or [], **where,
             }
             next_id -= 1
             rows.append(row)

@@ -34,6 +34,7 @@ from .forms import AddServiceForm, ScenarioForm, ServiceChangeForm, SubsidyForm,
 from .maps import planning_map
 from .place_service import accept_any_building, fill_place_fields, place_form
 from .places import place_names
+from .proposal_travel import proposal_note, with_proposals
 from .published import published_totals
 from .timeline import cliff_timeline
 
@@ -83,7 +84,8 @@ def travel_basis(mode: str, *, places: str | None = None, to_kind: str = "servic
     """What a page's travel times by ``mode`` rest on, to say on the page: times
     imported from a routing engine, journeys on the road network and timetable, or
     straight-line estimates.  ``places`` (proposed services, candidate sites) are
-    not in the computed journeys; the ``note`` says how their times are found."""
+    judged by the computed journeys' method when those apply
+    (:mod:`.proposal_travel`); the ``note`` says how their times are found."""
     from ..geodata.journeys import journey_status, travel_sentence
 
     status = journey_status(db.session)
@@ -93,11 +95,14 @@ def travel_basis(mode: str, *, places: str | None = None, to_kind: str = "servic
                 f"{SPEEDS_KMH[mode]:g} km/h {MODE_PHRASES[mode]}.")
     note = None
     if places and basis != "straight-line":
-        if to_kind != "service" and mode in loaders.imported_travel_modes(db.session, to_kind):
+        note = proposal_note(places, mode, to_kind)
+        if note is None and to_kind != "service" and mode in loaders.imported_travel_modes(
+                db.session, to_kind):
             note = (f"{places}: times imported from a routing engine where it has them, "
                     f"else {estimate[0].lower()}{estimate[1:]}")
-        else:
-            note = f"{places} are not in the computed journeys: {estimate[0].lower()}{estimate[1:]}"
+        elif note is None:
+            where = "imported times" if basis == "imported" else "computed journeys"
+            note = f"{places} are not in the {where}: {estimate[0].lower()}{estimate[1:]}"
     return {"mode": mode, "basis": basis, "phrase": MODE_PHRASES[mode],
             "sentence": travel_sentence(status, mode), "note": note,
             "estimate": estimate if basis == "straight-line" else None}
@@ -212,8 +217,9 @@ def scenario_page(scenario, *, add_form=None, change_form=None, errors=None,
         after, cleaned = live, []
     comparison = None
     if len(area_frame):
+        times = with_proposals(matrix(mode=mode), after, mode, area_frame)
         comparison = compare(area_frame, live, after, threshold_min=threshold(), mode=mode,
-                             matrix=matrix(mode=mode), changes=cleaned, today=date.today(),
+                             matrix=times, changes=cleaned, today=date.today(),
                              risk_months=CLIFF_MONTHS, gap_scores=True)
     add_form, change_form = _change_forms(after if not problem else live, building_rows,
                                           add_form, change_form)
