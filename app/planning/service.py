@@ -21,7 +21,7 @@ from ..analysis.scenario import (
     cliff_loss,
     funding_cliff,
 )
-from ..analysis.services import LAPSED_LABEL, lapsed
+from ..analysis.services import LAPSED_LABEL, funding_status, lapsed
 from ..analysis.subsidy import SubsidyAssumptions, SubsidyError, subsidy_cost
 from ..analysis.travel import MODE_PHRASES, SPEEDS_KMH
 from ..audit import commit_change, snapshot
@@ -369,8 +369,8 @@ def subsidy_page(form: SubsidyForm, asked: bool) -> dict:
     """What making chosen services free (or capped) for the most deprived would cost.
     Fills the form's choices, validates it when ``asked`` and runs the model."""
     live = services()
-    priced = [s for s in live if s["status"] == "active" and s["cost_model"] != "free"
-              and s["cost_amount"]]
+    priced = [s for s in live if funding_status(s["status"], s.get("funding_end")) == "active"
+              and s["cost_model"] != "free" and s["cost_amount"]]
     form.services.choices = [(str(s["id"]), s["name"]) for s in priced]
     wards = loaders.wards(db.session)
     form.wards.choices = [(code, w["name"]) for code, w in wards.items()]
