@@ -27,3 +27,14 @@ def published_totals(comparison, rule: DisclosureRule) -> dict:
             out[key] = rule.label(getattr(comparison, key))
             out["from_parts"] = False
     return out
+
+
+def loss_rows(loss, places: dict[str, str], kinds: dict[str, str]) -> list[dict] | None:
+    """The rows of a :class:`~app.analysis.scenario.ProvisionLoss` for a page table
+    (the funding cliff's and a scenario's), each area named by its place."""
+    if loss is None:
+        return None
+    return [{"name": row.name, "code": row.code, "place": places.get(str(row.code)),
+             "kind": kinds.get(row.service_type, row.service_type),
+             "young_people": row.young_people, "ending": row.ending, "first_end": row.first_end}
+            for row in loss.rows.itertuples()]

@@ -35,7 +35,7 @@ from .maps import planning_map
 from .place_service import accept_any_building, fill_place_fields, place_form
 from .places import place_names
 from .proposal_travel import proposal_note, with_proposals
-from .published import published_totals
+from .published import loss_rows, published_totals
 from .timeline import cliff_timeline
 
 MODE = "bus"  # the way of travelling when a page is not told another
@@ -223,14 +223,18 @@ def scenario_page(scenario, *, add_form=None, change_form=None, errors=None,
                              risk_months=CLIFF_MONTHS, gap_scores=True)
     add_form, change_form = _change_forms(after if not problem else live, building_rows,
                                           add_form, change_form)
+    lost = None
     if comparison is not None:
-        _name_places(comparison, place_names(db.session, area_frame))
+        places = place_names(db.session, area_frame)
+        _name_places(comparison, places)
+        lost = loss_rows(comparison.loss, places, SERVICE_TYPES)
     return {
         "scenario": scenario, "changes": cleaned, "problem": problem, "comparison": comparison,
         "add_form": add_form, "change_form": change_form, "errors": errors or [],
         "map": _scenario_map(area_frame, comparison, after, cleaned) if comparison else None,
         "cost_per_person": _cost_per_person(comparison), "threshold": threshold(),
         "totals": published_totals(comparison, rule()) if comparison else None,
+        "lost": lost,
         "kinds": CHANGE_KINDS, "has_areas": bool(len(area_frame)), "rule": rule(),
         "travel_form": travel_form or TravelForm(None),
         "travel": travel_basis(mode, places="Proposed services"),
@@ -350,11 +354,7 @@ def funding_cliff_page(travel_form: TravelForm | None = None) -> dict:
         map_parts = area_map(areas_map, category="loss", points=points,
                              colours={"Loses its only provision of a kind": "#d4351c"})
     places = place_names(db.session, area_frame) if lost is not None and len(lost) else {}
-    lost_rows = None if lost is None else [
-        {"name": row.name, "code": row.code, "place": places.get(str(row.code)),
-         "kind": SERVICE_TYPES.get(row.service_type, row.service_type),
-         "young_people": row.young_people, "ending": row.ending, "first_end": row.first_end}
-        for row in lost.itertuples()]
+    lost_rows = loss_rows(loss, places, SERVICE_TYPES)
     rows = cliff.to_dict("records")
     return {"cliff": rows, "timeline": cliff_timeline(rows, today=today, months=CLIFF_MONTHS),
             "lapsed": lapsed(live, today=today).to_dict("records"), "lapsed_label": LAPSED_LABEL,

@@ -104,6 +104,14 @@ def test_the_cliff_and_the_scenario_ending_every_grant_show_the_same_loss(client
     assert re.search(r'id="loss-young-people">220<', scenario)
     assert re.search(r'id="loss-areas">3<', scenario)
     assert re.search(r'id="no-longer-reached">80<', scenario)
+    # The same table of areas on both pages: Ashby and Dunmore lose open access,
+    # Colwall boxing.
+    lost = cliff.split('id="lost-table"')[1].split("</table>")[0]
+    assert scenario.split('id="lost-table"')[1].split("</table>")[0] == lost
+    assert lost.count('role="rowheader"') == 3
+    for place, kind in (("Ashby", "Open-access"), ("Dunmore", "Open-access"),
+                        ("Colwall", "Boxing")):
+        assert re.search(rf"{place}.*?</th><td[^>]*>{kind}", lost), (place, kind)
     from app.models import Scenario
 
     made = db.session.get(Scenario, int(r.headers["Location"].rstrip("/").split("/")[-1]))
