@@ -43,8 +43,11 @@ def _clock(value) -> time:
 
 @dataclass
 class Proposal:
-    """A new venue: its id in the services table (``to_id`` in the matrix), where it
-    is, and its sessions ``[(weekday 0=Monday, "HH:MM", "HH:MM"), ...]``."""
+    """A new venue.
+
+    Its id in the services table (``to_id`` in the matrix), where it is, and
+    its sessions ``[(weekday 0=Monday, "HH:MM", "HH:MM"), ...]``.
+    """
 
     key: str
     x: float
@@ -53,6 +56,7 @@ class Proposal:
 
     @property
     def sessions_or_default(self) -> list:
+        """Its sessions, or :data:`DEFAULT_SESSIONS` when none are given."""
         return list(self.sessions) or list(DEFAULT_SESSIONS)
 
 
@@ -66,8 +70,11 @@ class ProposalJourneys:
 
     def area_minutes(self, mode: str, point_area: np.ndarray, area_codes, youth: np.ndarray,
                      limit_min: float) -> pd.DataFrame | None:
-        """Long table (``from_code``, ``to_id``, ``minutes``) for ``mode``: the same
-        figures the stored run gives today's services (``None``: no such mode)."""
+        """Long table (``from_code``, ``to_id``, ``minutes``) for ``mode``.
+
+        The same figures the stored run gives today's services (``None``: no
+        such mode).
+        """
         if not self.keys:
             return None
         return area_matrix(self.result, mode, self.sessions, self.keys, point_area,
@@ -76,8 +83,11 @@ class ProposalJourneys:
 
 def proposal_journeys(point_xy: np.ndarray, proposals: list[Proposal], *, network, feed,
                       limit_min: float, reference_date: date | None = None) -> ProposalJourneys:
-    """Run :func:`~app.analysis.journeys.compute` for ``proposals`` from ``point_xy``
-    (the stored run's points), with the run's ``limit_min``, network and timetable."""
+    """Journeys from ``point_xy`` (the stored run's points) to ``proposals``.
+
+    :func:`~app.analysis.journeys.compute` with the run's ``limit_min``,
+    network and timetable.
+    """
     venues = np.asarray([[p.x, p.y] for p in proposals], float).reshape(-1, 2)
     records = [(k, int(day), _clock(start), _clock(end))
                for k, p in enumerate(proposals) for day, start, end in p.sessions_or_default]

@@ -91,10 +91,12 @@ def _date(change, key, label, n, *, required=False):
 
 
 def _sessions(value, n) -> list:
-    """Optional session times of a proposed service: ``[[weekday 0-6, "HH:MM",
-    "HH:MM"], ...]`` (start before end).  Without them its journeys are worked
-    out for a weekday evening session
-    (:data:`app.analysis.proposal_journeys.DEFAULT_SESSIONS`)."""
+    """Check the optional session times of a proposed service.
+
+    ``[[weekday 0-6, "HH:MM", "HH:MM"], ...]`` (start before end).  Without
+    them its journeys are worked out for a weekday evening session
+    (:data:`app.analysis.proposal_journeys.DEFAULT_SESSIONS`).
+    """
     out = []
     for item in value or ():
         try:
@@ -315,10 +317,12 @@ def _reachable_kinds(areas, services, *, threshold_min, mode, matrix, today) -> 
 def provision_lost(areas: pd.DataFrame, before, after, *, threshold_min: float,
                    mode: str = "bus", matrix: pd.DataFrame | None = None,
                    today: date | None = None) -> ProvisionLoss:
-    """Who loses their only reachable provision of a kind going from the services
-    ``before`` to those ``after`` (a scenario's, or today's with every grant in the
-    funding cliff ended).  The one count both the funding-cliff page and a
-    scenario's comparison show.  Reach is the pages' own (``mode``, ``matrix``)."""
+    """Who loses their only reachable provision of a kind, ``before`` to ``after``.
+
+    ``after`` is a scenario's services, or today's with every grant in the
+    funding cliff ended.  The one count both the funding-cliff page and a
+    scenario's comparison show.  Reach is the pages' own (``mode``, ``matrix``).
+    """
     then = _reachable_kinds(areas, before, threshold_min=threshold_min, mode=mode,
                             matrix=matrix, today=today)
     now = _reachable_kinds(areas, after, threshold_min=threshold_min, mode=mode,
@@ -354,8 +358,10 @@ def provision_lost(areas: pd.DataFrame, before, after, *, threshold_min: float,
 def cliff_loss(areas: pd.DataFrame, services, *, threshold_min: float,
                today: date | None = None, months: int = 24, mode: str = "bus",
                matrix: pd.DataFrame | None = None) -> ProvisionLoss:
-    """:func:`provision_lost` when every grant in the funding cliff ends: the
-    funding-cliff page's figure, the same as the ready-made scenario's."""
+    """:func:`provision_lost` when every grant in the funding cliff ends.
+
+    The funding-cliff page's figure, the same as the ready-made scenario's.
+    """
     after, _ = apply_changes(services, cliff_changes(services, today=today, months=months))
     return provision_lost(areas, services, after, threshold_min=threshold_min, mode=mode,
                           matrix=matrix, today=today)
@@ -364,7 +370,10 @@ def cliff_loss(areas: pd.DataFrame, services, *, threshold_min: float,
 def only_provision_lost(areas: pd.DataFrame, services, *, threshold_min: float,
                         today: date | None = None, months: int = 24, mode: str = "bus",
                         matrix: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The rows of :func:`cliff_loss`: one per (area, service type) where every
-    reachable active service of that type has funding ending within ``months``."""
+    """The rows of :func:`cliff_loss`.
+
+    One per (area, service type) where every reachable active service of that
+    type has funding ending within ``months``.
+    """
     return cliff_loss(areas, services, threshold_min=threshold_min, today=today,
                       months=months, mode=mode, matrix=matrix).rows

@@ -166,8 +166,11 @@ def lapsed_mask(services: pd.DataFrame, today: date | None = None) -> np.ndarray
 
 
 def funding_status(status: str | None, funding_end, today: date | None = None) -> str:
-    """One service's status as the app reports it: its own ``status``, or
-    ``lapsed`` when it is active but its funding ended before ``today``."""
+    """One service's status as the app reports it.
+
+    Its own ``status``, or ``lapsed`` when it is active but its funding ended
+    before ``today``.
+    """
     status = status or "active"
     if status == "active" and funding_end is not None and not pd.isna(funding_end):
         if pd.Timestamp(funding_end).normalize() < _today(today):
@@ -176,16 +179,22 @@ def funding_status(status: str | None, funding_end, today: date | None = None) -
 
 
 def active(services: pd.DataFrame, today: date | None = None) -> pd.DataFrame:
-    """The services providing today: status active (a missing status counts as
-    active) and funding not lapsed (no ``funding_end`` before ``today``)."""
+    """The services providing today.
+
+    Status active (a missing status counts as active) and funding not lapsed
+    (no ``funding_end`` before ``today``).
+    """
     live = services["status"].fillna("active") == "active"
     return services[live.to_numpy() & ~lapsed_mask(services, today)]
 
 
 def lapsed(services, today: date | None = None) -> pd.DataFrame:
-    """Active-status services whose funding has ended: ``id``, ``name``,
-    ``service_type``, ``funding_end``, ``days_since`` (``funding_source`` if
-    present), longest-lapsed first.  They need a check, not a countdown."""
+    """Active-status services whose funding has ended.
+
+    ``id``, ``name``, ``service_type``, ``funding_end``, ``days_since``
+    (``funding_source`` if present), longest-lapsed first.  They need a check,
+    not a countdown.
+    """
     df = services_frame(services)
     df = df[lapsed_mask(df, today)].copy()
     df["days_since"] = (_today(today) - df["funding_end"]).dt.days.astype(int)
