@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .reach import reach
-from .scenario import ScenarioError
+from .scenario import ProvisionLoss, ScenarioError, provision_lost
 from .services import active, funding_at_risk, located, services_frame
 
 
@@ -62,6 +62,9 @@ class Comparison:
     gap_changes: list[dict] | None = None
     mean_gap_before: float | None = None
     mean_gap_after: float | None = None
+    # Young people losing their only reachable provision of a kind: the same
+    # count as the funding-cliff page's (:func:`.scenario.provision_lost`).
+    loss: ProvisionLoss | None = None
 
     @property
     def net_reached(self) -> float:
@@ -70,14 +73,14 @@ class Comparison:
 
 
 def area_reach(areas: pd.DataFrame, services, *, threshold_min: float, mode: str = "bus",
-               matrix: pd.DataFrame | None = None) -> pd.DataFrame:
+               matrix: pd.DataFrame | None = None, today: date | None = None) -> pd.DataFrame:
     """Per area: ``all_services`` and ``free_services`` reachable (counts)."""
-    svc = located(active(services_frame(services)))
+    svc = located(active(services_frame(services), today))
     if len(svc) == 0:
         zero = np.zeros(len(areas), dtype=int)
         return pd.DataFrame({"all_services": zero, "free_services": zero}, index=areas.index)
     r = reach(areas, svc, threshold_min=threshold_min, mode=mode, filters=("all", "free"),
-              matrix=matrix)
+              matrix=matrix, today=today)
     return r[["all_services", "free_services"]]
 
 
@@ -96,8 +99,11 @@ def compare(areas: pd.DataFrame, before, after, *, threshold_min: float, mode: s
     """
     if "young_people" not in areas.columns:
         raise ScenarioError("the areas have no young-people figures")
-    r0 = area_reach(areas, before, threshold_min=threshold_min, mode=mode, matrix=matrix)
-    r1 = area_reach(areas, after, threshold_min=threshold_min, mode=mode, matrix=matrix)
+    today = today or date.today()
+    r0 = area_reach(areas, before, threshold_min=threshold_min, mode=mode, matrix=matrix,
+                    today=today)
+    r1 = area_reach(areas, after, threshold_min=threshold_min, mode=mode, matrix=matrix,
+                    today=today)
     people = pd.to_numeric(areas["young_people"], errors="coerce").fillna(0.0)
     df = pd.DataFrame({
         "name": areas["name"] if "name" in areas.columns else areas.index.astype(str),
@@ -144,7 +150,6 @@ def compare(areas: pd.DataFrame, before, after, *, threshold_min: float, mode: s
     newly = float(df["newly_reached"].sum())
     net = newly - float(df["no_longer_reached"].sum())
     per_person = annual_cost / net if annual_cost is not None and net > 0 else None
-    today = today or date.today()
     gap_changes = mean_before = mean_after = None
     if gap_scores:
         g0 = _gap_scores(areas, before, threshold_min, mode, matrix, today)
@@ -180,6 +185,8 @@ def compare(areas: pd.DataFrame, before, after, *, threshold_min: float, mode: s
         gap_changes=gap_changes,
         mean_gap_before=mean_before,
         mean_gap_after=mean_after,
+        loss=provision_lost(areas, before, after, threshold_min=threshold_min, mode=mode,
+                            matrix=matrix, today=today),
     )
 
 

@@ -39,7 +39,7 @@ def reachable_pairs(areas, services: pd.DataFrame, *, threshold_min: float = 30,
 def reach(areas, services, *, threshold_min: float = 30, mode: str = "bus",
           filters=tuple(FILTERS), max_monthly: float = DEFAULT_MAX_MONTHLY,
           circuity: float = DEFAULT_CIRCUITY, matrix: pd.DataFrame | None = None,
-          pairs: Pairs | None = None) -> pd.DataFrame:
+          pairs: Pairs | None = None, today=None) -> pd.DataFrame:
     """Reach per area (same index as ``areas``), for each filter key ``f``.
 
     Columns:
@@ -52,8 +52,10 @@ def reach(areas, services, *, threshold_min: float = 30, mode: str = "bus",
     Filter keys are those of :data:`~app.analysis.services.FILTERS`
     (``under`` uses ``max_monthly`` pounds a month).  With an imported
     ``matrix``, reachability uses its minutes; nearest is still estimated.
+    Services whose funding lapsed before ``today`` (default: today) are not
+    active (:func:`app.analysis.services.active`).
     """
-    svc = located(active(services_frame(services)))
+    svc = located(active(services_frame(services), today))
     if pairs is None:
         pairs = reachable_pairs(areas, svc, threshold_min=threshold_min, mode=mode,
                                 circuity=circuity, matrix=matrix)

@@ -31,6 +31,7 @@ How today compares with the scenario is in :mod:`.comparison`.
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -89,6 +90,30 @@ def _date(change, key, label, n, *, required=False):
         raise ScenarioError(f"Change {n}: {label} must be a date like 2027-03-31") from None
 
 
+def _sessions(value, n) -> list:
+    """Check the optional session times of a proposed service.
+
+    ``[[weekday 0-6, "HH:MM", "HH:MM"], ...]`` (start before end).  Without
+    them its journeys are worked out for a weekday evening session
+    (:data:`app.analysis.proposal_journeys.DEFAULT_SESSIONS`).
+    """
+    out = []
+    for item in value or ():
+        try:
+            day, start, end = item
+            day = int(day)
+            hs, ms = (int(v) for v in str(start).split(":"))
+            he, me = (int(v) for v in str(end).split(":"))
+        except (TypeError, ValueError):
+            raise ScenarioError(f"Change {n}: a session is a weekday and two times "
+                                "like 18:00") from None
+        if not (0 <= day <= 6 and 0 <= hs * 60 + ms < he * 60 + me <= 24 * 60):
+            raise ScenarioError(f"Change {n}: a session needs a weekday and a start "
+                                "before its end")
+        out.append([day, f"{hs:02d}:{ms:02d}", f"{he:02d}:{me:02d}"])
+    return out[:21]
+
+
 def normalise_change(change: dict, n: int, *, service_ids, buildings: dict) -> dict:
     """Check one change and return its clean form (raises :class:`ScenarioError`)."""
     if not isinstance(change, dict):
@@ -126,6 +151,9 @@ def normalise_change(change: dict, n: int, *, service_ids, buildings: dict) -> d
             place = str(change.get("place") or "").strip()
             if place:
                 out["place"] = place[:200]
+        times = _sessions(change.get("sessions"), n)
+        if times:
+            out["sessions"] = times
         sessions = _number(change, "sessions_per_week", "sessions a week", n)
         out["sessions_per_week"] = 1.0 if sessions is None else sessions
         if out["sessions_per_week"] <= 0 or out["sessions_per_week"] > 21:
@@ -210,7 +238,8 @@ def apply_changes(services, changes, *, buildings: dict | None = None):
                 "sessions_per_week": c["sessions_per_week"],
                 "capacity": c.get("capacity"), "cost_model": c["cost_model"],
                 "cost_amount": c["cost_amount"], "status": "active", "funding_end": None,
-                "proposed": True, "building_id": c.get("building_id"), **where,
+                "proposed": True, "building_id": c.get("building_id"),
+                "sessions": c.get("sessions") or [], **where,
             }
             next_id -= 1
             rows.append(row)
@@ -242,8 +271,8 @@ def apply_changes(services, changes, *, buildings: dict | None = None):
 def funding_cliff(services, *, today: date | None = None, months: int = 24) -> pd.DataFrame:
     """Active services whose funding ends within ``months`` (soonest first).
 
-    Already-ended funding on a still-active service is included (negative
-    ``days_left``): it is the most urgent of all.
+    Funding that has already ended is *lapsed* (:func:`.services.lapsed`), not
+    part of the cliff: it is neither active provision nor at risk.
     """
     return funding_at_risk(services, today=today, months=(6, 12, months))
 
@@ -256,39 +285,95 @@ def cliff_changes(services, *, today: date | None = None, months: int = 24) -> l
             for row in cliff.itertuples()]
 
 
-def only_provision_lost(areas: pd.DataFrame, services, *, threshold_min: float,
-                        today: date | None = None, months: int = 24, mode: str = "bus",
-                        matrix: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Young people who would lose their only reachable provision of a kind.
+@dataclass
+class ProvisionLoss:
+    """Areas whose young people lose their only reachable provision of a kind.
 
-    One row per (area, service type) where every reachable active service of
-    that type has funding ending within ``months``: ``code``, ``name``,
-    ``service_type``, ``young_people``, ``ending`` (names of the services),
-    ``first_end`` (the earliest end date).
+    ``rows``: one per (area, service type) that has at least one reachable
+    service of that type before and none after: ``code``, ``name``,
+    ``service_type``, ``young_people``, ``ending`` (names of the services of
+    that type that stop), ``first_end`` (the earliest of their funding end
+    dates, or ``None``).  ``areas`` and ``young_people``: each area counted
+    once, however many kinds it loses (raw counts: publish with SDC).
     """
-    svc = located(active(services_frame(services))).reset_index(drop=True)
-    cols = ["code", "name", "service_type", "young_people", "ending", "first_end"]
+
+    rows: pd.DataFrame
+    areas: int
+    young_people: float
+
+
+LOSS_COLUMNS = ["code", "name", "service_type", "young_people", "ending", "first_end"]
+
+
+def _reachable_kinds(areas, services, *, threshold_min, mode, matrix, today) -> pd.DataFrame:
+    svc = located(active(services_frame(services), today)).reset_index(drop=True)
     if len(svc) == 0 or len(areas) == 0:
-        return pd.DataFrame(columns=cols)
-    ending_ids = set(funding_cliff(svc, today=today, months=months)["id"].astype(int))
+        return pd.DataFrame(columns=["area", "service_type", "id"])
     pairs = reachable_pairs(areas, svc, threshold_min=threshold_min, mode=mode, matrix=matrix)
-    table = pd.DataFrame({
-        "area": pairs.i,
-        "service_type": svc["service_type"].to_numpy()[pairs.j],
-        "ending": np.isin(svc["id"].to_numpy().astype(int), list(ending_ids))[pairs.j],
-        "service": svc["name"].to_numpy()[pairs.j],
-        "end": svc["funding_end"].to_numpy()[pairs.j],
-    })
-    rows = []
+    return pd.DataFrame({"area": pairs.i, "service_type": svc["service_type"].to_numpy()[pairs.j],
+                         "id": svc["id"].to_numpy().astype(int)[pairs.j]})
+
+
+def provision_lost(areas: pd.DataFrame, before, after, *, threshold_min: float,
+                   mode: str = "bus", matrix: pd.DataFrame | None = None,
+                   today: date | None = None) -> ProvisionLoss:
+    """Who loses their only reachable provision of a kind, ``before`` to ``after``.
+
+    ``after`` is a scenario's services, or today's with every grant in the
+    funding cliff ended.  The one count both the funding-cliff page and a
+    scenario's comparison show.  Reach is the pages' own (``mode``, ``matrix``).
+    """
+    then = _reachable_kinds(areas, before, threshold_min=threshold_min, mode=mode,
+                            matrix=matrix, today=today)
+    now = _reachable_kinds(areas, after, threshold_min=threshold_min, mode=mode,
+                           matrix=matrix, today=today)
+    kept = set(zip(now["area"], now["service_type"], strict=True))
+    info = {int(r["id"]): r for r in services_frame(before).to_dict("records")}
+    ends = {int(r["id"]): r.get("funding_end") for r in services_frame(after).to_dict("records")}
     people = pd.to_numeric(areas["young_people"], errors="coerce").fillna(0.0).to_numpy()
     names = areas["name"].to_numpy() if "name" in areas.columns else areas.index.astype(str)
     codes = list(areas.index)
-    for (i, stype), part in table.groupby(["area", "service_type"]):
-        if part["ending"].all():
-            rows.append({"code": str(codes[i]), "name": names[i], "service_type": stype,
-                         "young_people": float(people[i]),
-                         "ending": sorted(set(part["service"])),
-                         "first_end": pd.Timestamp(part["end"].min()).date()})
-    out = pd.DataFrame(rows, columns=cols)
-    return out.sort_values(["first_end", "young_people"], ascending=[True, False]) \
-        .reset_index(drop=True)
+    rows = []
+    for (i, stype), part in then.groupby(["area", "service_type"]):
+        if (i, stype) in kept:
+            continue
+        gone = sorted(set(part["id"]))
+        dates = [pd.Timestamp(d) for d in (ends.get(g, info[g].get("funding_end")) for g in gone)
+                 if d is not None and not pd.isna(d)]
+        rows.append({"code": str(codes[i]), "name": names[i], "service_type": stype,
+                     "young_people": float(people[i]),
+                     "ending": sorted({str(info[g].get("name") or g) for g in gone}),
+                     "first_end": min(dates).date() if dates else None})
+    out = pd.DataFrame(rows, columns=LOSS_COLUMNS)
+    if len(out):
+        out["_order"] = [d or date.max for d in out["first_end"]]
+        out = out.sort_values(["_order", "young_people", "code"],
+                              ascending=[True, False, True]).drop(columns="_order")
+    out = out.reset_index(drop=True)
+    hit = sorted(set(out["code"]))
+    pos = {str(c): k for k, c in enumerate(codes)}
+    return ProvisionLoss(out, len(hit), float(sum(people[pos[c]] for c in hit)))
+
+
+def cliff_loss(areas: pd.DataFrame, services, *, threshold_min: float,
+               today: date | None = None, months: int = 24, mode: str = "bus",
+               matrix: pd.DataFrame | None = None) -> ProvisionLoss:
+    """:func:`provision_lost` when every grant in the funding cliff ends.
+
+    The funding-cliff page's figure, the same as the ready-made scenario's.
+    """
+    after, _ = apply_changes(services, cliff_changes(services, today=today, months=months))
+    return provision_lost(areas, services, after, threshold_min=threshold_min, mode=mode,
+                          matrix=matrix, today=today)
+
+
+def only_provision_lost(areas: pd.DataFrame, services, *, threshold_min: float,
+                        today: date | None = None, months: int = 24, mode: str = "bus",
+                        matrix: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The rows of :func:`cliff_loss`.
+
+    One per (area, service type) where every reachable active service of that
+    type has funding ending within ``months``.
+    """
+    return cliff_loss(areas, services, threshold_min=threshold_min, today=today,
+                      months=months, mode=mode, matrix=matrix).rows

@@ -25,6 +25,15 @@ test) into one DataFrame.  Columns (missing ones get the default shown):
                        reach, but its ``funding_end`` is dropped (missing):
                        its funding is not the council's to lose
 =====================  ====================================================
+
+**Lapsed funding.**  A service whose status is active but whose
+``funding_end`` is before today is *lapsed -- needs a check*: its funding has
+ended and nobody has said whether it still runs.  It is neither active
+provision (:func:`active` leaves it out, so no reach, gap or scenario counts
+it) nor "at risk" (:func:`funding_at_risk` lists only funding ending today or
+later); :func:`lapsed` lists it, for the funding-cliff page and the
+directory's management list to show in a group of its own.  This module is
+the one place the status is derived (:func:`funding_status`).
 """
 
 from __future__ import annotations
@@ -145,9 +154,60 @@ def filter_mask(services: pd.DataFrame, key: str, *,
     raise ValueError(f"unknown filter {key!r}; use one of {', '.join(FILTERS)}")
 
 
-def active(services: pd.DataFrame) -> pd.DataFrame:
-    """The services whose status is active (a missing status counts as active)."""
-    return services[services["status"].fillna("active") == "active"]
+LAPSED = "lapsed"
+LAPSED_LABEL = "Lapsed – needs a check"
+
+
+def _today(today) -> pd.Timestamp:
+    return pd.Timestamp(today or date.today()).normalize()
+
+
+def lapsed_mask(services: pd.DataFrame, today: date | None = None) -> np.ndarray:
+    """Active-status services whose funding ended before ``today`` (default: today)."""
+    live = (services["status"].fillna("active") == "active").to_numpy()
+    if "funding_end" not in services.columns:
+        return np.zeros(len(services), dtype=bool)
+    end = pd.to_datetime(services["funding_end"], errors="coerce")
+    return live & (end.notna() & (end < _today(today))).to_numpy()
+
+
+def funding_status(status: str | None, funding_end, today: date | None = None) -> str:
+    """One service's status as the app reports it.
+
+    Its own ``status``, or ``lapsed`` when it is active but its funding ended
+    before ``today``.
+    """
+    status = status or "active"
+    if status == "active" and funding_end is not None and not pd.isna(funding_end):
+        if pd.Timestamp(funding_end).normalize() < _today(today):
+            return LAPSED
+    return status
+
+
+def active(services: pd.DataFrame, today: date | None = None) -> pd.DataFrame:
+    """The services providing today.
+
+    Status active (a missing status counts as active) and funding not lapsed
+    (no ``funding_end`` before ``today``).
+    """
+    live = services["status"].fillna("active") == "active"
+    return services[live.to_numpy() & ~lapsed_mask(services, today)]
+
+
+def lapsed(services, today: date | None = None) -> pd.DataFrame:
+    """Active-status services whose funding has ended.
+
+    ``id``, ``name``, ``service_type``, ``funding_end``, ``days_since``
+    (``funding_source`` if present), longest-lapsed first.  They need a check,
+    not a countdown.
+    """
+    df = services_frame(services)
+    df = df[lapsed_mask(df, today)].copy()
+    df["days_since"] = (_today(today) - df["funding_end"]).dt.days.astype(int)
+    cols = ["id", "name", "service_type", "funding_end", "days_since"]
+    if "funding_source" in df.columns:
+        cols.append("funding_source")
+    return df[cols].sort_values(["funding_end", "id"]).reset_index(drop=True)
 
 
 def located(services: pd.DataFrame) -> pd.DataFrame:
@@ -162,11 +222,11 @@ def funding_at_risk(services, today: date | None = None, months=(6, 12, 24)) -> 
     ``sessions_per_week``, ``capacity``, ``funding_source`` if present) plus a
     boolean ``within_<n>`` column for each ``n`` in ``months`` (cumulative: a
     service ending in 4 months is within 6, 12 and 24).  Funding that has
-    already ended is included with negative ``days_left`` and flagged in
-    every window.  Sorted soonest first.
+    already ended is *lapsed*, not at risk: it is left out here and listed by
+    :func:`lapsed`.  Sorted soonest first.
     """
-    df = active(services_frame(services))
-    today = pd.Timestamp(today or date.today())
+    today = _today(today)
+    df = active(services_frame(services), today)
     horizon = max(months)
     end = df["funding_end"]
     limit = today + pd.DateOffset(months=horizon)

@@ -215,15 +215,22 @@ def manage_overview() -> dict:
         .options(selectinload(ServiceReport.service)).order_by(ServiceReport.created_at)
     ).all()
     # The same rule as the dashboard, the evidence pack and the funding cliff
-    # (app.analysis.services.funding_at_risk): active services whose funding ends
-    # within 12 months, funding that has already ended included.
-    soon = date.today() + relativedelta(months=12)
-    ending = [s for s in services if s.status == "active" and s.funding_end
+    # (app.analysis.services.funding_at_risk and funding_status): active services
+    # whose funding ends today or within 12 months; funding that has already ended
+    # is "lapsed – needs a check", a group of its own.
+    from ..analysis.services import LAPSED, LAPSED_LABEL, funding_status
+
+    today = date.today()
+    soon = today + relativedelta(months=12)
+    shown = {s.id: funding_status(s.status, s.funding_end, today) for s in services}
+    ending = [s for s in services if shown[s.id] == "active" and s.funding_end
               and s.funding_end <= soon]
     ending.sort(key=lambda s: s.funding_end)
+    lapsed = sorted((s for s in services if shown[s.id] == LAPSED), key=lambda s: s.funding_end)
     return {"services": services, "neighbours": neighbours, "review": review,
             "reports": reports,
-            "report_kinds": dict(REPORT_KINDS), "ending": ending,
+            "report_kinds": dict(REPORT_KINDS), "ending": ending, "lapsed": lapsed,
+            "shown_status": shown, "lapsed_label": LAPSED_LABEL,
             "review_days": review_days(), "cutoff": cutoff, "today": date.today()}
 
 

@@ -18,9 +18,10 @@ from ..analysis.scenario import (
     ScenarioError,
     apply_changes,
     cliff_changes,
+    cliff_loss,
     funding_cliff,
-    only_provision_lost,
 )
+from ..analysis.services import LAPSED_LABEL, funding_status, lapsed
 from ..analysis.subsidy import SubsidyAssumptions, SubsidyError, subsidy_cost
 from ..analysis.travel import MODE_PHRASES, SPEEDS_KMH
 from ..audit import commit_change, snapshot
@@ -34,6 +35,8 @@ from .forms import AddServiceForm, ScenarioForm, ServiceChangeForm, SubsidyForm,
 from .maps import planning_map
 from .place_service import accept_any_building, fill_place_fields, place_form
 from .places import place_names
+from .proposal_travel import proposal_note, with_proposals
+from .published import loss_rows, published_totals
 from .timeline import cliff_timeline
 
 MODE = "bus"  # best sites' cache keys name other modes only; defaults: analysis_settings()
@@ -82,7 +85,8 @@ def travel_basis(mode: str, *, places: str | None = None, to_kind: str = "servic
     """What a page's travel times by ``mode`` rest on, to say on the page: times
     imported from a routing engine, journeys on the road network and timetable, or
     straight-line estimates.  ``places`` (proposed services, candidate sites) are
-    not in the computed journeys; the ``note`` says how their times are found."""
+    judged by the computed journeys' method when those apply
+    (:mod:`.proposal_travel`); the ``note`` says how their times are found."""
     from ..geodata.journeys import journey_status, travel_sentence
 
     status = journey_status(db.session)
@@ -92,11 +96,14 @@ def travel_basis(mode: str, *, places: str | None = None, to_kind: str = "servic
                 f"{SPEEDS_KMH[mode]:g} km/h {MODE_PHRASES[mode]}.")
     note = None
     if places and basis != "straight-line":
-        if to_kind != "service" and mode in loaders.imported_travel_modes(db.session, to_kind):
+        note = proposal_note(places, mode, to_kind)
+        if note is None and to_kind != "service" and mode in loaders.imported_travel_modes(
+                db.session, to_kind):
             note = (f"{places}: times imported from a routing engine where it has them, "
                     f"else {estimate[0].lower()}{estimate[1:]}")
-        else:
-            note = f"{places} are not in the computed journeys: {estimate[0].lower()}{estimate[1:]}"
+        elif note is None:
+            where = "imported times" if basis == "imported" else "computed journeys"
+            note = f"{places} are not in the {where}: {estimate[0].lower()}{estimate[1:]}"
     return {"mode": mode, "basis": basis, "phrase": MODE_PHRASES[mode],
             "sentence": travel_sentence(status, mode), "note": note,
             "estimate": estimate if basis == "straight-line" else None}
@@ -217,18 +224,24 @@ def scenario_page(scenario, *, add_form=None, change_form=None, errors=None,
         after, cleaned = live, []
     comparison = None
     if len(area_frame):
+        times = with_proposals(matrix(mode=mode), after, mode, area_frame)
         comparison = compare(area_frame, live, after, threshold_min=threshold(), mode=mode,
-                             matrix=matrix(mode=mode), changes=cleaned, today=date.today(),
+                             matrix=times, changes=cleaned, today=date.today(),
                              risk_months=CLIFF_MONTHS, gap_scores=True)
     add_form, change_form = _change_forms(after if not problem else live, building_rows,
                                           add_form, change_form)
+    lost = None
     if comparison is not None:
-        _name_places(comparison, place_names(db.session, area_frame))
+        places = place_names(db.session, area_frame)
+        _name_places(comparison, places)
+        lost = loss_rows(comparison.loss, places, SERVICE_TYPES)
     return {
         "scenario": scenario, "changes": cleaned, "problem": problem, "comparison": comparison,
         "add_form": add_form, "change_form": change_form, "errors": errors or [],
         "map": _scenario_map(area_frame, comparison, after, cleaned) if comparison else None,
         "cost_per_person": _cost_per_person(comparison), "threshold": threshold(),
+        "totals": published_totals(comparison, rule()) if comparison else None,
+        "lost": lost,
         "kinds": CHANGE_KINDS, "has_areas": bool(len(area_frame)), "rule": rule(),
         "travel_form": travel_form or TravelForm(None),
         "travel": travel_basis(mode, places="Proposed services"),
@@ -321,16 +334,19 @@ def delete_scenario(scenario, user) -> str:
 # -- funding cliff ---------------------------------------------------------------
 
 def funding_cliff_page(travel_form: TravelForm | None = None) -> dict:
-    """Provision whose funding ends in the next 24 months, and who loses their only
-    provision within reach by the way of travelling ``travel_form`` asks for."""
+    """Provision whose funding ends in the next 24 months, provision whose funding
+    has lapsed (needs a check), and who loses their only provision within reach by
+    the way of travelling ``travel_form`` asks for: the count a scenario ending
+    those grants shows too (:func:`app.analysis.scenario.cliff_loss`)."""
     mode = chosen_travel(travel_form)
     today = date.today()
     live = services()
     cliff = funding_cliff(live, today=today, months=CLIFF_MONTHS)
     area_frame = areas()
-    lost = only_provision_lost(area_frame, live, threshold_min=threshold(), today=today,
-                               months=CLIFF_MONTHS, mode=mode,
-                               matrix=matrix(mode=mode)) if len(area_frame) else None
+    loss = cliff_loss(area_frame, live, threshold_min=threshold(), today=today,
+                      months=CLIFF_MONTHS, mode=mode,
+                      matrix=matrix(mode=mode)) if len(area_frame) else None
+    lost = loss.rows if loss is not None else None
     map_parts = None
     if len(area_frame):
         losing = set(lost["code"]) if lost is not None else set()
@@ -345,15 +361,12 @@ def funding_cliff_page(travel_form: TravelForm | None = None) -> dict:
         map_parts = area_map(areas_map, category="loss", points=points,
                              colours={"Loses its only provision of a kind": "#d4351c"})
     places = place_names(db.session, area_frame) if lost is not None and len(lost) else {}
-    lost_rows = None if lost is None else [
-        {"name": row.name, "code": row.code, "place": places.get(str(row.code)),
-         "kind": SERVICE_TYPES.get(row.service_type, row.service_type),
-         "young_people": row.young_people, "ending": row.ending, "first_end": row.first_end}
-        for row in lost.itertuples()]
+    lost_rows = loss_rows(loss, places, SERVICE_TYPES)
     rows = cliff.to_dict("records")
     return {"cliff": rows, "timeline": cliff_timeline(rows, today=today, months=CLIFF_MONTHS),
-            "lost": lost_rows, "map": map_parts, "today": today, "months": CLIFF_MONTHS,
-            "threshold": threshold(), "types": SERVICE_TYPES,
+            "lapsed": lapsed(live, today=today).to_dict("records"), "lapsed_label": LAPSED_LABEL,
+            "lost": lost_rows, "loss": loss, "map": map_parts, "today": today,
+            "months": CLIFF_MONTHS, "threshold": threshold(), "types": SERVICE_TYPES,
             "travel_form": travel_form or TravelForm(None), "travel": travel_basis(mode)}
 
 
@@ -363,8 +376,8 @@ def subsidy_page(form: SubsidyForm, asked: bool) -> dict:
     """What making chosen services free (or capped) for the most deprived would cost.
     Fills the form's choices, validates it when ``asked`` and runs the model."""
     live = services()
-    priced = [s for s in live if s["status"] == "active" and s["cost_model"] != "free"
-              and s["cost_amount"]]
+    priced = [s for s in live if funding_status(s["status"], s.get("funding_end")) == "active"
+              and s["cost_model"] != "free" and s["cost_amount"]]
     form.services.choices = [(str(s["id"]), s["name"]) for s in priced]
     wards = loaders.wards(db.session)
     form.wards.choices = [(code, w["name"]) for code, w in wards.items()]

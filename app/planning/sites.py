@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 from flask import current_app, url_for
@@ -32,6 +33,7 @@ from .candidates import candidate_minutes
 from .forms import SitesForm
 from .place_input import PlaceError
 from .place_service import fill_place_fields, place_form, resolve
+from .proposal_travel import site_minutes, uses_journeys
 
 NEWLY, REACHED, NOT_REACHED = ("Newly reached by the chosen sites", "Reached today",
                                "Not reached")
@@ -104,12 +106,14 @@ def best_sites(candidates: dict[str, dict], k: int, threshold: float,
     reached today within ``threshold`` minutes by ``mode``, deprived areas counting more."""
     areas = service.areas()
     today_reach = area_reach(areas, service.services(), threshold_min=threshold,
-                             mode=mode, matrix=service.matrix(mode=mode))
+                             mode=mode, matrix=service.matrix(mode=mode), today=date.today())
     reached = (today_reach["all_services"] > 0).to_numpy()
     people = areas["young_people"].to_numpy(dtype=float)
     weights = demand_weights(people, list(areas["imd_decile"]), reached)
-    minutes = candidate_minutes(areas, candidates, mode=mode,
-                                matrix=service.matrix("building", mode=mode))
+    minutes = site_minutes(candidates, mode, areas)  # the journeys' method, when it applies
+    if minutes is None:
+        minutes = candidate_minutes(areas, candidates, mode=mode,
+                                    matrix=service.matrix("building", mode=mode))
     cover = coverage_matrix(minutes, threshold)
     siting = choose_sites(cover, weights, k)
     ids = list(candidates)
@@ -164,6 +168,8 @@ def _choose(candidates: dict, k: int, threshold: float, query: dict, mode: str,
            "threshold": threshold}
     if mode != service.MODE:  # bus cases keep the keys they had
         key["mode"] = mode
+    if uses_journeys(mode, "building"):  # candidates judged on the computed journeys
+        key["journeys"] = service.travel_basis(mode)["sentence"]
     info = jobs.enqueue(best_sites_job, {"candidates": candidates, "k": k,
                                          "threshold": threshold, "query": query,
                                          "mode": mode},

@@ -29,7 +29,7 @@ ENDS = [("Ashby Youth Club", 40), (LONG, 200), ("Brook Friday Night Project", 33
 
 def _county(session) -> None:
     """The hand-built planning county with six services whose funding ends (one
-    already ended but still active, one with a very long name) and a parish around
+    already ended but still active, so lapsed; one with a very long name) and a parish around
     Ashby."""
     county = areas_and_wards(session, today=date.today())
     county.parish("E04000101", "Ashby St Mary", bounds=(297_000, 237_000, 303_000, 243_000))
@@ -51,14 +51,18 @@ def test_funding_cliff_timeline_is_readable(live_server, browser_page, db, width
     timeline = page.locator(".cliff-timeline")
     expect(timeline).to_be_visible()
     rows = timeline.locator(".cliff-row")
-    expect(rows).to_have_count(len(ENDS))
+    # Funding that already ended is lapsed (needs a check), not on the countdown.
+    expect(rows).to_have_count(len(ENDS) - 1)
     expect(timeline).to_contain_text(LONG)  # the whole name, not cut short
-    expect(timeline).to_contain_text("already ended")
+    expect(timeline).not_to_contain_text("Ashby Girls Group")
     expect(timeline).to_contain_text("1 month left")
+    expect(page.locator("#lapsed-table")).to_contain_text("Ashby Girls Group")
+    expect(page.locator("#lapsed-table")).to_contain_text("Lapsed – needs a check")
     # The chart has a text equivalent: its name, and the table of the same services.
     expect(page.get_by_role("figure", name="Funding ending in the next 24 months")).to_be_visible()
-    for name, _days in ENDS:
-        expect(page.locator("#cliff-table")).to_contain_text(name)
+    for name, days in ENDS:
+        if days >= 0:
+            expect(page.locator("#cliff-table")).to_contain_text(name)
 
     # Nothing wider than the screen; nothing inside the timeline cut off.
     assert page.evaluate("document.documentElement.scrollWidth") <= width

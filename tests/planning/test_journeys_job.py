@@ -163,7 +163,9 @@ def test_the_command_line_computes_them_in_the_foreground(client, auth, db, runn
     # new site to reach; Ashby (100, decile 1) is 27.9 minutes from Colwall Boxing.
     sites = text(client.get("/planning/sites?k=1&threshold=30&travel=car"))
     assert "No building would reach anyone not already reached" in sites
-    assert 'data-basis="network"' in sites and "Candidate sites are not in the computed" in sites
+    assert 'data-basis="network"' in sites
+    assert "Candidate sites are judged the same way as today" in sites
+    assert "services: journeys on the same road network from the same homes" in sites
     subsidy = text(client.get(subsidy))
     assert "<dt>Young people eligible and in reach</dt><dd>180</dd>" in subsidy
     assert "Getting there by car. Travel times: journeys on the road network" in subsidy

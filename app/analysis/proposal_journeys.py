@@ -1,0 +1,104 @@
+"""Journeys to proposed venues on the same roads and timetable as today's services.
+
+Pure: numpy and pandas; no Flask, no database.
+
+A proposed service (a scenario's *add*) or a candidate site (best sites) is
+judged by the method today's services are: :func:`app.analysis.journeys.compute`
+from the stored run's population points to the new venue(s) -- shortest-path
+trees on the road network for walking, cycling and driving, and for public
+transport the same Connection Scan over the same timetable, at the proposal's
+own sessions (there by the start, home after the end) -- then
+:func:`app.analysis.journey_figures.area_matrix` turns the minutes per point
+into minutes per area exactly as it does for the stored run (the youth-weighted
+median point; by bus the best session, each counting its slower leg).  So
+"reached" means the same thing for a proposal as for a service that exists.
+
+A proposal given without session times gets :data:`DEFAULT_SESSIONS`
+(Wednesday 18:00-20:00, a weekday evening), and the pages say so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+
+import numpy as np
+import pandas as pd
+
+from .journey_figures import area_matrix
+from .journeys import JourneyResult, compute, session_frame
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+#: The session a proposal without session times is taken to run: (weekday, start, end).
+DEFAULT_SESSIONS = ((2, "18:00", "20:00"),)
+DEFAULT_SESSION_TEXT = "Wednesday 18:00–20:00"
+
+
+def _clock(value) -> time:
+    if isinstance(value, time):
+        return value
+    hours, minutes = str(value).split(":")[:2]
+    return time(int(hours), int(minutes))
+
+
+@dataclass
+class Proposal:
+    """A new venue.
+
+    Its id in the services table (``to_id`` in the matrix), where it is, and
+    its sessions ``[(weekday 0=Monday, "HH:MM", "HH:MM"), ...]``.
+    """
+
+    key: str
+    x: float
+    y: float
+    sessions: list = field(default_factory=list)
+
+    @property
+    def sessions_or_default(self) -> list:
+        """Its sessions, or :data:`DEFAULT_SESSIONS` when none are given."""
+        return list(self.sessions) or list(DEFAULT_SESSIONS)
+
+
+@dataclass
+class ProposalJourneys:
+    """Journeys from every population point to each proposal."""
+
+    result: JourneyResult
+    sessions: pd.DataFrame
+    keys: list[str]
+
+    def area_minutes(self, mode: str, point_area: np.ndarray, area_codes, youth: np.ndarray,
+                     limit_min: float) -> pd.DataFrame | None:
+        """Long table (``from_code``, ``to_id``, ``minutes``) for ``mode``.
+
+        The same figures the stored run gives today's services (``None``: no
+        such mode).
+        """
+        if not self.keys:
+            return None
+        return area_matrix(self.result, mode, self.sessions, self.keys, point_area,
+                           area_codes, youth, limit_min=limit_min)
+
+
+def proposal_journeys(point_xy: np.ndarray, proposals: list[Proposal], *, network, feed,
+                      limit_min: float, reference_date: date | None = None) -> ProposalJourneys:
+    """Journeys from ``point_xy`` (the stored run's points) to ``proposals``.
+
+    :func:`~app.analysis.journeys.compute` with the run's ``limit_min``,
+    network and timetable.
+    """
+    venues = np.asarray([[p.x, p.y] for p in proposals], float).reshape(-1, 2)
+    records = [(k, int(day), _clock(start), _clock(end))
+               for k, p in enumerate(proposals) for day, start, end in p.sessions_or_default]
+    sessions = session_frame(records)
+    result = compute(point_xy, venues, sessions, network=network, feed=feed,
+                     threshold_min=limit_min, reference_date=reference_date)
+    return ProposalJourneys(result, sessions, [p.key for p in proposals])
+
+
+def minutes_grid(matrix: pd.DataFrame, area_codes, keys) -> np.ndarray:
+    """(areas x proposals) minutes from a long table of :meth:`ProposalJourneys.area_minutes`."""
+    wide = matrix.pivot(index="from_code", columns="to_id", values="minutes")
+    return wide.reindex(index=[str(c) for c in area_codes], columns=[str(k) for k in keys]) \
+        .to_numpy(dtype=float)
