@@ -17,13 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .config_checks import (
-    check_links,
-    parse_value,
-    public_base_url,
-    secret_key,
-    trusted_hosts,
-)
+from .config_checks import ConfigError as ConfigError  # raised to callers of load_config
+from .config_checks import check_links, parse_value, public_base_url, secret_key, trusted_hosts
 from .config_docs import settings_markdown
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,9 +12,9 @@ from ..audit import commit_change, snapshot
 from ..extensions import db
 from ..models import Building
 from .forms import BuildingForm
+from .import_service import keep_import
 from .io import ImportResult, export_buildings_csv, export_buildings_geojson, import_buildings_csv
 from .places import on_grid
-from .service import keep_import
 
 
 def building_or_404(building_id: int | None) -> Building | None:

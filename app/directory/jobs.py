@@ -28,7 +28,7 @@ def _outcome_url(info) -> str:
            result_url=_outcome_url)
 def import_services_file(data: str, filename: str, user_id: int) -> ImportResult:
     """Import one uploaded file (base64 ``data``); the result lists every problem."""
-    from .service import services_loader
+    from .import_service import services_loader
 
     jobs.report(0.1, f"Checking every row of {filename}")
     # A bad file finishes the job with its problems listed (never failed and retried).

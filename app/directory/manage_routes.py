@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..access import PLANNERS, roles_required
 from ..uploads import uploaded_file
-from . import bp
+from . import bp, import_service
 from . import jobs as import_jobs
 from . import service as svc
 from .forms import ServiceForm, UploadForm
@@ -98,7 +98,7 @@ def import_services():
                 job = import_jobs.start_import(data, upload.filename, current_user,
                                                submission=form.submission.data)
                 return redirect(url_for("jobs.page", job_id=job.id), code=303)
-            result = svc.import_services(data, upload.filename, current_user)
+            result = import_service.import_services(data, upload.filename, current_user)
             if result.ok:
                 flash(f"Imported {result.created} services from {upload.filename}"
                       + (f"; refreshed {result.refreshed} in neighbouring areas."

@@ -22,18 +22,10 @@ from ..audit import commit_change, snapshot
 from ..extensions import db
 from ..models import Service, ServiceReport
 from ..models.base import utcnow
-from . import openreferral, openreferral_import
+from . import openreferral
 from .costs import service_monthly_cost
 from .forms import REPORT_KINDS, ServiceForm
-from .io import (
-    ImportResult,
-    Problem,
-    export_services_csv,
-    export_services_geojson,
-    import_services_csv,
-    import_services_geojson,
-    read_file,
-)
+from .io import export_services_csv, export_services_geojson
 from .outside import form_place_problem, outside_km, read_only_reason  # noqa: F401
 from .places import from_latlon, lsoa_for_point, on_grid, place_postcode, to_latlon
 from .records import apply_values, clean_address
@@ -373,38 +365,3 @@ def handle_report(report_id: int, outcome: str, user) -> None:
     report.handled_at = utcnow()
     commit_change(db.session, user=user, action=f"report {outcome}", obj=report,
                   before=before, after=lambda: snapshot(report))
-
-
-# ---- imports ------------------------------------------------------------------------
-
-def services_loader(data: bytes, filename: str):
-    name = (filename or "").lower()
-    km = outside_km()  # read now: a background job runs the loader in its own context
-    if name.endswith(".csv"):
-        return lambda: import_services_csv(db.session, data, outside_km=km)
-    if name.endswith(".geojson"):
-        return lambda: import_services_geojson(db.session, data, outside_km=km)
-    if name.endswith(".json"):
-        return lambda: openreferral_import.import_openreferral(db.session, data, outside_km=km)
-    return lambda: ImportResult([Problem("-", "(file)", "must end in .csv, .geojson or .json "
-                                                        "(Open Referral)")])
-
-
-def import_services(data: bytes, filename: str, user) -> ImportResult:
-    """Import CSV, GeoJSON or Open Referral JSON: every row, or none."""
-    return keep_import(services_loader(data, filename), user, "Service",
-                       f"services from {filename}", source=filename)
-
-
-def keep_import(load, user, object_type: str, what: str, *, source: str) -> ImportResult:
-    """Run an all-or-nothing importer (:func:`app.directory.io.read_file`); commit a
-    clean import with its audit event or roll the whole file back."""
-    result = read_file(load, source)
-    if not result.ok:
-        db.session.rollback()
-        return result
-    refreshed = f" ({result.refreshed} in neighbouring areas refreshed)" \
-        if result.refreshed else ""
-    commit_change(db.session, user=user, action="import", object_type=object_type,
-                  note=f"{result.created} {what}{refreshed}")
-    return result

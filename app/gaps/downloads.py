@@ -18,7 +18,8 @@ from ..analysis import FIGURES, TABLE_COLUMNS, records
 from ..analysis.figures import edition, labelled
 from ..analysis.travel import SPEEDS_KMH
 from ..extensions import db
-from .service import funding_risk_rows, geojson_payload, load_view
+from .map_data import geojson_payload
+from .service import funding_risk_rows, load_view
 
 
 @dataclass

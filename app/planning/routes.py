@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from ..access import PLANNERS, roles_required
 from ..settings import analysis_settings
-from . import bp, service
+from . import bp, service, subsidy_service
 from . import journeys as travel_data
 from . import place_service as places
 from . import sites as best
@@ -185,7 +185,7 @@ def subsidy():
     args = with_defaults(request.args, {"mode": "free", "cap": 5, "take_up": 25,
                                         **_defaults()})
     form = SubsidyForm(args if asked else None, data=_defaults())
-    context = service.subsidy_page(form, asked)
+    context = subsidy_service.subsidy_page(form, asked)
     return render_template("planning/subsidy.html", **context), (
         400 if asked and (form.errors or context["problem"]) else 200)
 

@@ -21,8 +21,7 @@ from ..analysis.scenario import (
     cliff_loss,
     funding_cliff,
 )
-from ..analysis.services import LAPSED_LABEL, funding_status, lapsed
-from ..analysis.subsidy import SubsidyAssumptions, SubsidyError, subsidy_cost
+from ..analysis.services import LAPSED_LABEL, lapsed
 from ..analysis.travel import MODE_PHRASES, SPEEDS_KMH
 from ..audit import commit_change, snapshot
 from ..disclosure import DisclosureRule
@@ -30,8 +29,7 @@ from ..extensions import db
 from ..models import Scenario
 from ..models.directory import SERVICE_TYPES
 from ..settings import analysis_settings
-from .candidates import areas_in_wards
-from .forms import AddServiceForm, ScenarioForm, ServiceChangeForm, SubsidyForm, TravelForm
+from .forms import AddServiceForm, ScenarioForm, ServiceChangeForm, TravelForm
 from .maps import planning_map
 from .place_service import accept_any_building, fill_place_fields, place_form
 from .places import place_names
@@ -182,6 +180,7 @@ def _change_forms(after, building_rows, add_form=None, change_form=None):
     change_form = change_form or ServiceChangeForm(prefix="chg")
     change_form.service_id.choices = [("", "Choose a service")] + [
         (str(s["id"]), s["name"] + (" (proposed)" if s.get("proposed") else "")
+         + (" (in a neighbouring area)" if s.get("outside_council") else "")
          + (" – closed" if s.get("status") == "closed" else ""))
         for s in after if s["id"] > 0 or s.get("proposed")]
     return add_form, change_form
@@ -368,35 +367,3 @@ def funding_cliff_page(travel_form: TravelForm | None = None) -> dict:
             "lost": lost_rows, "loss": loss, "map": map_parts, "today": today,
             "months": CLIFF_MONTHS, "threshold": threshold(), "types": SERVICE_TYPES,
             "travel_form": travel_form or TravelForm(None), "travel": travel_basis(mode)}
-
-
-# -- subsidy model ---------------------------------------------------------------
-
-def subsidy_page(form: SubsidyForm, asked: bool) -> dict:
-    """What making chosen services free (or capped) for the most deprived would cost.
-    Fills the form's choices, validates it when ``asked`` and runs the model."""
-    live = services()
-    priced = [s for s in live if funding_status(s["status"], s.get("funding_end")) == "active"
-              and s["cost_model"] != "free" and s["cost_amount"]]
-    form.services.choices = [(str(s["id"]), s["name"]) for s in priced]
-    wards = loaders.wards(db.session)
-    form.wards.choices = [(code, w["name"]) for code, w in wards.items()]
-    result = problem = None
-    mode = analysis_settings().mode
-    if asked and form.validate():
-        mode = form.travel.data
-        assumptions = SubsidyAssumptions(
-            deciles=tuple(sorted(int(d) for d in form.deciles.data)), mode=form.mode.data,
-            cap_monthly=float(form.cap.data or 0), take_up=form.take_up.data / 100,
-            threshold_min=float(form.threshold.data), travel_mode=mode)
-        chosen = [int(s) for s in form.services.data] or [s["id"] for s in priced]
-        area_frame = areas()
-        area_codes = areas_in_wards(area_frame, wards, form.wards.data) \
-            if form.wards.data else None
-        try:
-            result = subsidy_cost(area_frame, live, assumptions, service_ids=chosen,
-                                  area_codes=area_codes, matrix=matrix(mode=mode))
-        except SubsidyError as exc:
-            problem = str(exc)
-    return {"form": form, "result": result, "problem": problem, "priced": len(priced),
-            "travel": travel_basis(mode)}

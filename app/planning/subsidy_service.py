@@ -1,0 +1,47 @@
+"""The subsidy page: what making chosen services free (or capped) for young people
+in the most deprived areas would cost (:mod:`app.analysis.subsidy`).  Split from
+:mod:`app.planning.service`, whose loaders and travel basis it shares.
+"""
+
+from __future__ import annotations
+
+from .. import loaders
+from ..analysis.services import funding_status
+from ..analysis.subsidy import SubsidyAssumptions, SubsidyError, subsidy_cost
+from ..extensions import db
+from ..settings import analysis_settings
+from .candidates import areas_in_wards
+from .forms import SubsidyForm
+from .service import areas, matrix, services, travel_basis
+
+
+def subsidy_page(form: SubsidyForm, asked: bool) -> dict:
+    """What making chosen services free (or capped) for the most deprived would cost.
+    Fills the form's choices, validates it when ``asked`` and runs the model."""
+    live = services()
+    # The council's own priced, funded services (not a neighbouring area's).
+    priced = [s for s in live if funding_status(s["status"], s.get("funding_end")) == "active"
+              and not s.get("outside_council") and s["cost_model"] != "free"
+              and s["cost_amount"]]
+    form.services.choices = [(str(s["id"]), s["name"]) for s in priced]
+    wards = loaders.wards(db.session)
+    form.wards.choices = [(code, w["name"]) for code, w in wards.items()]
+    result = problem = None
+    mode = analysis_settings().mode
+    if asked and form.validate():
+        mode = form.travel.data
+        assumptions = SubsidyAssumptions(
+            deciles=tuple(sorted(int(d) for d in form.deciles.data)), mode=form.mode.data,
+            cap_monthly=float(form.cap.data or 0), take_up=form.take_up.data / 100,
+            threshold_min=float(form.threshold.data), travel_mode=mode)
+        chosen = [int(s) for s in form.services.data] or [s["id"] for s in priced]
+        area_frame = areas()
+        area_codes = areas_in_wards(area_frame, wards, form.wards.data) \
+            if form.wards.data else None
+        try:
+            result = subsidy_cost(area_frame, live, assumptions, service_ids=chosen,
+                                  area_codes=area_codes, matrix=matrix(mode=mode))
+        except SubsidyError as exc:
+            problem = str(exc)
+    return {"form": form, "result": result, "problem": problem, "priced": len(priced),
+            "travel": travel_basis(mode)}
