@@ -41,9 +41,15 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
 
 
 class _Roads:
+    """Ways as drawn (polylines with tags), turned into OSM nodes and ways by
+    :meth:`finish`: wherever two ways cross they share a node there, as junctions do
+    (a street grid, an A road through it and the footpaths across it are one
+    network), and long lines are cut into nodes about ``SEGMENT_M`` apart."""
+
     def __init__(self):
         self.nodes: dict[int, tuple[float, float]] = {}
         self.ways: list[tuple[int, list, dict]] = []
+        self.drawn: list[tuple[list, dict]] = []
         self._at: dict[tuple[int, int], int] = {}
 
     def node(self, x: float, y: float) -> int:
@@ -55,6 +61,29 @@ class _Roads:
         return self._at[key]
 
     def way(self, points, tags: dict) -> None:
+        self.drawn.append(([tuple(map(float, p)) for p in points], tags))
+
+    def finish(self) -> _Roads:
+        from shapely import STRtree
+        from shapely.geometry import LineString, Point
+
+        lines = [LineString(points) for points, _ in self.drawn]
+        tree = STRtree(lines)
+        crossings: list[list[tuple[float, float]]] = [[] for _ in lines]
+        a_idx, b_idx = tree.query(lines, predicate="intersects")
+        for a, b in zip(a_idx.tolist(), b_idx.tolist(), strict=True):
+            if a >= b:
+                continue
+            hit = lines[a].intersection(lines[b])
+            points = [g for g in getattr(hit, "geoms", [hit]) if g.geom_type == "Point"]
+            for pt in points:
+                crossings[a].append((pt.x, pt.y))
+                crossings[b].append((pt.x, pt.y))
+        for (points, tags), line, extra in zip(self.drawn, lines, crossings, strict=True):
+            self._add(sorted({*points, *extra}, key=lambda p: line.project(Point(p))), tags)
+        return self
+
+    def _add(self, points, tags: dict) -> None:
         refs = []
         for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
             steps = max(1, math.ceil(math.hypot(x2 - x1, y2 - y1) / SEGMENT_M))
@@ -67,15 +96,29 @@ class _Roads:
 
 
 def _grid(roads: _Roads, x, y, radius, spacing, outline) -> None:
+    """A street grid: every street passes through every crossing as a vertex, so
+    crossing streets share a node (a street that only passed over another would
+    not join it, and walks between neighbouring streets would go the long way)."""
     from shapely.geometry import Point
 
     n = int(radius // spacing)
-    for k in range(-n, n + 1):
+    offsets = [k * spacing for k in range(-n, n + 1)]
+    for k in offsets:
         for horizontal in (True, False):
-            a = (x - radius, y + k * spacing) if horizontal else (x + k * spacing, y - radius)
-            b = (x + radius, y + k * spacing) if horizontal else (x + k * spacing, y + radius)
-            if outline.contains(Point(*a)) and outline.contains(Point(*b)):
-                roads.way([a, b], {"highway": "residential", "maxspeed": "20 mph"})
+            line = [(x + t, y + k) if horizontal else (x + k, y + t) for t in offsets]
+            inside = [p for p in line if outline.contains(Point(*p))]
+            # the longest run of consecutive crossings inside the county
+            runs, run = [], []
+            for p in line:
+                if p in inside:
+                    run.append(p)
+                else:
+                    runs.append(run)
+                    run = []
+            runs.append(run)
+            best = max(runs, key=len)
+            if len(best) > 1:
+                roads.way(best, {"highway": "residential", "maxspeed": "20 mph"})
 
 
 def road_network(geo: dict) -> _Roads:
@@ -88,7 +131,7 @@ def road_network(geo: dict) -> _Roads:
     city, towns = centres[0], centres[1:]
     for town in towns:
         roads.way([(city["x"], city["y"]), (town["x"], town["y"])],
-                  {"highway": "primary", "ref": f"A{1000 + len(roads.ways)}"})
+                  {"highway": "primary", "ref": f"A{1000 + len(roads.drawn)}"})
     for place, radius, spacing in [(city, 4200, 350)] + [(t, 1700, 300) for t in towns]:
         _grid(roads, place["x"], place["y"], radius, spacing, outline)
     places = centres + geo["villages"]
@@ -124,7 +167,7 @@ def road_network(geo: dict) -> _Roads:
     for p in places:
         k = int(np.argmin(np.hypot(*(lane - [p["x"], p["y"]]).T)))
         roads.way([(p["x"], p["y"]), tuple(lane[k])], {"highway": "unclassified"})
-    return roads
+    return roads.finish()
 
 
 # -- buses ----------------------------------------------------------------------------
