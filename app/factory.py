@@ -34,6 +34,7 @@ BLUEPRINTS = (
 # (a missing ``app.security`` would otherwise serve pages with no security headers).
 INIT_MODULES = (
     "app.params",  # first: the <int:...> converter must exist before any route
+    "app.i18n",
     "app.security",
     "app.navigation",
     "app.ratelimit",
