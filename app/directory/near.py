@@ -145,13 +145,11 @@ def times_near(near_text: str, origin: tuple[float, float] | None,
     if postcode is None:  # a town or ward: distances from its middle, no times
         found = near_times(None, origin, places, local_now())
         return NearInfo(w.TIMES_NEED_POSTCODE, _lines(found, local_now()))
-    from ..geodata.journeys import travel_sentence
-
-    run, status = _stored_run()
+    run, _status = _stored_run()
     now = local_now()
     found = near_times(run, origin, places, now)
-    if run is None:
-        note = travel_sentence(status, "bus")
+    if run is None:  # plain words: the staff sentence names commands and pages
+        note = w.TIMES_NOT_YET
     elif not found.known:
         note = w.TIMES_NOT_HERE.format(postcode=postcode)
     else:

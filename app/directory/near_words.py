@@ -39,3 +39,5 @@ TIMES_NOT_HERE = _("We do not have bus times from {postcode} (it is outside the 
 TIMES_NEED_POSTCODE = _("Type your postcode to see how long it takes to get to each one "
                         "by bus, on foot or by bike.")
 FROM_HERE = _("Getting there from {postcode}")
+TIMES_NOT_YET = _("Bus, walking and cycling times are not ready yet, so these are distances "
+                  "in a straight line.")
