@@ -74,7 +74,9 @@ def api_payload(args) -> tuple[dict | None, dict]:
         "travel": {"basis": view.travel.get("basis"), "sentence": view.travel_basis,
                    "network": view.travel.get("network"),
                    "timetable": view.travel.get("timetable"),
-                   "computed_at": view.travel.get("computed_at")},
+                   "computed_at": view.travel.get("computed_at"),
+                   # True while the figures are the last complete run's, being updated
+                   "stale": bool(view.travel.get("stale"))},
         "disclosure": {**view.disclosure,
                        "applies_to": ["responses", "cites_*", "share_*", "c_voice",
                                       "gap_score", "rank"]},

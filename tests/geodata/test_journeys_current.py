@@ -180,6 +180,7 @@ def test_a_real_change_queues_one_job_and_pages_keep_the_last_run_until_it_ran(
     assert "straight-line estimates" not in table
     api = published(client)
     assert api["travel"]["basis"] == "network" and "being updated" in api["travel"]["sentence"]
+    assert api["travel"]["stale"] is True
     # The gap figures read the last run's journeys for the services as they are now:
     # Ashby Youth Club, paused, no longer strands Brook (50 before), with no new journey.
     assert {a["name"]: a["yp_no_way_home"] for a in api["areas"]}["Brook"] == 0
@@ -193,6 +194,7 @@ def test_a_real_change_queues_one_job_and_pages_keep_the_last_run_until_it_ran(
     auth.login_as("councillor")
     table = text(client.get("/gaps?level=lsoa"))
     assert "being updated" not in table and "journeys on the road network" in table
+    assert published(client)["travel"]["stale"] is False
     assert {a["name"]: a["yp_no_way_home"] for a in published(client)["areas"]}["Brook"] == 0
     assert held.dispatched == []  # the job's own run queued nothing more
 
