@@ -152,3 +152,15 @@ def test_the_command_line_makes_a_wave(db, runner):
     assert again.exit_code != 0 and "overlap wave 2026" in again.output
     (wave,) = publication.survey_waves(db.session, "youth-voice")
     assert (wave.name, wave.opens_on, wave.closes_on) == ("2026", opens, closes)
+
+
+def test_a_wave_holds_the_answers_sent_within_its_dates_and_versions():
+    from app.models import SurveyWave
+
+    wave = SurveyWave(survey_slug="s", name="2026", opens_on=date(2026, 1, 1),
+                      closes_on=date(2026, 6, 30), versions=[2])
+    assert wave.holds(date(2026, 1, 1), 2) and wave.holds(date(2026, 6, 30), 2)
+    assert not wave.holds(date(2025, 12, 31), 2) and not wave.holds(date(2026, 7, 1), 2)
+    assert not wave.holds(date(2026, 3, 1), 1)  # another version
+    wave.versions = []
+    assert wave.holds(date(2026, 3, 1), 1)
