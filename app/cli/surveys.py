@@ -90,3 +90,47 @@ def campaigns_from_gias(csv_path, slug, phases, all_phases):
                               .where(Campaign.survey_slug == slug))
     click.echo(f"{added} school campaigns added, {updated} updated; {total} campaigns for "
                f"{slug}.")
+
+
+# --- waves (issue 25: app/survey/waves.py) -------------------------------------------
+
+@cli.group("wave")
+def wave_group():
+    """Survey waves: a round of a survey with its own dates."""
+
+
+@wave_group.command("create")
+@click.argument("slug")
+@click.argument("name")
+@click.option("--opens", "opens_on", required=True, type=click.DateTime(["%Y-%m-%d"]),
+              help="First day of the wave (YYYY-MM-DD).")
+@click.option("--closes", "closes_on", required=True, type=click.DateTime(["%Y-%m-%d"]),
+              help="Last day of the wave (YYYY-MM-DD).")
+@click.option("--version", "versions", multiple=True, type=int,
+              help="Survey version answered in this wave (repeat; default: any).")
+def wave_create(slug, name, opens_on, closes_on, versions):
+    """Make wave NAME of survey SLUG (published from the next snapshot)."""
+    from ..survey.waves import add_wave, check_wave
+
+    opens, closes = opens_on.date(), closes_on.date()
+    problems = check_wave(db.session, slug, name, opens, closes, versions)
+    if problems:
+        raise click.ClickException("; ".join(str(p) for p in problems))
+    wave = add_wave(db.session, slug, name, opens, closes, versions)
+    record(db.session, user="cli", action="create", obj=wave,
+           after={"name": name, "opens_on": opens.isoformat(), "closes_on": closes.isoformat(),
+                  "versions": list(versions)}, note=f"{slug}: wave {name}")
+    db.session.commit()
+    click.echo(f"{slug}: wave {name} from {opens} to {closes}; its figures are published "
+               "with the next snapshot (flask publish run).")
+
+
+@wave_group.command("list")
+@click.argument("slug")
+def wave_list(slug):
+    """List the waves of survey SLUG."""
+    from ..models import SurveyWave
+
+    for w in db.session.scalars(select(SurveyWave).where(SurveyWave.survey_slug == slug)
+                                .order_by(SurveyWave.opens_on)):
+        click.echo(f"{w.name}\t{w.opens_on}\t{w.closes_on}\t{w.versions or 'any version'}")

@@ -66,6 +66,9 @@ def build_demo(session, *, seed: int = SEED, progress=print, config=None) -> dic
     outside.build(session, ctx)
     progress("Adding survey responses ...")
     responses.build(session, ctx)
+    from . import waves  # its wave and "You said, we did" (issue 25)
+
+    waves.build(session)
     progress("Creating one account per role ...")
     accounts = {}
     for role in STAFF_ROLES:

@@ -26,6 +26,7 @@ from ..links import base_url
 from ..models import Area
 from ..models.directory import SERVICE_TYPES
 from ..settings import from_job
+from ..survey.waves import ward_waves
 from .service import _num, funding_risk_rows, load_view, page_context
 
 LEVEL = "ward"
@@ -139,6 +140,8 @@ def ward_report(session, code: str, args=None, settings=None) -> dict | None:
         "services_count": int(row.get("all_services") or 0),
         "risk": risk,
         "voice": voice,
+        # This survey wave beside the last (app/survey/waves.py), published values only.
+        "waves": ward_waves(session, code, date.today()),
         "county_responses": total.get("responses"),
         "complete": row.get("complete") is not False,
         "uncertain": _percent(_num(row.get("uncertain_share")))

@@ -7,7 +7,15 @@ from .jobs import BackgroundJob
 from .partners import ListingChange, OrganisationContact, PartnerInvite
 from .planning import DataVersion, Scenario, TravelTime
 from .publication import PublishedFigure, PublishedSnapshot, ReleaseState
-from .survey import Answer, Campaign, Response, SafeguardingFlag, Survey
+from .survey import (
+    Answer,
+    Campaign,
+    Response,
+    SafeguardingFlag,
+    Survey,
+    SurveyWave,
+    WaveAction,
+)
 from .transport import TRANSPORT_KINDS, JourneyRun, TransportData
 from .users import ROLE_LABELS, ROLES, AuditEvent, User
 
@@ -43,6 +51,8 @@ __all__ = [
     "ServiceReport",
     "ServiceSession",
     "Survey",
+    "SurveyWave",
+    "WaveAction",
     "TransportData",
     "TravelTime",
     "User",

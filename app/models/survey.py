@@ -145,3 +145,49 @@ class SafeguardingFlag(Base):
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     response: Mapped[Response] = relationship()
+
+
+class SurveyWave(Base):
+    """One round of a survey ("2026"), by dates (app/survey/waves.py).
+
+    A response belongs to the wave whose dates hold its ``submitted_on`` date (and,
+    when ``versions`` is not empty, whose versions include its survey version): the
+    wave is derived from what a response stores anyway, so nothing is added to it
+    and a wave set up after answers arrived still counts them.  Waves of one
+    survey never overlap (checked when one is made)."""
+
+    __tablename__ = "survey_wave"
+    __table_args__ = (UniqueConstraint("survey_slug", "name", name="uq_survey_wave_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_slug: Mapped[str] = mapped_column(String(60), index=True)
+    name: Mapped[str] = mapped_column(String(40))
+    opens_on: Mapped[date] = mapped_column(Date)
+    closes_on: Mapped[date] = mapped_column(Date)
+    # Survey versions answered in this wave ([] = any version).
+    versions: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def holds(self, submitted_on: date, version: int | None = None) -> bool:
+        """Whether a response sent on ``submitted_on`` (to ``version``) is in this wave."""
+        if not self.opens_on <= submitted_on <= self.closes_on:
+            return False
+        return not self.versions or version is None or version in self.versions
+
+
+class WaveAction(Base):
+    """One line of a wave's public "You said, we did" page, written by an admin:
+    what young people said, what the council did or is doing, and its status.
+    ``said`` and ``did`` map a language code to the text ("en" always there);
+    the page shows the reader's language, else English.  Plain text: escaped."""
+
+    __tablename__ = "wave_action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("survey_wave.id", ondelete="CASCADE"),
+                                         index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    said: Mapped[dict] = mapped_column(JSON, default=dict)
+    did: Mapped[dict] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(20), default="doing")  # done / doing / planned
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -32,6 +32,7 @@ from .snapshot import (
 )
 from .survey_tables import NOT_SAID, Table
 from .voice import COUNTY, voice_frame
+from .waves import change, survey_waves, wave_tables, wave_voice
 
 
 def version(session) -> str:
@@ -92,4 +93,5 @@ def voice_totals(session, level: str) -> dict:
 __all__ = ["NOT_SAID", "CellKeyMethod", "HeldGroup", "HoldRules", "ReleaseRule", "Schedule",
            "Table", "breakdown", "cell_key", "held_groups", "is_due", "latest", "ptable",
            "publish", "release", "status", "survey_areas", "survey_tables", "totals",
-           "version", "voice", "voice_totals"]
+           "version", "voice", "voice_totals", "change", "survey_waves", "wave_tables",
+           "wave_voice"]

@@ -46,11 +46,13 @@ def survey_records(session, slug: str, top: int) -> SurveyRecords:
     out = SurveyRecords()
     rows = session.execute(
         select(Response.id, Response.survey_id, Response.area_code, Response.age_band,
-               Response.campaign_id, Response.record_key, Response.review)
+               Response.campaign_id, Response.record_key, Response.review,
+               Response.submitted_on, Response.survey_version)
         .where(Response.survey_slug == slug, published_rows(top)).order_by(Response.id)).all()
     out.responses = [{"id": r[0], "survey_id": r[1], "area_code": r[2], "age_band": r[3],
                       "campaign_id": r[4], "record_key": int(r[5] or 0),
-                      "open": _is_open(r[4], r[6])} for r in rows]
+                      "open": _is_open(r[4], r[6]), "submitted_on": r[7], "version": r[8]}
+                     for r in rows]
     for rid, qid, value in session.execute(
             select(Answer.response_id, Answer.question_id, Answer.value)
             .join(Response, Response.id == Answer.response_id)

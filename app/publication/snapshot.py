@@ -35,6 +35,7 @@ from .release import Releaser, ReleaseRule, cid
 from .review import HoldRules, check_new, held_groups
 from .survey_tables import Filter, build_tables, people
 from .voice import voice_cells
+from .waves import apply_option_map, wave_docs
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ def publish(session, method: CellKeyMethod, schedule: Schedule, *, trigger: str,
                        key=lambda c: (names.get(c, c), c)) if level else []
     totals: dict = {"surveys": {}, "versions": {}}
     everyone: list = []
+    with_waves: list = []
     slugs = sorted(set(survey_slugs(session)) | set(
         session.scalars(select(Survey.slug).where(Survey.is_current.is_(True)))))
     for slug in slugs:
@@ -143,15 +145,23 @@ def publish(session, method: CellKeyMethod, schedule: Schedule, *, trigger: str,
         except SurveyDefinitionError:  # a broken stored definition: its tables wait
             definition = None
         if definition is not None:
+            apply_option_map(records.answers, definition.option_map)  # renamed options
             docs += _survey_docs(session, slug, definition, records, rel, names, area_rows)
+            with_waves.append((slug, definition, records))
         totals["surveys"][slug] = _total(rel, Filter(slug).cell(), records.responses)
     totals["all"] = _total(rel, "all", everyone)
     docs.append(("totals", "all", totals))
+    longs: dict = {}
     for lv in AREA_LEVELS:
         areas = level_areas(session, lv)
         if len(areas):
-            cells = voice_cells(voice_records(session, lv, areas, top), rel, lv, areas.index)
+            longs[lv] = (voice_records(session, lv, areas, top), list(areas.index))
+            cells = voice_cells(longs[lv][0], rel, lv, areas.index)
             docs.append(("voice", lv, cells))
+    ward_long, ward_codes = longs.get("ward", (None, []))
+    for slug, definition, records in with_waves:  # each wave's own tables (app/survey/waves.py)
+        docs += wave_docs(session, slug, definition, records, rel, names, area_rows,
+                          ward_long, ward_codes)
     session.add_all(PublishedFigure(snapshot_id=snap.id, dataset=d, key=k, payload=p)
                     for d, k, p in docs)
     session.add(ReleaseState(snapshot_id=snap.id, cells=rel.state))

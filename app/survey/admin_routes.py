@@ -7,15 +7,15 @@ work is done in :mod:`.admin_service`.
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateField
+from wtforms import DateField, StringField
 from wtforms.validators import Optional, ValidationError
 
 from ..access import roles_required
 from . import admin_service as svc
-from . import bp
+from . import bp, yousaid
 
 DATE_HINT = "Choose a date (year-month-day, like 2026-09-01), or leave it empty for no date."
 
@@ -63,3 +63,58 @@ def admin_survey_dates(survey_id: int):
     return render_template("survey/admin_survey_dates.html", survey=dates.survey, form=form,
                            file_opens_on=dates.file_opens_on,
                            file_closes_on=dates.file_closes_on), (400 if form.errors else 200)
+
+
+# --- waves and "You said, we did" -----------------------------------------------------
+
+class WaveForm(FlaskForm):
+    name = StringField("Name of the wave", description="Short, like 2026: it is in the "
+                       "public page's address.")
+    opens_on = DateField("Opens on", validators=[Optional()], description=DATE_HINT)
+    closes_on = DateField("Closes on (the last day of the wave)", validators=[Optional()],
+                          description=DATE_HINT)
+
+
+@bp.route("/admin/surveys/<slug>/waves", methods=["GET", "POST"])
+@roles_required("admin")
+def admin_waves(slug):
+    """A survey's waves; make a new one."""
+    page = svc.waves_page(slug)
+    form = WaveForm()
+    if form.validate_on_submit():
+        errors = svc.create_wave(slug, (form.name.data or "").strip(), form.opens_on.data,
+                                 form.closes_on.data, current_user)
+        if not errors:
+            flash(f"Wave {form.name.data.strip()} made. Its figures appear with the next "
+                  "snapshot.")
+            return redirect(url_for("survey.admin_waves", slug=slug))
+        for name, message in errors.items():
+            getattr(form, name, form.name).errors = [message]
+    elif form.is_submitted():
+        for f in (form.opens_on, form.closes_on):
+            if f.errors:
+                f.errors = ["Enter the date as year-month-day, like 2026-09-01"]
+    return render_template("survey/admin_waves.html", form=form, **page), (
+        400 if form.errors else 200)
+
+
+@bp.route("/admin/waves/<int:wave_id>/you-said-we-did", methods=["GET", "POST"])
+@roles_required("admin")
+def admin_you_said(wave_id: int):
+    """Write a wave's "You said, we did": add or remove actions."""
+    post, delete = None, None
+    if request.method == "POST":
+        if request.form.get("delete"):
+            delete = request.form.get("delete", type=int)
+        else:
+            langs = yousaid.languages()
+            post = yousaid.ActionPost(
+                said={lang: request.form.get(f"said-{lang}", "") for lang in langs},
+                did={lang: request.form.get(f"did-{lang}", "") for lang in langs},
+                status=request.form.get("status", ""))
+    page = yousaid.admin_page(wave_id, post, delete, current_user)
+    if page["saved"]:
+        flash(page["saved"])
+        return redirect(url_for("survey.admin_you_said", wave_id=wave_id))
+    return render_template("survey/admin_you_said.html", **page), (
+        400 if page["errors"] else 200)

@@ -84,3 +84,33 @@ def set_dates(dates: SurveyDates, opens_on: date | None, closes_on: date | None,
 
 def _iso(value):
     return value.isoformat() if value else None
+
+
+# --- waves (app/survey/waves.py) ----------------------------------------------------
+
+def waves_page(slug: str) -> dict:
+    """A survey's waves, oldest first; 404 when there is no such survey."""
+    from .waves import this_and_last
+
+    if db.session.scalar(select(Survey.id).where(Survey.slug == slug).limit(1)) is None:
+        abort(404, description="There is no survey with that name.")
+    this, _last = this_and_last(db.session, slug, today())
+    return {"slug": slug, "waves": publication.survey_waves(db.session, slug),
+            "this": this}
+
+
+def create_wave(slug: str, name: str, opens_on: date | None, closes_on: date | None,
+                user, versions=()) -> dict:
+    """Make a wave (errors by field, empty when made), audited; its tables are
+    published in the next snapshot."""
+    from .waves import add_wave, check_wave
+
+    problems = check_wave(db.session, slug, name, opens_on, closes_on, versions)
+    if problems:
+        return {p.field: str(p) for p in problems}
+    wave = add_wave(db.session, slug, name, opens_on, closes_on, versions)
+    record(db.session, user=user, action="create", obj=wave,
+           after={"name": name, "opens_on": _iso(opens_on), "closes_on": _iso(closes_on),
+                  "versions": list(versions)}, note=f"{slug}: wave {name}")
+    db.session.commit()
+    return {}

@@ -93,6 +93,11 @@ class SurveyDefinition:
     closes_on: date | None = None
     raw: dict = field(default_factory=dict, compare=False, hash=False)
 
+    @property
+    def option_map(self) -> dict[str, dict[str, str]]:
+        """Options renamed since an earlier version: {question id: {old: new}}."""
+        return dict(self.raw.get("option_map") or {})
+
     def question(self, qid: str) -> Question:
         for q in self.questions:
             if q.id == qid:
@@ -158,12 +163,30 @@ def parse_definition(data, source: str = "survey") -> SurveyDefinition:
             raise SurveyDefinitionError(
                 f"{source}: questions {', '.join(found)} are all of type '{kind}'; "
                 "a survey can have only one")
+    _check_option_map(plain.get("option_map") or {}, questions, source)
     return SurveyDefinition(
         slug=plain["slug"], version=plain["version"], title=plain["title"].strip(),
         questions=tuple(questions), intro=_text(plain.get("intro")),
         default=bool(plain.get("default", False)), opens_on=opens_on, closes_on=closes_on,
         raw=plain,
     )
+
+
+def _check_option_map(mapping: dict, questions: list[Question], source: str) -> None:
+    """Each renamed option maps an old value to an option of this version's choice
+    question (app/survey/waves.py counts the answers together)."""
+    by_id = {q.id: q for q in questions}
+    for qid, pairs in mapping.items():
+        q = by_id.get(qid)
+        if q is None or q.type not in ("single", "multiple", "rating"):
+            raise SurveyDefinitionError(f"{source}: 'option_map' names {qid!r}, which is not "
+                                        "a choice question of this version")
+        values = {o.value for o in q.choices()}
+        for old, new in pairs.items():
+            if new not in values:
+                raise SurveyDefinitionError(
+                    f"{source}: 'option_map' of {qid!r} maps {old!r} to {new!r}, which is "
+                    "not one of its options")
 
 
 def _question(raw: dict, name: str, seen: dict[str, Question]) -> Question:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..i18n import _
 from ..publication import Table
 
 NO_ANSWER = "No answer"
@@ -34,8 +35,8 @@ def share_text(count: int | None, base: int | None) -> str | None:
     if pct is None:
         return None
     if pct == 0 and count:
-        return "less than 1%"
-    return f"{pct}%"
+        return _("less than 1%")
+    return _("%(pct)s%%", pct=pct)
 
 
 @dataclass
@@ -145,21 +146,27 @@ def headline(view: QuestionView) -> Finding | None:
     if not top:
         return None
     best = [b for b in top if b.count == top[0].count]
-    who = ("young people who answered" if view.multiple
-           else "young people who took part")
+    who = (_("young people who answered") if view.multiple
+           else _("young people who took part"))
     if len(best) > 1:
-        names = ", ".join(_quoted(b.label) for b in best[:-1]) + " and " + _quoted(best[-1].label)
-        return Finding(view.title, f"The most common answers were {names} "
-                                   f"({best[0].pct_text} of {who} each).")
+        names = _("%(some)s and %(last)s",
+                  some=", ".join(_quoted(b.label) for b in best[:-1]),
+                  last=_quoted(best[-1].label))
+        return Finding(view.title, _("The most common answers were %(names)s "
+                                     "(%(pct)s of %(who)s each).",
+                                     names=names, pct=best[0].pct_text, who=who))
     b = best[0]
     if view.scale:  # "3" means nothing without its scale
         point = b.label.split(" - ")[0]
-        return Finding(view.title, f"On a scale {view.scale}, the most common answer was "
-                                   f"{point} ({b.pct_text} of {who}).")
+        return Finding(view.title, _("On a scale %(scale)s, the most common answer was "
+                                     "%(point)s (%(pct)s of %(who)s).",
+                                     scale=view.scale, point=point, pct=b.pct_text, who=who))
     if b.pct is not None and b.pct > 50:
-        return Finding(view.title, f"Most {who} ({b.pct_text}) said {_quoted(b.label)}.")
-    return Finding(view.title, f"The most common answer was {_quoted(b.label)} "
-                               f"({b.pct_text} of {who}).")
+        return Finding(view.title, _("Most %(who)s (%(pct)s) said %(answer)s.",
+                                     who=who, pct=b.pct_text, answer=_quoted(b.label)))
+    return Finding(view.title, _("The most common answer was %(answer)s "
+                                 "(%(pct)s of %(who)s).",
+                                 answer=_quoted(b.label), pct=b.pct_text, who=who))
 
 
 def headlines(views: list[QuestionView], limit: int = 8) -> list[Finding]:

@@ -24,7 +24,7 @@ from ..extensions import db
 from ..models import Campaign, Survey
 from .campaigns import DEFAULT_PHASES, GiasError, new_code, qr, read_gias, upsert_school_campaigns
 from .findings import headlines, question_view, question_views
-from .store import area_level, current_survey, definition_of, record_level_rows
+from .store import area_level, current_survey, definition_of, record_level_rows, today
 from .tables import (
     CAMPAIGN_SORTS,
     TOTAL_ONLY,
@@ -32,6 +32,7 @@ from .tables import (
     sort_campaign_table,
     table_csv_rows,
 )
+from .waves import comparison as wave_comparison
 
 CAMPAIGN_KINDS = ("school", "club", "event")
 
@@ -106,6 +107,8 @@ def results_page(slug: str, area: str | None, age: str | None, sort: str | None)
             "rule": DisclosureRule.from_config(current_app.config),
             "campaign_sort": campaign_sort, "campaign_sort_asked": sort is not None,
             "campaign_sorts": CAMPAIGN_SORTS, "snapshot": snap,
+            # This wave beside the last (app/survey/waves.py): published values only.
+            "waves": None if age else wave_comparison(db.session, slug, today(), area),
             "breakdown": publication.breakdown(db.session, slug, area),
             "breakdown_min": publication.ReleaseRule.from_config(
                 current_app.config).breakdown_min}

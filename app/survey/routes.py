@@ -134,4 +134,9 @@ def csrf_refused(error):
     return _render_form(page, page.form, page.status, page.problem)
 
 
-from . import admin_routes, results_routes, safeguarding_review  # noqa: E402,F401 - staff pages
+from . import (  # noqa: E402,F401 - staff pages, and the public "You said, we did"
+    admin_routes,
+    results_routes,
+    safeguarding_review,
+    yousaid_routes,
+)

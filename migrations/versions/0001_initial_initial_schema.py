@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-06 17:10:23.822529
+Create Date: 2026-12-06 17:20:35.544369
 
 """
 from alembic import op
@@ -189,6 +189,20 @@ def upgrade():
     with op.batch_alter_table('survey', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_survey_slug'), ['slug'], unique=False)
 
+    op.create_table('survey_wave',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('survey_slug', sa.String(length=60), nullable=False),
+    sa.Column('name', sa.String(length=40), nullable=False),
+    sa.Column('opens_on', sa.Date(), nullable=False),
+    sa.Column('closes_on', sa.Date(), nullable=False),
+    sa.Column('versions', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_wave')),
+    sa.UniqueConstraint('survey_slug', 'name', name='uq_survey_wave_name')
+    )
+    with op.batch_alter_table('survey_wave', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_survey_wave_survey_slug'), ['survey_slug'], unique=False)
+
     op.create_table('transport_data',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
@@ -336,6 +350,20 @@ def upgrade():
     )
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_account_organisation_id'), ['organisation_id'], unique=False)
+
+    op.create_table('wave_action',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('wave_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('said', sa.JSON(), nullable=False),
+    sa.Column('did', sa.JSON(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['wave_id'], ['survey_wave.id'], name=op.f('fk_wave_action_wave_id_survey_wave'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_wave_action'))
+    )
+    with op.batch_alter_table('wave_action', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_wave_action_wave_id'), ['wave_id'], unique=False)
 
     op.create_table('answer',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -505,6 +533,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_answer_response_id'))
 
     op.drop_table('answer')
+    with op.batch_alter_table('wave_action', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_wave_action_wave_id'))
+
+    op.drop_table('wave_action')
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_account_organisation_id'))
 
@@ -534,6 +566,10 @@ def downgrade():
 
     op.drop_table('travel_time')
     op.drop_table('transport_data')
+    with op.batch_alter_table('survey_wave', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_survey_wave_survey_slug'))
+
+    op.drop_table('survey_wave')
     with op.batch_alter_table('survey', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_survey_slug'))
 

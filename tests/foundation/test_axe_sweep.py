@@ -74,6 +74,9 @@ def _arguments(session) -> dict[str, dict]:
         .order_by(ListingChange.id)).first() or change
     ward = session.scalar(select(Area.code).where(Area.level == "ward").order_by(Area.name))
     building = session.scalars(select(Building).order_by(Building.id)).first()
+    from app.models import SurveyWave
+
+    wave = session.scalars(select(SurveyWave).order_by(SurveyWave.id)).first()
     args = {
         "survey.admin_survey_dates": {"survey_id": survey.id},
         "directory.service": {"service_id": service.id},
@@ -86,6 +89,9 @@ def _arguments(session) -> dict[str, dict]:
         "survey.campaigns": {"slug": survey.slug},
         "survey.take": {"slug": survey.slug},
         "gaps.ward": {"code": ward},
+        "survey.admin_waves": {"slug": survey.slug},
+        "survey.admin_you_said": {"wave_id": wave.id},
+        "survey.you_said": {"slug": wave.survey_slug, "wave": wave.name},
     }
     if own_building is not None:
         args["partners.edit_building"] = {"building_id": own_building.id}

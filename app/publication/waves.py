@@ -1,0 +1,127 @@
+"""Survey waves in the published snapshot.  No Flask.
+
+A wave ("2026") is the responses whose submission date falls within its dates
+(:class:`app.models.SurveyWave`).  Each wave gets its own published tables, built
+exactly like the survey's (:func:`.survey_tables.build_tables`) and so protected
+the same way: every cell by the cell key method, suppression, rounding and the
+release model.  A wave's cells are named ``slug@wave|...``: they are figures of
+the wave's people, never the survey's.
+
+A change between two waves is **never a published figure**: a page works it out
+with :func:`change` from the two published values, and gives none when either is
+hidden.  So a difference says nothing the two published values do not; a hidden
+count in one wave cannot be recovered by subtracting the other wave's figure from
+the survey's total, because each of the three is perturbed with its own cell key
+and rounded (tests/survey/test_waves_attack.py).
+
+Options renamed between versions are counted together: the current definition's
+``option_map`` ({question: {old value: new value}}) is applied to every answer
+before any table is built (:func:`apply_option_map`); a new option is simply new.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..models import SurveyWave
+from .release import Releaser
+from .survey_tables import Filter, Table, build_tables, people
+from .voice import voice_cells
+
+WAVE = "wave"
+WAVE_VOICE = "wave_voice"
+
+
+def wave_slug(slug: str, wave: str) -> str:
+    """The name a wave's cells and documents carry."""
+    return f"{slug}@{wave}"
+
+
+def survey_waves(session, slug: str) -> list[SurveyWave]:
+    """The waves of survey ``slug``, oldest first."""
+    return list(session.scalars(select(SurveyWave).where(SurveyWave.survey_slug == slug)
+                                .order_by(SurveyWave.opens_on, SurveyWave.id)))
+
+
+def apply_option_map(answers: dict, mapping: dict) -> None:
+    """Rename old option values in ``answers`` (response id -> question -> values), in
+    place, so answers to every version of a question count together."""
+    if not mapping:
+        return
+    for by_q in answers.values():
+        for qid, renames in mapping.items():
+            if qid in by_q:
+                by_q[qid] = {renames.get(v, v) for v in by_q[qid]}
+
+
+def in_wave(wave: SurveyWave, record: dict) -> bool:
+    when = record.get("submitted_on")
+    return when is not None and wave.holds(when, record.get("version"))
+
+
+def wave_docs(session, slug: str, definition, records, rel: Releaser, names: dict,
+              area_rows: list, ward_long=None, ward_codes=()) -> list[tuple[str, str, dict]]:
+    """Every wave's documents: the wave's whole page (area and age tables, one table per
+    question), each area's page (its total, and its answers when the area's published
+    wave total reaches ``PUBLISH_BREAKDOWN_MIN``), and the wave's voice figures per ward
+    (for the ward report) when ``ward_long`` (the ward level's voice records) is given."""
+    from .snapshot import survey_key
+
+    out: list[tuple[str, str, dict]] = []
+    for wave in survey_waves(session, slug):
+        ws = wave_slug(slug, wave.name)
+        rows = [r for r in records.responses if in_wave(wave, r)]
+        by_area: dict = {}
+        for r in rows:
+            by_area.setdefault(r["area_code"], []).append(r)
+        codes = list(area_rows) + sorted(c for c in by_area if c and c not in area_rows)
+
+        def page(area, subset, codes_=(), breakdown=True, ws=ws, name=wave.name):
+            total, tables = build_tables(subset, records.answers, definition, rel,
+                                         Filter(ws, area), names=names, area_rows=list(codes_),
+                                         campaigns=[], grid_areas=None, breakdown=breakdown)
+            out.append((WAVE, survey_key(ws, area, None),
+                        {"total": total, "tables": [t.to_json() for t in tables],
+                         "breakdown": breakdown, "wave": name}))
+
+        for code in codes:  # areas first, as for the survey: one figure per area
+            mine = by_area.get(code, [])
+            shown = rel.cell(Filter(ws, code).cell(), people(mine), len(rows) or None)
+            page(code, mine, breakdown=shown is not None and shown >= rel.rule.breakdown_min)
+        page(None, rows, codes)
+        if ward_long is not None:
+            ids = {r["id"] for r in rows}
+            long = ward_long[ward_long["response_id"].isin(ids)]
+            out.append((WAVE_VOICE, f"{ws}|ward",
+                        voice_cells(long, rel, f"ward@{ws}", ward_codes)))
+    return out
+
+
+def wave_tables(session, snapshot, slug: str, wave: str, area: str | None = None):
+    """``(published total, [Table])`` of one wave (and area) in ``snapshot``;
+    ``(None, [])`` when the snapshot has no such document (a wave made after it)."""
+    from .snapshot import figure, survey_key
+
+    doc = figure(session, snapshot, WAVE, survey_key(wave_slug(slug, wave), area, None))
+    if doc is None:
+        return None, []
+    return doc["total"], [Table.from_json(t) for t in doc["tables"]]
+
+
+def wave_voice(session, snapshot, slug: str, wave: str) -> dict | None:
+    """A wave's published voice figures per ward ({ward code: {figure: value}})."""
+    from .snapshot import figure
+
+    return figure(session, snapshot, WAVE_VOICE, f"{wave_slug(slug, wave)}|ward")
+
+
+def change(before: int | None, after: int | None) -> int | None:
+    """The change between two published values, or ``None`` when either is hidden
+    (never worked out from anything but the published values)."""
+    if before is None or after is None:
+        return None
+    return after - before
+
+
+__all__ = ["apply_option_map", "change", "in_wave", "survey_waves", "wave_docs",
+           "wave_slug", "wave_tables", "wave_voice"]

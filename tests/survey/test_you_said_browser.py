@@ -1,0 +1,70 @@
+"""The public "You said, we did" page in a phone's browser: readable without
+JavaScript at 360 px, axe-core clean; the admin's form and the results' wave section
+too (issue 25)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from app.models import SurveyWave, WaveAction
+from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
+from tests.conftest import TEST_PASSWORD, make_user
+from tests.directory.test_browser import axe_violations
+from tests.survey.waves_county import build
+
+pytestmark = pytest.mark.browser
+
+
+def _page_with_actions(db):
+    build(db).publish()
+    wave = db.session.query(SurveyWave).filter_by(name="2026").one()
+    db.session.add_all([
+        WaveAction(wave_id=wave.id, position=1, status="done",
+                   said={"en": "You want somewhere to go on Friday nights <b>now</b>"},
+                   did={"en": "We opened a drop-in youth club in Bosbury"}),
+        WaveAction(wave_id=wave.id, position=2, status="planned",
+                   said={"en": "Buses stop too early"}, did={"en": "A later bus from May"}),
+    ])
+    db.session.commit()
+
+
+def test_the_public_page_without_javascript_at_360px(live_server, browser_page, db):  # noqa: F811
+    _page_with_actions(db)
+    page = browser_page(width=360, height=640, javascript=False)
+    page.goto(live_server.url + "/you-said-we-did")
+    page.get_by_role("link", name="Youth voice: 2026").click()
+    expect(page.locator("h1")).to_have_text("You said, we did: 2026")
+    expect(page.locator(".findings-list li").first).to_contain_text("%")
+    expect(page.locator(".actions-list li").first).to_contain_text(
+        "You said: You want somewhere to go on Friday nights <b>now</b>")
+    expect(page.locator(".actions-list li").nth(1)).to_contain_text("Planned")
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    assert wide <= 360
+    assert page.external_requests == []
+
+
+@pytest.mark.parametrize("path", ["/you-said-we-did", "/results/youth-voice/2026/you-said-we-did"])
+def test_the_public_pages_pass_axe_at_360px(live_server, browser_page, db, path):  # noqa: F811
+    _page_with_actions(db)
+    page = browser_page(width=360, height=640, javascript=True)
+    page.goto(live_server.url + path)
+    expect(page.locator("h1")).to_contain_text("You said, we did")
+    assert axe_violations(page) == []
+
+
+def test_the_admin_pages_and_the_wave_section_pass_axe(live_server, browser_page, db):  # noqa: F811
+    _page_with_actions(db)
+    make_user(db, "admin", email="admin@example.org")
+    wave = db.session.query(SurveyWave).filter_by(name="2026").one()
+    page = browser_page(width=360, height=640, javascript=True)
+    sign_in(page, live_server.url, "admin@example.org", TEST_PASSWORD)
+    for path in (f"/admin/waves/{wave.id}/you-said-we-did", "/admin/surveys/youth-voice/waves"):
+        page.goto(live_server.url + path)
+        expect(page.locator("h1")).to_be_visible()
+        assert axe_violations(page) == [], path
+    page.goto(live_server.url + "/results/youth-voice")
+    expect(page.locator("#waves-heading")).to_be_visible()
+    page.locator("#waves summary").first.click()
+    expect(page.locator("#wave-areas")).to_be_visible()
+    assert axe_violations(page) == []
