@@ -25,7 +25,7 @@ from datetime import date, time
 import numpy as np
 import pandas as pd
 
-from .journey_figures import area_matrix
+from .journey_figures import PointJourneys, align, area_matrix, with_columns
 from .journeys import JourneyResult, compute, session_frame
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -102,3 +102,33 @@ def minutes_grid(matrix: pd.DataFrame, area_codes, keys) -> np.ndarray:
     wide = matrix.pivot(index="from_code", columns="to_id", values="minutes")
     return wide.reindex(index=[str(c) for c in area_codes], columns=[str(k) for k in keys]) \
         .to_numpy(dtype=float)
+
+
+@dataclass
+class WithProposals:
+    """A stored journey run with proposals' journeys added (planning scenarios).
+
+    Anything :func:`app.analysis.gaps.compute_gaps` takes as ``journeys``:
+    :meth:`for_points` gives the run's journeys for the analysis's points and
+    services, with each proposal's own journeys (from the run's points, at its
+    own sessions) in its column; a service the scenario closes is simply not
+    among ``service_ids``.  ``found`` may be ``None`` (no proposals).
+    """
+
+    run: object
+    found: ProposalJourneys | None = None
+
+    @property
+    def limit_min(self) -> float:
+        return float(self.run.limit_min)
+
+    def holds(self, mode: str) -> bool:
+        return bool(self.run.holds(mode))
+
+    def for_points(self, xy: np.ndarray, lsoa: np.ndarray, service_ids) -> PointJourneys:
+        base = self.run.for_points(xy, lsoa, service_ids)
+        if self.found is None or not self.found.keys:
+            return base
+        extra = align(self.found.result, self.found.sessions, self.found.keys,
+                      self.run.point_xy, self.run.point_lsoa, xy, lsoa, service_ids)
+        return with_columns(base, extra)
