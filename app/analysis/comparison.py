@@ -17,9 +17,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from .reach import reach
-from .person_reach import point_reach
 from .person_loss import points_lost
+from .person_reach import point_reach
+from .reach import reach
 from .scenario import ProvisionLoss, ScenarioError, provision_lost
 from .services import active, funding_at_risk, located, services_frame
 
@@ -87,8 +87,10 @@ def area_reach(areas: pd.DataFrame, services, *, threshold_min: float, mode: str
 
 
 def _area_frame(areas, before, after, threshold_min, mode, matrix, today):
-    """Per area from one travel time per area and service (imported times or
-    straight-line estimates): an area is reached, or not, as a whole."""
+    """Per area from one travel time per area and service.
+
+    Imported times or straight-line estimates: an area is reached, or not, as a whole.
+    """
     r0 = area_reach(areas, before, threshold_min=threshold_min, mode=mode, matrix=matrix,
                     today=today)
     r1 = area_reach(areas, after, threshold_min=threshold_min, mode=mode, matrix=matrix,

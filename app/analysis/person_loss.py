@@ -22,8 +22,10 @@ from .services import services_frame
 
 def points_lost(areas: pd.DataFrame, before, after, p0: PointReach,
                 p1: PointReach) -> ProvisionLoss:
-    """:class:`.scenario.ProvisionLoss` from the points' reach before (``p0``) and
-    after (``p1``)."""
+    """:class:`.scenario.ProvisionLoss` from the points' reach.
+
+    ``p0`` before, ``p1`` after.
+    """
     info = {int(r["id"]): r for r in services_frame(before).to_dict("records")}
     ends = {int(r["id"]): r.get("funding_end") for r in services_frame(after).to_dict("records")}
     names = areas["name"].to_numpy() if "name" in areas.columns else areas.index.astype(str)
@@ -63,8 +65,10 @@ def points_lost(areas: pd.DataFrame, before, after, p0: PointReach,
 def cliff_loss_points(areas: pd.DataFrame, services, points: pd.DataFrame, journeys, *,
                       threshold_min: float, today: date | None = None, months: int = 24,
                       mode: str = "bus") -> ProvisionLoss:
-    """The funding cliff's loss per young person: :func:`.scenario.cliff_loss` by the
-    gap pages' method (every grant in the cliff ends)."""
+    """The funding cliff's loss per young person.
+
+    :func:`.scenario.cliff_loss` by the gap pages' method (every grant in the cliff ends).
+    """
     after, _ = apply_changes(services, cliff_changes(services, today=today, months=months))
     p0 = point_reach(areas, points, services, journeys, threshold_min=threshold_min,
                      mode=mode, today=today)

@@ -57,12 +57,15 @@ class PointReach:
         return group_sum(self.group, np.where(flags, self.young, 0.0), len(self.codes))
 
     def young_people(self) -> np.ndarray:
+        """Young people per area (the sum of its points)."""
         return group_sum(self.group, self.young, len(self.codes))
 
     def partition(self, key: str = "all") -> dict[str, np.ndarray]:
-        """Per area ``reached``, ``cannot_get_there`` and ``cannot_get_home`` (add up to
-        the area's young people): :func:`.journey_figures.area_partition`, as on the gap
-        pages."""
+        """Per area ``reached``, ``cannot_get_there`` and ``cannot_get_home``.
+
+        They add up to the area's young people: :func:`.journey_figures.area_partition`,
+        as on the gap pages.
+        """
         mask = self.filter(key)
         hit = self.reached(mask)
         parts = area_partition(self.journeys, self.mode, self.threshold_min, self.group,

@@ -120,12 +120,15 @@ class WithProposals:
 
     @property
     def limit_min(self) -> float:
+        """The run's limit: no threshold above it."""
         return float(self.run.limit_min)
 
     def holds(self, mode: str) -> bool:
+        """Whether the run has journeys by ``mode``."""
         return bool(self.run.holds(mode))
 
     def for_points(self, xy: np.ndarray, lsoa: np.ndarray, service_ids) -> PointJourneys:
+        """The run's and the proposals' journeys for ``xy`` and ``service_ids``."""
         base = self.run.for_points(xy, lsoa, service_ids)
         if self.found is None or not self.found.keys:
             return base
