@@ -105,7 +105,7 @@ def cells(candidates: dict, areas_count: int) -> int:
     return len(candidates) * areas_count
 
 
-def _person_cover(candidates: dict[str, dict], k: int, threshold: float, mode: str, areas):
+def _person_cover(candidates: dict[str, dict], threshold: float, mode: str, areas):
     """The demand and reach tables per young person (population point), by the gap
     pages' method: who is reached today from each point's own journeys, and each
     candidate judged from the same points by :mod:`app.analysis.proposal_journeys`
@@ -129,7 +129,7 @@ def _person_cover(candidates: dict[str, dict], k: int, threshold: float, mode: s
     return today, cover, weights, reached
 
 
-def _best_per_person(candidates, k, threshold, mode, areas, found) -> BestSites:
+def _best_per_person(candidates, k, areas, found) -> BestSites:
     """:func:`best_sites` with young people (population points) as the demand."""
     today, cover, weights, reached = found
     siting = choose_sites(cover, weights, k)
@@ -172,9 +172,9 @@ def best_sites(candidates: dict[str, dict], k: int, threshold: float,
     While the computed journeys apply, per young person (:func:`_person_cover`);
     else per area, from imported times or straight-line estimates."""
     areas = service.areas()
-    found = _person_cover(candidates, k, threshold, mode, areas) if len(areas) else None
+    found = _person_cover(candidates, threshold, mode, areas) if len(areas) else None
     if found is not None:
-        return _best_per_person(candidates, k, threshold, mode, areas, found)
+        return _best_per_person(candidates, k, areas, found)
     today_reach = area_reach(areas, service.services(), threshold_min=threshold,
                              mode=mode, matrix=service.matrix(mode=mode), today=date.today())
     reached = (today_reach["all_services"] > 0).to_numpy()
