@@ -1,8 +1,10 @@
-"""Travel times to proposed services and candidate sites, by the method today's
-services have: when the computed journeys are up to date, journeys from the
-stored run's population points on the same road network and timetable
-(:mod:`app.analysis.proposal_journeys`); otherwise nothing here, and the page's
-straight-line estimates apply to everything alike (the page says why).
+"""The planning pages' journeys, per young person as on the gap pages: the
+population points and the stored run (:func:`person_journeys`), with proposed
+services and candidate sites given their own journeys from the run's points on
+the same road network and timetable (:mod:`app.analysis.proposal_journeys`)
+and added as their own columns.  When the computed journeys do not apply,
+nothing here: the page's imported times or straight-line estimates apply to
+everything alike (the page says why).
 
 Times imported from a routing engine for a mode win over journeys for today's
 services; proposals are not in such an import, so for that mode they keep the
@@ -12,8 +14,6 @@ straight-line estimate and the page says so.
 from __future__ import annotations
 
 from datetime import date
-
-import pandas as pd
 
 from .. import loaders
 from ..analysis.proposal_journeys import (
@@ -97,32 +97,6 @@ def person_journeys(mode: str, proposals: list[Proposal] = ()):
         return None, None
     found = _found(stored, list(proposals), status) if proposals else None
     return points, WithProposals(stored, found)
-
-
-def proposal_matrix(proposals: list[Proposal], mode: str, areas,
-                    to_kind: str = "service") -> pd.DataFrame | None:
-    """Long table (``from_code``, ``to_id``, ``minutes``) from every area to each
-    proposal by ``mode``, by the computed journeys' method; ``None`` when those do not
-    apply (the caller then estimates, as for everything else on the page)."""
-    if not proposals or not len(areas) or not uses_journeys(mode, to_kind):
-        return None
-    status = _status()
-    stored = _stored(status)
-    if stored is None:
-        return None
-    found = _found(stored, proposals, status)
-    return found.area_minutes(mode, stored.point_areas(areas), [str(c) for c in areas.index],
-                              stored.youth, float(stored.result.threshold_min))
-
-
-def with_proposals(matrix: pd.DataFrame | None, services: list[dict], mode: str,
-                   areas) -> pd.DataFrame | None:
-    """``matrix`` (today's services) with rows for each active proposed service in
-    ``services`` (a scenario's), by the journeys' method when it applies."""
-    extra = proposal_matrix(proposals_in(services), mode, areas)
-    if extra is None:
-        return matrix
-    return extra if matrix is None else pd.concat([matrix, extra], ignore_index=True)
 
 
 def proposal_note(places: str, mode: str, to_kind: str = "service") -> str | None:

@@ -34,7 +34,7 @@ from .forms import AddServiceForm, ScenarioForm, ServiceChangeForm, TravelForm
 from .maps import planning_map
 from .place_service import accept_any_building, fill_place_fields, place_form
 from .places import place_names
-from .proposal_travel import person_journeys, proposal_note, proposals_in, with_proposals
+from .proposal_travel import person_journeys, proposal_note, proposals_in
 from .published import loss_rows, published_totals
 from .timeline import cliff_timeline
 
@@ -233,8 +233,7 @@ def scenario_page(scenario, *, add_form=None, change_form=None, errors=None,
         # by the same method) while a journey run applies; else imported times or
         # straight-line estimates for everything alike.
         points, journeys = person_journeys(mode, proposals_in(after))
-        times = None if journeys is not None else with_proposals(matrix(mode=mode), after,
-                                                                 mode, area_frame)
+        times = None if journeys is not None else matrix(mode=mode)
         comparison = compare(area_frame, live, after, threshold_min=threshold(), mode=mode,
                              matrix=times, changes=cleaned, today=date.today(),
                              risk_months=CLIFF_MONTHS, gap_scores=True, points=points,
