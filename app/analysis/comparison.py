@@ -17,6 +17,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from .person_loss import points_lost
+from .person_reach import point_reach
 from .reach import reach
 from .scenario import ProvisionLoss, ScenarioError, provision_lost
 from .services import active, funding_at_risk, located, services_frame
@@ -84,22 +86,11 @@ def area_reach(areas: pd.DataFrame, services, *, threshold_min: float, mode: str
     return r[["all_services", "free_services"]]
 
 
-def compare(areas: pd.DataFrame, before, after, *, threshold_min: float, mode: str = "bus",
-            matrix: pd.DataFrame | None = None, changes=(), today: date | None = None,
-            risk_months: int = 24, gap_scores: bool = False,
-            top_gap_changes: int = 15) -> Comparison:
-    """Compare the services ``before`` (today) and ``after`` (the scenario).
+def _area_frame(areas, before, after, threshold_min, mode, matrix, today):
+    """Per area from one travel time per area and service.
 
-    ``areas`` is indexed by area code with columns ``name``, ``young_people``,
-    ``origin_x``/``origin_y`` (or a geometry), and optionally ``imd_decile``,
-    ``rural`` (bool) or ``rural_share``.  With ``gap_scores``, the gap analysis
-    (:func:`app.analysis.gaps.compute_gaps`, default weights, no survey voice:
-    a scenario does not change what young people said) is run on both sides
-    too; it uses ``imd_score``/``idaci``/``rural_share`` where present.
+    Imported times or straight-line estimates: an area is reached, or not, as a whole.
     """
-    if "young_people" not in areas.columns:
-        raise ScenarioError("the areas have no young-people figures")
-    today = today or date.today()
     r0 = area_reach(areas, before, threshold_min=threshold_min, mode=mode, matrix=matrix,
                     today=today)
     r1 = area_reach(areas, after, threshold_min=threshold_min, mode=mode, matrix=matrix,
@@ -113,16 +104,86 @@ def compare(areas: pd.DataFrame, before, after, *, threshold_min: float, mode: s
     }, index=areas.index)
     df["reached_before"] = df["services_before"] > 0
     df["reached_after"] = df["services_after"] > 0
+    gained_free = (df["free_after"] > 0) & ~(df["free_before"] > 0)
+    return df, float(people[gained_free].sum()), None, None
+
+
+def _person_frame(areas, before, after, points, journeys, threshold_min, mode, today):
+    """Per area from each young person's own journeys (:mod:`.person_reach`)."""
+    p0 = point_reach(areas, points, before, journeys, threshold_min=threshold_min, mode=mode,
+                     today=today)
+    p1 = point_reach(areas, points, after, journeys, threshold_min=threshold_min, mode=mode,
+                     today=today)
+    hit0, hit1 = p0.reached(), p1.reached()
+    free0, free1 = p0.reached(p0.filter("free")), p1.reached(p1.filter("free"))
+    n = len(areas)
+    per0 = np.zeros(n, int)
+    per1 = np.zeros(n, int)
+    for p, out in ((p0, per0), (p1, per1)):
+        ok = p.group >= 0
+        for col in range(p.reach.shape[1]):
+            out[np.unique(p.group[ok & p.reach[:, col]])] += 1
+    after_parts = p1.partition("all")
+    df = pd.DataFrame({
+        "name": areas["name"] if "name" in areas.columns else areas.index.astype(str),
+        "young_people": p0.young_people(),
+        "services_before": per0, "services_after": per1,
+        "young_reached_before": p0.area_sum(hit0), "young_reached_after": p1.area_sum(hit1),
+        "cannot_get_there_after": after_parts["cannot_get_there"],
+        "cannot_get_home_after": after_parts["cannot_get_home"],
+        "newly_reached": p0.area_sum(hit1 & ~hit0),
+        "no_longer_reached": p0.area_sum(hit0 & ~hit1),
+    }, index=areas.index)
+    df["reached_before"] = df["young_reached_before"] > 0
+    df["reached_after"] = df["young_reached_after"] > 0
+    return df, float(p0.area_sum(free1 & ~free0).sum()), p0, p1
+
+
+def compare(areas: pd.DataFrame, before, after, *, threshold_min: float, mode: str = "bus",
+            matrix: pd.DataFrame | None = None, changes=(), today: date | None = None,
+            risk_months: int = 24, gap_scores: bool = False,
+            top_gap_changes: int = 15, points: pd.DataFrame | None = None,
+            journeys=None) -> Comparison:
+    """Compare the services ``before`` (today) and ``after`` (the scenario).
+
+    ``areas`` is indexed by area code with columns ``name``, ``young_people``,
+    ``origin_x``/``origin_y`` (or a geometry), and optionally ``imd_decile``,
+    ``rural`` (bool) or ``rural_share``.  With ``gap_scores``, the gap analysis
+    (:func:`app.analysis.gaps.compute_gaps`, default weights, no survey voice:
+    a scenario does not change what young people said) is run on both sides
+    too; it uses ``imd_score``/``idaci``/``rural_share`` where present.
+
+    With ``points`` (population points) and ``journeys`` (a current journey
+    run, with the scenario's proposals: :class:`.proposal_journeys.WithProposals`)
+    reach is counted per young person and per session exactly as on the gap
+    pages (:mod:`.person_reach`): ``young_reached_before``/``young_reached_after``
+    per area are young people (``reached_*``: any of them), newly reached are
+    the young people reached after and not before, and the after side carries
+    ``cannot_get_there_after`` and ``cannot_get_home_after`` (with
+    ``young_reached_after`` they add up to the area's young people).  ``matrix``
+    is then not used.
+    """
+    if "young_people" not in areas.columns:
+        raise ScenarioError("the areas have no young-people figures")
+    today = today or date.today()
+    per_person = points is not None and journeys is not None
+    if per_person:
+        df, gained_free, p0, p1 = _person_frame(areas, before, after, points, journeys,
+                                                threshold_min, mode, today)
+    else:
+        df, gained_free, p0, p1 = _area_frame(areas, before, after, threshold_min, mode,
+                                              matrix, today)
+    people = df["young_people"]
     df["gap_before"] = ~df["reached_before"] & (people > 0)
     df["gap_after"] = ~df["reached_after"] & (people > 0)
     df["decile"] = [_decile_label(v) for v in (areas["imd_decile"] if "imd_decile" in areas
                                                else [None] * len(areas))]
     df["rurality"] = [_rurality_label(row) for row in areas.to_dict("records")]
-    gained = df["reached_after"] & ~df["reached_before"]
-    lost = df["reached_before"] & ~df["reached_after"]
-    gained_free = (df["free_after"] > 0) & ~(df["free_before"] > 0)
-    df["newly_reached"] = np.where(gained, people, 0.0)
-    df["no_longer_reached"] = np.where(lost, people, 0.0)
+    if not per_person:
+        gained = df["reached_after"] & ~df["reached_before"]
+        lost = df["reached_before"] & ~df["reached_after"]
+        df["newly_reached"] = np.where(gained, people, 0.0)
+        df["no_longer_reached"] = np.where(lost, people, 0.0)
 
     def breakdown(col, order=None):
         g = df.groupby(col, sort=False)
@@ -149,11 +210,11 @@ def compare(areas: pd.DataFrame, before, after, *, threshold_min: float, mode: s
     annual_cost = sum(costs) if costs else None
     newly = float(df["newly_reached"].sum())
     net = newly - float(df["no_longer_reached"].sum())
-    per_person = annual_cost / net if annual_cost is not None and net > 0 else None
+    cost_each = annual_cost / net if annual_cost is not None and net > 0 else None
     gap_changes = mean_before = mean_after = None
     if gap_scores:
-        g0 = _gap_scores(areas, before, threshold_min, mode, matrix, today)
-        g1 = _gap_scores(areas, after, threshold_min, mode, matrix, today)
+        g0 = _gap_scores(areas, before, threshold_min, mode, matrix, today, points, journeys)
+        g1 = _gap_scores(areas, after, threshold_min, mode, matrix, today, points, journeys)
         df["gap_score_before"], df["gap_score_after"] = g0["gap_score"], g1["gap_score"]
         df["gap_rank_before"], df["gap_rank_after"] = g0["rank"], g1["rank"]
         moved = (df["gap_score_after"] - df["gap_score_before"]).fillna(0.0)
@@ -172,21 +233,22 @@ def compare(areas: pd.DataFrame, before, after, *, threshold_min: float, mode: s
         areas=df,
         newly_reached=newly,
         no_longer_reached=float(df["no_longer_reached"].sum()),
-        newly_reached_free=float(people[gained_free].sum()),
+        newly_reached_free=float(gained_free),
         by_decile=breakdown("decile", decile_order),
         by_rurality=breakdown("rurality", lambda g: (g == "Not known", g)),
         stop_being_gaps=area_rows(df["gap_before"] & ~df["gap_after"]),
         become_gaps=area_rows(~df["gap_before"] & df["gap_after"]),
         annual_cost=annual_cost,
-        cost_per_young_person=per_person,
+        cost_per_young_person=cost_each,
         at_risk_before=_at_risk(before, today, risk_months),
         at_risk_after=_at_risk(after, today, risk_months),
         changes=list(changes),
         gap_changes=gap_changes,
         mean_gap_before=mean_before,
         mean_gap_after=mean_after,
-        loss=provision_lost(areas, before, after, threshold_min=threshold_min, mode=mode,
-                            matrix=matrix, today=today),
+        loss=(points_lost(areas, before, after, p0, p1) if per_person else
+              provision_lost(areas, before, after, threshold_min=threshold_min, mode=mode,
+                             matrix=matrix, today=today)),
     )
 
 
@@ -194,7 +256,8 @@ def _int(value) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
-def _gap_scores(areas, services, threshold_min, mode, matrix, today) -> pd.DataFrame:
+def _gap_scores(areas, services, threshold_min, mode, matrix, today, points=None,
+                journeys=None) -> pd.DataFrame:
     from .gaps import compute_gaps
 
     a = areas.copy()
@@ -204,8 +267,11 @@ def _gap_scores(areas, services, threshold_min, mode, matrix, today) -> pd.DataF
     if "share_most_deprived_20" not in a.columns and "imd_decile" in a.columns:
         a["share_most_deprived_20"] = [np.nan if v is None or pd.isna(v) else
                                        float(int(v) <= 2) for v in a["imd_decile"]]
-    out = compute_gaps(a, services, threshold_min=threshold_min, mode=mode, matrix=matrix,
-                       today=today, filters=["all", "free"])
+    per_person = points is not None and journeys is not None
+    out = compute_gaps(a, services, threshold_min=threshold_min, mode=mode,
+                       matrix=None if per_person else matrix, today=today,
+                       filters=["all", "free"], points=points if per_person else None,
+                       journeys=journeys if per_person else None)
     return out[["gap_score", "rank"]]
 
 

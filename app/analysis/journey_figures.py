@@ -336,3 +336,24 @@ def whole_people(out: pd.DataFrame) -> None:
         out[cols] = whole_parts(out[cols].to_numpy(dtype=float))
     out["unreached"] = out["cannot_get_there"] + out["cannot_get_home"]
     out["yp_car_not_bus"] = np.round(out["yp_car_not_bus"].astype(float))
+
+
+def with_columns(base: PointJourneys, extra: PointJourneys) -> PointJourneys:
+    """``base`` with ``extra``'s journeys added: the same points and service columns.
+
+    For a planning scenario: ``base`` is the stored run aligned to the scenario's
+    services (a proposed service has no journey there), ``extra`` the proposals'
+    own journeys aligned the same way (today's services have none there).  Road
+    minutes take the shorter of the two (one of them is ``inf``); bus sessions
+    are the two lists of sessions one after the other.
+    """
+    network = {mode: np.minimum(net, extra.network[mode]) if mode in extra.network else net
+               for mode, net in base.network.items()}
+    return PointJourneys(
+        limit_min=min(base.limit_min, extra.limit_min), n_services=base.n_services,
+        network=network,
+        there=np.concatenate([base.there, extra.there], axis=1),
+        home=np.concatenate([base.home, extra.home], axis=1),
+        session_service=np.concatenate([base.session_service, extra.session_service]),
+        session_start=np.concatenate([base.session_start, extra.session_start]),
+        moved=base.moved)

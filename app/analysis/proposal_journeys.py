@@ -8,10 +8,9 @@ from the stored run's population points to the new venue(s) -- shortest-path
 trees on the road network for walking, cycling and driving, and for public
 transport the same Connection Scan over the same timetable, at the proposal's
 own sessions (there by the start, home after the end) -- then
-:func:`app.analysis.journey_figures.area_matrix` turns the minutes per point
-into minutes per area exactly as it does for the stored run (the youth-weighted
-median point; by bus the best session, each counting its slower leg).  So
-"reached" means the same thing for a proposal as for a service that exists.
+the minutes per point join the run's own for the same points as the proposal's
+columns and sessions (:class:`WithProposals`), so reach is counted per young
+person and per session for a proposal exactly as for a service that exists.
 
 A proposal given without session times gets :data:`DEFAULT_SESSIONS`
 (Wednesday 18:00-20:00, a weekday evening), and the pages say so.
@@ -25,7 +24,7 @@ from datetime import date, time
 import numpy as np
 import pandas as pd
 
-from .journey_figures import area_matrix
+from .journey_figures import PointJourneys, align, with_columns
 from .journeys import JourneyResult, compute, session_frame
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -68,18 +67,6 @@ class ProposalJourneys:
     sessions: pd.DataFrame
     keys: list[str]
 
-    def area_minutes(self, mode: str, point_area: np.ndarray, area_codes, youth: np.ndarray,
-                     limit_min: float) -> pd.DataFrame | None:
-        """Long table (``from_code``, ``to_id``, ``minutes``) for ``mode``.
-
-        The same figures the stored run gives today's services (``None``: no
-        such mode).
-        """
-        if not self.keys:
-            return None
-        return area_matrix(self.result, mode, self.sessions, self.keys, point_area,
-                           area_codes, youth, limit_min=limit_min)
-
 
 def proposal_journeys(point_xy: np.ndarray, proposals: list[Proposal], *, network, feed,
                       limit_min: float, reference_date: date | None = None) -> ProposalJourneys:
@@ -97,8 +84,34 @@ def proposal_journeys(point_xy: np.ndarray, proposals: list[Proposal], *, networ
     return ProposalJourneys(result, sessions, [p.key for p in proposals])
 
 
-def minutes_grid(matrix: pd.DataFrame, area_codes, keys) -> np.ndarray:
-    """(areas x proposals) minutes from a long table of :meth:`ProposalJourneys.area_minutes`."""
-    wide = matrix.pivot(index="from_code", columns="to_id", values="minutes")
-    return wide.reindex(index=[str(c) for c in area_codes], columns=[str(k) for k in keys]) \
-        .to_numpy(dtype=float)
+@dataclass
+class WithProposals:
+    """A stored journey run with proposals' journeys added (planning scenarios).
+
+    Anything :func:`app.analysis.gaps.compute_gaps` takes as ``journeys``:
+    :meth:`for_points` gives the run's journeys for the analysis's points and
+    services, with each proposal's own journeys (from the run's points, at its
+    own sessions) in its column; a service the scenario closes is simply not
+    among ``service_ids``.  ``found`` may be ``None`` (no proposals).
+    """
+
+    run: object
+    found: ProposalJourneys | None = None
+
+    @property
+    def limit_min(self) -> float:
+        """The run's limit: no threshold above it."""
+        return float(self.run.limit_min)
+
+    def holds(self, mode: str) -> bool:
+        """Whether the run has journeys by ``mode``."""
+        return bool(self.run.holds(mode))
+
+    def for_points(self, xy: np.ndarray, lsoa: np.ndarray, service_ids) -> PointJourneys:
+        """The run's and the proposals' journeys for ``xy`` and ``service_ids``."""
+        base = self.run.for_points(xy, lsoa, service_ids)
+        if self.found is None or not self.found.keys:
+            return base
+        extra = align(self.found.result, self.found.sessions, self.found.keys,
+                      self.run.point_xy, self.run.point_lsoa, xy, lsoa, service_ids)
+        return with_columns(base, extra)

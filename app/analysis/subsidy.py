@@ -86,12 +86,17 @@ class SubsidyResult:
 
 def subsidy_cost(areas: pd.DataFrame, services, assumptions: SubsidyAssumptions, *,
                  service_ids=None, area_codes=None,
-                 matrix: pd.DataFrame | None = None) -> SubsidyResult:
+                 matrix: pd.DataFrame | None = None, reach=None) -> SubsidyResult:
     """Yearly cost of the subsidy for the chosen services and areas.
 
     ``areas`` indexed by code with ``young_people``, ``imd_decile`` and
     ``origin_x``/``origin_y`` (or a geometry).  ``service_ids``/``area_codes``
-    restrict the choice (``None`` = all).
+    restrict the choice (``None`` = all).  ``reach``: a
+    :class:`~.person_reach.PointReach` of the same services and areas (the
+    gap pages' per-person method): eligible young people are then those at
+    the population points of the chosen areas who reach the service
+    themselves, each shared among the chosen services they reach
+    (``matrix`` is not used); without it, each area as a whole.
     """
     a = assumptions.check()
     svc = located(active(services_frame(services))).reset_index(drop=True)
@@ -108,12 +113,21 @@ def subsidy_cost(areas: pd.DataFrame, services, assumptions: SubsidyAssumptions,
     eligible_area = np.isin(deciles, list(a.deciles))
     if area_codes is not None:
         eligible_area &= np.isin(np.asarray(areas.index.astype(str)), [str(c) for c in area_codes])
-    pairs = reachable_pairs(areas, svc, threshold_min=a.threshold_min, mode=a.travel_mode,
-                            matrix=matrix)
-    keep = eligible_area[pairs.i]
-    i, j = pairs.i[keep], pairs.j[keep]
-    # Share each area's young people equally among the chosen services it reaches.
-    per_area = np.bincount(i, minlength=len(areas)).astype(float)
+    if reach is not None:
+        col = pd.Index(reach.services["id"].astype(int)).get_indexer(svc["id"].astype(int))
+        block = reach.reach[:, np.maximum(col, 0)] & (col >= 0)[None, :]
+        ok = reach.group >= 0
+        block &= (ok & eligible_area[np.maximum(reach.group, 0)])[:, None]
+        i, j = np.nonzero(block)
+        people = reach.young
+    else:
+        pairs = reachable_pairs(areas, svc, threshold_min=a.threshold_min,
+                                mode=a.travel_mode, matrix=matrix)
+        keep = eligible_area[pairs.i]
+        i, j = pairs.i[keep], pairs.j[keep]
+    # Share each area's (or point's) young people equally among the chosen services
+    # it reaches.
+    per_area = np.bincount(i, minlength=len(people)).astype(float)
     share = np.divide(people[i], per_area[i], out=np.zeros(len(i)), where=per_area[i] > 0)
     eligible = np.bincount(j, weights=share, minlength=len(svc))
     capacity = svc["capacity"].fillna(DEFAULT_CAPACITY).to_numpy(dtype=float)

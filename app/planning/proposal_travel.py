@@ -1,8 +1,10 @@
-"""Travel times to proposed services and candidate sites, by the method today's
-services have: when the computed journeys are up to date, journeys from the
-stored run's population points on the same road network and timetable
-(:mod:`app.analysis.proposal_journeys`); otherwise nothing here, and the page's
-straight-line estimates apply to everything alike (the page says why).
+"""The planning pages' journeys, per young person as on the gap pages: the
+population points and the stored run (:func:`person_journeys`), with proposed
+services and candidate sites given their own journeys from the run's points on
+the same road network and timetable (:mod:`app.analysis.proposal_journeys`)
+and added as their own columns.  When the computed journeys do not apply,
+nothing here: the page's imported times or straight-line estimates apply to
+everything alike (the page says why).
 
 Times imported from a routing engine for a mode win over journeys for today's
 services; proposals are not in such an import, so for that mode they keep the
@@ -13,14 +15,11 @@ from __future__ import annotations
 
 from datetime import date
 
-import numpy as np
-import pandas as pd
-
 from .. import loaders
 from ..analysis.proposal_journeys import (
     DEFAULT_SESSION_TEXT,
     Proposal,
-    minutes_grid,
+    WithProposals,
     proposal_journeys,
 )
 from ..cache import cached
@@ -63,48 +62,41 @@ def _journeys(stored, proposals: list[Proposal], status: dict):
                              reference_date=reference)
 
 
-def proposal_matrix(proposals: list[Proposal], mode: str, areas,
-                    to_kind: str = "service") -> pd.DataFrame | None:
-    """Long table (``from_code``, ``to_id``, ``minutes``) from every area to each
-    proposal by ``mode``, by the computed journeys' method; ``None`` when those do not
-    apply (the caller then estimates, as for everything else on the page)."""
-    if not proposals or not len(areas) or not uses_journeys(mode, to_kind):
-        return None
-    status = _status()
-    stored = _stored(status)
-    if stored is None:
-        return None
+def _found(stored, proposals: list[Proposal], status: dict):
+    """The proposals' journeys from the run's points (cached per run and proposals)."""
     key = {"run": status["computed_at"], "id": status.get("run"),
            "proposals": [[p.key, round(float(p.x), 1), round(float(p.y), 1),
                           [list(s) for s in p.sessions_or_default]] for p in proposals]}
-    found = cached("proposal-journeys", db.session, key,
-                   lambda: _journeys(stored, proposals, status), responses=False)
-    return found.area_minutes(mode, stored.point_areas(areas), [str(c) for c in areas.index],
-                              stored.youth, float(stored.result.threshold_min))
+    return cached("proposal-journeys", db.session, key,
+                  lambda: _journeys(stored, proposals, status), responses=False)
 
 
-def with_proposals(matrix: pd.DataFrame | None, services: list[dict], mode: str,
-                   areas) -> pd.DataFrame | None:
-    """``matrix`` (today's services) with rows for each active proposed service in
-    ``services`` (a scenario's), by the journeys' method when it applies."""
-    proposals = [Proposal(str(s["id"]), float(s["x"]), float(s["y"]), s.get("sessions") or [])
-                 for s in services if s.get("proposed") and s.get("x") is not None
-                 and s.get("status", "active") == "active"]
-    extra = proposal_matrix(proposals, mode, areas)
-    if extra is None:
-        return matrix
-    return extra if matrix is None else pd.concat([matrix, extra], ignore_index=True)
+def proposals_in(services: list[dict]) -> list[Proposal]:
+    """The active proposed services of a scenario's ``services``."""
+    return [Proposal(str(s["id"]), float(s["x"]), float(s["y"]), s.get("sessions") or [])
+            for s in services if s.get("proposed") and s.get("x") is not None
+            and s.get("status", "active") == "active"]
 
 
-def site_minutes(candidates: dict[str, dict], mode: str, areas) -> np.ndarray | None:
-    """(areas x candidates) minutes to candidate sites by the journeys' method (each
-    at the default weekday-evening session), or ``None`` when it does not apply."""
-    proposals = [Proposal(f"site:{key}", float(c["x"]), float(c["y"]), c.get("sessions") or [])
-                 for key, c in candidates.items()]
-    found = proposal_matrix(proposals, mode, areas, to_kind="building")
-    if found is None:
-        return None
-    return minutes_grid(found, areas.index, [p.key for p in proposals])
+def person_journeys(mode: str, proposals: list[Proposal] = ()):
+    """``(points, journeys)`` for counting reach per young person and per session as
+    the gap pages do (the LSOA level's population points; the stored run with
+    ``proposals``' own journeys added), or ``(None, None)`` when the computed
+    journeys do not apply to ``mode`` (then every figure on the page is from
+    imported times or straight-line estimates, and the page says so)."""
+    from ..settings import analysis_settings
+
+    if not uses_journeys(mode):
+        return None, None
+    status = _status()
+    stored = _stored(status)
+    if stored is None or not stored.holds(mode):
+        return None, None
+    points = loaders.population_points(db.session, "lsoa", **analysis_settings().band)
+    if points is None or not len(points):
+        return None, None
+    found = _found(stored, list(proposals), status) if proposals else None
+    return points, WithProposals(stored, found)
 
 
 def proposal_note(places: str, mode: str, to_kind: str = "service") -> str | None:

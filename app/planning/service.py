@@ -13,6 +13,7 @@ from flask import abort, current_app, url_for
 
 from .. import loaders
 from ..analysis.comparison import compare
+from ..analysis.person_loss import cliff_loss_points
 from ..analysis.scenario import (
     CHANGE_KINDS,
     ScenarioError,
@@ -33,7 +34,7 @@ from .forms import AddServiceForm, ScenarioForm, ServiceChangeForm, TravelForm
 from .maps import planning_map
 from .place_service import accept_any_building, fill_place_fields, place_form
 from .places import place_names
-from .proposal_travel import proposal_note, with_proposals
+from .proposal_travel import person_journeys, proposal_note, proposals_in
 from .published import loss_rows, published_totals
 from .timeline import cliff_timeline
 
@@ -102,8 +103,13 @@ def travel_basis(mode: str, *, places: str | None = None, to_kind: str = "servic
         elif note is None:
             where = "imported times" if basis == "imported" else "computed journeys"
             note = f"{places} are not in the {where}: {estimate[0].lower()}{estimate[1:]}"
+    counted = None
+    if person_journeys(mode)[1] is not None:
+        counted = ("Reach is counted per young person, the same way as on the gap pages: "
+                   "from each home's own journeys, and by bus a session counts only with a "
+                   "bus there by its start and home after its end, within the threshold.")
     return {"mode": mode, "basis": basis, "phrase": MODE_PHRASES[mode],
-            "sentence": travel_sentence(status, mode), "note": note,
+            "sentence": travel_sentence(status, mode), "note": note, "counted": counted,
             "estimate": estimate if basis == "straight-line" else None}
 
 
@@ -223,10 +229,15 @@ def scenario_page(scenario, *, add_form=None, change_form=None, errors=None,
         after, cleaned = live, []
     comparison = None
     if len(area_frame):
-        times = with_proposals(matrix(mode=mode), after, mode, area_frame)
+        # One method with the gap pages: each young person's own journeys (proposals
+        # by the same method) while a journey run applies; else imported times or
+        # straight-line estimates for everything alike.
+        points, journeys = person_journeys(mode, proposals_in(after))
+        times = None if journeys is not None else matrix(mode=mode)
         comparison = compare(area_frame, live, after, threshold_min=threshold(), mode=mode,
                              matrix=times, changes=cleaned, today=date.today(),
-                             risk_months=CLIFF_MONTHS, gap_scores=True)
+                             risk_months=CLIFF_MONTHS, gap_scores=True, points=points,
+                             journeys=journeys)
     add_form, change_form = _change_forms(after if not problem else live, building_rows,
                                           add_form, change_form)
     lost = None
@@ -342,9 +353,14 @@ def funding_cliff_page(travel_form: TravelForm | None = None) -> dict:
     live = services()
     cliff = funding_cliff(live, today=today, months=CLIFF_MONTHS)
     area_frame = areas()
-    loss = cliff_loss(area_frame, live, threshold_min=threshold(), today=today,
-                      months=CLIFF_MONTHS, mode=mode,
-                      matrix=matrix(mode=mode)) if len(area_frame) else None
+    points, journeys = person_journeys(mode) if len(area_frame) else (None, None)
+    if journeys is not None:  # per young person, as on the gap pages
+        loss = cliff_loss_points(area_frame, live, points, journeys, threshold_min=threshold(),
+                                 today=today, months=CLIFF_MONTHS, mode=mode)
+    else:
+        loss = cliff_loss(area_frame, live, threshold_min=threshold(), today=today,
+                          months=CLIFF_MONTHS, mode=mode,
+                          matrix=matrix(mode=mode)) if len(area_frame) else None
     lost = loss.rows if loss is not None else None
     map_parts = None
     if len(area_frame):

@@ -19,6 +19,8 @@ from flask import current_app, url_for
 from .. import jobs
 from ..access import PLANNERS
 from ..analysis.comparison import area_reach
+from ..analysis.person_reach import point_reach
+from ..analysis.proposal_journeys import Proposal
 from ..analysis.siting import (
     SitingResult,
     choose_sites,
@@ -33,7 +35,7 @@ from .candidates import candidate_minutes
 from .forms import SitesForm
 from .place_input import PlaceError
 from .place_service import fill_place_fields, place_form, resolve
-from .proposal_travel import site_minutes, uses_journeys
+from .proposal_travel import person_journeys, uses_journeys
 
 NEWLY, REACHED, NOT_REACHED = ("Newly reached by the chosen sites", "Reached today",
                                "Not reached")
@@ -49,6 +51,9 @@ class BestSites:
     newly_people: float
     states: list[str] = field(default_factory=list)     # one per area, in area order
     points: list[dict] = field(default_factory=list)    # candidates, chosen ones marked
+    # "person": every young person's own journeys (the gap pages' method); "area":
+    # one time per area and site (imported times or straight-line estimates).
+    method: str = "area"
 
 
 def place_sites(form: SitesForm) -> bool:
@@ -100,20 +105,83 @@ def cells(candidates: dict, areas_count: int) -> int:
     return len(candidates) * areas_count
 
 
+def _person_cover(candidates: dict[str, dict], threshold: float, mode: str, areas):
+    """The demand and reach tables per young person (population point), by the gap
+    pages' method: who is reached today from each point's own journeys, and each
+    candidate judged from the same points by :mod:`app.analysis.proposal_journeys`
+    (at its own sessions or the default weekday evening).  ``None`` when the
+    computed journeys do not apply."""
+    proposals = [Proposal(f"site:{key}", float(c["x"]), float(c["y"]), c.get("sessions") or [])
+                 for key, c in candidates.items()]
+    points, journeys = person_journeys(mode, proposals)
+    if journeys is None:
+        return None
+    today = point_reach(areas, points, service.services(), journeys, threshold_min=threshold,
+                        mode=mode, today=date.today())
+    pts = points.reset_index(drop=True)
+    pj = journeys.for_points(pts[["x", "y"]].to_numpy(dtype=float),
+                             pts["lsoa"].astype(str).to_numpy(), [p.key for p in proposals])
+    cover = np.asarray(pj.minutes(mode) <= today.threshold_min)
+    reached = today.reached()
+    deciles = list(areas["imd_decile"])
+    point_deciles = [deciles[g] if g >= 0 else None for g in today.group]
+    weights = demand_weights(today.young, point_deciles, reached | (today.group < 0))
+    return today, cover, weights, reached
+
+
+def _best_per_person(candidates, k, areas, found) -> BestSites:
+    """:func:`best_sites` with young people (population points) as the demand."""
+    today, cover, weights, reached = found
+    siting = choose_sites(cover, weights, k)
+    ids = list(candidates)
+    chosen = siting.best.chosen
+    live = weights > 0
+    ranked = []
+    for row in rank_candidates(cover, weights, today.young, chosen=chosen):
+        hit = live & cover[:, row["index"]] & (today.group >= 0)
+        ranked.append({**row, "areas": len(np.unique(today.group[hit])),
+                       "name": candidates[ids[row["index"]]]["name"],
+                       "kind": candidates[ids[row["index"]]]["kind"]})
+    hit = cover[:, chosen].any(axis=1) if chosen else np.zeros(len(weights), dtype=bool)
+    newly = hit & ~reached & (today.group >= 0)
+    newly_area = today.area_sum(newly) > 0
+    reached_area = today.area_sum(reached) > 0
+    return _result(candidates, siting, ranked, float(today.young[newly].sum()),
+                   [NEWLY if n else REACHED if r else NOT_REACHED
+                    for n, r in zip(newly_area, reached_area, strict=True)], "person")
+
+
+def _result(candidates, siting, ranked, newly_people, states, method) -> BestSites:
+    ids = list(candidates)
+    chosen_ids = {ids[j] for j in siting.best.chosen}
+    return BestSites(
+        siting=siting, ranked=ranked,
+        chosen_names=[candidates[ids[j]]["name"] for j in siting.best.chosen],
+        newly_people=newly_people, states=states, method=method,
+        points=[{"x": c["x"], "y": c["y"],
+                 "label": c["name"] + (" (chosen)" if key in chosen_ids else " (candidate)"),
+                 "colour": "#00703c" if key in chosen_ids else "#505a5f",
+                 "radius": 10 if key in chosen_ids else 6} for key, c in candidates.items()])
+
+
 def best_sites(candidates: dict[str, dict], k: int, threshold: float,
                mode: str = service.MODE) -> BestSites:
     """Choose ``k`` of ``candidates`` that newly reach the most young people not
-    reached today within ``threshold`` minutes by ``mode``, deprived areas counting more."""
+    reached today within ``threshold`` minutes by ``mode``, deprived areas counting more.
+
+    While the computed journeys apply, per young person (:func:`_person_cover`);
+    else per area, from imported times or straight-line estimates."""
     areas = service.areas()
+    found = _person_cover(candidates, threshold, mode, areas) if len(areas) else None
+    if found is not None:
+        return _best_per_person(candidates, k, areas, found)
     today_reach = area_reach(areas, service.services(), threshold_min=threshold,
                              mode=mode, matrix=service.matrix(mode=mode), today=date.today())
     reached = (today_reach["all_services"] > 0).to_numpy()
     people = areas["young_people"].to_numpy(dtype=float)
     weights = demand_weights(people, list(areas["imd_decile"]), reached)
-    minutes = site_minutes(candidates, mode, areas)  # the journeys' method, when it applies
-    if minutes is None:
-        minutes = candidate_minutes(areas, candidates, mode=mode,
-                                    matrix=service.matrix("building", mode=mode))
+    minutes = candidate_minutes(areas, candidates, mode=mode,
+                                matrix=service.matrix("building", mode=mode))
     cover = coverage_matrix(minutes, threshold)
     siting = choose_sites(cover, weights, k)
     ids = list(candidates)
@@ -123,17 +191,9 @@ def best_sites(candidates: dict[str, dict], k: int, threshold: float,
               for row in rank_candidates(cover, weights, people, chosen=chosen)]
     hit = cover[:, chosen].any(axis=1) if chosen else np.zeros(len(areas), dtype=bool)
     newly = hit & ~reached & (people > 0)
-    chosen_ids = {ids[j] for j in chosen}
-    return BestSites(
-        siting=siting, ranked=ranked,
-        chosen_names=[candidates[ids[j]]["name"] for j in chosen],
-        newly_people=float(people[newly].sum()),
-        states=[NEWLY if n else REACHED if r else NOT_REACHED
-                for n, r in zip(newly, reached, strict=True)],
-        points=[{"x": c["x"], "y": c["y"],
-                 "label": c["name"] + (" (chosen)" if key in chosen_ids else " (candidate)"),
-                 "colour": "#00703c" if key in chosen_ids else "#505a5f",
-                 "radius": 10 if key in chosen_ids else 6} for key, c in candidates.items()])
+    return _result(candidates, siting, ranked, float(people[newly].sum()),
+                   [NEWLY if n else REACHED if r else NOT_REACHED
+                    for n, r in zip(newly, reached, strict=True)], "area")
 
 
 def sites_map(best: BestSites) -> dict:

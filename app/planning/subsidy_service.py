@@ -6,12 +6,14 @@ in the most deprived areas would cost (:mod:`app.analysis.subsidy`).  Split from
 from __future__ import annotations
 
 from .. import loaders
+from ..analysis.person_reach import point_reach
 from ..analysis.services import funding_status
 from ..analysis.subsidy import SubsidyAssumptions, SubsidyError, subsidy_cost
 from ..extensions import db
 from ..settings import analysis_settings
 from .candidates import areas_in_wards
 from .forms import SubsidyForm
+from .proposal_travel import person_journeys
 from .service import areas, matrix, services, travel_basis
 
 
@@ -38,9 +40,16 @@ def subsidy_page(form: SubsidyForm, asked: bool) -> dict:
         area_frame = areas()
         area_codes = areas_in_wards(area_frame, wards, form.wards.data) \
             if form.wards.data else None
+        points, journeys = person_journeys(mode)
         try:
+            # Per young person from the journey run, as on the gap pages, when it applies.
+            reach = None if journeys is None else point_reach(
+                area_frame, points, live, journeys, threshold_min=assumptions.threshold_min,
+                mode=mode)
             result = subsidy_cost(area_frame, live, assumptions, service_ids=chosen,
-                                  area_codes=area_codes, matrix=matrix(mode=mode))
+                                  area_codes=area_codes,
+                                  matrix=None if reach is not None else matrix(mode=mode),
+                                  reach=reach)
         except SubsidyError as exc:
             problem = str(exc)
     return {"form": form, "result": result, "problem": problem, "priced": len(priced),

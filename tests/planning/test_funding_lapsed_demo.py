@@ -2,15 +2,15 @@
 months ago): the funding-cliff page and the ready-made scenario that ends every
 grant show the same young people losing their only provision of a kind, and both
 equal a calculation made here from the stored journeys and the directory rows
-directly (not through the planning code); lapsed grants are in neither; and the
+directly, per young person at each of the run's points (not through the planning code); lapsed grants are in neither; and the
 scenario's totals are the sums of its published rural and urban parts."""
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
@@ -19,7 +19,6 @@ from app.geodata.journeys import current_journeys, run_journeys
 from app.models import Service
 
 THRESHOLD = 30
-BUS_M_PER_MIN = 18_000 / 60
 
 
 def text(response) -> str:
@@ -32,8 +31,11 @@ def figure(page: str, element: str) -> str:
 
 def by_hand(db, areas) -> tuple[int, float]:
     """(areas, young people) losing their only provision of a kind, worked out from
-    the rows: active services with funding not ended; reachable by the stored bus
-    minutes (median point, slower leg of the best session), else straight line."""
+    the rows and the stored run directly, per young person (the gap pages' method):
+    active services with funding not ended; a run point reaches a service when some
+    session of it has a bus there by its start and home after its end, each within
+    the threshold; a point loses a kind when it reaches a service of that kind and
+    every one it reaches is ending."""
     today = pd.Timestamp(date.today())
     horizon = today + pd.DateOffset(months=24)
     rows = db.session.execute(select(Service.id, Service.x, Service.y, Service.service_type,
@@ -43,21 +45,21 @@ def by_hand(db, areas) -> tuple[int, float]:
     svc = svc[(svc["status"] == "active") & svc["x"].notna()
               & (svc["end"].isna() | (svc["end"] >= today))]
     svc["ending"] = svc["end"].notna() & (svc["end"] <= horizon)
-    minutes = current_journeys(db.session).matrix("bus", areas)
-    timed = {(str(a), str(s)): m for a, s, m in minutes.itertuples(index=False)}
-    lose = set()
-    for code, area in areas.iterrows():
+    run = current_journeys(db.session)
+    ok = (run.result.pt_there_min <= THRESHOLD) & (run.result.pt_home_min <= THRESHOLD)
+    venue_ids = [int(run.service_ids[v]) for v in run.sessions["venue"]]
+    codes = set(str(c) for c in areas.index)
+    lose_areas, people = set(), 0.0
+    for p in range(len(run.point_xy)):
+        reached = {venue_ids[k] for k in np.flatnonzero(ok[p])}
         kinds: dict[str, list[bool]] = {}
         for s in svc.itertuples():
-            m = timed.get((str(code), str(s.id)))
-            if m is None:
-                m = math.hypot(area["origin_x"] - s.x, area["origin_y"] - s.y) * 1.3 \
-                    / BUS_M_PER_MIN
-            if m <= THRESHOLD:
+            if int(s.id) in reached:
                 kinds.setdefault(s.type, []).append(bool(s.ending))
-        if any(all(flags) for flags in kinds.values()):
-            lose.add(code)
-    return len(lose), float(areas.loc[sorted(lose), "young_people"].sum())
+        if any(all(flags) for flags in kinds.values()) and str(run.point_lsoa[p]) in codes:
+            lose_areas.add(str(run.point_lsoa[p]))
+            people += float(run.youth[p])
+    return len(lose_areas), people
 
 
 def test_the_demo_cliff_and_its_scenario_agree_with_a_hand_count(app, db, client, auth):

@@ -1,0 +1,77 @@
+"""Who loses their only reachable provision of a kind, counted per young person.
+
+Pure.  The per-person form of :func:`.scenario.provision_lost`, used whenever a
+current journey run gives every population point its own journeys (the gap
+pages' method, :mod:`.person_reach`): a young person loses provision of a kind
+when some service of that type is within reach of them before and none after.
+An area is listed (per service type) with the young people in it who lose that
+kind; the headline counts each young person and each area once.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from .person_reach import PointReach, point_reach
+from .scenario import LOSS_COLUMNS, ProvisionLoss, apply_changes, cliff_changes
+from .services import services_frame
+
+
+def points_lost(areas: pd.DataFrame, before, after, p0: PointReach,
+                p1: PointReach) -> ProvisionLoss:
+    """:class:`.scenario.ProvisionLoss` from the points' reach.
+
+    ``p0`` before, ``p1`` after.
+    """
+    info = {int(r["id"]): r for r in services_frame(before).to_dict("records")}
+    ends = {int(r["id"]): r.get("funding_end") for r in services_frame(after).to_dict("records")}
+    names = areas["name"].to_numpy() if "name" in areas.columns else areas.index.astype(str)
+    codes = [str(c) for c in areas.index]
+    types0 = p0.services["service_type"].to_numpy()
+    types1 = p1.services["service_type"].to_numpy()
+    ids0 = p0.services["id"].to_numpy().astype(int)
+    ok = p0.group >= 0
+    any_lost = np.zeros(len(p0.young), dtype=bool)
+    rows = []
+    for stype in sorted(set(types0)):
+        had = p0.reached(types0 == stype)
+        lost = had & ~p1.reached(types1 == stype) & ok
+        if not lost.any():
+            continue
+        any_lost |= lost
+        for g in np.unique(p0.group[lost]):
+            here = lost & (p0.group == g)
+            cols = (types0 == stype) & p0.reach[here].any(axis=0)
+            gone = sorted({int(i) for i in ids0[cols]})
+            dates = [pd.Timestamp(d) for d in (ends.get(i, info[i].get("funding_end"))
+                                               for i in gone)
+                     if d is not None and not pd.isna(d)]
+            rows.append({"code": codes[g], "name": names[g], "service_type": stype,
+                         "young_people": float(p0.young[here].sum()),
+                         "ending": sorted({str(info[i].get("name") or i) for i in gone}),
+                         "first_end": min(dates).date() if dates else None})
+    out = pd.DataFrame(rows, columns=LOSS_COLUMNS)
+    if len(out):
+        out["_order"] = [d or date.max for d in out["first_end"]]
+        out = out.sort_values(["_order", "young_people", "code"],
+                              ascending=[True, False, True]).drop(columns="_order")
+    out = out.reset_index(drop=True)
+    return ProvisionLoss(out, len(set(out["code"])), float(p0.young[any_lost].sum()))
+
+
+def cliff_loss_points(areas: pd.DataFrame, services, points: pd.DataFrame, journeys, *,
+                      threshold_min: float, today: date | None = None, months: int = 24,
+                      mode: str = "bus") -> ProvisionLoss:
+    """The funding cliff's loss per young person.
+
+    :func:`.scenario.cliff_loss` by the gap pages' method (every grant in the cliff ends).
+    """
+    after, _ = apply_changes(services, cliff_changes(services, today=today, months=months))
+    p0 = point_reach(areas, points, services, journeys, threshold_min=threshold_min,
+                     mode=mode, today=today)
+    p1 = point_reach(areas, points, after, journeys, threshold_min=threshold_min,
+                     mode=mode, today=today)
+    return points_lost(areas, services, after, p0, p1)
