@@ -36,9 +36,9 @@ import shapely
 from sqlalchemy import func, or_, select
 
 from ..models import Area, AreaIndicator, LsoaLookup
+from .crs import BNG
 from .indicators import OPEN_END, parse_band_name
 
-BNG = "EPSG:27700"
 SLIVER = 0.02
 SNAP = 0.97
 

@@ -30,6 +30,14 @@ import pandas as pd
 from ..analysis.journeys import JourneyResult, compute
 from ..dataversion import current, journeys_version
 from ..models import JourneyRun
+from .journey_inputs import (
+    _source,
+    _store,
+    _transport_hashes,
+    inputs_digest,
+    population_points,
+    session_inputs,
+)
 
 
 @dataclass
@@ -53,7 +61,6 @@ class Inputs:
 
 def read_inputs(session, limits=None) -> Inputs:
     """Everything a run reads (the stored timetable checked against ``limits``)."""
-    from .journeys import _transport_hashes, population_points, session_inputs
     from .transport import load_network, load_timetable
 
     version = current(session)[0]
@@ -91,8 +98,6 @@ def save_run(session, inputs: Inputs, result: JourneyResult, *, limit_min: float
              started: float, on: date | None, min_change_min: float = 3.0,
              extra: dict | None = None) -> JourneyRun:
     """Store ``result`` in place of the previous run (the caller commits)."""
-    from .journeys import _source, _store, inputs_digest
-
     meta = {"network": _source(inputs.roads), "timetable": _source(inputs.timetable),
             "session_dates": result.session_dates, "scans": result.scans,
             "points": int(len(inputs.point_xy)), "services": int(len(inputs.service_ids)),

@@ -17,9 +17,8 @@ import pandas as pd
 from sqlalchemy import and_, func, or_, select
 
 from ..analysis.voice import BARRIER_QUESTIONS
+from ..geodata.crs import BNG
 from ..models import Answer, Area, Response
-
-BNG = "EPSG:27700"
 
 
 @dataclass
