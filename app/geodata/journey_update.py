@@ -27,9 +27,11 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from ..analysis.gtfs import Feed
 from ..analysis.journeys import JourneyResult, compute
+from ..analysis.roads import RoadNetwork
 from ..dataversion import current, journeys_version
-from ..models import JourneyRun
+from ..models import JourneyRun, TransportData
 from .journey_inputs import (
     _source,
     _store,
@@ -46,17 +48,17 @@ class Inputs:
 
     version: int
     inputs_version: int
-    network: object
-    roads: object
-    feed: object
-    timetable: object
+    network: RoadNetwork | None
+    roads: TransportData | None
+    feed: Feed | None
+    timetable: TransportData | None
     point_xy: np.ndarray
     youth: np.ndarray
     lsoa: np.ndarray
     service_ids: np.ndarray
     venue_xy: np.ndarray
     sessions: pd.DataFrame
-    transport: list
+    transport: list[tuple[str, str]]
 
 
 def read_inputs(session, limits=None) -> Inputs:
