@@ -6,6 +6,7 @@ command line and print, as JSON, each one after whose import a web module
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import pkgutil
 import sys
@@ -40,11 +41,12 @@ class _Watch:
 def names(packages: list[str]) -> list[str]:
     """Every module of ``packages`` (a plain module stands for itself)."""
     out = []
-    for name in packages:
-        module = importlib.import_module(name)
+    for name in packages:  # found without importing them (only their parents)
+        spec = importlib.util.find_spec(name)
         out.append(name)
-        if hasattr(module, "__path__"):
-            out += [info.name for info in pkgutil.walk_packages(module.__path__, name + ".")]
+        if spec is not None and spec.submodule_search_locations is not None:
+            out += [info.name for info in
+                    pkgutil.walk_packages(spec.submodule_search_locations, name + ".")]
     return out
 
 
