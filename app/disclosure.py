@@ -7,7 +7,9 @@ published as zero (it reveals no individual).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -17,7 +19,7 @@ class DisclosureRule:
     round_to: int = 5
 
     @classmethod
-    def from_config(cls, config) -> DisclosureRule:
+    def from_config(cls, config: Mapping[str, Any]) -> DisclosureRule:
         return cls(
             int(config.get("DISCLOSURE_MIN", 1)),
             int(config.get("DISCLOSURE_MAX_SUPPRESSED", 7)),
@@ -38,7 +40,7 @@ class DisclosureRule:
         # Round half up, so 2.5 fives -> 15 not 10 (Python's round is banker's).
         return int((count + self.round_to / 2) // self.round_to * self.round_to)
 
-    def label(self, count) -> str:
+    def label(self, count: int | float | None) -> str:
         value = self.apply(count)
         return "[c]" if value is None else f"{value:,}"
 

@@ -21,9 +21,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .cache import cached
+from .geodata.crs import BNG
 from .models import AREA_LEVELS, Area, Building, Service, TravelTime
 
-BNG = "EPSG:27700"
 EVENING = time(17, 0)
 SERVICE_COLUMNS = ["id", "name", "service_type", "uniformed", "x", "y", "cost_model",
                    "cost_amount", "monthly_cost", "sessions_per_week", "evening_weekend",
@@ -103,7 +103,7 @@ def _lsoa_areas(session, age_min, age_max) -> gpd.GeoDataFrame:
     if gdf.empty:
         return gpd.GeoDataFrame({"name": [], "young_people": [], "imd_decile": [], "rural": [],
                                  "origin_x": [], "origin_y": []},
-                                geometry=gpd.GeoSeries([], crs=27700),
+                                geometry=gpd.GeoSeries([], crs=BNG),
                                 index=pd.Index([], name="code"))
     gdf = gdf.copy()
     gdf["young_people"] = pd.to_numeric(gdf["young_people"], errors="coerce").fillna(0.0)

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
+from ..geodata.crs import BNG, WGS84
 from .filelimits import TransportLimits
 from .gtfscheck import WEEKDAYS, seconds, validate_feed, yyyymmdd
 from .gtfszip import GtfsArchive, TimetableError
@@ -35,7 +36,7 @@ __all__ = ["Feed", "TimetableError", "seconds", "transfer_links", "validate_feed
 TRANSFER_M = 400.0
 WALK_M_PER_S = 4.8 * 1000 / 3600
 CIRCUITY = 1.3
-_TO_BNG = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+_TO_BNG = Transformer.from_crs(WGS84, BNG, always_xy=True)
 STOP_TIMES = ("trip_id", "stop_id", "stop_sequence", "arrival_time", "departure_time")
 CHUNK_ROWS = 50_000  # rows of stop_times.txt read at a time (a few MB of text)
 DAY_S = 24 * 3600

@@ -127,7 +127,7 @@ def _check(archive: GtfsArchive, problems: _Problems) -> dict | None:
     stops = _stops(archive, problems)
     routes = _unique_ids(archive, "routes", "route_id", problems)
     services, dates = _calendars(archive, problems)
-    trips = set()
+    trips: set[str] = set()
     for n, row in archive.rows("trips", REQUIRED["trips"]):
         _unique(trips, "trips", n, "trip_id", row["trip_id"], problems)
         if row["route_id"] not in routes:
@@ -174,9 +174,10 @@ def _stops(archive: GtfsArchive, problems: _Problems) -> set:
     return seen
 
 
-def _calendars(archive: GtfsArchive, problems: _Problems) -> tuple[set, list[date]]:
+def _calendars(archive: GtfsArchive, problems: _Problems) -> tuple[set[str], list[date]]:
     """(service ids, the feed's first and last dates) from calendar and calendar_dates."""
-    services, dates = set(), []
+    services: set[str] = set()
+    dates: list[date] = []
     if archive.has("calendar"):
         for n, row in archive.rows("calendar"):
             services.add(row["service_id"])
@@ -228,7 +229,7 @@ def _check_stop_times(archive: GtfsArchive, trips: set, stops: set,
             problems.add("stop_times", n, "stop_sequence", f"{row['stop_sequence']!r} is not a "
                          "whole number")
             continue
-        times = []
+        times: list[int | None] = []
         for col in ("arrival_time", "departure_time"):
             if row[col] == "":
                 times.append(None)

@@ -28,7 +28,8 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from typing import NoReturn
 
 import pandas as pd
 
@@ -168,7 +169,7 @@ class GtfsArchive:
             raise TimetableError(name, problems[:MAX_ERRORS])
         self.members = {i.filename[:-4]: i for i in infos if i.filename.endswith(".txt")}
 
-    def refuse(self, problem: str):
+    def refuse(self, problem: str) -> NoReturn:
         """Raise :class:`TimetableError` for this zip with ``problem``."""
         raise TimetableError(self.name, [problem])
 
@@ -193,7 +194,7 @@ class GtfsArchive:
                                 newline="")
 
     def rows(self, table: str, columns: tuple[str, ...] | None = None
-             ) -> Iterator[tuple[int, dict[str, str]]]:
+             ) -> Generator[tuple[int, dict[str, str]], None, None]:
         """(row number, {column: cell}) of each record row, the header being row 1.
 
         Only ``columns`` (default all); names and cells stripped, missing cells

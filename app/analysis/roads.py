@@ -37,6 +37,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
 
+from ..geodata.crs import BNG, WGS84
 from .filelimits import TransportLimits, megabytes
 
 WALK_KMH, CYCLE_KMH = 4.8, 16.0
@@ -62,7 +63,7 @@ YES = ("yes", "true", "1")
 OPPOSITE = ("opposite", "opposite_lane", "opposite_track", "opposite_share_busway")
 SIDES = ("cycleway", "cycleway:left", "cycleway:right", "cycleway:both")
 NETWORK_MODES = ("walk", "cycle", "drive")
-_TO_BNG = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+_TO_BNG = Transformer.from_crs(WGS84, BNG, always_xy=True)
 
 
 class NetworkError(ValueError):

@@ -28,6 +28,7 @@ import geopandas as gpd
 import shapely
 from pyproj import Transformer
 
+from ..geodata.crs import BNG, WGS84
 from .county_plan import (
     CENTRE,
     CITY,
@@ -62,18 +63,18 @@ def write_files(folder: Path, seed: int) -> dict:
             lsoa_codes[i] = f"E0109{serial:04d}"
             lsoa_names[i] = f"{COUNTY} {w_number:03d}{letter}"
     lsoas = gpd.GeoDataFrame({"LSOA21CD": lsoa_codes, "LSOA21NM": lsoa_names},
-                             geometry=lsoa_geoms, crs="EPSG:27700")
+                             geometry=lsoa_geoms, crs=BNG)
     # As ONS publishes them: RFC 7946 GeoJSON, longitude/latitude.
-    lsoas.to_crs(4326).to_file(folder / "lsoa2021_demo.geojson", driver="GeoJSON",
+    lsoas.to_crs(WGS84).to_file(folder / "lsoa2021_demo.geojson", driver="GeoJSON",
                                COORDINATE_PRECISION=7)
     wards = gpd.GeoDataFrame(
         {"WD25CD": [w["code"] for w in plan["wards"]],
          "WD25NM": [w["name"] for w in plan["wards"]]},
-        geometry=[w["geometry"] for w in plan["wards"]], crs="EPSG:27700")
+        geometry=[w["geometry"] for w in plan["wards"]], crs=BNG)
     wards.to_file(folder / "wards_demo.gpkg", layer="wards2025", driver="GPKG")
     parish_codes = [f"E0490{n:04d}" for n in range(1, len(plan["parish_geoms"]) + 1)]
     parishes = gpd.GeoDataFrame({"PAR24CD": parish_codes, "PAR24NM": plan["parish_names"]},
-                                geometry=plan["parish_geoms"], crs="EPSG:27700")
+                                geometry=plan["parish_geoms"], crs=BNG)
     parishes.to_file(folder / "parishes_demo.shp")
 
     profiles = [_lsoa_profile(rng, g, k) for g, k in zip(lsoa_geoms, kinds, strict=True)]
@@ -125,7 +126,7 @@ def write_files(folder: Path, seed: int) -> dict:
             out.writerow([code, name, sum(ages), *ages])
 
     # Postcodes, ONS postcode directory style, in the fictional 'ZZ' area.
-    to_wgs = Transformer.from_crs(27700, 4326, always_xy=True)
+    to_wgs = Transformer.from_crs(BNG, WGS84, always_xy=True)
     districts = {CITY["name"]: (1, 4)} | {t["name"]: (5 + k, 5 + k) for k, t in enumerate(TOWNS)}
     used_units: set[str] = set()
     postcode_rows = []
@@ -207,7 +208,7 @@ def build(session, ctx) -> None:
                                      plan["parish_seeds"][1 + len(TOWNS):], strict=True)]
     ctx.info["geography"] = {
         "county": COUNTY,
-        "crs": "EPSG:27700",
+        "crs": BNG,
         "bounds": tuple(round(v) for v in plan["outline"].bounds),
         "outline_wkt": plan["outline"].wkt,
         "city": CITY["name"],

@@ -31,10 +31,11 @@ import numpy as np
 from pyproj import Transformer
 from scipy.spatial import Delaunay
 
+from ..geodata.crs import BNG, WGS84
 from .gtfsfile import write_gtfs
 from .osmfile import write_osm
 
-TO_LL = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
+TO_LL = Transformer.from_crs(BNG, WGS84, always_xy=True)
 SEGMENT_M = 250.0
 LANE_SPACING_M = 2500.0
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pyproj import Transformer
 
 from ..geodata import council_area as _council_area
+from ..geodata.crs import BNG, WGS84
 from ..geodata.lookup import area_containing, find_postcode, normalise_postcode
 
 # Rough bounds of Great Britain on the national grid, to catch swapped or
@@ -28,12 +29,12 @@ NEAR_M = 50_000.0
 
 @lru_cache(maxsize=1)
 def _to_wgs84() -> Transformer:
-    return Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
+    return Transformer.from_crs(BNG, WGS84, always_xy=True)
 
 
 @lru_cache(maxsize=1)
 def _to_grid() -> Transformer:
-    return Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+    return Transformer.from_crs(WGS84, BNG, always_xy=True)
 
 
 def to_latlon(x: float, y: float) -> tuple[float, float]:

@@ -19,9 +19,9 @@ import shapely
 from sqlalchemy import delete, select, update
 
 from ..models import AREA_LEVELS, Area, DerivedFigure
+from .crs import BNG, BNG_EPSG
 from .errors import GeodataError, ImportReport
 
-BNG = "EPSG:27700"
 POLYGONAL = ("Polygon", "MultiPolygon")
 CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -67,7 +67,7 @@ def load_areas(path, *, code_field: str, name_field: str, layer: str | None = No
                                f"{', '.join(fields)}", column=field)
     if frame.crs is None:
         raise GeodataError(path, "the file does not say which coordinate reference system "
-                           "(CRS) it uses; set it (for example with ogr2ogr -a_srs EPSG:27700) "
+                           f"(CRS) it uses; set it (for example with ogr2ogr -a_srs {BNG}) "
                            "and import again")
     if frame.crs.is_geographic:
         minx, miny, maxx, maxy = frame.total_bounds
@@ -126,8 +126,8 @@ def load_areas(path, *, code_field: str, name_field: str, layer: str | None = No
          "name": [str(n).strip() for n in frame[name_field]]},
         geometry=geoms, crs=frame.crs,
     )
-    if result.crs.to_epsg(min_confidence=25) != 27700:
-        notes.append(f"reprojected from {result.crs.to_string()} to EPSG:27700")
+    if result.crs.to_epsg(min_confidence=25) != BNG_EPSG:
+        notes.append(f"reprojected from {result.crs.to_string()} to {BNG}")
         result = result.to_crs(BNG)
     bad = ~result.geometry.is_valid
     if bad.any():  # reprojection can make a ring touch itself; repair again

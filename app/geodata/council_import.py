@@ -33,6 +33,7 @@ from pathlib import Path
 import pyogrio
 import shapely
 
+from .crs import BNG, BNG_EPSG
 from .errors import GeodataError, ImportReport
 from .recognise import Found, recognise_folder
 from .streaming import council_rows, la_codes
@@ -78,7 +79,7 @@ def _one(found, role, what, *, edition=None, required=True, prefer=None):
             raise GeodataError(None, f"no file for {what}: add it to the folder "
                                "(docs/GEOGRAPHY.md says which file to download)")
         return None, []
-    items.sort(key=prefer or (lambda f: (not str(f.crs or "").endswith("27700"),
+    items.sort(key=prefer or (lambda f: (not str(f.crs or "").endswith(str(BNG_EPSG)),
                                          f.layer is not None, f.path.name)))
     return items[0], items[1:]
 
@@ -139,7 +140,7 @@ def _boundaries(session, f: Found, level: str, code: str, lsoas: set[str], repor
 
         council = shapely.union_all([a.geometry for a in session.query(Area)
                                      .filter(Area.level == "lsoa")])
-        frame = frame.to_crs(27700) if frame.crs and frame.crs.to_epsg() != 27700 else frame
+        frame = frame.to_crs(BNG) if frame.crs and frame.crs.to_epsg() != BNG_EPSG else frame
         inside = [g.intersection(council).area / g.area >= 0.5 if g.area else False
                   for g in frame.geometry]
         frame = frame[inside]
@@ -188,7 +189,7 @@ def import_council(session, directory, code: str | None = None, *, derive: bool 
     lsoa_file, spare = _one(found, "lsoa_boundaries", "the LSOA 2021 boundaries",
                             edition="2021")
     wards = sorted((f for f in found if f.role == "ward_boundaries"),
-                   key=lambda f: (-int(f.edition), not str(f.crs or "").endswith("27700"),
+                   key=lambda f: (-int(f.edition), not str(f.crs or "").endswith(str(BNG_EPSG)),
                                   f.layer is not None, f.path.name))
     if not wards:
         raise GeodataError(None, "no file for the ward boundaries: add the ONS Wards (May "

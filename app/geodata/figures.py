@@ -36,9 +36,9 @@ import shapely
 from sqlalchemy import func, or_, select
 
 from ..models import Area, AreaIndicator, LsoaLookup
+from .crs import BNG
 from .indicators import OPEN_END, parse_band_name
 
-BNG = "EPSG:27700"
 SLIVER = 0.02
 SNAP = 0.97
 
@@ -162,7 +162,9 @@ def lsoa_figures(session, *, age_min: int = 13, age_max: int = 19,
         year_rows = ind[(ind["year"] == pop_year) & ind["name"].str.startswith("population_age_")]
         wide = year_rows.pivot_table(index="code", columns="name", values="value",
                                      aggfunc="sum").fillna(0.0)
-        young_w, send_w, split = [], [], []
+        young_w: list[float] = []
+        send_w: list[float] = []
+        split = []
         for band_label in wide.columns:
             low, high = parse_band_name(band_label)
             top = OPEN_END - 1 if high is None else high
@@ -381,7 +383,7 @@ def area_figures(session, level: str, *, age_min: int = 13, age_max: int = 19,
         out["uncertain_share"] = _weighted(matrix, flags, young)
         out["uncertain"] = out["uncertain_share"].fillna(0) >= cover["threshold"]
         sources["uncertain"] = cover
-    inputs = {code: [] for code in target.index}
+    inputs: dict[str, list[str]] = {code: [] for code in target.index}
     for src, tgt, frac in table.sort_values(["tgt", "src"]).itertuples(index=False):
         inputs[tgt].append(f"{src} ({frac:.0%})")
     out["inputs"] = [", ".join(inputs[c]) for c in target.index]

@@ -27,9 +27,19 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from ..analysis.gtfs import Feed
 from ..analysis.journeys import JourneyResult, compute
+from ..analysis.roads import RoadNetwork
 from ..dataversion import current, journeys_version
-from ..models import JourneyRun
+from ..models import JourneyRun, TransportData
+from .journey_inputs import (
+    _source,
+    _store,
+    _transport_hashes,
+    inputs_digest,
+    population_points,
+    session_inputs,
+)
 
 
 @dataclass
@@ -38,22 +48,21 @@ class Inputs:
 
     version: int
     inputs_version: int
-    network: object
-    roads: object
-    feed: object
-    timetable: object
+    network: RoadNetwork | None
+    roads: TransportData | None
+    feed: Feed | None
+    timetable: TransportData | None
     point_xy: np.ndarray
     youth: np.ndarray
     lsoa: np.ndarray
     service_ids: np.ndarray
     venue_xy: np.ndarray
     sessions: pd.DataFrame
-    transport: list
+    transport: list[tuple[str, str]]
 
 
 def read_inputs(session, limits=None) -> Inputs:
     """Everything a run reads (the stored timetable checked against ``limits``)."""
-    from .journeys import _transport_hashes, population_points, session_inputs
     from .transport import load_network, load_timetable
 
     version = current(session)[0]
@@ -91,8 +100,6 @@ def save_run(session, inputs: Inputs, result: JourneyResult, *, limit_min: float
              started: float, on: date | None, min_change_min: float = 3.0,
              extra: dict | None = None) -> JourneyRun:
     """Store ``result`` in place of the previous run (the caller commits)."""
-    from .journeys import _source, _store, inputs_digest
-
     meta = {"network": _source(inputs.roads), "timetable": _source(inputs.timetable),
             "session_dates": result.session_dates, "scans": result.scans,
             "points": int(len(inputs.point_xy)), "services": int(len(inputs.service_ids)),

@@ -16,7 +16,6 @@ represented by its population-weighted origin or representative point.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import time as clock
@@ -36,12 +35,21 @@ from ..analysis.journey_figures import (
     evening_figures,
     scale_to_area,
 )
-from ..analysis.journeys import JourneyResult, compute, session_frame
+from ..analysis.journeys import JourneyResult, compute
 from ..analysis.typicalweek import dates_sentence
 from ..dataversion import journeys_version
-from ..models import JourneyRun, Postcode, Service, ServiceSession, TransportData
+from ..models import JourneyRun, TransportData
+from .crs import BNG
+from .journey_inputs import (  # noqa: F401  (re-exported: callers read them here)
+    _source,
+    _store,
+    _transport_hashes,
+    inputs_digest,
+    journey_inputs_digest,
+    population_points,
+    session_inputs,
+)
 
-BNG = "EPSG:27700"
 DEFAULT_LIMIT_MIN = 90.0
 
 
@@ -102,46 +110,6 @@ class StoredJourneys:
         return scale_to_area(sums, areas["young_people"] if "young_people" in areas else None)
 
 
-def population_points(session) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(xy, young people, LSOA code) for every population point."""
-    from .figures import area_figures
-
-    lsoas = area_figures(session, "lsoa")
-    rows = session.execute(select(Postcode.x, Postcode.y, Postcode.lsoa_code)
-                           .where(Postcode.terminated.is_(None))).all()
-    pcs = pd.DataFrame(rows, columns=["x", "y", "lsoa"])
-    pcs = pcs[pcs["lsoa"].isin(lsoas.index)]
-    counts = pcs["lsoa"].value_counts()
-    youth = lsoas["young_people"].fillna(0.0) if "young_people" in lsoas else pd.Series(
-        0.0, index=lsoas.index)
-    pcs["youth"] = youth.reindex(pcs["lsoa"]).to_numpy() / counts.reindex(pcs["lsoa"]).to_numpy()
-    bare = [c for c in lsoas.index if c not in counts.index]
-    if bare:
-        from ..analysis.reach import area_origins
-
-        xy = area_origins(lsoas.loc[bare])
-        pcs = pd.concat([pcs, pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1], "lsoa": bare,
-                                            "youth": youth.reindex(bare).to_numpy()})])
-    return (pcs[["x", "y"]].to_numpy(float), pcs["youth"].to_numpy(float),
-            pcs["lsoa"].astype(str).to_numpy())
-
-
-def session_inputs(session) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
-    """(service ids, venue xy, sessions frame) for active services with a place."""
-    rows = session.execute(
-        select(Service.id, Service.x, Service.y, ServiceSession.day, ServiceSession.start,
-               ServiceSession.end)
-        .join(ServiceSession, ServiceSession.service_id == Service.id)
-        .where(Service.status == "active", Service.x.is_not(None), Service.y.is_not(None))
-        .order_by(Service.id, ServiceSession.day, ServiceSession.start)).all()
-    ids = sorted({r[0] for r in rows})
-    pos = {sid: i for i, sid in enumerate(ids)}
-    xy = {r[0]: (r[1], r[2]) for r in rows}
-    sessions = session_frame([(pos[r[0]], r[3], r[4], r[5]) for r in rows])
-    return np.asarray(ids, dtype=np.int64), np.asarray([xy[i] for i in ids], float).reshape(
-        -1, 2), sessions
-
-
 def run_journeys(session, *, limit_min: float = DEFAULT_LIMIT_MIN, progress=None,
                  reference_date: date | None = None, limits=None,
                  min_change_min: float = 3.0) -> JourneyRun:
@@ -160,54 +128,6 @@ def run_journeys(session, *, limit_min: float = DEFAULT_LIMIT_MIN, progress=None
                      min_change_min=min_change_min, progress=progress)
     return save_run(session, inputs, result, limit_min=limit_min, started=started,
                     on=reference_date, min_change_min=min_change_min)
-
-
-def _store(session, run: JourneyRun) -> JourneyRun:
-    """Keep ``run`` in place of the previous one (the caller commits).
-
-    Unless a run from newer inputs was stored meanwhile (a job that overlapped
-    this one): that run is kept and returned instead.
-    """
-    newer = session.scalar(select(JourneyRun).where(
-        JourneyRun.inputs_version > run.inputs_version).order_by(JourneyRun.id.desc()).limit(1))
-    if newer is not None:
-        return newer
-    for old in session.scalars(select(JourneyRun)).all():
-        session.delete(old)
-    session.add(run)
-    session.flush()
-    return run
-
-
-def _transport_hashes(session) -> list[tuple[str, str]]:
-    return [tuple(r) for r in session.execute(
-        select(TransportData.kind, TransportData.sha256).order_by(TransportData.kind))]
-
-
-def inputs_digest(point_xy, youth, lsoa, service_ids, venue_xy, sessions,
-                  transport: list[tuple[str, str]]) -> str:
-    """SHA-256 of everything a journey run reads.
-
-    Population points, active services' ids and places, their sessions, and the
-    imported files' own digests.
-    """
-    h = hashlib.sha256()
-    for arr in (np.asarray(point_xy, float), np.asarray(youth, float),
-                np.asarray(service_ids, np.int64), np.asarray(venue_xy, float),
-                sessions.to_numpy(np.int64)):
-        h.update(np.ascontiguousarray(arr).tobytes())
-        h.update(str(arr.shape).encode())
-    h.update("\n".join(map(str, lsoa)).encode())
-    h.update(json.dumps(transport).encode())
-    return h.hexdigest()
-
-
-def journey_inputs_digest(session) -> str:
-    """The digest of the journey inputs as they are now (see :func:`inputs_digest`)."""
-    point_xy, youth, lsoa = population_points(session)
-    service_ids, venue_xy, sessions = session_inputs(session)
-    return inputs_digest(point_xy, youth, lsoa, service_ids, venue_xy, sessions,
-                         _transport_hashes(session))
 
 
 def refresh_journeys(session, *, progress=None, reference_date: date | None = None,
@@ -241,12 +161,6 @@ def refresh_journeys(session, *, progress=None, reference_date: date | None = No
     return run_journeys(session, limit_min=run.limit_min, progress=progress,
                         reference_date=reference_date, limits=limits,
                         min_change_min=margin), True
-
-
-def _source(row: TransportData | None) -> dict | None:
-    if row is None:
-        return None
-    return {"file_name": row.file_name, "source_date": row.source_date}
 
 
 def load_run(run: JourneyRun) -> StoredJourneys:

@@ -115,7 +115,7 @@ def collect(session, files: list[Found], code: str, council) -> tuple[list, list
         rows.extend(got)
     covered = {area_of(r["postcode"]) for r in rows}
     filled_from = []
-    reference = None
+    reference: tuple[str, Counter[str]] | None = None
     for found in fills:
         cut = code if found.la_column else None
         frame, _codes = council_rows(found, cut, columns=WANTED)

@@ -18,6 +18,7 @@ from pyproj import Transformer
 from sqlalchemy import delete, insert, select
 
 from ..models import Area, LsoaLookup, Postcode
+from .crs import BNG, WGS84
 from .errors import GeodataError, ImportReport
 from .lookup import normalise_postcode
 from .tables import find_column, number, read_csv, records, row_number
@@ -97,7 +98,7 @@ def parse_postcodes(path, frame, *, source: str,
                            required=False)
     hh_col = find_column(path, frame, ["households", "household_count", "hh"],
                          "the households", required=False)
-    to_bng = Transformer.from_crs(4326, 27700, always_xy=True) if east is None else None
+    to_bng = Transformer.from_crs(WGS84, BNG, always_xy=True) if east is None else None
     seen = {} if seen is None else seen
     rows = []
     skipped = 0

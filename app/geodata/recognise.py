@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pyogrio
 
+from .crs import BNG
 from .errors import GeodataError
 from .indicators import age_band
 from .lookup import normalise_postcode
@@ -276,7 +277,7 @@ def recognise_layers(path: Path) -> list[Found]:
         if not found.crs:
             raise GeodataError(path, "the file does not say which coordinate reference "
                                "system (CRS) it uses; set it (for example with ogr2ogr "
-                               "-a_srs EPSG:27700) and import again")
+                               f"-a_srs {BNG}) and import again")
         out.append(found)
     return out
 

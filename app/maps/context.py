@@ -28,9 +28,9 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from ..geodata.crs import BNG
 from .display import WGS84, display_geometry
 
-BNG = "EPSG:27700"
 MAJOR_KMH = 45.0
 MAIN_KMH = 50.0  # the county-wide map: A and B roads (and 40 mph or faster), no streets
 CONTEXT_PANE = "context"

@@ -13,7 +13,8 @@ import json
 import geopandas as gpd
 import shapely
 
-WGS84 = "EPSG:4326"
+from ..geodata.crs import BNG, WGS84
+
 DEFAULT_TOLERANCE_M = 40.0
 GRID_DEG = 1e-5
 
@@ -36,7 +37,7 @@ def points_latlon(x, y):
     import numpy as np
     from pyproj import Transformer
 
-    t = Transformer.from_crs("EPSG:27700", WGS84, always_xy=True)
+    t = Transformer.from_crs(BNG, WGS84, always_xy=True)
     lon, lat = t.transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
     return np.round(lat, 5), np.round(lon, 5)
 

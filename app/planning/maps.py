@@ -12,6 +12,7 @@ from __future__ import annotations
 import folium
 import geopandas as gpd
 
+from ..geodata.crs import BNG, WGS84
 from ..maps.page import geojson_text_tooltip, page_parts, text_store, text_tooltip
 
 
@@ -34,7 +35,7 @@ def planning_map(areas: gpd.GeoDataFrame | None, *, category: str | None = None,
         shown = areas[["name", category, "geometry"]].copy() if category else \
             areas[["name", "geometry"]].copy()
         shown["geometry"] = shown.geometry.simplify(25)
-        shown = shown.to_crs(4326)
+        shown = shown.to_crs(WGS84)
         shown["fill"] = [colours.get(v, "#f3f2f1") for v in
                          (shown[category] if category else [None] * len(shown))]
         shown["label"] = [str(n) + (f" – {v}" if category and v else "")
@@ -50,7 +51,7 @@ def planning_map(areas: gpd.GeoDataFrame | None, *, category: str | None = None,
         bounds = [[miny, minx], [maxy, maxx]]
     if points:
         pts = gpd.GeoSeries(gpd.points_from_xy([p["x"] for p in points],
-                                               [p["y"] for p in points]), crs=27700).to_crs(4326)
+                                               [p["y"] for p in points]), crs=BNG).to_crs(WGS84)
         for p, g in zip(points, pts, strict=True):
             colour = p.get("colour", "#1d70b8")
             marker = folium.CircleMarker(location=[g.y, g.x], radius=p.get("radius", 7),

@@ -17,6 +17,7 @@ from pyproj import Transformer
 from sqlalchemy import and_, select
 
 from ..geodata.council_area import council_area, in_council_area, on_grid
+from ..geodata.crs import BNG, WGS84
 from ..geodata.lookup import area_containing, normalise_postcode
 from ..models import Building, Postcode
 from ..params import MAX_ID
@@ -154,7 +155,7 @@ def resolve_place(session, *, postcode=None, building_id=None, easting=None, nor
 
 @lru_cache(maxsize=1)
 def _to_grid() -> Transformer:
-    return Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+    return Transformer.from_crs(WGS84, BNG, always_xy=True)
 
 
 def describe_click(session, lat, lng, *, council: str = "the council") -> dict:

@@ -15,9 +15,14 @@ protected figures only.  docs/DISCLOSURE.md describes the method.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import pandas as pd
+from sqlalchemy.orm import Session
 
 from ..analysis.voice import VOICE_COLUMNS
+from ..models import PublishedSnapshot
 from .cellkey import CellKeyMethod, cell_key, ptable
 from .release import ReleaseRule
 from .review import HeldGroup, HoldRules, held_groups, release
@@ -35,14 +40,16 @@ from .voice import COUNTY, voice_frame
 from .waves import change, survey_waves, wave_tables, wave_voice
 
 
-def version(session) -> str:
+def version(session: Session) -> str:
     """The published version: the latest snapshot's random token ("none" before the
     first).  Safe in cache keys, ETags and the API: it carries no count or id."""
     snap = latest(session)
     return snap.token if snap else "none"
 
 
-def survey_tables(session, slug: str, area: str | None = None, age: str | None = None):
+def survey_tables(session: Session, slug: str, area: str | None = None,
+                  age: str | None = None) -> tuple[int | None, list[Table],
+                                                   PublishedSnapshot | None]:
     """``(published total, [Table], snapshot)`` for one survey and filter.  The total is
     ``None`` when suppressed or when that filter is not published (an age band of an
     area too small to break down), and ``0`` before any snapshot."""
@@ -53,7 +60,7 @@ def survey_tables(session, slug: str, area: str | None = None, age: str | None =
     return doc["total"], [Table.from_json(t) for t in doc["tables"]], snap
 
 
-def breakdown(session, slug: str, area: str | None) -> bool:
+def breakdown(session: Session, slug: str, area: str | None) -> bool:
     """Whether the latest snapshot breaks ``area`` down by age and answer (areas whose
     published total reaches ``PUBLISH_BREAKDOWN_MIN``; the whole survey always)."""
     if not area:
@@ -62,7 +69,7 @@ def breakdown(session, slug: str, area: str | None) -> bool:
     return bool(doc and doc.get("breakdown", True))
 
 
-def survey_areas(session, slug: str) -> list[tuple[str, str]]:
+def survey_areas(session: Session, slug: str) -> list[tuple[str, str]]:
     """(code, name) of the areas in the published area table, by name."""
     _total, tables, _snap = survey_tables(session, slug)
     for t in tables:
@@ -72,19 +79,19 @@ def survey_areas(session, slug: str) -> list[tuple[str, str]]:
     return []
 
 
-def totals(session) -> dict:
+def totals(session: Session) -> dict[str, Any]:
     """{"all": n, "surveys": {slug: n}, "versions": {survey id: n}}, published values."""
     doc = figure(session, latest(session), "totals", "all")
     return doc or {"all": 0, "surveys": {}, "versions": {}}
 
 
-def voice(session, level: str, index) -> pd.DataFrame:
+def voice(session: Session, level: str, index: Iterable[Any]) -> pd.DataFrame:
     """Published voice figures for the areas ``index`` of ``level``."""
     cells = figure(session, latest(session), "voice", level) or {}
     return voice_frame(cells, list(index))
 
 
-def voice_totals(session, level: str) -> dict:
+def voice_totals(session: Session, level: str) -> dict[str, Any]:
     """County-wide published voice figures at ``level`` (all zeros before any answer)."""
     cells = figure(session, latest(session), "voice", level) or {}
     return cells.get(COUNTY) or {col: 0 for col in VOICE_COLUMNS}

@@ -40,8 +40,10 @@ independent calculation in tests/publication.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from scipy.optimize import root
@@ -58,13 +60,13 @@ def _distribution(v: int, d: int, variance: float) -> dict[int, float]:
     ks = np.arange(lo, d + 1, dtype=float)
     target = min(variance, 0.95 * (-lo) * d)  # the most a support this short allows
 
-    def moments(params):
+    def moments(params: np.ndarray) -> tuple[np.ndarray, float, float]:
         a, b = params
         w = np.exp(a * ks + b * ks ** 2 - np.max(a * ks + b * ks ** 2))
         p = w / w.sum()
         return p, float(p @ ks), float(p @ ks ** 2)
 
-    def equations(params):
+    def equations(params: np.ndarray) -> list[float]:
         _p, mean, second = moments(params)
         return [mean, second - target]
 
@@ -113,7 +115,7 @@ def ptable(d: int = 4, variance: float = 2.5) -> np.ndarray:
     return table
 
 
-def cell_key(record_keys) -> int:
+def cell_key(record_keys: Iterable[int | str]) -> int:
     """Sum of the record keys, mod 256 (0 for an empty cell)."""
     return int(sum(int(k) for k in record_keys)) % KEYS
 
@@ -134,7 +136,7 @@ class CellKeyMethod:
     variance: float = 2.5
 
     @classmethod
-    def from_config(cls, config) -> CellKeyMethod:
+    def from_config(cls, config: Mapping[str, Any]) -> CellKeyMethod:
         rule = DisclosureRule.from_config(config)
         d = int(config.get("CELL_KEY_MAX_PERTURBATION", 4))
         if d > rule.max_suppressed:
@@ -159,18 +161,18 @@ class CellKeyMethod:
             return None
         return self.rule.apply(perturbed)
 
-    def publish_cell(self, record_keys) -> int | None:
+    def publish_cell(self, record_keys: Iterable[int | str]) -> int | None:
         keys = list(record_keys)
         return self.publish(len(keys), cell_key(keys))
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         """The parameters, for the snapshot record, the privacy page and the API."""
         return {"method": "cell key (ONS Census 2021)", "record_keys": "0-255",
                 "max_perturbation": self.max_perturbation, "variance": self.variance,
                 "suppressed": f"{self.rule.min_suppressed}-{self.rule.max_suppressed}",
                 "rounded_to": self.rule.round_to}
 
-    def distribution_rows(self) -> list[dict]:
+    def distribution_rows(self) -> list[dict[str, Any]]:
         """For the privacy page: how many of the 256 cell keys give each perturbation,
         for counts 1 to D (every count of D or more uses the row for D)."""
         out = []

@@ -11,38 +11,39 @@ is shown to anyone.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
 
 from ..analysis.voice import BARRIER_QUESTIONS
+from ..geodata.crs import BNG
 from ..models import Answer, Area, Response
-
-BNG = "EPSG:27700"
 
 
 @dataclass
 class SurveyRecords:
     """One survey's responses (all versions) and their choice answers."""
 
-    responses: list[dict] = field(default_factory=list)  # id, area_code, age_band, ...
-    answers: dict[int, dict[str, set]] = field(default_factory=dict)  # id -> qid -> values
+    responses: list[dict[str, Any]] = field(default_factory=list)  # id, area_code, age_band, ...
+    answers: dict[int, dict[str, set[str]]] = field(default_factory=dict)  # id -> qid -> values
 
 
-def published_rows(top: int):
+def published_rows(top: int) -> ColumnElement[bool]:
     """The condition on response rows that count towards a snapshot read through
     response ``top``: not held for review and already checked (app.publication.review)."""
     return and_(Response.id <= top,
                 or_(Response.review.is_(None), Response.review.in_(("counted", "released"))))
 
 
-def _is_open(campaign_id, review) -> bool:
+def _is_open(campaign_id: int | None, review: str | None) -> bool:
     """An answer through the open survey link (checked, not released by a person)."""
     return campaign_id is None and review == "counted"
 
 
-def survey_records(session, slug: str, top: int) -> SurveyRecords:
+def survey_records(session: Session, slug: str, top: int) -> SurveyRecords:
     out = SurveyRecords()
     rows = session.execute(
         select(Response.id, Response.survey_id, Response.area_code, Response.age_band,
@@ -62,25 +63,25 @@ def survey_records(session, slug: str, top: int) -> SurveyRecords:
     return out
 
 
-def survey_slugs(session) -> list[str]:
+def survey_slugs(session: Session) -> list[str]:
     return list(session.scalars(select(Response.survey_slug).distinct()
                                 .order_by(Response.survey_slug)))
 
 
-def watermark(session) -> int:
+def watermark(session: Session) -> int:
     """The highest response id: never published; a snapshot reads responses up to
     it, and the release model tells new people in a cell from old by it."""
     return int(session.scalar(select(func.max(Response.id))) or 0)
 
 
-def level_areas(session, level: str) -> gpd.GeoDataFrame:
+def level_areas(session: Session, level: str) -> gpd.GeoDataFrame:
     areas = session.scalars(select(Area).where(Area.level == level).order_by(Area.code)).all()
     return gpd.GeoDataFrame({"name": [a.name for a in areas]},
                             geometry=[a.geometry for a in areas], crs=BNG,
                             index=pd.Index([a.code for a in areas], name="code"))
 
 
-def voice_records(session, level: str, areas: gpd.GeoDataFrame, top: int) -> pd.DataFrame:
+def voice_records(session: Session, level: str, areas: gpd.GeoDataFrame, top: int) -> pd.DataFrame:
     """Long table (``response_id``, ``record_key``, ``open``, ``area_code``,
     ``question_id``, ``value``) with every published response placed in an area of
     ``level``.
@@ -116,7 +117,8 @@ def voice_records(session, level: str, areas: gpd.GeoDataFrame, top: int) -> pd.
     return long[cols]
 
 
-def _place_codes(session, pairs: pd.DataFrame, areas: gpd.GeoDataFrame) -> dict:
+def _place_codes(session: Session, pairs: pd.DataFrame,
+                 areas: gpd.GeoDataFrame) -> dict[Any, Any]:
     rows = session.execute(
         select(Area.level, Area.code, Area.centroid_x, Area.centroid_y)
         .where(Area.code.in_(pairs["area_code"].tolist()))

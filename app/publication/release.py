@@ -30,9 +30,9 @@ release) is stored in ``release_state``, never shown.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 from .cellkey import CellKeyMethod, cell_key
 
@@ -54,7 +54,7 @@ class ReleaseRule:
     breakdown_min: int = 50
 
     @classmethod
-    def from_config(cls, config) -> ReleaseRule:
+    def from_config(cls, config: Mapping[str, Any]) -> ReleaseRule:
         rule = cls(int(config.get("PUBLISH_CELL_MIN_CHANGED", 10)),
                    int(config.get("PUBLISH_CELL_MAX_OPEN", 5)),
                    int(config.get("DISCLOSURE_ZERO_MIN_MARGIN", 20)),
@@ -67,7 +67,7 @@ class ReleaseRule:
                              "so open-link answers alone never change a published figure")
         return rule
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         return {"min_changed": self.min_changed, "max_open": self.max_open,
                 "zero_margin": self.zero_margin, "breakdown_min": self.breakdown_min}
 
@@ -84,9 +84,9 @@ class Releaser:
 
     method: CellKeyMethod
     rule: ReleaseRule
-    previous: dict | None
+    previous: dict[str, Any] | None
     top: int
-    state: dict = field(default_factory=dict)
+    state: dict[str, list[Any]] = field(default_factory=dict)
     kept: int = 0  # cells that kept their last value (for the snapshot record)
 
     def cell(self, cid: str, members: Iterable[Member], margin: int | None = None) -> int | None:
@@ -94,7 +94,7 @@ class Releaser:
         many answers the group the cell belongs to holds (``None``: a 0 may always be
         shown, as for a whole survey)."""
         if cid in self.state:
-            return self.state[cid][2]
+            return cast("int | None", self.state[cid][2])
         members = list(members)
         prev = None if self.previous is None else self.previous.get(cid)
         if prev is None and self.previous is not None and members:
@@ -111,7 +111,7 @@ class Releaser:
             if changed < self.rule.min_changed:
                 self.state[cid] = [n_before, through, value]
                 self.kept += 1
-                return value
+                return cast("int | None", value)
         value = self._value(len(members), cell_key(m.record_key for m in members), margin)
         self.state[cid] = [len(members), self.top, value]
         return value
@@ -122,7 +122,7 @@ class Releaser:
         return self.method.publish(n, ckey)
 
 
-def cid(*parts) -> str:
+def cid(*parts: object) -> str:
     """A cell's name from the parts that say who is in it (``None`` becomes ``*``)."""
     return "|".join("*" if p is None else str(p) for p in parts)
 

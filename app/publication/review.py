@@ -25,10 +25,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from ..models import Answer, Area, Campaign, Response
 
@@ -41,7 +44,7 @@ class HoldRules:
     identical: int = 3
 
     @classmethod
-    def from_config(cls, config) -> HoldRules:
+    def from_config(cls, config: Mapping[str, Any]) -> HoldRules:
         rules = cls(int(config.get("SURVEY_HOLD_OPEN_PER_AREA_DAY", 3)),
                     int(config.get("SURVEY_HOLD_IDENTICAL", 3)))
         if rules.open_per_area_day < 1 or rules.identical < 2:
@@ -66,13 +69,13 @@ class HeldGroup:
         return f"{self.link}|{self.day.isoformat()}|{self.area_code or ''}"
 
 
-def _pattern(area, age, answers: dict) -> str:
+def _pattern(area: str | None, age: str | None, answers: dict[str, set[str]]) -> str:
     """A hash of an answer's area, age band and tick-box answers (never stored)."""
     text = repr((area, age, sorted((q, sorted(v)) for q, v in answers.items())))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def check_new(session, rules: HoldRules, top: int) -> int:
+def check_new(session: Session, rules: HoldRules, top: int) -> int:
     """Check every web answer up to response ``top`` not yet checked; mark it
     counted or held (flushed, not committed).  Returns how many were held."""
     new = session.execute(select(Response.id, Response.submitted_on)
@@ -86,7 +89,7 @@ def check_new(session, rules: HoldRules, top: int) -> int:
         .where(Response.submitted_on.in_(days), Response.review.is_not(None),
                Response.id <= top).order_by(Response.id)).all()
     ids = [r[0] for r in rows]
-    answers: dict[int, dict[str, set]] = defaultdict(dict)
+    answers: dict[int, dict[str, set[str]]] = defaultdict(dict)
     for rid, qid, value in session.execute(
             select(Answer.response_id, Answer.question_id, Answer.value)
             .where(Answer.response_id.in_(ids), Answer.is_free_text.is_(False))):
@@ -111,7 +114,7 @@ def check_new(session, rules: HoldRules, top: int) -> int:
     return len(held & set(new_ids))
 
 
-def _over_pupils(session, top: int) -> set[int]:
+def _over_pupils(session: Session, top: int) -> set[int]:
     """New answers through a school campaign beyond its number of pupils."""
     out: set[int] = set()
     for camp_id, pupils in session.execute(select(Campaign.id, Campaign.pupils)
@@ -132,10 +135,11 @@ def _over_pupils(session, top: int) -> set[int]:
     return out
 
 
-def held_groups(session) -> list[HeldGroup]:
+def held_groups(session: Session) -> list[HeldGroup]:
     """Every group of held answers, oldest day first."""
-    names = dict(session.execute(select(Area.code, Area.name)).all())
-    camps = dict(session.execute(select(Campaign.id, Campaign.name)).all())
+    names: dict[str, str] = {c: n for c, n in session.execute(select(Area.code, Area.name))}
+    camps: dict[int, str] = {i: n for i, n in
+                             session.execute(select(Campaign.id, Campaign.name))}
     counts = Counter(session.execute(
         select(Response.campaign_id, Response.submitted_on, Response.area_code)
         .where(Response.review == "held")).all())
@@ -146,7 +150,7 @@ def held_groups(session) -> list[HeldGroup]:
     return sorted(out, key=lambda g: (g.day, g.link_name, g.area_name))
 
 
-def release(session, key: str) -> int:
+def release(session: Session, key: str) -> int:
     """Release the held group ``key`` (from :attr:`HeldGroup.key`): its answers count
     from the next snapshot.  Flushed, not committed; returns how many."""
     try:
@@ -158,8 +162,8 @@ def release(session, key: str) -> int:
     where = [Response.review == "held", Response.submitted_on == when,
              Response.campaign_id.is_(None) if camp is None else Response.campaign_id == camp,
              Response.area_code.is_(None) if not area else Response.area_code == area]
-    return session.execute(update(Response).where(*where)
-                           .values(review="released")).rowcount or 0
+    done = session.execute(update(Response).where(*where).values(review="released"))
+    return int(getattr(done, "rowcount", 0) or 0)
 
 
 __all__ = ["HeldGroup", "HoldRules", "check_new", "held_groups", "release"]

@@ -15,10 +15,13 @@ made in bulk are held for review first (:mod:`.review`).
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..models import (
     AREA_LEVELS,
@@ -30,7 +33,14 @@ from ..models import (
     Survey,
 )
 from .cellkey import CellKeyMethod
-from .microdata import level_areas, survey_records, survey_slugs, voice_records, watermark
+from .microdata import (
+    SurveyRecords,
+    level_areas,
+    survey_records,
+    survey_slugs,
+    voice_records,
+    watermark,
+)
 from .release import Releaser, ReleaseRule, cid
 from .review import HoldRules, check_new, held_groups
 from .survey_tables import Filter, build_tables, people
@@ -46,7 +56,7 @@ class Schedule:
     holds: HoldRules = HoldRules()
 
     @classmethod
-    def from_config(cls, config) -> Schedule:
+    def from_config(cls, config: Mapping[str, Any]) -> Schedule:
         hour = int(config.get("PUBLISH_HOUR", 2))
         if not 0 <= hour <= 23:
             raise ValueError("PUBLISH_HOUR must be an hour of the day, 0 to 23 (UTC)")
@@ -67,12 +77,13 @@ class Schedule:
         return due + timedelta(days=self.every_days - 1)
 
 
-def latest(session) -> PublishedSnapshot | None:
+def latest(session: Session) -> PublishedSnapshot | None:
     return session.scalar(select(PublishedSnapshot)
                           .order_by(PublishedSnapshot.id.desc()).limit(1))
 
 
-def figure(session, snapshot: PublishedSnapshot | None, dataset: str, key: str):
+def figure(session: Session, snapshot: PublishedSnapshot | None, dataset: str,
+           key: str) -> Any:
     if snapshot is None:
         return None
     return session.scalar(select(PublishedFigure.payload).where(
@@ -84,7 +95,8 @@ def survey_key(slug: str, area: str | None = None, age: str | None = None) -> st
     return f"{slug}|{area or ''}|{age or ''}"
 
 
-def status(session, schedule: Schedule, now: datetime | None = None) -> dict:
+def status(session: Session, schedule: Schedule,
+           now: datetime | None = None) -> dict[str, Any]:
     """For the admin: when the last snapshot was made, when the next is due, the
     groups of answers held for review, and the release model's settings."""
     now = now or datetime.now(UTC)
@@ -96,13 +108,13 @@ def status(session, schedule: Schedule, now: datetime | None = None) -> dict:
             "trigger": snap.trigger if snap else None}
 
 
-def is_due(session, schedule: Schedule, now: datetime | None = None) -> bool:
+def is_due(session: Session, schedule: Schedule, now: datetime | None = None) -> bool:
     now = now or datetime.now(UTC)
     snap = latest(session)
     return schedule.next_due(snap.published_at if snap else None, now) <= now
 
 
-def publish(session, method: CellKeyMethod, schedule: Schedule, *, trigger: str,
+def publish(session: Session, method: CellKeyMethod, schedule: Schedule, *, trigger: str,
             now: datetime | None = None) -> PublishedSnapshot:
     """Check new answers, then build every published figure with the release model
     and store them as one snapshot (committed).  Never refused."""
@@ -122,21 +134,21 @@ def publish(session, method: CellKeyMethod, schedule: Schedule, *, trigger: str,
                              through_response=top, published_at=now or datetime.now(UTC))
     session.add(snap)
     session.flush()
-    docs: list[tuple[str, str, dict]] = []
-    names = dict(session.execute(select(Area.code, Area.name)).all())
+    docs: list[tuple[str, str, dict[str, Any]]] = []
+    names: dict[str, str] = {c: n for c, n in session.execute(select(Area.code, Area.name))}
     level = area_level(session)
     area_rows = sorted(session.scalars(select(Area.code).where(Area.level == level)),
                        key=lambda c: (names.get(c, c), c)) if level else []
-    totals: dict = {"surveys": {}, "versions": {}}
-    everyone: list = []
-    with_waves: list = []
+    totals: dict[str, Any] = {"surveys": {}, "versions": {}}
+    everyone: list[dict[str, Any]] = []
+    with_waves: list[Any] = []
     slugs = sorted(set(survey_slugs(session)) | set(
         session.scalars(select(Survey.slug).where(Survey.is_current.is_(True)))))
     for slug in slugs:
         survey = current_survey(session, slug, autoload=False)
         records = survey_records(session, slug, top)
         everyone += records.responses
-        by_version: dict = {}
+        by_version: dict[Any, Any] = {}
         for r in records.responses:
             by_version.setdefault(str(r["survey_id"]), []).append(r)
         totals["versions"].update({k: _total(rel, cid("v", k), v) for k, v in by_version.items()})
@@ -169,22 +181,23 @@ def publish(session, method: CellKeyMethod, schedule: Schedule, *, trigger: str,
     return snap
 
 
-def _total(rel: Releaser, name: str, records) -> int | None:
+def _total(rel: Releaser, name: str, records: Iterable[Mapping[str, Any]]) -> int | None:
     return rel.cell(name, people(records))
 
 
-def _survey_docs(session, slug, definition, records, rel: Releaser, names, area_rows):
+def _survey_docs(session: Session, slug: str, definition: Any, records: SurveyRecords,
+                 rel: Releaser, names: dict[str, str],
+                 area_rows: list[str]) -> list[tuple[str, str, dict[str, Any]]]:
     """One document per page: every survey, every age band, every area (its total
     only unless the area's published total reaches ``PUBLISH_BREAKDOWN_MIN``), and
     every age band of those larger areas."""
-    campaigns = session.execute(select(Campaign.id, Campaign.name, Campaign.pupils)
-                                .where(Campaign.survey_slug == slug)
-                                .order_by(Campaign.name, Campaign.id)).all()
-    campaigns = [tuple(c) for c in campaigns]
+    campaigns = [tuple(c) for c in session.execute(
+        select(Campaign.id, Campaign.name, Campaign.pupils).where(Campaign.survey_slug == slug)
+        .order_by(Campaign.name, Campaign.id)).all()]
     rows = records.responses
     age_q = definition.age_question
     ages = [o.value for o in age_q.options] if age_q else []
-    by_area: dict = {}
+    by_area: dict[Any, Any] = {}
     for r in rows:
         by_area.setdefault(r["area_code"], []).append(r)
     codes = list(area_rows) + sorted(c for c in by_area if c and c not in area_rows)
@@ -192,7 +205,8 @@ def _survey_docs(session, slug, definition, records, rel: Releaser, names, area_
     large = []
     out = []
 
-    def page(area, age, subset, **kw):
+    def page(area: str | None, age: str | None, subset: list[dict[str, Any]],
+             **kw: Any) -> int | None:
         total, tables = build_tables(subset, records.answers, definition, rel,
                                      Filter(slug, area, age), names=names, **kw)
         out.append(("survey", survey_key(slug, area, age),

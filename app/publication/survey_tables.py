@@ -12,7 +12,9 @@ docs/DISCLOSURE.md).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from .release import Member, Releaser, cid
 
@@ -25,16 +27,16 @@ class Table:
     id: str
     title: str
     rows: list[str]
-    values: list  # published values (None = hidden), one per row, or rows of them for a grid
+    values: list[Any]  # published values (None = hidden), one per row, or rows of them for a grid
     total: int | None = None
     total_label: str = "Total"
     columns: list[str] = field(default_factory=list)
-    row_totals: list = field(default_factory=list)
-    col_totals: list = field(default_factory=list)
+    row_totals: list[Any] = field(default_factory=list)
+    col_totals: list[Any] = field(default_factory=list)
     note: str | None = None
-    extra: dict = field(default_factory=dict)  # row label -> extra columns (pupils, rate)
+    extra: dict[str, Any] = field(default_factory=dict)  # row label -> extra columns (pupils, rate)
     row_heading: str = "Answer"
-    codes: list = field(default_factory=list)  # area codes of the rows, for the area table
+    codes: list[Any] = field(default_factory=list)  # area codes of the rows, for the area table
     # The area table only: the published number of answers that gave an area (its
     # own cell: the same people as the gap map's and evidence pack's responses).
     known_total: int | None = None
@@ -43,15 +45,15 @@ class Table:
     def is_grid(self) -> bool:
         return bool(self.columns)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict) -> Table:
+    def from_json(cls, data: dict[str, Any]) -> Table:
         return cls(**data)
 
 
-def people(records) -> list[Member]:
+def people(records: Iterable[Mapping[str, Any]]) -> list[Member]:
     return [Member(r["id"], r["record_key"], r["open"]) for r in records]
 
 
@@ -64,15 +66,17 @@ class Filter:
     area: str | None = None
     age: str | None = None
 
-    def cell(self, *, area=None, age=None, pred: str = "") -> str:
+    def cell(self, *, area: str | None = None, age: str | None = None, pred: str = "") -> str:
         """The name of the cell of this page's people further narrowed to ``area``,
         ``age`` and ``pred`` (an answer, a campaign...)."""
         return cid(self.slug, area if area is not None else self.area,
                    age if age is not None else self.age, pred)
 
 
-def build_tables(records, answers, definition, rel: Releaser, page: Filter, *, names: dict,
-                 area_rows: list, campaigns: list[tuple], grid_areas: list | None,
+def build_tables(records: list[dict[str, Any]], answers: dict[int, dict[str, set[str]]],
+                 definition: Any, rel: Releaser, page: Filter, *, names: dict[str, str],
+                 area_rows: list[str], campaigns: list[tuple[Any, ...]],
+                 grid_areas: list[str] | None,
                  breakdown: bool = True) -> tuple[int | None, list[Table]]:
     """``(published total, [Table])`` for the responses in ``records`` (the people
     of ``page``).
@@ -91,7 +95,7 @@ def build_tables(records, answers, definition, rel: Releaser, page: Filter, *, n
     tables: list[Table] = []
 
     if area_rows:
-        by_area: dict = {}
+        by_area: dict[Any, Any] = {}
         for r in records:
             by_area.setdefault(r["area_code"], []).append(r)
         area_keys = list(area_rows) + [None]
@@ -104,7 +108,7 @@ def build_tables(records, answers, definition, rel: Releaser, page: Filter, *, n
                                  people(r for r in records if r["area_code"]), size)))
 
     age_q = definition.age_question
-    by_age: dict = {}
+    by_age: dict[Any, Any] = {}
     for r in records:
         by_age.setdefault(r["age_band"], []).append(r)
     age_keys = [o.value for o in age_q.options] if age_q else []
@@ -133,7 +137,7 @@ def build_tables(records, answers, definition, rel: Releaser, page: Filter, *, n
                  "down by age; the column totals are for every area."))
 
     if campaigns:
-        by_camp: dict = {}
+        by_camp: dict[Any, Any] = {}
         for r in records:
             by_camp.setdefault(r["campaign_id"], []).append(r)
         labels, values, extra = [], [], {}
@@ -157,7 +161,7 @@ def build_tables(records, answers, definition, rel: Releaser, page: Filter, *, n
         if q.type not in ("single", "multiple", "rating"):
             continue
         options = q.choices()
-        chose: dict = {o.value: [] for o in options}
+        chose: dict[Any, Any] = {o.value: [] for o in options}
         answered, unanswered = [], []
         for r in records:
             got = answers.get(r["id"], {}).get(q.id)

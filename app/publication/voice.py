@@ -8,6 +8,9 @@ record keys of exactly those responses.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from typing import Any
+
 import pandas as pd
 
 from ..analysis.voice import BARRIER_QUESTIONS, VOICE_COLUMNS, _kinds
@@ -17,7 +20,7 @@ COUNTY = "*"  # key of the county-wide figures in a level's document
 
 
 def voice_cells(long: pd.DataFrame, rel: Releaser, level: str,
-                codes) -> dict[str, dict[str, int | None]]:
+                codes: Iterable[str]) -> dict[str, dict[str, int | None]]:
     """{area code: {figure: published value}} for every area of ``level`` in
     ``codes`` (an area nobody answered from gets its own cells too, so an area
     never appears when its first answer arrives), and the county ``COUNTY``."""
@@ -55,7 +58,8 @@ def voice_cells(long: pd.DataFrame, rel: Releaser, level: str,
     return out
 
 
-def voice_frame(cells: dict, index) -> pd.DataFrame:
+def voice_frame(cells: dict[str, dict[str, int | None]],
+                index: Sequence[Any]) -> pd.DataFrame:
     """The published voice figures as a frame over ``index`` (an area missing from
     the snapshot, made after it, gets 0); ``None`` marks a suppressed value."""
     rows = {code: cells.get(str(code), {}) for code in index}
