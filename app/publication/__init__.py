@@ -24,17 +24,10 @@ from sqlalchemy.orm import Session
 from ..analysis.voice import VOICE_COLUMNS
 from ..models import PublishedSnapshot
 from .cellkey import CellKeyMethod, cell_key, ptable
+from .keys import figure, survey_key
 from .release import ReleaseRule
 from .review import HeldGroup, HoldRules, held_groups, release
-from .snapshot import (
-    Schedule,
-    figure,
-    is_due,
-    latest,
-    publish,
-    status,
-    survey_key,
-)
+from .snapshot import Schedule, is_due, latest, publish, status
 from .survey_tables import NOT_SAID, Table
 from .voice import COUNTY, voice_frame
 from .waves import change, survey_waves, wave_tables, wave_voice

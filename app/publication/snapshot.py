@@ -33,6 +33,7 @@ from ..models import (
     Survey,
 )
 from .cellkey import CellKeyMethod
+from .keys import survey_key
 from .microdata import (
     SurveyRecords,
     level_areas,
@@ -80,19 +81,6 @@ class Schedule:
 def latest(session: Session) -> PublishedSnapshot | None:
     return session.scalar(select(PublishedSnapshot)
                           .order_by(PublishedSnapshot.id.desc()).limit(1))
-
-
-def figure(session: Session, snapshot: PublishedSnapshot | None, dataset: str,
-           key: str) -> Any:
-    if snapshot is None:
-        return None
-    return session.scalar(select(PublishedFigure.payload).where(
-        PublishedFigure.snapshot_id == snapshot.id, PublishedFigure.dataset == dataset,
-        PublishedFigure.key == key))
-
-
-def survey_key(slug: str, area: str | None = None, age: str | None = None) -> str:
-    return f"{slug}|{area or ''}|{age or ''}"
 
 
 def status(session: Session, schedule: Schedule,
@@ -163,7 +151,7 @@ def publish(session: Session, method: CellKeyMethod, schedule: Schedule, *, trig
         totals["surveys"][slug] = _total(rel, Filter(slug).cell(), records.responses)
     totals["all"] = _total(rel, "all", everyone)
     docs.append(("totals", "all", totals))
-    longs: dict = {}
+    longs: dict[str, Any] = {}
     for lv in AREA_LEVELS:
         areas = level_areas(session, lv)
         if len(areas):

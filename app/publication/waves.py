@@ -21,9 +21,14 @@ before any table is built (:func:`apply_option_map`); a new option is simply new
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Iterable
+from typing import Any
 
-from ..models import SurveyWave
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import PublishedSnapshot, SurveyWave
+from .keys import figure, survey_key
 from .release import Releaser
 from .survey_tables import Filter, Table, build_tables, people
 from .voice import voice_cells
@@ -37,13 +42,14 @@ def wave_slug(slug: str, wave: str) -> str:
     return f"{slug}@{wave}"
 
 
-def survey_waves(session, slug: str) -> list[SurveyWave]:
+def survey_waves(session: Session, slug: str) -> list[SurveyWave]:
     """The waves of survey ``slug``, oldest first."""
     return list(session.scalars(select(SurveyWave).where(SurveyWave.survey_slug == slug)
                                 .order_by(SurveyWave.opens_on, SurveyWave.id)))
 
 
-def apply_option_map(answers: dict, mapping: dict) -> None:
+def apply_option_map(answers: dict[Any, dict[str, Any]],
+                     mapping: dict[str, dict[str, str]]) -> None:
     """Rename old option values in ``answers`` (response id -> question -> values), in
     place, so answers to every version of a question count together."""
     if not mapping:
@@ -54,29 +60,30 @@ def apply_option_map(answers: dict, mapping: dict) -> None:
                 by_q[qid] = {renames.get(v, v) for v in by_q[qid]}
 
 
-def in_wave(wave: SurveyWave, record: dict) -> bool:
+def in_wave(wave: SurveyWave, record: dict[str, Any]) -> bool:
     when = record.get("submitted_on")
     return when is not None and wave.holds(when, record.get("version"))
 
 
-def wave_docs(session, slug: str, definition, records, rel: Releaser, names: dict,
-              area_rows: list, ward_long=None, ward_codes=()) -> list[tuple[str, str, dict]]:
+def wave_docs(session: Session, slug: str, definition: Any, records: Any, rel: Releaser,
+              names: dict[str, str], area_rows: list[str], ward_long: Any = None,
+              ward_codes: Iterable[str] = ()) -> list[tuple[str, str, dict[str, Any]]]:
     """Every wave's documents: the wave's whole page (area and age tables, one table per
     question), each area's page (its total, and its answers when the area's published
     wave total reaches ``PUBLISH_BREAKDOWN_MIN``), and the wave's voice figures per ward
     (for the ward report) when ``ward_long`` (the ward level's voice records) is given."""
-    from .snapshot import survey_key
 
-    out: list[tuple[str, str, dict]] = []
+    out: list[tuple[str, str, dict[str, Any]]] = []
     for wave in survey_waves(session, slug):
         ws = wave_slug(slug, wave.name)
         rows = [r for r in records.responses if in_wave(wave, r)]
-        by_area: dict = {}
+        by_area: dict[str, list[dict[str, Any]]] = {}
         for r in rows:
             by_area.setdefault(r["area_code"], []).append(r)
         codes = list(area_rows) + sorted(c for c in by_area if c and c not in area_rows)
 
-        def page(area, subset, codes_=(), breakdown=True, ws=ws, name=wave.name):
+        def page(area: str | None, subset: list[dict[str, Any]], codes_: Iterable[str] = (),
+                 breakdown: bool = True, ws: str = ws, name: str = wave.name) -> None:
             total, tables = build_tables(subset, records.answers, definition, rel,
                                          Filter(ws, area), names=names, area_rows=list(codes_),
                                          campaigns=[], grid_areas=None, breakdown=breakdown)
@@ -97,22 +104,25 @@ def wave_docs(session, slug: str, definition, records, rel: Releaser, names: dic
     return out
 
 
-def wave_tables(session, snapshot, slug: str, wave: str, area: str | None = None):
+def wave_tables(session: Session, snapshot: PublishedSnapshot | None, slug: str, wave: str,
+                area: str | None = None) -> tuple[int | None, list[Table]]:
     """``(published total, [Table])`` of one wave (and area) in ``snapshot``;
     ``(None, [])`` when the snapshot has no such document (a wave made after it)."""
-    from .snapshot import figure, survey_key
 
     doc = figure(session, snapshot, WAVE, survey_key(wave_slug(slug, wave), area, None))
     if doc is None:
         return None, []
-    return doc["total"], [Table.from_json(t) for t in doc["tables"]]
+    total: int | None = doc["total"]
+    return total, [Table.from_json(t) for t in doc["tables"]]
 
 
-def wave_voice(session, snapshot, slug: str, wave: str) -> dict | None:
+def wave_voice(session: Session, snapshot: PublishedSnapshot | None, slug: str,
+               wave: str) -> dict[str, Any] | None:
     """A wave's published voice figures per ward ({ward code: {figure: value}})."""
-    from .snapshot import figure
 
-    return figure(session, snapshot, WAVE_VOICE, f"{wave_slug(slug, wave)}|ward")
+    doc: dict[str, Any] | None = figure(session, snapshot, WAVE_VOICE,
+                                        f"{wave_slug(slug, wave)}|ward")
+    return doc
 
 
 def change(before: int | None, after: int | None) -> int | None:
