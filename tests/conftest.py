@@ -112,9 +112,9 @@ def app(request, database_url, app_config):
     from app import create_app
     from app.extensions import db
 
-    # A test that asks for ``demo`` gets a fresh copy of the demo county (built once
+    # A test that asks for ``demo_county`` gets a fresh copy of the demo county (built once
     # per worker) as its own database; every other test the worker's database, emptied.
-    demo_copy = request.getfixturevalue("_demo_copy") if "demo" in request.fixturenames \
+    demo_copy = request.getfixturevalue("_demo_copy") if "demo_county" in request.fixturenames \
         else None
     url = demo_copy.url if demo_copy else database_url
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **app_config})
@@ -226,8 +226,8 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
-# The demo county, built once per worker (tests/demo_support.py): ``demo``.
-from tests.demo_support import _demo_copy, demo, demo_templates  # noqa: E402, F401
+# The demo county, built once per worker (tests/demo_support.py): ``demo_county``.
+from tests.demo_support import _demo_copy, demo_county, demo_templates  # noqa: E402, F401
 
 # Real RQ workers on Redis for the job-layer tests (tests/jobs, tests/planning):
 # the ``rq_app`` fixture and its ``rq_settings``.

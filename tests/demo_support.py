@@ -3,10 +3,10 @@
 Building the demo (``app.demo.build_demo``: geography, roads and buses, directory,
 responses, accounts, partners, journeys and the first snapshot) takes 10-25 s on the
 shared machine; copying the built database takes a fraction of a second.  A test asks
-for it with the ``demo`` fixture::
+for it with the ``demo_county`` fixture::
 
-    def test_x(app, db, client, demo):
-        password = demo.accounts["admin@demo.youthvoicemap.example"]
+    def test_x(app, db, client, demo_county):
+        password = demo_county.accounts["admin@demo.youthvoicemap.example"]
         ...
 
 and its ``app`` (so ``db``, ``client``, ``auth``, ``live_server``) is bound to a fresh copy
@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -46,7 +46,7 @@ class DemoTemplate:
 
 @dataclass
 class DemoCopy:
-    """What a test that asks for ``demo`` gets: its own database's URL and the demo's
+    """What a test that asks for ``demo_county`` gets: its own database's URL and the demo's
     accounts ({email: password}; the passwords are drawn once per worker)."""
 
     url: str
@@ -138,7 +138,7 @@ def demo_templates(tmp_path_factory):
 @pytest.fixture
 def _demo_copy(demo_templates, app_config):
     """A fresh copy of the worker's demo (built with this test's publication settings),
-    dropped after the test.  The ``app`` fixture binds to it when the test asks for ``demo``."""
+    dropped after the test.  The ``app`` fixture binds to it when the test asks for ``demo_county``."""
     template = demo_templates.get(app_config)
     url, drop = demo_templates.copy(template)
     yield DemoCopy(url, dict(template.accounts))
@@ -146,7 +146,7 @@ def _demo_copy(demo_templates, app_config):
 
 
 @pytest.fixture
-def demo(app, _demo_copy):
+def demo_county(app, _demo_copy):
     """The demo county in this test's own database (``app``, ``db``, ``client`` and
     ``live_server`` are bound to it); ``demo.accounts`` maps each demo account's email
     to its password."""

@@ -141,7 +141,7 @@ def _sweeper(app, endpoint: str) -> str:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_for_every_role_has_no_axe_violation(app, demo, live_server, browser_page,  # noqa: F811
+def test_every_page_for_every_role_has_no_axe_violation(app, demo_county, live_server, browser_page,  # noqa: F811
                                                         db, role):
     """Each role opens its pages at both sizes.  A page several roles may open is swept
     by the first of them in ``ROLES`` (anyone's pages by the anonymous visitor): the
@@ -153,7 +153,7 @@ def test_every_page_for_every_role_has_no_axe_violation(app, demo, live_server, 
 
     # The demo county, built once per worker; each role's test gets its own copy (it
     # adds a scenario and jobs, and signs in), which costs far less than a build.
-    accounts = demo.accounts
+    accounts = demo_county.accounts
     admin = db.session.scalars(select(User).where(User.role == "admin")).one()
     with app.test_request_context():
         scenario = create_scenario("Drop-in at the library", "A sweep scenario", admin)

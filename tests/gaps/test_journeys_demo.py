@@ -41,7 +41,7 @@ def _gtfs_kit(payload: bytes, tmp_path):
     return gtfs_kit.read_feed(path, dist_units="km")
 
 
-def test_demo_villages_reach_evening_sessions_by_car_not_bus(db, client, auth, demo, tmp_path):
+def test_demo_villages_reach_evening_sessions_by_car_not_bus(db, client, auth, demo_county, tmp_path):
     # The worker's demo county, a copy of its own: the test changes a session's time.
     journeys = current_journeys(db.session)
     assert journeys is not None and journeys.meta["network"] and journeys.meta["timetable"]

@@ -60,7 +60,7 @@ def by_hand(db, areas) -> tuple[int, float]:
     return len(lose), float(areas.loc[sorted(lose), "young_people"].sum())
 
 
-def test_the_demo_cliff_and_its_scenario_agree_with_a_hand_count(app, db, client, auth, demo):
+def test_the_demo_cliff_and_its_scenario_agree_with_a_hand_count(app, db, client, auth, demo_county):
     # The worker's demo county, a copy of its own: two grants are made to have ended.
     granted = db.session.scalars(select(Service).where(Service.funding_end.is_not(None),
                                                        Service.status == "active")

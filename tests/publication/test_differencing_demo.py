@@ -17,7 +17,7 @@ from tests.publication.support import UNPROTECTED_OVER_TIME
 pytestmark = pytest.mark.slow
 
 
-def test_planted_answers_on_the_demo_county_pin_nobody(app, client, db, auth, demo,
+def test_planted_answers_on_the_demo_county_pin_nobody(app, client, db, auth, demo_county,
                                                       monkeypatch):
     # The worker's demo county, a copy of its own (the nights add answers and snapshots).
     # The demo's responses draw record keys from their own seeded generator, not from
@@ -35,7 +35,7 @@ def test_planted_answers_on_the_demo_county_pin_nobody(app, client, db, auth, de
 
 @pytest.mark.parametrize("app_config", [UNPROTECTED_OVER_TIME])
 def test_control_without_the_release_model_a_young_person_is_pinned(app, client, db, auth,
-                                                                    demo, monkeypatch):
+                                                                    demo_county, monkeypatch):
     # A demo built with these settings (its first snapshot too): the demo fixture keeps
     # a template per set of publication settings, so this one is built once per worker.
     rng = random.Random(5)
