@@ -108,11 +108,16 @@ def app_config():
 
 
 @pytest.fixture
-def app(database_url, app_config):
+def app(request, database_url, app_config):
     from app import create_app
     from app.extensions import db
 
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, **app_config})
+    # A test that asks for ``demo_county`` gets a fresh copy of the demo county (built once
+    # per worker) as its own database; every other test the worker's database, emptied.
+    demo_copy = request.getfixturevalue("_demo_copy") if "demo_county" in request.fixturenames \
+        else None
+    url = demo_copy.url if demo_copy else database_url
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **app_config})
 
     @app.before_request
     def _forget_cached_user():
@@ -126,11 +131,13 @@ def app(database_url, app_config):
         g.pop("csrf_token", None)  # Flask-WTF keeps the request's CSRF token on g too
 
     with app.app_context():
-        _empty_all_tables(db)
+        if demo_copy is None:
+            _empty_all_tables(db)
         yield app
         db.session.remove()
-        _empty_all_tables(db)
-        db.engine.dispose()
+        if demo_copy is None:
+            _empty_all_tables(db)
+        db.engine.dispose()  # the copy is dropped by ``_demo_copy`` after this
 
 
 @pytest.fixture
@@ -218,6 +225,9 @@ def pytest_collection_modifyitems(config, items):
             if "browser" in item.keywords:
                 item.add_marker(skip)
 
+
+# The demo county, built once per worker (tests/demo_support.py): ``demo_county``.
+from tests.demo_support import _demo_copy, demo_county, demo_templates  # noqa: E402, F401
 
 # Real RQ workers on Redis for the job-layer tests (tests/jobs, tests/planning):
 # the ``rq_app`` fixture and its ``rq_settings``.

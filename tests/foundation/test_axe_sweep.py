@@ -44,12 +44,6 @@ ELSEWHERE = {
 }
 
 
-def _demo(session, config) -> dict[str, str]:
-    from app.demo import build_demo
-
-    return build_demo(session, progress=lambda *a, **k: None, config=config)
-
-
 def _arguments(session) -> dict[str, dict]:
     """One real value for every path argument, by endpoint (partner pages: the demo
     partner's own records)."""
@@ -153,8 +147,8 @@ def _sweeper(app, endpoint: str) -> str:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_for_every_role_has_no_axe_violation(app, live_server, browser_page, db,  # noqa: F811
-                                                        role):
+def test_every_page_for_every_role_has_no_axe_violation(app, demo_county, live_server, browser_page,  # noqa: F811
+                                                        db, role):
     """Each role opens its pages at both sizes.  A page several roles may open is swept
     by the first of them in ``ROLES`` (anyone's pages by the anonymous visitor): the
     others differ there only in the header, which their own pages carry too.  Every
@@ -163,7 +157,9 @@ def test_every_page_for_every_role_has_no_axe_violation(app, live_server, browse
     from app.models.jobs import BackgroundJob
     from app.planning.service import create_scenario
 
-    accounts = _demo(db.session, app.config)
+    # The demo county, built once per worker; each role's test gets its own copy (it
+    # adds a scenario and jobs, and signs in), which costs far less than a build.
+    accounts = demo_county.accounts
     admin = db.session.scalars(select(User).where(User.role == "admin")).one()
     with app.test_request_context():
         scenario = create_scenario("Drop-in at the library", "A sweep scenario", admin)

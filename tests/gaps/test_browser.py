@@ -20,10 +20,8 @@ from ..conftest import TEST_PASSWORD, make_user
 pytestmark = pytest.mark.browser
 
 
-def test_demo_gap_map_filters_legend_and_table(live_server, browser_page, db):  # noqa: F811
-    from app.demo import build_demo
-
-    build_demo(db.session, progress=lambda *a: None)
+def test_demo_gap_map_filters_legend_and_table(demo_county, live_server, browser_page, db):  # noqa: F811
+    # The worker's demo county, a copy of its own (a councillor is added, and signs in).
     make_user(db, "councillor", email="cllr@example.org")
 
     page = browser_page(width=1280, height=800)

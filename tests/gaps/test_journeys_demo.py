@@ -41,11 +41,8 @@ def _gtfs_kit(payload: bytes, tmp_path):
     return gtfs_kit.read_feed(path, dist_units="km")
 
 
-def test_demo_villages_reach_evening_sessions_by_car_not_bus(db, client, auth, tmp_path):
-    from app.demo import build_demo
-
-    build_demo(db.session, progress=lambda *a: None)
-    db.session.commit()
+def test_demo_villages_reach_evening_sessions_by_car_not_bus(db, client, auth, demo_county, tmp_path):
+    # The worker's demo county, a copy of its own: the test changes a session's time.
     journeys = current_journeys(db.session)
     assert journeys is not None and journeys.meta["network"] and journeys.meta["timetable"]
     payload = db.session.scalar(select(TransportData.payload)

@@ -1,0 +1,155 @@
+"""The demo county, built once per pytest worker and copied for each test that asks for it.
+
+Building the demo (``app.demo.build_demo``: geography, roads and buses, directory,
+responses, accounts, partners, journeys and the first snapshot) takes 10-25 s on the
+shared machine; copying the built database takes a fraction of a second.  A test asks
+for it with the ``demo_county`` fixture::
+
+    def test_x(app, db, client, demo_county):
+        password = demo_county.accounts["admin@demo.youthvoicemap.example"]
+        ...
+
+and its ``app`` (so ``db``, ``client``, ``auth``, ``live_server``) is bound to a fresh copy
+of the built demo: a database of its own, dropped after the test, so the test may change
+anything in it.  SQLite: the built file is copied with SQLite's backup API.  PostgreSQL:
+``CREATE DATABASE copy TEMPLATE demo`` (a file copy inside the server).
+
+``build_demo`` reads the app's settings only for its first snapshot (the disclosure,
+cell key, release and hold settings).  A test that changes one of those through
+``app_config`` gets a demo built with them: another template, built once per worker
+the first time such a test asks.  Other settings do not change what is built.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+# The settings build_demo's first snapshot reads (CellKeyMethod and Schedule.from_config).
+PUBLICATION_PREFIXES = ("DISCLOSURE_", "CELL_KEY_", "PUBLISH_", "SURVEY_HOLD_")
+
+
+@dataclass
+class DemoTemplate:
+    url: str
+    accounts: dict[str, str]
+    drop: Callable[[], None]
+    build_seconds: float
+
+
+@dataclass
+class DemoCopy:
+    """What a test that asks for ``demo_county`` gets: its own database's URL and the demo's
+    accounts ({email: password}; the passwords are drawn once per worker)."""
+
+    url: str
+    accounts: dict[str, str] = field(default_factory=dict)
+
+
+def publication_settings(app_config: dict) -> dict:
+    return {k: v for k, v in app_config.items() if k.startswith(PUBLICATION_PREFIXES)}
+
+
+class DemoTemplates:
+    """The worker's built demo databases, one per set of publication settings."""
+
+    def __init__(self, tmp_dir: Path):
+        self.tmp_dir = tmp_dir
+        self.built: dict[tuple, DemoTemplate] = {}
+
+    def get(self, app_config: dict) -> DemoTemplate:
+        settings = publication_settings(app_config)
+        key = tuple(sorted((k, repr(v)) for k, v in settings.items()))
+        if key not in self.built:
+            self.built[key] = self._build(settings, len(self.built))
+        return self.built[key]
+
+    def _build(self, settings: dict, n: int) -> DemoTemplate:
+        import time
+
+        from app import create_app
+        from app.demo import build_demo
+        from app.extensions import db
+        from tests.conftest import TEST_CONFIG, _worker, make_database
+
+        url, drop = make_database(self.tmp_dir, f"{_worker()}_demo{n}")
+        app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **settings})
+        started = time.perf_counter()
+        with app.app_context():
+            db.create_all()
+            accounts = build_demo(db.session, progress=lambda *a, **k: None, config=app.config)
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()  # PostgreSQL copies a template only with nobody connected
+        return DemoTemplate(url, accounts, drop, time.perf_counter() - started)
+
+    def copy(self, template: DemoTemplate) -> tuple[str, Callable[[], None]]:
+        """A fresh database holding the built demo: (url, drop)."""
+        url = make_url(template.url)
+        if url.get_backend_name() == "postgresql":
+            name = f"{url.database}_copy_{uuid.uuid4().hex[:6]}"
+            admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{url.database}"'))
+
+            def drop():
+                with admin.connect() as conn:
+                    conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                      "WHERE datname = :n"), {"n": name})
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+                admin.dispose()
+
+            return url.set(database=name).render_as_string(hide_password=False), drop
+        source = Path(url.database)
+        path = self.tmp_dir / f"copy-{uuid.uuid4().hex[:6]}.sqlite"
+        src, dst = sqlite3.connect(source), sqlite3.connect(path)
+        try:
+            src.backup(dst)
+        finally:
+            src.close()
+            dst.close()
+
+        def remove():
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+        return f"sqlite:///{path}", remove
+
+    def drop_all(self) -> None:
+        for template in self.built.values():
+            template.drop()
+
+
+@pytest.fixture(scope="session")
+def demo_templates(tmp_path_factory):
+    """The worker's demo builds (built lazily: a worker that runs no demo test builds none)."""
+    templates = DemoTemplates(tmp_path_factory.mktemp("demo"))
+    yield templates
+    templates.drop_all()
+
+
+@pytest.fixture
+def _demo_copy(demo_templates, app_config):
+    """A fresh copy of the worker's demo (built with this test's publication settings),
+    dropped after the test.  The ``app`` fixture binds to it when the test asks for ``demo_county``."""
+    template = demo_templates.get(app_config)
+    url, drop = demo_templates.copy(template)
+    yield DemoCopy(url, dict(template.accounts))
+    drop()
+
+
+@pytest.fixture
+def demo_county(app, _demo_copy):
+    """The demo county in this test's own database (``app``, ``db``, ``client`` and
+    ``live_server`` are bound to it); ``demo.accounts`` maps each demo account's email
+    to its password."""
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == _demo_copy.url
+    return _demo_copy
+
