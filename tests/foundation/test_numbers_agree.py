@@ -87,7 +87,7 @@ def demo(tmp_path_factory):
                 assert response.status_code == 200, f"{path} answered {response.status_code}"
                 return response.data
 
-            for path in ("/dashboard", "/gaps", "/gaps.csv", "/gaps.csv?level=lsoa",
+            for path in ("/dashboard", "/gaps", "/map", "/gaps.csv", "/gaps.csv?level=lsoa",
                          "/gaps.geojson", "/api/v1/gaps", "/evidence", "/results",
                          f"/results/{slug}", "/planning", "/planning/funding-cliff",
                          "/planning/travel"):
@@ -95,6 +95,7 @@ def demo(tmp_path_factory):
             for code in wards:
                 pages[f"/ward/{code}"] = get(f"/ward/{code}")
             pages["wards"] = wards
+            pages["slug"] = slug
             pages["/evidence.pdf"] = _pdf_text(fetch_pdf(client, "/evidence.pdf").data)
             pages["ward.pdf"] = (wards[0], _pdf_text(fetch_pdf(client, f"/ward/{wards[0]}.pdf").data))
             made = client.post("/planning/scenarios/funding-cliff")
@@ -264,6 +265,56 @@ def test_numbers_agree(demo):
             f"{name} free services within reach: table 'Services in reach' {in_table} vs "
             f"ward report {passing}")
 
+    # --- The evidence pack's table, the map's data and its "most in need" list ----
+    evidence_rows = _table_rows(demo["/evidence"])
+    assert set(evidence_rows) == set(wards)
+    for code in wards:
+        shown, pack = table[code], evidence_rows[code]
+        for label in ("Rank", "Gap score", "Young people (", "Young people within reach",
+                      "Out of reach", "IDACI national percentile", "Services in reach"):
+            assert _cell(pack, label) == _cell(shown, label), (
+                f"{ward_csv[code]['name']} {label.strip(' (')}: /gaps {_cell(shown, label)} vs "
+                f"evidence pack {_cell(pack, label)}")
+    map_html = demo["/map"].decode("utf-8")
+    on_map = dict(re.findall(r'"code": "(\w+)", [^{}]*?"value_text": "Gap score \(0-100\): (\d+)"',
+                             map_html))
+    assert set(on_map) == set(wards), "the map's data does not name every ward"
+    for code, value in on_map.items():
+        assert _int(value) == _int(_cell(table[code], "Gap score")), (
+            f"{ward_csv[code]['name']} gap score: /gaps {_cell(table[code], 'Gap score')} vs "
+            f"the map's data {value}")
+    top = [[_text(td) for td in tr.find_all("td")]
+           for tr in _soup(demo["/map"]).find(id="gap-top").select("tbody tr")]
+    by_rank = sorted(wards, key=lambda c: (float(ward_csv[c]["rank"]), ward_csv[c]["name"]))
+    for (rank, name, score), code in zip(top, by_rank, strict=False):
+        shown = table[code]
+        assert (rank, score) == (_cell(shown, "Rank"), _cell(shown, "Gap score")), (
+            f"{name} rank and gap score: /gaps {_cell(shown, 'Rank')}, "
+            f"{_cell(shown, 'Gap score')} vs the map's list {rank}, {score}")
+
+    # --- The dashboard's five biggest gaps, and the provision they count ----------
+    listed = [(_text(li.find("strong")), _int(_find(r"gap score (\d+)", _text(li), "dashboard")
+                                           .group(1)))
+              for li in _soup(demo["/dashboard"]).find(id="dashboard-gaps").find_all("li")]
+    expected = [(ward_csv[c]["name"], _int(_cell(table[c], "Gap score"))) for c in by_rank[:5]]
+    assert sorted(listed, key=lambda x: -x[1]) == listed and {x[1] for x in listed} == {
+        x[1] for x in expected}, f"five biggest gaps: dashboard {listed} vs /gaps {expected}"
+    note = _text(_soup(demo["/gaps"]).find(id="gap-table-note"))
+    counted = _find(r"Provision counted: ([^,]+),", note, "/gaps").group(1)
+    assert f"({counted})" in dash, (
+        f"provision the gap score counts: /gaps {counted!r} vs dashboard (not named)")
+
+    # --- Survey answers: the dashboard and the survey results ---------------------
+    answered = _int(_find(r"Survey responses \(published\) " + NUMBER, dash, "dashboard").group(1))
+    results_page = _text(_soup(demo[f"/results/{demo['slug']}"]).find("main"))
+    on_page = _int(_find(NUMBER + " young people answered", results_page, "survey results")
+                   .group(1))
+    row = _soup(demo["/results"]).find("a", href=f"/results/{demo['slug']}").find_parent("tr")
+    on_index = _int(_text(row.find("td", class_="num")))
+    assert answered == on_page == on_index, (
+        f"survey answers: dashboard {answered:,} vs /results/{demo['slug']} {on_page:,} vs "
+        f"/results {on_index:,}")
+
     # --- The ward report's PDF says what its page says ----------------------------
     code, pdf = demo["ward.pdf"]
     page = _text(_soup(demo[f"/ward/{code}"]).find(id="ward-summary"))
@@ -315,6 +366,10 @@ def _cell_label(cells: dict, label: str) -> str:
     return next(k for k in cells if k and k.startswith(label))
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "issue 23, for the lead: app/analysis/gaps.py summary() rounds the county's young "
+    "people to 10 ('About 10,360 of 16,150') on /gaps, /map, /evidence and its PDF, where "
+    "every other page gives the exact total (16,152)"))
 def test_summary_sentence_numbers_agree(demo):
     """The table's and evidence pack's summary line ("About 10,360 of 16,150 young
     people") rounds the county's total, which every other page gives exactly."""
@@ -324,17 +379,16 @@ def test_summary_sentence_numbers_agree(demo):
     ward_csv = _csv(demo["/gaps.csv"])
     out = sum(float(r["unreached"]) for r in ward_csv.values())
     for where, text in (("/gaps", _text(_soup(demo["/gaps"]).find("main"))),
+                        ("/map", _text(_soup(demo["/map"]).find(id="gap-summary"))),
                         ("/evidence", _text(_soup(demo["/evidence"]).find("main"))),
                         ("/evidence.pdf", demo["/evidence.pdf"])):
         m = _find(r"About " + NUMBER + " of " + NUMBER + " young people", text, where)
         shown_out, shown_of = _int(m.group(1)), _int(m.group(2))
-        if shown_of != county:
-            pytest.xfail(  # app/analysis/gaps.py summary(): not this branch's to change
-                f"county young people: dashboard {county:,} vs {where} summary {shown_of:,} "
-                "(app/analysis/gaps.py summary() rounds the total to 10)")
+        assert shown_of == county, (
+            f"county young people: dashboard {county:,} vs {where} summary {shown_of:,}")
         assert abs(shown_out - out) <= 5, (
             f"young people out of reach: {where} summary {shown_out:,} vs ward CSV sum {out:,.0f}")
-        assert shown_out == out or "About" in m.group(0), where
+        # The out-of-reach figure is an estimate rounded to 10, and says "About".
 
 
 @pytest.mark.xfail(strict=True, reason=(
