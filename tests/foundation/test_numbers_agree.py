@@ -193,6 +193,9 @@ def test_numbers_agree(demo):
     if area_sum != gave:
         # On purpose: the total is its own protected cell; each area's count is
         # protected and rounded on its own.  The page must say so beside it.
+        assert "protected and rounded on its own" in results, (
+            f"answers that gave an area: survey results {on_results:,} vs sum of the ward "
+            f"column {area_sum:,}, and the results page does not say why ({results!r})")
         assert "protected and rounded on its own" in note, (
             f"answers that gave an area: dashboard {gave:,} vs sum of the ward column "
             f"{area_sum:,}, and the dashboard does not say why ({note!r})")
