@@ -70,9 +70,10 @@ def demo(tmp_path_factory):
     try:
         with app.app_context():
             db.create_all()
+            from sqlalchemy import select
+
             from app.demo import build_demo
             from app.models import Area, Survey
-            from sqlalchemy import select
 
             build_demo(db.session, progress=lambda *a: None)
             db.session.commit()
@@ -379,6 +380,8 @@ def test_summary_sentence_numbers_agree(demo):
     dash = _text(_soup(demo["/dashboard"]).find("main"))
     county = _int(_find(r"Young people aged 13 to 19 \(Census 2021\) " + NUMBER,
                         dash, "dashboard").group(1))
+    if county % 10 == 0:  # a total rounded to 10 would agree by chance: nothing to tell
+        pytest.skip(f"the county's {county:,} young people is a multiple of 10")
     ward_csv = _csv(demo["/gaps.csv"])
     out = sum(float(r["unreached"]) for r in ward_csv.values())
     for where, text in (("/gaps", _text(_soup(demo["/gaps"]).find("main"))),
