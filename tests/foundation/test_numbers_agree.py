@@ -240,6 +240,10 @@ def test_numbers_agree(demo):
         on_report = _find(r"IDACI (\d{4}).*?more deprived than (\d+%)", report, name)
         assert on_report.group(2) == idaci, (
             f"{name} IDACI national percentile: table {idaci} vs ward report {on_report.group(2)}")
+        for place, share in (("API", a["idaci_rank_pct"]), ("CSV", float(_col(r, "idaci_rank_pct"))),
+                             ("GeoJSON", g["idaci_rank_pct"])):
+            assert f"{100 * share:.0f}%" == idaci, (
+                f"{name} IDACI national percentile: table {idaci} vs {place} {share}")
         assert on_report.group(1) in _cell_label(shown, "IDACI national percentile"), (
             f"{name} IDACI edition: ward report {on_report.group(1)} vs table heading "
             f"{_cell_label(shown, 'IDACI national percentile')}")
@@ -431,6 +435,13 @@ def test_planning_funding_and_scenario_agree(demo):
     assert cliff == risk, (
         f"services losing funding within 24 months: /planning/funding-cliff {sorted(cliff)} "
         f"vs /api/v1/gaps {sorted(risk)}")
+
+    days = {r["name"]: r["days_left"] for r in json.loads(demo["/api/v1/gaps"])["funding_at_risk"]}
+    for tr in soup.find(id="cliff-table").select("tbody tr"):
+        name, left = _text(tr.find("th")), _text(tr.find("td", attrs={"data-label": "Days left"}))
+        assert _int(left) == days[name], (
+            f"{name} days of funding left: /planning/funding-cliff {left} vs /api/v1/gaps "
+            f"{days[name]}")
 
     page = _soup(demo["scenario"])
     scenario = _text(page.find("main"))
