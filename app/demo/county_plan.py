@@ -194,7 +194,9 @@ def generate(seed: int) -> dict:
                                      0.01)
         centre = geom.representative_point()
         member_kinds = [kinds[i] for i in members[j]]
-        main = max(set(member_kinds), key=member_kinds.count)
+        # the commonest kind; a tie goes to the first member's (never to set order,
+        # which changes with the hash seed and made every demo build a different county)
+        main = max(member_kinds, key=member_kinds.count)
         if main == "city":
             dx, dy = centre.x - CITY["x"], centre.y - CITY["y"]
             in_estate = [i for i in members[j] if math.hypot(

@@ -138,6 +138,10 @@ def ward_report(session, code: str, args=None, settings=None) -> dict | None:
             "£X", f"£{p.max_monthly:g}"),
         "services": _reaching(view, ids),
         "services_count": int(row.get("all_services") or 0),
+        # The ranked table's "Services in reach" counts the chosen filter's only:
+        # the report names that count beside its own, so the two never disagree unsaid.
+        "services_passing": (int(row.get(f"{p.filter}_services") or 0)
+                             if p.filter != "all" else None),
         "risk": risk,
         "voice": voice,
         # This survey wave beside the last (app/survey/waves.py), published values only.

@@ -111,7 +111,7 @@ def _gap_headlines(role: str) -> tuple[list, dict | None, int | None, str | None
     that may open the gap table it links to."""
     gaps, funding, with_area, young = [], None, None, None
     if role in READERS and "gaps.table" in current_app.view_functions:
-        from ..analysis import format_value
+        from ..analysis import FILTERS, format_value
         from ..analysis.travel import MODE_PHRASES
         from ..gaps.service import carry_level, funding_risk_rows, load_view, sort_table
 
@@ -119,7 +119,10 @@ def _gap_headlines(role: str) -> tuple[list, dict | None, int | None, str | None
         if view.has_areas:
             level = LEVEL_WORDS.get(view.params.level, "areas")
             reach = f"{view.params.threshold:g} minutes {MODE_PHRASES[view.params.mode]}"
-            gaps = [{"name": r["name"], "level": level, "reach": reach,
+            # The provision the score counts, named as the table's note names it.
+            kind = FILTERS.get(view.params.filter, "").lower().replace(
+                "£x", f"£{view.params.max_monthly:g}")
+            gaps = [{"name": r["name"], "level": level, "reach": reach, "kind": kind,
                      "score": format_value("gap_score", r.get("gap_score"))}
                     for r in sort_table(view) if r.get("rank") is not None][:5]
             risk = funding_risk_rows(view)

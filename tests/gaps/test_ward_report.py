@@ -120,7 +120,7 @@ def test_the_ward_report_agrees_with_the_ranked_table(client, auth, wards):
     # Young people: 240 aged 13-19 (the ward's own indicator).
     assert "Young people aged 13 to 19 240" in text
     # What reaches them: the one service 300 m away (the other is 80 km off).
-    assert "1 service within 30 minutes by bus" in text
+    assert "1 service of any kind within 30 minutes by bus" in text
     assert "Northmoor Youth Club" in text and "Farholm Boxing" not in text
     # What they said: the share is the published count over the published total.
     responses = int(float(row["responses"]))
