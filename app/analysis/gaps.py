@@ -384,7 +384,7 @@ def summary(gaps, *, figure: str = "gap_score", n: int = 5, labels: dict | None 
         total = float(pd.to_numeric(gaps["young_people"], errors="coerce").sum())
         out = float(pd.to_numeric(gaps["unreached"], errors="coerce").sum())
         if total > 0:
-            lines.append(f"About {round(out, -1):,.0f} of {round(total, -1):,.0f} young people "
+            lines.append(f"About {round(out, -1):,.0f} of {total:,.0f} young people "
                          f"({out / total:.0%}) live beyond {thr:g} minutes "
                          f"{MODE_PHRASES.get(mode, 'by ' + mode)} of such provision.")
         incomplete = int((~gaps["complete"].astype(bool)).sum()) if "complete" in gaps else 0

@@ -22,11 +22,9 @@ from flask import current_app, url_for
 from .. import jobs, loaders
 from ..access import PLANNERS
 from ..audit import record
-from ..cache import cached
 from ..dataversion import current
 from ..extensions import db
 from ..models import User
-from ..settings import analysis_settings
 from .forms import JourneysForm
 
 STAGES = {  # progress notes of app.analysis.journeys.compute, in words for the page
@@ -104,21 +102,21 @@ def start_journeys(user, limit_min: float, min_change_min: float | None = None
 
 
 def _evening_totals(status: dict) -> dict | None:
-    """County totals of the three evening figures, from the current run."""
-    from ..geodata.journeys import current_journeys
+    """County totals of the three evening figures: the sums of the gap table's own
+    area columns at the default settings (:func:`app.gaps.service.load_view`), so
+    this page, the table, its CSV and the evidence pack give one number each."""
+    from ..analysis.journey_figures import JOURNEY_FIGURES
+    from ..gaps.service import load_view
 
     if status["basis"] != "network":
         return None
-    journeys = cached("journeys", db.session, {"id": status.get("run")},
-                      lambda: current_journeys(db.session), responses=False)
-    settings = analysis_settings()
-    areas = loaders.lsoa_areas(db.session, **settings.band)
-    if journeys is None or not len(areas):
+    view, _ = load_view(db.session, {})
+    table = view.published
+    if not view.has_areas or any(k not in table.columns for k in JOURNEY_FIGURES):
         return None
-    threshold = settings.threshold_min
-    figures = journeys.evening(areas, threshold)
-    return {"threshold": threshold, "young_people": float(areas["young_people"].sum()),
-            **{k: float(figures[k].sum()) for k in figures.columns}}
+    return {"threshold": view.params.threshold, "level": view.params.level,
+            "young_people": float(table["young_people"].sum()),
+            **{k: float(table[k].sum()) for k in JOURNEY_FIGURES}}
 
 
 def travel_page(form: JourneysForm | None = None) -> dict:
