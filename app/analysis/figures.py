@@ -32,7 +32,7 @@ FIGURES: dict[str, dict] = {
     "young_people": {"label": "Young people", "kind": "population", "worse": "high",
                      "source": POP_SOURCE, "fmt": "{:,.0f}"},
     "idaci": {"label": "IDACI (children in income-deprived families)", "kind": "rate",
-              "worse": "high", "source": IMD_SOURCE, "fmt": "{:.3f}"},
+              "worse": "high", "source": IMD_SOURCE, "fmt": "{:.1%}"},
     "idaci_rank_pct": {"label": "IDACI national percentile (official rank; 100% = most "
                        "deprived)", "kind": "rate", "worse": "high", "source": IMD_SOURCE,
                        "fmt": "{:.0%}"},

@@ -126,7 +126,9 @@ def ward_report(session, code: str, args=None, settings=None) -> dict | None:
         "young_people": format_value("young_people", _num(row.get("young_people"))),
         "reach_share": format_value("reach_share", _num(row.get("reach_share"))),
         "unreached": format_value("unreached", _num(row.get("unreached"))),
-        "idaci": _percent(_num(row.get("idaci"))),
+        # as the table writes it (format_value): one fact, one way of writing it
+        "idaci": None if _num(row.get("idaci")) is None else format_value(
+            "idaci", _num(row.get("idaci"))),
         # The deprivation figure the score uses (the official rank where imported), its year.
         "idaci_pct": _percent(_num(row.get("idaci_rank_pct"))),
         "idaci_year": (view.sources.get("idaci_rank_pct" if _num(row.get("idaci_rank_pct"))
