@@ -1,17 +1,17 @@
 """The words a young person reads about getting to an activity, in one place.
 
-Each string goes through :func:`_`, which does nothing yet: when the app gains
-gettext, ``_`` becomes it and these strings are the ones to translate (they are
-whole phrases with named placeholders, so a translation can reorder them).
+Each string goes through :func:`_`, Flask-Babel's ``lazy_gettext``: it is translated
+into the reader's language when it is shown (:mod:`app.i18n`).  They are whole phrases
+with named placeholders (``str.format``), so a translation can reorder them.  The
+directory's own names (types of activity, how to join), kept in English in
+:mod:`app.models.directory`, are marked here too, so the public pages can show them
+translated (``_(label)`` in the templates).
 """
 
 from __future__ import annotations
 
-
-def _(text: str) -> str:
-    """Mark ``text`` for translation (gettext later; as it is for now)."""
-    return text
-
+from ..i18n import N_
+from ..i18n import lazy_gettext as _
 
 DAYS = (_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"),
         _("Saturday"), _("Sunday"))
@@ -39,3 +39,12 @@ TIMES_NOT_HERE = _("We do not have bus times from {postcode} (it is outside the 
 TIMES_NEED_POSTCODE = _("Type your postcode to see how long it takes to get to each one "
                         "by bus, on foot or by bike.")
 FROM_HERE = _("Getting there from {postcode}")
+
+# Marked for the catalogue: names the public pages show, from app.models.directory.
+SHOWN_NAMES = (
+    N_("Open-access youth club"), N_("Drop-in"), N_("Uniformed (Scouts, Guides, cadets)"),
+    N_("Sport"), N_("Boxing and martial arts"), N_("Arts and music"), N_("Outdoor"),
+    N_("Faith-based"), N_("Detached or outreach youth work"), N_("Online"), N_("Other"),
+    N_("Volunteer-run"), N_("Council"), N_("Charity"), N_("Police"), N_("NHS"), N_("School"),
+    N_("Private"), N_("Book a place first"), N_("Drop in: just turn up"),
+)
