@@ -26,7 +26,7 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import current_app, has_request_context, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, refresh
 from flask_babel import gettext as _babel_gettext
 from flask_babel import lazy_gettext as _babel_lazy
 from flask_babel import ngettext as _babel_ngettext
@@ -168,6 +168,9 @@ def init_app(app) -> None:
         app.logger.warning("translations not compiled at start (%s)", exc.strerror)
     Babel(app, locale_selector=select_language,
           default_translation_directories=str(TRANSLATIONS))
+    # Flask-Babel keeps the locale on ``g``; a request that shares an app context with
+    # the one before (the test client under a pushed context) must choose again.
+    app.before_request(refresh)
     app.after_request(_remember_choice)
     # Flask-Babel installed Jinja's i18n extension (``_``, ``gettext``, ``ngettext``;
     # new style: a translation is markup, its ``%(name)s`` values are escaped).
