@@ -14,6 +14,7 @@ from .. import publication
 from ..access import PLANNERS, READERS
 from ..extensions import db
 from ..models import Area, AuditEvent, Service
+from ..i18n import ngettext
 
 # The dashboard's level names, as a sentence says them.
 LEVEL_WORDS = {"lsoa": "small areas", "ward": "wards", "parish": "parishes",
@@ -148,13 +149,12 @@ def data_sources() -> list[dict]:
 
 
 def _duration(days: int) -> str:
+    """"90 days", "6 months", "1 year", in the reader's language."""
     if days % 365 == 0:
-        years = days // 365
-        return "1 year" if years == 1 else f"{years} years"
+        return ngettext("%(num)d year", "%(num)d years", days // 365)
     if days % 30 == 0 and days < 365:
-        months = days // 30
-        return "1 month" if months == 1 else f"{months} months"
-    return "1 day" if days == 1 else f"{days} days"
+        return ngettext("%(num)d month", "%(num)d months", days // 30)
+    return ngettext("%(num)d day", "%(num)d days", days)
 
 
 def privacy_page(cfg) -> dict:
