@@ -35,6 +35,11 @@ from werkzeug.exceptions import HTTPException
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 COOKIE = "yvm_lang"  # the language code only: no personal data
 COOKIE_AGE = 365 * 24 * 3600
+# The query parameters the switcher's links carry over: the public pages' own (the
+# directory's search, its page number; tests check the directory's are all here).
+# Anything else in an address is left behind, as the directory's own links do.
+KEPT_QUERY = frozenset({"q", "near", "type", "free", "not_uniformed", "max_cost", "day", "age",
+                        "page"})
 
 
 def gettext(text: str, **variables: object) -> str:
@@ -124,7 +129,7 @@ def language_name(code: str) -> str:
 def language_links() -> list[dict]:
     """The switcher: each language with a link to this page (and query) in it."""
     here = current_language()
-    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    args = [(k, v[:100]) for k, v in request.args.items(multi=True) if k in KEPT_QUERY]
     out = []
     for code in supported():
         query = urlencode([*args, ("lang", code)])

@@ -94,6 +94,15 @@ def test_the_switcher_keeps_the_query_and_the_choice_is_kept(client, geo):
     assert 'aria-current="true">Polski' in nav
 
 
+def test_the_switcher_carries_only_the_pages_own_query(client, geo):
+    from app.directory.forms import SEARCH_ARGS
+    from app.i18n import KEPT_QUERY
+
+    assert set(SEARCH_ARGS) <= KEPT_QUERY
+    links = _switcher(client.get("/directory?q=drama&evil=%22%3E").get_data(as_text=True))
+    assert links["ro"] == "/directory?q=drama&lang=ro"
+
+
 def test_the_language_is_kept_through_the_survey(client, db, geo):
     """Chosen on the first page; errors and the thank-you page follow it, no JavaScript."""
     html = client.get(URL + "?lang=ro").get_data(as_text=True)
