@@ -9,6 +9,7 @@ from datetime import date
 from flask import Response, flash, jsonify, redirect, render_template, request, url_for
 
 from ..access import public
+from ..i18n import gettext
 from ..models.directory import (
     COST_MODELS,
     DAYS,
@@ -91,7 +92,7 @@ def report(service_id: int):
     if not form.validate_on_submit():
         return _render_service(service, form, 400)
     svc.add_report(service, form.kind.data, form.message.data)
-    flash("Thank you. A council officer will check this listing.")
+    flash(gettext("Thank you. A council officer will check this listing."))
     return redirect(url_for("directory.service", service_id=service.id,
                             **search_args(request.args)))
 

@@ -172,3 +172,25 @@ def test_answers_in_every_language_count_together(client, db, auth, app_config, 
     total = {r["value"] for r in rows if r["table"] == "Answers by area" and r["row"] == "Total"}
     assert len(cost) == 1 and cost == total, (cost, total)
     assert cost.pop() not in ("[c]", "0")
+
+
+def test_a_listing_and_its_report_form_in_polish(client, db, geo):
+    from datetime import date
+
+    from tests.county import County
+
+    county = County(db.session, today=date(2026, 3, 2))
+    county.service("Colwall Drama", 354500, 250500, service_type="arts_music", key="drama",
+                   cost_model="per_session", cost_amount=3, sessions=[(2, "18:00", "20:00")],
+                   last_checked=date(2024, 1, 5))
+    sid = county.commit()["drama"]
+    html = client.get(f"/directory/{sid}?lang=pl").get_data(as_text=True)
+    text = _text(html)
+    for polish in ("Jak dołączyć", "£3.00 za zajęcia", "Środa od 18:00 do 20:00",
+                   "Co jest nie tak?", "Zmieniła się cena", "Sztuka i muzyka",
+                   "temu: zadzwoń, zanim pójdziesz."):
+        assert polish in text, polish
+    resp = client.post(f"/directory/{sid}/report", data={"message": ""})
+    assert resp.status_code == 400
+    summary = re.search(r'<div class="error-summary".*?</div>', resp.get_data(as_text=True), re.S)
+    assert "Wybierz, co jest nie tak z tym wpisem." in _text(summary.group(0))
