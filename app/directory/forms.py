@@ -252,18 +252,18 @@ def filters_from_args(args) -> tuple[Filters, dict[str, str]]:
     f = Filters(q=(args.get("q") or "").strip()[:100], near=(args.get("near") or "").strip()[:80])
     t = args.get("type") or ""
     if t and t not in SERVICE_TYPES:
-        errors["type"] = "Choose a type from the list."
+        errors["type"] = str(_("Choose a type from the list."))
     else:
         f.service_type = t
     f.free_only = args.get("free") == "1"
     f.not_uniformed = args.get("not_uniformed") == "1"
     f.max_monthly = arg_float(args, "max_cost", None, 0, 100_000, errors=errors,
-                              message="Enter the most you would pay a month as a number, "
-                                      "like 10.")
+                              message=str(_("Enter the most you would pay a month as a "
+                                            "number, like 10.")))
     f.day = arg_int(args, "day", f.day, 0, 6, errors=errors,
-                    message="Choose a day from the list.")
+                    message=str(_("Choose a day from the list.")))
     f.age = arg_int(args, "age", f.age, 5, 30, errors=errors,
-                    message="Enter an age between 5 and 30.")
+                    message=str(_("Enter an age between 5 and 30.")))
     return f, errors
 
 

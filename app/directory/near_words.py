@@ -43,6 +43,10 @@ TIMES_NOT_HERE = _("We do not have bus times from {postcode} (it is outside the 
 TIMES_NEED_POSTCODE = _("Type your postcode to see how long it takes to get to each one "
                         "by bus, on foot or by bike.")
 FROM_HERE = _("Getting there from {postcode}")
+NO_POSTCODE = _("We could not find the postcode {postcode}. Check it, or type the name of "
+                "your town or village.")
+NO_PLACE = _("We could not find a place called '{place}'. Try a postcode, or the name of a "
+             "town, village or ward.")
 
 # Marked for the catalogue: names the public pages show, from app.models.directory.
 SHOWN_NAMES = (
