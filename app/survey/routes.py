@@ -102,7 +102,7 @@ def _shared_page(page, name: tuple, render) -> str | None:
     """
     if current_user.is_authenticated or "_flashes" in session:
         return None
-    if any(name != "lang" for name in request.args):  # the language links carry the query
+    if any(arg != "lang" for arg in request.args):  # pages with other query args: not shared
         return None
     key = ("page", *name, *page.cache_key)
     cache = svc.cache()

@@ -161,10 +161,10 @@ def test_answers_in_every_language_count_together(client, db, auth, app_config, 
     client.delete_cookie("yvm_lang")
     publish_now(db, **UNPROTECTED_OVER_TIME)
     auth.login_as("councillor")
-    rows = list(csv.DictReader(io.StringIO(
-        client.get("/results/youth-voice/tables.csv").get_data(as_text=True))))
+    published = client.get("/results/youth-voice/tables.csv").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(published)))
     barriers = [r for r in rows if r["table"] == "What stops you doing things you would like to do?"]
-    assert barriers, rows[:2]
+    assert barriers, published[:600]
     labels = {r["row"] for r in barriers}
     assert "It costs too much" in labels
     assert not labels & {"To za dużo kosztuje", "Costă prea mult"}
