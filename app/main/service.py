@@ -13,8 +13,8 @@ from sqlalchemy import func, select, text
 from .. import publication
 from ..access import PLANNERS, READERS
 from ..extensions import db
-from ..models import Area, AuditEvent, Service
 from ..i18n import ngettext
+from ..models import Area, AuditEvent, Service
 
 # The dashboard's level names, as a sentence says them.
 LEVEL_WORDS = {"lsoa": "small areas", "ward": "wards", "parish": "parishes",
