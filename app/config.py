@@ -98,6 +98,12 @@ SETTINGS: tuple[Setting, ...] = (
       "production, any host in development and tests. `*` allows any host (only behind a proxy "
       "that checks it).", shown_default="empty (the host of `PUBLIC_BASE_URL` in production)"),
     S("COUNCIL_NAME", str, "Herefordshire Council", "Shown in the header and notices."),
+    S("SUPPORTED_LANGUAGES", str, "en,pl,ro",
+      "Languages the public pages and surveys are offered in, as codes separated by commas, "
+      "first the default. Each one except `en` needs a catalogue in `app/translations/` "
+      "(`pybabel init -l cy`; docs/SURVEYS.md, \"Add a language\"). A visitor's language is "
+      "their own choice (the switcher at the foot of every page), else the best match for "
+      "their browser's `Accept-Language`, else the first."),
     S("COUNCIL_FRONT_DOOR", str,
       "children's services front door at your council (its website gives the number)",
       "Signposted on every thank-you page and the help page, after \"contact the\": set your "

@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask import current_app
 from flask_login import current_user
 
+from .i18n import N_
+
 # (endpoint, label); order is the order shown.  Pages that later issues add
 # appear automatically once their endpoint is registered.
 NAV = (
-    ("survey.start", "Have your say"),
-    ("directory.index", "Find activities"),
+    ("survey.start", N_("Have your say")),  # public links: translated where shown (base.html)
+    ("directory.index", N_("Find activities")),
     ("gaps.map_page", "Gap map"),
     ("gaps.table", "Ranked areas"),
     ("gaps.evidence", "Evidence pack"),

@@ -12,3 +12,6 @@ if [ ! -f "$STAMP" ] || [ "$REQ" -nt "$STAMP" ] || [ requirements.txt -nt "$STAM
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$REQ"
   touch "$STAMP"
 fi
+# Compile the translations (app/translations/*/LC_MESSAGES/messages.po -> .mo; the .mo
+# files are not in the repository).  The app also compiles a stale one when it starts.
+.venv/bin/pybabel compile -d app/translations -D messages >/dev/null

@@ -21,6 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from ..i18n import lazy_gettext as _  # the public report form: in the reader's language
 from ..models.directory import (
     COST_MODELS,
     DAYS,
@@ -40,10 +41,10 @@ PLACE_CHOICES = [
     ("none", "No fixed place (outreach, detached or online)"),
 ]
 REPORT_KINDS = [
-    ("stopped", "This has stopped"),
-    ("price", "The price has changed"),
-    ("times", "The times are wrong"),
-    ("other", "Something else is wrong"),
+    ("stopped", _("This has stopped")),
+    ("price", _("The price has changed")),
+    ("times", _("The times are wrong")),
+    ("other", _("Something else is wrong")),
 ]
 
 
@@ -195,12 +196,18 @@ class ServiceForm(FlaskForm):
 
 
 class ReportForm(FlaskForm):
-    kind = RadioField("What is wrong?", choices=REPORT_KINDS,
-                      validators=[InputRequired("Choose what is wrong with this listing.")])
-    message = TextAreaField("Tell us more (optional)", validators=[
-        Optional(), Length(max=1000, message="Keep it to 1,000 characters or fewer.")],
-        description="Please do not include your name, or anyone else's. For example: "
-                    "'It is £4 now' or 'It moved to Tuesdays'.")
+    kind = RadioField(_("What is wrong?"), choices=REPORT_KINDS,
+                      validators=[InputRequired(_("Choose what is wrong with this listing."))])
+    message = TextAreaField(_("Tell us more (optional)"), validators=[
+        Optional(), Length(max=1000, message=_("Keep it to 1,000 characters or fewer."))],
+        description=_("Please do not include your name, or anyone else's. For example: "
+                      "'It is £4 now' or 'It moved to Tuesdays'."))
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for f in self:  # the lazy messages as text (the error summary lists strings)
+            f.errors = [str(e) for e in f.errors]
+        return ok
 
 
 class BuildingForm(FlaskForm):
@@ -245,18 +252,18 @@ def filters_from_args(args) -> tuple[Filters, dict[str, str]]:
     f = Filters(q=(args.get("q") or "").strip()[:100], near=(args.get("near") or "").strip()[:80])
     t = args.get("type") or ""
     if t and t not in SERVICE_TYPES:
-        errors["type"] = "Choose a type from the list."
+        errors["type"] = str(_("Choose a type from the list."))
     else:
         f.service_type = t
     f.free_only = args.get("free") == "1"
     f.not_uniformed = args.get("not_uniformed") == "1"
     f.max_monthly = arg_float(args, "max_cost", None, 0, 100_000, errors=errors,
-                              message="Enter the most you would pay a month as a number, "
-                                      "like 10.")
+                              message=str(_("Enter the most you would pay a month as a "
+                                            "number, like 10.")))
     f.day = arg_int(args, "day", f.day, 0, 6, errors=errors,
-                    message="Choose a day from the list.")
+                    message=str(_("Choose a day from the list.")))
     f.age = arg_int(args, "age", f.age, 5, 30, errors=errors,
-                    message="Enter an age between 5 and 30.")
+                    message=str(_("Enter an age between 5 and 30.")))
     return f, errors
 
 

@@ -9,6 +9,7 @@ from datetime import date
 from flask import Response, flash, jsonify, redirect, render_template, request, url_for
 
 from ..access import public
+from ..i18n import gettext
 from ..models.directory import (
     COST_MODELS,
     DAYS,
@@ -18,11 +19,10 @@ from ..models.directory import (
     SERVICE_TYPES,
 )
 from ..params import ParamError, arg_int
-from . import bp
+from . import bp, near_words
 from . import service as svc
-from .costs import describe_cost, service_monthly_cost
+from .costs import service_monthly_cost
 from .forms import ReportForm, filters_from_args, page_number, search_args
-from .values import stale_warning
 
 __all__ = ["bp", "init_app"]
 
@@ -33,8 +33,9 @@ def init_app(app) -> None:
         service_statuses=SERVICE_STATUSES, day_names=DAYS, joining_choices=JOINING,
     )
     app.jinja_env.filters["monthly_cost"] = service_monthly_cost
-    app.jinja_env.filters["describe_cost"] = describe_cost
-    app.jinja_env.filters["stale_warning"] = stale_warning
+    # In the reader's language (app/directory/near_words.py; issue 25).
+    app.jinja_env.filters["describe_cost"] = near_words.describe_cost
+    app.jinja_env.filters["stale_warning"] = near_words.stale_warning
 
 
 @bp.route("/directory")
@@ -91,7 +92,7 @@ def report(service_id: int):
     if not form.validate_on_submit():
         return _render_service(service, form, 400)
     svc.add_report(service, form.kind.data, form.message.data)
-    flash("Thank you. A council officer will check this listing.")
+    flash(gettext("Thank you. A council officer will check this listing."))
     return redirect(url_for("directory.service", service_id=service.id,
                             **search_args(request.args)))
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..models import Area, Service
+from . import near_words as w
 from .costs import service_monthly_cost
 from .places import distance_km, normalise_postcode, place_postcode
 from .words import Synonyms, parse_query, vocabulary_of, words
@@ -86,8 +87,7 @@ def locate(session, text: str) -> tuple[tuple[float, float] | None, str | None, 
     if normalise_postcode(text):
         placed = place_postcode(session, text)
         if placed is None:
-            return None, None, (f"We could not find the postcode {normalise_postcode(text)}. "
-                                "Check it, or type the name of your town or village.")
+            return None, None, w.NO_POSTCODE.format(postcode=normalise_postcode(text))
         return (placed[1], placed[2]), placed[0], None
     lowered = text.lower()
     areas = session.scalars(
@@ -100,8 +100,7 @@ def locate(session, text: str) -> tuple[tuple[float, float] | None, str | None, 
             .order_by(Area.name).limit(5)
         ).all()
     if not areas:
-        return None, None, (f"We could not find a place called '{text}'. Try a postcode, or "
-                            "the name of a town, village or ward.")
+        return None, None, w.NO_PLACE.format(place=text)
     order = {level: i for i, level in enumerate(NEAR_LEVELS)}
     area = sorted(areas, key=lambda a: order.get(a.level, 9))[0]
     return (area.centroid_x, area.centroid_y), area.name, None

@@ -9,6 +9,7 @@ from flask import current_app, jsonify, redirect, render_template, request, url_
 from flask_login import current_user
 
 from ..access import READERS, STAFF, public, roles_required
+from ..i18n import N_, _
 from . import bp, service
 
 
@@ -73,29 +74,27 @@ def register_error_pages(app) -> None:
             if _wants_json():
                 return jsonify(error=title, message=getattr(error, "description", message)), code
             return render_template(
-                "errors/error.html", code=code, title=title,
-                message=message, detail=getattr(error, "description", None),
+                "errors/error.html", code=code, title=_(title),
+                message=_(message), detail=getattr(error, "description", None),
             ), code
 
         return handler
 
-    app.register_error_handler(400, _page(400, "Something was wrong with that request",
-                                          "Please go back and try again."))
-    app.register_error_handler(401, _page(401, "Please sign in", "This needs a staff account."))
-    app.register_error_handler(403, _page(403, "You cannot see this page",
-                                          "Your account does not have access to this page."))
-    app.register_error_handler(404, _page(404, "Page not found",
-                                          "If you typed the web address, check it is correct."))
-    app.register_error_handler(405, _page(405, "That did not work",
-                                          "This page cannot be used that way."))
-    app.register_error_handler(413, _page(413, "That was too big",
-                                          "The file or form you sent is too large."))
-    app.register_error_handler(429, _page(429, "Too many tries",
-                                          "Lots of people are sending at once, or too many tries "
-                                          "came from here. Wait a minute, then try again. "
-                                          "Your answers are still on the page if you go back."))
-    app.register_error_handler(500, _page(500, "Sorry, there is a problem with the service",
-                                          "Try again later. Nothing you sent was half-saved."))
+    # Marked (N_) for the catalogue; translated (_) when the page is shown.
+    for code, title, message in (
+        (400, N_("Something was wrong with that request"), N_("Please go back and try again.")),
+        (401, N_("Please sign in"), N_("This needs a staff account.")),
+        (403, N_("You cannot see this page"), N_("Your account does not have access to this page.")),
+        (404, N_("Page not found"), N_("If you typed the web address, check it is correct.")),
+        (405, N_("That did not work"), N_("This page cannot be used that way.")),
+        (413, N_("That was too big"), N_("The file or form you sent is too large.")),
+        (429, N_("Too many tries"), N_("Lots of people are sending at once, or too many tries "
+                                       "came from here. Wait a minute, then try again. Your "
+                                       "answers are still on the page if you go back.")),
+        (500, N_("Sorry, there is a problem with the service"),
+         N_("Try again later. Nothing you sent was half-saved.")),
+    ):
+        app.register_error_handler(code, _page(code, title, message))
 
 
 def _wants_json() -> bool:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, text
 from .. import publication
 from ..access import PLANNERS, READERS
 from ..extensions import db
+from ..i18n import ngettext
 from ..models import Area, AuditEvent, Service
 
 # The dashboard's level names, as a sentence says them.
@@ -151,13 +152,12 @@ def data_sources() -> list[dict]:
 
 
 def _duration(days: int) -> str:
+    """"90 days", "6 months", "1 year", in the reader's language."""
     if days % 365 == 0:
-        years = days // 365
-        return "1 year" if years == 1 else f"{years} years"
+        return ngettext("%(num)d year", "%(num)d years", days // 365)
     if days % 30 == 0 and days < 365:
-        months = days // 30
-        return "1 month" if months == 1 else f"{months} months"
-    return "1 day" if days == 1 else f"{days} days"
+        return ngettext("%(num)d month", "%(num)d months", days // 30)
+    return ngettext("%(num)d day", "%(num)d days", days)
 
 
 def privacy_page(cfg) -> dict:

@@ -29,6 +29,40 @@ class SurveyDefinitionError(ValueError):
     """A survey definition cannot be used; the message says where and why."""
 
 
+class Text(str):
+    """A survey's text: the English (the string itself, so results, exports and staff
+    pages read English) with its translations, ``{"pl": "Ile masz lat?", ...}``.
+
+    In a file any text field (title, intro, label, help, option label, the rating's
+    ends, ``show_if_hint``) is a string (English) or a mapping of language code to
+    text with ``en`` among them.  Answers are stored by option value, never by label,
+    so the answers given in every language count together.
+    """
+
+    translations: dict[str, str]
+
+    def __new__(cls, english: str, translations: dict[str, str] | None = None) -> Text:
+        text = super().__new__(cls, english)
+        text.translations = dict(translations or {})
+        return text
+
+    def in_language(self, code: str | None) -> str:
+        """The text in ``code`` (``pl``, ``pt_BR`` or ``pt-BR``), else English."""
+        if not code or code == "en":
+            return str(self)
+        code = code.replace("-", "_")
+        found = self.translations.get(code) or self.translations.get(code.split("_")[0])
+        return found or str(self)
+
+    def __reduce__(self):
+        return (Text, (str(self), self.translations))
+
+
+def localised(value, code: str | None) -> str | None:
+    """``value`` (a :class:`Text`, plain text or ``None``) in language ``code``."""
+    return value.in_language(code) if isinstance(value, Text) else value
+
+
 @dataclass(frozen=True)
 class Option:
     value: str
@@ -62,11 +96,12 @@ class Question:
         if self.type == "rating":
             out = []
             for n in range(self.scale_min, self.scale_max + 1):
-                label = str(n)
-                if n == self.scale_min and self.min_label:
-                    label = f"{n} - {self.min_label}"
-                elif n == self.scale_max and self.max_label:
-                    label = f"{n} - {self.max_label}"
+                end = self.min_label if n == self.scale_min else (
+                    self.max_label if n == self.scale_max else None)
+                label = Text(str(n))
+                if end:
+                    words = getattr(end, "translations", {})
+                    label = Text(f"{n} - {end}", {c: f"{n} - {t}" for c, t in words.items()})
                 out.append(Option(str(n), label))
             return tuple(out)
         return self.options
@@ -129,9 +164,15 @@ def _date(value, where: str) -> date | None:
         raise SurveyDefinitionError(f"{where}: {value!r} is not a date like 2026-01-31") from None
 
 
-def _text(value) -> str | None:
-    """Optional text (the schema has checked its type): stripped, or ``None`` if blank."""
-    return value.strip() or None if isinstance(value, str) else None
+def _text(value) -> Text | None:
+    """Optional text (the schema has checked its type: a string, or a mapping of
+    language code to string with ``en``): a :class:`Text`, or ``None`` if blank."""
+    if isinstance(value, dict):
+        parts = {str(k).replace("-", "_"): v.strip() for k, v in value.items()
+                 if isinstance(v, str) and v.strip()}
+        english = parts.pop("en", "")
+        return Text(english, parts) if english else None
+    return Text(value.strip()) if isinstance(value, str) and value.strip() else None
 
 
 def parse_definition(data, source: str = "survey") -> SurveyDefinition:
@@ -165,7 +206,7 @@ def parse_definition(data, source: str = "survey") -> SurveyDefinition:
                 "a survey can have only one")
     _check_option_map(plain.get("option_map") or {}, questions, source)
     return SurveyDefinition(
-        slug=plain["slug"], version=plain["version"], title=plain["title"].strip(),
+        slug=plain["slug"], version=plain["version"], title=_text(plain["title"]),
         questions=tuple(questions), intro=_text(plain.get("intro")),
         default=bool(plain.get("default", False)), opens_on=opens_on, closes_on=closes_on,
         raw=plain,
@@ -203,7 +244,7 @@ def _question(raw: dict, name: str, seen: dict[str, Question]) -> Question:
             if value in values:
                 raise SurveyDefinitionError(f"{name}: option value {value!r} appears twice")
             values.add(value)
-            options.append(Option(value, opt["label"].strip()))
+            options.append(Option(value, _text(opt["label"])))
         kwargs["options"] = tuple(options)
     if qtype == "rating":
         scale = raw.get("scale") or {}
@@ -211,8 +252,8 @@ def _question(raw: dict, name: str, seen: dict[str, Question]) -> Question:
         if lo >= hi or hi - lo > 10:
             raise SurveyDefinitionError(
                 f"{name}: 'scale' needs whole numbers min < max, at most 10 apart")
-        kwargs.update(scale_min=lo, scale_max=hi, min_label=scale.get("min_label"),
-                      max_label=scale.get("max_label"))
+        kwargs.update(scale_min=lo, scale_max=hi, min_label=_text(scale.get("min_label")),
+                      max_label=_text(scale.get("max_label")))
     if qtype == "text":
         kwargs["max_length"] = raw.get("max_length", 1000)
     show_if = raw.get("show_if")
@@ -230,8 +271,8 @@ def _question(raw: dict, name: str, seen: dict[str, Question]) -> Question:
                 f"{target.id!r}")
         kwargs.update(show_if_question=target.id,
                       show_if_values=tuple(str(v) for v in show_if["in"]),
-                      show_if_hint=raw.get("show_if_hint"))
-    return Question(id=qid, type=qtype, label=raw["label"].strip(), help=_text(raw.get("help")),
+                      show_if_hint=_text(raw.get("show_if_hint")))
+    return Question(id=qid, type=qtype, label=_text(raw["label"]), help=_text(raw.get("help")),
                     required=raw.get("required", False), **kwargs)
 
 

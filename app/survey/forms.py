@@ -1,4 +1,8 @@
-"""Build a WTForms form from a survey definition, and check its answers in plain English."""
+"""Build a WTForms form from a survey definition, and check its answers in plain words.
+
+The form is built in one language (the survey's own translations, ``Text.in_language``);
+its messages go through gettext (:mod:`app.i18n`), so they are in the reader's language.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,8 @@ from wtforms import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..geodata.lookup import area_for_postcode, normalise_postcode
-from .definition import SurveyDefinition
+from ..i18n import _, current_language
+from .definition import SurveyDefinition, localised
 from .store import NOT_SAY, Submission
 
 
@@ -24,11 +29,13 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def build_form_class(definition: SurveyDefinition, areas: list[tuple[str, str]],
-                     example_postcode: str = "HR4 9BQ"):
+                     example_postcode: str = "HR4 9BQ", lang: str = "en"):
     """A FlaskForm class with one field per question (and the postcode box for the area).
 
     ``example_postcode`` is shown in the hint and errors: one from the council's own
     postcode directory, so the example looks like where the young person lives.
+    Labels are in ``lang`` (English where the survey has no translation); the words the
+    app adds are in the request's language, which is ``lang`` (the cache is per language).
     """
 
     class SurveyForm(FlaskForm):
@@ -37,21 +44,25 @@ def build_form_class(definition: SurveyDefinition, areas: list[tuple[str, str]],
     SurveyForm.example_postcode = example_postcode
 
     for q in definition.questions:
-        kwargs = {"description": q.help or "", "validate_choice": False,
-                  "label": q.label if q.required or q.type == "area" else f"{q.label} (optional)"}
+        label = localised(q.label, lang)
+        kwargs = {"description": localised(q.help, lang) or "", "validate_choice": False,
+                  "label": label if q.required or q.type == "area"
+                  else _("%(question)s (optional)", question=label)}
         if q.type == "area":
-            field = SelectField(choices=[("", "Choose your town or village")] + areas
-                                + [(NOT_SAY, "I'd rather not say")], **kwargs)
+            field = SelectField(choices=[("", _("Choose your town or village"))] + areas
+                                + [(NOT_SAY, _("I'd rather not say"))], **kwargs)
             SurveyForm.postcode = StringField(
-                "Or type your postcode",
-                description=f"For example {example_postcode}. We only use it to find your area.",
+                _("Or type your postcode"),
+                description=_("For example %(postcode)s. We only use it to find your area.",
+                              postcode=example_postcode),
                 render_kw={"autocomplete": "off", "spellcheck": "false",
                            "autocapitalize": "characters", "inputmode": "text"})
         elif q.type in ("single", "age_band", "rating"):
-            field = RadioField(choices=[(o.value, o.label) for o in q.choices()],
+            field = RadioField(choices=[(o.value, localised(o.label, lang)) for o in q.choices()],
                                **kwargs)
         elif q.type == "multiple":
-            field = MultiCheckboxField(choices=[(o.value, o.label) for o in q.options],
+            field = MultiCheckboxField(choices=[(o.value, localised(o.label, lang))
+                                                for o in q.options],
                                        **kwargs)
         else:
             kwargs.pop("validate_choice")
@@ -62,7 +73,7 @@ def build_form_class(definition: SurveyDefinition, areas: list[tuple[str, str]],
 
 
 def read_answers(form, definition: SurveyDefinition, session, level: str | None):
-    """Check the answers.  Adds plain-English errors to the fields; returns a
+    """Check the answers.  Adds plain errors (in the reader's language) to the fields; returns a
     :class:`Submission` when everything is fine, else ``None``.
 
     The postcode is turned into an area code here and not kept anywhere.
@@ -70,6 +81,7 @@ def read_answers(form, definition: SurveyDefinition, session, level: str | None)
     ok = True
     answers: dict = {}
     area_level = area_code = age_band = None
+    lang = current_language()
 
     def fail(field, message):
         nonlocal ok
@@ -100,45 +112,48 @@ def read_answers(form, definition: SurveyDefinition, session, level: str | None)
             form.postcode.data = raw_postcode
             if value and value != NOT_SAY:
                 if value not in dict(field.choices):
-                    fail(field, "Choose your town or village from the list")
+                    fail(field, _("Choose your town or village from the list"))
                 else:
                     area_level, area_code = level, value
             elif raw_postcode and value != NOT_SAY:
                 if normalise_postcode(raw_postcode) is None:
-                    fail(form.postcode, f"Enter a postcode like {form.example_postcode}, or "
-                                        "choose your town or village from the list")
+                    fail(form.postcode, _("Enter a postcode like %(postcode)s, or choose your "
+                                          "town or village from the list",
+                                          postcode=form.example_postcode))
                 else:
                     area = area_for_postcode(session, raw_postcode, level) if level else None
                     if area is None:
-                        fail(form.postcode, "We could not find that postcode in our area. "
-                                            "Check it, or choose your town or village from "
-                                            "the list")
+                        fail(form.postcode, _("We could not find that postcode in our area. "
+                                              "Check it, or choose your town or village from "
+                                              "the list"))
                     else:
                         area_level, area_code = level, area.code
                         field.data = area.code  # shown as their choice if the page comes back
             elif value == NOT_SAY:
                 pass
             elif q.required:
-                fail(field, "Choose your town or village, type your postcode, or choose "
-                            "'I'd rather not say'")
+                fail(field, _("Choose your town or village, type your postcode, or choose "
+                              "'I'd rather not say'"))
             # The postcode is never kept, not even on the form object.
             form.postcode.data = "" if area_code else raw_postcode
             continue
         valid = {o.value for o in q.choices()}
         if q.type == "multiple":
             if any(v not in valid for v in value):
-                fail(field, "Choose from the answers shown")
+                fail(field, _("Choose from the answers shown"))
             elif q.required and not value:
-                fail(field, f"Choose at least one answer to: {q.label}")
+                fail(field, _("Choose at least one answer to: %(question)s",
+                              question=localised(q.label, lang)))
         elif q.type == "text":
             if value and len(value) > q.max_length:
-                fail(field, f"Your answer must be {q.max_length} characters or fewer. "
-                            f"It is {len(value)} now")
+                fail(field, _("Your answer must be %(most)d characters or fewer. "
+                              "It is %(length)d now", most=q.max_length, length=len(value)))
         else:
             if value is not None and value not in valid:
-                fail(field, "Choose one of the answers shown")
+                fail(field, _("Choose one of the answers shown"))
             elif q.required and value is None:
-                fail(field, f"Choose an answer to: {q.label}")
+                fail(field, _("Choose an answer to: %(question)s",
+                              question=localised(q.label, lang)))
         if q.type == "age_band":
             age_band = value
     if not ok:

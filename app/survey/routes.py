@@ -21,6 +21,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 
 from ..access import public
+from ..i18n import _
 from . import bp
 from . import service as svc
 
@@ -101,6 +102,8 @@ def _shared_page(page, name: tuple, render) -> str | None:
     """
     if current_user.is_authenticated or "_flashes" in session:
         return None
+    if any(arg != "lang" for arg in request.args):  # pages with other query args: not shared
+        return None
     key = ("page", *name, *page.cache_key)
     cache = svc.cache()
     html = cache.get(key)
@@ -127,8 +130,8 @@ def csrf_refused(error):
     slug = (request.view_args or {}).get("slug")
     if request.endpoint not in ("survey.take", "survey.campaign") or not slug:
         return render_template("errors/error.html", code=400,
-                               title="Something was wrong with that request",
-                               message="Please go back and try again.",
+                               title=_("Something was wrong with that request"),
+                               message=_("Please go back and try again."),
                                detail=error.description), 400
     page = svc.refused(slug, (request.view_args or {}).get("code"))
     return _render_form(page, page.form, page.status, page.problem)

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
+from ..i18n import N_, _, current_language
 from ..models import Campaign
 from .definition import SurveyDefinition
 from .forms import build_form_class, read_answers
@@ -39,14 +40,16 @@ from .store import (
     token_key,
 )
 
-BAD_LINK = "This survey link is not right. Check it, or ask the person who gave it to you."
-EXPIRED = ("This form has expired or was not sent properly. Check your answers and press "
-           "Send again.")
-TIMED_OUT = "This page timed out. Check your answers and press Send again."
-NOT_SAVED = ("Sorry, we could not save your answers just now. Nothing was saved. Your answers "
-             "are still here: please press Send again.")
-NOTHING_SENT = ("This page timed out, so nothing was sent. Your answers are still here: check "
-                "them and press Send again.")
+# What a young person reads: marked here, translated (``_``) where it is used.
+BAD_LINK = N_("This survey link is not right. Check it, or ask the person who gave it to you.")
+EXPIRED = N_("This form has expired or was not sent properly. Check your answers and press "
+             "Send again.")
+TIMED_OUT = N_("This page timed out. Check your answers and press Send again.")
+NOT_SAVED = N_("Sorry, we could not save your answers just now. Nothing was saved. Your "
+               "answers are still here: please press Send again.")
+NOTHING_SENT = N_("This page timed out, so nothing was sent. Your answers are still here: "
+                  "check them and press Send again.")
+NO_SURVEY = N_("There is no survey at this address.")
 
 
 def indicators():
@@ -116,7 +119,7 @@ class SurveyPage:
     form_class: type
     level: str | None  # the area level the form lists
     campaign: Campaign | None
-    cache_key: tuple  # (survey id, revision, data version): pages shared under it
+    cache_key: tuple  # (survey id, revision, data version, language): pages shared under it
     closed: bool = False
     opens_on: date | None = None
     today: date | None = None
@@ -149,8 +152,10 @@ def _context(slug, camp) -> SurveyPage:
     kept = cache()
     key = _survey_key(kept, slug)
     if key is None:
-        abort(404, description="There is no survey at this address.")
+        abort(404, description=_(NO_SURVEY))
     survey_id, revision, version = key
+    lang = current_language()  # the form and the shared pages are built per language
+    key = (*key, lang)
     built = kept.get(("form", *key))
     if built is None:
         areas_key = ("areas", version)
@@ -162,7 +167,8 @@ def _context(slug, camp) -> SurveyPage:
         level, choices, example = areas
         survey = survey_snapshot(db.session, survey_id)
         built = kept[("form", *key)] = (survey, level,
-                                        build_form_class(survey.parsed, choices, example))
+                                        build_form_class(survey.parsed, choices, example,
+                                                         lang))
     survey, level, form_class = built
     return SurveyPage(survey=survey, definition=survey.parsed, form_class=form_class,
                       level=level, campaign=camp, cache_key=key)
@@ -185,7 +191,7 @@ def take(slug: str, code: str | None, *, posting: bool) -> SurveyPage:
     if code is not None:
         camp = _campaign(slug, code)
         if camp is None:
-            abort(404, description=BAD_LINK)
+            abort(404, description=_(BAD_LINK))
     page = _context(slug, camp)
     survey, definition = page.survey, page.definition
     page.today = today()
@@ -201,12 +207,12 @@ def take(slug: str, code: str | None, *, posting: bool) -> SurveyPage:
     key = token_key(secret, survey.slug, form.submission_token.data)
     if key is None:
         form.submission_token.data = issue_token(secret, survey.slug)
-        page.status, page.problem = 400, EXPIRED
+        page.status, page.problem = 400, _(EXPIRED)
         return page
     form.validate()  # CSRF (when on); the answers are checked in plain English next
     if form.errors.get("csrf_token"):
         form.submission_token.data = issue_token(secret, survey.slug)
-        page.status, page.problem = 400, TIMED_OUT
+        page.status, page.problem = 400, _(TIMED_OUT)
         return page
     submission = read_answers(form, definition, db.session, page.level)
     if submission is None:
@@ -221,7 +227,7 @@ def take(slug: str, code: str | None, *, posting: bool) -> SurveyPage:
         # Only the error's type: its message would carry the answers as SQL parameters.
         current_app.logger.error("survey %s: a response could not be stored (%s)", survey.slug,
                                  type(exc).__name__)
-        page.status, page.problem = 503, NOT_SAVED
+        page.status, page.problem = 503, _(NOT_SAVED)
         return page
     page.sent = True
     questions = {q.id: q for q in definition.questions}
@@ -238,7 +244,7 @@ def refused(slug: str, code: str | None) -> SurveyPage:
     form = page.form_class(meta={"csrf": False})
     form.submission_token.data = issue_token(current_app.config["SECRET_KEY"], page.survey.slug)
     page.form = _with_fresh_csrf(page.form_class, form)
-    page.status, page.problem = 400, NOTHING_SENT
+    page.status, page.problem = 400, _(NOTHING_SENT)
     return page
 
 

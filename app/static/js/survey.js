@@ -55,7 +55,9 @@
     var label = document.querySelector('label[for="area"]');
     if (label) {
       label.setAttribute("for", "area-typeahead");
-      label.textContent = "Start typing your town or village, then pick it";
+      // In the page's language (templates/survey/_questions.html, issue 25).
+      label.textContent = label.getAttribute("data-typeahead-label") ||
+        "Start typing your town or village, then pick it";
     }
     select.parentNode.insertBefore(list, select);
     select.parentNode.insertBefore(input, select);
