@@ -44,13 +44,22 @@ def test_the_public_page_without_javascript_at_360px(live_server, browser_page, 
     assert page.external_requests == []
 
 
+TITLES = {"en": "You said, we did", "pl": "Powiedzieliście, zrobiliśmy",
+          "ro": "Voi ați spus, noi am făcut"}
+
+
+@pytest.mark.parametrize("lang", list(TITLES))
 @pytest.mark.parametrize("path", ["/you-said-we-did", "/results/youth-voice/2026/you-said-we-did"])
-def test_the_public_pages_pass_axe_at_360px(live_server, browser_page, db, path):  # noqa: F811
+def test_the_public_pages_pass_axe_at_360px(live_server, browser_page, db, path,  # noqa: F811
+                                            lang):
+    """In every shipped language: translated, <html lang> right, axe-core clean."""
     _page_with_actions(db)
     page = browser_page(width=360, height=640, javascript=True)
-    page.goto(live_server.url + path)
-    expect(page.locator("h1")).to_contain_text("You said, we did")
+    page.goto(live_server.url + path + f"?lang={lang}")
+    expect(page.locator("h1")).to_contain_text(TITLES[lang])
+    expect(page.locator("html")).to_have_attribute("lang", "en-GB" if lang == "en" else lang)
     assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def test_the_admin_pages_and_the_wave_section_pass_axe(live_server, browser_page, db):  # noqa: F811
