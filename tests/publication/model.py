@@ -13,10 +13,17 @@ from .county import PARISHES, WARDS
 SURVEY = yaml.safe_load((Path(__file__).resolve().parents[2] / "surveys" /
                          "youth-voice.yaml").read_text())
 QUESTIONS = {q["id"]: q for q in SURVEY["questions"]}
-AGE_LABELS = {o["label"]: o["value"] for o in QUESTIONS["age_band"]["options"]}
+
+
+def _en(label):
+    """A label's English (a survey text is a string, or {en: ..., pl: ..., ro: ...})."""
+    return label["en"] if isinstance(label, dict) else label
+
+
+AGE_LABELS = {_en(o["label"]): o["value"] for o in QUESTIONS["age_band"]["options"]}
 ALL_AGES = list(AGE_LABELS.values())
-BARRIER_LABELS = {o["label"]: o["value"] for o in QUESTIONS["barriers"]["options"]}
-PAY_LABELS = {o["label"]: o["value"] for o in QUESTIONS["can_pay"]["options"]}
+BARRIER_LABELS = {_en(o["label"]): o["value"] for o in QUESTIONS["barriers"]["options"]}
+PAY_LABELS = {_en(o["label"]): o["value"] for o in QUESTIONS["can_pay"]["options"]}
 NAMES = {name: code for code, (name, _w, _x) in PARISHES.items()}
 KINDS = {"cites_cost": "cost", "cites_transport": "transport",
          "cites_nothing_near": "nothing_near"}
@@ -82,13 +89,13 @@ def add_outputs(attack: Attack, out: dict, tag="") -> list[frozenset]:
                 cols = ages if col == "Total" else [AGE_LABELS[col]] if col in AGE_LABELS \
                     else []
                 pub([n(a, g, tag) for a in rows for g in cols], value)
-            elif table == QUESTIONS["barriers"]["label"]:
+            elif table == _en(QUESTIONS["barriers"]["label"]):
                 if row == "People who answered":
                     pub([f"{tag}ab|{a}|{g}" for a in areas for g in ages], value)
                 else:
                     pub([b(a, g, BARRIER_LABELS[row], tag) for a in areas for g in ages],
                         value)
-            elif table == QUESTIONS["can_pay"]["label"]:
+            elif table == _en(QUESTIONS["can_pay"]["label"]):
                 if row == "Total":
                     pub(every, value)
                 elif row == "No answer":
