@@ -64,15 +64,6 @@ def read_file(load, source: str) -> ImportResult:
     return result
 
 
-def read_csv_text(data: bytes | str) -> str:
-    if isinstance(data, bytes):
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValueError("the file is not UTF-8 text (save it as 'CSV UTF-8')") from None
-    return data.lstrip("\ufeff")
-
-
 def import_services_rows(session, rows: list[tuple[int | str, dict]], *,
                          today: date | None = None,
                          outside_km: float = OUTSIDE_KM) -> ImportResult:
