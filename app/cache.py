@@ -122,9 +122,9 @@ def cached(name: str, session, params: dict, compute: Callable[[], object], *,
            responses: bool = True):
     """``compute()``'s result, from the cache when the data and params match.
 
-    ``responses=False`` for results that do not read survey responses (area
-    figures, the directory, display geometry): a new response then does not
-    throw them away.
+    ``responses=False`` for results that do not read published survey figures
+    (area figures, the directory, display geometry): the key then leaves out the
+    snapshot token, so publishing a new snapshot does not throw them away.
     """
     from flask import current_app
 
