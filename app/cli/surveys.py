@@ -1,7 +1,10 @@
-"""`flask surveys` commands: load definitions, make campaigns from the DfE schools list."""
+"""`flask surveys` commands: load definitions (YAML/JSON or XLSForm), export XLSForm,
+make campaigns from the DfE schools list."""
 
 from __future__ import annotations
 
+import json
+import tempfile
 from pathlib import Path
 
 import click
@@ -44,6 +47,58 @@ def check_command(path):
         raise click.ClickException(str(exc)) from None
     click.echo(f"{path.name}: {d.slug} version {d.version} is fine "
                f"({len(d.questions)} questions)")
+
+
+@cli.command("import-xlsform")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--slug", default=None, help="The survey's slug (default: the settings "
+              "sheet's form_id).")
+def import_xlsform_command(path, slug):
+    """Check an XLSForm (.xlsx) and load it as a survey version.  All or nothing.
+
+    The same checks and versioning as `flask surveys load`: the definition is checked
+    whole before anything is stored; a new version is added and the highest version
+    becomes current; the same version again updates its wording and dates.
+    """
+    from ..survey.definition import SurveyDefinitionError, parse_definition
+    from ..survey.store import sync_definitions
+    from ..survey.xlsform import XLSFormError, read_xlsform
+
+    try:
+        data = read_xlsform(path.read_bytes(), slug=slug)
+        parse_definition(data, path.name)  # every check, naming the file, before storing
+        with tempfile.TemporaryDirectory() as folder:
+            # Stored by the YAML loader itself, so the versioning rules are the same.
+            (Path(folder) / "import.json").write_text(json.dumps(data), encoding="utf-8")
+            loaded = sync_definitions(db.session, folder)
+    except XLSFormError as exc:
+        raise click.ClickException(f"{path.name}: {exc}") from None
+    except SurveyDefinitionError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    for d, status in loaded:
+        click.echo(f"{path.name}: {d.slug} version {d.version}: {status} "
+                   f"({len(d.questions)} questions)")
+
+
+@cli.command("export-xlsform")
+@click.argument("slug")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def export_xlsform_command(slug, path):
+    """Write the current version of survey SLUG as an XLSForm (.xlsx)."""
+    from ..survey.definition import ADMIN_DATES
+    from ..survey.store import current_survey, definition_of, open_dates
+    from ..survey.xlsform_export import write_xlsform
+
+    survey = current_survey(db.session, slug)
+    if survey is None:
+        raise click.ClickException(f"there is no survey {slug!r}")
+    definition = {k: v for k, v in survey.definition.items() if k != ADMIN_DATES}
+    opens_on, closes_on = open_dates(survey, definition_of(survey))
+    definition.update(opens_on=opens_on and opens_on.isoformat(),
+                      closes_on=closes_on and closes_on.isoformat())
+    path.write_bytes(write_xlsform(definition))
+    click.echo(f"{slug} version {survey.version} written to {path}")
 
 
 @cli.command("list")

@@ -119,7 +119,8 @@ def write_xlsform(definition: dict) -> bytes:
             row["type"] = f"select_one_from_file {AREA_FILE}"
         elif q["type"] == "text":
             row["type"] = "text"
-            row["constraint"] = f"string-length(.) <= {q.get('max_length', 1000)}"
+            if q.get("max_length"):
+                row["constraint"] = f"string-length(.) <= {q['max_length']}"
         else:
             if q["type"] == "rating":
                 options, row["appearance"] = _rating_options(q, languages), LIKERT
