@@ -3,8 +3,6 @@ make campaigns from the DfE schools list."""
 
 from __future__ import annotations
 
-import json
-import tempfile
 from pathlib import Path
 
 import click
@@ -60,18 +58,15 @@ def import_xlsform_command(path, slug):
     whole before anything is stored; a new version is added and the highest version
     becomes current; the same version again updates its wording and dates.
     """
-    from ..survey.definition import SurveyDefinitionError, parse_definition
-    from ..survey.store import sync_definitions
-    from ..survey.xlsform import XLSFormError, read_xlsform
+    from ..survey.definition import SurveyDefinitionError
+    from ..survey.xlsform import XLSFormError
+    from ..survey.xlsform_store import import_xlsform
 
     try:
-        data = read_xlsform(path.read_bytes(), slug=slug)
-        parse_definition(data, path.name)  # every check, naming the file, before storing
-        with tempfile.TemporaryDirectory() as folder:
-            # Stored by the YAML loader itself, so the versioning rules are the same.
-            (Path(folder) / "import.json").write_text(json.dumps(data), encoding="utf-8")
-            loaded = sync_definitions(db.session, folder)
+        loaded = import_xlsform(db.session, path.read_bytes(), path.name, slug=slug,
+                                user="cli")
     except XLSFormError as exc:
+        db.session.rollback()
         raise click.ClickException(f"{path.name}: {exc}") from None
     except SurveyDefinitionError as exc:
         db.session.rollback()
@@ -86,18 +81,13 @@ def import_xlsform_command(path, slug):
 @click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 def export_xlsform_command(slug, path):
     """Write the current version of survey SLUG as an XLSForm (.xlsx)."""
-    from ..survey.definition import ADMIN_DATES
-    from ..survey.store import current_survey, definition_of, open_dates
-    from ..survey.xlsform_export import write_xlsform
+    from ..survey.store import current_survey
+    from ..survey.xlsform_store import export_xlsform
 
     survey = current_survey(db.session, slug)
     if survey is None:
         raise click.ClickException(f"there is no survey {slug!r}")
-    definition = {k: v for k, v in survey.definition.items() if k != ADMIN_DATES}
-    opens_on, closes_on = open_dates(survey, definition_of(survey))
-    definition.update(opens_on=opens_on and opens_on.isoformat(),
-                      closes_on=closes_on and closes_on.isoformat())
-    path.write_bytes(write_xlsform(definition))
+    path.write_bytes(export_xlsform(survey))
     click.echo(f"{slug} version {survey.version} written to {path}")
 
 
