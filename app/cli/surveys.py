@@ -1,4 +1,5 @@
-"""`flask surveys` commands: load definitions, make campaigns from the DfE schools list."""
+"""`flask surveys` commands: load definitions (YAML/JSON or XLSForm), export XLSForm,
+make campaigns from the DfE schools list."""
 
 from __future__ import annotations
 
@@ -44,6 +45,50 @@ def check_command(path):
         raise click.ClickException(str(exc)) from None
     click.echo(f"{path.name}: {d.slug} version {d.version} is fine "
                f"({len(d.questions)} questions)")
+
+
+@cli.command("import-xlsform")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--slug", default=None, help="The survey's slug (default: the settings "
+              "sheet's form_id).")
+def import_xlsform_command(path, slug):
+    """Check an XLSForm (.xlsx) and load it as a survey version.  All or nothing.
+
+    The same checks and versioning as `flask surveys load`: the definition is checked
+    whole before anything is stored; a new version is added and the highest version
+    becomes current; the same version again updates its wording and dates.
+    """
+    from ..survey.definition import SurveyDefinitionError
+    from ..survey.xlsform import XLSFormError
+    from ..survey.xlsform_store import import_xlsform
+
+    try:
+        loaded = import_xlsform(db.session, path.read_bytes(), path.name, slug=slug,
+                                user="cli")
+    except XLSFormError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{path.name}: {exc}") from None
+    except SurveyDefinitionError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    for d, status in loaded:
+        click.echo(f"{path.name}: {d.slug} version {d.version}: {status} "
+                   f"({len(d.questions)} questions)")
+
+
+@cli.command("export-xlsform")
+@click.argument("slug")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def export_xlsform_command(slug, path):
+    """Write the current version of survey SLUG as an XLSForm (.xlsx)."""
+    from ..survey.store import current_survey
+    from ..survey.xlsform_store import export_xlsform
+
+    survey = current_survey(db.session, slug)
+    if survey is None:
+        raise click.ClickException(f"there is no survey {slug!r}")
+    path.write_bytes(export_xlsform(survey))
+    click.echo(f"{slug} version {survey.version} written to {path}")
 
 
 @cli.command("list")

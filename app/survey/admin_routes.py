@@ -1,4 +1,5 @@
-"""The admin's survey page: every survey and version, and their open and close dates.
+"""The admin's survey page: every survey and version, and their open and close dates;
+each version downloaded as an XLSForm, and an XLSForm uploaded as a survey version.
 
 Dates set here are stored on the ``Survey`` row and win over the definition
 file's dates (``flask surveys load`` keeps them); each change is audited.  The
@@ -7,9 +8,10 @@ work is done in :mod:`.admin_service`.
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, StringField
 from wtforms.validators import Optional, ValidationError
 
@@ -42,11 +44,38 @@ class SurveyDatesForm(FlaskForm):
                 f"({self.opens_on.data.strftime('%-d %B %Y')})")
 
 
-@bp.route("/admin/surveys")
+class XLSFormUploadForm(FlaskForm):
+    xlsform = FileField("XLSForm spreadsheet (.xlsx)",
+                        validators=[FileRequired("Choose an XLSForm .xlsx file to upload")],
+                        description="A survey, choices and settings sheet; the settings "
+                                    "sheet's form_id and version say which survey and "
+                                    "version it is. If anything is wrong, nothing is "
+                                    "loaded.",
+                        render_kw={"accept": ".xlsx"})
+
+
+@bp.route("/admin/surveys", methods=["GET", "POST"])
 @roles_required("admin")
 def admin_surveys():
-    """Every survey and version, with its dates, status and number of responses."""
-    return render_template("survey/admin_surveys.html", listing=svc.survey_listing())
+    """Every survey and version, with its dates, status and number of responses; an
+    XLSForm uploaded here is loaded as a survey version (all or nothing)."""
+    form = XLSFormUploadForm()
+    if form.validate_on_submit():
+        done = svc.import_upload(form.xlsform.data, current_user)
+        if done.problem is None:
+            flash(done.message)
+            return redirect(url_for("survey.admin_surveys"))
+        form.xlsform.errors.append(done.problem)
+    return render_template("survey/admin_surveys.html", listing=svc.survey_listing(),
+                           form=form), (400 if form.errors else 200)
+
+
+@bp.route("/admin/surveys/<int:survey_id>/xlsform.xlsx")
+@roles_required("admin")
+def admin_survey_xlsform(survey_id: int):
+    """A survey version as an XLSForm spreadsheet."""
+    name, data = svc.xlsform_download(survey_id)
+    return send_file(data, mimetype=svc.XLSX, as_attachment=True, download_name=name)
 
 
 @bp.route("/admin/surveys/<int:survey_id>", methods=["GET", "POST"])

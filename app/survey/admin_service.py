@@ -1,5 +1,6 @@
 """The admin's survey page's work: every survey version with its dates, status and
-published number of answers, and setting a version's open and close dates.
+published number of answers, setting a version's open and close dates, and a version
+as an XLSForm (download, and upload through :mod:`.xlsform_store`).
 
 Dates set here are stored on the ``Survey`` row and win over the definition
 file's dates (``flask surveys load`` keeps them); each change is audited.  The
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from io import BytesIO
 
 from flask import abort
 from sqlalchemy import select
@@ -19,8 +21,12 @@ from .. import publication
 from ..audit import record
 from ..extensions import db
 from ..models import Survey
-from .definition import ADMIN_DATES
+from .definition import ADMIN_DATES, SurveyDefinitionError
 from .store import definition_of, is_open, open_dates, today
+from .xlsform import XLSFormError
+from .xlsform_store import export_xlsform, import_xlsform
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _status(survey, definition) -> str:
@@ -114,3 +120,35 @@ def create_wave(slug: str, name: str, opens_on: date | None, closes_on: date | N
                   "versions": list(versions)}, note=f"{slug}: wave {name}")
     db.session.commit()
     return {}
+
+
+@dataclass
+class Upload:
+    """What became of an uploaded XLSForm: a message to flash, or the problem."""
+
+    message: str | None = None
+    problem: str | None = None
+
+
+def import_upload(upload, user) -> Upload:
+    """Load an uploaded XLSForm as a survey version (all or nothing, audited)."""
+    name = (upload.filename or "form.xlsx").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    try:
+        loaded = import_xlsform(db.session, upload.read(), name, user=user)
+    except XLSFormError as exc:
+        db.session.rollback()
+        return Upload(problem=f"{name}: {exc}")
+    except SurveyDefinitionError as exc:
+        db.session.rollback()
+        return Upload(problem=str(exc))
+    d, status = loaded[0]
+    what = "loaded" if status == "added" else "updated (the same version was already here)"
+    return Upload(message=f"Survey {d.slug}, version {d.version}: {what} from {name}.")
+
+
+def xlsform_download(survey_id: int) -> tuple[str, BytesIO]:
+    """(file name, workbook) of survey version ``survey_id``; 404 when there is none."""
+    survey = db.session.get(Survey, survey_id)
+    if survey is None:
+        abort(404, description="There is no survey with that number.")
+    return f"{survey.slug}-v{survey.version}.xlsx", BytesIO(export_xlsform(survey))
