@@ -38,9 +38,12 @@ def test_the_export_follows_xlsform_conventions_and_pyxform_converts_it(tmp_path
         "select_one feel_heard", "likert")
     assert survey["anything_else"]["relevant"] == "${age_band} != '11-12'"
     assert survey["anything_else"]["constraint"] == "string-length(.) <= 1000"
-    assert survey["anything_else"]["guidance_hint"] == "This box is for people aged 13 or over."
+    # The shipped survey is in English, Polish and Romanian: each text has a column per language.
+    assert survey["anything_else"]["guidance_hint::English (en)"] == (
+        "This box is for people aged 13 or over.")
+    assert survey["age_band"]["label::Polish (pl)"] == SHIPPED["questions"][1]["label"]["pl"]
     assert survey["area"]["required"] == "yes" and survey["now_do"]["required"] is None
-    ratings = [(r["name"], r["label"]) for r in sheet_rows(data, "choices")
+    ratings = [(r["name"], r["label::English (en)"]) for r in sheet_rows(data, "choices")
                if r["list_name"] == "feel_heard"]
     assert ratings == [("1", "Not at all"), ("2", "2"), ("3", "3"), ("4", "4"), ("5", "A lot")]
     settings = sheet_rows(data, "settings")[0]

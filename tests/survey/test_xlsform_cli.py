@@ -3,7 +3,6 @@ all or nothing, with messages naming the file, sheet, row and column."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from app.models import Survey
@@ -83,7 +82,6 @@ def test_export_writes_the_current_version_which_imports_back(runner, db, tmp_pa
     assert missing.exit_code != 0 and "there is no survey 'nope'" in missing.output
 
 
-@pytest.mark.xfail(strict=True, reason="multi-language loader lands with the languages branch")
 def test_a_translated_form_is_stored(runner, db, tmp_path):
     path = tmp_path / "say.xlsx"
     path.write_bytes(workbook(POLISH, POLISH_CHOICES, POLISH_SETTINGS))
