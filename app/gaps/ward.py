@@ -16,7 +16,7 @@ from datetime import date
 from flask import current_app, render_template, url_for
 from sqlalchemy import select
 
-from .. import jobs
+from .. import jobs, publication
 from ..access import READERS
 from ..analysis import format_value, services_frame
 from ..analysis.travel import MODE_PHRASES
@@ -139,6 +139,7 @@ def ward_report(session, code: str, args=None, settings=None) -> dict | None:
         "services_count": int(row.get("all_services") or 0),
         "risk": risk,
         "voice": voice,
+        "themes": publication.page_themes(session),
         "county_responses": total.get("responses"),
         "complete": row.get("complete") is not False,
         "uncertain": _percent(_num(row.get("uncertain_share")))

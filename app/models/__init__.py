@@ -8,6 +8,7 @@ from .partners import ListingChange, OrganisationContact, PartnerInvite
 from .planning import DataVersion, Scenario, TravelTime
 from .publication import PublishedFigure, PublishedSnapshot, ReleaseState
 from .survey import Answer, Campaign, Response, SafeguardingFlag, Survey
+from .themes import THEME_STATUSES, ThemeCode, ThemeQuote
 from .transport import TRANSPORT_KINDS, JourneyRun, TransportData
 from .users import ROLE_LABELS, ROLES, AuditEvent, User
 
@@ -15,6 +16,7 @@ __all__ = [
     "AREA_LEVELS",
     "ROLES",
     "ROLE_LABELS",
+    "THEME_STATUSES",
     "TRANSPORT_KINDS",
     "Answer",
     "Area",
@@ -43,6 +45,8 @@ __all__ = [
     "ServiceReport",
     "ServiceSession",
     "Survey",
+    "ThemeCode",
+    "ThemeQuote",
     "TransportData",
     "TravelTime",
     "User",

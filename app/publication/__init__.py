@@ -31,6 +31,8 @@ from .snapshot import (
     survey_key,
 )
 from .survey_tables import NOT_SAID, Table
+from .themes import page_themes
+from .themes import themes as survey_themes
 from .voice import COUNTY, voice_frame
 
 
@@ -90,6 +92,6 @@ def voice_totals(session, level: str) -> dict:
 
 
 __all__ = ["NOT_SAID", "CellKeyMethod", "HeldGroup", "HoldRules", "ReleaseRule", "Schedule",
-           "Table", "breakdown", "cell_key", "held_groups", "is_due", "latest", "ptable",
-           "publish", "release", "status", "survey_areas", "survey_tables", "totals",
+           "Table", "breakdown", "cell_key", "held_groups", "is_due", "latest", "page_themes", "ptable",
+           "publish", "release", "status", "survey_areas", "survey_tables", "survey_themes", "totals",
            "version", "voice", "voice_totals"]

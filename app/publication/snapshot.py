@@ -43,6 +43,8 @@ class Schedule:
     every_days: int = 7
     release: ReleaseRule = ReleaseRule()
     holds: HoldRules = HoldRules()
+    themes_min: int = 10  # THEMES_MIN_ANSWERS (app.publication.themes)
+    themes_file: str | None = None  # THEMES_FILE: the codebook, for labels and order
 
     @classmethod
     def from_config(cls, config) -> Schedule:
@@ -52,7 +54,8 @@ class Schedule:
         every = int(config.get("PUBLISH_EVERY_DAYS", 7))
         if every < 1:
             raise ValueError("PUBLISH_EVERY_DAYS must be 1 or more")
-        return cls(hour, every, ReleaseRule.from_config(config), HoldRules.from_config(config))
+        return cls(hour, every, ReleaseRule.from_config(config), HoldRules.from_config(config),
+                   int(config.get("THEMES_MIN_ANSWERS", 10)), config.get("THEMES_FILE"))
 
     def next_due(self, last: datetime | None, now: datetime) -> datetime:
         """The next scheduled run after the last snapshot (now, if there is none):
@@ -145,6 +148,7 @@ def publish(session, method: CellKeyMethod, schedule: Schedule, *, trigger: str,
         if definition is not None:
             docs += _survey_docs(session, slug, definition, records, rel, names, area_rows)
         totals["surveys"][slug] = _total(rel, Filter(slug).cell(), records.responses)
+    docs += _theme_docs(session, rel, top, slugs, schedule)
     totals["all"] = _total(rel, "all", everyone)
     docs.append(("totals", "all", totals))
     for lv in AREA_LEVELS:
@@ -157,6 +161,14 @@ def publish(session, method: CellKeyMethod, schedule: Schedule, *, trigger: str,
     session.add(ReleaseState(snapshot_id=snap.id, cells=rel.state))
     session.commit()
     return snap
+
+
+def _theme_docs(session, rel: Releaser, top: int, slugs, schedule: Schedule) -> list:
+    from ..survey.themes import load_codebook
+    from .themes import ThemeRule, theme_docs
+
+    return theme_docs(session, rel, top, slugs,
+                      ThemeRule(schedule.themes_min, load_codebook(schedule.themes_file)))
 
 
 def _total(rel: Releaser, name: str, records) -> int | None:

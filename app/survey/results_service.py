@@ -107,6 +107,7 @@ def results_page(slug: str, area: str | None, age: str | None, sort: str | None)
             "campaign_sort": campaign_sort, "campaign_sort_asked": sort is not None,
             "campaign_sorts": CAMPAIGN_SORTS, "snapshot": snap,
             "breakdown": publication.breakdown(db.session, slug, area),
+            "themes": publication.survey_themes(db.session, slug),
             "breakdown_min": publication.ReleaseRule.from_config(
                 current_app.config).breakdown_min}
 

@@ -134,4 +134,4 @@ def csrf_refused(error):
     return _render_form(page, page.form, page.status, page.problem)
 
 
-from . import admin_routes, results_routes, safeguarding_review  # noqa: E402,F401 - staff pages
+from . import admin_routes, results_routes, safeguarding_review, themes_routes  # noqa: E402,F401 - staff pages
