@@ -30,7 +30,7 @@ import numpy as np
 import yaml
 
 from .definition import SURVEYS_DIR
-from .safeguarding import IndicatorError, compile_indicators
+from .safeguarding import IndicatorError, compile_indicators, match
 
 DEFAULT_THEMES = SURVEYS_DIR / "themes.yaml"
 _ID = re.compile(r"^[a-z0-9_]{1,40}$")
@@ -66,10 +66,7 @@ class Codebook:
 
     def keyword_themes(self, text: str | None) -> list[str]:
         """The themes whose keywords ``text`` contains, in codebook order."""
-        if not text:
-            return []
-        from .safeguarding import match
-        return match(text, self.patterns)
+        return match(text, self.patterns) if text else []
 
 
 def compile_codebook(data, where: str = "codebook") -> Codebook:
