@@ -26,6 +26,7 @@ INSTANCE = ROOT / "instance"
 DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE / 'youth_voice_map.sqlite'}"
 DEFAULT_INDICATORS_FILE = ROOT / "surveys" / "safeguarding_indicators.yaml"
 DEFAULT_SYNONYMS_FILE = ROOT / "surveys" / "search_synonyms.yaml"
+DEFAULT_THEMES_FILE = ROOT / "surveys" / "themes.yaml"
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,13 @@ SETTINGS: tuple[Setting, ...] = (
       "Juniors\", \"cubs\" finds Scouts). Copy the shipped file, add your own words and point "
       "this at the copy; it is re-read when it changes.",
       shown_default="`surveys/search_synonyms.yaml`"),
+    S("THEMES_FILE", str, str(DEFAULT_THEMES_FILE),
+      "The council's codebook of themes (id, label, keywords) that free-text answers are "
+      "coded into; copy the shipped file and point this at the copy.",
+      shown_default="`surveys/themes.yaml`"),
+    S("THEMES_MIN_ANSWERS", int, 10,
+      "A theme is shown only when its published number of answers (after the cell key "
+      "method and rounding) is at least this, in every table of themes."),
     S("RATELIMIT_STORAGE_URI", str, "",
       "Rate-limit storage (Flask-Limiter); empty uses `REDIS_URL` when set, else one SQLite file "
       "in the instance folder shared by every worker on this machine. "

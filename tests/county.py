@@ -126,6 +126,16 @@ class County:
         self.session.add_all(rows)
         return rows
 
+    def classes(self, code: str, values: Mapping[str, str], *,
+                level: str = "lsoa") -> list[AreaIndicator]:
+        """Text figures for an area (a rural-urban class: ``{"ruc_class": "UN1"}``)."""
+        rows = [AreaIndicator(level=level, area_code=code, name=name, value=None,
+                              text_value=text, source=self.source,
+                              year=self.years.get(name, self.year))
+                for name, text in values.items()]
+        self.session.add_all(rows)
+        return rows
+
     def postcode(self, postcode: str, x: float, y: float, *, lsoa: str | None = None,
                  **fields) -> Postcode:
         """A postcode centroid in ``lsoa`` (``terminated=date(...)`` for a dead one)."""

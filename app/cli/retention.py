@@ -59,7 +59,7 @@ def due_cutoffs(config, today: date | None = None) -> tuple[date, datetime]:
 def run_retention(session, config, today: date | None = None, dry_run: bool = False) -> dict:
     """Delete what is due; return the counts.  The caller's session is committed."""
     from ..audit import record
-    from ..models import Answer, Response, SafeguardingFlag, ServiceReport
+    from ..models import Answer, Response, SafeguardingFlag, ServiceReport, ThemeCode, ThemeQuote
 
     free_cutoff, notes_cutoff = due_cutoffs(config, today)
     due_responses = select(Response.id).where(Response.submitted_on < free_cutoff)
@@ -86,6 +86,12 @@ def run_retention(session, config, today: date | None = None, dry_run: bool = Fa
     if dry_run:
         return counts
     try:
+        # The words' themes and quote approvals go with them (SQLite does not
+        # enforce the ON DELETE CASCADE that PostgreSQL does).
+        due_answers = select(Answer.id).where(answers_q)
+        for model in (ThemeCode, ThemeQuote):
+            session.execute(delete(model).where(model.answer_id.in_(due_answers))
+                            .execution_options(synchronize_session=False))
         session.execute(delete(Answer).where(answers_q).execution_options(
             synchronize_session=False))
         session.execute(update(SafeguardingFlag).where(notes_q).values(notes=None)

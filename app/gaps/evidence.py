@@ -15,7 +15,7 @@ from datetime import date
 
 from flask import current_app, render_template, url_for
 
-from .. import jobs
+from .. import jobs, publication
 from ..access import READERS
 from ..dataversion import current
 from ..extensions import db
@@ -40,6 +40,7 @@ def evidence_context(view: GapView, errors: dict, base: dict, *, pdf: bool = Fal
     return {**base, "rows": sort_table(view), "svg": view.svg_map() if view.has_areas else "",
             "risk": funding_risk_rows(view), "evening": evening_rows(view),
             "sources": sources_for(db.session),
+            "themes": publication.page_themes(db.session),
             "today": date.today(),
             "pdf": pdf, "pdf_available": pdf_available(), "pdf_ready": False}
 

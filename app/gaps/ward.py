@@ -16,7 +16,7 @@ from datetime import date
 from flask import current_app, render_template, url_for
 from sqlalchemy import select
 
-from .. import jobs
+from .. import jobs, publication
 from ..access import READERS
 from ..analysis import format_value, services_frame
 from ..analysis.travel import MODE_PHRASES
@@ -148,6 +148,7 @@ def ward_report(session, code: str, args=None, settings=None) -> dict | None:
         "voice": voice,
         # This survey wave beside the last (app/survey/waves.py), published values only.
         "waves": ward_waves(session, code, date.today()),
+        "themes": publication.page_themes(session),
         "county_responses": total.get("responses"),
         "complete": row.get("complete") is not False,
         "uncertain": _percent(_num(row.get("uncertain_share")))

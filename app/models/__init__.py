@@ -16,6 +16,7 @@ from .survey import (
     SurveyWave,
     WaveAction,
 )
+from .themes import THEME_STATUSES, ThemeCode, ThemeQuote
 from .transport import TRANSPORT_KINDS, JourneyRun, TransportData
 from .users import ROLE_LABELS, ROLES, AuditEvent, User
 
@@ -23,6 +24,7 @@ __all__ = [
     "AREA_LEVELS",
     "ROLES",
     "ROLE_LABELS",
+    "THEME_STATUSES",
     "TRANSPORT_KINDS",
     "Answer",
     "Area",
@@ -53,6 +55,8 @@ __all__ = [
     "Survey",
     "SurveyWave",
     "WaveAction",
+    "ThemeCode",
+    "ThemeQuote",
     "TransportData",
     "TravelTime",
     "User",

@@ -24,11 +24,13 @@ from sqlalchemy.orm import Session
 from ..analysis.voice import VOICE_COLUMNS
 from ..models import PublishedSnapshot
 from .cellkey import CellKeyMethod, cell_key, ptable
-from .keys import figure, survey_key
+from .keys import figure, latest, survey_key
 from .release import ReleaseRule
 from .review import HeldGroup, HoldRules, held_groups, release
-from .snapshot import Schedule, is_due, latest, publish, status
+from .snapshot import Schedule, is_due, publish, status
 from .survey_tables import NOT_SAID, Table
+from .themes import page_themes
+from .themes import themes as survey_themes
 from .voice import COUNTY, voice_frame
 from .waves import change, survey_waves, wave_tables, wave_voice
 
@@ -91,7 +93,7 @@ def voice_totals(session: Session, level: str) -> dict[str, Any]:
 
 
 __all__ = ["NOT_SAID", "CellKeyMethod", "HeldGroup", "HoldRules", "ReleaseRule", "Schedule",
-           "Table", "breakdown", "cell_key", "held_groups", "is_due", "latest", "ptable",
-           "publish", "release", "status", "survey_areas", "survey_tables", "totals",
-           "version", "voice", "voice_totals", "change", "survey_waves", "wave_tables",
-           "wave_voice"]
+           "Table", "breakdown", "cell_key", "held_groups", "is_due", "latest", "page_themes",
+           "ptable", "publish", "release", "status", "survey_areas", "survey_tables",
+           "survey_themes", "totals", "version", "voice", "voice_totals", "change",
+           "survey_waves", "wave_tables", "wave_voice"]

@@ -1,4 +1,5 @@
-"""Reading one published figure, and the key survey tables are stored under.
+"""Reading the latest snapshot and one published figure, and the key survey tables
+are stored under.
 
 Kept apart from :mod:`.snapshot` (which writes them) so that modules the
 snapshot itself uses, such as :mod:`.waves`, can read figures without an import
@@ -28,3 +29,9 @@ def figure(session: Session, snapshot: PublishedSnapshot | None, dataset: str,
 def survey_key(slug: str, area: str | None = None, age: str | None = None) -> str:
     """``slug|area|age``: the key of a survey's table for one area and age band."""
     return f"{slug}|{area or ''}|{age or ''}"
+
+
+def latest(session: Session) -> PublishedSnapshot | None:
+    """The newest published snapshot (None before the first)."""
+    return session.scalar(select(PublishedSnapshot)
+                          .order_by(PublishedSnapshot.id.desc()).limit(1))

@@ -33,7 +33,7 @@ from ..models import (
     Survey,
 )
 from .cellkey import CellKeyMethod
-from .keys import survey_key
+from .keys import latest, survey_key
 from .microdata import (
     SurveyRecords,
     level_areas,
@@ -55,6 +55,8 @@ class Schedule:
     every_days: int = 7
     release: ReleaseRule = ReleaseRule()
     holds: HoldRules = HoldRules()
+    themes_min: int = 10  # THEMES_MIN_ANSWERS (app.publication.themes)
+    themes_file: str | None = None  # THEMES_FILE: the codebook, for labels and order
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Schedule:
@@ -64,7 +66,8 @@ class Schedule:
         every = int(config.get("PUBLISH_EVERY_DAYS", 7))
         if every < 1:
             raise ValueError("PUBLISH_EVERY_DAYS must be 1 or more")
-        return cls(hour, every, ReleaseRule.from_config(config), HoldRules.from_config(config))
+        return cls(hour, every, ReleaseRule.from_config(config), HoldRules.from_config(config),
+                   int(config.get("THEMES_MIN_ANSWERS", 10)), config.get("THEMES_FILE"))
 
     def next_due(self, last: datetime | None, now: datetime) -> datetime:
         """The next scheduled run after the last snapshot (now, if there is none):
@@ -76,11 +79,6 @@ class Schedule:
         if due <= last:
             due += timedelta(days=1)
         return due + timedelta(days=self.every_days - 1)
-
-
-def latest(session: Session) -> PublishedSnapshot | None:
-    return session.scalar(select(PublishedSnapshot)
-                          .order_by(PublishedSnapshot.id.desc()).limit(1))
 
 
 def status(session: Session, schedule: Schedule,
@@ -149,6 +147,7 @@ def publish(session: Session, method: CellKeyMethod, schedule: Schedule, *, trig
             docs += _survey_docs(session, slug, definition, records, rel, names, area_rows)
             with_waves.append((slug, definition, records))
         totals["surveys"][slug] = _total(rel, Filter(slug).cell(), records.responses)
+    docs += _theme_docs(session, rel, top, slugs, schedule)
     totals["all"] = _total(rel, "all", everyone)
     docs.append(("totals", "all", totals))
     longs: dict[str, Any] = {}
@@ -167,6 +166,15 @@ def publish(session: Session, method: CellKeyMethod, schedule: Schedule, *, trig
     session.add(ReleaseState(snapshot_id=snap.id, cells=rel.state))
     session.commit()
     return snap
+
+
+def _theme_docs(session: Session, rel: Releaser, top: int, slugs: Iterable[str],
+                schedule: Schedule) -> list[tuple[str, str, dict[str, Any]]]:
+    from ..survey.themes import load_codebook
+    from .themes import ThemeRule, theme_docs
+
+    return theme_docs(session, rel, top, slugs,
+                      ThemeRule(schedule.themes_min, load_codebook(schedule.themes_file)))
 
 
 def _total(rel: Releaser, name: str, records: Iterable[Mapping[str, Any]]) -> int | None:

@@ -295,7 +295,7 @@ def definition_files(folder: Path | str = SURVEYS_DIR) -> list[Path]:
     return sorted(p for p in folder.iterdir()
                   if p.suffix in (".yaml", ".yml", ".json")
                   # the indicator list and the directory's search words are not surveys
-                  and not p.name.startswith(("safeguarding", "search_synonyms", "_"))
+                  and not p.name.startswith(("safeguarding", "search_synonyms", "themes", "_"))
                   and not p.name.endswith(".schema.json"))
 
 

@@ -110,6 +110,7 @@ def results_page(slug: str, area: str | None, age: str | None, sort: str | None)
             # This wave beside the last (app/survey/waves.py): published values only.
             "waves": None if age else wave_comparison(db.session, slug, today(), area),
             "breakdown": publication.breakdown(db.session, slug, area),
+            "themes": publication.survey_themes(db.session, slug),
             "breakdown_min": publication.ReleaseRule.from_config(
                 current_app.config).breakdown_min}
 

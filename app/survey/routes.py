@@ -141,5 +141,6 @@ from . import (  # noqa: E402,F401 - staff pages, and the public "You said, we d
     admin_routes,
     results_routes,
     safeguarding_review,
+    themes_routes,
     yousaid_routes,
 )

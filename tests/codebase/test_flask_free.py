@@ -58,6 +58,8 @@ REACHES_FLASK = {
     "app.survey.definition": ("app.publication.snapshot", "the survey definition and "
                               "storage still live in the survey blueprint's package (issue 28)"),
     "app.survey.store": ("app.publication.snapshot", "as app.survey.definition"),
+    "app.survey.themes": ("app.publication.snapshot", "the themes codebook (pure) lives in "
+                          "the survey blueprint's package, as app.survey.definition"),
     "app.ingest": ("app.analysis.travel", "CSV parsing helpers sit beside werkzeug's "
                    "upload types (issue 28)"),
 }

@@ -16,6 +16,10 @@ ALLOWED = {
     "survey/store.py": "stores a submission; the admin's record-level export",
     # The queue's views (survey/safeguarding_review.py) only render; the reading moved here.
     "survey/review_service.py": "the safeguarding lead reads one flagged answer",
+    # The coding page (safeguarding lead, admin: the roles that may read free text)
+    # reads free-text answers to suggest and confirm themes; counts of themes leave
+    # only through app/publication/themes.py.
+    "survey/themes_service.py": "a person codes free-text answers into themes",
     "cli/retention.py": "deletes old free text",
     "cli/surveys.py": "operator's command line (server access), not a publication",
     "demo/responses.py": "writes the demo county's responses",
