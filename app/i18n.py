@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import current_app, has_request_context, request
+from flask import current_app, has_request_context, request, url_for
 from flask_babel import Babel, get_locale, refresh
 from flask_babel import gettext as _babel_gettext
 from flask_babel import lazy_gettext as _babel_lazy
@@ -129,12 +129,19 @@ def language_name(code: str) -> str:
 def language_links() -> list[dict]:
     """The switcher: each language with a link to this page (and query) in it."""
     here = current_language()
-    args = [(k, v[:100]) for k, v in request.args.items(multi=True) if k in KEPT_QUERY]
+    # Only a public page links to itself: staff pages are in English, and a refusal
+    # (403, 404) must not echo the address asked for, so that its page is the same
+    # whichever record was asked for (tests/trust/test_object_access.py).
+    view = current_app.view_functions.get(request.endpoint or "")
+    own = getattr(view, "access_roles", None) == "public"
+    path = request.path if own else url_for("main.home")
+    args = [(k, v[:100]) for k, v in request.args.items(multi=True)
+            if k in KEPT_QUERY] if own else []
     out = []
     for code in supported():
         query = urlencode([*args, ("lang", code)])
         out.append({"code": code, "tag": code.replace("_", "-"), "name": language_name(code),
-                    "url": f"{request.path}?{query}", "current": code == here})
+                    "url": f"{path}?{query}", "current": code == here})
     return out
 
 

@@ -125,7 +125,7 @@ def test_every_map_is_rendered_through_page_parts():
     callers = {p.relative_to(ROOT).as_posix() for p in (ROOT / "app").rglob("*.py")
                if "page_parts(" in p.read_text()}
     assert callers == {"app/maps/page.py", "app/maps/service_map.py", "app/planning/maps.py",
-                       "app/gaps/service.py"}, callers
+                       "app/gaps/map_data.py"}, callers
 
 
 # -- each map builder --------------------------------------------------------------------
