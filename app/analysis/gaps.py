@@ -197,7 +197,7 @@ def _add(out: Any, columns: Columns) -> None:
 _point_areas = point_areas  # what app/analysis/person_reach.py imports
 
 
-def rank_label(rank, ranks: pd.Series) -> str:
+def rank_label(rank: Any, ranks: pd.Series) -> str:
     """``rank`` as shown: "=17" when another area shares it, "–" for none."""
     if rank is None or pd.isna(rank):
         return "–"
@@ -205,7 +205,8 @@ def rank_label(rank, ranks: pd.Series) -> str:
     return f"={int(rank)}" if shared else str(int(rank))
 
 
-def funding_at_risk(services, today: date | None = None, months=RISK_MONTHS):
+def funding_at_risk(services: Any, today: date | None = None,
+                    months: tuple[int, ...] = RISK_MONTHS) -> Any:
     """Services whose funding ends within 6, 12 and 24 months.
 
     See :func:`app.analysis.services.funding_at_risk`.
@@ -215,12 +216,13 @@ def funding_at_risk(services, today: date | None = None, months=RISK_MONTHS):
     return _far(services, today, months)
 
 
-def top_gaps(gaps, n: int = 5):
+def top_gaps(gaps: Any, n: int = 5) -> Any:
     """The ``n`` highest-ranked areas (rank 1 first)."""
     return gaps.sort_values(["rank", "name"]).head(n)
 
 
-def summary(gaps, *, figure: str = "gap_score", n: int = 5, labels: dict | None = None) -> list[str]:
+def summary(gaps: Any, *, figure: str = "gap_score", n: int = 5,
+            labels: dict[str, str] | None = None) -> list[str]:
     """A few plain-English sentences for the top of the table and evidence pack."""
     from .figures import FIGURES
 
