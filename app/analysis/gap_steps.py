@@ -141,7 +141,7 @@ def travel_step(areas: Any, svc: Any, *, points: Any, keys: list[str], threshold
         svc_ids=list(svc["id"]), journey_minutes=run_minutes)
     ai, aj = area_pairs(group, pairs)
     return Travel(n=n, group=group, young_pt=young_pt, masks=masks, minutes=minutes,
-                  metres=metres, pairs=pairs, ai=ai, aj=aj, threshold_min=float(threshold_min),
+                  metres=metres, pairs=pairs, ai=ai, aj=aj, threshold_min=threshold_min,
                   from_points=points is not None, journeys=pj,
                   area_sess=None if pj is None else area_sessions(pj, mode, threshold_min,
                                                                   group, n))
