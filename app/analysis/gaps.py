@@ -36,32 +36,28 @@ Default weights are :data:`DEFAULT_WEIGHTS`; any weight may be set to 0.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .completeness import deprivation_component, pct_rank, score_with_gaps
-from .journey_figures import area_evening, area_partition, area_sessions, whole_people
-from .population import area_points, assign_points
-from .reach_points import (
-    area_reach,
-    group_mean,
-    group_quantiles,
-    group_sum,
-    point_travel,
-    points_fca,
+from .frame_contracts import AREAS, SERVICES, SERVICES_NORMALISED, check_columns
+from .gap_steps import (
+    RISK_MONTHS,
+    Columns,
+    funding_step,
+    point_areas,
+    provision_step,
+    rank_published,
+    reach_step,
+    score_step,
+    travel_step,
+    voice_step,
 )
-from .services import (
-    DEFAULT_MAX_MONTHLY,
-    FILTERS,
-    active,
-    filter_mask,
-    located,
-    services_frame,
-)
+from .services import DEFAULT_MAX_MONTHLY, FILTERS, active, filter_mask, located, services_frame
 from .travel import DEFAULT_CIRCUITY, MODE_PHRASES
-from .voice import VOICE_COLUMNS, voice_figures
 
 DEFAULT_WEIGHTS = {
     "deprivation": 1.0,
@@ -79,12 +75,12 @@ WEIGHT_LABELS = {
     "voice": "Young people citing barriers",
     "funding": "Provision about to lose funding",
 }
-RISK_MONTHS = (6, 12, 24)
 AREA_INPUTS = ("name", "young_people", "imd_score", "idaci", "share_most_deprived_20",
                "rural_share")
 
 
-def check_weights(weights: dict | None) -> dict:
+def check_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
+    """The default weights with ``weights`` over them; a ValueError names a bad one."""
     merged = dict(DEFAULT_WEIGHTS)
     for key, value in (weights or {}).items():
         if key not in DEFAULT_WEIGHTS:
@@ -98,13 +94,14 @@ def check_weights(weights: dict | None) -> dict:
     return merged
 
 
-def compute_gaps(areas, services, *, responses=None, threshold_min: float = 30,
-                 mode: str = "bus", weights: dict | None = None, filters=None,
-                 today: date | None = None, max_monthly: float = DEFAULT_MAX_MONTHLY,
-                 reach_filter: str = "free", circuity: float = DEFAULT_CIRCUITY,
-                 matrix: pd.DataFrame | None = None, min_responses: int = 8,
-                 points: pd.DataFrame | None = None,
-                 voice: pd.DataFrame | None = None, journeys=None):
+def compute_gaps(areas: Any, services: Any, *, responses: Any = None,
+                 threshold_min: float = 30, mode: str = "bus",
+                 weights: Mapping[str, float] | None = None,
+                 filters: Iterable[str] | None = None, today: date | None = None,
+                 max_monthly: float = DEFAULT_MAX_MONTHLY, reach_filter: str = "free",
+                 circuity: float = DEFAULT_CIRCUITY, matrix: pd.DataFrame | None = None,
+                 min_responses: int = 8, points: pd.DataFrame | None = None,
+                 voice: pd.DataFrame | None = None, journeys: Any = None) -> Any:
     """Every figure for every area, the gap score and the rank.
 
     ``areas``: GeoDataFrame indexed by area code, EPSG:27700, with columns
@@ -143,132 +140,45 @@ def compute_gaps(areas, services, *, responses=None, threshold_min: float = 30,
     ``places_per_1000``, the voice counts and shares, ``at_risk_<n>_sessions``
     for n in 6/12/24 months, ``c_<component>`` and ``gap_score``/``rank``.
     Raw counts: publish through :mod:`app.publication`.
+
+    ``areas`` and ``services`` are checked against :data:`.frame_contracts.AREAS` and
+    :data:`.frame_contracts.SERVICES` first (:class:`.frame_contracts.FrameContractError`
+    names the column).  The work is done by the steps in :mod:`.gap_steps`, in order:
+    travel, reach, provision, funding, voice, score.
     """
-    weights = check_weights(weights)
+    checked = check_weights(weights)
     keys = list(dict.fromkeys(["all", reach_filter, *(filters or FILTERS)]))
     for key in keys:
         if key not in FILTERS:
             raise ValueError(f"unknown filter {key!r}; use one of {', '.join(FILTERS)}")
     if threshold_min <= 0:
         raise ValueError("the travel threshold must be above 0 minutes")
+    check_columns(areas, AREAS)
+    if isinstance(services, pd.DataFrame):
+        check_columns(services, SERVICES)
     out = areas.copy()
     for col in AREA_INPUTS:
         if col not in out.columns:
             out[col] = np.nan if col != "name" else out.index.astype(str)
     svc = located(active(services_frame(services)))
-    n = len(out)
-    if points is None:
-        pts = area_points(out)
-        group = pts["area"].to_numpy()
-    else:
-        pts = points.reset_index(drop=True)
-        group = _point_areas(pts, out)
-    young_pt = pts["young_people"].to_numpy(dtype=float)
-    masks = {key: filter_mask(svc, key, max_monthly=max_monthly) for key in keys}
-    area_codes = np.asarray(out.index.astype(str))[np.maximum(group, 0)]
-    pj = None if journeys is None else journeys.for_points(
-        pts[["x", "y"]].to_numpy(dtype=float), pts["lsoa"].astype(str).to_numpy(),
-        list(svc["id"]))
-    run_minutes = None if pj is None else pj.minutes(mode)
-    if pj is not None:
-        if run_minutes is None:
-            raise ValueError(f"the journey run has no journeys {MODE_PHRASES.get(mode, mode)}")
-        threshold_min = min(float(threshold_min), pj.limit_min)
-    minutes, metres, pairs = point_travel(
-        pts[["x", "y"]].to_numpy(dtype=float), svc[["x", "y"]].to_numpy(dtype=float), masks,
-        threshold_min=threshold_min, mode=mode, circuity=circuity, matrix=matrix,
-        point_codes=(np.where(group >= 0, area_codes, ""), pts["lsoa"].to_numpy()),
-        svc_ids=list(svc["id"]), journey_minutes=run_minutes)
-    if points is not None:
-        out["young_people"] = group_sum(group, young_pt, n)
-    sessions = svc["sessions_per_week"].to_numpy(dtype=float)
+    check_columns(svc, SERVICES_NORMALISED)
 
-    # Union of the services some of the area's young people can reach: each
-    # (area, service) pair once.
-    ai, aj = _area_pairs(group, pairs)
-    # With journeys, sessions are counted one by one: by bus only those some of
-    # the area's young people get to by the start and home from after the end.
-    area_sess = None if pj is None else area_sessions(pj, mode, threshold_min, group, n)
-
-    def per_area(weights_by_service, keep):
-        return np.bincount(ai[keep], weights=weights_by_service[aj[keep]], minlength=n)
-
-    def per_area_sessions(service_flags):
-        return area_sess[:, service_flags[pj.session_service]].sum(axis=1).astype(float)
-
-    for key in keys:
-        keep = masks[key][aj]
-        out[f"{key}_services"] = np.bincount(ai[keep], minlength=n).astype(int)
-        out[f"{key}_sessions"] = (per_area(sessions, keep) if pj is None
-                                  else per_area_sessions(masks[key]))
-        out[f"{key}_nearest_km"] = group_quantiles(group, metres[key] / 1000.0, young_pt, n,
-                                                   qs=(0.5,))[0]
-        out[f"{key}_nearest_min"] = group_quantiles(group, minutes[key], young_pt, n,
-                                                    qs=(0.5,))[0]
-    # Which services those are (for a ward's own report): ids, sorted, per area.
-    keep = masks["all"][aj]
-    ids = svc["id"].to_numpy(dtype=np.int64)[aj[keep]]
-    order = np.lexsort((ids, ai[keep]))
-    bounds = np.cumsum(np.bincount(ai[keep], minlength=n))[:-1]
-    out["reach_ids"] = [part.tolist() for part in np.split(ids[order], bounds)]
-    for col, values in area_reach(group, young_pt, minutes[reach_filter], threshold_min,
-                                  n).items():
-        out[col] = values
-    if pj is not None:
-        parts = area_partition(pj, mode, threshold_min, group, young_pt, n, masks[reach_filter],
-                               minutes[reach_filter] <= threshold_min)
-        for col, values in {**parts, **area_evening(pj, threshold_min, group, young_pt,
-                                                   n)}.items():
-            out[col] = values
-
+    travel = travel_step(out, svc, points=points, keys=keys, threshold_min=threshold_min,
+                         mode=mode, circuity=circuity, matrix=matrix,
+                         max_monthly=max_monthly, journeys=journeys)
+    _add(out, reach_step(travel, svc, keys, reach_filter, mode))
     young = pd.to_numeric(out["young_people"], errors="coerce").to_numpy(dtype=float)
-    places = (svc["capacity"] * svc["sessions_per_week"]).to_numpy(dtype=float)
-    out["places_per_1000"] = group_mean(group, points_fca(pairs, young_pt, places),
-                                        young_pt, n)
-    out.loc[np.isnan(young) | (young <= 0), "places_per_1000"] = np.nan
-
-    # Funding risk: reachable sessions a week whose funding ends within n months.
-    today_ts = pd.Timestamp(today or date.today())
-    end = svc["funding_end"]
-    for n_months in RISK_MONTHS:
-        at_risk = (end.notna() & (end <= today_ts + pd.DateOffset(months=n_months))).to_numpy()
-        out[f"at_risk_{n_months}_sessions"] = (per_area(sessions, at_risk[aj]) if pj is None
-                                               else per_area_sessions(at_risk))
-
+    out["places_per_1000"] = provision_step(travel, svc, young)
+    _add(out, funding_step(travel, svc, today or date.today()))
+    voice_cols, resp = voice_step(out.index, published=voice, responses=responses)
+    _add(out, voice_cols)
     if voice is not None:
-        _published_voice(out, voice)
-        resp = pd.to_numeric(out["responses"], errors="coerce").to_numpy(dtype=float)
         min_responses = 1  # suppressed counts are already None
-    else:
-        v = voice_figures(responses, index=out.index)
-        for col in v.columns:
-            out[col] = v[col].to_numpy()
-        resp = out["responses"].to_numpy(dtype=float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            for kind in ("cost", "transport", "nothing_near", "any"):
-                out[f"share_{kind}"] = np.where(resp > 0, out[f"cites_{kind}"] / resp, np.nan)
-
-    # Components.
-    measure, out["c_deprivation"] = deprivation_component(out)
-    out["c_rurality"] = pd.to_numeric(out["rural_share"], errors="coerce").clip(0, 1)
-    out["c_reach"] = np.where(young == 0, 0.0, 1.0 - out["reach_share"].astype(float))
-    # No young people at all is no unmet need, not a missing input.
-    out["c_provision"] = np.where(young == 0, 0.0, 1.0 - pct_rank(out["places_per_1000"]))
-    out["c_voice"] = np.where(resp >= min_responses,
-                              pd.to_numeric(out["share_any"], errors="coerce"), np.nan)
-    all_sessions = out["all_sessions"].to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["c_funding"] = np.where(all_sessions > 0,
-                                    out["at_risk_12_sessions"] / all_sessions, 0.0)
-    score_with_gaps(out, weights)
-    if voice is not None:
-        # Published: whole numbers, ranked on the published score; equal scores share a rank.
-        out["gap_score"] = np.round(out["gap_score"])
-        out["gap_score_max"] = np.round(out["gap_score_max"])
-        out["rank"] = rank_published(out["gap_score"])
-        if pj is not None:
-            whole_people(out)
-    out.attrs.update(threshold_min=threshold_min, mode=mode, weights=weights,
+    measure = score_step(out, checked, young=young, responses=resp,
+                         min_responses=min_responses, published=voice is not None,
+                         whole=travel.journeys is not None)
+    pj = travel.journeys
+    out.attrs.update(threshold_min=travel.threshold_min, mode=mode, weights=checked,
                      max_monthly=max_monthly, reach_filter=reach_filter,
                      deprivation_measure=measure,
                      points="postcodes" if points is not None else "one per area",
@@ -278,57 +188,16 @@ def compute_gaps(areas, services, *, responses=None, threshold_min: float = 30,
     return out
 
 
-def _area_pairs(group: np.ndarray, pairs) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct (area position, service position) pairs from (point, service) pairs."""
-    g = group[pairs.i]
-    ok = g >= 0
-    key = np.unique(g[ok].astype(np.int64) * max(pairs.n_destinations, 1) + pairs.j[ok])
-    return key // max(pairs.n_destinations, 1), key % max(pairs.n_destinations, 1)
+def _add(out: Any, columns: Columns) -> None:
+    """Add ``columns`` (one value per area, in order) to ``out``."""
+    for col, values in columns.items():
+        out[col] = values
 
 
-def _point_areas(points: pd.DataFrame, areas) -> np.ndarray:
-    """Position in ``areas`` of each point's area.
-
-    Its ``area`` code when given, its own LSOA when the areas are its LSOAs,
-    else point-in-polygon.
-    """
-    if "area" in points.columns:
-        pos = pd.Series(np.arange(len(areas)), index=pd.Index(areas.index.astype(str)))
-        return pos.reindex(points["area"].astype(str)).fillna(-1).to_numpy(dtype=np.int64)
-    by_code = bool(len(points)) and points["lsoa"].astype(str).isin(
-        set(areas.index.astype(str))).all()
-    return assign_points(points, areas, by_code=by_code)
+_point_areas = point_areas  # what app/analysis/person_reach.py imports
 
 
-def _published_voice(out, voice: pd.DataFrame) -> None:
-    """Set the voice columns from published (protected) counts.
-
-    Shares are whole percentages of them, ``None`` when either count is suppressed.
-    """
-    v = voice.reindex(out.index)
-    for col in VOICE_COLUMNS:
-        out[col] = pd.array([None if (x is None or x is pd.NA or (isinstance(x, float)
-                                                                   and np.isnan(x)))
-                             else int(x) for x in v[col].tolist()], dtype="object")
-    for kind in ("cost", "transport", "nothing_near", "any"):
-        out[f"share_{kind}"] = pd.array([
-            round(100 * c / r) / 100 if (c is not None and r) else None
-            for c, r in zip(out[f"cites_{kind}"].tolist(), out["responses"].tolist(),
-                            strict=True)], dtype="object")
-
-
-def rank_published(values: pd.Series) -> pd.Series:
-    """Rank published values: 1 for the highest.
-
-    Equal published values share a rank ("=17", the next is 19): a tie is never broken
-    by area code, which would rank two areas apart on nothing, nor by unrounded values,
-    which would let the order give away what rounding hides.  Missing values get no rank.
-    """
-    return pd.to_numeric(values, errors="coerce").rank(
-        ascending=False, method="min").astype("Int64")
-
-
-def rank_label(rank, ranks: pd.Series) -> str:
+def rank_label(rank: Any, ranks: pd.Series) -> str:
     """``rank`` as shown: "=17" when another area shares it, "–" for none."""
     if rank is None or pd.isna(rank):
         return "–"
@@ -336,7 +205,8 @@ def rank_label(rank, ranks: pd.Series) -> str:
     return f"={int(rank)}" if shared else str(int(rank))
 
 
-def funding_at_risk(services, today: date | None = None, months=RISK_MONTHS):
+def funding_at_risk(services: Any, today: date | None = None,
+                    months: tuple[int, ...] = RISK_MONTHS) -> Any:
     """Services whose funding ends within 6, 12 and 24 months.
 
     See :func:`app.analysis.services.funding_at_risk`.
@@ -346,12 +216,13 @@ def funding_at_risk(services, today: date | None = None, months=RISK_MONTHS):
     return _far(services, today, months)
 
 
-def top_gaps(gaps, n: int = 5):
+def top_gaps(gaps: Any, n: int = 5) -> Any:
     """The ``n`` highest-ranked areas (rank 1 first)."""
     return gaps.sort_values(["rank", "name"]).head(n)
 
 
-def summary(gaps, *, figure: str = "gap_score", n: int = 5, labels: dict | None = None) -> list[str]:
+def summary(gaps: Any, *, figure: str = "gap_score", n: int = 5,
+            labels: dict[str, str] | None = None) -> list[str]:
     """A few plain-English sentences for the top of the table and evidence pack."""
     from .figures import FIGURES
 
