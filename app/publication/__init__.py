@@ -29,7 +29,7 @@ from .release import ReleaseRule
 from .review import HeldGroup, HoldRules, held_groups, release
 from .snapshot import Schedule, is_due, publish, status
 from .survey_tables import NOT_SAID, Table
-from .themes import page_themes
+from .themes import page_themes, wave_themes
 from .themes import themes as survey_themes
 from .voice import COUNTY, voice_frame
 from .waves import change, survey_waves, wave_tables, wave_voice
@@ -95,5 +95,5 @@ def voice_totals(session: Session, level: str) -> dict[str, Any]:
 __all__ = ["NOT_SAID", "CellKeyMethod", "HeldGroup", "HoldRules", "ReleaseRule", "Schedule",
            "Table", "breakdown", "cell_key", "held_groups", "is_due", "latest", "page_themes",
            "ptable", "publish", "release", "status", "survey_areas", "survey_tables",
-           "survey_themes", "totals", "version", "voice", "voice_totals", "change",
+           "survey_themes", "totals", "wave_themes", "version", "voice", "voice_totals", "change",
            "survey_waves", "wave_tables", "wave_voice"]

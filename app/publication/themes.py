@@ -14,9 +14,9 @@ Area type (city, town, rural) comes from the LSOA's rural-urban class
 a codebook's ``area_types:`` mapping of class to type overrides it); a response
 recorded at another level takes the class of the LSOA holding its area's centre.
 
-Waves: ``wave_of`` groups responses; today every response of a survey is one
-wave, ``"all"``.  When surveys have waves, return the wave's key there and the
-page shows one table per wave (:func:`themes` takes the wave).
+Waves: one document for every answer (``"all"``) and one for each survey wave
+(:mod:`.waves`, by submission date and version), each with cells of its own;
+:func:`themes` reads one, :func:`wave_themes` every wave's.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from ..models import Answer, AreaIndicator, Response, ThemeCode, ThemeQuote
 from .keys import figure, latest
 from .microdata import _is_open, _place_codes, level_areas, published_rows
 from .release import Member, Releaser, cid
+from .waves import in_wave, survey_waves
 
 AREA_TYPES = ("city", "town", "rural")
 NOT_KNOWN = "not_known"
@@ -54,12 +55,6 @@ def area_type_of(klass: str | None, overrides: dict[str, str] | None = None) -> 
     if klass[:1] in ("D", "E", "F", "R"):
         return "rural"
     return NOT_KNOWN
-
-
-def wave_of(row: dict[str, Any]) -> str:
-    """The wave a response belongs to: the extension point for survey waves (one
-    wave, ``"all"``, until a survey has waves)."""
-    return ALL
 
 
 @dataclass(frozen=True)
@@ -103,12 +98,14 @@ def theme_docs(session: Session, rel: Releaser, top: int, slugs: Iterable[str],
     for slug in slugs:
         writers = session.execute(
             select(Response.id, Response.record_key, Response.campaign_id, Response.review,
-                   Response.area_level, Response.area_code)
+                   Response.area_level, Response.area_code, Response.submitted_on,
+                   Response.survey_version)
             .join(Answer, Answer.response_id == Response.id)
             .where(Response.survey_slug == slug, published_rows(top),
                    Answer.is_free_text.is_(True), Answer.value.is_not(None))).all()
         rows = list({r[0]: {"id": r[0], "key": int(r[1] or 0), "open": _is_open(r[2], r[3]),
-                            "area_level": r[4], "area_code": r[5]} for r in writers}.values())
+                            "area_level": r[4], "area_code": r[5], "submitted_on": r[6],
+                            "version": r[7]} for r in writers}.values())
         if not rows:
             continue
         types = _types(session, rows, overrides)
@@ -126,11 +123,16 @@ def theme_docs(session: Session, rel: Releaser, top: int, slugs: Iterable[str],
             .where(Response.survey_slug == slug, published_rows(top),
                    ThemeQuote.approved.is_(True))
             .order_by(ThemeQuote.approved_at, ThemeQuote.id)).all()
-        for wave in sorted({wave_of(r) for r in rows}):
-            mine = {rid: r for rid, r in by_id.items() if wave_of(r) == wave}
-            out.append(("themes", f"{slug}|{wave}",
-                        _payload(rel, slug, wave, mine, types, codes, quotes, rule,
-                                 personal_details)))
+        # Every answer ("all"), then each survey wave's own (app/publication/waves.py):
+        # a wave's cells are cells of their own, protected like the waves' tables.
+        groups = [(ALL, by_id)] + [
+            (wave.name, {rid: r for rid, r in by_id.items() if in_wave(wave, r)})
+            for wave in survey_waves(session, slug)]
+        for wave, mine in groups:
+            if mine or wave == ALL:
+                out.append(("themes", f"{slug}|{wave}",
+                            _payload(rel, slug, wave, mine, types, codes, quotes, rule,
+                                     personal_details)))
     return out
 
 
@@ -192,3 +194,14 @@ def all_themes(session: Session) -> list[tuple[str, dict[str, Any]]]:
     rows = session.execute(select(PublishedFigure.key, PublishedFigure.payload).where(
         PublishedFigure.snapshot_id == snap.id, PublishedFigure.dataset == "themes")).all()
     return [(k.split("|")[0], p) for k, p in sorted(rows) if k.endswith(f"|{ALL}")]
+
+
+def wave_themes(session: Session, slug: str) -> list[tuple[str, dict[str, Any]]]:
+    """``[(wave name, payload)]``: each survey wave's published themes, oldest first
+    (waves with no published themes left out)."""
+    out = []
+    for wave in survey_waves(session, slug):
+        doc = themes(session, slug, wave.name)
+        if doc is not None:
+            out.append((wave.name, doc))
+    return out

@@ -111,6 +111,7 @@ def results_page(slug: str, area: str | None, age: str | None, sort: str | None)
             "waves": None if age else wave_comparison(db.session, slug, today(), area),
             "breakdown": publication.breakdown(db.session, slug, area),
             "themes": publication.survey_themes(db.session, slug),
+            "wave_themes": publication.wave_themes(db.session, slug),
             "breakdown_min": publication.ReleaseRule.from_config(
                 current_app.config).breakdown_min}
 

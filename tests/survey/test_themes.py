@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from app.models import Answer, ThemeCode, ThemeQuote
-from app.publication import Schedule, survey_themes
+from app.models import Answer, SurveyWave, ThemeCode, ThemeQuote
+from app.publication import Schedule, survey_themes, wave_themes
 from app.survey.themes import (
     CodebookError,
     Suggester,
@@ -146,6 +146,40 @@ def test_a_suggestion_counts_once_a_person_confirms_it(db):
         code.status = "confirmed"
     db.session.commit()
     assert counts(publish(county), "transport")["rural"] in (25, 30, 35)
+
+
+def test_themes_are_published_for_each_survey_wave(db, client, auth):
+    """30 rural transport answers on 1 March (the "spring" wave) and 15 more on 1
+    February (the "winter" wave): each wave publishes its own count beside all 45."""
+    county, _made = build(db, rural_confirmed=30, rural_suggested=0, town=0, city_suggested=0)
+    earlier = [county.response("youth-voice", RURAL, submitted_on=date(2026, 2, 1),
+                               free_text={"anything_else": "the bus never comes"})
+               for _ in range(15)]
+    county.commit()
+    for response in earlier:
+        answer = next(a for a in response.answers if a.is_free_text)
+        db.session.add(ThemeCode(answer_id=answer.id, theme="transport", status="confirmed"))
+    db.session.add_all([
+        SurveyWave(survey_slug="youth-voice", name="winter", opens_on=date(2026, 1, 1),
+                   closes_on=date(2026, 2, 28)),
+        SurveyWave(survey_slug="youth-voice", name="spring", opens_on=date(2026, 3, 1),
+                   closes_on=date(2026, 5, 31)),
+        SurveyWave(survey_slug="youth-voice", name="summer", opens_on=date(2026, 6, 1),
+                   closes_on=date(2026, 8, 31))])  # nobody yet: no table
+    db.session.commit()
+    every = counts(publish(county), "transport")
+    waves = dict(wave_themes(db.session, "youth-voice"))
+    assert list(waves) == ["winter", "spring"]
+    # Each count is moved by at most 4 by the cell key method, then rounded to 5.
+    assert every["all"] in (40, 45, 50) and every["rural"] == every["all"]
+    assert counts(waves["winter"], "transport")["all"] in (10, 15, 20)
+    assert counts(waves["spring"], "transport")["all"] in (25, 30, 35)
+    assert waves["winter"]["wave"] == "winter" and waves["spring"]["wrote"]["all"] in (25, 30, 35)
+    auth.login_as("councillor")
+    page = client.get("/results/youth-voice").get_data(as_text=True)
+    assert "What they wrote about in wave winter" in page
+    assert "What they wrote about in wave spring" in page
+    assert "What they wrote about in wave summer" not in page
 
 
 def test_the_minimum_is_a_setting(db):
