@@ -106,7 +106,8 @@ def _evening_totals(status: dict) -> dict | None:
     """County totals of the three evening figures: the sums of the gap table's own
     area columns at the default settings (:func:`app.gaps.service.load_view`), so
     this page, the table, its CSV and the evidence pack give one number each.  The
-    counts are text, published by :func:`app.publication.planning.publish_population_total`."""
+    page prints ``shown``, published by
+    :func:`app.publication.planning.publish_population_total`."""
     from ..analysis.journey_figures import JOURNEY_FIGURES
     from ..gaps.service import load_view
 
@@ -116,9 +117,11 @@ def _evening_totals(status: dict) -> dict | None:
     table = view.published
     if not view.has_areas or any(k not in table.columns for k in JOURNEY_FIGURES):
         return None
-    return {"threshold": view.params.threshold, "level": view.params.level,
-            "young_people": publish_population_total(float(table["young_people"].sum())),
-            **{k: publish_population_total(float(table[k].sum())) for k in JOURNEY_FIGURES}}
+    sums = {"young_people": float(table["young_people"].sum()),
+            **{k: float(table[k].sum()) for k in JOURNEY_FIGURES}}
+    # ``shown``: the same sums as the page prints them, published.
+    return {"threshold": view.params.threshold, "level": view.params.level, **sums,
+            "shown": {k: publish_population_total(v) for k, v in sums.items()}}
 
 
 def travel_page(form: JourneysForm | None = None) -> dict:

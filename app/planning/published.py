@@ -13,8 +13,13 @@ on its own, and the page then says the parts may not add up.
 from __future__ import annotations
 
 from ..disclosure import DisclosureRule
-from ..publication.planning import (NOT_SHOWN, publish_count, publish_money_for,
-                                    publish_parts_total, publish_rows)
+from ..publication.planning import (
+    NOT_SHOWN,
+    publish_count,
+    publish_money_for,
+    publish_parts_total,
+    publish_rows,
+)
 
 
 def published_totals(comparison, rule: DisclosureRule) -> dict:

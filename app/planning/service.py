@@ -29,13 +29,13 @@ from ..disclosure import DisclosureRule
 from ..extensions import db
 from ..models import Scenario
 from ..models.directory import SERVICE_TYPES
+from ..publication.planning import publish_count, publish_population_total
 from ..settings import analysis_settings
 from .forms import AddServiceForm, ScenarioForm, ServiceChangeForm, TravelForm
 from .maps import planning_map
 from .place_service import accept_any_building, fill_place_fields, place_form
 from .places import place_names
 from .proposal_travel import person_journeys, proposal_note, proposals_in
-from ..publication.planning import publish_count, publish_population_total
 from .published import loss_rows, scenario_counts
 from .timeline import cliff_timeline
 

@@ -6,9 +6,14 @@ worked out by hand from the council's rule, not by calling the rule."""
 from __future__ import annotations
 
 from app.disclosure import DisclosureRule
-from app.publication.planning import (publish_count, publish_counts, publish_money_for,
-                                      publish_parts_total, publish_population_total,
-                                      publish_rows)
+from app.publication.planning import (
+    publish_count,
+    publish_counts,
+    publish_money_for,
+    publish_parts_total,
+    publish_population_total,
+    publish_rows,
+)
 
 RULE = DisclosureRule()
 
