@@ -25,6 +25,7 @@ from ..audit import record
 from ..dataversion import current
 from ..extensions import db
 from ..models import User
+from ..publication.planning import publish_population_total
 from .forms import JourneysForm
 
 STAGES = {  # progress notes of app.analysis.journeys.compute, in words for the page
@@ -104,7 +105,9 @@ def start_journeys(user, limit_min: float, min_change_min: float | None = None
 def _evening_totals(status: dict) -> dict | None:
     """County totals of the three evening figures: the sums of the gap table's own
     area columns at the default settings (:func:`app.gaps.service.load_view`), so
-    this page, the table, its CSV and the evidence pack give one number each."""
+    this page, the table, its CSV and the evidence pack give one number each.  The
+    page prints ``shown``, published by
+    :func:`app.publication.planning.publish_population_total`."""
     from ..analysis.journey_figures import JOURNEY_FIGURES
     from ..gaps.service import load_view
 
@@ -114,9 +117,11 @@ def _evening_totals(status: dict) -> dict | None:
     table = view.published
     if not view.has_areas or any(k not in table.columns for k in JOURNEY_FIGURES):
         return None
-    return {"threshold": view.params.threshold, "level": view.params.level,
-            "young_people": float(table["young_people"].sum()),
+    sums = {"young_people": float(table["young_people"].sum()),
             **{k: float(table[k].sum()) for k in JOURNEY_FIGURES}}
+    # ``shown``: the same sums as the page prints them, published.
+    return {"threshold": view.params.threshold, "level": view.params.level, **sums,
+            "shown": {k: publish_population_total(v) for k, v in sums.items()}}
 
 
 def travel_page(form: JourneysForm | None = None) -> dict:

@@ -29,13 +29,14 @@ from ..disclosure import DisclosureRule
 from ..extensions import db
 from ..models import Scenario
 from ..models.directory import SERVICE_TYPES
+from ..publication.planning import publish_count, publish_population_total
 from ..settings import analysis_settings
 from .forms import AddServiceForm, ScenarioForm, ServiceChangeForm, TravelForm
 from .maps import planning_map
 from .place_service import accept_any_building, fill_place_fields, place_form
 from .places import place_names
 from .proposal_travel import person_journeys, proposal_note, proposals_in
-from .published import loss_rows, published_totals
+from .published import loss_rows, scenario_counts
 from .timeline import cliff_timeline
 
 MODE = "bus"  # best sites' cache keys name other modes only; defaults: analysis_settings()
@@ -126,16 +127,6 @@ def area_map(area_frame, **kw) -> dict:
                         attribution=current_app.config.get("MAP_TILES_ATTRIBUTION", ""), **kw)
 
 
-def _cost_per_person(comparison) -> float | None:
-    """Cost per young person reached, shown only when the net count is publishable."""
-    if comparison is None or comparison.cost_per_young_person is None:
-        return None
-    net = comparison.net_reached
-    if rule().apply(net) is None or net <= rule().max_suppressed:
-        return None
-    return comparison.cost_per_young_person
-
-
 # -- scenarios -------------------------------------------------------------------
 
 def scenario_or_404(scenario_id: int) -> Scenario:
@@ -154,7 +145,8 @@ def index_page(form: ScenarioForm | None = None) -> dict:
 def _basis() -> dict:
     """The young people planning counts (the settings' band; the gap pages' total)."""
     young = float(areas()["young_people"].sum()) if len(areas()) else 0.0
-    return {"young_total": f"{young:,.0f}" if young else None, "threshold": threshold()}
+    return {"young_total": publish_population_total(young) if young else None,
+            "threshold": threshold()}
 
 
 def create_scenario(name: str, description: str | None, user) -> Scenario:
@@ -244,15 +236,15 @@ def scenario_page(scenario, *, add_form=None, change_form=None, errors=None,
     if comparison is not None:
         places = place_names(db.session, area_frame)
         _name_places(comparison, places)
-        lost = loss_rows(comparison.loss, places, SERVICE_TYPES)
+        lost = loss_rows(comparison.loss, places, SERVICE_TYPES, rule())
     return {
         "scenario": scenario, "changes": cleaned, "problem": problem, "comparison": comparison,
         "add_form": add_form, "change_form": change_form, "errors": errors or [],
         "map": _scenario_map(area_frame, comparison, after, cleaned) if comparison else None,
-        "cost_per_person": _cost_per_person(comparison), "threshold": threshold(),
-        "totals": published_totals(comparison, rule()) if comparison else None,
-        "lost": lost,
-        "kinds": CHANGE_KINDS, "has_areas": bool(len(area_frame)), "rule": rule(),
+        "threshold": threshold(), "lost": lost,
+        # Every count of young people the comparison prints, already published.
+        "published": scenario_counts(comparison, rule()) if comparison else None,
+        "kinds": CHANGE_KINDS, "has_areas": bool(len(area_frame)),
         "travel_form": travel_form or TravelForm(None),
         "travel": travel_basis(mode, places="Proposed services"),
     }
@@ -376,10 +368,11 @@ def funding_cliff_page(travel_form: TravelForm | None = None) -> dict:
         map_parts = area_map(areas_map, category="loss", points=points,
                              colours={"Loses its only provision of a kind": "#d4351c"})
     places = place_names(db.session, area_frame) if lost is not None and len(lost) else {}
-    lost_rows = loss_rows(loss, places, SERVICE_TYPES)
+    lost_rows = loss_rows(loss, places, SERVICE_TYPES, rule())
     rows = cliff.to_dict("records")
     return {"cliff": rows, "timeline": cliff_timeline(rows, today=today, months=CLIFF_MONTHS),
             "lapsed": lapsed(live, today=today).to_dict("records"), "lapsed_label": LAPSED_LABEL,
             "lost": lost_rows, "loss": loss, "map": map_parts, "today": today,
+            "loss_young_people": None if loss is None else publish_count(rule(), loss.young_people),
             "months": CLIFF_MONTHS, "threshold": threshold(), "types": SERVICE_TYPES,
             "travel_form": travel_form or TravelForm(None), "travel": travel_basis(mode)}

@@ -30,6 +30,7 @@ from ..analysis.siting import (
 )
 from ..dataversion import current
 from ..extensions import db
+from ..publication.planning import publish_count, publish_rows
 from . import service
 from .candidates import candidate_minutes
 from .forms import SitesForm
@@ -263,7 +264,12 @@ def sites_page(form: SitesForm, asked: bool, query: dict, user_id: int | None) -
             map_parts = sites_map(result) if result is not None else None
             if job is not None and job.state == "failed":
                 problem = "Choosing the sites did not work. Try again, or with fewer sites."
-    return {"form": form, "result": result, "ranked": result.ranked if result else None,
+    rule = service.rule()
+    return {"form": form, "result": result,
+            # The counts of young people, already published (text).
+            "ranked": publish_rows(rule, result.ranked, ("people", "weighted"))
+            if result else None,
+            "newly_people": publish_count(rule, result.newly_people) if result else None,
             "map": map_parts, "problem": problem, "buildings": len(service.buildings()),
             "job": job if job is not None and not job.done else None,
             "travel": service.travel_basis(mode, places="Candidate sites",

@@ -9,12 +9,14 @@ from .. import loaders
 from ..analysis.person_reach import point_reach
 from ..analysis.services import funding_status
 from ..analysis.subsidy import SubsidyAssumptions, SubsidyError, subsidy_cost
+from ..disclosure import DisclosureRule
 from ..extensions import db
+from ..publication.planning import NOT_SHOWN, publish_count, publish_money_for
 from ..settings import analysis_settings
 from .candidates import areas_in_wards
 from .forms import SubsidyForm
 from .proposal_travel import person_journeys
-from .service import areas, matrix, services, travel_basis
+from .service import areas, matrix, rule, services, travel_basis
 
 
 def subsidy_page(form: SubsidyForm, asked: bool) -> dict:
@@ -53,4 +55,23 @@ def subsidy_page(form: SubsidyForm, asked: bool) -> dict:
         except SubsidyError as exc:
             problem = str(exc)
     return {"form": form, "result": result, "problem": problem, "priced": len(priced),
+            "published": published_subsidy(result, rule()) if result is not None else None,
             "travel": travel_basis(mode)}
+
+
+def published_subsidy(result, rule: DisclosureRule) -> dict:
+    """The subsidy page's counts of young people, published, and each cost as text:
+    a cost (and the cost per user) is shown only when its users are, since the
+    count could be worked out from it (``"[c]"`` and ``"–"`` otherwise)."""
+    rows = [{"name": r["name"], "monthly_cost": r["monthly_cost"],
+             "subsidy_monthly": r["subsidy_monthly"],
+             "eligible": publish_count(rule, r["eligible"]),
+             "users": publish_count(rule, r["users"]),
+             "annual_cost": publish_money_for(rule, r["users"], r["annual_cost"])}
+            for r in result.services.to_dict("records")]
+    return {"annual_cost": publish_money_for(rule, result.users, result.annual_cost),
+            "eligible": publish_count(rule, result.eligible),
+            "users": publish_count(rule, result.users),
+            "cost_per_user": publish_money_for(rule, result.users, result.cost_per_user,
+                                               hidden=NOT_SHOWN),
+            "services": rows}

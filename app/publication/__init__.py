@@ -10,7 +10,9 @@ changed it (:mod:`.release`), leaves out answers held for review
 downloads, the API, the evidence pack, the dashboard, campaigns and planning
 read that snapshot through the functions below, and nothing else: shares,
 scores, ranks, orders, class breaks and versions are then worked out from
-protected figures only.  docs/DISCLOSURE.md describes the method.
+protected figures only.  Planning pages' counts of young people (census
+population, not answers) are published by :mod:`.planning`.  docs/DISCLOSURE.md
+describes the method.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from ..analysis.voice import VOICE_COLUMNS
 from ..models import PublishedSnapshot
 from .cellkey import CellKeyMethod, cell_key, ptable
 from .keys import figure, latest, survey_key
+from .planning import publish_counts, publish_parts_total, publish_population_total, publish_rows
 from .release import ReleaseRule
 from .review import HeldGroup, HoldRules, held_groups, release
 from .snapshot import Schedule, is_due, publish, status
@@ -94,6 +97,7 @@ def voice_totals(session: Session, level: str) -> dict[str, Any]:
 
 __all__ = ["NOT_SAID", "CellKeyMethod", "HeldGroup", "HoldRules", "ReleaseRule", "Schedule",
            "Table", "breakdown", "cell_key", "held_groups", "is_due", "latest", "page_themes",
-           "ptable", "publish", "release", "status", "survey_areas", "survey_tables",
-           "survey_themes", "totals", "wave_themes", "version", "voice", "voice_totals", "change",
-           "survey_waves", "wave_tables", "wave_voice"]
+           "ptable", "publish", "publish_counts", "publish_parts_total",
+           "publish_population_total", "publish_rows", "release", "status", "survey_areas",
+           "survey_tables", "survey_themes", "totals", "wave_themes", "version", "voice",
+           "voice_totals", "change", "survey_waves", "wave_tables", "wave_voice"]
