@@ -130,9 +130,9 @@ class Feed:
 
     def dates(self) -> list[date]:
         """Every date from the feed's first to its last (as gtfs-kit's ``get_dates``)."""
-        days = [yyyymmdd(d) for d in (*self.calendar["start_date"], *self.calendar["end_date"],
+        read = [yyyymmdd(d) for d in (*self.calendar["start_date"], *self.calendar["end_date"],
                                       *self.calendar_dates["date"])]
-        days = [d for d in days if d]
+        days = [d for d in read if d]
         if not days:
             return []
         first, last = min(days), max(days)
@@ -236,8 +236,10 @@ class Feed:
         trips_so_far = 0
         for (_, shift), running in zip(parts, services, strict=True):
             codes = np.flatnonzero(self.trips["service_id"].isin(running).to_numpy())
-            runs = np.isin(self.calls["trip"], codes)
-            st = {k: v[runs] for k, v in self.calls.items()}
+            calls = self.calls
+            assert calls is not None  # loaded by keep_days above
+            runs = np.isin(calls["trip"], codes)
+            st = {k: v[runs] for k, v in calls.items()}
             _, trip_idx = np.unique(st["trip"], return_inverse=True)
             a = np.flatnonzero(trip_idx[1:] == trip_idx[:-1])
             dep = st["dep"][a] + shift

@@ -113,6 +113,7 @@ def validate_feed(data: bytes, *, name: str = "GTFS feed",
         summary = None
     if problems:
         raise TimetableError(name, problems)
+    assert summary is not None  # _check stops early (None) only with problems
     return summary
 
 

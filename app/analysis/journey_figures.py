@@ -40,14 +40,14 @@ def point_service_minutes(result: JourneyResult, mode: str, sessions: pd.DataFra
                           n_services: int) -> np.ndarray | None:
     """(points x services) minutes by ``mode`` (walk, cycle, car, bus)."""
     if mode == "bus":
-        worst_leg = np.maximum(result.pt_there_min, result.pt_home_min)
+        worst_leg = np.maximum(*result.pt_tables())
         out = np.full((worst_leg.shape[0], n_services), np.inf, dtype=np.float32)
         venue = sessions["venue"].to_numpy(int)
         for v in np.unique(venue):
             out[:, v] = worst_leg[:, venue == v].min(axis=1)
         return out
     network_mode = MODE_TO_NETWORK.get(mode)
-    return result.network_minutes.get(network_mode)
+    return None if network_mode is None else result.network_minutes.get(network_mode)
 
 
 def weighted_median(values: np.ndarray, weights: np.ndarray, groups: np.ndarray,
@@ -115,8 +115,9 @@ def point_evening(there: np.ndarray, home: np.ndarray, starts: np.ndarray,
     got_there = ok_there.any(axis=1)
     by_car = ((car[:, evening] <= threshold_min).any(axis=1) if car is not None
               else np.zeros(len(there), dtype=bool))
-    return {"yp_evening_pt": both, "yp_no_evening_pt": ~got_there,
-            "yp_no_way_home": got_there & ~both, "yp_car_not_bus": by_car & ~both}
+    return {"yp_evening_pt": np.asarray(both), "yp_no_evening_pt": np.asarray(~got_there),
+            "yp_no_way_home": np.asarray(got_there & ~both),
+            "yp_car_not_bus": np.asarray(by_car & ~both)}
 
 
 def evening_figures(result: JourneyResult, sessions: pd.DataFrame, threshold_min: float,
@@ -130,7 +131,7 @@ def evening_figures(result: JourneyResult, sessions: pd.DataFrame, threshold_min
     t = min(float(threshold_min), float(result.threshold_min))
     drive = result.network_minutes.get("drive")
     venue = sessions["venue"].to_numpy(int)
-    flags = point_evening(result.pt_there_min, result.pt_home_min,
+    flags = point_evening(*result.pt_tables(),
                           sessions["start_s"].to_numpy(), None if drive is None
                           else drive[:, venue], t)
     frame = pd.DataFrame({"area": point_area, "youth": youth,
@@ -266,10 +267,11 @@ def align(result: JourneyResult, sessions: pd.DataFrame, run_ids, run_xy, run_ls
         network[mode] = out
     venue_col = col[sessions["venue"].to_numpy(int)] if len(sessions) else np.zeros(0, int)
     keep = venue_col >= 0
+    pt_there, pt_home = result.pt_tables()
     return PointJourneys(limit_min=float(result.threshold_min), n_services=len(service_ids),
                          network=network,
-                         there=result.pt_there_min[rows][:, keep],
-                         home=result.pt_home_min[rows][:, keep],
+                         there=pt_there[rows][:, keep],
+                         home=pt_home[rows][:, keep],
                          session_service=venue_col[keep].astype(np.int64),
                          session_start=sessions["start_s"].to_numpy(np.int64)[keep],
                          moved=moved)
@@ -283,8 +285,10 @@ def area_sessions(pj: PointJourneys, mode: str, threshold_min: float, group: np.
     each within the threshold; by road its venue within the threshold.
     """
     reached = pj.session_reached(mode, threshold_min)
+    if reached is None:
+        raise ValueError(f"this run has no {mode} times")
     ok = np.flatnonzero(group >= 0)
-    out = np.zeros((n, reached.shape[1]), dtype=bool)
+    out: np.ndarray = np.zeros((n, reached.shape[1]), dtype=np.bool_)
     if len(ok) and reached.shape[1]:
         counts = np.zeros((n, reached.shape[1]), dtype=np.int64)
         np.add.at(counts, group[ok], reached[ok].astype(np.int64))
@@ -307,6 +311,8 @@ def area_partition(pj: PointJourneys, mode: str, threshold_min: float, group: np
     from .reach_points import group_sum
 
     got = pj.got_there(mode, threshold_min)
+    if got is None:
+        raise ValueError(f"this run has no {mode} times")
     there = got[:, service_mask[pj.session_service]].any(axis=1) if got.shape[1] else \
         np.zeros(len(young), dtype=bool)
     home_short = there & ~reached if mode == "bus" else np.zeros(len(young), dtype=bool)

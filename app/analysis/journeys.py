@@ -56,15 +56,23 @@ class JourneyResult:
     session_dates: dict[int, str] = field(default_factory=dict)  # weekday -> date used
     scans: int = 0
 
+    def pt_tables(self) -> tuple[np.ndarray, np.ndarray]:
+        """(there, home) minutes by public transport; ValueError if not computed."""
+        if self.pt_there_min is None or self.pt_home_min is None:
+            raise ValueError("no public transport times were computed")
+        return self.pt_there_min, self.pt_home_min
+
     def pt_reachable(self, threshold_min: float | None = None) -> np.ndarray:
         """(points x sessions): there and home, each within the threshold."""
         t = self.threshold_min if threshold_min is None else threshold_min
-        return (self.pt_there_min <= t) & (self.pt_home_min <= t)
+        there, home = self.pt_tables()
+        return np.asarray((there <= t) & (home <= t))
 
     def no_way_home(self, threshold_min: float | None = None) -> np.ndarray:
         """(points x sessions): there within the threshold, but not home."""
         t = self.threshold_min if threshold_min is None else threshold_min
-        return (self.pt_there_min <= t) & ~(self.pt_home_min <= t)
+        there, home = self.pt_tables()
+        return np.asarray((there <= t) & ~(home <= t))
 
 
 def walk_table(network: RoadNetwork | None, from_xy: np.ndarray, to_xy: np.ndarray,
@@ -105,7 +113,7 @@ def network_minutes(network: RoadNetwork | None, points_xy, venues_xy, threshold
     graph for one-way streets: the drive or cycle time *from* home *to* the venue.
     ``progress(k, n, mode)`` is called before each of the ``n`` modes.
     """
-    out = {}
+    out: dict[str, np.ndarray] = {}
     if network is None:
         return out
     rev = None

@@ -28,7 +28,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -202,7 +202,7 @@ def near_times(run: JourneyRunLike | None, home_xy: tuple[float, float],
             out[sid] = ServiceTimes(sid, distance(place))
             continue
         walk, cycle = (result.network_minutes.get(m) for m in ("walk", "cycle"))
-        times = {"walk_min": _minutes(walk[point, v], limit) if walk is not None else
+        times: dict[str, Any] = {"walk_min": _minutes(walk[point, v], limit) if walk is not None else
                  _minutes(_straight_walk_min(run.point_xy[point], place), limit),
                  "cycle_min": None if cycle is None else _minutes(cycle[point, v], limit)}
         mine = sessions.index[sessions["venue"].to_numpy() == v]

@@ -46,7 +46,8 @@ class PointReach:
     def reached(self, mask: np.ndarray | None = None) -> np.ndarray:
         """Per point: some service (passing ``mask``) within reach."""
         block = self.reach if mask is None else self.reach[:, np.asarray(mask, bool)]
-        return block.any(axis=1) if block.shape[1] else np.zeros(len(self.young), bool)
+        return np.asarray(block.any(axis=1)) if block.shape[1] else \
+            np.zeros(len(self.young), bool)
 
     def filter(self, key: str) -> np.ndarray:
         """The services passing gap filter ``key`` (``all``, ``free``, ...)."""

@@ -18,8 +18,10 @@ A proposal given without session times gets :data:`DEFAULT_SESSIONS`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -31,6 +33,22 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 #: The session a proposal without session times is taken to run: (weekday, start, end).
 DEFAULT_SESSIONS = ((2, "18:00", "20:00"),)
 DEFAULT_SESSION_TEXT = "Wednesday 18:00–20:00"
+
+
+class JourneyRun(Protocol):
+    """What :class:`WithProposals` needs of a stored run
+    (:class:`app.geodata.journeys.StoredJourneys` is one)."""
+
+    point_xy: np.ndarray
+    point_lsoa: np.ndarray
+
+    @property
+    def limit_min(self) -> float: ...
+
+    def holds(self, mode: str) -> bool: ...
+
+    def for_points(self, xy: np.ndarray, lsoa: np.ndarray,
+                   service_ids: Sequence[int]) -> PointJourneys: ...
 
 
 def _clock(value) -> time:
@@ -95,7 +113,7 @@ class WithProposals:
     among ``service_ids``.  ``found`` may be ``None`` (no proposals).
     """
 
-    run: object
+    run: JourneyRun
     found: ProposalJourneys | None = None
 
     @property
@@ -107,7 +125,8 @@ class WithProposals:
         """Whether the run has journeys by ``mode``."""
         return bool(self.run.holds(mode))
 
-    def for_points(self, xy: np.ndarray, lsoa: np.ndarray, service_ids) -> PointJourneys:
+    def for_points(self, xy: np.ndarray, lsoa: np.ndarray,
+                   service_ids: Sequence[int]) -> PointJourneys:
         """The run's and the proposals' journeys for ``xy`` and ``service_ids``."""
         base = self.run.for_points(xy, lsoa, service_ids)
         if self.found is None or not self.found.keys:

@@ -30,6 +30,7 @@ import re
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 from pyproj import Transformer
@@ -178,7 +179,8 @@ class RoadNetwork:
 
     def summary(self) -> dict:
         """Nodes, edges and kilometres usable by each mode."""
-        out = {"nodes": int(len(self.node_xy)), "edges": int(len(self.edge_u))}
+        out: dict[str, float] = {"nodes": int(len(self.node_xy)),
+                                 "edges": int(len(self.edge_u))}
         for mode, bits in (("walk", WALK), ("cycle", CYCLE), ("drive", DRIVE_FWD | DRIVE_BACK)):
             use = (self.flags & bits) > 0
             out[f"{mode}_km"] = round(float(self.length_m[use].sum()) / 1000, 1)
@@ -297,9 +299,10 @@ def read_osm(path, *, name: str | None = None, limits: TransportLimits | None = 
         processor = osmium.FileProcessor(str(path)).with_locations().with_filter(
             osmium.filter.KeyFilter("highway"))
         header_date = processor.header.get("osmosis_replication_timestamp") or ""
-        for obj in processor:
-            if not obj.is_way():
+        for entity in processor:
+            if not entity.is_way():  # type: ignore[union-attr]  # a Changeset has no is_way
                 continue
+            obj = cast("osmium.osm.Way", entity)
             flags, kmh = way_modes(dict(obj.tags))
             if not flags:
                 continue

@@ -215,6 +215,7 @@ class Timetable:
             board[stop] = max(board[stop], t)  # walk straight from the stop
         ok = [False] * self.n_trips
         into = self._into
+        assert into is not None  # set by __post_init__
         indptr, indices, data = into.indptr, into.indices.tolist(), into.data.tolist()
         change = self.change_s
         dep_stop, arr_stop, dep_time, arr_time, trip = (

@@ -146,8 +146,8 @@ def typical_week(feed, reference: date) -> dict[int, date]:
         same = [d for d in days if d.weekday() == weekday]
         pool = [d for d in same if d in normal] or same
         if pool:
-            often = Counter(services[d] for d in pool)
-            chosen[weekday] = min(pool, key=lambda d: (-often[services[d]], -count[d], d))
+            usual = Counter(services[d] for d in pool)
+            chosen[weekday] = min(pool, key=lambda d: (-usual[services[d]], -count[d], d))
     return chosen
 
 
