@@ -2,10 +2,9 @@
 and the safeguarding queue.
 
 Views live in the ``*routes`` modules (:mod:`.routes` for young people,
-:mod:`.results_routes` and :mod:`.admin_routes` for staff); the blueprint is
-made here so every route module shares it without importing another.
+:mod:`.results_routes` and :mod:`.admin_routes` for staff), which share the
+blueprint made in :mod:`.blueprint`.  This package itself imports nothing, so the
+Flask-free parts (:mod:`.definition`, :mod:`.definition_schema`, :mod:`.store`,
+:mod:`.safeguarding`), which the publication layer reads, load without Flask
+(``tests/codebase/test_flask_free.py``).
 """
-
-from flask import Blueprint
-
-bp = Blueprint("survey", __name__)

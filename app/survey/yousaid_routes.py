@@ -6,7 +6,8 @@ from __future__ import annotations
 from flask import render_template
 
 from ..access import public
-from . import bp, yousaid
+from . import yousaid
+from .blueprint import bp
 
 
 @bp.route("/you-said-we-did")
