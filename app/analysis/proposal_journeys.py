@@ -36,19 +36,24 @@ DEFAULT_SESSION_TEXT = "Wednesday 18:00–20:00"
 
 
 class JourneyRun(Protocol):
-    """What :class:`WithProposals` needs of a stored run
-    (:class:`app.geodata.journeys.StoredJourneys` is one)."""
+    """What :class:`WithProposals` needs of a stored run.
+
+    :class:`app.geodata.journeys.StoredJourneys` is one.
+    """
 
     point_xy: np.ndarray
     point_lsoa: np.ndarray
 
     @property
-    def limit_min(self) -> float: ...
+    def limit_min(self) -> float:
+        """The longest journey computed."""
 
-    def holds(self, mode: str) -> bool: ...
+    def holds(self, mode: str) -> bool:
+        """Whether the run has journeys by ``mode``."""
 
     def for_points(self, xy: np.ndarray, lsoa: np.ndarray,
-                   service_ids: Sequence[int]) -> PointJourneys: ...
+                   service_ids: Sequence[int]) -> PointJourneys:
+        """The run's journeys for these points and services."""
 
 
 def _clock(value) -> time:
