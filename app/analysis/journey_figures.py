@@ -23,7 +23,9 @@ No journey is ``inf`` (published as none), never a number of minutes.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -76,7 +78,8 @@ def weighted_median(values: np.ndarray, weights: np.ndarray, groups: np.ndarray,
 
 
 def area_matrix(result: JourneyResult, mode: str, sessions: pd.DataFrame,
-                service_ids, point_area: np.ndarray, area_codes, youth: np.ndarray,
+                service_ids: Sequence[int] | np.ndarray, point_area: np.ndarray,
+                area_codes: Sequence[Hashable], youth: np.ndarray,
                 *, limit_min: float) -> pd.DataFrame | None:
     """Long table of area -> service minutes for ``mode``.
 
@@ -121,7 +124,8 @@ def point_evening(there: np.ndarray, home: np.ndarray, starts: np.ndarray,
 
 
 def evening_figures(result: JourneyResult, sessions: pd.DataFrame, threshold_min: float,
-                    point_area: np.ndarray, area_codes, youth: np.ndarray) -> pd.DataFrame:
+                    point_area: np.ndarray, area_codes: Sequence[Hashable],
+                    youth: np.ndarray) -> pd.DataFrame:
     """Young people per area without an evening journey (:func:`point_evening`).
 
     ``threshold_min`` above the run's limit counts as the limit (nothing longer
@@ -171,7 +175,7 @@ def whole_parts(parts: np.ndarray) -> np.ndarray:
     add = np.zeros_like(floor)
     for k in range(parts.shape[1]):
         add[np.arange(len(parts)), order[:, k]] += (short > k)
-    return floor + add
+    return np.asarray(floor + add)
 
 
 @dataclass
@@ -222,6 +226,25 @@ class PointJourneys:
         return out
 
 
+class JourneySource(Protocol):
+    """Journeys for the gap analysis's points and services.
+
+    A stored run (:class:`app.geodata.journeys.StoredJourneys`) or one with a
+    scenario's proposals (:class:`.proposal_journeys.WithProposals`).
+    """
+
+    @property
+    def limit_min(self) -> float:
+        """The longest journey computed."""
+
+    def holds(self, mode: str) -> bool:
+        """Whether there are journeys by ``mode``."""
+
+    def for_points(self, xy: np.ndarray, lsoa: np.ndarray,
+                   service_ids: Sequence[int]) -> PointJourneys:
+        """The journeys for these points and services."""
+
+
 def match_points(run_xy: np.ndarray, run_lsoa: np.ndarray, xy: np.ndarray,
                  lsoa: np.ndarray) -> tuple[np.ndarray, int]:
     """Each point's row in the run, and how many points were not at a run point.
@@ -239,8 +262,9 @@ def match_points(run_xy: np.ndarray, run_lsoa: np.ndarray, xy: np.ndarray,
     return rows.astype(np.int64), len(far)
 
 
-def align(result: JourneyResult, sessions: pd.DataFrame, run_ids, run_xy, run_lsoa,
-          xy, lsoa, service_ids) -> PointJourneys:
+def align(result: JourneyResult, sessions: pd.DataFrame, run_ids: Sequence[Hashable] | np.ndarray,
+          run_xy: np.ndarray, run_lsoa: np.ndarray, xy: np.ndarray, lsoa: np.ndarray,
+          service_ids: Sequence[int]) -> PointJourneys:
     """:class:`PointJourneys` for points ``xy`` and services ``service_ids``.
 
     ``lsoa``: each point's LSOA code; the run is over ``run_xy`` and ``run_ids``.

@@ -38,7 +38,9 @@ the one place the status is derived (:func:`funding_status`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -103,7 +105,11 @@ _DEFAULTS = {
 }
 
 
-def services_frame(services) -> pd.DataFrame:
+#: Services as a frame or as records (one mapping per service).
+ServiceRows: TypeAlias = "pd.DataFrame | Sequence[Mapping[str, Any]]"
+
+
+def services_frame(services: ServiceRows) -> pd.DataFrame:
     """Normalise ``services`` (DataFrame or list of dicts) to the documented columns."""
     df = pd.DataFrame(services).copy() if not isinstance(services, pd.DataFrame) \
         else services.copy()
