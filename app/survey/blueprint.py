@@ -1,7 +1,8 @@
 """The survey blueprint, in its own module so that importing :mod:`app.survey`
 (the survey definition and storage, which the publication layer reads) never
-loads Flask; the ``*routes`` modules import it from here."""
+loads Flask.  It is made as the package's (``import_name`` ``app.survey``) and is
+``app.survey.bp``; the ``*routes`` modules import it from here."""
 
 from flask import Blueprint
 
-bp = Blueprint("survey", __name__)
+bp = Blueprint("survey", "app.survey")
