@@ -3,8 +3,9 @@ and the safeguarding queue.
 
 Views live in the ``*routes`` modules (:mod:`.routes` for young people,
 :mod:`.results_routes` and :mod:`.admin_routes` for staff), which share the
-blueprint ``app.survey.bp``.  It is made in :mod:`.blueprint` and handed out by
-``__getattr__`` below on first use, so importing this package loads no Flask: the
+blueprint ``bp`` (``from . import bp``, as in every feature).  It is made in
+:mod:`.blueprint` and handed out by ``__getattr__`` below on first use, so
+importing this package loads no Flask: the
 Flask-free parts (:mod:`.definition`, :mod:`.definition_schema`, :mod:`.store`,
 :mod:`.safeguarding`), which the publication layer reads, stay Flask-free
 (``tests/codebase/test_flask_free.py``).

@@ -15,8 +15,7 @@ from wtforms.validators import Optional, ValidationError
 
 from ..access import roles_required
 from . import admin_service as svc
-from . import yousaid
-from .blueprint import bp
+from . import bp, yousaid
 
 DATE_HINT = "Choose a date (year-month-day, like 2026-09-01), or leave it empty for no date."
 

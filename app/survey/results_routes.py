@@ -17,8 +17,8 @@ from flask import (
 from flask_login import current_user
 
 from ..access import PLANNERS, READERS, roles_required
+from . import bp
 from . import results_service as svc
-from .blueprint import bp
 
 
 @bp.route("/results")

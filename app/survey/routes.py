@@ -22,8 +22,8 @@ from flask_wtf.csrf import CSRFError, generate_csrf
 
 from ..access import public
 from ..i18n import _
+from . import bp
 from . import service as svc
-from .blueprint import bp
 
 CHILDLINE = "0800 1111"
 

@@ -8,8 +8,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import roles_required
+from . import bp
 from . import review_service as svc
-from .blueprint import bp
 
 SAFEGUARDING = ("admin", "safeguarding")
 

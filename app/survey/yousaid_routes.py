@@ -6,8 +6,7 @@ from __future__ import annotations
 from flask import render_template
 
 from ..access import public
-from . import yousaid
-from .blueprint import bp
+from . import bp, yousaid
 
 
 @bp.route("/you-said-we-did")
