@@ -38,11 +38,11 @@ import re
 from urllib.parse import urlsplit
 
 from .csvsafe import unguard
-from .params import ParamError, parse_float
+from .number_input import ParamError, parse_float
 
 MAX_CELL = 100_000
 MAX_DEPTH = 40
-MAX_DIGITS = 32  # as app.params.MAX_CHARS: no number we read needs more
+MAX_DIGITS = 32  # as app.number_input.MAX_CHARS: no number we read needs more
 WEB_SCHEMES = ("https", "http")
 
 

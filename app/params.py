@@ -1,4 +1,4 @@
-"""Every number a person types or puts in a link is parsed here, once.
+"""Every number a person types or puts in a link is parsed by one parser.
 
 A number from a query string, a form or a path is refused with a plain
 message unless it is short, finite and inside its range: ``1e309``, ``inf``,
@@ -6,7 +6,9 @@ message unless it is short, finite and inside its range: ``1e309``, ``inf``,
 (SQLite and PostgreSQL both fail on integers past 64 bits; ``Decimal('nan')``
 cannot even be compared).  Three ways in, one parser:
 
-* :func:`parse_int` / :func:`parse_float` for hand-read query strings;
+* :func:`parse_int` / :func:`parse_float` for hand-read query strings (defined
+  in :mod:`app.number_input`, which domain code imports without Flask; re-exported
+  here);
 * :class:`IntField`, :class:`NumberField` (``Decimal``) and
   :class:`FloatNumberField`, WTForms fields built on them;
 * :class:`BoundedIntConverter`, the app's ``<int:...>`` path converter, which
@@ -18,80 +20,22 @@ WTForms' own ``IntegerField``/``DecimalField`` accept all of the above, and its
 
 from __future__ import annotations
 
-import math
 from decimal import Decimal
 
 from werkzeug.routing import IntegerConverter
 from wtforms import DecimalField, FloatField, IntegerField
 from wtforms.validators import StopValidation
 
-MAX_ID = 2**31 - 1  # a PostgreSQL integer column: the smallest id column we have
-MAX_CHARS = 32  # no number we take needs more characters than this
-
-
-class ParamError(ValueError):
-    """A bad number; ``str(error)`` is the message to show beside the field."""
-
-
-def _clean(raw) -> str:
-    text = str(raw).strip().replace(",", "").replace("£", "").replace(" ", "")
-    if len(text) > MAX_CHARS:
-        raise ParamError("That number is too long.")
-    return text
-
-
-def parse_float(raw, lo: float, hi: float, message: str | None = None) -> float:
-    """``raw`` as a finite float from ``lo`` to ``hi`` or :class:`ParamError`."""
-    message = message or f"Enter a number from {lo:g} to {hi:g}."
-    try:
-        value = float(_clean(raw))
-    except ParamError:
-        raise ParamError(message) from None
-    except (TypeError, ValueError):
-        raise ParamError(message) from None
-    if not math.isfinite(value) or not lo <= value <= hi:
-        raise ParamError(message)
-    return value
-
-
-def parse_int(raw, lo: int, hi: int, message: str | None = None) -> int:
-    """``raw`` as a whole number from ``lo`` to ``hi`` or :class:`ParamError`.
-
-    ``"3.0"`` is taken as 3; ``"3.5"`` and anything not finite are refused.
-    """
-    message = message or f"Enter a whole number from {lo} to {hi}."
-    value = parse_float(raw, lo, hi, message)
-    if value != int(value):
-        raise ParamError(message)
-    return int(value)
-
-
-def arg_int(args, name: str, default: int, lo: int, hi: int, message: str | None = None,
-            errors: dict | None = None) -> int:
-    """``args[name]`` through :func:`parse_int`; missing or empty gives ``default``.
-
-    A bad value gives ``default`` and, when ``errors`` is passed, an entry in it
-    (otherwise :class:`ParamError` is raised)."""
-    return _arg(parse_int, args, name, default, lo, hi, message, errors)
-
-
-def arg_float(args, name: str, default, lo: float, hi: float, message: str | None = None,
-              errors: dict | None = None):
-    """As :func:`arg_int`, for a number that may have a fraction."""
-    return _arg(parse_float, args, name, default, lo, hi, message, errors)
-
-
-def _arg(parse, args, name, default, lo, hi, message, errors):
-    raw = args.get(name)
-    if raw is None or str(raw).strip() == "":
-        return default
-    try:
-        return parse(raw, lo, hi, message)
-    except ParamError as exc:
-        if errors is None:
-            raise
-        errors[name] = str(exc)
-        return default
+# The parsers are Flask-free (domain code imports them); re-exported for web code.
+from .number_input import (  # noqa: F401
+    MAX_CHARS,
+    MAX_ID,
+    ParamError,
+    arg_float,
+    arg_int,
+    parse_float,
+    parse_int,
+)
 
 
 class _Bounded:

@@ -8,7 +8,9 @@ their own grey class so the legend can say so.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import mapclassify
 import numpy as np
@@ -51,7 +53,7 @@ def _fmt(x: float, decimals: int) -> str:
     return f"{x:,.{decimals}f}"
 
 
-def classify(values, *, scheme: str = "quantiles", k: int = 5, worse: str = "high",
+def classify(values: Iterable[Any], *, scheme: str = "quantiles", k: int = 5, worse: str = "high",
              decimals: int | None = None) -> Classification:
     """Classify ``values`` (None/NaN/inf are "no data").
 

@@ -58,7 +58,7 @@ def deprivation_component(out: pd.DataFrame) -> tuple[str | None, pd.Series]:
     return None, pd.Series(np.nan, index=out.index)
 
 
-def score_with_gaps(out: pd.DataFrame, weights: dict) -> None:
+def score_with_gaps(out: pd.DataFrame, weights: dict[str, float]) -> None:
     """Set ``gap_score``, ``gap_score_max``, ``complete``, ``missing`` and ``rank``."""
     keys = list(weights)
     comp = np.column_stack([out[f"c_{k}"].to_numpy(dtype=float) for k in keys])

@@ -9,6 +9,9 @@ listings, not people), ``sessions``, ``rate``, ``distance``, ``minutes``,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from .services import FILTERS
 
 POP_SOURCE = "ONS Census 2021 (population by age)"
@@ -17,7 +20,7 @@ RUC_SOURCE = "ONS Rural-Urban Classification 2021"
 DIRECTORY_SOURCE = "Youth Voice Map provision directory"
 SURVEY_SOURCE = "Youth Voice Map survey responses"
 
-FIGURES: dict[str, dict] = {
+FIGURES: dict[str, dict[str, str]] = {
     "gap_score": {"label": "Gap score (0-100)", "kind": "score", "worse": "high",
                   "source": "Youth Voice Map gap score", "fmt": "{:.0f}"},
     "reach_share": {"label": "Share of young people within reach", "kind": "rate",
@@ -99,7 +102,7 @@ EDITIONS = {"young_people": "Census", "idaci": "IDACI", "idaci_rank_pct": "IDACI
             "imd_score": "IMD", "share_most_deprived_20": "IMD", "rural_share": "RUC"}
 
 
-def edition(key: str, sources: dict | None) -> str:
+def edition(key: str, sources: Mapping[str, Any] | None) -> str:
     """'IDACI 2019, approximate rate', 'IMD 2025', ... or '' when not known."""
     src = (sources or {}).get(key) or {}
     if key not in EDITIONS or not src.get("year"):
@@ -110,7 +113,7 @@ def edition(key: str, sources: dict | None) -> str:
     return text
 
 
-def labelled(key: str, sources: dict | None, label: str | None = None) -> str:
+def labelled(key: str, sources: Mapping[str, Any] | None, label: str | None = None) -> str:
     """Return a figure's label with its edition: 'IMD score (IMD 2025)'.
 
     'IDACI 2019', not 'IDACI (IDACI 2019)', when the edition already starts with
@@ -146,7 +149,7 @@ TABLE_COLUMNS = (
 )
 
 
-def format_value(key: str, value) -> str:
+def format_value(key: str, value: object) -> str:
     """A figure as a person reads it: '[c]' for suppressed, '–' for missing."""
     import math
 
@@ -165,6 +168,6 @@ def format_value(key: str, value) -> str:
             return f"{value:,.2f}"
         return str(value)
     try:
-        return fmt.format(value)
+        return str(fmt.format(value))
     except (ValueError, TypeError):
         return str(value)

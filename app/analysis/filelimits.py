@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 MB = 1024 * 1024
 
@@ -32,7 +33,7 @@ class TransportLimits:
     osm_max_ways: int = 500_000
 
     @classmethod
-    def from_config(cls, config: Mapping) -> TransportLimits:
+    def from_config(cls, config: Mapping[str, Any]) -> TransportLimits:
         """The limits set in the app's configuration (a Flask ``config``)."""
         return cls(gtfs_max_mb=int(config["GTFS_MAX_UNCOMPRESSED_MB"]),
                    gtfs_max_members=int(config["GTFS_MAX_MEMBERS"]),

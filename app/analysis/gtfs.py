@@ -18,6 +18,7 @@ same feed, two days' calls kept).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -54,7 +55,7 @@ def _table(archive: GtfsArchive, table: str, columns: tuple[str, ...]) -> pd.Dat
     return pd.DataFrame({c: frame[c].str.strip() for c in columns}, index=frame.index)
 
 
-def _each_once(column: pd.Series, read) -> np.ndarray:
+def _each_once(column: pd.Series, read: Callable[[str], float]) -> np.ndarray:
     """``read(text)`` of every cell (stripped), called once per distinct text.
 
     A timetable repeats its times, sequence numbers and ids, so this is far
@@ -70,7 +71,7 @@ def _seconds(text: str) -> float:
     return np.nan if value is None else float(value)
 
 
-def _position(ids: pd.Series):
+def _position(ids: pd.Series) -> Callable[[str], float]:
     """A function: an id -> its row in ``ids`` (the first if repeated), -1 if absent."""
     lookup: dict[str, int] = {}
     for k, value in enumerate(ids):
@@ -78,11 +79,11 @@ def _position(ids: pd.Series):
     return lambda text: lookup.get(text, -1)
 
 
-def _remembered(read, most: int = 500_000):
+def _remembered(read: Callable[[str], float], most: int = 500_000) -> Callable[[str], float]:
     """``read`` remembering up to ``most`` answers across chunks (times repeat)."""
-    known: dict = {}
+    known: dict[str, float] = {}
 
-    def once(text):
+    def once(text: str) -> float:
         if text not in known:
             if len(known) >= most:
                 return read(text)
@@ -103,9 +104,9 @@ class Feed:
     calendar: pd.DataFrame  # service_id, monday..sunday, start_date, end_date (text)
     calendar_dates: pd.DataFrame  # service_id, date, exception_type (text)
     archive: GtfsArchive = field(repr=False)
-    calls: dict | None = None  # arrays trip (code), stop, seq, arr, dep; by trip, seq
-    loaded: frozenset = frozenset()  # the services whose calls are in ``calls``
-    _days: dict = field(default_factory=dict, repr=False)
+    calls: dict[str, np.ndarray] | None = None  # arrays trip (code), stop, seq, arr, dep; by trip, seq
+    loaded: frozenset[str] = frozenset()  # the services whose calls are in ``calls``
+    _days: dict[tuple[object, ...], Timetable] = field(default_factory=dict, repr=False)
 
     @classmethod
     def read(cls, data: bytes, *, name: str = "GTFS feed",
@@ -130,15 +131,15 @@ class Feed:
 
     def dates(self) -> list[date]:
         """Every date from the feed's first to its last (as gtfs-kit's ``get_dates``)."""
-        days = [yyyymmdd(d) for d in (*self.calendar["start_date"], *self.calendar["end_date"],
+        read = [yyyymmdd(d) for d in (*self.calendar["start_date"], *self.calendar["end_date"],
                                       *self.calendar_dates["date"])]
-        days = [d for d in days if d]
+        days = [d for d in read if d]
         if not days:
             return []
         first, last = min(days), max(days)
         return [first + timedelta(days=k) for k in range((last - first).days + 1)]
 
-    def active_services(self, day: date) -> frozenset:
+    def active_services(self, day: date) -> frozenset[str]:
         """Services running on ``day``.
 
         calendar.txt's weekdays and dates, then calendar_dates.txt's additions (1) and
@@ -169,7 +170,7 @@ class Feed:
 
         return typical_week(self, reference)
 
-    def keep_days(self, days) -> None:
+    def keep_days(self, days: Iterable[date]) -> None:
         """Read the calls of every trip running on any of ``days``, unless held already.
 
         One pass over ``stop_times.txt``, in chunks of rows.
@@ -236,8 +237,10 @@ class Feed:
         trips_so_far = 0
         for (_, shift), running in zip(parts, services, strict=True):
             codes = np.flatnonzero(self.trips["service_id"].isin(running).to_numpy())
-            runs = np.isin(self.calls["trip"], codes)
-            st = {k: v[runs] for k, v in self.calls.items()}
+            calls = self.calls
+            assert calls is not None  # loaded by keep_days above
+            runs = np.isin(calls["trip"], codes)
+            st = {k: v[runs] for k, v in calls.items()}
             _, trip_idx = np.unique(st["trip"], return_inverse=True)
             a = np.flatnonzero(trip_idx[1:] == trip_idx[:-1])
             dep = st["dep"][a] + shift
@@ -282,7 +285,7 @@ def _interpolated(trip: np.ndarray, values: np.ndarray) -> np.ndarray:
     return values
 
 
-def transfer_links(xy: np.ndarray, within_m: float):
+def transfer_links(xy: np.ndarray, within_m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Both-way walking links between points within ``within_m`` (straight line x 1.3 at 4.8 km/h).
 
     Arrays (from, to, seconds).

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import Any
 
 from .filelimits import TransportLimits
 from .gtfszip import MAX_ERRORS, GtfsArchive, TimetableError
@@ -60,7 +61,7 @@ class _Enough(Exception):
     """
 
 
-class _Problems(list):
+class _Problems(list[str]):
     def add(self, table: str, row: int | None, column: str | None, message: str) -> None:
         if len(self) >= MAX_ERRORS:
             raise _Enough
@@ -99,7 +100,7 @@ def _has_rows(archive: GtfsArchive, table: str) -> bool:
 
 
 def validate_feed(data: bytes, *, name: str = "GTFS feed",
-                  limits: TransportLimits | None = None) -> dict:
+                  limits: TransportLimits | None = None) -> dict[str, Any]:
     """Check a GTFS zip and return a summary.
 
     Raises :class:`TimetableError` listing every problem (up to 25) with file,
@@ -113,10 +114,11 @@ def validate_feed(data: bytes, *, name: str = "GTFS feed",
         summary = None
     if problems:
         raise TimetableError(name, problems)
+    assert summary is not None  # _check stops early (None) only with problems
     return summary
 
 
-def _check(archive: GtfsArchive, problems: _Problems) -> dict | None:
+def _check(archive: GtfsArchive, problems: _Problems) -> dict[str, Any] | None:
     """Every check, in the order of the tables; the summary, or None with problems."""
     _headers(archive, problems)
     if problems:
@@ -143,7 +145,8 @@ def _check(archive: GtfsArchive, problems: _Problems) -> dict | None:
             "stop_times": calls, "first_date": first, "last_date": last}
 
 
-def _unique(seen: set, table: str, n: int, column: str, value: str, problems) -> None:
+def _unique(seen: set[str], table: str, n: int, column: str, value: str,
+            problems: _Problems) -> None:
     if not value:
         problems.add(table, n, column, "empty")
     elif value in seen:
@@ -151,15 +154,16 @@ def _unique(seen: set, table: str, n: int, column: str, value: str, problems) ->
     seen.add(value)
 
 
-def _unique_ids(archive: GtfsArchive, table: str, column: str, problems: _Problems) -> set:
-    seen: set = set()
+def _unique_ids(archive: GtfsArchive, table: str, column: str,
+                problems: _Problems) -> set[str]:
+    seen: set[str] = set()
     for n, row in archive.rows(table):
         _unique(seen, table, n, column, row[column], problems)
     return seen
 
 
-def _stops(archive: GtfsArchive, problems: _Problems) -> set:
-    seen: set = set()
+def _stops(archive: GtfsArchive, problems: _Problems) -> set[str]:
+    seen: set[str] = set()
     for n, row in archive.rows("stops"):
         _unique(seen, "stops", n, "stop_id", row["stop_id"], problems)
         for col, lo, hi in (("stop_lat", 49.0, 61.5), ("stop_lon", -9.0, 4.0)):
@@ -211,7 +215,7 @@ def _span(dates: list[date], *more: date | None) -> list[date]:
     return [min(kept), max(kept)] if kept else []
 
 
-def _check_stop_times(archive: GtfsArchive, trips: set, stops: set,
+def _check_stop_times(archive: GtfsArchive, trips: set[str], stops: set[str],
                       problems: _Problems) -> int:
     """Check every call; the number of rows."""
     last: dict[str, tuple[int, int | None]] = {}

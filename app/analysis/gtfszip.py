@@ -29,7 +29,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Generator, Iterator
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pandas as pd
 
@@ -95,7 +95,7 @@ class _Member(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: Any) -> int:  # a writable buffer: bytearray, memoryview
         name = self._info.filename
         try:
             data = self._raw.read(min(len(buffer), 256 * 1024))

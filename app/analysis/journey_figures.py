@@ -23,7 +23,9 @@ No journey is ``inf`` (published as none), never a number of minutes.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -40,14 +42,14 @@ def point_service_minutes(result: JourneyResult, mode: str, sessions: pd.DataFra
                           n_services: int) -> np.ndarray | None:
     """(points x services) minutes by ``mode`` (walk, cycle, car, bus)."""
     if mode == "bus":
-        worst_leg = np.maximum(result.pt_there_min, result.pt_home_min)
+        worst_leg = np.maximum(*result.pt_tables())
         out = np.full((worst_leg.shape[0], n_services), np.inf, dtype=np.float32)
         venue = sessions["venue"].to_numpy(int)
         for v in np.unique(venue):
             out[:, v] = worst_leg[:, venue == v].min(axis=1)
         return out
     network_mode = MODE_TO_NETWORK.get(mode)
-    return result.network_minutes.get(network_mode)
+    return None if network_mode is None else result.network_minutes.get(network_mode)
 
 
 def weighted_median(values: np.ndarray, weights: np.ndarray, groups: np.ndarray,
@@ -76,7 +78,8 @@ def weighted_median(values: np.ndarray, weights: np.ndarray, groups: np.ndarray,
 
 
 def area_matrix(result: JourneyResult, mode: str, sessions: pd.DataFrame,
-                service_ids, point_area: np.ndarray, area_codes, youth: np.ndarray,
+                service_ids: Sequence[int] | np.ndarray, point_area: np.ndarray,
+                area_codes: Sequence[Hashable], youth: np.ndarray,
                 *, limit_min: float) -> pd.DataFrame | None:
     """Long table of area -> service minutes for ``mode``.
 
@@ -115,12 +118,14 @@ def point_evening(there: np.ndarray, home: np.ndarray, starts: np.ndarray,
     got_there = ok_there.any(axis=1)
     by_car = ((car[:, evening] <= threshold_min).any(axis=1) if car is not None
               else np.zeros(len(there), dtype=bool))
-    return {"yp_evening_pt": both, "yp_no_evening_pt": ~got_there,
-            "yp_no_way_home": got_there & ~both, "yp_car_not_bus": by_car & ~both}
+    return {"yp_evening_pt": np.asarray(both), "yp_no_evening_pt": np.asarray(~got_there),
+            "yp_no_way_home": np.asarray(got_there & ~both),
+            "yp_car_not_bus": np.asarray(by_car & ~both)}
 
 
 def evening_figures(result: JourneyResult, sessions: pd.DataFrame, threshold_min: float,
-                    point_area: np.ndarray, area_codes, youth: np.ndarray) -> pd.DataFrame:
+                    point_area: np.ndarray, area_codes: Sequence[Hashable],
+                    youth: np.ndarray) -> pd.DataFrame:
     """Young people per area without an evening journey (:func:`point_evening`).
 
     ``threshold_min`` above the run's limit counts as the limit (nothing longer
@@ -130,7 +135,7 @@ def evening_figures(result: JourneyResult, sessions: pd.DataFrame, threshold_min
     t = min(float(threshold_min), float(result.threshold_min))
     drive = result.network_minutes.get("drive")
     venue = sessions["venue"].to_numpy(int)
-    flags = point_evening(result.pt_there_min, result.pt_home_min,
+    flags = point_evening(*result.pt_tables(),
                           sessions["start_s"].to_numpy(), None if drive is None
                           else drive[:, venue], t)
     frame = pd.DataFrame({"area": point_area, "youth": youth,
@@ -170,7 +175,7 @@ def whole_parts(parts: np.ndarray) -> np.ndarray:
     add = np.zeros_like(floor)
     for k in range(parts.shape[1]):
         add[np.arange(len(parts)), order[:, k]] += (short > k)
-    return floor + add
+    return np.asarray(floor + add)
 
 
 @dataclass
@@ -221,6 +226,25 @@ class PointJourneys:
         return out
 
 
+class JourneySource(Protocol):
+    """Journeys for the gap analysis's points and services.
+
+    A stored run (:class:`app.geodata.journeys.StoredJourneys`) or one with a
+    scenario's proposals (:class:`.proposal_journeys.WithProposals`).
+    """
+
+    @property
+    def limit_min(self) -> float:
+        """The longest journey computed."""
+
+    def holds(self, mode: str) -> bool:
+        """Whether there are journeys by ``mode``."""
+
+    def for_points(self, xy: np.ndarray, lsoa: np.ndarray,
+                   service_ids: Sequence[int]) -> PointJourneys:
+        """The journeys for these points and services."""
+
+
 def match_points(run_xy: np.ndarray, run_lsoa: np.ndarray, xy: np.ndarray,
                  lsoa: np.ndarray) -> tuple[np.ndarray, int]:
     """Each point's row in the run, and how many points were not at a run point.
@@ -238,8 +262,9 @@ def match_points(run_xy: np.ndarray, run_lsoa: np.ndarray, xy: np.ndarray,
     return rows.astype(np.int64), len(far)
 
 
-def align(result: JourneyResult, sessions: pd.DataFrame, run_ids, run_xy, run_lsoa,
-          xy, lsoa, service_ids) -> PointJourneys:
+def align(result: JourneyResult, sessions: pd.DataFrame, run_ids: Sequence[Hashable] | np.ndarray,
+          run_xy: np.ndarray, run_lsoa: np.ndarray, xy: np.ndarray, lsoa: np.ndarray,
+          service_ids: Sequence[int]) -> PointJourneys:
     """:class:`PointJourneys` for points ``xy`` and services ``service_ids``.
 
     ``lsoa``: each point's LSOA code; the run is over ``run_xy`` and ``run_ids``.
@@ -266,10 +291,11 @@ def align(result: JourneyResult, sessions: pd.DataFrame, run_ids, run_xy, run_ls
         network[mode] = out
     venue_col = col[sessions["venue"].to_numpy(int)] if len(sessions) else np.zeros(0, int)
     keep = venue_col >= 0
+    pt_there, pt_home = result.pt_tables()
     return PointJourneys(limit_min=float(result.threshold_min), n_services=len(service_ids),
                          network=network,
-                         there=result.pt_there_min[rows][:, keep],
-                         home=result.pt_home_min[rows][:, keep],
+                         there=pt_there[rows][:, keep],
+                         home=pt_home[rows][:, keep],
                          session_service=venue_col[keep].astype(np.int64),
                          session_start=sessions["start_s"].to_numpy(np.int64)[keep],
                          moved=moved)
@@ -283,8 +309,10 @@ def area_sessions(pj: PointJourneys, mode: str, threshold_min: float, group: np.
     each within the threshold; by road its venue within the threshold.
     """
     reached = pj.session_reached(mode, threshold_min)
+    if reached is None:
+        raise ValueError(f"this run has no {mode} times")
     ok = np.flatnonzero(group >= 0)
-    out = np.zeros((n, reached.shape[1]), dtype=bool)
+    out: np.ndarray = np.zeros((n, reached.shape[1]), dtype=np.bool_)
     if len(ok) and reached.shape[1]:
         counts = np.zeros((n, reached.shape[1]), dtype=np.int64)
         np.add.at(counts, group[ok], reached[ok].astype(np.int64))
@@ -307,6 +335,8 @@ def area_partition(pj: PointJourneys, mode: str, threshold_min: float, group: np
     from .reach_points import group_sum
 
     got = pj.got_there(mode, threshold_min)
+    if got is None:
+        raise ValueError(f"this run has no {mode} times")
     there = got[:, service_mask[pj.session_service]].any(axis=1) if got.shape[1] else \
         np.zeros(len(young), dtype=bool)
     home_short = there & ~reached if mode == "bus" else np.zeros(len(young), dtype=bool)

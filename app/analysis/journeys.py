@@ -23,13 +23,16 @@ One reverse scan per (venue, weekday, start) and one forward scan per
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy.sparse import csr_matrix
 
+from .gtfs import Feed
 from .roads import NETWORK_MODES, WALK_KMH, RoadNetwork
 from .transit import DEFAULT_CHANGE_S, best_home_arrival, best_home_departure
 from .typicalweek import dates_sentence
@@ -56,15 +59,23 @@ class JourneyResult:
     session_dates: dict[int, str] = field(default_factory=dict)  # weekday -> date used
     scans: int = 0
 
+    def pt_tables(self) -> tuple[np.ndarray, np.ndarray]:
+        """(there, home) minutes by public transport; ValueError if not computed."""
+        if self.pt_there_min is None or self.pt_home_min is None:
+            raise ValueError("no public transport times were computed")
+        return self.pt_there_min, self.pt_home_min
+
     def pt_reachable(self, threshold_min: float | None = None) -> np.ndarray:
         """(points x sessions): there and home, each within the threshold."""
         t = self.threshold_min if threshold_min is None else threshold_min
-        return (self.pt_there_min <= t) & (self.pt_home_min <= t)
+        there, home = self.pt_tables()
+        return np.asarray((there <= t) & (home <= t))
 
     def no_way_home(self, threshold_min: float | None = None) -> np.ndarray:
         """(points x sessions): there within the threshold, but not home."""
         t = self.threshold_min if threshold_min is None else threshold_min
-        return (self.pt_there_min <= t) & ~(self.pt_home_min <= t)
+        there, home = self.pt_tables()
+        return np.asarray((there <= t) & ~(home <= t))
 
 
 def walk_table(network: RoadNetwork | None, from_xy: np.ndarray, to_xy: np.ndarray,
@@ -97,15 +108,17 @@ def walk_table(network: RoadNetwork | None, from_xy: np.ndarray, to_xy: np.ndarr
                       shape=(len(from_xy), len(to_xy)))
 
 
-def network_minutes(network: RoadNetwork | None, points_xy, venues_xy, threshold_min: float,
-                    modes=NETWORK_MODES, progress=None) -> dict[str, np.ndarray]:
+def network_minutes(network: RoadNetwork | None, points_xy: np.ndarray, venues_xy: np.ndarray,
+                    threshold_min: float, modes: Sequence[str] = NETWORK_MODES,
+                    progress: Callable[[int, int, str], object] | None = None,
+                    ) -> dict[str, np.ndarray]:
     """Minutes from each point to each venue by each mode (``inf`` beyond the limit).
 
     Shortest paths run from the venues (fewer than points) on the reversed
     graph for one-way streets: the drive or cycle time *from* home *to* the venue.
     ``progress(k, n, mode)`` is called before each of the ``n`` modes.
     """
-    out = {}
+    out: dict[str, np.ndarray] = {}
     if network is None:
         return out
     rev = None
@@ -122,9 +135,10 @@ def network_minutes(network: RoadNetwork | None, points_xy, venues_xy, threshold
     return out
 
 
-def compute(points_xy, venues_xy, sessions: pd.DataFrame, *, network: RoadNetwork | None,
-            feed=None, threshold_min: float = 30.0, reference_date: date | None = None,
-            min_change_min: float = DEFAULT_CHANGE_S / 60, progress=None) -> JourneyResult:
+def compute(points_xy: np.ndarray, venues_xy: np.ndarray, sessions: pd.DataFrame, *,
+            network: RoadNetwork | None, feed: Feed | None = None, threshold_min: float = 30.0,
+            reference_date: date | None = None, min_change_min: float = DEFAULT_CHANGE_S / 60,
+            progress: Callable[[float, float, str], object] | None = None) -> JourneyResult:
     """All journeys.  ``sessions``: columns ``venue`` (row of ``venues_xy``), ``day`` (0 = Monday), ``start_s``, ``end_s`` (seconds after midnight).
 
     ``feed``: a :class:`~app.analysis.gtfs.Feed` or None (no public transport other than walking).
@@ -177,8 +191,8 @@ def compute(points_xy, venues_xy, sessions: pd.DataFrame, *, network: RoadNetwor
             result.session_dates[int(day)] = on.isoformat()
             tt = feed.day_timetable(on, change_s=min_change_min * 60)
             report(2 + k / 7, 4, f"journeys on {on.isoformat()}")
-            cache_there: dict = {}
-            cache_home: dict = {}
+            cache_there: dict[Any, Any] = {}
+            cache_home: dict[Any, Any] = {}
             for j, row in zip(group.index, group.itertuples(index=False), strict=True):
                 col = sessions.index.get_loc(j)
                 v = int(row.venue)
@@ -209,7 +223,7 @@ def compute(points_xy, venues_xy, sessions: pd.DataFrame, *, network: RoadNetwor
     return result
 
 
-def session_frame(records) -> pd.DataFrame:
+def session_frame(records: Iterable[tuple[int, int, time, time]]) -> pd.DataFrame:
     """``[(venue, day, start time, end time), ...]`` -> the ``sessions`` frame."""
     rows = [(v, d, s.hour * 3600 + s.minute * 60, e.hour * 3600 + e.minute * 60)
             for v, d, s, e in records]

@@ -28,7 +28,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -160,14 +160,14 @@ def next_session(sessions: pd.DataFrame, now: datetime) -> tuple[int, NextSessio
                           int(wait[k]))
 
 
-def _minutes(value, limit: float | None = None) -> float | None:
-    value = float(value)
+def _minutes(raw: float, limit: float | None = None) -> float | None:
+    value = float(raw)
     if not math.isfinite(value) or (limit is not None and value > limit):
         return None
     return value
 
 
-def _straight_walk_min(point_xy, place: tuple[float, float]) -> float:
+def _straight_walk_min(point_xy: np.ndarray, place: tuple[float, float]) -> float:
     """The walk the run counts when it had no road network, in minutes.
 
     The straight line x 1.3 at 4.8 km/h (:func:`app.analysis.journeys.walk_table`).
@@ -184,7 +184,7 @@ def near_times(run: JourneyRunLike | None, home_xy: tuple[float, float],
     """
     hx, hy = home_xy
 
-    def distance(place) -> float | None:
+    def distance(place: tuple[float, float] | None) -> float | None:
         return None if place is None else float(math.hypot(place[0] - hx, place[1] - hy)) / 1000
 
     point, gap = (None, None) if run is None else home_point(run, hx, hy)
@@ -202,7 +202,7 @@ def near_times(run: JourneyRunLike | None, home_xy: tuple[float, float],
             out[sid] = ServiceTimes(sid, distance(place))
             continue
         walk, cycle = (result.network_minutes.get(m) for m in ("walk", "cycle"))
-        times = {"walk_min": _minutes(walk[point, v], limit) if walk is not None else
+        times: dict[str, Any] = {"walk_min": _minutes(walk[point, v], limit) if walk is not None else
                  _minutes(_straight_walk_min(run.point_xy[point], place), limit),
                  "cycle_min": None if cycle is None else _minutes(cycle[point, v], limit)}
         mine = sessions.index[sessions["venue"].to_numpy() == v]

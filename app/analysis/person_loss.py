@@ -15,12 +15,13 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from .journey_figures import JourneySource
 from .person_reach import PointReach, point_reach
 from .scenario import LOSS_COLUMNS, ProvisionLoss, apply_changes, cliff_changes
-from .services import services_frame
+from .services import ServiceRows, services_frame
 
 
-def points_lost(areas: pd.DataFrame, before, after, p0: PointReach,
+def points_lost(areas: pd.DataFrame, before: ServiceRows, after: ServiceRows, p0: PointReach,
                 p1: PointReach) -> ProvisionLoss:
     """:class:`.scenario.ProvisionLoss` from the points' reach.
 
@@ -62,7 +63,8 @@ def points_lost(areas: pd.DataFrame, before, after, p0: PointReach,
     return ProvisionLoss(out, len(set(out["code"])), float(p0.young[any_lost].sum()))
 
 
-def cliff_loss_points(areas: pd.DataFrame, services, points: pd.DataFrame, journeys, *,
+def cliff_loss_points(areas: pd.DataFrame, services: ServiceRows, points: pd.DataFrame,
+                      journeys: JourneySource, *,
                       threshold_min: float, today: date | None = None, months: int = 24,
                       mode: str = "bus") -> ProvisionLoss:
     """The funding cliff's loss per young person.

@@ -15,15 +15,16 @@ threshold cap (the run's limit).  Nothing is taken from an area's median point.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
-from .journey_figures import PointJourneys, area_partition
+from .journey_figures import JourneySource, PointJourneys, area_partition
 from .reach_points import group_sum
-from .services import active, filter_mask, located, services_frame
+from .services import ServiceRows, active, filter_mask, located, services_frame
 
 
 @dataclass
@@ -34,7 +35,7 @@ class PointReach:
     young people; ``services``: the active located services, in column order.
     """
 
-    codes: list
+    codes: list[Hashable]  # the areas' index
     group: np.ndarray
     young: np.ndarray
     services: pd.DataFrame
@@ -46,7 +47,8 @@ class PointReach:
     def reached(self, mask: np.ndarray | None = None) -> np.ndarray:
         """Per point: some service (passing ``mask``) within reach."""
         block = self.reach if mask is None else self.reach[:, np.asarray(mask, bool)]
-        return block.any(axis=1) if block.shape[1] else np.zeros(len(self.young), bool)
+        return np.asarray(block.any(axis=1)) if block.shape[1] else \
+            np.zeros(len(self.young), bool)
 
     def filter(self, key: str) -> np.ndarray:
         """The services passing gap filter ``key`` (``all``, ``free``, ...)."""
@@ -80,7 +82,8 @@ def point_areas(points: pd.DataFrame, areas: pd.DataFrame) -> np.ndarray:
     return _point_areas(points.reset_index(drop=True), areas)
 
 
-def point_reach(areas: pd.DataFrame, points: pd.DataFrame, services, journeys, *,
+def point_reach(areas: pd.DataFrame, points: pd.DataFrame, services: ServiceRows,
+                journeys: JourneySource, *,
                 threshold_min: float, mode: str = "bus",
                 today: date | None = None) -> PointReach:
     """:class:`PointReach` of ``services`` (active on ``today``) from ``points``.

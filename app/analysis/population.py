@@ -77,7 +77,7 @@ def population_points(lsoas: pd.DataFrame, postcodes: pd.DataFrame | None,
     return pd.concat(parts, ignore_index=True)[POINT_COLUMNS]
 
 
-def origins(areas) -> np.ndarray:
+def origins(areas: pd.DataFrame) -> np.ndarray:
     """(n, 2) eastings/northings of the areas' origins.
 
     ``origin_x``/``origin_y`` where given, else a point inside each polygon.
@@ -93,7 +93,7 @@ def origins(areas) -> np.ndarray:
     return xy
 
 
-def area_points(areas) -> pd.DataFrame:
+def area_points(areas: pd.DataFrame) -> pd.DataFrame:
     """One point per area (the old single-origin measure).
 
     For callers with no postcodes: ``x``, ``y``, ``lsoa`` (the area code), ``young_people``,
@@ -107,7 +107,7 @@ def area_points(areas) -> pd.DataFrame:
                          "area": np.arange(len(areas))})
 
 
-def assign_points(points: pd.DataFrame, areas, *, by_code: bool = False,
+def assign_points(points: pd.DataFrame, areas: pd.DataFrame, *, by_code: bool = False,
                   snap_m: float = SNAP_M) -> np.ndarray:
     """Position in ``areas`` of the area holding each point; -1 for none.
 
@@ -117,7 +117,8 @@ def assign_points(points: pd.DataFrame, areas, *, by_code: bool = False,
     """
     if by_code:
         pos = pd.Series(np.arange(len(areas)), index=pd.Index(areas.index.astype(str)))
-        return pos.reindex(points["lsoa"].astype(str)).fillna(-1).to_numpy(dtype=np.int64)
+        return np.asarray(pos.reindex(points["lsoa"].astype(str)).fillna(-1)
+                          .to_numpy(dtype=np.int64))
     out = np.full(len(points), -1, dtype=np.int64)
     if not len(points) or not len(areas):
         return out

@@ -18,14 +18,18 @@ A proposal given without session times gets :data:`DEFAULT_SESSIONS`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
-from .journey_figures import PointJourneys, align, with_columns
+from .gtfs import Feed
+from .journey_figures import JourneySource, PointJourneys, align, with_columns
 from .journeys import JourneyResult, compute, session_frame
+from .roads import RoadNetwork
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 #: The session a proposal without session times is taken to run: (weekday, start, end).
@@ -33,7 +37,17 @@ DEFAULT_SESSIONS = ((2, "18:00", "20:00"),)
 DEFAULT_SESSION_TEXT = "Wednesday 18:00–20:00"
 
 
-def _clock(value) -> time:
+class JourneyRun(JourneySource, Protocol):
+    """What :class:`WithProposals` needs of a stored run (its points too).
+
+    :class:`app.geodata.journeys.StoredJourneys` is one.
+    """
+
+    point_xy: np.ndarray
+    point_lsoa: np.ndarray
+
+
+def _clock(value: time | str) -> time:
     if isinstance(value, time):
         return value
     hours, minutes = str(value).split(":")[:2]
@@ -51,10 +65,10 @@ class Proposal:
     key: str
     x: float
     y: float
-    sessions: list = field(default_factory=list)
+    sessions: list[tuple[int, time | str, time | str]] = field(default_factory=list)
 
     @property
-    def sessions_or_default(self) -> list:
+    def sessions_or_default(self) -> list[tuple[int, time | str, time | str]]:
         """Its sessions, or :data:`DEFAULT_SESSIONS` when none are given."""
         return list(self.sessions) or list(DEFAULT_SESSIONS)
 
@@ -68,7 +82,8 @@ class ProposalJourneys:
     keys: list[str]
 
 
-def proposal_journeys(point_xy: np.ndarray, proposals: list[Proposal], *, network, feed,
+def proposal_journeys(point_xy: np.ndarray, proposals: list[Proposal], *,
+                      network: RoadNetwork | None, feed: Feed | None,
                       limit_min: float, reference_date: date | None = None) -> ProposalJourneys:
     """Journeys from ``point_xy`` (the stored run's points) to ``proposals``.
 
@@ -95,7 +110,7 @@ class WithProposals:
     among ``service_ids``.  ``found`` may be ``None`` (no proposals).
     """
 
-    run: object
+    run: JourneyRun
     found: ProposalJourneys | None = None
 
     @property
@@ -107,7 +122,8 @@ class WithProposals:
         """Whether the run has journeys by ``mode``."""
         return bool(self.run.holds(mode))
 
-    def for_points(self, xy: np.ndarray, lsoa: np.ndarray, service_ids) -> PointJourneys:
+    def for_points(self, xy: np.ndarray, lsoa: np.ndarray,
+                   service_ids: Sequence[int]) -> PointJourneys:
         """The run's and the proposals' journeys for ``xy`` and ``service_ids``."""
         base = self.run.for_points(xy, lsoa, service_ids)
         if self.found is None or not self.found.keys:

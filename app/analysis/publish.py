@@ -8,12 +8,14 @@ disclosure control is applied.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 
-def clean(value):
+def clean(value: Any) -> Any:
     """A JSON-safe scalar: NaN -> None, inf -> None, numpy -> Python."""
     if value is None:
         return None
@@ -29,7 +31,7 @@ def clean(value):
     return value
 
 
-def records(gaps: pd.DataFrame, columns) -> list[dict]:
+def records(gaps: pd.DataFrame, columns: Iterable[str]) -> list[dict[str, Any]]:
     """Rows as JSON-safe dicts with ``code`` first."""
     cols = [c for c in columns if c in gaps.columns]
     rows = []

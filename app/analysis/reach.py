@@ -7,6 +7,9 @@ its representative point (a point guaranteed inside the polygon).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
+
 import numpy as np
 import pandas as pd
 
@@ -14,17 +17,17 @@ from .services import DEFAULT_MAX_MONTHLY, FILTERS, active, filter_mask, located
 from .travel import DEFAULT_CIRCUITY, Pairs, nearest, pairs_within
 
 
-def area_origins(areas) -> np.ndarray:
+def area_origins(areas: pd.DataFrame) -> np.ndarray:
     """(n, 2) eastings/northings standing for each area."""
     if "origin_x" in areas.columns and "origin_y" in areas.columns:
         xy = areas[["origin_x", "origin_y"]].to_numpy(dtype=float)
         if not np.isnan(xy).any():
-            return xy
+            return np.asarray(xy)
     pts = areas.geometry.representative_point()
     return np.column_stack([pts.x.to_numpy(), pts.y.to_numpy()])
 
 
-def reachable_pairs(areas, services: pd.DataFrame, *, threshold_min: float = 30,
+def reachable_pairs(areas: pd.DataFrame, services: pd.DataFrame, *, threshold_min: float = 30,
                     mode: str = "bus", circuity: float = DEFAULT_CIRCUITY,
                     matrix: pd.DataFrame | None = None) -> Pairs:
     """Sparse (area position, service position) pairs within the threshold.
@@ -36,10 +39,10 @@ def reachable_pairs(areas, services: pd.DataFrame, *, threshold_min: float = 30,
                         origin_codes=list(areas.index), dest_ids=list(services["id"]))
 
 
-def reach(areas, services, *, threshold_min: float = 30, mode: str = "bus",
-          filters=tuple(FILTERS), max_monthly: float = DEFAULT_MAX_MONTHLY,
+def reach(areas: pd.DataFrame, services: pd.DataFrame, *, threshold_min: float = 30,
+          mode: str = "bus", filters: Iterable[str] = tuple(FILTERS), max_monthly: float = DEFAULT_MAX_MONTHLY,
           circuity: float = DEFAULT_CIRCUITY, matrix: pd.DataFrame | None = None,
-          pairs: Pairs | None = None, today=None) -> pd.DataFrame:
+          pairs: Pairs | None = None, today: date | None = None) -> pd.DataFrame:
     """Reach per area (same index as ``areas``), for each filter key ``f``.
 
     Columns:

@@ -114,6 +114,7 @@ def point_travel(points_xy, svc_xy, masks: dict, *, threshold_min: float, mode: 
                 keep_j.append(rj)
                 keep_m.append(full[ri, rj])
         if with_pairs:
+            assert pairs is not None  # built above whenever with_pairs
             drop = np.isin(pairs.i, covered)
             pairs = Pairs(np.concatenate([pairs.i[~drop], *keep_i]),
                           np.concatenate([pairs.j[~drop], *keep_j]),

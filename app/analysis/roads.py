@@ -28,8 +28,10 @@ from __future__ import annotations
 import io
 import re
 from array import array
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 from pyproj import Transformer
@@ -70,7 +72,7 @@ class NetworkError(ValueError):
     """An OSM file cannot be used as a road network."""
 
 
-def _closed(tags: dict, mode_tag: str) -> bool:
+def _closed(tags: Mapping[str, str], mode_tag: str) -> bool:
     own = tags.get(mode_tag)
     if own in ("no", "private"):
         return True
@@ -79,7 +81,7 @@ def _closed(tags: dict, mode_tag: str) -> bool:
     return tags.get("access") in ("no", "private")
 
 
-def way_modes(tags: dict) -> tuple[int, float]:
+def way_modes(tags: Mapping[str, str]) -> tuple[int, float]:
     """(mode bit flags, drive km/h) for a way's tags; (0, 0) for none."""
     kind = tags.get("highway")
     if not kind or tags.get("area") == "yes":
@@ -105,7 +107,7 @@ def way_modes(tags: dict) -> tuple[int, float]:
     return flags, kmh
 
 
-def cycle_oneway(tags: dict) -> int:
+def cycle_oneway(tags: Mapping[str, str]) -> int:
     """:data:`CYCLE_FWD_ONLY`, :data:`CYCLE_BACK_ONLY` or 0 (both ways) for a way's tags."""
     own = tags.get("oneway:bicycle")
     if own in ("no", "false", "0"):
@@ -155,8 +157,8 @@ class RoadNetwork:
     flags: np.ndarray
     drive_kmh: np.ndarray
     source_date: str | None = None
-    _graphs: dict = field(default_factory=dict, repr=False)
-    _snap: dict = field(default_factory=dict, repr=False)
+    _graphs: dict[str, csr_matrix] = field(default_factory=dict, repr=False)
+    _snap: dict[str, tuple[np.ndarray, cKDTree]] = field(default_factory=dict, repr=False)
 
     # -- storage ---------------------------------------------------------------------
 
@@ -176,9 +178,10 @@ class RoadNetwork:
             return cls(z["node_xy"], z["edge_u"], z["edge_v"], z["length_m"], z["flags"],
                        z["drive_kmh"], str(z["source_date"]) or None)
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, float]:
         """Nodes, edges and kilometres usable by each mode."""
-        out = {"nodes": int(len(self.node_xy)), "edges": int(len(self.edge_u))}
+        out: dict[str, float] = {"nodes": int(len(self.node_xy)),
+                                 "edges": int(len(self.edge_u))}
         for mode, bits in (("walk", WALK), ("cycle", CYCLE), ("drive", DRIVE_FWD | DRIVE_BACK)):
             use = (self.flags & bits) > 0
             out[f"{mode}_km"] = round(float(self.length_m[use].sum()) / 1000, 1)
@@ -230,7 +233,7 @@ class RoadNetwork:
         return RoadNetwork(self.node_xy, self.edge_u, self.edge_v, self.length_m,
                            swapped.astype(np.uint8), self.drive_kmh, self.source_date)
 
-    def snap(self, mode: str, xy) -> tuple[np.ndarray, np.ndarray]:
+    def snap(self, mode: str, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(node, connector seconds) for each point.
 
         The nearest node of the mode's largest connected part of the network.
@@ -249,7 +252,8 @@ class RoadNetwork:
         d, i = tree.query(np.asarray(xy, dtype=float).reshape(-1, 2))
         return nodes[i], d / CONNECTOR_MPS[mode]
 
-    def seconds(self, mode: str, sources, targets, *, limit_s: float = np.inf,
+    def seconds(self, mode: str, sources: np.ndarray, targets: np.ndarray, *,
+                limit_s: float = np.inf,
                 chunk: int = 64) -> np.ndarray:
         """Dense (sources x targets) seconds by ``mode``: connector to the network, shortest path, connector off it.
 
@@ -270,7 +274,7 @@ class RoadNetwork:
         return out
 
 
-def read_osm(path, *, name: str | None = None, limits: TransportLimits | None = None
+def read_osm(path: str | Path, *, name: str | None = None, limits: TransportLimits | None = None
              ) -> RoadNetwork:
     """Read the highways of an ``.osm.pbf`` (or ``.osm``) extract, within ``limits``.
 
@@ -297,9 +301,10 @@ def read_osm(path, *, name: str | None = None, limits: TransportLimits | None = 
         processor = osmium.FileProcessor(str(path)).with_locations().with_filter(
             osmium.filter.KeyFilter("highway"))
         header_date = processor.header.get("osmosis_replication_timestamp") or ""
-        for obj in processor:
-            if not obj.is_way():
+        for entity in processor:
+            if not entity.is_way():  # type: ignore[union-attr]  # a Changeset has no is_way
                 continue
+            obj = cast("osmium.osm.Way", entity)
             flags, kmh = way_modes(dict(obj.tags))
             if not flags:
                 continue

@@ -173,7 +173,7 @@ def normalise_change(change: dict, n: int, *, service_ids, buildings: dict) -> d
             raise ScenarioError(f"Change {n}: give a price, or choose Free")
     else:
         try:
-            sid = int(change.get("service_id"))
+            sid = int(change.get("service_id", ""))  # missing: not a number
         except (TypeError, ValueError):
             raise ScenarioError(f"Change {n}: choose a service") from None
         if sid not in service_ids:

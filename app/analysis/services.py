@@ -38,7 +38,9 @@ the one place the status is derived (:func:`funding_status`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any, SupportsFloat, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -60,7 +62,8 @@ OPEN_ACCESS_TYPES = ("open_access", "drop_in", "detached")
 DEFAULT_MAX_MONTHLY = 10.0
 
 
-def monthly_cost(cost_model: str | None, cost_amount, sessions_per_week: float = 1,
+def monthly_cost(cost_model: str | None, cost_amount: SupportsFloat | str | None,
+                 sessions_per_week: float = 1,
                  term_time_only: bool = False) -> float:
     """Pounds a month for one young person going to every session.
 
@@ -103,7 +106,11 @@ _DEFAULTS = {
 }
 
 
-def services_frame(services) -> pd.DataFrame:
+#: Services as a frame or as records (one mapping per service).
+ServiceRows: TypeAlias = "pd.DataFrame | Sequence[Mapping[str, Any]]"
+
+
+def services_frame(services: ServiceRows) -> pd.DataFrame:
     """Normalise ``services`` (DataFrame or list of dicts) to the documented columns."""
     df = pd.DataFrame(services).copy() if not isinstance(services, pd.DataFrame) \
         else services.copy()
@@ -141,16 +148,16 @@ def filter_mask(services: pd.DataFrame, key: str, *,
     if key == "all":
         return np.ones(len(services), dtype=bool)
     if key == "free":
-        return (services["monthly_cost"].fillna(np.inf) <= 0).to_numpy()
+        return np.asarray((services["monthly_cost"].fillna(np.inf) <= 0).to_numpy())
     if key == "under":
-        return (services["monthly_cost"].fillna(np.inf) <= float(max_monthly)).to_numpy()
+        return np.asarray((services["monthly_cost"].fillna(np.inf) <= float(max_monthly)).to_numpy())
     if key == "not_uniformed":
-        return (~services["uniformed"].astype(bool)
-                & (services["service_type"] != "uniformed")).to_numpy()
+        return np.asarray((~services["uniformed"].astype(bool)
+                           & (services["service_type"] != "uniformed")).to_numpy())
     if key == "open_access":
-        return services["service_type"].isin(OPEN_ACCESS_TYPES).to_numpy()
+        return np.asarray(services["service_type"].isin(OPEN_ACCESS_TYPES).to_numpy())
     if key == "evening_weekend":
-        return (services["evening_weekend"] > 0).to_numpy()
+        return np.asarray((services["evening_weekend"] > 0).to_numpy())
     raise ValueError(f"unknown filter {key!r}; use one of {', '.join(FILTERS)}")
 
 
@@ -158,7 +165,7 @@ LAPSED = "lapsed"
 LAPSED_LABEL = "Lapsed – needs a check"
 
 
-def _today(today) -> pd.Timestamp:
+def _today(today: date | None) -> pd.Timestamp:
     return pd.Timestamp(today or date.today()).normalize()
 
 
@@ -168,10 +175,11 @@ def lapsed_mask(services: pd.DataFrame, today: date | None = None) -> np.ndarray
     if "funding_end" not in services.columns:
         return np.zeros(len(services), dtype=bool)
     end = pd.to_datetime(services["funding_end"], errors="coerce")
-    return live & (end.notna() & (end < _today(today))).to_numpy()
+    return np.asarray(live & (end.notna() & (end < _today(today))).to_numpy())
 
 
-def funding_status(status: str | None, funding_end, today: date | None = None) -> str:
+def funding_status(status: str | None, funding_end: date | str | None,
+                   today: date | None = None) -> str:
     """One service's status as the app reports it.
 
     Its own ``status``, or ``lapsed`` when it is active but its funding ended
@@ -194,7 +202,7 @@ def active(services: pd.DataFrame, today: date | None = None) -> pd.DataFrame:
     return services[live.to_numpy() & ~lapsed_mask(services, today)]
 
 
-def lapsed(services, today: date | None = None) -> pd.DataFrame:
+def lapsed(services: ServiceRows, today: date | None = None) -> pd.DataFrame:
     """Active-status services whose funding has ended.
 
     ``id``, ``name``, ``service_type``, ``funding_end``, ``days_since``
@@ -215,7 +223,8 @@ def located(services: pd.DataFrame) -> pd.DataFrame:
     return services[services["x"].notna() & services["y"].notna()]
 
 
-def funding_at_risk(services, today: date | None = None, months=(6, 12, 24)) -> pd.DataFrame:
+def funding_at_risk(services: ServiceRows, today: date | None = None,
+                    months: Sequence[int] = (6, 12, 24)) -> pd.DataFrame:
     """Active services whose funding ends within the longest of ``months``.
 
     One row per service (``id``, ``name``, ``funding_end``, ``days_left``,

@@ -25,13 +25,18 @@ The method, with every assumption a parameter shown on the page:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from .reach import reachable_pairs
-from .services import DEFAULT_CAPACITY, active, located, services_frame
+from .services import DEFAULT_CAPACITY, ServiceRows, active, located, services_frame
+
+if TYPE_CHECKING:
+    from .person_reach import PointReach
 
 
 class SubsidyError(ValueError):
@@ -63,7 +68,7 @@ class SubsidyAssumptions:
             raise SubsidyError("the travel threshold must be more than 0 minutes")
         return self
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The assumptions as a plain dict (for the page and its links)."""
         return asdict(self)
 
@@ -84,9 +89,11 @@ class SubsidyResult:
         return self.annual_cost / self.users if self.users > 0 else None
 
 
-def subsidy_cost(areas: pd.DataFrame, services, assumptions: SubsidyAssumptions, *,
-                 service_ids=None, area_codes=None,
-                 matrix: pd.DataFrame | None = None, reach=None) -> SubsidyResult:
+def subsidy_cost(areas: pd.DataFrame, services: ServiceRows, assumptions: SubsidyAssumptions,
+                 *, service_ids: Iterable[int] | None = None,
+                 area_codes: Iterable[str] | None = None,
+                 matrix: pd.DataFrame | None = None,
+                 reach: PointReach | None = None) -> SubsidyResult:
     """Yearly cost of the subsidy for the chosen services and areas.
 
     ``areas`` indexed by code with ``young_people``, ``imd_decile`` and

@@ -53,6 +53,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
@@ -60,7 +61,8 @@ INF = float("inf")
 DEFAULT_CHANGE_S = 180  # the JOURNEY_MIN_CHANGE_MIN setting's default, 3 minutes
 
 
-def closed_footpaths(n_stops: int, frm, to, seconds, *, limit_s: float) -> csr_matrix:
+def closed_footpaths(n_stops: int, frm: ArrayLike, to: ArrayLike, seconds: ArrayLike, *,
+                     limit_s: float) -> csr_matrix:
     """Transitive closure of walking links between stops, kept while the shortest walk is at most ``limit_s``.
 
     The diagonal is left out.
@@ -93,17 +95,17 @@ class Timetable:
     """
 
     n_stops: int
-    dep_stop: list
-    arr_stop: list
-    dep_time: list
-    arr_time: list
-    trip: list
+    dep_stop: list[int]
+    arr_stop: list[int]
+    dep_time: list[float]
+    arr_time: list[float]
+    trip: list[int]
     n_trips: int
     footpaths: csr_matrix
     change_s: float = DEFAULT_CHANGE_S
     # Reverse order (by decreasing arrival) for the latest-departure scan.
-    _rev: list = field(default_factory=list, repr=False)
-    _rev_arr: list = field(default_factory=list, repr=False)
+    _rev: list[int] = field(default_factory=list, repr=False)
+    _rev_arr: list[float] = field(default_factory=list, repr=False)
     _into: csr_matrix | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -112,8 +114,10 @@ class Timetable:
         self._into = self.footpaths.T.tocsr()
 
     @classmethod
-    def from_connections(cls, n_stops: int, dep_stop, arr_stop, dep_time, arr_time, trip, *,
-                         seq=None, footpath_from=(), footpath_to=(), footpath_s=(),
+    def from_connections(cls, n_stops: int, dep_stop: ArrayLike, arr_stop: ArrayLike,
+                         dep_time: ArrayLike, arr_time: ArrayLike, trip: ArrayLike, *,
+                         seq: ArrayLike | None = None, footpath_from: ArrayLike = (),
+                         footpath_to: ArrayLike = (), footpath_s: ArrayLike = (),
                          change_s: float = DEFAULT_CHANGE_S,
                          walk_limit_s: float = 15 * 60) -> Timetable:
         """Arrays of equal length, one item per connection.
@@ -215,6 +219,7 @@ class Timetable:
             board[stop] = max(board[stop], t)  # walk straight from the stop
         ok = [False] * self.n_trips
         into = self._into
+        assert into is not None  # set by __post_init__
         indptr, indices, data = into.indptr, into.indices.tolist(), into.data.tolist()
         change = self.change_s
         dep_stop, arr_stop, dep_time, arr_time, trip = (
@@ -261,7 +266,8 @@ def best_home_departure(board: np.ndarray, access_stops: np.ndarray,
     return _reduce_rows(board[access_stops] - access_s, indptr, np.maximum, -INF)
 
 
-def _reduce_rows(values: np.ndarray, indptr: np.ndarray, ufunc, empty: float) -> np.ndarray:
+def _reduce_rows(values: np.ndarray, indptr: np.ndarray, ufunc: np.ufunc,
+                 empty: float) -> np.ndarray:
     n = len(indptr) - 1
     out = np.full(n, empty)
     lengths = np.diff(indptr)

@@ -24,10 +24,13 @@ back to the estimate.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from scipy.spatial import cKDTree
 
 SPEEDS_KMH = {"walk": 4.8, "cycle": 16.0, "bus": 18.0, "car": 40.0}
@@ -43,7 +46,7 @@ def metres_per_minute(mode: str) -> float:
     return SPEEDS_KMH[mode] * 1000.0 / 60.0
 
 
-def _xy(points) -> np.ndarray:
+def _xy(points: Any) -> np.ndarray:  # a (Geo)DataFrame, a GeoSeries or pairs
     """An (n, 2) array of eastings/northings.
 
     From a GeoDataFrame, GeoSeries, DataFrame with x/y columns, or an
@@ -60,17 +63,18 @@ def _xy(points) -> np.ndarray:
         geom = points if (points.geom_type == "Point").all() else points.representative_point()
         return np.column_stack([geom.x.to_numpy(), geom.y.to_numpy()]).astype(float)
     if isinstance(points, pd.DataFrame):
-        return points[["x", "y"]].to_numpy(dtype=float)
+        return np.asarray(points[["x", "y"]].to_numpy(dtype=float))
     arr = np.asarray(points, dtype=float)
     return arr.reshape(-1, 2)
 
 
-def _labels(points, n: int) -> pd.Index:
+def _labels(points: Any, n: int) -> pd.Index:
     index = getattr(points, "index", None)
     return index if index is not None else pd.RangeIndex(n)
 
 
-def estimate_minutes(distance_m, mode: str = "bus", circuity: float = DEFAULT_CIRCUITY):
+def estimate_minutes(distance_m: ArrayLike, mode: str = "bus",
+                     circuity: float = DEFAULT_CIRCUITY) -> np.ndarray:
     """Minutes to cover a straight-line ``distance_m`` by ``mode``."""
     return np.asarray(distance_m, dtype=float) * circuity / metres_per_minute(mode)
 
@@ -80,7 +84,7 @@ def radius_for(threshold_min: float, mode: str, circuity: float = DEFAULT_CIRCUI
     return float(threshold_min) * metres_per_minute(mode) / circuity
 
 
-def travel_minutes(origins, destinations, *, mode: str = "bus",
+def travel_minutes(origins: Any, destinations: Any, *, mode: str = "bus",
                    circuity: float = DEFAULT_CIRCUITY,
                    matrix: pd.DataFrame | None = None) -> pd.DataFrame:
     """Dense matrix of minutes: rows ``origins``, columns ``destinations``.
@@ -126,8 +130,9 @@ class Pairs:
 
 def pairs_within(origin_xy: np.ndarray, dest_xy: np.ndarray, threshold_min: float, *,
                  mode: str = "bus", circuity: float = DEFAULT_CIRCUITY,
-                 matrix: pd.DataFrame | None = None, origin_codes=None,
-                 dest_ids=None) -> Pairs:
+                 matrix: pd.DataFrame | None = None,
+                 origin_codes: Sequence[Hashable] | None = None,
+                 dest_ids: Sequence[Hashable] | None = None) -> Pairs:
     """All pairs reachable within ``threshold_min``, found with KD-trees.
 
     With a ``matrix`` (long: ``from_code``, ``to_id``, ``minutes``), its pairs
@@ -171,7 +176,7 @@ def pairs_within(origin_xy: np.ndarray, dest_xy: np.ndarray, threshold_min: floa
     return Pairs(i, j, minutes, n, m)
 
 
-def _coincident(ta: cKDTree, tb: cKDTree):
+def _coincident(ta: cKDTree, tb: cKDTree) -> tuple[np.ndarray, np.ndarray]:
     pairs = ta.query_ball_tree(tb, 1e-9)
     i = [a for a, js in enumerate(pairs) for _ in js]
     j = [b for js in pairs for b in js]
@@ -201,7 +206,7 @@ MATRIX_COLUMNS = ("from_code", "to_kind", "to_id", "minutes")
 MAX_MINUTES = 24 * 60  # a travel time longer than a day is a mistake in the file
 
 
-def read_travel_matrix(source, *, name: str = "travel-time CSV",
+def read_travel_matrix(source: Any, *, name: str = "travel-time CSV",  # a path or binary file
                        default_mode: str | None = None) -> pd.DataFrame:
     """Parse a travel-time CSV: ``from_code,to_kind,to_id,minutes[,mode]``.
 

@@ -23,12 +23,31 @@ its most common date (special or not).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import date, timedelta
 from functools import cache
+from typing import TYPE_CHECKING, Protocol
 
 from dateutil.easter import easter
 
 from .gtfscheck import WEEKDAYS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+class FeedCalendar(Protocol):
+    """What this module reads of a :class:`app.analysis.gtfs.Feed`.
+
+    Not imported: ``gtfs`` imports this module.
+    """
+
+    calendar: pd.DataFrame
+    calendar_dates: pd.DataFrame
+    trips: pd.DataFrame
+
+    def dates(self) -> list[date]:
+        """Every date the feed covers."""
 
 __all__ = ["bank_holidays", "dates_sentence", "typical_week"]
 
@@ -89,7 +108,7 @@ def is_bank_holiday(day: date) -> bool:
     return day in bank_holidays(day.year)
 
 
-def _special_days(feed) -> set[str]:
+def _special_days(feed: FeedCalendar) -> set[str]:
     """``YYYYMMDD`` dates the feed marks as exceptions to its usual weekly pattern."""
     extra = feed.calendar_dates
     weekly = set(feed.calendar["service_id"])
@@ -98,13 +117,13 @@ def _special_days(feed) -> set[str]:
     return set(extra.loc[special, "date"])
 
 
-def _services_by_day(feed, days: list[date]) -> dict[date, frozenset]:
+def _services_by_day(feed: FeedCalendar, days: list[date]) -> dict[date, frozenset[str]]:
     """:meth:`~app.analysis.gtfs.Feed.active_services` of many days at once (the same rules)."""
     cal = feed.calendar
     rows = list(zip(cal["service_id"], cal["start_date"], cal["end_date"],
                     zip(*(cal[d] == "1" for d in WEEKDAYS), strict=True), strict=True)) \
         if len(cal) else []
-    changes: dict[str, tuple[set, set]] = {}
+    changes: dict[str, tuple[set[str], set[str]]] = {}
     extra = feed.calendar_dates
     for service, on, kind in zip(extra["service_id"], extra["date"], extra["exception_type"],
                                  strict=True):
@@ -118,7 +137,7 @@ def _services_by_day(feed, days: list[date]) -> dict[date, frozenset]:
     return out
 
 
-def typical_week(feed, reference: date) -> dict[int, date]:
+def typical_week(feed: FeedCalendar, reference: date) -> dict[int, date]:
     """Weekday (0 = Monday) -> the date whose timetable stands for it (see the module)."""
     every = feed.dates()
     if not every:
@@ -146,12 +165,12 @@ def typical_week(feed, reference: date) -> dict[int, date]:
         same = [d for d in days if d.weekday() == weekday]
         pool = [d for d in same if d in normal] or same
         if pool:
-            often = Counter(services[d] for d in pool)
-            chosen[weekday] = min(pool, key=lambda d: (-often[services[d]], -count[d], d))
+            usual = Counter(services[d] for d in pool)
+            chosen[weekday] = min(pool, key=lambda d: (-usual[services[d]], -count[d], d))
     return chosen
 
 
-def dates_sentence(session_dates: dict) -> str:
+def dates_sentence(session_dates: Mapping[int, str]) -> str:
     """Which dates' bus timetables the journeys used, in one sentence for a page.
 
     ``session_dates``: weekday (0 = Monday, int or text) -> ISO date, as

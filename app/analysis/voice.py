@@ -14,6 +14,7 @@ control (:mod:`app.publication`).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -55,7 +56,8 @@ VOICE_COLUMNS = ("responses", "cites_cost", "cites_transport", "cites_nothing_ne
                  "cites_any")
 
 
-def voice_figures(responses, index=None, *, questions=BARRIER_QUESTIONS) -> pd.DataFrame:
+def voice_figures(responses: pd.DataFrame, index: pd.Index | None = None, *,
+                  questions: Sequence[str] = BARRIER_QUESTIONS) -> pd.DataFrame:
     """Survey responses and the barriers they cite, per area.
 
     Per area: ``responses`` (distinct responses), the number of responses

@@ -50,6 +50,13 @@ def read_layer(path, *, layer: str | None = None) -> gpd.GeoDataFrame:
     return frame
 
 
+def _length(column: str) -> int:
+    """The most characters ``Area.<column>`` (a String column) holds."""
+    length = getattr(Area.__table__.columns[column].type, "length", None)
+    assert isinstance(length, int), column
+    return length
+
+
 def load_areas(path, *, code_field: str, name_field: str, layer: str | None = None,
                frame=None):
     """A checked GeoDataFrame (code, name, geometry in EPSG:27700) and notes on repairs.
@@ -84,7 +91,7 @@ def load_areas(path, *, code_field: str, name_field: str, layer: str | None = No
         code = "" if code is None else str(code).strip()
         if not code or code.lower() == "nan":
             raise GeodataError(path, "the code is blank", feature=position, column=code_field)
-        code_len = Area.__table__.columns["code"].type.length
+        code_len = _length("code")
         if len(code) > code_len or not CODE.fullmatch(code):
             raise GeodataError(path, f"code {code[:40]!r} is not an area code: use letters, "
                                f"digits, '_', '.' or '-', at most {code_len} characters",
@@ -96,7 +103,7 @@ def load_areas(path, *, code_field: str, name_field: str, layer: str | None = No
         if name is None or not str(name).strip() or str(name).lower() == "nan":
             raise GeodataError(path, f"the name of '{code}' is blank", feature=position,
                                column=name_field)
-        name_len = Area.__table__.columns["name"].type.length
+        name_len = _length("name")
         if len(str(name).strip()) > name_len:
             raise GeodataError(path, f"the name of '{code}' is {len(str(name).strip()):,} "
                                f"characters long; at most {name_len}", feature=position,

@@ -9,6 +9,7 @@ order instead; each names a file in the folder and the import it goes through
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -25,7 +26,8 @@ from .indicators import (
 
 REPO_MANIFEST = Path(__file__).resolve().parents[2] / "geodata" / "herefordshire.yaml"
 
-STEPS = {
+#: Step kind -> (the import function, the manifest settings it takes).
+STEPS: dict[str, tuple[Callable[..., ImportReport], set[str]]] = {
     "areas": (import_areas, {"level", "code_field", "name_field", "layer", "parent_level",
                              "edition"}),
     "lsoa_lookup": (import_lsoa_lookup, {"encoding"}),

@@ -84,6 +84,13 @@ def _one(found, role, what, *, edition=None, required=True, prefer=None):
     return items[0], items[1:]
 
 
+def _edition(f: Found) -> str:
+    """The edition :mod:`.recognise` gave ``f`` (every role imported here has one)."""
+    if f.edition is None:
+        raise GeodataError(f.path, f"no edition recognised for the {f.role}")
+    return f.edition
+
+
 def _frame_of(f: Found, code: str):
     """(The council's rows of a CSV, strict).
 
@@ -146,6 +153,8 @@ def _boundaries(session, f: Found, level: str, code: str, lsoas: set[str], repor
         frame = frame[inside]
     if frame.empty:
         raise GeodataError(f.path, f"has no {level} of {code}", column=f.la_column)
+    if f.code_column is None or f.name_column is None:
+        raise GeodataError(f.path, f"no code or name column recognised for the {level}s")
     reports.append(import_areas(session, f.path, level=level, code_field=f.code_column,
                                 name_field=f.name_column, layer=f.layer,
                                 edition=f.edition, frame=frame.reset_index(drop=True)))
@@ -189,7 +198,7 @@ def import_council(session, directory, code: str | None = None, *, derive: bool 
     lsoa_file, spare = _one(found, "lsoa_boundaries", "the LSOA 2021 boundaries",
                             edition="2021")
     wards = sorted((f for f in found if f.role == "ward_boundaries"),
-                   key=lambda f: (-int(f.edition), not str(f.crs or "").endswith(str(BNG_EPSG)),
+                   key=lambda f: (-int(_edition(f)), not str(f.crs or "").endswith(str(BNG_EPSG)),
                                   f.layer is not None, f.path.name))
     if not wards:
         raise GeodataError(None, "no file for the ward boundaries: add the ONS Wards (May "
@@ -211,7 +220,7 @@ def import_council(session, directory, code: str | None = None, *, derive: bool 
         reports.append(import_lsoa_lookup(session, lookup.path, frame=frame))
     say(0.35, f"Reading the ward boundaries ({wards[0].path.name})")
     _boundaries(session, wards[0], "ward", code, lsoas, reports)
-    for edition in sorted({f.edition for f in found if f.role == "deprivation"}):
+    for edition in sorted({_edition(f) for f in found if f.role == "deprivation"}):
         best, _rest = _one(found, "deprivation", "deprivation", edition=edition, prefer=lambda f: (
             -len(_deprivation_columns(f.path, _Cols(f.columns), f.code_column)), f.size))
         used.append(best)
@@ -222,7 +231,7 @@ def import_council(session, directory, code: str | None = None, *, derive: bool 
     if not any(f.role == "deprivation" for f in found):
         raise GeodataError(None, "no file for the English Indices of Deprivation (2019 or "
                            "2025): add File 7 of either edition")
-    for edition in sorted({f.edition for f in found if f.role == "rurality"}):
+    for edition in sorted({_edition(f) for f in found if f.role == "rurality"}):
         best, _rest = _one(found, "rurality", "rurality", edition=edition)
         used.append(best)
         say(0.5, f"Reading the rural-urban classification ({best.path.name})")

@@ -166,7 +166,10 @@ def lsoa_figures(session, *, age_min: int = 13, age_max: int = 19,
         send_w: list[float] = []
         split = []
         for band_label in wide.columns:
-            low, high = parse_band_name(band_label)
+            parsed = parse_band_name(band_label)
+            if parsed is None:
+                raise ValueError(f"{band_label!r} is not an age band")
+            low, high = parsed
             top = OPEN_END - 1 if high is None else high
             width = top - low + 1
             for weights, lo_t, hi_t in ((young_w, age_min, age_max), (send_w, 20, 24)):
@@ -219,7 +222,7 @@ def lsoa_figures(session, *, age_min: int = 13, age_max: int = 19,
             rows, year, "share of young people in LSOAs of national IMD decile 1 or 2")
         sources["imd_decile"] = _source(rows, year, "national IMD decile, 1 = most deprived 10%")
 
-    idaci_note = None
+    idaci_note = ""  # set whenever idaci is found
     idaci, rows, year = measure("idaci_score")
     if idaci is not None:
         idaci_note = "IDACI score (rate of children in income-deprived households)"

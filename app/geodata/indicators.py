@@ -175,8 +175,8 @@ def import_deprivation(session, path, *, year: int | None = None, encoding: str 
     code_col, edition = _code_column(path, frame, 2011 if year == 2019 else None)
     year = year or (2019 if edition == 2011 else 2025)
     columns = _deprivation_columns(path, frame, code_col)
-    for required, label in (("imd_score", "the IMD score"), ("imd_decile", "the IMD decile")):
-        if required not in columns:
+    for needed, label in (("imd_score", "the IMD score"), ("imd_decile", "the IMD decile")):
+        if needed not in columns:
             raise GeodataError(
                 path, f"no column for {label} (for example 'imd_score' / 'IMD_decile' or "
                 "MHCLG's 'Index of Multiple Deprivation (IMD) Score' / '... Decile ...'); "

@@ -23,6 +23,7 @@ import json
 import time as clock
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -107,11 +108,12 @@ def save_run(session, inputs: Inputs, result: JourneyResult, *, limit_min: float
             "base_sha256": base_digest(inputs), "service_digests": service_digests(inputs),
             "min_change_min": float(min_change_min), **(extra or {})}
     buffer = io.BytesIO()
-    arrays = {f"net_{k}": v for k, v in result.network_minutes.items()}
+    arrays: dict[str, Any] = {f"net_{k}": v for k, v in result.network_minutes.items()}
+    pt_there, pt_home = result.pt_tables()
     np.savez_compressed(buffer, point_xy=inputs.point_xy, youth=inputs.youth,
                         point_lsoa=inputs.lsoa.astype("U"), service_ids=inputs.service_ids,
                         sessions=inputs.sessions.to_numpy(np.int64),
-                        pt_there=result.pt_there_min, pt_home=result.pt_home_min,
+                        pt_there=pt_there, pt_home=pt_home,
                         meta=np.array(json.dumps(meta)), **arrays)
     digest = inputs_digest(inputs.point_xy, inputs.youth, inputs.lsoa, inputs.service_ids,
                            inputs.venue_xy, inputs.sessions, inputs.transport)

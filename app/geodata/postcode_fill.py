@@ -41,7 +41,10 @@ WANTED = ["pcds", "pcd", "pcd7", "pcd8", "postcode", "oseast1m", "osnrth1m", "ea
 
 def area_of(postcode: str) -> str:
     """'HR1 1AA' -> 'HR'."""
-    return re.match(r"[A-Z]+", postcode).group(0)
+    letters = re.match(r"[A-Z]+", postcode)
+    if letters is None:
+        raise ValueError(f"{postcode!r} does not start with a postcode area")
+    return letters.group(0)
 
 
 def edition(found: Found, frame=None) -> tuple[str, int | None]:
@@ -56,8 +59,8 @@ def edition(found: Found, frame=None) -> tuple[str, int | None]:
         values = values[values.str.fullmatch(r"\d{6}")]
         intro = values.max() if len(values) else None
     if intro:
-        month, year = int(intro[4:6]), int(intro[:4])
-        return f"with postcodes introduced up to {MONTHS[month - 1].title()} {year}", year
+        month_no, year = int(intro[4:6]), int(intro[:4])
+        return f"with postcodes introduced up to {MONTHS[month_no - 1].title()} {year}", year
     match = _YEAR.search(found.path.stem)
     if match:
         return match.group(1), int(match.group(1))

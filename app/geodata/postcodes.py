@@ -115,6 +115,7 @@ def parse_postcodes(path, frame, *, source: str,
             x = number(path, record[east], index, east, minimum=0, maximum=800000)
             y = number(path, record[north], index, north, minimum=0, maximum=1300000)
         else:
+            assert lat is not None and lon is not None and to_bng is not None  # no easting
             la = number(path, record[lat], index, lat, minimum=49, maximum=61)
             lo = number(path, record[lon], index, lon, minimum=-9, maximum=3)
             x = y = None

@@ -187,8 +187,8 @@ def recognise_csv(path: Path) -> Found:
         found.role = "lsoa_lookup"
         return found
     code = lsoa21 or lsoa11 or _first(header, LSOA_ANY)
-    wards = [(c, WARD.match(norm(c))) for c in header]
-    wards = [(c, m.group(1)) for c, m in wards if m]
+    matched = [(c, WARD.match(norm(c))) for c in header]
+    wards = [(c, m.group(1)) for c, m in matched if m]
     parishes = [c for c in header if PARISH.match(norm(c))]
     if code is not None:
         found.code_column = code
@@ -204,9 +204,10 @@ def recognise_csv(path: Path) -> Found:
             year = "2019" if code == lsoa11 else "2025"
             found.edition = f"IoD{year} ({'LSOA 2011' if year == '2019' else 'LSOA 2021'})"
             return found
-        if _first(header, RUC):
+        ruc = _first(header, RUC)
+        if ruc:
             found.role = "rurality"
-            found.edition = "RUC 2011" if "11" in norm(_first(header, RUC)) else "RUC 2021"
+            found.edition = "RUC 2011" if "11" in norm(ruc) else "RUC 2021"
             return found
         if any(age_band(census_column(c)) for c in header if c != code):
             found.role = "population"
@@ -217,7 +218,9 @@ def recognise_csv(path: Path) -> Found:
             return found
     if parishes:
         found.role = "area_lookup" if wards else "parish_names"
-        found.edition = f"parishes 20{PARISH.match(norm(parishes[0])).group(1)}"
+        parish = PARISH.match(norm(parishes[0]))
+        assert parish is not None  # parishes holds only the columns PARISH matches
+        found.edition = f"parishes 20{parish.group(1)}"
         return found
     raise GeodataError(path, "is not a file this import recognises (postcode directory, "
                        "Code-Point Open, Indices of Deprivation, rural-urban classification, "
@@ -252,8 +255,8 @@ def recognise_layers(path: Path) -> list[Found]:
                       la_column=_la_column(fields), size=path.stat().st_size)
         keys = {norm(f): f for f in fields}
         lsoa21, lsoa11 = _first(fields, {"lsoa21cd"}), _first(fields, {"lsoa11cd"})
-        wards = [(f, WARD.match(norm(f))) for f in fields]
-        wards = [(f, m.group(1)) for f, m in wards if m]
+        matched = [(f, WARD.match(norm(f))) for f in fields]
+        wards = [(f, m.group(1)) for f, m in matched if m]
         if lsoa21 or lsoa11:
             found.role = "lsoa_boundaries"
             found.code_column = lsoa21 or lsoa11

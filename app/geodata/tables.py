@@ -11,6 +11,7 @@ import io
 import math
 import re
 from pathlib import Path
+from typing import Literal, overload
 
 import pandas as pd
 
@@ -100,6 +101,12 @@ def check_codes(path, frame: pd.DataFrame, column: str, *, pattern=LSOA_CODE,
     return codes
 
 
+@overload
+def number(path, value: str, index: int, column: str, *, allow_blank: Literal[False],
+           minimum: float | None = None, maximum: float | None = None) -> float: ...
+@overload
+def number(path, value: str, index: int, column: str, *, allow_blank: bool = True,
+           minimum: float | None = None, maximum: float | None = None) -> float | None: ...
 def number(path, value: str, index: int, column: str, *, allow_blank: bool = True,
            minimum: float | None = None, maximum: float | None = None) -> float | None:
     """Parse one numeric cell ('1,234' allowed); blank -> None when allowed."""

@@ -59,7 +59,7 @@ def import_network(session, path, limits: TransportLimits | None = None) -> Impo
         digest = hashlib.file_digest(file, "sha256").hexdigest()
     summary = network.summary()
     _store(session, "roads", path, network.to_bytes(), digest, network.source_date, summary)
-    report = ImportReport(path, "road network", rows=summary["edges"])
+    report = ImportReport(path, "road network", rows=int(summary["edges"]))
     report.notes += [f"{summary['nodes']} nodes; walk {summary['walk_km']} km, cycle "
                      f"{summary['cycle_km']} km, drive {summary['drive_km']} km",
                      f"OpenStreetMap data as of {network.source_date or 'an unknown date'}"]
