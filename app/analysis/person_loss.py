@@ -17,7 +17,7 @@ import pandas as pd
 
 from .journey_figures import JourneySource
 from .person_reach import PointReach, point_reach
-from .scenario import LOSS_COLUMNS, ProvisionLoss, apply_changes, cliff_changes
+from .scenario import ProvisionLoss, apply_changes, cliff_changes, loss_frame, loss_row
 from .services import ServiceRows, services_frame
 
 
@@ -47,19 +47,9 @@ def points_lost(areas: pd.DataFrame, before: ServiceRows, after: ServiceRows, p0
             here = lost & (p0.group == g)
             cols = (types0 == stype) & p0.reach[here].any(axis=0)
             gone = sorted({int(i) for i in ids0[cols]})
-            dates = [pd.Timestamp(d) for d in (ends.get(i, info[i].get("funding_end"))
-                                               for i in gone)
-                     if d is not None and not pd.isna(d)]
-            rows.append({"code": codes[g], "name": names[g], "service_type": stype,
-                         "young_people": float(p0.young[here].sum()),
-                         "ending": sorted({str(info[i].get("name") or i) for i in gone}),
-                         "first_end": min(dates).date() if dates else None})
-    out = pd.DataFrame(rows, columns=LOSS_COLUMNS)
-    if len(out):
-        out["_order"] = [d or date.max for d in out["first_end"]]
-        out = out.sort_values(["_order", "young_people", "code"],
-                              ascending=[True, False, True]).drop(columns="_order")
-    out = out.reset_index(drop=True)
+            rows.append(loss_row(codes[g], names[g], stype, float(p0.young[here].sum()),
+                                 gone, ends, info))
+    out = loss_frame(rows)
     return ProvisionLoss(out, len(set(out["code"])), float(p0.young[any_lost].sum()))
 
 

@@ -305,6 +305,30 @@ class ProvisionLoss:
 LOSS_COLUMNS = ["code", "name", "service_type", "young_people", "ending", "first_end"]
 
 
+def loss_row(code: str, name: object, stype: str, young: float, gone: list[int],
+             ends: dict[int, object], info: dict[int, dict[str, object]]) -> dict[str, object]:
+    """One (area, kind) losing its only provision, with the services that stop.
+
+    The first of their funding ends is read from ``ends`` (after the change), else
+    from ``info`` (before).
+    """
+    dates = [pd.Timestamp(d) for d in (ends.get(i, info[i].get("funding_end")) for i in gone)
+             if d is not None and not pd.isna(d)]
+    return {"code": code, "name": name, "service_type": stype, "young_people": young,
+            "ending": sorted({str(info[i].get("name") or i) for i in gone}),
+            "first_end": min(dates).date() if dates else None}
+
+
+def loss_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """The rows, soonest funding end first, then most young people, then area code."""
+    out = pd.DataFrame(rows, columns=LOSS_COLUMNS)
+    if len(out):
+        out["_order"] = [d or date.max for d in out["first_end"]]
+        out = out.sort_values(["_order", "young_people", "code"],
+                              ascending=[True, False, True]).drop(columns="_order")
+    return out.reset_index(drop=True)
+
+
 def _reachable_kinds(areas, services, *, threshold_min, mode, matrix, today) -> pd.DataFrame:
     svc = located(active(services_frame(services), today)).reset_index(drop=True)
     if len(svc) == 0 or len(areas) == 0:
@@ -337,19 +361,9 @@ def provision_lost(areas: pd.DataFrame, before, after, *, threshold_min: float,
     for (i, stype), part in then.groupby(["area", "service_type"]):
         if (i, stype) in kept:
             continue
-        gone = sorted(set(part["id"]))
-        dates = [pd.Timestamp(d) for d in (ends.get(g, info[g].get("funding_end")) for g in gone)
-                 if d is not None and not pd.isna(d)]
-        rows.append({"code": str(codes[i]), "name": names[i], "service_type": stype,
-                     "young_people": float(people[i]),
-                     "ending": sorted({str(info[g].get("name") or g) for g in gone}),
-                     "first_end": min(dates).date() if dates else None})
-    out = pd.DataFrame(rows, columns=LOSS_COLUMNS)
-    if len(out):
-        out["_order"] = [d or date.max for d in out["first_end"]]
-        out = out.sort_values(["_order", "young_people", "code"],
-                              ascending=[True, False, True]).drop(columns="_order")
-    out = out.reset_index(drop=True)
+        rows.append(loss_row(str(codes[i]), names[i], stype, float(people[i]),
+                             sorted(set(part["id"])), ends, info))
+    out = loss_frame(rows)
     hit = sorted(set(out["code"]))
     pos = {str(c): k for k, c in enumerate(codes)}
     return ProvisionLoss(out, len(hit), float(sum(people[pos[c]] for c in hit)))
