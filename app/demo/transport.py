@@ -37,7 +37,7 @@ from .osmfile import write_osm
 
 TO_LL = Transformer.from_crs(BNG, WGS84, always_xy=True)
 SEGMENT_M = 250.0
-LANE_SPACING_M = 2500.0
+LANE_SPACING_M = 1000.0
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
 
 
@@ -133,7 +133,8 @@ def road_network(geo: dict) -> _Roads:
     for town in towns:
         roads.way([(city["x"], city["y"]), (town["x"], town["y"])],
                   {"highway": "primary", "ref": f"A{1000 + len(roads.drawn)}"})
-    for place, radius, spacing in [(city, 4200, 350)] + [(t, 1700, 300) for t in towns]:
+    for place, radius, spacing in ([(city, 4200, 350)] + [(t, 1700, 300) for t in towns]
+                                   + [(v, 900, 300) for v in geo["villages"]]):
         _grid(roads, place["x"], place["y"], radius, spacing, outline)
     places = centres + geo["villages"]
     xy = np.array([(p["x"], p["y"]) for p in places])
