@@ -75,7 +75,9 @@ def admin_surveys():
 def admin_survey_xlsform(survey_id: int):
     """A survey version as an XLSForm spreadsheet."""
     name, data = svc.xlsform_download(survey_id)
-    return send_file(data, mimetype=svc.XLSX, as_attachment=True, download_name=name)
+    resp = send_file(data, mimetype=svc.XLSX, as_attachment=True, download_name=name)
+    resp.headers["Cache-Control"] = "no-store"  # send_file's "no-cache" would let it be kept
+    return resp
 
 
 @bp.route("/admin/surveys/<int:survey_id>", methods=["GET", "POST"])

@@ -84,6 +84,7 @@ def _arguments(session) -> dict[str, dict]:
         "survey.take": {"slug": survey.slug},
         "gaps.ward": {"code": ward},
         "survey.admin_waves": {"slug": survey.slug},
+        "survey.themes_coding": {"slug": survey.slug},
         "survey.admin_you_said": {"wave_id": wave.id},
         "survey.you_said": {"slug": wave.survey_slug, "wave": wave.name},
     }

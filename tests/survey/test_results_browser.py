@@ -75,8 +75,16 @@ def test_results_lead_with_findings(live_server, browser_page, db, width, height
     expect(table).to_be_visible()
     expect(table.locator("thead")).to_contain_text("Share")
 
-    # The area breakdown is last, folded away, with area names and not codes.
-    expect(main.locator("h2").last).to_have_text("Answers by area")
+    # The area breakdown comes after the questions, folded away, with area names and not
+    # codes; only the themes of what they wrote (issue 25) follow it.
+    expect(main.locator("h2").last).to_have_text("What they wrote about")
+    order = main.evaluate(
+        "m => { const q = [...m.querySelectorAll('section.question')].pop();"
+        " const a = m.querySelector('section.area-breakdown');"
+        " const t = m.querySelector('section.themes');"
+        " return [Boolean(q.compareDocumentPosition(a) & 4),"
+        " Boolean(a.compareDocumentPosition(t) & 4)]; }")
+    assert order == [True, True]  # questions, then areas, then themes
     area = page.locator("section.area-breakdown")
     area_table = area.locator("details").first.locator("table")
     expect(area_table).to_be_hidden()
