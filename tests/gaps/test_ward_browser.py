@@ -39,7 +39,7 @@ def test_a_councillor_picks_their_ward_and_sees_it_first(live_server, browser_pa
     expect(page.locator("#ward-summary")).to_contain_text("Northmoor Youth Club")
     # First: the ward comes before the county's top five, and the page does not scroll
     # sideways on a phone.
-    county = page.get_by_role("heading", name="Across the county")
+    county = page.get_by_role("heading", name="Across the county", exact=True)
     expect(county).to_be_visible()
     assert title.bounding_box()["y"] < county.bounding_box()["y"]
     assert page.evaluate("document.documentElement.scrollWidth") <= width
