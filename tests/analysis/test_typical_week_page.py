@@ -7,32 +7,16 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from app.models import AuditEvent
-from tests.planning.county import build_county
-from tests.planning.journey_county import add_transport
+
+# The travel data page's county with roads and buses, jobs run at once: the journeys
+# job test's own fixtures.
+from tests.planning.test_journeys_job import app_config, county, text  # noqa: E402,F401
 from tests.polling import poll
 
 from .test_typical_week import GOV_UK
-
-
-@pytest.fixture
-def app_config():
-    return {"JOBS_WAIT_SECONDS": 0}
-
-
-@pytest.fixture
-def county(db, app, tmp_path):
-    ids = build_county(db.session)
-    add_transport(db.session, tmp_path)
-    yield ids
-    app.extensions["yvm_jobs"].stop()
-
-
-def text(response) -> str:
-    return re.sub(r"\s+", " ", response.get_data(as_text=True))
 
 
 def start(client, **data) -> str:
@@ -48,7 +32,7 @@ def finish(client, job_url: str) -> None:
 
 
 def test_the_change_margin_is_set_on_the_form_and_the_dates_are_named(client, auth, db,
-                                                                     county):
+                                                                     county):  # noqa: F811
     auth.login_as("commissioner")
     page = text(client.get("/planning/travel"))
     assert "Least time to change buses, minutes" in page
