@@ -25,10 +25,9 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from ..yaml_files import load_yaml
 
 DEFAULT_SYNONYMS = Path(__file__).resolve().parents[2] / "surveys" / "search_synonyms.yaml"
 MAX_TERMS = 8
@@ -116,22 +115,10 @@ def compile_synonyms(data) -> Synonyms:
     return Synonyms(tuple(groups), index, max((len(p) for p in index), default=1), written)
 
 
-@lru_cache(maxsize=8)
-def _load(path: str, mtime: float) -> Synonyms:
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise SynonymError(f"{path}: cannot read the search synonyms ({exc})") from None
-    try:
-        return compile_synonyms(data)
-    except SynonymError as exc:
-        raise SynonymError(f"{path}: {exc}") from None
-
-
 def load_synonyms(path: Path | str | None = None) -> Synonyms:
     """The synonyms in ``path`` (the shipped file by default), re-read when it changes."""
-    path = Path(path or DEFAULT_SYNONYMS)
-    return _load(str(path), path.stat().st_mtime if path.exists() else 0.0)
+    return load_yaml(path or DEFAULT_SYNONYMS, compile_synonyms, SynonymError,
+                     "the search synonyms")
 
 
 @dataclass

@@ -10,11 +10,9 @@ errs on the side of flagging.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from ..yaml_files import load_yaml
 from .definition import SURVEYS_DIR
 
 DEFAULT_INDICATORS = SURVEYS_DIR / "safeguarding_indicators.yaml"
@@ -52,21 +50,14 @@ def compile_indicators(data) -> list[tuple[str, re.Pattern]]:
     return out
 
 
-@lru_cache(maxsize=8)
-def _load(path: str, mtime: float) -> tuple:
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise IndicatorError(f"{path}: cannot read the safeguarding indicators ({exc})") from None
-    try:
-        return tuple(compile_indicators(data))
-    except IndicatorError as exc:
-        raise IndicatorError(f"{path}: {exc}") from None
-
-
 def load_indicators(path: Path | str | None = None) -> tuple:
-    path = Path(path or DEFAULT_INDICATORS)
-    return _load(str(path), path.stat().st_mtime if path.exists() else 0.0)
+    return load_yaml(path or DEFAULT_INDICATORS, _compiled, IndicatorError,
+                     "the safeguarding indicators")
+
+
+def _compiled(data) -> tuple:
+    """:func:`compile_indicators` as a tuple (a module function: the cache keys on it)."""
+    return tuple(compile_indicators(data))
 
 
 def match(text: str | None, indicators) -> list[str]:

@@ -23,12 +23,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import yaml
 
+from ..yaml_files import load_yaml
 from .definition import SURVEYS_DIR
 from .safeguarding import IndicatorError, compile_indicators, match
 
@@ -102,19 +101,10 @@ def compile_codebook(data, where: str = "codebook") -> Codebook:
                     {str(k).upper(): str(v) for k, v in types.items()} if types else None)
 
 
-@lru_cache(maxsize=8)
-def _load(path: str, mtime: float) -> Codebook:
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise CodebookError(f"{path}: cannot read the codebook of themes ({exc})") from None
-    return compile_codebook(data, Path(path).name)
-
-
 def load_codebook(path: Path | str | None = None) -> Codebook:
     """The codebook at ``path`` (the shipped one by default), re-read when it changes."""
-    path = Path(path or DEFAULT_THEMES)
-    return _load(str(path), path.stat().st_mtime if path.exists() else 0.0)
+    return load_yaml(path or DEFAULT_THEMES, compile_codebook, CodebookError,
+                     "the codebook of themes")
 
 
 # ---------------------------------------------------------------- suggestions
