@@ -18,21 +18,18 @@ Pure: no Flask.
 from __future__ import annotations
 
 import copy
-import re
 import shutil
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
 from ..analysis.filelimits import MB, megabytes
-from ..analysis.gtfszip import _end_record
+from ..analysis.gtfszip import _end_record, unsafe_member_name
 
 MAX_MEMBERS = 1000  # Code-Point Open alone is 120 CSV files, plus its documents
 MAX_RATIO = 100  # CSV and GeoJSON expand 5 to 20 times; a zip bomb hundreds
 SLACK = 64 * 1024  # bytes zipfile may decompress past a member's declared size
 CHUNK = 32 * 1024  # under SLACK: the read that passes a lying size ends before zipfile's CRC check
-_ABSOLUTE = re.compile(r"^([A-Za-z]:|[/\\])")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _TAIL = 65_557 + 76  # the end record's search window and the ZIP64 locator before it
 
 
@@ -41,14 +38,8 @@ class UploadRefused(ValueError):
 
 
 def _name_problem(name: str, filename: str) -> str | None:
-    shown = repr(filename)
-    if _CONTROL.search(filename):
-        return f"{name}: member {shown} has a control character in its name"
-    if _ABSOLUTE.match(filename):
-        return f"{name}: member {shown} is an absolute path"
-    if ".." in re.split(r"[/\\]", filename):
-        return f"{name}: member {shown} points outside the zip ('..' in its path)"
-    return None
+    unsafe = unsafe_member_name(filename)
+    return None if unsafe is None else f"{name}: member {filename!r} {unsafe}"
 
 
 def check_zip(path: Path, allowed: int) -> int:

@@ -67,14 +67,28 @@ def _end_record(data: bytes) -> tuple[int, int] | None:
     return files, directory
 
 
+def unsafe_member_name(filename: str) -> str | None:
+    """Why a zip member's name is unsafe to unpack, or ``None``.
+
+    A control character, an absolute path or a '..' step.  The GTFS reader and the
+    geography upload (:mod:`app.admin.geodata_upload`) both use it.
+    """
+    if _CONTROL.search(filename):
+        return "has a control character in its name"
+    if _ABSOLUTE.match(filename):
+        return "is an absolute path"
+    if ".." in re.split(r"[/\\]", filename):
+        return "points outside the zip ('..' in its path)"
+    return None
+
+
 def _name_problem(filename: str) -> str | None:
     shown = repr(filename)
-    if _CONTROL.search(filename):
-        return f"member {shown}: has a control character in its name"
-    if _ABSOLUTE.match(filename):
-        return f"member {shown}: is an absolute path; GTFS tables sit at the zip's root"
-    if ".." in re.split(r"[/\\]", filename):
-        return f"member {shown}: points outside the zip ('..' in its path)"
+    unsafe = unsafe_member_name(filename)
+    if unsafe is not None:
+        root = "; GTFS tables sit at the zip's root" if unsafe.startswith("is an absolute") \
+            else ""
+        return f"member {shown}: {unsafe}{root}"
     if "/" in filename or "\\" in filename:
         return (f"member {shown}: is in a folder; GTFS tables must sit at the zip's root "
                 "(zip the .txt files themselves, not their folder)")
