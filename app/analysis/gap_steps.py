@@ -40,6 +40,9 @@ from .journey_figures import (
 )
 from .population import area_points, assign_points
 from .reach_points import (
+    BoolArray,
+    FloatArray,
+    IntArray,
     area_reach,
     group_mean,
     group_quantiles,
@@ -51,9 +54,6 @@ from .services import filter_mask
 from .travel import MODE_PHRASES, Pairs
 from .voice import VOICE_COLUMNS, voice_figures
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 Columns = dict[str, Any]
 """Column name -> values, one per area in the areas' order (arrays, lists or pandas arrays)."""
 
