@@ -46,15 +46,14 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 #: Per filter key, one figure per point (nearest minutes, or metres).
 PerFilter = dict[str, FloatArray]
-#: Codes per point (one entry per point; ``None``: this kind of code is not known).
-CodeList = Sequence[Hashable] | npt.NDArray[np.generic] | None
+#: Codes per point, one entry per point (an area's code, an LSOA code).
+CodeList = Sequence[Hashable] | npt.NDArray[np.generic]
 
 
 def _matrix_origins(code_lists: Sequence[CodeList],
                     matrix: pd.DataFrame | None) -> tuple[IntArray, list[str]]:
     """For each point the position of its matrix origin code (-1: none), and the codes."""
-    first = code_lists[0] if code_lists else None
-    n = len(first) if first is not None else 0
+    n = len(code_lists[0]) if code_lists else 0
     if matrix is None or not len(matrix) or n == 0:
         return np.full(n, -1, dtype=np.int64), []
     held = pd.Index(pd.unique(matrix["from_code"].astype(str)))
