@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from .arrays import BoolArray, FloatArray, IntArray
 from .completeness import deprivation_component, pct_rank, score_with_gaps
 from .journey_figures import (
     PointJourneys,
@@ -40,9 +41,6 @@ from .journey_figures import (
 )
 from .population import area_points, assign_points
 from .reach_points import (
-    BoolArray,
-    FloatArray,
-    IntArray,
     area_reach,
     group_mean,
     group_quantiles,

@@ -37,13 +37,11 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from .arrays import BoolArray, FloatArray, IntArray
 from .travel import DEFAULT_CIRCUITY, Pairs, estimate_minutes, metres_per_minute
 
 CHUNK = 2_000_000
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 #: Per filter key, one figure per point (nearest minutes, or metres).
 PerFilter = dict[str, FloatArray]
 #: Codes per point, one entry per point (an area's code, an LSOA code).

@@ -29,8 +29,8 @@ from typing import SupportsInt, TypedDict
 import numpy as np
 import numpy.typing as npt
 
-BoolArray = npt.NDArray[np.bool_]
-FloatArray = npt.NDArray[np.float64]
+from .arrays import BoolArray, FloatArray
+
 #: An IMD decile as read from a table: a number, its text, or ``None``/NaN when not known.
 Decile = SupportsInt | str | None
 
