@@ -11,20 +11,59 @@ analysis).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, NamedTuple, SupportsInt, TypedDict
 
 import numpy as np
 import pandas as pd
 
+from .journey_figures import JourneySource
 from .person_loss import points_lost
-from .person_reach import point_reach
+from .person_reach import PointReach, point_reach
 from .reach import reach
 from .scenario import ProvisionLoss, ScenarioError, provision_lost
-from .services import active, funding_at_risk, located, services_frame
+from .scenario_types import Change
+from .services import ServiceRows, active, funding_at_risk, located, services_frame
+from .siting import Decile
 
 
-def _decile_label(value) -> str:
+class GroupRow(TypedDict):
+    """One group (a decile or urban/rural) of :attr:`Comparison.by_decile`/``by_rurality``."""
+
+    group: str
+    young_people: float
+    newly_reached: float
+    no_longer_reached: float
+    areas: int
+
+
+class AreaRow(TypedDict):
+    """An area that stops being, or becomes, a gap."""
+
+    code: str
+    name: str
+    young_people: float
+    decile: str
+    rurality: str
+
+
+class GapChange(TypedDict):
+    """An area whose gap score (0-100, higher = bigger gap) moves with the scenario."""
+
+    code: str
+    name: str
+    before: float
+    after: float
+    rank_before: int | None
+    rank_after: int | None
+    change: float
+
+
+def _decile_label(value: Decile) -> str:
+    if value is None:
+        return "Not known"
     try:
         d = int(value)
     except (TypeError, ValueError):
@@ -32,7 +71,7 @@ def _decile_label(value) -> str:
     return f"Decile {d}" + (" (most deprived)" if d == 1 else " (least deprived)" if d == 10 else "")
 
 
-def _rurality_label(row) -> str:
+def _rurality_label(row: Mapping[str, Any]) -> str:  # a frame's record: pandas values
     rural = row.get("rural")
     if rural is None or (isinstance(rural, float) and np.isnan(rural)):
         share = row.get("rural_share")
@@ -50,18 +89,18 @@ class Comparison:
     newly_reached: float
     no_longer_reached: float
     newly_reached_free: float
-    by_decile: list[dict]
-    by_rurality: list[dict]
-    stop_being_gaps: list[dict]
-    become_gaps: list[dict]
+    by_decile: list[GroupRow]
+    by_rurality: list[GroupRow]
+    stop_being_gaps: list[AreaRow]
+    become_gaps: list[AreaRow]
     annual_cost: float | None
     cost_per_young_person: float | None
     at_risk_before: int
     at_risk_after: int
-    changes: list[dict] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
     # The gap analysis's score (0-100, higher = bigger gap) before and after, for
     # the areas whose score moves most; ``None`` when it was not asked for.
-    gap_changes: list[dict] | None = None
+    gap_changes: list[GapChange] | None = None
     mean_gap_before: float | None = None
     mean_gap_after: float | None = None
     # Young people losing their only reachable provision of a kind: the same
@@ -74,8 +113,9 @@ class Comparison:
         return self.newly_reached - self.no_longer_reached
 
 
-def area_reach(areas: pd.DataFrame, services, *, threshold_min: float, mode: str = "bus",
-               matrix: pd.DataFrame | None = None, today: date | None = None) -> pd.DataFrame:
+def area_reach(areas: pd.DataFrame, services: ServiceRows, *, threshold_min: float,
+               mode: str = "bus", matrix: pd.DataFrame | None = None,
+               today: date | None = None) -> pd.DataFrame:
     """Per area: ``all_services`` and ``free_services`` reachable (counts)."""
     svc = located(active(services_frame(services), today))
     if len(svc) == 0:
@@ -86,7 +126,21 @@ def area_reach(areas: pd.DataFrame, services, *, threshold_min: float, mode: str
     return r[["all_services", "free_services"]]
 
 
-def _area_frame(areas, before, after, threshold_min, mode, matrix, today):
+class _Sides(NamedTuple):
+    """Per area today and with the scenario, and the young people newly reached free.
+
+    ``before``/``after``: each young person's reach (``None`` when counted per area).
+    """
+
+    areas: pd.DataFrame
+    gained_free: float
+    before: PointReach | None
+    after: PointReach | None
+
+
+def _area_frame(areas: pd.DataFrame, before: ServiceRows, after: ServiceRows,
+                threshold_min: float, mode: str, matrix: pd.DataFrame | None,
+                today: date) -> _Sides:
     """Per area from one travel time per area and service.
 
     Imported times or straight-line estimates: an area is reached, or not, as a whole.
@@ -105,10 +159,12 @@ def _area_frame(areas, before, after, threshold_min, mode, matrix, today):
     df["reached_before"] = df["services_before"] > 0
     df["reached_after"] = df["services_after"] > 0
     gained_free = (df["free_after"] > 0) & ~(df["free_before"] > 0)
-    return df, float(people[gained_free].sum()), None, None
+    return _Sides(df, float(people[gained_free].sum()), None, None)
 
 
-def _person_frame(areas, before, after, points, journeys, threshold_min, mode, today):
+def _person_frame(areas: pd.DataFrame, before: ServiceRows, after: ServiceRows,
+                  points: pd.DataFrame, journeys: JourneySource, threshold_min: float,
+                  mode: str, today: date) -> _Sides:
     """Per area from each young person's own journeys (:mod:`.person_reach`)."""
     p0 = point_reach(areas, points, before, journeys, threshold_min=threshold_min, mode=mode,
                      today=today)
@@ -136,14 +192,15 @@ def _person_frame(areas, before, after, points, journeys, threshold_min, mode, t
     }, index=areas.index)
     df["reached_before"] = df["young_reached_before"] > 0
     df["reached_after"] = df["young_reached_after"] > 0
-    return df, float(p0.area_sum(free1 & ~free0).sum()), p0, p1
+    return _Sides(df, float(p0.area_sum(free1 & ~free0).sum()), p0, p1)
 
 
-def compare(areas: pd.DataFrame, before, after, *, threshold_min: float, mode: str = "bus",
-            matrix: pd.DataFrame | None = None, changes=(), today: date | None = None,
+def compare(areas: pd.DataFrame, before: ServiceRows, after: ServiceRows, *,
+            threshold_min: float, mode: str = "bus", matrix: pd.DataFrame | None = None,
+            changes: Sequence[Change] = (), today: date | None = None,
             risk_months: int = 24, gap_scores: bool = False,
             top_gap_changes: int = 15, points: pd.DataFrame | None = None,
-            journeys=None) -> Comparison:
+            journeys: JourneySource | None = None) -> Comparison:
     """Compare the services ``before`` (today) and ``after`` (the scenario).
 
     ``areas`` is indexed by area code with columns ``name``, ``young_people``,
@@ -166,13 +223,13 @@ def compare(areas: pd.DataFrame, before, after, *, threshold_min: float, mode: s
     if "young_people" not in areas.columns:
         raise ScenarioError("the areas have no young-people figures")
     today = today or date.today()
-    per_person = points is not None and journeys is not None
-    if per_person:
+    if points is not None and journeys is not None:
         df, gained_free, p0, p1 = _person_frame(areas, before, after, points, journeys,
                                                 threshold_min, mode, today)
     else:
         df, gained_free, p0, p1 = _area_frame(areas, before, after, threshold_min, mode,
                                               matrix, today)
+    per_person = p0 is not None
     people = df["young_people"]
     df["gap_before"] = ~df["reached_before"] & (people > 0)
     df["gap_after"] = ~df["reached_after"] & (people > 0)
@@ -185,9 +242,10 @@ def compare(areas: pd.DataFrame, before, after, *, threshold_min: float, mode: s
         df["newly_reached"] = np.where(gained, people, 0.0)
         df["no_longer_reached"] = np.where(lost, people, 0.0)
 
-    def breakdown(col, order=None):
+    def breakdown(col: str,
+                  order: Callable[[str], tuple[int, str]] | None = None) -> list[GroupRow]:
         g = df.groupby(col, sort=False)
-        out = []
+        out: list[GroupRow] = []
         for key, part in g:
             out.append({"group": key, "young_people": float(part["young_people"].sum()),
                         "newly_reached": float(part["newly_reached"].sum()),
@@ -197,10 +255,10 @@ def compare(areas: pd.DataFrame, before, after, *, threshold_min: float, mode: s
             out.sort(key=lambda r: order(r["group"]))
         return out
 
-    def decile_order(label):
+    def decile_order(label: str) -> tuple[int, str]:
         return (99, label) if label == "Not known" else (int(label.split()[1]), label)
 
-    def area_rows(mask):
+    def area_rows(mask: pd.Series) -> list[AreaRow]:
         part = df[mask].sort_values("young_people", ascending=False)
         return [{"code": str(code), "name": row["name"], "young_people": float(row["young_people"]),
                  "decile": row["decile"], "rurality": row["rurality"]}
@@ -211,7 +269,9 @@ def compare(areas: pd.DataFrame, before, after, *, threshold_min: float, mode: s
     newly = float(df["newly_reached"].sum())
     net = newly - float(df["no_longer_reached"].sum())
     cost_each = annual_cost / net if annual_cost is not None and net > 0 else None
-    gap_changes = mean_before = mean_after = None
+    gap_changes: list[GapChange] | None = None
+    mean_before: float | None = None
+    mean_after: float | None = None
     if gap_scores:
         g0 = _gap_scores(areas, before, threshold_min, mode, matrix, today, points, journeys)
         g1 = _gap_scores(areas, after, threshold_min, mode, matrix, today, points, journeys)
@@ -246,18 +306,19 @@ def compare(areas: pd.DataFrame, before, after, *, threshold_min: float, mode: s
         gap_changes=gap_changes,
         mean_gap_before=mean_before,
         mean_gap_after=mean_after,
-        loss=(points_lost(areas, before, after, p0, p1) if per_person else
+        loss=(points_lost(areas, before, after, p0, p1) if p0 is not None and p1 is not None else
               provision_lost(areas, before, after, threshold_min=threshold_min, mode=mode,
                              matrix=matrix, today=today)),
     )
 
 
-def _int(value) -> int | None:
+def _int(value: SupportsInt | None) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
-def _gap_scores(areas, services, threshold_min, mode, matrix, today, points=None,
-                journeys=None) -> pd.DataFrame:
+def _gap_scores(areas: pd.DataFrame, services: ServiceRows, threshold_min: float, mode: str,
+                matrix: pd.DataFrame | None, today: date, points: pd.DataFrame | None = None,
+                journeys: JourneySource | None = None) -> pd.DataFrame:
     from .gaps import compute_gaps
 
     a = areas.copy()
@@ -275,7 +336,7 @@ def _gap_scores(areas, services, threshold_min, mode, matrix, today, points=None
     return out[["gap_score", "rank"]]
 
 
-def _at_risk(services, today, months) -> int:
+def _at_risk(services: ServiceRows, today: date, months: int) -> int:
     if not len(services):
         return 0
     return int(len(funding_at_risk(services, today=today, months=(months,))))

@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from .arrays import BoolArray, FloatArray, IntArray
 from .completeness import deprivation_component, pct_rank, score_with_gaps
 from .journey_figures import (
     PointJourneys,
@@ -51,9 +52,6 @@ from .services import filter_mask
 from .travel import MODE_PHRASES, Pairs
 from .voice import VOICE_COLUMNS, voice_figures
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 Columns = dict[str, Any]
 """Column name -> values, one per area in the areas' order (arrays, lists or pandas arrays)."""
 

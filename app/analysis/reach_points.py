@@ -29,16 +29,27 @@ and counts/sessions/places are young-people-weighted means over the points.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
+from typing import Literal, overload
+
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from .arrays import BoolArray, FloatArray, IntArray
 from .travel import DEFAULT_CIRCUITY, Pairs, estimate_minutes, metres_per_minute
 
 CHUNK = 2_000_000
 
+#: Per filter key, one figure per point (nearest minutes, or metres).
+PerFilter = dict[str, FloatArray]
+#: Codes per point, one entry per point (an area's code, an LSOA code).
+CodeList = Sequence[Hashable] | npt.NDArray[np.generic]
 
-def _matrix_origins(code_lists, matrix: pd.DataFrame | None) -> tuple[np.ndarray, list]:
+
+def _matrix_origins(code_lists: Sequence[CodeList],
+                    matrix: pd.DataFrame | None) -> tuple[IntArray, list[str]]:
     """For each point the position of its matrix origin code (-1: none), and the codes."""
     n = len(code_lists[0]) if code_lists else 0
     if matrix is None or not len(matrix) or n == 0:
@@ -53,10 +64,30 @@ def _matrix_origins(code_lists, matrix: pd.DataFrame | None) -> tuple[np.ndarray
     return pos, list(held)
 
 
-def point_travel(points_xy, svc_xy, masks: dict, *, threshold_min: float, mode: str = "bus",
+@overload
+def point_travel(points_xy: npt.ArrayLike, svc_xy: npt.ArrayLike, masks: dict[str, BoolArray],
+                 *, threshold_min: float, mode: str = ..., circuity: float = ...,
+                 matrix: pd.DataFrame | None = ..., point_codes: Sequence[CodeList] = ...,
+                 svc_ids: Sequence[Hashable] | None = ..., with_pairs: Literal[True] = ...,
+                 journey_minutes: FloatArray | None = ...,
+                 ) -> tuple[PerFilter, PerFilter, Pairs]: ...
+
+
+@overload
+def point_travel(points_xy: npt.ArrayLike, svc_xy: npt.ArrayLike, masks: dict[str, BoolArray],
+                 *, threshold_min: float, mode: str = ..., circuity: float = ...,
+                 matrix: pd.DataFrame | None = ..., point_codes: Sequence[CodeList] = ...,
+                 svc_ids: Sequence[Hashable] | None = ..., with_pairs: bool,
+                 journey_minutes: FloatArray | None = ...,
+                 ) -> tuple[PerFilter, PerFilter, Pairs | None]: ...
+
+
+def point_travel(points_xy: npt.ArrayLike, svc_xy: npt.ArrayLike, masks: dict[str, BoolArray],
+                 *, threshold_min: float, mode: str = "bus",
                  circuity: float = DEFAULT_CIRCUITY, matrix: pd.DataFrame | None = None,
-                 point_codes=(), svc_ids=None, with_pairs: bool = True,
-                 journey_minutes: np.ndarray | None = None):
+                 point_codes: Sequence[CodeList] = (), svc_ids: Sequence[Hashable] | None = None,
+                 with_pairs: bool = True, journey_minutes: FloatArray | None = None,
+                 ) -> tuple[PerFilter, PerFilter, Pairs | None]:
     """(nearest minutes per filter, nearest straight-line metres per filter, pairs).
 
     ``journey_minutes``: (points x services) minutes from a journey run
@@ -72,7 +103,8 @@ def point_travel(points_xy, svc_xy, masks: dict, *, threshold_min: float, mode: 
     pxy = np.asarray(points_xy, dtype=float).reshape(-1, 2)
     sxy = np.asarray(svc_xy, dtype=float).reshape(-1, 2)
     n, m = len(pxy), len(sxy)
-    minutes, metres = {}, {}
+    minutes: PerFilter = {}
+    metres: PerFilter = {}
     for key, mask in masks.items():
         if mask.any():
             d, _ = cKDTree(sxy[mask]).query(pxy, k=1)
@@ -82,7 +114,7 @@ def point_travel(points_xy, svc_xy, masks: dict, *, threshold_min: float, mode: 
         minutes[key] = estimate_minutes(d, mode, circuity)
     if journey_minutes is not None:
         return _journey_travel(journey_minutes, masks, metres, threshold_min, with_pairs)
-    pairs = None
+    pairs: Pairs | None = None
     if with_pairs:
         r = float(threshold_min) * metres_per_minute(mode) / circuity
         if n and m:
@@ -99,7 +131,9 @@ def point_travel(points_xy, svc_xy, masks: dict, *, threshold_min: float, mode: 
     covered = np.flatnonzero(origin >= 0)
     if len(covered) and m:
         table = _dense_matrix(matrix, held, svc_ids, m)
-        keep_i, keep_j, keep_m = [], [], []
+        keep_i: list[IntArray] = []
+        keep_j: list[IntArray] = []
+        keep_m: list[FloatArray] = []
         step = max(1, CHUNK // m)  # about CHUNK (point, service) cells at a time
         for start in range(0, len(covered), step):
             rows = covered[start:start + step]
@@ -122,27 +156,29 @@ def point_travel(points_xy, svc_xy, masks: dict, *, threshold_min: float, mode: 
     return minutes, metres, pairs
 
 
-def _journey_travel(full: np.ndarray, masks: dict, metres: dict, threshold_min: float,
-                    with_pairs: bool):
+def _journey_travel(full: FloatArray, masks: dict[str, BoolArray], metres: PerFilter,
+                    threshold_min: float,
+                    with_pairs: bool) -> tuple[PerFilter, PerFilter, Pairs | None]:
     """point_travel's answer from a run's (points x services) minutes."""
     n, m = full.shape
     minutes = {key: (full[:, mask].min(axis=1).astype(float) if mask.any() and m
                      else np.full(n, np.inf)) for key, mask in masks.items()}
-    pairs = None
+    pairs: Pairs | None = None
     if with_pairs:
         i, j = np.nonzero(full <= threshold_min)
         pairs = Pairs(i.astype(np.int64), j.astype(np.int64), full[i, j].astype(float), n, m)
     return minutes, metres, pairs
 
 
-def _same_place(a: np.ndarray, b: np.ndarray):
+def _same_place(a: FloatArray, b: FloatArray) -> tuple[IntArray, IntArray]:
     hits = cKDTree(a).query_ball_tree(cKDTree(b), 1e-9)
     i = [p for p, js in enumerate(hits) for _ in js]
     j = [q for js in hits for q in js]
     return np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
 
 
-def _dense_matrix(matrix: pd.DataFrame, held: list, svc_ids, m: int) -> np.ndarray:
+def _dense_matrix(matrix: pd.DataFrame, held: list[str], svc_ids: Sequence[Hashable] | None,
+                  m: int) -> FloatArray:
     """(origin code, service position) minutes; NaN where the matrix has no row."""
     table = np.full((len(held), m), np.nan)
     if svc_ids is None:
@@ -154,13 +190,15 @@ def _dense_matrix(matrix: pd.DataFrame, held: list, svc_ids, m: int) -> np.ndarr
     return table
 
 
-def group_sum(group: np.ndarray, values, n: int) -> np.ndarray:
+def group_sum(group: IntArray, values: npt.ArrayLike, n: int) -> FloatArray:
     """Sum of ``values`` per group (``n`` groups; a negative group is left out)."""
     ok = group >= 0
-    return np.bincount(group[ok], weights=np.asarray(values, dtype=float)[ok], minlength=n)
+    # With weights bincount's sums are float64 (numpy's stubs say intp): asarray copies nothing.
+    return np.asarray(np.bincount(group[ok], weights=np.asarray(values, dtype=float)[ok],
+                                  minlength=n), dtype=np.float64)
 
 
-def weights_for_means(group: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
+def weights_for_means(group: IntArray, weights: FloatArray, n: int) -> FloatArray:
     """Young people per point, or 1 for every point of an area with none.
 
     So an area without population figures still gets its points' mean.
@@ -172,7 +210,7 @@ def weights_for_means(group: np.ndarray, weights: np.ndarray, n: int) -> np.ndar
     return np.where(none, 1.0, weights)
 
 
-def group_mean(group, values, weights, n) -> np.ndarray:
+def group_mean(group: IntArray, values: npt.ArrayLike, weights: FloatArray, n: int) -> FloatArray:
     """Weighted mean of ``values`` per group (NaN for a group with no points)."""
     w = weights_for_means(group, weights, n)
     num = group_sum(group, np.asarray(values, dtype=float) * w, n)
@@ -181,7 +219,8 @@ def group_mean(group, values, weights, n) -> np.ndarray:
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
 
-def group_quantiles(group, values, weights, n: int, qs=(0.5, 0.9)) -> list[np.ndarray]:
+def group_quantiles(group: npt.ArrayLike, values: npt.ArrayLike, weights: npt.ArrayLike, n: int,
+                    qs: Sequence[float] = (0.5, 0.9)) -> list[FloatArray]:
     """Weighted quantiles per group.
 
     The value of the point at which the running total of young people (smallest values first) reaches ``q`` of the
@@ -198,7 +237,7 @@ def group_quantiles(group, values, weights, n: int, qs=(0.5, 0.9)) -> list[np.nd
     base = np.concatenate([[0.0], np.cumsum(total)[:-1]])
     first = np.searchsorted(g, np.arange(n), side="left")
     last = np.searchsorted(g, np.arange(n), side="right") - 1
-    out = []
+    out: list[FloatArray] = []
     for q in qs:
         target = base + q * total
         idx = np.searchsorted(cw, target - 1e-9 * np.maximum(total, 1.0), side="left")
@@ -210,8 +249,8 @@ def group_quantiles(group, values, weights, n: int, qs=(0.5, 0.9)) -> list[np.nd
     return out
 
 
-def area_reach(group: np.ndarray, young: np.ndarray, minutes: np.ndarray,
-               threshold_min: float, n: int) -> dict[str, np.ndarray]:
+def area_reach(group: IntArray, young: FloatArray, minutes: FloatArray,
+               threshold_min: float, n: int) -> dict[str, FloatArray]:
     """Reach figures for each of ``n`` areas.
 
     Young people, reached, unreached, reach share and the nearest-time median
@@ -226,8 +265,8 @@ def area_reach(group: np.ndarray, young: np.ndarray, minutes: np.ndarray,
             "reach_share": share, "nearest_median": median, "nearest_p90": p90}
 
 
-def points_fca(pairs: Pairs, young: np.ndarray, places: np.ndarray,
-               per: float = 1000.0) -> np.ndarray:
+def points_fca(pairs: Pairs, young: FloatArray, places: FloatArray,
+               per: float = 1000.0) -> FloatArray:
     """2SFCA with points as demand.
 
     Places a week per ``per`` young people at each point (Luo and Wang 2003;

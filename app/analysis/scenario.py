@@ -5,25 +5,8 @@ plain dicts (see :func:`app.analysis.services.services_frame` for the
 columns); :func:`apply_changes` returns new dicts and never mutates its input,
 so a scenario can never change the live directory.
 
-A change is a dict with a ``kind``:
-
-==================  =========================================================
-``add``             a proposed service: ``name``, ``service_type``, either a
-                    ``building_id`` (a council building) or ``x``/``y``
-                    (EPSG:27700) with an optional ``place`` (how it was
-                    given, in words: "ZZ1 2AB, near Brook"),
-                    ``sessions_per_week``, ``capacity`` (places a
-                    session), ``annual_cost`` (pounds a year to run it,
-                    optional), ``cost_model``/``cost_amount`` (the price to
-                    young people, free by default)
-``close``           ``service_id``: the service stops
-``make_free``       ``service_id``; optional ``annual_cost`` (what paying the
-                    fees would cost the council)
-``extend_grant``    ``service_id``, ``until`` (ISO date); optional
-                    ``annual_cost``: the service keeps running past its cliff
-``end_grant``       ``service_id``, optional ``on`` (ISO date): the grant ends
-                    and the service is taken to stop
-==================  =========================================================
+A change is a dict, checked by :func:`normalise_change`: its kinds and fields are
+in :mod:`.scenario_types` (:class:`~.scenario_types.Change`).
 
 How today compares with the scenario is in :mod:`.comparison`.
 """
@@ -31,15 +14,18 @@ How today compares with the scenario is in :mod:`.comparison`.
 from __future__ import annotations
 
 import copy
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, Literal, overload
 
 import numpy as np
 import pandas as pd
 
 from ..models.directory import COST_MODELS, SERVICE_TYPES
 from .reach import reachable_pairs
-from .services import active, funding_at_risk, located, services_frame
+from .scenario_types import Building, Change, RawChange, ServiceRecord, Session
+from .services import ServiceRows, active, funding_at_risk, located, services_frame
 
 CHANGE_KINDS = {
     "add": "Add a proposed service",
@@ -57,7 +43,17 @@ class ScenarioError(ValueError):
     """A change that cannot be applied; the message names the change and the field."""
 
 
-def _number(change, key, label, n, *, minimum=0.0, required=False, integer=False):
+@overload
+def _number(change: RawChange, key: str, label: str, n: int, *, minimum: float = ...,
+            required: Literal[True], integer: Literal[False] = ...) -> float: ...
+@overload
+def _number(change: RawChange, key: str, label: str, n: int, *, minimum: float = ...,
+            required: bool = ..., integer: Literal[True]) -> int | None: ...
+@overload
+def _number(change: RawChange, key: str, label: str, n: int, *, minimum: float = ...,
+            required: bool = ..., integer: Literal[False] = ...) -> float | None: ...
+def _number(change: RawChange, key: str, label: str, n: int, *, minimum: float = 0.0,
+            required: bool = False, integer: bool = False) -> float | None:
     value = change.get(key)
     if value in (None, ""):
         if required:
@@ -76,7 +72,13 @@ def _number(change, key, label, n, *, minimum=0.0, required=False, integer=False
     return value
 
 
-def _date(change, key, label, n, *, required=False):
+@overload
+def _date(change: RawChange, key: str, label: str, n: int, *, required: Literal[True]) -> str: ...
+@overload
+def _date(change: RawChange, key: str, label: str, n: int, *,
+          required: bool = ...) -> str | None: ...
+def _date(change: RawChange, key: str, label: str, n: int, *,
+          required: bool = False) -> str | None:
     value = change.get(key)
     if value in (None, ""):
         if required:
@@ -90,14 +92,14 @@ def _date(change, key, label, n, *, required=False):
         raise ScenarioError(f"Change {n}: {label} must be a date like 2027-03-31") from None
 
 
-def _sessions(value, n) -> list:
+def _sessions(value: Iterable[Any] | None, n: int) -> list[Session]:
     """Check the optional session times of a proposed service.
 
     ``[[weekday 0-6, "HH:MM", "HH:MM"], ...]`` (start before end).  Without
     them its journeys are worked out for a weekday evening session
     (:data:`app.analysis.proposal_journeys.DEFAULT_SESSIONS`).
     """
-    out = []
+    out: list[Session] = []
     for item in value or ():
         try:
             day, start, end = item
@@ -114,15 +116,19 @@ def _sessions(value, n) -> list:
     return out[:21]
 
 
-def normalise_change(change: dict, n: int, *, service_ids, buildings: dict) -> dict:
-    """Check one change and return its clean form (raises :class:`ScenarioError`)."""
+def normalise_change(change: object, n: int, *, service_ids: Container[int],
+                     buildings: Mapping[int, Building]) -> Change:
+    """Check one change and return its clean form (raises :class:`ScenarioError`).
+
+    ``change`` is as sent (a :data:`~.scenario_types.RawChange`); anything but a dict is refused.
+    """
     if not isinstance(change, dict):
         raise ScenarioError(f"Change {n}: not a change")
     kind = change.get("kind")
     if kind not in CHANGE_KINDS:
         raise ScenarioError(f"Change {n}: unknown kind {kind!r}; use one of "
                             f"{', '.join(CHANGE_KINDS)}")
-    out: dict = {"kind": kind}
+    out: Change = {"kind": kind}
     if kind == "add":
         name = str(change.get("name") or "").strip()
         if not name:
@@ -195,25 +201,18 @@ def normalise_change(change: dict, n: int, *, service_ids, buildings: dict) -> d
     return out
 
 
-def apply_changes(services, changes, *, buildings: dict | None = None):
+def apply_changes(services: Iterable[Mapping[str, Any]], changes: Sequence[object] | None, *,
+                  buildings: Mapping[int, Building] | None = None,
+                  ) -> tuple[list[ServiceRecord], list[Change]]:
     """Apply ``changes`` in order to a deep copy of ``services``.
 
-    Parameters
-    ----------
-    services : list of dict
-        The live services (never modified).
-    changes : list of dict
-        See the module docstring.
-    buildings : dict
-        ``{building_id: {"name", "x", "y"}}`` for proposed services at a
-        council building.
+    ``services``: the live services (never modified).  ``changes``: see
+    :mod:`.scenario_types`; each is checked by :func:`normalise_change`.
+    ``buildings``: the council buildings by id, for proposed services at one.
 
-    Returns
-    -------
-    (list of dict, list of dict)
-        The scenario's services (closed ones have ``status = "closed"``;
-        proposed ones ``proposed = True`` and negative ids) and the cleaned
-        changes, each with a ``label`` in plain English.
+    Returns the scenario's services (closed ones have ``status = "closed"``;
+    proposed ones ``proposed = True`` and negative ids) and the cleaned
+    changes, each with a ``label`` in plain English.
     """
     buildings = buildings or {}
     rows = [copy.deepcopy(dict(s)) for s in services]
@@ -221,18 +220,18 @@ def apply_changes(services, changes, *, buildings: dict | None = None):
         raise ScenarioError(f"A scenario can hold at most {MAX_CHANGES} changes")
     by_id = {int(r["id"]): r for r in rows}
     next_id = PROPOSED_ID_START
-    cleaned = []
+    cleaned: list[Change] = []
     for n, raw in enumerate(changes or (), start=1):
         c = normalise_change(raw, n, service_ids=by_id, buildings=buildings)
         kind = c["kind"]
         if kind == "add":
-            where = {}
+            where: dict[str, float | str | None]
             if "building_id" in c:
                 b = buildings[c["building_id"]]
                 where = {"x": float(b["x"]), "y": float(b["y"]), "venue_name": b.get("name")}
             else:
                 where = {"x": c["x"], "y": c["y"], "venue_name": c.get("place")}
-            row = {
+            row: ServiceRecord = {
                 "id": next_id, "name": c["name"], "service_type": c["service_type"],
                 "uniformed": c["service_type"] == "uniformed",
                 "sessions_per_week": c["sessions_per_week"],
@@ -268,7 +267,8 @@ def apply_changes(services, changes, *, buildings: dict | None = None):
     return rows, cleaned
 
 
-def funding_cliff(services, *, today: date | None = None, months: int = 24) -> pd.DataFrame:
+def funding_cliff(services: ServiceRows, *, today: date | None = None,
+                  months: int = 24) -> pd.DataFrame:
     """Active services whose funding ends within ``months`` (soonest first).
 
     Funding that has already ended is *lapsed* (:func:`.services.lapsed`), not
@@ -277,7 +277,8 @@ def funding_cliff(services, *, today: date | None = None, months: int = 24) -> p
     return funding_at_risk(services, today=today, months=(6, 12, months))
 
 
-def cliff_changes(services, *, today: date | None = None, months: int = 24) -> list[dict]:
+def cliff_changes(services: ServiceRows, *, today: date | None = None,
+                  months: int = 24) -> list[Change]:
     """The ready-made scenario: every grant in the cliff ends on its end date."""
     cliff = funding_cliff(services, today=today, months=months)
     return [{"kind": "end_grant", "service_id": int(row.id),
@@ -329,7 +330,9 @@ def loss_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _reachable_kinds(areas, services, *, threshold_min, mode, matrix, today) -> pd.DataFrame:
+def _reachable_kinds(areas: pd.DataFrame, services: ServiceRows, *, threshold_min: float,
+                     mode: str, matrix: pd.DataFrame | None,
+                     today: date | None) -> pd.DataFrame:
     svc = located(active(services_frame(services), today)).reset_index(drop=True)
     if len(svc) == 0 or len(areas) == 0:
         return pd.DataFrame(columns=["area", "service_type", "id"])
@@ -338,8 +341,8 @@ def _reachable_kinds(areas, services, *, threshold_min, mode, matrix, today) -> 
                          "id": svc["id"].to_numpy().astype(int)[pairs.j]})
 
 
-def provision_lost(areas: pd.DataFrame, before, after, *, threshold_min: float,
-                   mode: str = "bus", matrix: pd.DataFrame | None = None,
+def provision_lost(areas: pd.DataFrame, before: ServiceRows, after: ServiceRows, *,
+                   threshold_min: float, mode: str = "bus", matrix: pd.DataFrame | None = None,
                    today: date | None = None) -> ProvisionLoss:
     """Who loses their only reachable provision of a kind, ``before`` to ``after``.
 
@@ -357,7 +360,7 @@ def provision_lost(areas: pd.DataFrame, before, after, *, threshold_min: float,
     people = pd.to_numeric(areas["young_people"], errors="coerce").fillna(0.0).to_numpy()
     names = areas["name"].to_numpy() if "name" in areas.columns else areas.index.astype(str)
     codes = list(areas.index)
-    rows = []
+    rows: list[dict[str, object]] = []
     for (i, stype), part in then.groupby(["area", "service_type"]):
         if (i, stype) in kept:
             continue
@@ -369,7 +372,7 @@ def provision_lost(areas: pd.DataFrame, before, after, *, threshold_min: float,
     return ProvisionLoss(out, len(hit), float(sum(people[pos[c]] for c in hit)))
 
 
-def cliff_loss(areas: pd.DataFrame, services, *, threshold_min: float,
+def cliff_loss(areas: pd.DataFrame, services: ServiceRows, *, threshold_min: float,
                today: date | None = None, months: int = 24, mode: str = "bus",
                matrix: pd.DataFrame | None = None) -> ProvisionLoss:
     """:func:`provision_lost` when every grant in the funding cliff ends.
@@ -381,7 +384,7 @@ def cliff_loss(areas: pd.DataFrame, services, *, threshold_min: float,
                           matrix=matrix, today=today)
 
 
-def only_provision_lost(areas: pd.DataFrame, services, *, threshold_min: float,
+def only_provision_lost(areas: pd.DataFrame, services: ServiceRows, *, threshold_min: float,
                         today: date | None = None, months: int = 24, mode: str = "bus",
                         matrix: pd.DataFrame | None = None) -> pd.DataFrame:
     """The rows of :func:`cliff_loss`.

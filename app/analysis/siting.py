@@ -22,9 +22,17 @@ Two solvers:
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import SupportsInt, TypedDict
 
 import numpy as np
+import numpy.typing as npt
+
+from .arrays import BoolArray, FloatArray
+
+#: An IMD decile as read from a table: a number, its text, or ``None``/NaN when not known.
+Decile = SupportsInt | str | None
 
 #: Weight given to a young person living in IMD decile 1 (most deprived);
 #: decile 10 gets 1.0 and the deciles between are spaced evenly.
@@ -40,7 +48,7 @@ class SitingError(ValueError):
     """Bad input to the site chooser; the message says what is wrong."""
 
 
-def deprivation_weight(decile, *, top: float = MOST_DEPRIVED_WEIGHT) -> float:
+def deprivation_weight(decile: Decile, *, top: float = MOST_DEPRIVED_WEIGHT) -> float:
     """Weight for one young person in an area of IMD ``decile`` (1 = most deprived).
 
     Decile 1 -> ``top`` (2.0), decile 10 -> 1.0, linear between; an unknown
@@ -57,8 +65,9 @@ def deprivation_weight(decile, *, top: float = MOST_DEPRIVED_WEIGHT) -> float:
     return 1.0 + (top - 1.0) * (10 - d) / 9
 
 
-def demand_weights(young_people, deciles, already_reached, *,
-                   top: float = MOST_DEPRIVED_WEIGHT) -> np.ndarray:
+def demand_weights(young_people: npt.ArrayLike, deciles: Sequence[Decile],
+                   already_reached: npt.ArrayLike, *,
+                   top: float = MOST_DEPRIVED_WEIGHT) -> FloatArray:
     """Weighted demand per area: young people x deprivation weight, 0 if reached today.
 
     Parameters
@@ -76,12 +85,13 @@ def demand_weights(young_people, deciles, already_reached, *,
         raise SitingError("young_people, deciles and already_reached must be the same length")
     if (people < 0).any() or not np.isfinite(people).all():
         raise SitingError("young people per area must be zero or more")
-    w = np.array([deprivation_weight(d, top=top) for d in deciles], dtype=float) * people
+    w: FloatArray = np.array([deprivation_weight(d, top=top) for d in deciles],
+                             dtype=float) * people
     w[reached] = 0.0
     return w
 
 
-def coverage_matrix(minutes, threshold: float) -> np.ndarray:
+def coverage_matrix(minutes: npt.ArrayLike, threshold: float) -> BoolArray:
     """Boolean (areas x candidates): candidate j is within ``threshold`` minutes of area i.
 
     Missing travel times (NaN) count as out of reach.
@@ -92,7 +102,8 @@ def coverage_matrix(minutes, threshold: float) -> np.ndarray:
     if threshold is None or threshold <= 0:
         raise SitingError("the travel threshold must be more than 0 minutes")
     with np.errstate(invalid="ignore"):
-        return np.nan_to_num(m, nan=np.inf) <= threshold
+        cover: BoolArray = np.nan_to_num(m, nan=np.inf) <= threshold
+    return cover
 
 
 @dataclass
@@ -116,7 +127,8 @@ class SiteChoice:
         return max(0.0, (self.upper_bound - self.value) / self.upper_bound)
 
 
-def _check(cover, weights, k):
+def _check(cover: npt.ArrayLike, weights: npt.ArrayLike,
+           k: float) -> tuple[BoolArray, FloatArray, int]:
     cover = np.asarray(cover, dtype=bool)
     weights = np.asarray(weights, dtype=float)
     if cover.ndim != 2 or cover.shape[0] != weights.shape[0]:
@@ -130,7 +142,7 @@ def _check(cover, weights, k):
     return cover, weights, int(k)
 
 
-def covered_value(cover, weights, chosen) -> float:
+def covered_value(cover: npt.ArrayLike, weights: npt.ArrayLike, chosen: Sequence[int]) -> float:
     """Weighted demand reached by the candidate set ``chosen``."""
     cover = np.asarray(cover, dtype=bool)
     if not len(chosen):
@@ -139,7 +151,7 @@ def covered_value(cover, weights, chosen) -> float:
     return float(np.asarray(weights, dtype=float)[hit].sum())
 
 
-def solve_greedy(cover, weights, k: int) -> SiteChoice:
+def solve_greedy(cover: npt.ArrayLike, weights: npt.ArrayLike, k: int) -> SiteChoice:
     """Greedy MCLP with Minoux's online upper bound on the optimum."""
     t0 = time.perf_counter()
     cover, weights, k = _check(cover, weights, k)
@@ -175,7 +187,8 @@ def solve_greedy(cover, weights, k: int) -> SiteChoice:
                       steps=steps)
 
 
-def solve_optimal(cover, weights, k: int, *, time_limit: float = OPTIMAL_TIME_LIMIT_S) -> SiteChoice:
+def solve_optimal(cover: npt.ArrayLike, weights: npt.ArrayLike, k: int, *,
+                  time_limit: float = OPTIMAL_TIME_LIMIT_S) -> SiteChoice:
     """Exact MCLP: spopt's integer programme solved by CBC.
 
     Areas with no weight and candidates that reach no weighted area are left
@@ -250,7 +263,7 @@ class SitingResult:
         return bool(self.optimal and self.optimal.proven_optimal)
 
 
-def choose_sites(cover, weights, k: int, *, method: str = "auto",
+def choose_sites(cover: npt.ArrayLike, weights: npt.ArrayLike, k: int, *, method: str = "auto",
                  cell_limit: int = OPTIMAL_CELL_LIMIT,
                  time_limit: float = OPTIMAL_TIME_LIMIT_S) -> SitingResult:
     """Choose ``k`` sites.
@@ -288,7 +301,19 @@ def choose_sites(cover, weights, k: int, *, method: str = "auto",
     return SitingResult(best=best, greedy=greedy, optimal=optimal, k=k)
 
 
-def rank_candidates(cover, weights, people, chosen=()) -> list[dict]:
+class RankedCandidate(TypedDict):
+    """One row of :func:`rank_candidates`."""
+
+    index: int          # position in the candidate list
+    weighted: float     # deprivation-weighted young people it alone would newly reach
+    people: float       # the same, unweighted
+    areas: int          # areas with weight it reaches
+    chosen: bool        # in the chosen set
+    rank: int           # 1 = adds the most on its own
+
+
+def rank_candidates(cover: npt.ArrayLike, weights: npt.ArrayLike, people: npt.ArrayLike,
+                    chosen: Iterable[SupportsInt] = ()) -> list[RankedCandidate]:
     """Every candidate with the reach it would add on its own, best first.
 
     Each row: ``index``, ``weighted`` (deprivation-weighted young people it
