@@ -1,0 +1,32 @@
+"""The public national page and its open data downloads (thin views)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template
+
+from ..access import public
+from . import service as svc
+
+bp = Blueprint("national", __name__)
+
+
+@bp.route("/national")
+@public
+def index() -> str:
+    return render_template("national/index.html", **svc.page_context())
+
+
+@bp.route("/national/national.csv")
+@public
+def download_csv() -> Response:
+    body, filename = svc.national_csv()
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+@bp.route("/national/openreferral.json")
+@public
+def download_hsds() -> Response:
+    body, filename = svc.national_hsds()
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": f"attachment; filename={filename}"})
