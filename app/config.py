@@ -99,12 +99,7 @@ SETTINGS: tuple[Setting, ...] = (
       "production, any host in development and tests. `*` allows any host (only behind a proxy "
       "that checks it).", shown_default="empty (the host of `PUBLIC_BASE_URL` in production)"),
     S("COUNCIL_NAME", str, "Herefordshire Council", "Shown in the header and notices."),
-    S("COUNCIL_ONS_CODE", str, "E06000019",
-      "The council's ONS local authority code (LAD), for the national picture and its open "
-      "data (docs/NATIONAL.md)."),
-    S("COUNCIL_REGION_CODE", str, "E12000005",
-      "The ONS code of the council's English region (E12000001 to E12000009), for the "
-      "national picture's regional figures. Empty: shown as region not given."),
+    S("COUNCIL_ONS", str, "E06000019 E12000005", "ONS codes: council, region (NATIONAL.md)."),
     S("SUPPORTED_LANGUAGES", str, "en,pl,ro",
       "Languages the public pages and surveys are offered in, as codes separated by commas, "
       "first the default. Each one except `en` needs a catalogue in `app/translations/` "

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template
+from flask import Response, render_template
 
 from ..access import public
+from . import bp
 from . import service as svc
 
-bp = Blueprint("national", __name__)
+__all__ = ["bp"]
 
 
 @bp.route("/national")

@@ -39,11 +39,12 @@ class Feed:
 
 
 def identity() -> releases.CouncilIdentity:
+    """This deployment's council: ``COUNCIL_NAME`` and ``COUNCIL_ONS`` (the council's
+    ONS code, then its region's, separated by a space)."""
     config = current_app.config
-    region = str(config.get("COUNCIL_REGION_CODE") or "")
-    return releases.CouncilIdentity(code=str(config.get("COUNCIL_ONS_CODE") or ""),
-                                    name=str(config["COUNCIL_NAME"]), region_code=region,
-                                    region_name=REGIONS.get(region, region))
+    code, region = ([*str(config.get("COUNCIL_ONS") or "").split(), "", ""])[:2]
+    return releases.CouncilIdentity(code=code, name=str(config["COUNCIL_NAME"]),
+                                    region_code=region, region_name=REGIONS.get(region, region))
 
 
 def _gap_totals() -> tuple[float | None, float | None]:

@@ -105,7 +105,7 @@ def test_random_regions_never_move_with_a_hidden_count():
         keys = [rng.randrange(256) for _ in range(n)]
         regions = [rng.choice(["E12000001", "E12000002"]) for _ in range(n)]
 
-        def picture(values):
+        def picture(values, keys=keys, regions=regions):
             return build(release(f"E0600{i:04d}", v, k, r)
                          for i, (v, k, r) in enumerate(zip(values, keys, regions, strict=True)))
 
