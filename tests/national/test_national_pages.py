@@ -87,3 +87,11 @@ def test_hsds_has_every_councils_services_with_its_licence(client, db, monkeypat
     assert [c["code"] for c in doc["yvm:councils"]] == [r.code for r in councils]
     # Each council's identifiers are in its own scope, so two councils never share one.
     assert len({s["id"] for s in doc["contents"]}) == 3
+
+
+def test_page_in_polish(client, db, monkeypatch):
+    feed(monkeypatch, db)
+    html = client.get("/national", headers={"Accept-Language": "pl"}).get_data(as_text=True)
+    assert "Oferta dla młodzieży w całej Anglii" in html
+    assert "co najmniej 1,500" in html and "(1 ukryta)" in html
+    assert "(2 rady)" in html  # the North East's two councils, in the plural form for 2
