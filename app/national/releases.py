@@ -175,6 +175,24 @@ def csv_rows(picture: NationalPicture) -> list[dict[str, Any]]:
     return [row(r) for r in [*picture.councils, *picture.regions, picture.england]]
 
 
+ANSWER_FIELDS = ["level", "code", "name", "survey", "question", "question_text", "answer",
+                 "people", "people_hidden_parts", "share_percent", "share_councils"]
+
+
+def answer_csv_rows(picture: NationalPicture) -> list[dict[str, Any]]:
+    """What young people said: each published answer by council, region and England."""
+    out: list[dict[str, Any]] = []
+    for r in [*picture.councils, *picture.regions, picture.england]:
+        for a in picture.answers.get(r.code, []):
+            out.append({"level": r.level, "code": r.code, "name": r.name, "survey": a.survey,
+                        "question": a.question, "question_text": a.question_text,
+                        "answer": a.answer, "people": _shown(a.count),
+                        "people_hidden_parts": a.count.hidden,
+                        "share_percent": _fixed(a.share.value, 0),
+                        "share_councils": a.share.used})
+    return out
+
+
 def _fixed(value: float | None, places: int) -> str:
     if value is None:
         return ""
@@ -216,5 +234,5 @@ def public_services(session: Session) -> list[Service]:
                                 selectinload(Service.organisation)).order_by(Service.id)))
 
 
-__all__ = ["CSV_FIELDS", "CouncilIdentity", "build_release", "csv_rows", "hsds_document",
+__all__ = ["ANSWER_FIELDS", "CSV_FIELDS", "answer_csv_rows", "CouncilIdentity", "build_release", "csv_rows", "hsds_document",
            "public_services", "published_answers", "service_figures"]

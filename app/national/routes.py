@@ -17,10 +17,10 @@ def index() -> str:
     return render_template("national/index.html", **svc.page_context())
 
 
-@bp.route("/national/national.csv")
+@bp.route("/national/<table>.csv")
 @public
-def download_csv() -> Response:
-    body, filename = svc.national_csv()
+def download_csv(table: str) -> Response:
+    body, filename = svc.national_csv(table)
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename={filename}"})
 

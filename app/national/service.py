@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
+from flask import abort, current_app
 
 from .. import csvsafe
 from ..disclosure import DisclosureRule
@@ -80,13 +80,24 @@ def page_context() -> dict[str, Any]:
             "region_names": {r.code: r.name for r in pic.regions}}
 
 
-def national_csv() -> tuple[str, str]:
-    """(body, filename): the national table by council, region and England."""
+CSV_TABLES = {
+    "national": (releases.CSV_FIELDS, releases.csv_rows, "youth-provision-national.csv"),
+    "answers": (releases.ANSWER_FIELDS, releases.answer_csv_rows,
+                "young-people-said-national.csv"),
+}
+
+
+def national_csv(table: str) -> tuple[str, str]:
+    """(body, filename): the national table, or what young people said, by council,
+    region and England (``table``: a key of :data:`CSV_TABLES`; 404 for others)."""
+    if table not in CSV_TABLES:
+        abort(404)
+    fields, rows, filename = CSV_TABLES[table]
     out = io.StringIO()
-    writer = csvsafe.DictWriter(out, releases.CSV_FIELDS)
+    writer = csvsafe.DictWriter(out, fields)
     writer.writeheader()
-    writer.writerows(releases.csv_rows(picture()))
-    return out.getvalue(), "youth-provision-national.csv"
+    writer.writerows(rows(picture()))
+    return out.getvalue(), filename
 
 
 def national_hsds() -> tuple[str, str]:

@@ -188,7 +188,7 @@ class NationalPicture:
     councils: list[Row]
     regions: list[Row]
     england: Row
-    answers: dict[str, list[AnswerRow]]  # area code (region or England) -> rows
+    answers: dict[str, list[AnswerRow]]  # area code (council, region, England) -> rows
     releases: list[CouncilRelease]
 
     @property
@@ -264,6 +264,7 @@ def build(releases: Iterable[CouncilRelease]) -> NationalPicture:
                for (code, name), members in sorted(by_region.items(), key=lambda kv: kv[0][1])]
     england = _row("england", ENGLAND[0], ENGLAND[1], "", items)
     answers = {ENGLAND[0]: answer_rows(items)}
+    answers.update({r.code: answer_rows([r]) for r in items})
     for (code, _name), members in by_region.items():
         answers[code] = answer_rows(members)
     return NationalPicture(councils, regions, england, answers, items)

@@ -95,3 +95,18 @@ def test_page_in_polish(client, db, monkeypatch):
     assert "Oferta dla młodzieży w całej Anglii" in html
     assert "co najmniej 1,500" in html and "(1 ukryta)" in html
     assert "(2 rady)" in html  # the North East's two councils, in the plural form for 2
+
+
+def test_answers_csv_by_council_region_and_england(client, db, monkeypatch):
+    feed(monkeypatch, db)
+    rows = list(csv.DictReader(io.StringIO(
+        client.get("/national/answers.csv").get_data(as_text=True))))
+    got = {(r["code"], r["answer"]): r for r in rows}
+    assert got[("E07000003", "Cost")]["people"] == "[c]"  # Gamma's own, hidden
+    assert got[("E06000002", "Cost")]["name"] == "'" + FORMULA
+    eng = got[("E92000001", "Cost")]
+    assert (eng["people"], eng["people_hidden_parts"], eng["share_percent"],
+            eng["share_councils"]) == ("70", "1", "23", "2")
+    assert got[("E12000001", "Transport")]["people"] == "[c]"  # Alpha's hidden, alone
+    assert {r["level"] for r in rows} == {"council", "region", "england"}
+    assert client.get("/national/other.csv").status_code == 404
