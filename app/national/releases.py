@@ -228,10 +228,13 @@ def hsds_document(feeds: Iterable[tuple[CouncilRelease, Sequence[Service]]]) -> 
 
 
 def public_services(session: Session) -> list[Service]:
-    """The council's services as its own directory export lists them."""
+    """The council's services as its own directory export lists them (active, paused
+    and closed), less those in a neighbouring area: the neighbour lists its own, so the
+    national file does not hold them twice."""
     return list(session.scalars(
-        select(Service).options(selectinload(Service.sessions),
-                                selectinload(Service.organisation)).order_by(Service.id)))
+        select(Service).where(Service.outside_council.is_not(True))
+        .options(selectinload(Service.sessions), selectinload(Service.organisation))
+        .order_by(Service.id)))
 
 
 __all__ = ["ANSWER_FIELDS", "CSV_FIELDS", "answer_csv_rows", "CouncilIdentity", "build_release", "csv_rows", "hsds_document",

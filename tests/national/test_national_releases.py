@@ -65,3 +65,11 @@ def test_release_before_any_snapshot_or_geography(app, db):
                             reached=None, today=TODAY)
     assert release.published_on is None and release.answers == ()
     assert release.services == 0 and not release.population
+
+
+def test_national_services_leave_out_a_neighbours(app, db):
+    from app.national.releases import public_services
+
+    _services(db)
+    assert sorted(s.name for s in public_services(db.session)) == [
+        "Ended", "Ends in a year and a half", "Ends soon", "Paused"]
