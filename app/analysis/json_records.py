@@ -1,4 +1,5 @@
-"""Gap figures as JSON-safe records.  Pure: no Flask.
+"""Gap figures as JSON-safe records: NaN and infinity to ``None``, numpy scalars to
+Python.  Pure: no Flask.
 
 Counts of people never leave through here unprotected: the gap views take
 them from the published snapshot (:mod:`app.publication`), the one place
