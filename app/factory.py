@@ -33,7 +33,7 @@ BLUEPRINTS = (
 # limits, caches).  Every one must exist: a renamed module fails the app's start
 # (a missing ``app.security`` would otherwise serve pages with no security headers).
 INIT_MODULES = (
-    "app.params",  # first: the <int:...> converter must exist before any route
+    "app.url_converters",  # first: the <int:...> converter must exist before any route
     "app.i18n",
     "app.security",
     "app.navigation",

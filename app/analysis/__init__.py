@@ -56,8 +56,8 @@ from .gaps import (
     summary,
     top_gaps,
 )
-from .provision import two_step_fca
 from .json_records import records
+from .provision import two_step_fca
 from .reach import area_origins, reach, reachable_pairs
 from .services import FILTERS, filter_mask, monthly_cost, services_frame
 from .travel import (

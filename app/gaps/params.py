@@ -16,7 +16,7 @@ from ..analysis.services import FILTERS
 from ..analysis.settings import AnalysisSettings
 from ..analysis.travel import MODES
 from ..models import AREA_LEVELS
-from ..params import arg_float, arg_int
+from ..number_input import arg_float, arg_int
 
 LEVEL_LABELS = {"lsoa": "LSOA (small areas)", "ward": "Ward", "parish": "Parish",
                 "custom": "Custom areas"}

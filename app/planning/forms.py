@@ -23,7 +23,8 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models.directory import COST_MODELS, SERVICE_TYPES
-from ..params import IntField, NumberField, ParamError, parse_float
+from ..number_fields import IntField, NumberField
+from ..number_input import ParamError, parse_float
 
 # The ways of travelling the gap views offer (app.analysis.travel.MODES), bus first.
 TRAVEL_CHOICES = [("bus", "Bus (public transport)"), ("walk", "Walking"),
