@@ -2,7 +2,7 @@
 
 Everything here is plain Python (numpy, scipy, pandas, geopandas,
 mapclassify); nothing imports Flask or the database.  The Flask side loads
-inputs with :mod:`app.loaders` and makes results JSON-safe with :mod:`.json_records`.
+inputs with :mod:`app.inputs` and makes results JSON-safe with :mod:`.json_records`.
 
 Main entry points
 -----------------

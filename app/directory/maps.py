@@ -1,5 +1,5 @@
 """Maps on directory pages: a service's place (with the places and roads around it,
-:func:`app.loaders.context_near`, when there is no basemap) and the council buildings
+:func:`app.inputs.map_context.context_near`, when there is no basemap) and the council buildings
 among the active services."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from flask import current_app, url_for
 from sqlalchemy import select
 
 from ..extensions import db
-from ..loaders import context_near
+from ..inputs.map_context import context_near
 from ..models import Service
 from .outside import LABEL
 from .places import to_latlon

@@ -65,7 +65,7 @@ class GapParams:
 
     @property
     def band(self) -> dict[str, int]:
-        """The age band (``age_min``, ``age_max``) for the loaders."""
+        """The age band (``age_min``, ``age_max``) for :mod:`app.inputs.areas`."""
         return self.settings.band
 
     def analysis_key(self) -> dict:

@@ -19,11 +19,12 @@ from datetime import date
 
 from flask import current_app, url_for
 
-from .. import jobs, loaders
+from .. import jobs
 from ..access import PLANNERS
 from ..audit import record
 from ..dataversion import current
 from ..extensions import db
+from ..inputs import travel as travel_inputs
 from ..models import User
 from ..publication.planning import publish_population_total
 from .forms import JourneysForm
@@ -139,4 +140,4 @@ def travel_page(form: JourneysForm | None = None) -> dict:
             "run": run, "evening": _evening_totals(status),
             "dates_sentence": dates_sentence((run or {}).get("session_dates") or {}),
             "job": job, "form": form or JourneysForm(),
-            "imported_modes": loaders.imported_travel_modes(db.session)}
+            "imported_modes": travel_inputs.imported_travel_modes(db.session)}
