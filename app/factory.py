@@ -19,7 +19,7 @@ BLUEPRINTS = (
     "app.partners.routes",
     "app.main.routes",
     "app.auth.routes",
-    "app.vendor",
+    "app.vendor.routes",
     "app.admin.routes",
     "app.survey.routes",
     "app.directory.routes",
