@@ -97,7 +97,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _configure_logging(app: Flask) -> None:
     """Logs never carry personal data: no IP addresses, no user agents."""
-    level = getattr(logging, str(app.config.get("LOG_LEVEL", "INFO")).upper(), logging.INFO)
+    level = getattr(logging, str(app.config["LOG_LEVEL"]).upper(), logging.INFO)
     app.logger.setLevel(level)
     # Werkzeug's development server logs the client address with every request.
     logging.getLogger("werkzeug").addFilter(_StripClientAddress())

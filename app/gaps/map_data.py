@@ -135,12 +135,12 @@ def build_map(view: GapView) -> dict:
         buildings = [{"name": r.name, "kind": r.kind, "lat": float(lat[n]),
                       "lon": float(lon[n])}
                      for n, r in enumerate(view.buildings.itertuples(index=False))]
-    tiles_url = current_app.config.get("MAP_TILES_URL", "")
+    tiles_url = current_app.config["MAP_TILES_URL"]
     gm = build_gap_map(
         fc, services, buildings, bounds=[[b[1], b[0]], [b[3], b[2]]],
         catchment_m=radius_for(p.threshold, p.mode),
         tiles_url=tiles_url,
-        attribution=current_app.config.get("MAP_TILES_ATTRIBUTION", ""),
+        attribution=current_app.config["MAP_TILES_ATTRIBUTION"],
         context=None if tiles_url else map_context.gap_map_context(db.session),
     )
     parts = page_parts(gm.map, lambda package, filename: url_for(

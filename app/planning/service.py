@@ -126,8 +126,8 @@ def area_map(area_frame, **kw) -> dict:
     from ..security import csp_nonce
 
     return planning_map(area_frame, asset_url=_asset_url, nonce=csp_nonce(),
-                        tiles_url=current_app.config.get("MAP_TILES_URL", ""),
-                        attribution=current_app.config.get("MAP_TILES_ATTRIBUTION", ""), **kw)
+                        tiles_url=current_app.config["MAP_TILES_URL"],
+                        attribution=current_app.config["MAP_TILES_ATTRIBUTION"], **kw)
 
 
 # -- scenarios -------------------------------------------------------------------
