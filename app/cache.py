@@ -29,6 +29,8 @@ from collections.abc import Callable
 
 import cachetools
 
+from .config_values import setting_value
+
 log = logging.getLogger(__name__)
 EXTENSION = "yvm_cache"
 
@@ -110,8 +112,8 @@ def backend_for(config):
     if not url and limiter.startswith(("redis://", "rediss://")):
         url = limiter
     if url:
-        return RedisCache(url, int(config.get("CACHE_TTL_SECONDS", 3600)))
-    return LRUCache(int(config.get("CACHE_MAX_ENTRIES", 32)))
+        return RedisCache(url, int(setting_value(config, "CACHE_TTL_SECONDS")))
+    return LRUCache(int(setting_value(config, "CACHE_MAX_ENTRIES")))
 
 
 def init_app(app) -> None:
@@ -131,7 +133,7 @@ def cached(name: str, session, params: dict, compute: Callable[[], object], *,
     from .dataversion import current
 
     backend = current_app.extensions.get(EXTENSION)
-    if backend is None or not current_app.config.get("CACHE_ENABLED", True):
+    if backend is None or not current_app.config["CACHE_ENABLED"]:
         return compute()
     version = current(session)
     key = make_key(name, version if responses else version[0], params)

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .config_values import setting_value
+
 
 @dataclass(frozen=True)
 class DisclosureRule:
@@ -21,9 +23,9 @@ class DisclosureRule:
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> DisclosureRule:
         return cls(
-            int(config.get("DISCLOSURE_MIN", 1)),
-            int(config.get("DISCLOSURE_MAX_SUPPRESSED", 7)),
-            int(config.get("DISCLOSURE_ROUND_TO", 5)),
+            int(setting_value(config, "DISCLOSURE_MIN")),
+            int(setting_value(config, "DISCLOSURE_MAX_SUPPRESSED")),
+            int(setting_value(config, "DISCLOSURE_ROUND_TO")),
         )
 
     def is_suppressed(self, count: int | float | None) -> bool:

@@ -19,7 +19,7 @@ BLUEPRINTS = (
     "app.partners.routes",
     "app.main.routes",
     "app.auth.routes",
-    "app.vendor",
+    "app.vendor.routes",
     "app.admin.routes",
     "app.survey.routes",
     "app.directory.routes",
@@ -34,7 +34,7 @@ BLUEPRINTS = (
 # limits, caches).  Every one must exist: a renamed module fails the app's start
 # (a missing ``app.security`` would otherwise serve pages with no security headers).
 INIT_MODULES = (
-    "app.params",  # first: the <int:...> converter must exist before any route
+    "app.url_converters",  # first: the <int:...> converter must exist before any route
     "app.i18n",
     "app.security",
     "app.navigation",
@@ -98,7 +98,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _configure_logging(app: Flask) -> None:
     """Logs never carry personal data: no IP addresses, no user agents."""
-    level = getattr(logging, str(app.config.get("LOG_LEVEL", "INFO")).upper(), logging.INFO)
+    level = getattr(logging, str(app.config["LOG_LEVEL"]).upper(), logging.INFO)
     app.logger.setLevel(level)
     # Werkzeug's development server logs the client address with every request.
     logging.getLogger("werkzeug").addFilter(_StripClientAddress())

@@ -10,7 +10,7 @@ column:
   is reported with its row, not raised as ``csv.Error``;
 * **numbers**: finite and inside the column's range (``1e400``, ``nan``,
   ``1e999`` pupils and ``1e308`` minutes are refused), parsed by
-  :mod:`app.params`;
+  :mod:`app.number_input`;
 * **strings**: no longer than the database column (SQLite would store a longer
   one, PostgreSQL refuses it half-way through an import);
 * **web addresses**: :func:`web_address_problem`, the one rule the organisation

@@ -7,10 +7,11 @@ the database (SQLite and PostgreSQL both fail on integers past 64 bits;
 ``Decimal('nan')`` cannot even be compared).
 
 :func:`parse_int` / :func:`parse_float` read one value; :func:`arg_int` /
-:func:`arg_float` read a query string.  The WTForms fields and the URL converter
-built on them are in :mod:`app.params` (web code); domain code (the travel-time
-import in :mod:`app.analysis.travel`, through :mod:`app.ingest`) imports this
-module, which loads neither Flask, WTForms nor werkzeug.
+:func:`arg_float` read a query string.  The WTForms fields built on them are in
+:mod:`app.number_fields` and the ``<int:...>`` URL converter in
+:mod:`app.url_converters` (web code); every module, web or domain (the
+travel-time import in :mod:`app.analysis.travel`, through :mod:`app.ingest`),
+imports the parsers from here, which loads neither Flask, WTForms nor werkzeug.
 """
 
 from __future__ import annotations

@@ -300,7 +300,7 @@ def init_app(app) -> None:
              cfg["RATELIMIT_LOGIN_FAILED_PER_ACCOUNT"], stranger_account_key, counts=FAILED),
     ]
     owner = YvmLimiter(limiter=None, rules=rules,  # type: ignore[arg-type]
-                       enabled=bool(app.config.get("RATELIMIT_ENABLED", True)))
+                       enabled=bool(app.config["RATELIMIT_ENABLED"]))
     # RATELIMIT_ENABLED is ours (owner.enabled, switchable at run time); Flask-Limiter
     # reads the same name at init and would never install its hooks if it were off.
     limiter = Limiter(

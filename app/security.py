@@ -96,7 +96,7 @@ def init_app(app) -> None:
         h = response.headers
         h.setdefault(
             "Content-Security-Policy",
-            content_security_policy(csp_nonce(), app.config.get("MAP_TILES_URL", "")),
+            content_security_policy(csp_nonce(), app.config["MAP_TILES_URL"]),
         )
         h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         h.setdefault("X-Content-Type-Options", "nosniff")

@@ -29,9 +29,11 @@ def timed(client, url: str, method: str = "get") -> tuple[float, object]:
 
 
 def main() -> int:
-    from app import create_app, loaders
+    from app import create_app
     from app.demo import build_demo
     from app.extensions import db
+    from app.inputs import areas as area_inputs
+    from app.inputs import buildings as building_inputs
     from app.models import Scenario, User
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -48,8 +50,8 @@ def main() -> int:
             client = app.test_client()
             with client.session_transaction() as s:
                 s["_user_id"], s["_fresh"], s["login_at"] = user.get_id(), True, time.time()
-            areas = loaders.lsoa_areas(db.session)
-            buildings = loaders.building_records(db.session)
+            areas = area_inputs.lsoa_areas(db.session)
+            buildings = building_inputs.building_records(db.session)
             from app.geodata.journeys import current_journeys
 
             run = current_journeys(db.session)

@@ -21,11 +21,14 @@ os.environ.setdefault("APP_ENV", "testing")
 
 
 def main() -> int:
-    from app import create_app, loaders
+    from app import create_app
     from app.analysis.comparison import area_reach
     from app.analysis.siting import coverage_matrix, demand_weights, solve_greedy, solve_optimal
     from app.demo import build_demo
     from app.extensions import db
+    from app.inputs import areas as area_inputs
+    from app.inputs import buildings as building_inputs
+    from app.inputs import services as service_inputs
     from app.models import User
     from app.planning.candidates import candidate_minutes
 
@@ -41,14 +44,15 @@ def main() -> int:
             client = app.test_client()
             with client.session_transaction() as s:
                 s["_user_id"], s["_fresh"], s["login_at"] = user.get_id(), True, time.time()
-            areas = loaders.lsoa_areas(db.session)
-            buildings = loaders.building_records(db.session)
+            areas = area_inputs.lsoa_areas(db.session)
+            buildings = building_inputs.building_records(db.session)
             print(f"{len(areas)} LSOAs, {len(buildings)} council buildings")
             for k in (3, 5, 10):
                 t = time.perf_counter()
                 r = client.get(f"/planning/sites?k={k}&threshold=30")
                 page = time.perf_counter() - t
-                reached = (area_reach(areas, loaders.service_records(db.session), threshold_min=30)
+                records = service_inputs.service_records(db.session)
+                reached = (area_reach(areas, records, threshold_min=30)
                            ["all_services"] > 0).to_numpy()
                 w = demand_weights(areas["young_people"], list(areas["imd_decile"]), reached)
                 cover = coverage_matrix(candidate_minutes(areas, buildings), 30)

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Email, Length, ValidationError
 from ..access import STAFF, roles_required
 from ..auth.passwords import password_problem
 from ..models import ROLE_LABELS
-from ..params import arg_int
+from ..number_input import arg_int
 from . import bp, geodata_routes, service  # noqa: F401 - geodata_routes: its views
 
 

@@ -2,7 +2,7 @@
 
 Everything here is plain Python (numpy, scipy, pandas, geopandas,
 mapclassify); nothing imports Flask or the database.  The Flask side loads
-inputs with :mod:`app.loaders` and publishes through :mod:`.publish`.
+inputs with :mod:`app.inputs` and makes results JSON-safe with :mod:`.json_records`.
 
 Main entry points
 -----------------
@@ -56,8 +56,8 @@ from .gaps import (
     summary,
     top_gaps,
 )
+from .json_records import records
 from .provision import two_step_fca
-from .publish import records
 from .reach import area_origins, reach, reachable_pairs
 from .services import FILTERS, filter_mask, monthly_cost, services_frame
 from .travel import (

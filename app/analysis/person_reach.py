@@ -4,7 +4,7 @@ Pure: numpy and pandas.  The gap pages count reach from each population
 point's own journeys (:func:`app.analysis.gaps.compute_gaps` with
 ``journeys``); the planning pages (a scenario's today and after, the funding
 cliff, best sites, the subsidy model) count it from the very same inputs:
-the same points (:func:`app.loaders.population_points`), the same
+the same points (:func:`app.inputs.areas.population_points`), the same
 :class:`~.journey_figures.PointJourneys` (``journeys.for_points``, with a
 scenario's proposals in their own columns: :class:`.proposal_journeys.WithProposals`),
 the same rule (:meth:`~.journey_figures.PointJourneys.minutes`: by bus a

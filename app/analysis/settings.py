@@ -79,7 +79,7 @@ class AnalysisSettings:
 
     @property
     def band(self) -> dict[str, int]:
-        """``{"age_min": .., "age_max": ..}``: keyword arguments for the loaders."""
+        """``{"age_min": .., "age_max": ..}``: keyword arguments for :mod:`app.inputs.areas`."""
         return {"age_min": self.age_min, "age_max": self.age_max}
 
     @property

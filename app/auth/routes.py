@@ -39,7 +39,7 @@ EXPIRED_MESSAGE = "You were signed out because your session ended. Please sign i
 def init_app(app) -> None:
     """Expire staff sessions: idle and absolute timeouts, checked on every request."""
     app.permanent_session_lifetime = timedelta(
-        hours=min(ABSOLUTE_HOURS, app.config.get("SESSION_ABSOLUTE_HOURS", ABSOLUTE_HOURS)))
+        hours=min(ABSOLUTE_HOURS, app.config["SESSION_ABSOLUTE_HOURS"]))
     app.before_request(_expire_staff_session)
 
 
@@ -50,8 +50,8 @@ def _expire_staff_session():
     if "_user_id" not in session:
         return None
     cfg = current_app.config
-    idle = 60 * min(IDLE_MINUTES, cfg.get("SESSION_IDLE_MINUTES", IDLE_MINUTES))
-    absolute = 3600 * min(ABSOLUTE_HOURS, cfg.get("SESSION_ABSOLUTE_HOURS", ABSOLUTE_HOURS))
+    idle = 60 * min(IDLE_MINUTES, cfg["SESSION_IDLE_MINUTES"])
+    absolute = 3600 * min(ABSOLUTE_HOURS, cfg["SESSION_ABSOLUTE_HOURS"])
     now = time.time()
     login_at = session.get("login_at")
     last_seen = session.get("last_seen", login_at)

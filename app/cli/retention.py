@@ -31,13 +31,15 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import delete, func, select, update
 
+from ..config_values import setting_value
+
 cli = AppGroup("retention", help="Delete free text, safeguarding notes and report messages that are due.")
 
 
 def report_cutoff(config, today: date | None = None) -> datetime:
     """Public report messages sent before this time are due."""
     today = today or datetime.now(UTC).date()
-    days = int(config.get("RETENTION_REPORT_MESSAGES_DAYS", 365))
+    days = int(setting_value(config, "RETENTION_REPORT_MESSAGES_DAYS"))
     if days < 1:
         raise click.UsageError("RETENTION_REPORT_MESSAGES_DAYS must be at least 1.")
     return datetime.combine(today, datetime.min.time(), UTC) - timedelta(days=days)

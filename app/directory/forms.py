@@ -30,7 +30,8 @@ from ..models.directory import (
     SERVICE_STATUSES,
     SERVICE_TYPES,
 )
-from ..params import FloatNumberField, IntField, NumberField, arg_float, arg_int
+from ..number_fields import FloatNumberField, IntField, NumberField
+from ..number_input import arg_float, arg_int
 from .search import Filters
 from .values import AGE_LIMITS, MAX_AMOUNT, contact_problem
 

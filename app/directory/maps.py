@@ -1,5 +1,5 @@
 """Maps on directory pages: a service's place (with the places and roads around it,
-:func:`app.loaders.context_near`, when there is no basemap) and the council buildings
+:func:`app.inputs.map_context.context_near`, when there is no basemap) and the council buildings
 among the active services."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from flask import current_app, url_for
 from sqlalchemy import select
 
 from ..extensions import db
-from ..loaders import context_near
+from ..inputs.map_context import context_near
 from ..models import Service
 from .outside import LABEL
 from .places import to_latlon
@@ -23,8 +23,8 @@ def _point_map(points, **kwargs):
     from ..security import csp_nonce
 
     return point_map(points, asset_url=_asset_url, nonce=csp_nonce(),
-                     tiles_url=current_app.config.get("MAP_TILES_URL", ""),
-                     attribution=current_app.config.get("MAP_TILES_ATTRIBUTION", ""), **kwargs)
+                     tiles_url=current_app.config["MAP_TILES_URL"],
+                     attribution=current_app.config["MAP_TILES_ATTRIBUTION"], **kwargs)
 
 
 def service_map(service: Service):
@@ -34,7 +34,7 @@ def service_map(service: Service):
     lat, lon = to_latlon(service.x, service.y)
     label = _named(service, service.venue_name or service.name)
     points = [{"lat": lat, "lon": lon, "label": label}]
-    tiles = current_app.config.get("MAP_TILES_URL", "")
+    tiles = current_app.config["MAP_TILES_URL"]
     return _point_map(points, context=None if tiles else context_near(db.session, service.x,
                                                                       service.y))
 
@@ -68,7 +68,7 @@ def results_map(hits, origin=None):
         ys.append(origin[1])
     centre = ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
     radius = min(30_000.0, max(4_000.0, 0.6 * max(max(xs) - min(xs), max(ys) - min(ys))))
-    tiles = current_app.config.get("MAP_TILES_URL", "")
+    tiles = current_app.config["MAP_TILES_URL"]
     # 50 px: no mark (a 30 px cluster) under the zoom buttons in the corner.
     return _point_map(points, height="420px", padding=50,
                       context=None if tiles else context_near(db.session, *centre, radius))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from .places import OUTSIDE_KM, service_place
+from .places import service_place
 
 #: How the public pages and the maps name a service outside the council's area.
 LABEL = "In a neighbouring area"
@@ -22,7 +22,7 @@ LABEL = "In a neighbouring area"
 
 def outside_km() -> float:
     """``OUTSIDE_SERVICE_MAX_KM``: how far outside the council's area a service may be."""
-    return float(current_app.config.get("OUTSIDE_SERVICE_MAX_KM", OUTSIDE_KM))
+    return float(current_app.config["OUTSIDE_SERVICE_MAX_KM"])
 
 
 def read_only_reason(service) -> str | None:

@@ -18,7 +18,7 @@ from ..models.directory import (
     SERVICE_STATUSES,
     SERVICE_TYPES,
 )
-from ..params import ParamError, arg_int
+from ..number_input import ParamError, arg_int
 from . import bp, near_words
 from . import service as svc
 from .costs import service_monthly_cost

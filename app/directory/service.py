@@ -42,7 +42,7 @@ SERVICE_ID_MAX = 2**31 - 1
 
 
 def review_days() -> int:
-    return int(current_app.config.get("SERVICE_REVIEW_DAYS", 180))
+    return int(current_app.config["SERVICE_REVIEW_DAYS"])
 
 
 def _scope() -> str:

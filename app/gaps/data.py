@@ -1,7 +1,7 @@
-"""What the gap pages add to the shared loaders.
+"""What the gap pages add to the shared inputs.
 
 Areas, services, council buildings and travel times come from the shared
-loader, :mod:`app.loaders` (cached per data version).  Survey responses are
+inputs, :mod:`app.inputs` (cached per data version).  Survey responses are
 not read here: the voice figures come from the published snapshot
 (:func:`app.publication.voice`).
 """

@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 from flask import current_app, url_for
 
-from .. import loaders
 from ..analysis import FIGURES, TABLE_COLUMNS, filter_mask, format_value, records, services_frame
 from ..analysis.gaps import rank_label
 from ..analysis.travel import radius_for
 from ..extensions import db
+from ..inputs import map_context
 from ..maps.display import feature_collection, points_latlon
 from ..maps.gap_map import COST_LABELS, build_gap_map, cost_band
 from ..maps.page import page_parts
@@ -135,13 +135,13 @@ def build_map(view: GapView) -> dict:
         buildings = [{"name": r.name, "kind": r.kind, "lat": float(lat[n]),
                       "lon": float(lon[n])}
                      for n, r in enumerate(view.buildings.itertuples(index=False))]
-    tiles_url = current_app.config.get("MAP_TILES_URL", "")
+    tiles_url = current_app.config["MAP_TILES_URL"]
     gm = build_gap_map(
         fc, services, buildings, bounds=[[b[1], b[0]], [b[3], b[2]]],
         catchment_m=radius_for(p.threshold, p.mode),
         tiles_url=tiles_url,
-        attribution=current_app.config.get("MAP_TILES_ATTRIBUTION", ""),
-        context=None if tiles_url else loaders.gap_map_context(db.session),
+        attribution=current_app.config["MAP_TILES_ATTRIBUTION"],
+        context=None if tiles_url else map_context.gap_map_context(db.session),
     )
     parts = page_parts(gm.map, lambda package, filename: url_for(
         "vendor.asset", name=package, filename=filename), csp_nonce())

@@ -16,7 +16,7 @@ from ..analysis.services import FILTERS
 from ..analysis.settings import AnalysisSettings
 from ..analysis.travel import MODES
 from ..models import AREA_LEVELS
-from ..params import arg_float, arg_int
+from ..number_input import arg_float, arg_int
 
 LEVEL_LABELS = {"lsoa": "LSOA (small areas)", "ward": "Ward", "parish": "Parish",
                 "custom": "Custom areas"}
@@ -65,7 +65,7 @@ class GapParams:
 
     @property
     def band(self) -> dict[str, int]:
-        """The age band (``age_min``, ``age_max``) for the loaders."""
+        """The age band (``age_min``, ``age_max``) for :mod:`app.inputs.areas`."""
         return self.settings.band
 
     def analysis_key(self) -> dict:

@@ -13,7 +13,6 @@ from datetime import date
 import pandas as pd
 from flask import current_app
 
-from .. import loaders
 from ..analysis import (
     FIGURES,
     FILTERS,
@@ -33,6 +32,10 @@ from ..dataversion import current
 from ..disclosure import DisclosureRule
 from ..extensions import db
 from ..geodata.journeys import travel_sentence
+from ..inputs import areas as area_inputs
+from ..inputs import buildings as building_inputs
+from ..inputs import services as service_inputs
+from ..inputs import travel as travel_inputs
 from ..maps.display import display_geometry
 from ..maps.svg import choropleth_svg
 from ..publication import CellKeyMethod
@@ -127,7 +130,7 @@ class GapView:
 def load_view(session, args, settings=None) -> tuple[GapView, dict]:
     """Parse ``args``, compute (or fetch from the cache) and publish.  Defaults and
     the age band are ``settings``' (a job's), else the app's analysis settings."""
-    levels = loaders.levels_with_areas(session)
+    levels = area_inputs.levels_with_areas(session)
     params, errors = parse(args, levels, settings)
     rule = DisclosureRule.from_config(current_app.config)
     view = GapView(params, current(session), rule, levels=levels,
@@ -137,24 +140,24 @@ def load_view(session, args, settings=None) -> tuple[GapView, dict]:
         view.gaps = view.published = pd.DataFrame(columns=["code", *TABLE_COLUMNS]).set_index(
             "code")
         return view, errors
-    areas = loaders.areas(session, params.level, **params.band)
-    services = loaders.services(session)
+    areas = area_inputs.areas(session, params.level, **params.band)
+    services = service_inputs.services(session)
     view.sources = data.figure_sources(areas)
     view.travel = data.travel_status(session)
     run = data.load_journeys(session) if view.travel.get("basis") == "network" else None
     # A routing engine's imported times win for their mode; the run then gives the
     # evening figures only (by bus, from its own points).
     journeys = None if (run is None or not run.holds(params.mode)
-                        or params.mode in loaders.imported_travel_modes(session)) else run
+                        or params.mode in travel_inputs.imported_travel_modes(session)) else run
     if journeys is not None:
         params.cap_threshold(journeys.limit_min)
-    points = loaders.population_points(session, params.level, **params.band)  # issue 13
+    points = area_inputs.population_points(session, params.level, **params.band)  # issue 13
 
     def compute():
         # One method per page: a current journey run gives every population point
         # its own journeys (by bus per session); otherwise imported times (points
         # take their own area's or LSOA's), else straight-line estimates.
-        matrix = None if journeys is not None else loaders.travel_matrix(
+        matrix = None if journeys is not None else travel_inputs.travel_matrix(
             session, params.mode, areas=None if points is not None else areas)
         gaps = compute_gaps(
             areas, services, voice=published_voice(session, params.level, areas.index),
@@ -175,7 +178,7 @@ def load_view(session, args, settings=None) -> tuple[GapView, dict]:
     view.display = cached("display", session, {"level": params.level},
                           lambda: display_geometry(areas), responses=False)
     view.services = services
-    view.buildings = loaders.buildings(session)
+    view.buildings = building_inputs.buildings(session)
     return view, errors
 
 
@@ -253,7 +256,7 @@ def carry_level(args) -> dict:
 
     out = args.to_dict() if hasattr(args, "to_dict") else dict(args)
     chosen = out.get("level")
-    levels = loaders.levels_with_areas(db.session)
+    levels = area_inputs.levels_with_areas(db.session)
     if chosen in levels:
         web_session["area_level"] = chosen
     elif not chosen and web_session.get("area_level") in levels:

@@ -28,7 +28,7 @@ def dashboard_page(user) -> dict:
     role = user.role
     from flask import session as web_session
 
-    from ..loaders import levels_with_areas
+    from ..inputs.areas import levels_with_areas
 
     levels = levels_with_areas(db.session)
     level = web_session.get("area_level")

@@ -1,10 +1,10 @@
 """Partner organisations keep their own listings.
 
-* ``partner_views``: a partner's own listings, buildings, check-ins, reports,
+* ``partner_routes``: a partner's own listings, buildings, check-ins, reports,
   import and export (role ``partner``, scoped to its organisation);
-* ``staff_views``: organisations, contacts, invitations and the review queue
+* ``staff_routes``: organisations, contacts, invitations and the review queue
   (commissioners), and the partners page (commissioners and councillors);
-* ``public_views``: the invitation link and the per-organisation check-in link.
+* ``public_routes``: the invitation link and the per-organisation check-in link.
 
 Views call one function of ``service`` (the session, commits and 404s); the logic
 lives in the Flask-free modules beside them (``changes``,

@@ -4,7 +4,7 @@ views, so there is no import cycle)."""
 
 from __future__ import annotations
 
-from . import bp, partner_views, public_views, staff_views  # noqa: F401 - register the views
+from . import bp, partner_routes, public_routes, staff_routes  # noqa: F401 - register the views
 
 __all__ = ["bp", "init_app"]
 

@@ -1,6 +1,6 @@
-"""Geometry for planning's inputs, on tables the loaders give
-(:mod:`app.loaders`): minutes from areas to candidate sites, and the areas in
-chosen wards.  No database, no Flask."""
+"""Geometry for planning's inputs, on the tables :mod:`app.inputs` gives: minutes
+from areas to candidate sites, and the areas in chosen wards.  No database, no
+Flask."""
 
 from __future__ import annotations
 

@@ -23,7 +23,8 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models.directory import COST_MODELS, SERVICE_TYPES
-from ..params import IntField, NumberField, ParamError, parse_float
+from ..number_fields import IntField, NumberField
+from ..number_input import ParamError, parse_float
 
 # The ways of travelling the gap views offer (app.analysis.travel.MODES), bus first.
 TRAVEL_CHOICES = [("bus", "Bus (public transport)"), ("walk", "Walking"),
@@ -249,8 +250,7 @@ class JourneysForm(FlaskForm):
                      validators=[InputRequired("Give the longest journey")],
                      lo=30, hi=180, message="Between 30 and 180 minutes")
     min_change = IntField("Least time to change buses, minutes",
-                          default=lambda: round(current_app.config.get("JOURNEY_MIN_CHANGE_MIN",
-                                                                       3)),
+                          default=lambda: round(current_app.config["JOURNEY_MIN_CHANGE_MIN"]),
                           validators=[Optional()],
                           lo=0, hi=30, message="Between 0 and 30 minutes")
 

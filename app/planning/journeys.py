@@ -19,11 +19,12 @@ from datetime import date
 
 from flask import current_app, url_for
 
-from .. import jobs, loaders
+from .. import jobs
 from ..access import PLANNERS
 from ..audit import record
 from ..dataversion import current
 from ..extensions import db
+from ..inputs import travel as travel_inputs
 from ..models import User
 from ..publication.planning import publish_population_total
 from .forms import JourneysForm
@@ -61,7 +62,7 @@ def compute_journeys_job(limit_min: float, on: str, user_id: int | None,
         jobs.report(0.02 + 0.95 * float(done) / total, text)
 
     if min_change_min is None:
-        min_change_min = float(current_app.config.get("JOURNEY_MIN_CHANGE_MIN", 3.0))
+        min_change_min = float(current_app.config["JOURNEY_MIN_CHANGE_MIN"])
     jobs.report(0.01, "Reading the road network, timetable, homes and sessions")
     try:
         run = run_journeys(db.session, limit_min=limit_min, progress=progress,
@@ -93,7 +94,7 @@ def start_journeys(user, limit_min: float, min_change_min: float | None = None
     running or done.  ``min_change_min`` defaults to ``JOURNEY_MIN_CHANGE_MIN``."""
     on = date.today()
     if min_change_min is None:
-        min_change_min = float(current_app.config.get("JOURNEY_MIN_CHANGE_MIN", 3.0))
+        min_change_min = float(current_app.config["JOURNEY_MIN_CHANGE_MIN"])
     return jobs.enqueue(compute_journeys_job,
                         {"limit_min": float(limit_min), "on": on.isoformat(),
                          "user_id": getattr(user, "id", None),
@@ -139,4 +140,4 @@ def travel_page(form: JourneysForm | None = None) -> dict:
             "run": run, "evening": _evening_totals(status),
             "dates_sentence": dates_sentence((run or {}).get("session_dates") or {}),
             "job": job, "form": form or JourneysForm(),
-            "imported_modes": loaders.imported_travel_modes(db.session)}
+            "imported_modes": travel_inputs.imported_travel_modes(db.session)}

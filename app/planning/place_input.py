@@ -20,7 +20,7 @@ from ..geodata.council_area import council_area, in_council_area, on_grid
 from ..geodata.crs import BNG, WGS84
 from ..geodata.lookup import area_containing, normalise_postcode
 from ..models import Building, Postcode
-from ..params import MAX_ID
+from ..number_input import MAX_ID
 
 NONE_GIVEN = "Enter a postcode, pick a council building or give a grid reference"
 MANY_GIVEN = ("Give just one of these: a postcode, a council building or a grid reference "

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask import current_app
 
-from .. import loaders
 from ..extensions import db
+from ..inputs.buildings import building_records
 from .place_input import PlaceError, describe_click, example_grid, example_postcode, resolve_place
 
 
@@ -21,7 +21,7 @@ def fill_place_fields(postcode, building, easting, northing, *, none_label: str)
     """The building choices and the examples (a postcode and a point in the council's
     own area) of one form's place fields; returns the example postcode."""
     building.choices = [("", none_label)] + [
-        (str(b["id"]), b["name"]) for b in sorted(loaders.building_records(db.session).values(),
+        (str(b["id"]), b["name"]) for b in sorted(building_records(db.session).values(),
                                                   key=lambda b: b["name"].lower())]
     example = example_postcode(db.session)
     postcode.description = f"For example, {example}." if example else None
@@ -34,7 +34,7 @@ def fill_place_fields(postcode, building, easting, northing, *, none_label: str)
 
 def accept_any_building(building) -> None:
     """Accept any building id in a submitted form (``resolve_place`` checks it)."""
-    building.choices = [("", "")] + [(str(b), "") for b in loaders.building_records(db.session)]
+    building.choices = [("", "")] + [(str(b), "") for b in building_records(db.session)]
 
 
 def resolve(**given):

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from .. import loaders
 from ..analysis.proposal_journeys import (
     DEFAULT_SESSION_TEXT,
     Proposal,
@@ -24,6 +23,8 @@ from ..analysis.proposal_journeys import (
 )
 from ..cache import cached
 from ..extensions import db
+from ..inputs import areas as area_inputs
+from ..inputs import travel as travel_inputs
 
 
 def _status() -> dict:
@@ -35,9 +36,9 @@ def _status() -> dict:
 def uses_journeys(mode: str, to_kind: str = "service") -> bool:
     """Whether proposals by ``mode`` are judged on the computed journeys (they are up
     to date and no routing engine's times were imported for ``mode``)."""
-    if mode in loaders.imported_travel_modes(db.session, to_kind):
+    if mode in travel_inputs.imported_travel_modes(db.session, to_kind):
         return False
-    if mode in loaders.imported_travel_modes(db.session):
+    if mode in travel_inputs.imported_travel_modes(db.session):
         return False
     return _status()["basis"] == "network"
 
@@ -45,7 +46,7 @@ def uses_journeys(mode: str, to_kind: str = "service") -> bool:
 def _stored(status: dict):
     from ..geodata.journeys import current_journeys
 
-    # the loaders' own cache entry for the run (app.loaders._journey_matrix)
+    # cached per run, as app.inputs.travel._journey_matrix caches it (its own key)
     return cached("journeys", db.session, {"run": status["computed_at"], "id": status.get("run")},
                   lambda: current_journeys(db.session), responses=False)
 
@@ -92,7 +93,7 @@ def person_journeys(mode: str, proposals: list[Proposal] = ()):
     stored = _stored(status)
     if stored is None or not stored.holds(mode):
         return None, None
-    points = loaders.population_points(db.session, "lsoa", **analysis_settings().band)
+    points = area_inputs.population_points(db.session, "lsoa", **analysis_settings().band)
     if points is None or not len(points):
         return None, None
     found = _found(stored, list(proposals), status) if proposals else None

@@ -11,7 +11,6 @@ from datetime import date, timedelta
 
 from flask import abort, current_app, url_for
 
-from .. import loaders
 from ..analysis.comparison import compare
 from ..analysis.person_loss import cliff_loss_points
 from ..analysis.scenario import (
@@ -27,6 +26,10 @@ from ..analysis.travel import MODE_PHRASES, SPEEDS_KMH
 from ..audit import commit_change, snapshot
 from ..disclosure import DisclosureRule
 from ..extensions import db
+from ..inputs import areas as area_inputs
+from ..inputs import buildings as building_inputs
+from ..inputs import services as service_inputs
+from ..inputs import travel as travel_inputs
 from ..models import Scenario
 from ..models.directory import SERVICE_TYPES
 from ..publication.planning import publish_count, publish_population_total
@@ -54,22 +57,22 @@ def threshold() -> float:
 
 def areas():
     """LSOAs with the settings' youth age band (from the shared, cached loader)."""
-    return loaders.lsoa_areas(db.session, **analysis_settings().band)
+    return area_inputs.lsoa_areas(db.session, **analysis_settings().band)
 
 
 def services() -> list[dict]:
     """Every service as a fresh record (scenarios change copies, never the cache)."""
-    return loaders.service_records(db.session)
+    return service_inputs.service_records(db.session)
 
 
 def buildings() -> dict[int, dict]:
-    return loaders.building_records(db.session)
+    return building_inputs.building_records(db.session)
 
 
 def matrix(to_kind: str = "service", mode: str = MODE):
     """Imported times for ``mode``, else computed journeys (to services), else None
     (straight-line estimates)."""
-    return loaders.travel_matrix(db.session, mode, to_kind=to_kind)
+    return travel_inputs.travel_matrix(db.session, mode, to_kind=to_kind)
 
 
 def chosen_travel(form: TravelForm | None) -> str:
@@ -90,14 +93,14 @@ def travel_basis(mode: str, *, places: str | None = None, to_kind: str = "servic
     from ..geodata.journeys import journey_status, travel_sentence
 
     status = journey_status(db.session)
-    status["imported"] = loaders.imported_travel_modes(db.session)
+    status["imported"] = travel_inputs.imported_travel_modes(db.session)
     basis = "imported" if mode in status["imported"] else status["basis"]
     estimate = (f"Straight-line estimates are the distance × 1.3 at "
                 f"{SPEEDS_KMH[mode]:g} km/h {MODE_PHRASES[mode]}.")
     note = None
     if places and basis != "straight-line":
         note = proposal_note(places, mode, to_kind)
-        if note is None and to_kind != "service" and mode in loaders.imported_travel_modes(
+        if note is None and to_kind != "service" and mode in travel_inputs.imported_travel_modes(
                 db.session, to_kind):
             note = (f"{places}: times imported from a routing engine where it has them, "
                     f"else {estimate[0].lower()}{estimate[1:]}")
@@ -123,8 +126,8 @@ def area_map(area_frame, **kw) -> dict:
     from ..security import csp_nonce
 
     return planning_map(area_frame, asset_url=_asset_url, nonce=csp_nonce(),
-                        tiles_url=current_app.config.get("MAP_TILES_URL", ""),
-                        attribution=current_app.config.get("MAP_TILES_ATTRIBUTION", ""), **kw)
+                        tiles_url=current_app.config["MAP_TILES_URL"],
+                        attribution=current_app.config["MAP_TILES_ATTRIBUTION"], **kw)
 
 
 # -- scenarios -------------------------------------------------------------------

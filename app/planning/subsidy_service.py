@@ -5,12 +5,12 @@ in the most deprived areas would cost (:mod:`app.analysis.subsidy`).  Split from
 
 from __future__ import annotations
 
-from .. import loaders
 from ..analysis.person_reach import point_reach
 from ..analysis.services import funding_status
 from ..analysis.subsidy import SubsidyAssumptions, SubsidyError, subsidy_cost
 from ..disclosure import DisclosureRule
 from ..extensions import db
+from ..inputs import areas as area_inputs
 from ..publication.planning import NOT_SHOWN, publish_count, publish_money_for
 from ..settings import analysis_settings
 from .candidates import areas_in_wards
@@ -28,7 +28,7 @@ def subsidy_page(form: SubsidyForm, asked: bool) -> dict:
               and not s.get("outside_council") and s["cost_model"] != "free"
               and s["cost_amount"]]
     form.services.choices = [(str(s["id"]), s["name"]) for s in priced]
-    wards = loaders.wards(db.session)
+    wards = area_inputs.wards(db.session)
     form.wards.choices = [(code, w["name"]) for code, w in wards.items()]
     result = problem = None
     mode = analysis_settings().mode

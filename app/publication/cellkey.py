@@ -48,6 +48,7 @@ from typing import Any
 import numpy as np
 from scipy.optimize import root
 
+from ..config_values import setting_value
 from ..disclosure import DisclosureRule
 
 KEYS = 256
@@ -138,11 +139,11 @@ class CellKeyMethod:
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> CellKeyMethod:
         rule = DisclosureRule.from_config(config)
-        d = int(config.get("CELL_KEY_MAX_PERTURBATION", 4))
+        d = int(setting_value(config, "CELL_KEY_MAX_PERTURBATION"))
         if d > rule.max_suppressed:
             raise ValueError("CELL_KEY_MAX_PERTURBATION must not be above "
                              "DISCLOSURE_MAX_SUPPRESSED, so a published 0 is a true 0")
-        return cls(rule, d, float(config.get("CELL_KEY_VARIANCE", 2.5)))
+        return cls(rule, d, float(setting_value(config, "CELL_KEY_VARIANCE")))
 
     @property
     def table(self) -> np.ndarray:

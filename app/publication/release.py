@@ -34,6 +34,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, cast
 
+from ..config_values import setting_value
 from .cellkey import CellKeyMethod, cell_key
 
 
@@ -55,10 +56,10 @@ class ReleaseRule:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> ReleaseRule:
-        rule = cls(int(config.get("PUBLISH_CELL_MIN_CHANGED", 10)),
-                   int(config.get("PUBLISH_CELL_MAX_OPEN", 5)),
-                   int(config.get("DISCLOSURE_ZERO_MIN_MARGIN", 20)),
-                   int(config.get("PUBLISH_BREAKDOWN_MIN", 50)))
+        rule = cls(int(setting_value(config, "PUBLISH_CELL_MIN_CHANGED")),
+                   int(setting_value(config, "PUBLISH_CELL_MAX_OPEN")),
+                   int(setting_value(config, "DISCLOSURE_ZERO_MIN_MARGIN")),
+                   int(setting_value(config, "PUBLISH_BREAKDOWN_MIN")))
         if rule.min_changed < 0 or rule.max_open < 0 or rule.zero_margin < 0:
             raise ValueError("PUBLISH_CELL_MIN_CHANGED, PUBLISH_CELL_MAX_OPEN and "
                              "DISCLOSURE_ZERO_MIN_MARGIN must be 0 or more")

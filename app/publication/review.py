@@ -33,6 +33,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ..config_values import setting_value
 from ..models import Answer, Area, Campaign, Response
 
 OPEN = "open"  # the open link, in a group's key
@@ -45,8 +46,8 @@ class HoldRules:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> HoldRules:
-        rules = cls(int(config.get("SURVEY_HOLD_OPEN_PER_AREA_DAY", 3)),
-                    int(config.get("SURVEY_HOLD_IDENTICAL", 3)))
+        rules = cls(int(setting_value(config, "SURVEY_HOLD_OPEN_PER_AREA_DAY")),
+                    int(setting_value(config, "SURVEY_HOLD_IDENTICAL")))
         if rules.open_per_area_day < 1 or rules.identical < 2:
             raise ValueError("SURVEY_HOLD_OPEN_PER_AREA_DAY must be 1 or more and "
                              "SURVEY_HOLD_IDENTICAL 2 or more")

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..config_values import setting_value
 from ..models import (
     AREA_LEVELS,
     Area,
@@ -60,14 +61,14 @@ class Schedule:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Schedule:
-        hour = int(config.get("PUBLISH_HOUR", 2))
+        hour = int(setting_value(config, "PUBLISH_HOUR"))
         if not 0 <= hour <= 23:
             raise ValueError("PUBLISH_HOUR must be an hour of the day, 0 to 23 (UTC)")
-        every = int(config.get("PUBLISH_EVERY_DAYS", 7))
+        every = int(setting_value(config, "PUBLISH_EVERY_DAYS"))
         if every < 1:
             raise ValueError("PUBLISH_EVERY_DAYS must be 1 or more")
         return cls(hour, every, ReleaseRule.from_config(config), HoldRules.from_config(config),
-                   int(config.get("THEMES_MIN_ANSWERS", 10)), config.get("THEMES_FILE"))
+                   int(setting_value(config, "THEMES_MIN_ANSWERS")), config.get("THEMES_FILE"))
 
     def next_due(self, last: datetime | None, now: datetime) -> datetime:
         """The next scheduled run after the last snapshot (now, if there is none):

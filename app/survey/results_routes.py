@@ -1,5 +1,5 @@
 """Staff pages: published results, exports, campaigns (the safeguarding queue is in
-:mod:`.safeguarding_review`).  Each view parses the request, calls one function of
+:mod:`.safeguarding_routes`).  Each view parses the request, calls one function of
 :mod:`.results_service` and renders."""
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 recorded (audited).  Reads the flagged response itself, by design: this is not a
 publication (tests/publication/test_boundary.py lists it as an exception).
 
-The views in :mod:`app.survey.safeguarding_review` parse the request, call one
+The views in :mod:`app.survey.safeguarding_routes` parse the request, call one
 function here and render.
 """
 

@@ -140,7 +140,7 @@ def csrf_refused(error):
 from . import (  # noqa: E402,F401 - staff pages, and the public "You said, we did"
     admin_routes,
     results_routes,
-    safeguarding_review,
+    safeguarding_routes,
     themes_routes,
     yousaid_routes,
 )

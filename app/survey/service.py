@@ -97,7 +97,7 @@ def _survey_key(kept, slug):
     link at once costs no queries, and an admin's change still reaches every app
     server within those seconds.
     """
-    every = current_app.config.get("SURVEY_RECHECK_SECONDS", 0)
+    every = current_app.config["SURVEY_RECHECK_SECONDS"]
     now = time.monotonic()
     if every > 0:
         known = kept.get(("key", slug))

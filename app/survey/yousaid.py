@@ -36,7 +36,7 @@ def status_label(status: str) -> str:
 
 def languages() -> list[str]:
     """The shipped languages (``SUPPORTED_LANGUAGES``), English first."""
-    raw = current_app.config.get("SUPPORTED_LANGUAGES") or "en,pl,ro"
+    raw = current_app.config["SUPPORTED_LANGUAGES"] or "en"  # empty: English only, as app.i18n
     codes = [c.strip() for c in str(raw).split(",") if c.strip()]
     return ["en"] + [c for c in codes if c != "en"]
 

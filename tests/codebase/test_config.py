@@ -64,3 +64,48 @@ def test_trusted_proxy_count_from_the_environment_reaches_the_app(monkeypatch):
 
     app.test_client().get("/_client", headers={"X-Forwarded-For": "203.0.113.9"})
     assert seen["addr"] == "203.0.113.9"
+
+
+# -- defaults only in app/config.py (issue 28) -------------------------------------------
+
+def repeated_defaults(paths) -> list[str]:
+    """Calls ``<x>.get("SETTING", default)`` outside app/config.py: a default written
+    again beside the call, which drifts when the setting's own default changes.
+    (``.get("SETTING") or fallback`` for an empty value is a different rule, allowed.)"""
+    import ast
+
+    names = {s.name for s in SETTINGS} | {s.variable for s in SETTINGS}
+    found = []
+    for path in paths:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("get", "setdefault") and node.args
+                    and isinstance(node.args[0], ast.Constant) and node.args[0].value in names
+                    and (len(node.args) > 1 or node.keywords)):
+                default = node.args[1] if len(node.args) > 1 else node.keywords[0].value
+                if not (isinstance(default, ast.Constant) and default.value is None):
+                    found.append(f"{path.name}:{node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+def test_no_module_repeats_a_settings_default():
+    """The Flask config holds every setting (index it); a function given a config
+    mapping that may be partial reads it with ``app.config_values.setting_value``."""
+    paths = [p for p in sorted((ROOT / "app").rglob("*.py"))
+             if p.relative_to(ROOT).as_posix() != "app/config.py"]
+    assert repeated_defaults(paths) == []
+
+
+def test_the_default_check_finds_a_repeated_default(tmp_path):
+    from app.config_values import setting_value
+
+    mod = tmp_path / "m.py"
+    mod.write_text('a = config.get("PUBLISH_HOUR", 2)\nb = config.get("PUBLISH_HOUR")\n'
+                   'c = config.get("NOT_A_SETTING", 1)\nd = cfg.get("LOG_LEVEL", default="INFO")\n')
+    assert repeated_defaults([mod]) == ['m.py:1: config.get(\'PUBLISH_HOUR\', 2)',
+                                        'm.py:4: cfg.get(\'LOG_LEVEL\', default=\'INFO\')']
+    assert setting_value({}, "PUBLISH_HOUR") == 2 and setting_value({"PUBLISH_HOUR": 5},
+                                                                    "PUBLISH_HOUR") == 5
+    with pytest.raises(KeyError):
+        setting_value({}, "NOT_A_SETTING")

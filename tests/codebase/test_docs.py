@@ -131,11 +131,71 @@ def unknown_variables(path: Path, code: str) -> list[str]:
     return sorted(n for n in names if n not in settings and n not in code)
 
 
+DOTTED = re.compile(r"(?<![\w./-])(app(?:\.\w+)+)")
+BARE_FILE = re.compile(r"(?<![\w/.*-])([\w-]+\.(?:py|html|yaml|yml|json|sh|css|js))\b")
+SKIP_DIRS = {"__pycache__", "instance", "node_modules"}
+
+
+def project_file_names() -> set[str]:
+    """The name of every file in the project (not the virtual environment or caches)."""
+    import os
+
+    names = set()
+    for _folder, dirs, files in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS]
+        names.update(files)
+    return names
+
+
+def missing_file_names(path: Path, names: set[str]) -> list[str]:
+    """Bare file names a page gives in code spans (``partner_routes.py``) that no
+    file in the project has."""
+    return sorted({n for span in _code_spans(path) for n in BARE_FILE.findall(span)
+                   if n not in names})
+
+
+def _resolves(dotted: str) -> bool:
+    """``app.x.y``: the longest prefix that is a module of app/, and the next name
+    defined or imported in it (a word of its source); or an attribute of a Flask app
+    (``app.url_map``, ``app.config``), which is what ``app`` means in some examples."""
+    parts = dotted.split(".")
+    for i in range(len(parts), 1, -1):
+        base = ROOT.joinpath(*parts[:i])
+        for module in (base.with_suffix(".py"), base / "__init__.py"):
+            if module.exists():
+                rest = parts[i:]
+                return not rest or re.search(rf"\b{re.escape(rest[0])}\b",
+                                             module.read_text(encoding="utf-8")) is not None
+    from flask import Flask
+
+    return hasattr(Flask("docs_check"), parts[1])
+
+
+def unknown_modules(path: Path) -> list[str]:
+    """Dotted names of app code a page gives in code spans (``app.inputs.areas.areas``)
+    that name no module, or a name its module does not have."""
+    return sorted({m for span in _code_spans(path) for m in DOTTED.findall(span)
+                   if not _resolves(m)})
+
+
 @pytest.mark.parametrize("path", [README, *DOCS], ids=lambda p: p.name)
 def test_every_file_and_setting_the_docs_name_exists(path):
     code = "\n".join(p.read_text(encoding="utf-8") for p in CODE_FILES)
     assert missing_paths(path) == []
     assert unknown_variables(path, code) == []
+    assert missing_file_names(path, project_file_names()) == []
+    assert unknown_modules(path) == []
+
+
+PROSE_PATH = re.compile(r"(?<![\w/.-])((?:app|tests|bench|scripts|templates)/(?:[\w-]+/)*"
+                        r"[\w-]+\.(?:py|html|yaml|yml|json|sh|css|js))\b")
+
+
+@pytest.mark.parametrize("path", [README, *DOCS], ids=lambda p: p.name)
+def test_every_path_named_outside_code_spans_exists(path):
+    """A path written in plain prose (not in backticks) is checked too."""
+    prose = _prose(path.read_text(encoding="utf-8"))
+    assert [p for p in PROSE_PATH.findall(prose) if not (ROOT / p).exists()] == []
 
 
 def test_the_readme_settings_table_gives_each_settings_real_default():
@@ -167,3 +227,12 @@ def test_the_docs_check_finds_a_missing_file_and_an_unknown_setting(tmp_path):
                     "set `NO_SUCH_SETTING=1` or `SECRET_KEY`.\n")
     assert missing_paths(page) == ["app/survey/sdc.py", "planning/data.py"]
     assert unknown_variables(page, "") == ["NO_SUCH_SETTING"]
+
+
+def test_the_docs_check_finds_a_stale_module_and_file_name(tmp_path):
+    page = tmp_path / "x.md"
+    page.write_text("See `app.loaders.context_near`, `app.inputs.map_context.context_near`, "
+                    "`app.inputs.areas.no_such_function`, `app.url_map`, `partner_views.py`, "
+                    "`partner_routes.py` and route modules named `*_routes.py`.\n")
+    assert unknown_modules(page) == ["app.inputs.areas.no_such_function", "app.loaders.context_near"]
+    assert missing_file_names(page, project_file_names()) == ["partner_views.py"]

@@ -141,16 +141,56 @@ def test_no_module_in_app_is_over_400_lines():
     assert long == {}, "split these modules"
 
 
-# app.vendor is a one-module blueprint (no package).
-BLUEPRINT_MODULES_PENDING = {"vendor"}
-
-
 def test_blueprints_are_made_in_their_package_init(app):
     import importlib
 
     for name, blueprint in app.blueprints.items():
-        if name in BLUEPRINT_MODULES_PENDING:
-            continue
         module = importlib.import_module(blueprint.import_name)
         assert hasattr(module, "__path__"), f"{name}: made in {blueprint.import_name}"
         assert module.bp is blueprint
+
+
+# -- names say what a module holds (issue 28) -------------------------------------------
+
+ROUTE_METHODS = {"route", "get", "post", "put", "patch", "delete"}
+
+
+def declares_routes(tree: ast.Module) -> bool:
+    """Whether a module declares a view: ``@<blueprint>.route(...)`` (or ``.get``,
+    ``.post``, ...) on a function, or a call to ``add_url_rule``."""
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for deco in node.decorator_list:
+                if (isinstance(deco, ast.Call) and isinstance(deco.func, ast.Attribute)
+                        and deco.func.attr in ROUTE_METHODS):
+                    return True
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr == "add_url_rule"):
+            return True
+    return False
+
+
+def misnamed_route_modules(paths) -> list[str]:
+    """Modules that declare views but are not named ``routes.py`` or ``*_routes.py``."""
+    return sorted(p.relative_to(ROOT).as_posix() if p.is_relative_to(ROOT) else p.name
+                  for p in paths
+                  if not (p.name == "routes.py" or p.name.endswith("_routes.py"))
+                  and declares_routes(ast.parse(p.read_text(encoding="utf-8"))))
+
+
+def test_modules_holding_routes_are_named_routes():
+    """A reader finds every view of a feature in its ``routes.py`` or ``*_routes.py``
+    (partners once had ``*_views.py``, the survey ``safeguarding_review.py``)."""
+    assert misnamed_route_modules(APP.rglob("*.py")) == []
+
+
+def test_the_route_name_check_finds_a_view_in_a_misnamed_module(tmp_path):
+    views = tmp_path / "partner_views.py"
+    views.write_text("from . import bp\n\n@bp.get('/x')\ndef x():\n    return ''\n")
+    rule = tmp_path / "hooks.py"
+    rule.write_text("def init_app(app):\n    app.add_url_rule('/y', 'y', lambda: '')\n")
+    fine = tmp_path / "staff_routes.py"
+    fine.write_text(views.read_text())
+    helper = tmp_path / "service.py"
+    helper.write_text("def get(x):\n    return {}.get(x)\n")
+    assert misnamed_route_modules([views, rule, fine, helper]) == ["hooks.py", "partner_views.py"]

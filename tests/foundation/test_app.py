@@ -186,3 +186,14 @@ def test_a_missing_hook_module_stops_the_app_starting(monkeypatch):
     monkeypatch.setattr(factory, "INIT_MODULES", (*factory.INIT_MODULES, "app.no_such_hook"))
     with pytest.raises(ModuleNotFoundError, match="app.no_such_hook"):
         factory.create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+@pytest.mark.parametrize("listing", ["BLUEPRINTS", "CLI_MODULES"])
+def test_a_missing_blueprint_or_command_module_stops_the_app_starting(monkeypatch, listing):
+    """Every module the factory lists is imported unguarded: a renamed one is an
+    error at start, never a feature quietly missing."""
+    import app.factory as factory
+
+    monkeypatch.setattr(factory, listing, (*getattr(factory, listing), "app.no_such_module"))
+    with pytest.raises(ModuleNotFoundError, match="app.no_such_module"):
+        factory.create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})

@@ -36,9 +36,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app import loaders
 from app.analysis.gaps import compute_gaps
 from app.geodata.journeys import current_journeys, run_journeys
+from app.inputs import areas as area_inputs
+from app.inputs import services as service_inputs
 from tests.county import County
 from tests.planning.journey_county import add_transport
 
@@ -80,8 +81,8 @@ def county(db, tmp_path):
 
 def frame(db, level, threshold=30, mode="bus"):
     """The pre-publication frame: compute_gaps on the run, unrounded."""
-    return compute_gaps(loaders.areas(db.session, level), loaders.services(db.session),
-                        points=loaders.population_points(db.session, level),
+    return compute_gaps(area_inputs.areas(db.session, level), service_inputs.services(db.session),
+                        points=area_inputs.population_points(db.session, level),
                         threshold_min=threshold, mode=mode,
                         journeys=current_journeys(db.session))
 

@@ -12,12 +12,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from app import loaders
 from app.analysis import compute_gaps
 from app.analysis.travel import radius_for
 from app.geodata.bundle import import_bundle
 from app.geodata.coverage import stored_coverage
 from app.geodata.points import load_points
+from app.inputs import areas as area_inputs
+from app.inputs import services as service_inputs
 from tests.analysis import realdata
 from tests.county import County
 
@@ -37,13 +38,13 @@ def _county_with_clubs(db):
         county.service(f"Youth club {pc}", *realdata.postcode_xy(pc), postcode=pc,
                        service_type="open_access", cost_model="free", status="active")
     county.commit()
-    return loaders.services(db.session)
+    return service_inputs.services(db.session)
 
 
 def test_real_county_reach_from_postcodes(db):
     services = _county_with_clubs(db)
-    wards = loaders.areas(db.session, "ward")
-    lsoas = loaders.areas(db.session, "lsoa")
+    wards = area_inputs.areas(db.session, "ward")
+    lsoas = area_inputs.areas(db.session, "lsoa")
     ward_pts = load_points(db.session, "ward", wards)
     lsoa_pts = load_points(db.session, "lsoa", lsoas)
     ward = compute_gaps(wards, services, points=ward_pts, threshold_min=30, mode="bus")
@@ -187,7 +188,7 @@ def test_every_postcode_area_counts_for_reach(db):
     only_reach = {"deprivation": 0, "rurality": 0, "provision": 0, "voice": 0, "funding": 0}
     exp_lsoa, exp_ward = _independent_reach(_independent_points(), svc, radius)
     for level, expected in (("lsoa", exp_lsoa), ("ward", exp_ward)):
-        areas = loaders.areas(db.session, level)
+        areas = area_inputs.areas(db.session, level)
         points = load_points(db.session, level, areas)
         gaps = compute_gaps(areas, services, points=points, threshold_min=30, mode="bus",
                             weights=only_reach)

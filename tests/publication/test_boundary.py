@@ -14,7 +14,7 @@ APP = Path(__file__).resolve().parents[2] / "app"
 ALLOWED = {
     "publication/microdata.py": "the publication layer's one reader",
     "survey/store.py": "stores a submission; the admin's record-level export",
-    # The queue's views (survey/safeguarding_review.py) only render; the reading moved here.
+    # The queue's views (survey/safeguarding_routes.py) only render; the reading moved here.
     "survey/review_service.py": "the safeguarding lead reads one flagged answer",
     # The coding page (safeguarding lead, admin: the roles that may read free text)
     # reads free-text answers to suggest and confirm themes; counts of themes leave

@@ -196,7 +196,7 @@ def test_blank_numbers_get_the_fields_own_message(app, db, auth):
 def _number_fields():
     import importlib
 
-    from app.params import _Bounded
+    from app.number_fields import _Bounded
 
     for name in ("app.auth.forms", "app.directory.forms", "app.main.forms",
                  "app.partners.forms", "app.planning.forms", "app.survey.forms"):
@@ -229,7 +229,7 @@ def test_every_number_field_takes_only_spaces_as_an_empty_box(app):
 
 
 def test_blank_query_numbers_take_the_default(app):
-    from app.params import arg_float, arg_int
+    from app.number_input import arg_float, arg_int
 
     for raw in ("", " ", "\t", SPACES):
         errors = {}

@@ -1,4 +1,6 @@
-"""Gap figures as JSON-safe records.  Pure: no Flask.
+"""Gap figures as JSON-safe records (NaN, infinity and numpy values made plain).
+
+NaN and infinity become ``None``, numpy scalars Python ones.  Pure: no Flask.
 
 Counts of people never leave through here unprotected: the gap views take
 them from the published snapshot (:mod:`app.publication`), the one place

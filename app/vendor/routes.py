@@ -1,14 +1,15 @@
-"""Front-end assets served by the app from installed packages (XStatic), never a CDN."""
+"""The vendor view: a file of an installed front-end package (XStatic), never a CDN."""
 
 from __future__ import annotations
 
 import importlib
 
-from flask import Blueprint, abort, send_from_directory
+from flask import abort, send_from_directory
 
-from .access import public
+from ..access import public
+from . import bp
 
-bp = Blueprint("vendor", __name__, url_prefix="/vendor")
+__all__ = ["PACKAGES", "asset", "bp", "package_dir"]
 
 # name in URL -> XStatic module
 PACKAGES = {

@@ -1,41 +1,27 @@
-"""Every number a person types or puts in a link is parsed by one parser.
+"""WTForms fields for numbers, built on the one parser (:mod:`app.number_input`).
 
-A number from a query string, a form or a path is refused with a plain
-message unless it is short, finite and inside its range: ``1e309``, ``inf``,
-``nan``, forty digits and ``%`` never reach the analysis or the database
-(SQLite and PostgreSQL both fail on integers past 64 bits; ``Decimal('nan')``
-cannot even be compared).  Three ways in, one parser:
+:class:`IntField`, :class:`NumberField` (``Decimal``) and
+:class:`FloatNumberField` refuse a number unless it is short, finite and inside
+its range, with the parser's plain message: ``1e309``, ``inf``, ``nan``, forty
+digits and ``%`` never reach the analysis or the database.  WTForms' own
+``IntegerField``/``DecimalField`` accept all of those, and its ``NumberRange``
+formats its message with ``%``; hence these few lines of ours.
 
-* :func:`parse_int` / :func:`parse_float` for hand-read query strings (defined
-  in :mod:`app.number_input`, which domain code imports without Flask; re-exported
-  here);
-* :class:`IntField`, :class:`NumberField` (``Decimal``) and
-  :class:`FloatNumberField`, WTForms fields built on them;
-* :class:`BoundedIntConverter`, the app's ``<int:...>`` path converter, which
-  answers 404 for an id no table can hold.
-
-WTForms' own ``IntegerField``/``DecimalField`` accept all of the above, and its
-``NumberRange`` formats its message with ``%``; hence these few lines of ours.
+The parsers themselves (``parse_int``, ``arg_int``, ``ParamError``, ...) are
+imported from :mod:`app.number_input`; the ``<int:...>`` path converter is
+:mod:`app.url_converters`.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from werkzeug.routing import IntegerConverter
 from wtforms import DecimalField, FloatField, IntegerField
 from wtforms.validators import StopValidation
 
-# The parsers are Flask-free (domain code imports them); re-exported for web code.
-from .number_input import (  # noqa: F401
-    MAX_CHARS,
-    MAX_ID,
-    ParamError,
-    arg_float,
-    arg_int,
-    parse_float,
-    parse_int,
-)
+from .number_input import ParamError, parse_float, parse_int
+
+__all__ = ["FloatNumberField", "IntField", "NumberField"]
 
 
 class _Bounded:
@@ -91,15 +77,3 @@ class FloatNumberField(_Bounded, FloatField):
 
     def _parse(self, raw):
         return parse_float(raw, self.lo, self.hi, self.message)
-
-
-class BoundedIntConverter(IntegerConverter):
-    """``<int:...>`` in a URL: a path with an id past ``MAX_ID`` does not match (404)."""
-
-    def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", MAX_ID)
-        super().__init__(map, *args, **kwargs)
-
-
-def init_app(app) -> None:
-    app.url_map.converters["int"] = BoundedIntConverter
