@@ -70,5 +70,5 @@ def tick(log: str, label: str, wait: str | None = None) -> str:
     with open(log, "a") as fh:
         fh.write(f"{label}\n")
     if wait:
-        _wait_for(wait, seconds=120)
+        _wait_for(wait, seconds=600)
     return label
