@@ -177,6 +177,19 @@ def test_quotas_still_count_each_council_on_its_own(app, db, pool, tmp_path):
     assert queue_tick("A", "A4", log, user_id=2).state in ("queued", "running", "finished")
 
 
+@pytest.mark.parametrize("app_config", [1], indirect=True)
+def test_the_queues_command_shows_each_council_s_waiting_jobs(app, db, pool, runner, tmp_path):
+    assert runner.invoke(args=["jobs", "queues"]).output == "No jobs waiting.\n"
+    gates, go, log = tmp_path / "gates", tmp_path / "go", tmp_path / "log"
+    queue_tick("A", "gate", gates, wait=go)  # the one thread, busy
+    poll(lambda: len(lines(gates)) == 1, what="the gate job to start")
+    for label in ("A1", "A2", "B1"):
+        queue_tick(label[0], label, log)
+    assert pool.waiting.waiting() == {"A": 2, "B": 1}
+    out = runner.invoke(args=["jobs", "queues"]).output
+    assert out.splitlines() == ["council\tqueued (ledger)", "A\t2", "B\t1"]
+
+
 # ---- RQ workers on Redis ----------------------------------------------------------------
 
 def rq_backend(rq_app):
