@@ -23,6 +23,10 @@ Why our own ledger beside RQ: RQ alone loses the job a killed worker held until
 its registry cleanup runs, and knows nothing of the database writes a job makes;
 the ledger fences both.
 
+Each council's jobs wait in a queue of their own and the workers serve the
+councils in turn (:mod:`.fair`, :mod:`.rqfair`): one council's thousand jobs do
+not hold up another council's one.
+
 Each new job counts against its asker's and the council's quotas
 (:mod:`.quotas`): over one, :func:`enqueue` raises :class:`QuotaExceeded`, which
 the app answers with a 429 page saying what to wait for.  The key is the work
@@ -104,17 +108,20 @@ def start(app) -> None:
     app.extensions[EXTENSION].start_heartbeat()
 
 
-def enqueue(func, params: dict, *, key: str, user_id: int | None) -> JobInfo:
+def enqueue(func, params: dict, *, key: str, user_id: int | None,
+            council: str | None = None) -> JobInfo:
     """The job running ``func(**params)`` for ``key``: started unless the same job is
     already queued, running or finished (a failed one starts again).
 
     ``user_id`` is who asked (``None``: a command or the system); a job started for
     a person counts against the quotas and raises :class:`QuotaExceeded` when over
     one, leaving nothing queued.  ``key`` must name the work only: never the
-    request's host or anything else a client can vary for free."""
+    request's host or anything else a client can vary for free.  ``council`` is
+    whose work it is (default :func:`quotas.council_for`): its quota, and its queue,
+    which the workers serve in turn with every other council's."""
     b = backend()
     holds = b.holds_queued
-    who = quotas.asker(user_id, func.yvm_kind)
+    who = quotas.asker(user_id, func.yvm_kind, council)
     for _ in range(3):  # a job refused a moment ago under our feet: ask again
         jid, new = ledger.create(func.yvm_path, params, key, owner=b.owner if holds else None,
                                  lease_until=(time.time() + b.lease) if holds else None,

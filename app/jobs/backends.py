@@ -3,6 +3,11 @@ any number of machines) or a thread pool inside the app process (the
 embedded default).  Both carry only a job id; :mod:`.runner` does the rest
 against the ledger, so they behave the same.
 
+Both serve the councils in turn (:mod:`.fair`, :mod:`.rqfair`): each council's
+jobs wait in a queue of their own, keyed by the ``council`` the ledger records
+for the job, and a free worker takes the oldest job of the next council in turn,
+so one council's thousand jobs do not hold up another council's one.
+
 Each process that holds jobs runs one heartbeat thread: it renews the leases
 of the jobs it holds and queues again any job whose holder stopped renewing
 (a worker or app process that was killed).
@@ -18,7 +23,8 @@ import uuid
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 
-from .ledger import heartbeat, prune, reclaim
+from .fair import FairQueue
+from .ledger import council_of, heartbeat, prune, reclaim
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +38,7 @@ class Backend:
 
     kind = "base"
     holds_queued = False  # does this process hold queued jobs itself (in-process)?
+    fair = True  # councils in turn; False: one queue, first come first served (the bench)
 
     def __init__(self, app):
         cfg = app.config
@@ -100,7 +107,11 @@ class Backend:
 
 class InProcess(Backend):
     """A thread pool in this process; jobs it holds survive a restart (the next
-    process to start reclaims them once their lease lapses)."""
+    process to start reclaims them once their lease lapses).
+
+    The pool's own queue carries only turns, one per job dispatched: a thread
+    that gets a turn takes whichever job is next in :class:`FairQueue` (the next
+    council's oldest), not the job that was dispatched with it."""
 
     kind = "inprocess"
     holds_queued = True
@@ -112,10 +123,17 @@ class InProcess(Backend):
     def _fresh_process(self) -> None:
         super()._fresh_process()
         self.pool = ThreadPoolExecutor(self.threads, thread_name_prefix="yvm-job")
+        self.waiting: FairQueue[str] = FairQueue(fair=self.fair)
 
     def dispatch(self, jid: str) -> None:
         self.start_heartbeat()  # also makes a forked process's own pool
-        self.pool.submit(self._run, jid)
+        self.waiting.put(council_of(jid), jid)
+        self.pool.submit(self._run_next)
+
+    def _run_next(self) -> None:
+        jid = self.waiting.take()
+        if jid is not None:
+            self._run(jid)
 
     def _run(self, jid: str) -> None:
         from .runner import perform
@@ -132,36 +150,41 @@ class InProcess(Backend):
     def stop(self) -> None:
         super().stop()
         self.pool.shutdown(wait=False, cancel_futures=True)
+        self.waiting.clear()  # our leases lapse; another process takes them up
 
 
 class RQ(Backend):
-    """RQ on Redis: :meth:`dispatch` puts the job id on the queue; ``flask jobs
-    worker`` processes run them (:func:`app.jobs.runner.perform_rq`)."""
+    """RQ on Redis: :meth:`dispatch` puts the job id on its council's queue; ``flask
+    jobs worker`` processes take from the councils' queues in turn and run them
+    (:func:`app.jobs.runner.perform_rq`)."""
 
     kind = "rq"
 
     def __init__(self, app):
         super().__init__(app)
         from redis import Redis
-        from rq import Queue
+
+        from .rqfair import CouncilQueues
 
         self.connection = Redis.from_url(app.config["REDIS_URL"])
-        self.queue = Queue(app.config["JOBS_QUEUE"], connection=self.connection)
+        # Every council's queue: counted, emptied or looked up by council.
+        self.queue = CouncilQueues(app.config["JOBS_QUEUE"], self.connection)
         self.timeout = int(app.config["JOBS_TIMEOUT_SECONDS"])
 
     def dispatch(self, jid: str) -> None:
         from rq import Retry
 
+        queue = self.queue.for_council(council_of(jid)) if self.fair else self.queue.plain()
         # A fresh RQ id per hand-over: the ledger, not RQ, keeps one job per key.
-        self.queue.enqueue_call("app.jobs.runner.perform_rq", args=(jid,),
-                                job_id=f"yvm-{jid[:20]}-{uuid.uuid4().hex[:10]}",
-                                timeout=self.timeout, result_ttl=0,
-                                failure_ttl=int(self.result_ttl), retry=Retry(max=2))
+        queue.enqueue_call("app.jobs.runner.perform_rq", args=(jid,),
+                           job_id=f"yvm-{jid[:20]}-{uuid.uuid4().hex[:10]}",
+                           timeout=self.timeout, result_ttl=0,
+                           failure_ttl=int(self.result_ttl), retry=Retry(max=2))
 
     def worker(self, *, name: str | None = None):
-        """An RQ worker for this queue that runs jobs in this process (no fork), so
-        the app context and our lease are the worker's own."""
-        from rq import SimpleWorker
+        """An RQ worker over the councils' queues, taking from them in turn, that
+        runs jobs in this process (no fork), so the app context and our lease are
+        the worker's own."""
+        from .rqfair import FairWorker
 
-        return SimpleWorker([self.queue], connection=self.connection,
-                            name=name or self.owner.replace(":", "-"))
+        return FairWorker(self.queue, name=name or self.owner.replace(":", "-"))

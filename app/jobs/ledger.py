@@ -16,7 +16,7 @@ import pickle
 import time
 from datetime import timedelta
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -34,6 +34,20 @@ def job_id(task: str, key: str) -> str:
 def get(jid: str) -> J | None:
     with db.engine.connect() as conn:
         return conn.execute(select(J.__table__).where(J.id == jid)).first()
+
+
+def council_of(jid: str) -> str | None:
+    """The council whose queue job ``jid`` waits in (``None``: not recorded)."""
+    with db.engine.connect() as conn:
+        return conn.execute(select(J.council).where(J.id == jid)).scalar()
+
+
+def waiting_by_council() -> dict[str | None, int]:
+    """How many jobs each council has queued (not yet running), from the ledger."""
+    with db.engine.connect() as conn:
+        rows = conn.execute(select(J.council, func.count()).where(J.state == "queued")
+                            .group_by(J.council))
+        return {council: count for council, count in rows}
 
 
 def latest(task: str) -> str | None:

@@ -52,9 +52,11 @@ def council_for(user_id: int | None) -> str:
     return COUNCIL
 
 
-def asker(user_id: int | None, kind: str) -> dict:
-    """The columns recorded on a job for its quota."""
-    return {"user_id": user_id, "kind": kind, "council": council_for(user_id)}
+def asker(user_id: int | None, kind: str, council: str | None = None) -> dict:
+    """The columns recorded on a job for its quota (and its queue: the workers
+    serve the councils in turn, keyed by this ``council``)."""
+    return {"user_id": user_id, "kind": kind,
+            "council": council if council is not None else council_for(user_id)}
 
 
 def _noun(kind: str, count: int) -> str:

@@ -19,7 +19,8 @@ import pytest
 from tests.conftest import TEST_CONFIG
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = "redis://127.0.0.1:6379/13"  # a database of its own; queue names are per test
+# A database of its own (YVM_TEST_REDIS_URL picks another); queue names are per test.
+REDIS_URL = os.environ.get("YVM_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 
 def redis_or_skip():
@@ -79,5 +80,5 @@ def rq_app(database_url, rq_settings):
         for proc in workers:
             kill(proc)
         backend.stop()
-        backend.queue.delete(delete_jobs=True)
+        backend.queue.delete(delete_jobs=True)  # every council's queue
         _db.session.remove()

@@ -60,3 +60,15 @@ def broken(log: str) -> None:
 @task(roles=("admin",), title="Admins' test job", kind="test")
 def admins_only() -> int:
     return 42
+
+
+@task(roles=STAFF, title="Cheap test job", kind="test")
+def tick(log: str, label: str, wait: str | None = None) -> str:
+    """Write ``label`` on a line of ``log`` when it starts (the order jobs started
+    in, across processes: one short append each), then, if ``wait`` is given, wait
+    until that file exists."""
+    with open(log, "a") as fh:
+        fh.write(f"{label}\n")
+    if wait:
+        _wait_for(wait, seconds=600)
+    return label
