@@ -292,7 +292,7 @@ SETTINGS: tuple[Setting, ...] = (
       "Redis for the background job queue (RQ workers: `flask jobs worker`). Empty: jobs run "
       "in the app processes. Tests use it only when they pass it themselves.",
       shown_default="empty"),
-    S("JOBS_QUEUE", str, "yvm", "The RQ queue's name."),
+    S("JOBS_QUEUE", str, "yvm", "Prefix of the RQ queues: one per council, <prefix>:jobs:<council>."),
     S("JOBS_THREADS", int, 2, "Background job threads in each app process (without Redis)."),
     S("JOBS_TIMEOUT_SECONDS", int, 900, "Longest one run of a job may take (RQ)."),
     S("JOBS_LEASE_SECONDS", float, 30.0,
