@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .config_checks import ConfigError as ConfigError  # raised to callers of load_config
-from .config_checks import check_links, parse_value, public_base_url, secret_key, trusted_hosts
+from .config_checks import check_links, public_base_url, secret_key, trusted_hosts
 from .config_docs import settings_markdown
+from .config_setting import Setting as Setting
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
@@ -27,33 +27,6 @@ DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE / 'youth_voice_map.sqlite'}"
 DEFAULT_INDICATORS_FILE = ROOT / "surveys" / "safeguarding_indicators.yaml"
 DEFAULT_SYNONYMS_FILE = ROOT / "surveys" / "search_synonyms.yaml"
 DEFAULT_THEMES_FILE = ROOT / "surveys" / "themes.yaml"
-
-
-@dataclass(frozen=True)
-class Setting:
-    """One environment setting.
-
-    ``default`` is a value, or a function of ``(testing, development)`` when it
-    depends on the environment; ``shown_default`` is how the documentation
-    writes it when that is clearer than the value.
-    """
-
-    name: str
-    type: type
-    default: Any
-    doc: str
-    env: str | None = None
-    shown_default: str | None = None
-
-    @property
-    def variable(self) -> str:
-        return self.env or self.name
-
-    def default_for(self, testing: bool, development: bool) -> Any:
-        return self.default(testing, development) if callable(self.default) else self.default
-
-    def parse(self, raw: str) -> Any:
-        return parse_value(self.variable, self.type, raw)
 
 
 def _outside_dev_and_tests(testing: bool, development: bool) -> bool:

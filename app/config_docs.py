@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .config import Setting
+    from .config_setting import Setting
 
 
 def _shown(setting: Setting) -> str:
