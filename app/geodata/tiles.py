@@ -63,6 +63,8 @@ class TileTooLarge(ValueError):
 
 @dataclass(frozen=True)
 class TileOptions:
+    """How tiles are made: zooms, extent, buffer, simplification and the size limit."""
+
     min_zoom: int = 4
     max_zoom: int = 12
     detail_zoom: int = 8  # from this zoom on, one feature per area
@@ -75,6 +77,8 @@ class TileOptions:
 
 @dataclass
 class TileReport:
+    """What a build wrote: the archive, its size and each zoom's largest tile."""
+
     path: Path
     tiles: int = 0
     archive_bytes: int = 0
@@ -101,8 +105,10 @@ def tile_range(bounds: Sequence[float], z: int) -> tuple[range, range]:
 
 
 def fit_zoom(bounds: Sequence[float], width: int, height: int, padding: int = 10) -> float:
-    """The zoom at which Web Mercator ``bounds`` fit a ``width`` x ``height`` px view
-    (512 px tiles, as MapLibre draws vector tiles; ``fitBounds`` with ``padding``)."""
+    """The zoom at which Web Mercator ``bounds`` fit a ``width`` x ``height`` px view.
+
+    (512 px tiles, as MapLibre draws vector tiles; ``fitBounds`` with ``padding``).
+    """
     metres_x = max(bounds[2] - bounds[0], 1.0)
     metres_y = max(bounds[3] - bounds[1], 1.0)
     zx = math.log2((width - 2 * padding) * 2 * ORIGIN / (512 * metres_x))
@@ -112,8 +118,10 @@ def fit_zoom(bounds: Sequence[float], width: int, height: int, padding: int = 10
 
 def view_tiles(bounds: Sequence[float], width: int, height: int,
                options: TileOptions = TileOptions()) -> tuple[int, list[tuple[int, int, int]]]:
-    """The zoom MapLibre loads and the tiles it asks for when it fits ``bounds``
-    (Web Mercator) into a ``width`` x ``height`` view: the tiles under the view."""
+    """The zoom MapLibre loads and the tiles it asks for when it fits ``bounds``.
+
+    (Web Mercator) into a ``width`` x ``height`` view: the tiles under the view.
+    """
     zoom = fit_zoom(bounds, width, height)
     z = min(max(int(math.floor(zoom)), options.min_zoom), options.max_zoom)
     cx, cy = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
@@ -126,16 +134,20 @@ def view_tiles(bounds: Sequence[float], width: int, height: int,
 # ---- properties ---------------------------------------------------------------
 
 def clean_text(value: object) -> str:
-    """A name or code as an MVT string: text, valid UTF-8 (lone surrogates replaced),
+    """A name or code as an MVT string: text, valid UTF-8 (lone surrogates replaced),.
+
     at most :data:`NAME_MAX` characters.  Nothing is escaped here: it is data, and
-    the page escapes for its own context."""
+    the page escapes for its own context.
+    """
     text = "" if value is None else str(value)
     return "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text[:NAME_MAX])
 
 
 def clean_number(value: object) -> int | float | None:
-    """A numeric property as MVT carries it: int when whole, else rounded to 2
-    decimals; ``None`` (left out) when missing or not a finite number."""
+    """A numeric property as MVT carries it: int when whole, else rounded to 2.
+
+    decimals; ``None`` (left out) when missing or not a finite number.
+    """
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -227,8 +239,10 @@ def _encode(layer: str, geoms: Sequence[Any], props: Sequence[dict[str, Any]],
 
 
 def polygonal(shape: Any) -> Any:
-    """The polygons of ``shape`` (clipping and repair can leave lines and points
-    beside them), or ``None`` when none are left."""
+    """The polygons of ``shape`` (clipping and repair can leave lines and points.
+
+    beside them), or ``None`` when none are left.
+    """
     if shape is None or shape.is_empty:
         return None
     if shape.geom_type in ("Polygon", "MultiPolygon"):
@@ -258,50 +272,44 @@ def _sized(make: Any, z: int, x: int, y: int, options: TileOptions,
 def _zoom_tiles(z: int, areas: _Areas, overview: dict[int, Any],
                 options: TileOptions, report: TileReport
                 ) -> Iterator[tuple[int, int, int, bytes]]:
-    bounds = shapely.total_bounds(areas.geoms)
-    xs, ys = tile_range(bounds, z)
-    detail = z >= options.detail_zoom
-    base = shapely.simplify(areas.geoms, options.tolerance * _units(z, options),
-                            preserve_topology=True) if detail else None
-    classes = sorted(overview)
-    simple = {c: shapely.simplify(overview[c], options.tolerance * _units(z, options),
-                                  preserve_topology=True) for c in classes}
+    """Every non-empty tile of zoom ``z``.
+
+    One feature per area from ``detail_zoom`` on, else one per colour class.
+    """
+    if z >= options.detail_zoom:
+        layer, full, props, tree = AREAS_LAYER, areas.geoms, areas.props, areas.tree
+    else:
+        classes = sorted(overview)
+        full = np.asarray([overview[c] for c in classes], dtype=object)
+        layer, props, tree = OVERVIEW_LAYER, [{"class": c} for c in classes], shapely.STRtree(full)
+    first = options.tolerance * _units(z, options)
+    simple = shapely.simplify(full, first, preserve_topology=True)
+    pad = options.buffer * _units(z, options)
+    xs, ys = tile_range(shapely.total_bounds(areas.geoms), z)
     for x in xs:
         for y in ys:
             tb = tile_bounds(z, x, y)
-            pad = options.buffer * _units(z, options)
-            box = shapely.box(tb[0] - pad, tb[1] - pad, tb[2] + pad, tb[3] + pad)
-            if detail:
-                hits = areas.tree.query(box, predicate="intersects")
-                if not len(hits):
-                    continue
-                hits.sort()
+            hits = np.sort(tree.query(shapely.box(tb[0] - pad, tb[1] - pad, tb[2] + pad,
+                                                  tb[3] + pad), predicate="intersects"))
+            if not len(hits):
+                continue
 
-                def make(tol: float, hits: Any = hits) -> bytes:
-                    geoms = base[hits] if tol <= options.tolerance * _units(z, options) \
-                        else shapely.simplify(areas.geoms[hits], tol, preserve_topology=True)
-                    return _encode(AREAS_LAYER, list(geoms),
-                                   [areas.props[i] for i in hits], z, x, y, options)
-            else:
-                inside = [c for c in classes if simple[c].intersects(box)]
-                if not inside:
-                    continue
+            def make(tol: float, hits: Any = hits, x: int = x, y: int = y) -> bytes:
+                geoms = simple[hits] if tol <= first else shapely.simplify(
+                    full[hits], tol, preserve_topology=True)
+                return _encode(layer, list(geoms), [props[i] for i in hits], z, x, y, options)
 
-                def make(tol: float, inside: list[int] = inside) -> bytes:
-                    geoms = [simple[c] if tol <= options.tolerance * _units(z, options)
-                             else shapely.simplify(overview[c], tol, preserve_topology=True)
-                             for c in inside]
-                    return _encode(OVERVIEW_LAYER, geoms, [{"class": c} for c in inside],
-                                   z, x, y, options)
             data = _sized(make, z, x, y, options, report)
             if data:
                 yield z, x, y, data
 
 
 def dissolve_classes(areas: _Areas, tolerance: float) -> dict[int, Any]:
-    """Each colour class's areas as one (multi)polygon, simplified by ``tolerance``
+    """Each colour class's areas as one (multi)polygon, simplified by ``tolerance``.
+
     metres first and snapped to a grid of that size (neighbours' shared edges,
-    simplified apart, meet again)."""
+    simplified apart, meet again).
+    """
     out: dict[int, Any] = {}
     simple = shapely.make_valid(shapely.simplify(areas.geoms, tolerance, preserve_topology=True))
     for c in sorted(set(areas.classes.tolist())):
@@ -317,10 +325,12 @@ def build_pmtiles(areas: Any, path: Path | str, *, fill: str,
                   properties: Sequence[str] = (), breaks: Sequence[float] | None = None,
                   options: TileOptions = TileOptions(),
                   metadata: dict[str, Any] | None = None) -> TileReport:
-    """Write ``areas`` as a PMTiles v3 archive of vector tiles at ``path``, coloured
+    """Write ``areas`` as a PMTiles v3 archive of vector tiles at ``path``, coloured.
+
     by ``fill`` (classes cut at ``breaks``, quantiles when not given), with
     ``properties`` in each area's feature.  Written to a temporary file and moved
-    into place, so a server never reads half an archive."""
+    into place, so a server never reads half an archive.
+    """
     path = Path(path)
     breaks = list(default_breaks(areas[fill]) if breaks is None else breaks)
     prepared = prepare(areas, properties, fill, breaks)

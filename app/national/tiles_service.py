@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app, url_for
-from ..i18n import _
 from pmtiles.reader import MmapSource, Reader
 
 from ..analysis.classify import NO_DATA, YLORRD
 from ..analysis.figures import FIGURES
 from ..config import INSTANCE
 from ..geodata.tiles import AREAS_LAYER, OVERVIEW_LAYER, TileOptions, TileReport, build_pmtiles
+from ..i18n import _
 
 ARCHIVE = "lsoa.pmtiles"
 FILL = "gap_score"
@@ -60,14 +60,15 @@ def council_lsoas(session: Any) -> Any:
     return frame.reset_index()
 
 
-def build_council_tiles(session: Any, options: TileOptions = TileOptions()) -> TileReport | None:
+def build_council_tiles(session: Any, options: TileOptions | None = None) -> TileReport | None:
     """Build ``lsoa.pmtiles`` from the council's LSOAs; ``None`` without LSOAs."""
     frame = council_lsoas(session)
     if frame is None or frame.empty:
         return None
     path = archive_path()
     assert path is not None
-    return build_pmtiles(frame, path, fill=FILL, properties=PROPERTIES, options=options,
+    return build_pmtiles(frame, path, fill=FILL, properties=PROPERTIES,
+                         options=options or TileOptions(),
                          metadata={"attribution": _boundaries_attribution()})
 
 

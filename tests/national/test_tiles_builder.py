@@ -22,9 +22,9 @@ from app.geodata.tiles import (
     class_of,
     clean_number,
     clean_text,
+    mercator_bounds,
     tile_range,
     view_tiles,
-    mercator_bounds,
 )
 
 HOSTILE = "</script><script>alert('x')</script> & \"Brook\" {{7*7}} \u202e\ud800"
