@@ -5,29 +5,28 @@ browser with HTTP Range requests) and ``flask tiles build``.  Views are thin:
 from __future__ import annotations
 
 import click
-from flask import Blueprint, abort, render_template, send_file
-from flask.cli import with_appcontext
+from flask import abort, render_template, send_file
+from flask.cli import AppGroup
 
 from ..access import READERS, roles_required
 from ..extensions import db
 from ..i18n import _
-from . import tiles_service
+from . import bp, tiles_service
 
-bp = Blueprint("national_tiles", __name__, url_prefix="/national", cli_group="tiles")
-bp.cli.help = "Build the national map's vector tiles."
+cli = AppGroup("tiles", help="Build the national map's vector tiles.")
 
 MAX_AGE = 3600  # an archive changes only when rebuilt; its URL carries ?v=<mtime>
 
 
 @bp.route("/map")
 @roles_required(*READERS)
-def map_page():
+def tiles_map():
     return render_template("national/map.html", **tiles_service.map_page())
 
 
 @bp.route("/tiles/<name>")
 @roles_required(*READERS)
-def archive(name: str):
+def tiles_archive(name: str):
     """The archive ``name`` with Range support (206 Partial Content), ETag and
     Last-Modified; only the archives the app writes are served."""
     path = tiles_service.archive_path(name)
@@ -41,8 +40,7 @@ def archive(name: str):
     return response
 
 
-@bp.cli.command("build")
-@with_appcontext
+@cli.command("build")
 def build() -> None:
     """Build the LSOA map's tiles from the council's boundaries and published gap figures."""
     report = tiles_service.build_council_tiles(db.session)

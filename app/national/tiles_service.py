@@ -115,7 +115,7 @@ def map_page() -> dict[str, Any]:
     bounds = [header[k] / 1e7 for k in ("min_lon_e7", "min_lat_e7", "max_lon_e7", "max_lat_e7")]
     labels = {p: FIGURES[p]["label"] for p in (FILL, *PROPERTIES) if p in FIGURES}
     ctx.update(available=True, legend=legend, map_config={
-        "url": url_for("national_tiles.archive", name=ARCHIVE, v=int(path.stat().st_mtime)),
+        "url": url_for("national.tiles_archive", name=ARCHIVE, v=int(path.stat().st_mtime)),
         "worker": url_for("vendor.asset", name="maplibre-gl",
                           filename="dist/maplibre-gl-csp-worker.js"),
         "bounds": bounds, "minZoom": header["min_zoom"], "maxZoom": header["max_zoom"],
