@@ -52,7 +52,7 @@ CLI_MODULES = (
     "app.cli.retention",
     "app.cli.jobs",
     "app.cli.publish",
-    "app.national.tiles_routes",
+    "app.cli.tiles",
 )
 
 

@@ -1,19 +1,13 @@
-"""The national map: its page, its vector tiles (a PMTiles archive, read by the
-browser with HTTP Range requests) and ``flask tiles build``.  Views are thin:
-:mod:`.tiles_service` does the work (docs/TILES.md)."""
+"""The national map: its page and its vector tiles (a PMTiles archive, read by the
+browser with HTTP Range requests; built by ``flask tiles build``, :mod:`app.cli.tiles`).
+Views are thin: :mod:`.tiles_service` does the work (docs/TILES.md)."""
 
 from __future__ import annotations
 
-import click
 from flask import abort, render_template, send_file
-from flask.cli import AppGroup
 
 from ..access import READERS, roles_required
-from ..extensions import db
-from ..i18n import _
 from . import bp, tiles_service
-
-cli = AppGroup("tiles", help="Build the national map's vector tiles.")
 
 MAX_AGE = 3600  # an archive changes only when rebuilt; its URL carries ?v=<mtime>
 
@@ -38,15 +32,3 @@ def tiles_archive(name: str):
     response.cache_control.private = True  # the figures are for signed-in readers
     response.cache_control.public = False
     return response
-
-
-@cli.command("build")
-def build() -> None:
-    """Build the LSOA map's tiles from the council's boundaries and published gap figures."""
-    report = tiles_service.build_council_tiles(db.session)
-    if report is None:
-        raise click.ClickException(_("No small areas (LSOAs) imported: nothing to map."))
-    largest = max(report.max_bytes.values(), default=0)
-    click.echo(_("Wrote %(path)s: %(tiles)s tiles, %(size)s bytes, largest tile %(largest)s bytes.",
-                 path=str(report.path), tiles=f"{report.tiles:,}",
-                 size=f"{report.archive_bytes:,}", largest=f"{largest:,}"))
