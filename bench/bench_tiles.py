@@ -42,7 +42,7 @@ FIRST_VIEW_ASSETS = ("node_modules/maplibre-gl/dist/maplibre-gl-csp.js",
                      "node_modules/maplibre-gl/dist/maplibre-gl.css",
                      "node_modules/pmtiles/dist/pmtiles.js",
                      "app/static/js/national-map.js", "app/static/css/national-map.css",
-                     "app/static/css/app.css")
+                     "app/static/css/app.css", "app/static/css/language.css")
 
 
 def vertex_counts() -> np.ndarray:

@@ -34,9 +34,17 @@ def test_the_map_draws_its_tiles_and_passes_axe(app, db, runner, live_server,  #
     tiles = []
     page.on("response", lambda r: tiles.append(r.status) if "/national/tiles/" in r.url else None)
     sign_in(page, live_server.url, user.email, TEST_PASSWORD)
+    fetched = []
+    page.on("requestfinished", lambda r: fetched.append(r))
     page.goto(live_server.url + "/national/map")
     expect(page.locator("#national-map canvas.maplibregl-canvas")).to_be_visible()
     expect(page.locator("#national-map")).to_have_attribute("data-ready", "true")
+    # The first view (page, scripts, styles, the archive's header and tiles), as sent
+    # over the wire (the app gzips MapLibre): under 500 KB.
+    first_view = sum(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"]
+                     for r in list(fetched))
+    print(f"first view at {width} px: {first_view:,} bytes")
+    assert 300_000 < first_view < 500_000, first_view
     expect(page.locator("#national-map-table")).to_have_attribute("href", "/gaps?level=lsoa")
     expect(page.locator("#national-map-legend li")).not_to_have_count(0)
     assert 206 in tiles  # the archive is read in ranges
