@@ -110,12 +110,17 @@ def main(argv: list[str] | None = None) -> int:
     verts = shapely.get_num_coordinates(areas.geometry.values)
     print(f"synthetic areas: {len(areas):,} in {made:.1f} s; vertices per polygon "
           f"median {np.median(verts):.0f}, 10th-90th {np.percentile(verts, 10):.0f}-"
-          f"{np.percentile(verts, 90):.0f}, total {verts.sum():,}")
+          f"{np.percentile(verts, 90):.0f}, total {verts.sum():,}", flush=True)
     options = TileOptions(max_zoom=args.max_zoom)
     path = Path(args.out) / "bench-england.pmtiles"
     start = time.perf_counter()
+    def progress(z, report):
+        print(f"  zoom {z:2d} done at {time.perf_counter() - start:.0f} s: largest tile "
+              f"{report.max_bytes.get(z, 0):,} bytes (raw MVT)", flush=True)
+
     report = build_pmtiles(areas, path, fill="gap_score",
-                           properties=["imd_decile", "places_per_1000"], options=options)
+                           properties=["imd_decile", "places_per_1000"], options=options,
+                           progress=progress)
     built = time.perf_counter() - start
     print(f"build: {built:.1f} s, {report.tiles:,} tiles, archive {report.archive_bytes:,} bytes, "
           f"{report.retried} tiles rebuilt with more simplification")

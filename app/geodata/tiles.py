@@ -27,7 +27,7 @@ from __future__ import annotations
 import gzip
 import math
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -327,7 +327,8 @@ def dissolve_classes(areas: _Areas, tolerance: float) -> dict[int, Any]:
 def build_pmtiles(areas: Any, path: Path | str, *, fill: str,
                   properties: Sequence[str] = (), breaks: Sequence[float] | None = None,
                   options: TileOptions = TileOptions(),
-                  metadata: dict[str, Any] | None = None) -> TileReport:
+                  metadata: dict[str, Any] | None = None,
+                  progress: Callable[[int, TileReport], None] | None = None) -> TileReport:
     """Write ``areas`` as a PMTiles v3 archive of vector tiles at ``path``, coloured.
 
     by ``fill`` (classes cut at ``breaks``, quantiles when not given), with
@@ -347,6 +348,8 @@ def build_pmtiles(areas: Any, path: Path | str, *, fill: str,
         for z_, x, y, data in _zoom_tiles(z, prepared, overview, options, report):
             report.max_bytes[z_] = max(report.max_bytes.get(z_, 0), len(data))
             tiles.append((zxy_to_tileid(z_, x, y), gzip.compress(data, 6, mtime=0)))
+        if progress is not None:  # each zoom as it is done (the bench prints it)
+            progress(z, report)
     tiles.sort(key=lambda t: t[0])
     west, south, east, north = shapely.total_bounds(prepared.geoms)
     to_lonlat = Transformer.from_crs(WEB_MERCATOR, WGS84, always_xy=True)
