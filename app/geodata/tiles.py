@@ -231,8 +231,11 @@ def _encode(layer: str, geoms: Sequence[Any], props: Sequence[dict[str, Any]],
     # snap-rounding (valid output) and oriented as MVT wants (exteriors clockwise
     # here, so after the flip too): the encoder's own per-polygon checks, in
     # Python, took most of a build's time.
-    units = shapely.set_precision(shapely.transform(clipped, lambda xy: (xy - origin) * scale),
-                                  1.0)
+    units = shapely.transform(clipped, lambda xy: (xy - origin) * scale)
+    try:
+        units = shapely.set_precision(units, 1.0)
+    except shapely.errors.GEOSException:  # an invalid input (a simplified dissolve): repair
+        units = shapely.set_precision(shapely.make_valid(units), 1.0)
     kept = [(g, p) for g, p in zip(map(polygonal, units), props, strict=True) if g is not None]
     if not kept:
         return b""
