@@ -32,7 +32,8 @@ import shapely  # noqa: E402
 from pmtiles.reader import MmapSource, Reader  # noqa: E402
 
 from app.geodata.crs import BNG  # noqa: E402
-from app.geodata.tiles import TileOptions, build_pmtiles, mercator_bounds, view_tiles  # noqa: E402
+from app.geodata.tile_view import mercator_bounds, view_tiles  # noqa: E402
+from app.geodata.tiles import TileOptions, build_pmtiles  # noqa: E402
 
 HEREFORDSHIRE = ROOT.parent / "shared" / "geodata" / "herefordshire" / \
     "herefordshire_boundaries_bng.gpkg"

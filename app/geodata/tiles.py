@@ -5,17 +5,16 @@ numeric columns, geometry in British National Grid, :data:`app.geodata.crs.BNG`)
 reprojects it to Web Mercator and writes every tile from ``min_zoom`` to
 ``max_zoom`` (4-12 by default, enough for England's 33,755 LSOAs):
 
-* **Overview zooms** (below ``detail_zoom``): one feature per colour class, the
-  areas of that class dissolved together (layer ``overview``, property ``class``).
-  Thousands of small polygons would not show at these zooms and would make a
-  tile of England megabytes; a class outline is what the eye sees there.
+* **Overview zooms** (below ``detail_zoom``): one feature per colour class, its
+  areas dissolved (layer ``overview``, property ``class``), without the specks
+  smaller than ``speck_px`` pixels square: 33,755 areas, most under a pixel
+  here, would make a tile of England megabytes.
 * **Detail zooms**: one feature per area (layer ``areas``) with ``code``,
   ``name``, ``class`` and the numeric properties (rounded, typed; a missing value
   is left out, MVT has no null).
 
-Geometry is simplified per zoom (Douglas-Peucker, tolerance in tile units),
-clipped to the tile plus a buffer, and quantised to the tile's extent.  Names are
-data: they travel as MVT string values, never as markup (the map writes them
+Geometry is simplified per zoom, clipped to the tile plus a buffer and snapped
+to the tile's units.  Names are data: they travel as MVT string values, never as markup (the map writes them
 with ``textContent``).  Every tile must be at most ``max_tile_bytes`` (500 KB)
 before compression: a tile over it is rebuilt with twice the tolerance, up to
 ``retries`` times, and then the build fails with :class:`TileTooLarge` naming
@@ -73,6 +72,7 @@ class TileOptions:
     tolerance: float = 4.0  # simplification, tile units (512 px tiles: 8 units = 1 px)
     max_tile_bytes: int = 500_000
     retries: int = 4  # doublings of the tolerance before a tile too large fails
+    speck_px: float = 2.0  # overview zooms leave out parts smaller than this, squared
 
 
 @dataclass
@@ -102,33 +102,6 @@ def tile_range(bounds: Sequence[float], z: int) -> tuple[range, range]:
     y0 = max(0, int((ORIGIN - bounds[3]) // size))
     y1 = min(last, int((ORIGIN - bounds[1]) // size))
     return range(x0, x1 + 1), range(y0, y1 + 1)
-
-
-def fit_zoom(bounds: Sequence[float], width: int, height: int, padding: int = 10) -> float:
-    """The zoom at which Web Mercator ``bounds`` fit a ``width`` x ``height`` px view.
-
-    (512 px tiles, as MapLibre draws vector tiles; ``fitBounds`` with ``padding``).
-    """
-    metres_x = max(bounds[2] - bounds[0], 1.0)
-    metres_y = max(bounds[3] - bounds[1], 1.0)
-    zx = math.log2((width - 2 * padding) * 2 * ORIGIN / (512 * metres_x))
-    zy = math.log2((height - 2 * padding) * 2 * ORIGIN / (512 * metres_y))
-    return min(zx, zy)
-
-
-def view_tiles(bounds: Sequence[float], width: int, height: int,
-               options: TileOptions = TileOptions()) -> tuple[int, list[tuple[int, int, int]]]:
-    """The zoom MapLibre loads and the tiles it asks for when it fits ``bounds``.
-
-    (Web Mercator) into a ``width`` x ``height`` view: the tiles under the view.
-    """
-    zoom = fit_zoom(bounds, width, height)
-    z = min(max(int(math.floor(zoom)), options.min_zoom), options.max_zoom)
-    cx, cy = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
-    metres_px = 2 * ORIGIN / (512 * 2 ** zoom)
-    half_w, half_h = width / 2 * metres_px, height / 2 * metres_px
-    xs, ys = tile_range((cx - half_w, cy - half_h, cx + half_w, cy + half_h), z)
-    return z, [(z, x, y) for x in xs for y in ys]
 
 
 # ---- properties ---------------------------------------------------------------
@@ -286,7 +259,8 @@ def _zoom_tiles(z: int, areas: _Areas, overview: dict[int, Any],
         layer, full, props, tree = AREAS_LAYER, areas.geoms, areas.props, areas.tree
     else:
         classes = sorted(overview)
-        full = np.asarray([overview[c] for c in classes], dtype=object)
+        full = _without_specks([overview[c] for c in classes],
+                               (options.speck_px * options.extent / 512 * _units(z, options)) ** 2)
         layer, props, tree = OVERVIEW_LAYER, [{"class": c} for c in classes], shapely.STRtree(full)
     first = options.tolerance * _units(z, options)
     simple = shapely.simplify(full, first, preserve_topology=True)
@@ -308,6 +282,16 @@ def _zoom_tiles(z: int, areas: _Areas, overview: dict[int, Any],
             data = _sized(make, z, x, y, options, report)
             if data:
                 yield z, x, y, data
+
+
+def _without_specks(geoms: Sequence[Any], min_area: float) -> Any:
+    """Each geometry's polygons of at least ``min_area`` (an empty polygon if none)."""
+    out = []
+    for geom in geoms:
+        parts = shapely.get_parts(shapely.get_parts(geom))
+        parts = parts[(shapely.get_type_id(parts) == 3) & (shapely.area(parts) >= min_area)]
+        out.append(shapely.multipolygons(parts) if len(parts) else shapely.Polygon())
+    return np.asarray(out, dtype=object)
 
 
 def dissolve_classes(areas: _Areas, tolerance: float) -> dict[int, Any]:
@@ -387,14 +371,6 @@ def build_pmtiles(areas: Any, path: Path | str, *, fill: str,
     return report
 
 
-def mercator_bounds(lonlat: Sequence[float]) -> tuple[float, float, float, float]:
-    """Web Mercator bounds of (west, south, east, north) in degrees."""
-    to_merc = Transformer.from_crs(WGS84, WEB_MERCATOR, always_xy=True)
-    x0, y0 = to_merc.transform(lonlat[0], lonlat[1])
-    x1, y1 = to_merc.transform(lonlat[2], lonlat[3])
-    return float(x0), float(y0), float(x1), float(y1)
-
-
 __all__ = ["AREAS_LAYER", "OVERVIEW_LAYER", "TileOptions", "TileReport", "TileTooLarge",
            "build_pmtiles", "class_of", "clean_number", "clean_text", "default_breaks",
-           "fit_zoom", "mercator_bounds", "tile_bounds", "view_tiles"]
+           "tile_bounds", "tile_range"]
