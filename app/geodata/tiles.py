@@ -6,9 +6,9 @@ reprojects it to Web Mercator and writes every tile from ``min_zoom`` to
 ``max_zoom`` (4-12 by default, enough for England's 33,755 LSOAs):
 
 * **Overview zooms** (below ``detail_zoom``): one feature per colour class, its
-  areas dissolved (layer ``overview``, property ``class``), without the specks
-  smaller than ``speck_px`` pixels square: 33,755 areas, most under a pixel
-  here, would make a tile of England megabytes.
+  areas dissolved (layer ``overview``, property ``class``), simplified twice as
+  much, without specks under ``speck_px`` pixels square: 33,755 areas, most
+  under a pixel here, would make a tile of England megabytes.
 * **Detail zooms**: one feature per area (layer ``areas``) with ``code``,
   ``name``, ``class`` and the numeric properties (rounded, typed; a missing value
   is left out, MVT has no null).
@@ -72,7 +72,7 @@ class TileOptions:
     tolerance: float = 4.0  # simplification, tile units (512 px tiles: 8 units = 1 px)
     max_tile_bytes: int = 500_000
     retries: int = 4  # doublings of the tolerance before a tile too large fails
-    speck_px: float = 2.0  # overview zooms leave out parts smaller than this, squared
+    speck_px: float = 3.0  # overview zooms leave out parts smaller than this, squared
 
 
 @dataclass
@@ -262,7 +262,7 @@ def _zoom_tiles(z: int, areas: _Areas, overview: dict[int, Any],
         full = _without_specks([overview[c] for c in classes],
                                (options.speck_px * options.extent / 512 * _units(z, options)) ** 2)
         layer, props, tree = OVERVIEW_LAYER, [{"class": c} for c in classes], shapely.STRtree(full)
-    first = options.tolerance * _units(z, options)
+    first = options.tolerance * _units(z, options) * (1 if layer == AREAS_LAYER else 2)
     simple = shapely.simplify(full, first, preserve_topology=True)
     pad = options.buffer * _units(z, options)
     xs, ys = tile_range(shapely.total_bounds(areas.geoms), z)

@@ -4,6 +4,8 @@ fallback is there, a picked area's name is shown as text, and axe finds nothing.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 from playwright.sync_api import expect
 
@@ -41,10 +43,17 @@ def test_the_map_draws_its_tiles_and_passes_axe(app, db, runner, live_server,  #
     expect(page.locator("#national-map")).to_have_attribute("data-ready", "true")
     # The first view (page, scripts, styles, the archive's header and tiles), as sent
     # over the wire (the app gzips MapLibre): under 500 KB.
-    first_view = sum(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"]
-                     for r in list(fetched))
+    # From a cold cache: what the sign-in page left in the cache (the app's CSS) and
+    # the worker's own script (fetched by the worker) count at the size the app sends.
+    first_view = 0
+    for r in list(fetched):
+        size = r.sizes()["responseBodySize"]
+        path = urlsplit(r.url).path
+        if size == 0 and path.startswith(("/static/", "/vendor/")):
+            size = len(app.test_client().get(path, headers={"Accept-Encoding": "gzip"}).data)
+        first_view += size + r.sizes()["responseHeadersSize"]
     print(f"first view at {width} px: {first_view:,} bytes")
-    assert 300_000 < first_view < 500_000, first_view
+    assert 350_000 < first_view < 500_000, first_view
     expect(page.locator("#national-map-table")).to_have_attribute("href", "/gaps?level=lsoa")
     expect(page.locator("#national-map-legend li")).not_to_have_count(0)
     assert 206 in tiles  # the archive is read in ranges
