@@ -62,7 +62,7 @@ def node_file(name: str, filename: str) -> Path | None:
 
 @lru_cache(maxsize=16)
 def _gzipped(path: Path, mtime: float) -> bytes:
-    return gzip.compress(path.read_bytes(), 6, mtime=0)
+    return gzip.compress(path.read_bytes(), 9, mtime=0)
 
 
 def _node_asset(path: Path) -> Response:

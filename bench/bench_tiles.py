@@ -30,6 +30,7 @@ import geopandas as gpd  # noqa: E402
 import numpy as np  # noqa: E402
 import shapely  # noqa: E402
 from pmtiles.reader import MmapSource, Reader  # noqa: E402
+from pmtiles.tile import deserialize_directory, find_tile, zxy_to_tileid  # noqa: E402
 
 from app.geodata.crs import BNG  # noqa: E402
 from app.geodata.tile_view import mercator_bounds, view_tiles  # noqa: E402
@@ -86,6 +87,20 @@ def synthetic_england(n: int, seed: int = 27) -> gpd.GeoDataFrame:
     return gdf
 
 
+def leaf_bytes(path: Path, header, tiles) -> int:
+    """Bytes of the leaf directories the view's tiles are listed in (pmtiles.js
+    reads the root with the header, then each leaf a tile needs, once)."""
+    data = path.read_bytes()
+    root = deserialize_directory(data[header["root_offset"]:header["root_offset"]
+                                      + header["root_length"]])
+    needed = set()
+    for z, x, y in tiles:
+        entry = find_tile(root, zxy_to_tileid(z, x, y))
+        if entry is not None and entry.run_length == 0:
+            needed.add((entry.offset, entry.length))
+    return sum(length for _offset, length in needed)
+
+
 def first_view(path: Path, report_bounds, options: TileOptions, width: int, height: int):
     z, tiles = view_tiles(mercator_bounds(report_bounds), width, height, options)
     with path.open("rb") as f:
@@ -93,8 +108,8 @@ def first_view(path: Path, report_bounds, options: TileOptions, width: int, heig
         tile_bytes = [len(reader.get(*t) or b"") for t in tiles]
         header = reader.header()
     directory = min(16384, header["tile_data_offset"])  # pmtiles.js reads the first 16 KiB
-    leaves = header["leaf_directory_length"] if header["leaf_directory_length"] else 0
-    assets = {a: len(gzip.compress((ROOT / a).read_bytes(), 6)) for a in FIRST_VIEW_ASSETS
+    leaves = leaf_bytes(path, header, tiles)
+    assets = {a: len(gzip.compress((ROOT / a).read_bytes(), 9)) for a in FIRST_VIEW_ASSETS
               if (ROOT / a).exists()}
     return z, tiles, sum(tile_bytes), directory, leaves, assets
 
@@ -132,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
             path, report.bounds, options, width, height)
         total = tile_bytes + directory + leaves + sum(assets.values())
         print(f"first view {width}x{height}: zoom {z}, {len(tiles)} tiles {tile_bytes:,} bytes "
-              f"(gzip), PMTiles header+root {directory:,}, leaves up to {leaves:,}, "
+              f"(gzip), PMTiles header+root {directory:,}, leaf directories {leaves:,}, "
               f"scripts/styles {sum(assets.values()):,} (gzip); total {total:,} bytes")
     for name, size in assets.items():
         print(f"  {name}: {size:,} bytes gzip")

@@ -72,7 +72,7 @@ class TileOptions:
     tolerance: float = 4.0  # simplification, tile units (512 px tiles: 8 units = 1 px)
     max_tile_bytes: int = 500_000
     retries: int = 4  # doublings of the tolerance before a tile too large fails
-    speck_px: float = 3.0  # overview zooms leave out parts smaller than this, squared
+    speck_px: float = 4.0  # overview zooms leave out parts smaller than this, squared
 
 
 @dataclass
@@ -334,7 +334,7 @@ def build_pmtiles(areas: Any, path: Path | str, *, fill: str,
     for z in range(options.min_zoom, options.max_zoom + 1):
         for z_, x, y, data in _zoom_tiles(z, prepared, overview, options, report):
             report.max_bytes[z_] = max(report.max_bytes.get(z_, 0), len(data))
-            tiles.append((zxy_to_tileid(z_, x, y), gzip.compress(data, 6, mtime=0)))
+            tiles.append((zxy_to_tileid(z_, x, y), gzip.compress(data, 9, mtime=0)))
         if progress is not None:  # each zoom as it is done (the bench prints it)
             progress(z, report)
     tiles.sort(key=lambda t: t[0])
