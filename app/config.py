@@ -104,6 +104,7 @@ SETTINGS: tuple[Setting, ...] = (
     S("MAP_TILES_ATTRIBUTION", str, "",
       "Attribution text for the tiles; required when `MAP_TILES_URL` is set (the app refuses to "
       "start without it).", shown_default="empty"),
+    S("TILES_DIR", str, "", "The national map's tiles folder; empty: `instance/tiles` (docs/TILES.md)."),
     S("DISCLOSURE_MIN", int, 1,
       "Counts from this to `DISCLOSURE_MAX_SUPPRESSED` are never published (NHS England "
       "small-area rule)."),

@@ -27,7 +27,7 @@ BLUEPRINTS = (
     "app.planning.routes",
     "app.api.routes",
     "app.jobs.routes",
-    "app.national.routes",
+    "app.national.routes",  # with .tiles_routes on the same blueprint
 )
 
 # Modules with an ``init_app(app)`` hook (security headers, navigation, rate
@@ -52,6 +52,7 @@ CLI_MODULES = (
     "app.cli.retention",
     "app.cli.jobs",
     "app.cli.publish",
+    "app.cli.tiles",
 )
 
 

@@ -15,3 +15,13 @@ fi
 # Compile the translations (app/translations/*/LC_MESSAGES/messages.po -> .mo; the .mo
 # files are not in the repository).  The app also compiles a stale one when it starts.
 .venv/bin/pybabel compile -d app/translations -D messages >/dev/null
+# The national map's front-end packages (MapLibre GL JS, pmtiles) from package-lock.json
+# into node_modules/, served by the app itself (app/vendor.py); never a CDN.
+if command -v npm >/dev/null 2>&1; then
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
+    npm ci --omit=dev --no-audit --no-fund --loglevel=error
+    touch node_modules
+  fi
+else
+  echo "npm not found: the national map needs it (apt-get install npm), then run this again." >&2
+fi

@@ -7,6 +7,7 @@ from flask import Response, render_template
 from ..access import public
 from . import bp
 from . import service as svc
+from . import tiles_routes  # noqa: F401 - the map's views, on this blueprint
 
 __all__ = ["bp"]
 
