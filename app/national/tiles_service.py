@@ -43,13 +43,13 @@ def archive_path(name: str = ARCHIVE) -> Path | None:
 def council_lsoas(session: Any) -> Any:
     """The council's LSOAs (EPSG:27700) with their published gap figures, or ``None``
     when no LSOAs are imported."""
-    from .. import loaders
+    from ..inputs import areas as area_inputs
     from ..gaps.service import load_view
 
-    if "lsoa" not in loaders.levels_with_areas(session):
+    if "lsoa" not in area_inputs.levels_with_areas(session):
         return None
     view, _errors = load_view(session, {"level": "lsoa"})
-    areas = loaders.areas(session, "lsoa")[["name", "geometry"]]
+    areas = area_inputs.areas(session, "lsoa")[["name", "geometry"]]
     figures = view.published
     keep = [c for c in (FILL, *PROPERTIES) if c in figures.columns]
     frame = areas.join(figures[keep], how="left")
