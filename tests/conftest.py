@@ -32,6 +32,44 @@ hypothesis_settings.register_profile("explore", derandomize=False, max_examples=
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+def _share_url_rule_builders() -> None:
+    """Compile each URL rule's builder once per worker, not once per test.
+
+    Every test gets an app of its own (``app`` below), and werkzeug compiles two small
+    Python functions (from an AST) for each of the app's ~110 URL rules as it adds
+    them: most of what ``create_app`` costs, 0.1-0.4 s a test.  A builder is a plain
+    function of the rule's parsed parts (the rule object comes in as its first
+    argument), so the same rule in the next test's app can use the one compiled
+    before.  The key holds everything the compiled code is made from: the rule, its
+    parsed trace (host or subdomain included), its defaults and its converters; a
+    different werkzeug without this method leaves the compiling as it was.
+    """
+    from werkzeug.routing.rules import Rule
+
+    compile_builder = getattr(Rule, "_compile_builder", None)
+    if compile_builder is None or getattr(compile_builder, "shared", False):
+        return
+    compiled: dict[tuple, object] = {}
+
+    def shared(self, append_unknown: bool = True):
+        converters = tuple(sorted(
+            (name, type(conv).__module__, type(conv).__qualname__,
+             repr(sorted((k, repr(v)) for k, v in vars(conv).items() if k != "map")))
+            for name, conv in self._converters.items()))
+        key = (append_unknown, self.rule, tuple(self._trace),
+               tuple(sorted((k, repr(v)) for k, v in (self.defaults or {}).items())),
+               converters)
+        if key not in compiled:
+            compiled[key] = compile_builder(self, append_unknown)
+        return compiled[key]
+
+    shared.shared = True
+    Rule._compile_builder = shared
+
+
+_share_url_rule_builders()
+
+
 def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
@@ -225,6 +263,10 @@ def pytest_collection_modifyitems(config, items):
             if "browser" in item.keywords:
                 item.add_marker(skip)
 
+
+# One chromium and one live server per worker, shared by the browser tests
+# (tests/browser_support.py): the session fixtures behind ``browser_page`` and ``live_server``.
+from tests.browser_support import _live_host, chromium  # noqa: E402, F401
 
 # The demo county, built once per worker (tests/demo_support.py): ``demo_county``.
 from tests.demo_support import _demo_copy, demo_county, demo_templates  # noqa: E402, F401
