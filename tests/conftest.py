@@ -121,12 +121,35 @@ def _empty_all_tables(db) -> None:
     db.session.rollback()
     tables = Base.metadata.sorted_tables
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        # TRUNCATE makes new files for every table and index it names (0.1-0.8 s for all
+        # of them, twice a test); a test writes to a few tables.  So only the tables
+        # that hold a row or whose id sequence has been used are truncated (one query
+        # finds them), and with RESTART IDENTITY ids start at 1 again as before.
+        dirty = _written_tables(db, tables)
+        if dirty:
+            names = ", ".join(f'"{name}"' for name in sorted(dirty))
+            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     else:
         for table in reversed(tables):
             db.session.execute(table.delete())
     db.session.commit()
+
+
+def _written_tables(db, tables) -> set[str]:
+    """PostgreSQL: the tables that hold a row, or own a sequence that has handed out an
+    id (a row added and deleted or rolled back leaves no row but a used sequence)."""
+    with_rows = " UNION ALL ".join(
+        f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables)
+    used_sequences = text(
+        "SELECT tab.relname FROM pg_sequences seq "
+        "JOIN pg_class s ON s.relname = seq.sequencename AND s.relkind = 'S' "
+        "JOIN pg_namespace n ON n.oid = s.relnamespace AND n.nspname = seq.schemaname "
+        "JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i') "
+        "JOIN pg_class tab ON tab.oid = d.refobjid "
+        "WHERE seq.schemaname = current_schema() AND seq.last_value IS NOT NULL")
+    names = {t.name for t in tables}
+    found = set(db.session.scalars(text(with_rows))) | set(db.session.scalars(used_sequences))
+    return found & names
 
 
 TEST_CONFIG = {
