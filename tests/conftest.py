@@ -175,8 +175,13 @@ def app(request, database_url, app_config):
 
     # A test that asks for ``demo_county`` gets a fresh copy of the demo county (built once
     # per worker) as its own database; every other test the worker's database, emptied.
-    demo_copy = request.getfixturevalue("_demo_copy") if "demo_county" in request.fixturenames \
-        else None
+    # A test that asks for ``built_county`` gets a copy of its module's hand-built county
+    # (``county_builder``), built once per worker, in the same way.
+    demo_copy = None
+    if "demo_county" in request.fixturenames:
+        demo_copy = request.getfixturevalue("_demo_copy")
+    elif "built_county" in request.fixturenames:
+        demo_copy = request.getfixturevalue("_built_copy")
     url = demo_copy.url if demo_copy else database_url
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **app_config})
 
@@ -292,7 +297,14 @@ def pytest_collection_modifyitems(config, items):
 from tests.browser_support import _live_host, chromium  # noqa: E402, F401
 
 # The demo county, built once per worker (tests/demo_support.py): ``demo_county``.
-from tests.demo_support import _demo_copy, demo_county, demo_templates  # noqa: E402, F401
+from tests.demo_support import (  # noqa: E402, F401
+    _built_copy,
+    _demo_copy,
+    built_county,
+    county_builder,
+    demo_county,
+    demo_templates,
+)
 
 # Real RQ workers on Redis for the job-layer tests (tests/jobs, tests/planning):
 # the ``rq_app`` fixture and its ``rq_settings``.
