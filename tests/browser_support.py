@@ -24,8 +24,10 @@ straight after a click (docs/DEVELOPING.md, "How browser tests wait"):
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -52,14 +54,18 @@ expect.set_options(timeout=TIMEOUT_MS)
 
 
 class LiveServer:
+    """``app`` served on its own port in a thread (a test that needs a server of its own,
+    such as one that sends it simultaneous requests; browser tests use ``live_server``)."""
+
     def __init__(self, app):
         self.app = app
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
         self.port = self.server.server_port
         self.url = f"http://127.0.0.1:{self.port}"
-        # Links the app hands out (invitations, check-in links, QR codes) point here,
-        # as a deployment's PUBLIC_BASE_URL points at where it is served.
-        app.config["PUBLIC_BASE_URL"] = self.url
+        if hasattr(app, "config"):
+            # Links the app hands out (invitations, check-in links, QR codes) point here,
+            # as a deployment's PUBLIC_BASE_URL points at where it is served.
+            app.config["PUBLIC_BASE_URL"] = self.url
         # serve_forever looks for shutdown() between polls: at its default of 0.5 s every
         # test's stop() waited 0.3 s on average; 0.05 s costs nothing while it serves.
         self.thread = threading.Thread(target=self.server.serve_forever,
@@ -74,31 +80,129 @@ class LiveServer:
         self.thread.join(timeout=5)
 
 
-@pytest.fixture
-def live_server(app):
-    server = LiveServer(app).start()
-    yield server
+class _CurrentApp:
+    """The WSGI app of the worker's one server: it passes each request to the app of the
+    test that is running (``live_server`` sets it), and answers 503 between tests."""
+
+    def __init__(self):
+        self.app = None
+
+    def __call__(self, environ, start_response):
+        app = self.app
+        if app is None:
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+            return [b"no test is running"]
+        return app(environ, start_response)
+
+
+@dataclass
+class ServedApp:
+    """What ``live_server`` gives a test: its own ``app``, served at ``url``."""
+
+    app: object
+    url: str
+    port: int
+
+
+@pytest.fixture(scope="session")
+def _live_host():
+    """One threaded server per pytest worker, started the first time a test asks for
+    ``live_server`` and serving whichever test's app is current."""
+    current = _CurrentApp()
+    server = LiveServer(current).start()
+    yield server, current
     server.stop()
 
 
 @pytest.fixture
-def browser_page():
-    """A factory of fresh pages (one browser context each) in headless chromium.
+def live_server(app, _live_host):
+    """This test's ``app`` served on the worker's server (``live_server.url``).  The server
+    and its port are shared by the worker's browser tests, one test at a time; the app,
+    and so the database, is the test's own."""
+    server, current = _live_host
+    # Links the app hands out (invitations, check-in links, QR codes) point here,
+    # as a deployment's PUBLIC_BASE_URL points at where it is served.
+    app.config["PUBLIC_BASE_URL"] = server.url
+    current.app = app
+    try:
+        yield ServedApp(app, server.url, server.port)
+    finally:
+        current.app = None
 
-    Playwright, the browser and every context are closed whatever happens, so a
-    failed launch is reported once, as itself, and does not leave a running
-    Playwright loop behind to break the next test ("Sync API inside the asyncio loop").
+
+class Chromium:
+    """One Playwright driver and one headless chromium per pytest worker, shared by its
+    browser tests (each test gets its own browser contexts: cookies, storage and cache
+    are not shared).  Started by the first test that asks for ``browser_page``; started
+    again if chromium went away.
+
+    Playwright's sync API marks its event loop as the thread's running loop between
+    calls.  Between browser tests it is unmarked (``park``) and marked again before the
+    next test's first call (``get``), so a test without a browser never runs inside it.
     """
-    from playwright.sync_api import sync_playwright
 
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Debian's chromium is not at {CHROMIUM}: apt-get install chromium")
+    def __init__(self):
+        self.playwright = None
+        self.browser = None
+        self.loop = None
+
+    def get(self):
+        if self.loop is not None:
+            asyncio._set_running_loop(self.loop)
+        if self.browser is None or not self.browser.is_connected():
+            with contextlib.suppress(Exception):  # what is left of a chromium that went away
+                self.close()
+            self._launch()
+        return self.browser
+
+    def _launch(self):
+        from playwright.sync_api import sync_playwright
+
+        if not Path(CHROMIUM).exists():
+            pytest.fail(f"Debian's chromium is not at {CHROMIUM}: apt-get install chromium")
+        self.playwright = sync_playwright().start()
+        self.loop = asyncio.events._get_running_loop()
+        try:
+            self.browser = self.playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        except BaseException:
+            self.close()  # a failed launch leaves no Playwright loop behind
+            raise
+
+    def park(self):
+        asyncio._set_running_loop(None)
+
+    def close(self):
+        if self.loop is not None:
+            asyncio._set_running_loop(self.loop)
+        with contextlib.ExitStack() as stack:
+            if self.playwright is not None:
+                stack.callback(self.playwright.stop)
+            if self.browser is not None:
+                stack.callback(self.browser.close)
+            self.playwright = self.browser = self.loop = None
+        asyncio._set_running_loop(None)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """The worker's shared chromium (see ``Chromium``); tests use ``browser_page``."""
+    shared = Chromium()
+    yield shared
+    shared.close()
+
+
+@pytest.fixture
+def browser_page(chromium):
+    """A factory of fresh pages (one browser context each) in the worker's headless
+    chromium.
+
+    Every context the test opened is closed after it, whatever happens, so the next
+    test starts with no cookies, storage, cache or open page of this one.
+    """
+    browser = chromium.get()
     with contextlib.ExitStack() as stack:
-        pw = sync_playwright().start()
-        stack.callback(pw.stop)
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                     headless=True)
-        stack.callback(browser.close)
+        stack.callback(chromium.park)
 
         def make(width: int = 1280, height: int = 800, javascript: bool = True):
             context = browser.new_context(viewport={"width": width, "height": height},

@@ -32,6 +32,44 @@ hypothesis_settings.register_profile("explore", derandomize=False, max_examples=
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+def _share_url_rule_builders() -> None:
+    """Compile each URL rule's builder once per worker, not once per test.
+
+    Every test gets an app of its own (``app`` below), and werkzeug compiles two small
+    Python functions (from an AST) for each of the app's ~110 URL rules as it adds
+    them: most of what ``create_app`` costs, 0.1-0.4 s a test.  A builder is a plain
+    function of the rule's parsed parts (the rule object comes in as its first
+    argument), so the same rule in the next test's app can use the one compiled
+    before.  The key holds everything the compiled code is made from: the rule, its
+    parsed trace (host or subdomain included), its defaults and its converters; a
+    different werkzeug without this method leaves the compiling as it was.
+    """
+    from werkzeug.routing.rules import Rule
+
+    compile_builder = getattr(Rule, "_compile_builder", None)
+    if compile_builder is None or getattr(compile_builder, "shared", False):
+        return
+    compiled: dict[tuple, object] = {}
+
+    def shared(self, append_unknown: bool = True):
+        converters = tuple(sorted(
+            (name, type(conv).__module__, type(conv).__qualname__,
+             repr(sorted((k, repr(v)) for k, v in vars(conv).items() if k != "map")))
+            for name, conv in self._converters.items()))
+        key = (append_unknown, self.rule, tuple(self._trace),
+               tuple(sorted((k, repr(v)) for k, v in (self.defaults or {}).items())),
+               converters)
+        if key not in compiled:
+            compiled[key] = compile_builder(self, append_unknown)
+        return compiled[key]
+
+    shared.shared = True
+    Rule._compile_builder = shared
+
+
+_share_url_rule_builders()
+
+
 def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
@@ -83,12 +121,35 @@ def _empty_all_tables(db) -> None:
     db.session.rollback()
     tables = Base.metadata.sorted_tables
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        # TRUNCATE makes new files for every table and index it names (0.1-0.8 s for all
+        # of them, twice a test); a test writes to a few tables.  So only the tables
+        # that hold a row or whose id sequence has been used are truncated (one query
+        # finds them), and with RESTART IDENTITY ids start at 1 again as before.
+        dirty = _written_tables(db, tables)
+        if dirty:
+            names = ", ".join(f'"{name}"' for name in sorted(dirty))
+            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     else:
         for table in reversed(tables):
             db.session.execute(table.delete())
     db.session.commit()
+
+
+def _written_tables(db, tables) -> set[str]:
+    """PostgreSQL: the tables that hold a row, or own a sequence that has handed out an
+    id (a row added and deleted or rolled back leaves no row but a used sequence)."""
+    with_rows = " UNION ALL ".join(
+        f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables)
+    used_sequences = text(
+        "SELECT tab.relname FROM pg_sequences seq "
+        "JOIN pg_class s ON s.relname = seq.sequencename AND s.relkind = 'S' "
+        "JOIN pg_namespace n ON n.oid = s.relnamespace AND n.nspname = seq.schemaname "
+        "JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i') "
+        "JOIN pg_class tab ON tab.oid = d.refobjid "
+        "WHERE seq.schemaname = current_schema() AND seq.last_value IS NOT NULL")
+    names = {t.name for t in tables}
+    found = set(db.session.scalars(text(with_rows))) | set(db.session.scalars(used_sequences))
+    return found & names
 
 
 TEST_CONFIG = {
@@ -114,8 +175,13 @@ def app(request, database_url, app_config):
 
     # A test that asks for ``demo_county`` gets a fresh copy of the demo county (built once
     # per worker) as its own database; every other test the worker's database, emptied.
-    demo_copy = request.getfixturevalue("_demo_copy") if "demo_county" in request.fixturenames \
-        else None
+    # A test that asks for ``built_county`` gets a copy of its module's hand-built county
+    # (``county_builder``), built once per worker, in the same way.
+    demo_copy = None
+    if "demo_county" in request.fixturenames:
+        demo_copy = request.getfixturevalue("_demo_copy")
+    elif "built_county" in request.fixturenames:
+        demo_copy = request.getfixturevalue("_built_copy")
     url = demo_copy.url if demo_copy else database_url
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **app_config})
 
@@ -226,8 +292,19 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
+# One chromium and one live server per worker, shared by the browser tests
+# (tests/browser_support.py): the session fixtures behind ``browser_page`` and ``live_server``.
+from tests.browser_support import _live_host, chromium  # noqa: E402, F401
+
 # The demo county, built once per worker (tests/demo_support.py): ``demo_county``.
-from tests.demo_support import _demo_copy, demo_county, demo_templates  # noqa: E402, F401
+from tests.demo_support import (  # noqa: E402, F401
+    _built_copy,
+    _demo_copy,
+    built_county,
+    county_builder,
+    demo_county,
+    demo_templates,
+)
 
 # Real RQ workers on Redis for the job-layer tests (tests/jobs, tests/planning):
 # the ``rq_app`` fixture and its ``rq_settings``.

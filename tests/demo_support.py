@@ -71,7 +71,7 @@ class DemoTemplates:
             self.built[key] = self._build(settings, len(self.built))
         return self.built[key]
 
-    def _build(self, settings: dict, n: int) -> DemoTemplate:
+    def _build(self, settings: dict, n: int, build: Callable | None = None) -> DemoTemplate:
         import time
 
         from app import create_app
@@ -84,11 +84,25 @@ class DemoTemplates:
         started = time.perf_counter()
         with app.app_context():
             db.create_all()
-            accounts = build_demo(db.session, progress=lambda *a, **k: None, config=app.config)
+            if build is None:
+                accounts = build_demo(db.session, progress=lambda *a, **k: None,
+                                      config=app.config)
+            else:
+                files = self.tmp_dir / f"files{n}"
+                files.mkdir()
+                accounts = build(db.session, files)
             db.session.commit()
             db.session.remove()
             db.engine.dispose()  # PostgreSQL copies a template only with nobody connected
         return DemoTemplate(url, accounts, drop, time.perf_counter() - started)
+
+    def get_built(self, name: str, build: Callable, app_config: dict) -> DemoTemplate:
+        """A hand-built county (``build(session, files_dir)`` returns what the test needs,
+        such as its ids), built once per worker for ``name`` and these settings."""
+        key = ("built", name, tuple(sorted((k, repr(v)) for k, v in app_config.items())))
+        if key not in self.built:
+            self.built[key] = self._build(app_config, len(self.built), build=build)
+        return self.built[key]
 
     def copy(self, template: DemoTemplate) -> tuple[str, Callable[[], None]]:
         """A fresh database holding the built demo: (url, drop)."""
@@ -143,6 +157,35 @@ def _demo_copy(demo_templates, app_config):
     url, drop = demo_templates.copy(template)
     yield DemoCopy(url, dict(template.accounts))
     drop()
+
+
+@pytest.fixture
+def county_builder():
+    """Override in a test module to use ``built_county``: ``(name, build)``, where
+    ``build(session, files_dir)`` builds the module's county and returns what its
+    tests need (its ids)."""
+    raise NotImplementedError("a module that uses built_county defines county_builder")
+
+
+@pytest.fixture
+def _built_copy(demo_templates, county_builder, app_config):
+    """A fresh copy of the worker's build of this module's county (``county_builder``),
+    dropped after the test.  The ``app`` fixture binds to it when the test asks for
+    ``built_county``."""
+    name, build = county_builder
+    template = demo_templates.get_built(name, build, app_config)
+    url, drop = demo_templates.copy(template)
+    yield DemoCopy(url, dict(template.accounts))
+    drop()
+
+
+@pytest.fixture
+def built_county(app, _built_copy):
+    """The module's hand-built county (``county_builder``), built once per worker and
+    copied for this test: ``app``, ``db`` and ``client`` are bound to the copy; the value
+    is what the builder returned (``.accounts``, a dict such as the county's ids)."""
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == _built_copy.url
+    return _built_copy
 
 
 @pytest.fixture

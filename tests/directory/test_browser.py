@@ -25,12 +25,20 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
 def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2.0-2.2 A/AA violations on the page as it is now.
+
+    axe-core (0.5 MB of JavaScript) is put into the page only if it is not there yet:
+    a page checked again at another size (the same document) reuses it; a page loaded
+    since has lost it and gets it again."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG},
-                                       "resultTypes": ["violations"]})
+    axe = Axe()
+    if page.evaluate("typeof window.axe === 'undefined'"):
+        page.evaluate(axe.axe_script)
+    options = {"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]}
+    response = page.evaluate("options => axe.run(document, options)", options)
     return [f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes'][:3]]}"
-            for v in results.response["violations"]]
+            for v in response["violations"]]
 
 
 def map_settled(page, box: str) -> None:

@@ -1,6 +1,6 @@
 """One fact, one number (issue 23).
 
-The demo county is built once for this module.  A commissioner then reads every
+The demo county (built once per worker) is copied once for this module.  A commissioner then reads every
 fact that appears in more than one place (the county's young people, how many are
 reached, the answers that gave an area, each ward's young people, reach, services
 within reach with its filter, IDACI, gap score and rank, the evening figures,
@@ -21,7 +21,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import TEST_CONFIG, make_database, make_user, sign_in_client
+from tests.conftest import TEST_CONFIG, make_user, sign_in_client
 from tests.polling import fetch_pdf
 
 pypdf = pytest.importorskip("pypdf")
@@ -58,25 +58,22 @@ def _find(pattern: str, text: str, where: str) -> re.Match:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """The demo county, built once, and every place a fact appears, as fetched by a
-    commissioner: {name: response body (HTML/CSV/JSON bytes) or PDF text}."""
+def demo(demo_templates):
+    """The demo county (a copy of the worker's build, tests/demo_support.py), and every
+    place a fact appears, as fetched by a commissioner: {name: response body
+    (HTML/CSV/JSON bytes) or PDF text}."""
     from app import create_app
     from app.extensions import db
 
-    url, drop = make_database(tmp_path_factory.mktemp("agree"), "agree")
+    url, drop = demo_templates.copy(demo_templates.get({}))
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
     pages: dict = {}
     try:
         with app.app_context():
-            db.create_all()
             from sqlalchemy import select
 
-            from app.demo import build_demo
             from app.models import Area, Survey
 
-            build_demo(db.session, progress=lambda *a: None)
-            db.session.commit()
             client = app.test_client()
             sign_in_client(client, make_user(db, "commissioner"))
             wards = db.session.scalars(select(Area.code).where(Area.level == "ward")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from types import SimpleNamespace
 
 import pytest
 from playwright.sync_api import expect
@@ -27,16 +28,26 @@ SIZES = [(360, 640), (1280, 800)]
 
 
 @pytest.fixture
-def demo(db):
-    """The demo county's areas, roads and buses, buildings and services (no survey
-    answers or journeys: the map needs none of them)."""
+def county_builder():
+    return "map phone demo", _build_map_demo
+
+
+def _build_map_demo(session, files_dir) -> dict:
     ctx = DemoContext()
-    demo_geography.build(db.session, ctx)
-    demo_transport.build(db.session, ctx)
-    demo_directory.build(db.session, ctx)
-    db.session.commit()
-    make_user(db, "councillor", email="cllr@example.org")
-    return ctx
+    demo_geography.build(session, ctx)
+    demo_transport.build(session, ctx)
+    demo_directory.build(session, ctx)
+    session.commit()
+    make_user(SimpleNamespace(session=session), "councillor", email="cllr@example.org")
+    return {"info": ctx.info}
+
+
+@pytest.fixture
+def demo(built_county):
+    """The demo county's areas, roads and buses, buildings and services (no survey
+    answers or journeys: the map needs none of them), and a councillor; built once per
+    worker, a copy for each test."""
+    return SimpleNamespace(info=built_county.accounts["info"])
 
 
 def _shot(page, name: str) -> None:

@@ -56,8 +56,18 @@ WEST, EAST = "E05000001", "E05000002"
 
 
 @pytest.fixture
-def county(db, tmp_path):
-    c = County(db.session, source="hand-built reach county")
+def county_builder():
+    return "reach per person", _build
+
+
+@pytest.fixture
+def county(built_county):
+    """The county with its journeys run: built once per worker, a copy for each test."""
+    return built_county.accounts  # what _build returned: the ids
+
+
+def _build(session, tmp_path):
+    c = County(session, source="hand-built reach county")
     for code, name, x in LSOAS:
         c.lsoa(code, name, centre=(x, 240_000), size=5_000,
                indicators={"population_total": YOUNG[code] * 8,
@@ -73,9 +83,9 @@ def county(db, tmp_path):
               service_type="open_access", cost_model="free", capacity=30, status="active",
               sessions=[(5, "10:00", "12:00")])
     ids = c.commit()
-    add_transport(db.session, tmp_path)
-    run_journeys(db.session, limit_min=LIMIT)
-    db.session.commit()
+    add_transport(session, tmp_path)
+    run_journeys(session, limit_min=LIMIT)
+    session.commit()
     return ids
 
 

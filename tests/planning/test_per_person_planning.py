@@ -20,8 +20,14 @@ TUESDAY = [[1, "18:00", "20:00"]]
 
 
 @pytest.fixture
-def county(db, tmp_path):
-    return build(db.session, tmp_path)
+def county_builder():
+    return "per-person planning", build
+
+
+@pytest.fixture
+def county(built_county):
+    """The county with its journeys run: built once per worker, a copy for each test."""
+    return built_county.accounts  # what build returned: the ids
 
 
 def scenario_context(client, db, changes):
