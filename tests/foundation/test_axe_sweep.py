@@ -32,7 +32,8 @@ NOT_PAGES = {"main.healthz", "api.openapi", "directory.api_service", "directory.
              "directory.export", "directory.buildings_export", "partners.export",
              "gaps.csv", "gaps.geojson", "gaps.api", "gaps.evidence_pdf", "gaps.ward_pdf",
              "jobs.progress", "survey.campaign_qr", "survey.export_full",
-             "survey.results_csv", "survey.admin_survey_xlsform"}
+             "survey.results_csv", "survey.admin_survey_xlsform",
+             "national.download_csv", "national.download_hsds", "national.tiles_archive"}
 # Pages whose address holds a secret shown once, or a job of another kind: swept there.
 ELSEWHERE = {
     "partners.checkin": "tests/partners/test_browser.py::test_every_partner_page_passes_axe",

@@ -18,7 +18,7 @@ def _pages(app):
         if ("GET" in rule.methods and "<" not in rule.rule and rule.endpoint != "auth.logout"
                 and not rule.endpoint.startswith(("vendor.", "static"))
                 and not rule.rule.startswith("/api/") and not rule.rule.endswith((".csv",
-                                                                                  ".geojson"))):
+                                                                                  ".geojson", ".json"))):
             yield rule.rule
 
 
