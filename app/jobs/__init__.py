@@ -115,6 +115,7 @@ def enqueue(func, params: dict, *, key: str, user_id: int | None) -> JobInfo:
     b = backend()
     holds = b.holds_queued
     who = quotas.asker(user_id, func.yvm_kind)
+    key = f"council {who['council_id']}\n{key}"  # the same work for two councils: two jobs
     for _ in range(3):  # a job refused a moment ago under our feet: ask again
         jid, new = ledger.create(func.yvm_path, params, key, owner=b.owner if holds else None,
                                  lease_until=(time.time() + b.lease) if holds else None,
@@ -133,7 +134,7 @@ def enqueue(func, params: dict, *, key: str, user_id: int | None) -> JobInfo:
 
 def status(jid: str) -> JobInfo | None:
     row = ledger.get(jid)
-    if row is None:
+    if row is None or row.council_id != ledger.council_now():  # another council's: none
         return None
     from .runner import resolve
 
@@ -167,7 +168,9 @@ def result_url(info: JobInfo) -> str | None:
 def result(jid: str):
     """A finished job's result (``None`` if it has not finished)."""
     row = ledger.get(jid)
-    return ledger.load_result(row) if row is not None and row.state == "finished" else None
+    if row is None or row.council_id != ledger.council_now():
+        return None
+    return ledger.load_result(row) if row.state == "finished" else None
 
 
 def wait_for(jid: str, seconds: float) -> JobInfo | None:

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import BackgroundJob as J
 from ..models.base import utcnow
+from ..models.tenancy import resolve_council_id
 
 ACTIVE = ("queued", "running")
 
@@ -37,10 +38,17 @@ def get(jid: str) -> J | None:
 
 
 def latest(task: str) -> str | None:
-    """The id of the newest job of ``task``."""
+    """The id of the current council's newest job of ``task``."""
     with db.engine.connect() as conn:
-        return conn.execute(select(J.id).where(J.task == task)
+        return conn.execute(select(J.id).where(J.task == task,
+                                               J.council_id == resolve_council_id(conn))
                             .order_by(J.created_at.desc()).limit(1)).scalar()
+
+
+def council_now() -> int:
+    """The current council's id (app/tenancy): jobs are shown to their council only."""
+    with db.engine.begin() as conn:
+        return resolve_council_id(conn)
 
 
 def create(task: str, params: dict, key: str, *, owner: str | None, lease_until: float | None,

@@ -5,10 +5,20 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
+from .tenancy import CouncilOwned
 
 ROLES = ("admin", "commissioner", "councillor", "safeguarding", "partner")
 # Council staff.  Partner accounts (people at other organisations) are not staff:
@@ -27,13 +37,14 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class User(Base):
+class User(CouncilOwned, Base):
     """A member of staff.  Young people never have accounts."""
 
     __tablename__ = "user_account"
+    __table_args__ = (UniqueConstraint("council_id", "email", name="uq_user_account_email"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    email: Mapped[str] = mapped_column(String(254))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -71,7 +82,7 @@ class User(Base):
         return self.role in roles
 
 
-class AuditEvent(Base):
+class AuditEvent(CouncilOwned, Base):
     """Who changed what, when, with the record before and after."""
 
     __tablename__ = "audit_event"

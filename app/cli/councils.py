@@ -1,0 +1,4 @@
+"""`flask councils`: add and list councils (tenants)."""
+from flask.cli import AppGroup
+
+cli = AppGroup("councils", help="Add and list councils.")
