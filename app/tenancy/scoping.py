@@ -43,6 +43,9 @@ def _scope_queries(state) -> None:
         return
     if state.is_column_load or state.is_relationship_load:
         return  # the parent query's criteria already apply to these loads
+    mappers = state.all_mappers  # (misses a select_from() entity: then applied anyway)
+    if mappers and not any(issubclass(m.class_, CouncilOwned) for m in mappers):
+        return  # the councils list: not council-owned, and must not make the default one
     council_id = resolve_council_id(_connection(state.session))
     state.statement = state.statement.options(with_loader_criteria(
         CouncilOwned, lambda cls: cls.council_id == council_id, include_aliases=True))

@@ -64,23 +64,21 @@ def _leave_council(exc=None) -> None:
 
 
 def current_council():
-    """The current council's row (the default council's when none was set)."""
+    """The current council's row (the default council's when none was set), looked
+    up once per request."""
+    from flask import has_request_context
+
     from ..extensions import db
     from ..models.tenancy import resolve_council_id
 
-    cached = g.get("yvm_council") if _has_g() else None
-    if cached is not None and cached.id == current_council_id():
-        return cached
-    council = db.session.get(Council, resolve_council_id(db.session.connection()))
-    if _has_g():
-        g.yvm_council = council
+    council_id = resolve_council_id(db.session.connection())
+    cached = g.get("yvm_council") if has_request_context() else None
+    if cached is not None and cached[0] == council_id:
+        return cached[1]
+    council = db.session.get(Council, council_id)
+    if has_request_context():
+        g.yvm_council = (council_id, council)
     return council
-
-
-def _has_g() -> bool:
-    from flask import has_app_context
-
-    return has_app_context()
 
 
 def council_setting(name: str):
