@@ -12,7 +12,7 @@ from flask import Flask, current_app, g, request
 from sqlalchemy import or_, select
 from sqlalchemy.exc import DBAPIError
 
-from ..models.tenancy import DEFAULT, Council, current_council_id, reset_current, set_current
+from ..models.tenancy import DEFAULT, Council, reset_current, set_current
 from . import scoping  # noqa: F401 - registers the listeners
 
 ENVIRON_KEY = "yvm.council_id"
