@@ -18,6 +18,7 @@ import re
 from datetime import datetime
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from .base import Base, utcnow
@@ -116,16 +117,26 @@ def reset_current(token) -> None:
     _current.reset(token)
 
 
-def default_council_id(connection) -> int:
-    """The default council's id, creating its row if it is missing (Core statements
-    on ``connection``, so no ORM event runs)."""
+def default_council_id(connection, *, separate: bool = True) -> int:
+    """The default council's id, creating its row if it is missing: by default in a
+    short transaction of its own, committed at once, so a read never turns into a
+    write holding SQLite's lock (``separate=False``: in ``connection``'s own
+    transaction, for the migration).  Core statements: no ORM event runs."""
     table = Council.__table__
-    found = connection.execute(select(table.c.id).where(table.c.code == DEFAULT["code"])).scalar()
-    if found is None:
-        found = connection.execute(insert(table).values(
-            code=DEFAULT["code"], name=DEFAULT["name"], settings={}, created_at=utcnow())
-        ).inserted_primary_key[0]
-    return int(found)
+    query = select(table.c.id).where(table.c.code == DEFAULT["code"])
+    found = connection.execute(query).scalar()
+    if found is not None:
+        return int(found)
+    row = {"code": DEFAULT["code"], "name": DEFAULT["name"], "settings": {},
+           "created_at": utcnow()}
+    if not separate:
+        return int(connection.execute(insert(table).values(**row)).inserted_primary_key[0])
+    try:
+        with connection.engine.begin() as other:
+            return int(other.execute(insert(table).values(**row)).inserted_primary_key[0])
+    except IntegrityError:  # another process made it a moment ago
+        with connection.engine.connect() as other:
+            return int(other.execute(query).scalar_one())
 
 
 def resolve_council_id(connection) -> int:

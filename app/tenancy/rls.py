@@ -72,5 +72,5 @@ def after_upgrade(op) -> None:
     DEFAULT["code"] = current_app.config.get("DEFAULT_COUNCIL_CODE") or DEFAULT["code"]
     DEFAULT["name"] = current_app.config.get("COUNCIL_NAME") or DEFAULT["name"]
     connection = op.get_bind()
-    default_council_id(connection)
+    default_council_id(connection, separate=False)
     enable(connection)

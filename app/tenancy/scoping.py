@@ -43,6 +43,8 @@ def _scope_queries(state) -> None:
         return
     if state.is_column_load or state.is_relationship_load:
         return  # the parent query's criteria already apply to these loads
+    if not state.is_orm_statement:
+        return  # Core statements on tables and text(): nothing to add criteria to
     mappers = state.all_mappers  # (misses a select_from() entity: then applied anyway)
     if mappers and not any(issubclass(m.class_, CouncilOwned) for m in mappers):
         return  # the councils list: not council-owned, and must not make the default one
