@@ -114,3 +114,16 @@ def test_councils_commands(runner, db):
     # (on PostgreSQL the default council is also there: every transaction names one)
     assert db.session.scalar(select(func.count()).select_from(Council).where(
         Council.code == "E06000002")) == 1
+
+
+def test_analysis_cache_entries_are_per_council(app, db, two_councils):
+    """Two councils at the same data version (and no snapshot) never share an entry."""
+    from app.cache import cached
+
+    a, b = two_councils
+    with use_council(a.id):
+        assert cached("tenancy-test", db.session, {}, lambda: "A's figures") == "A's figures"
+    with use_council(b.id):
+        assert cached("tenancy-test", db.session, {}, lambda: "B's figures") == "B's figures"
+    with use_council(a.id):
+        assert cached("tenancy-test", db.session, {}, lambda: "again") == "A's figures"
