@@ -42,3 +42,26 @@ def list_():
     """List the councils: code, name, host, path."""
     for c in list_councils(db.session):
         click.echo(f"{c.code}\t{c.name}\t{c.host or '-'}\t/{c.path_prefix or ''}")
+
+
+@cli.command("add-admin")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="Asked for when not given.")
+def add_admin(email, password):
+    """Add a national admin account EMAIL (on the deployment's own council): it may add
+    councils (/national-admin/councils) and reads no council's data."""
+    from sqlalchemy import func, select
+
+    from ..auth.passwords import hash_password, password_problem
+    from ..models import User
+
+    email = email.strip().lower()
+    problem = password_problem(password, email) if "@" in email else "that is not an email"
+    if problem:
+        raise click.BadParameter(problem)
+    if db.session.scalar(select(User).where(func.lower(User.email) == email)):
+        raise click.ClickException(f"an account for {email} already exists")
+    db.session.add(User(email=email, role="national_admin", password_hash=hash_password(password)))
+    db.session.commit()
+    click.echo(f"Added national admin {email}.")

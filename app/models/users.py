@@ -20,16 +20,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import Base, utcnow
 from .tenancy import CouncilOwned
 
-ROLES = ("admin", "commissioner", "councillor", "safeguarding", "partner")
+ROLES = ("admin", "commissioner", "councillor", "safeguarding", "partner", "national_admin")
 # Council staff.  Partner accounts (people at other organisations) are not staff:
 # they see only the partner pages, and only their own organisation's records.
-STAFF_ROLES = tuple(r for r in ROLES if r != "partner")
+# A national admin (issue 27) adds councils and reads no council's data: not staff either.
+STAFF_ROLES = tuple(r for r in ROLES if r not in ("partner", "national_admin"))
 ROLE_LABELS = {
     "admin": "Administrator",
     "commissioner": "Commissioner",
     "councillor": "Councillor",
     "safeguarding": "Safeguarding lead",
     "partner": "Partner organisation",
+    "national_admin": "National administrator",
 }
 
 

@@ -127,3 +127,21 @@ def test_analysis_cache_entries_are_per_council(app, db, two_councils):
         assert cached("tenancy-test", db.session, {}, lambda: "B's figures") == "B's figures"
     with use_council(a.id):
         assert cached("tenancy-test", db.session, {}, lambda: "again") == "A's figures"
+
+
+def test_a_national_admin_adds_councils_and_reads_no_council_pages(app, db, auth, client):
+    from app.models import Council
+
+    auth.login_as("national_admin")
+    page = client.get("/national-admin/councils")
+    assert page.status_code == 200 and "Add a council" in page.get_data(True)
+    done = client.post("/national-admin/councils", data={
+        "code": "E06000003", "name": "Redcar <b>and</b> Cleveland", "path": "redcar"})
+    assert done.status_code == 302
+    listed = client.get("/national-admin/councils").get_data(True)
+    assert "Redcar &lt;b&gt;and&lt;/b&gt; Cleveland" in listed and "/redcar" in listed
+    assert db.session.scalar(select(Council.name).where(Council.code == "E06000003"))
+    bad = client.post("/national-admin/councils", data={"code": "nope", "name": "x"})
+    assert "not an ONS code" in bad.get_data(True)
+    for url in ("/dashboard", "/results", "/admin/users", "/gaps.csv", "/safeguarding"):
+        assert client.get(url).status_code in (403, 404), url
