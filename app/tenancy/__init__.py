@@ -6,3 +6,7 @@
 * :mod:`app.tenancy.web`: the council of each request (path prefix or host name);
 * :mod:`app.tenancy.service`: adding and listing councils.
 """
+
+from flask import Blueprint
+
+bp = Blueprint("tenancy", __name__)  # the national admin's page (app/tenancy/routes.py)

@@ -5,16 +5,15 @@ table (codes, names, hosts, paths), and every other page refuses the role."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..access import roles_required
 from ..extensions import db
+from . import bp
 from .service import CouncilError, add_council, list_councils
-
-bp = Blueprint("tenancy", __name__)
 
 
 class NewCouncilForm(FlaskForm):
