@@ -115,7 +115,6 @@ def enqueue(func, params: dict, *, key: str, user_id: int | None) -> JobInfo:
     b = backend()
     holds = b.holds_queued
     who = quotas.asker(user_id, func.yvm_kind)
-    key = f"council {who['council_id']}\n{key}"  # the same work for two councils: two jobs
     for _ in range(3):  # a job refused a moment ago under our feet: ask again
         jid, new = ledger.create(func.yvm_path, params, key, owner=b.owner if holds else None,
                                  lease_until=(time.time() + b.lease) if holds else None,

@@ -28,8 +28,9 @@ ACTIVE = ("queued", "running")
 
 
 def job_id(task: str, key: str) -> str:
-    """The id of the job doing ``task`` for ``key``: the same work is the same job."""
-    return hashlib.sha256(f"{task}\n{key}".encode()).hexdigest()[:40]
+    """The id of the job doing ``task`` for ``key`` for the current council (app/tenancy):
+    the same work is the same job; the same work for two councils is two jobs."""
+    return hashlib.sha256(f"{task}\n{key}\n{council_now()}".encode()).hexdigest()[:40]
 
 
 def get(jid: str) -> J | None:

@@ -145,3 +145,23 @@ def test_a_national_admin_adds_councils_and_reads_no_council_pages(app, db, auth
     assert "not an ONS code" in bad.get_data(True)
     for url in ("/dashboard", "/results", "/admin/users", "/gaps.csv", "/safeguarding"):
         assert client.get(url).status_code in (403, 404), url
+
+
+def test_a_job_is_its_councils_and_the_same_work_is_two_jobs(app, db, two_councils):
+    from app import jobs
+    from app.jobs import ledger
+
+    a, b = two_councils
+    made = {}
+    for council in (a, b):
+        with use_council(council.id):
+            made[council.id], new = ledger.create(
+                "tests.nowhere:task", {}, "same-key", owner=None, lease_until=None,
+                result_ttl=60, asker={"council_id": council.id, "council": council.code})
+            assert new
+    assert made[a.id] != made[b.id]
+    with use_council(a.id):
+        assert jobs.status(made[a.id]) is not None
+        assert jobs.status(made[b.id]) is None and jobs.result(made[b.id]) is None
+    with use_council(b.id):
+        assert jobs.status(made[b.id]).id == made[b.id]
