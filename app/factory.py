@@ -27,7 +27,7 @@ BLUEPRINTS = (
     "app.planning.routes",
     "app.api.routes",
     "app.jobs.routes",
-    "app.tenancy.routes",
+    "app.national_admin.routes",
 )
 
 # Modules with an ``init_app(app)`` hook (security headers, navigation, rate

@@ -25,7 +25,7 @@ NAV = (
     ("admin.audit", "Audit trail"),
     ("admin.publish", "Publish figures"),
     ("admin.geodata_import", "Import geography"),
-    ("tenancy.councils", "Councils"),
+    ("national_admin.councils", "Councils"),
 )
 
 

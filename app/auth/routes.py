@@ -76,7 +76,7 @@ def _start_page() -> str:
     if current_user.is_authenticated and current_user.role == "partner":
         return url_for("partners.dashboard")
     if current_user.is_authenticated and current_user.role == "national_admin":
-        return url_for("tenancy.councils")  # adds councils; sees no council's pages
+        return url_for("national_admin.councils")  # adds councils; sees no council's pages
     return url_for("main.dashboard")
 
 

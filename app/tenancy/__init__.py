@@ -4,9 +4,8 @@
   council (no Flask: domain code and workers use it too);
 * :mod:`app.tenancy.rls`: PostgreSQL row-level security, so the database enforces it;
 * :mod:`app.tenancy.web`: the council of each request (path prefix or host name);
-* :mod:`app.tenancy.service`: adding and listing councils.
+* :mod:`app.tenancy.service`: adding and listing councils (the national admin's page is
+  :mod:`app.national_admin`).
+
+Nothing here but :mod:`app.tenancy.web` imports Flask.
 """
-
-from flask import Blueprint
-
-bp = Blueprint("tenancy", __name__)  # the national admin's page (app/tenancy/routes.py)

@@ -12,8 +12,8 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ..access import roles_required
 from ..extensions import db
+from ..tenancy.service import CouncilError, add_council, list_councils
 from . import bp
-from .service import CouncilError, add_council, list_councils
 
 
 class NewCouncilForm(FlaskForm):
@@ -38,6 +38,6 @@ def councils():
             form.code.errors.append(str(exc))
         else:
             flash(f"Added {council.code} {council.name}.")
-            return redirect(url_for("tenancy.councils"))
-    return render_template("tenancy/councils.html", form=form,
+            return redirect(url_for("national_admin.councils"))
+    return render_template("national_admin/councils.html", form=form,
                            councils=list_councils(db.session))
