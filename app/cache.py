@@ -131,12 +131,15 @@ def cached(name: str, session, params: dict, compute: Callable[[], object], *,
     from flask import current_app
 
     from .dataversion import current
+    from .models.tenancy import resolve_council_id
 
     backend = current_app.extensions.get(EXTENSION)
     if backend is None or not current_app.config["CACHE_ENABLED"]:
         return compute()
     version = current(session)
-    key = make_key(name, version if responses else version[0], params)
+    # Each council's own entry (app/tenancy): data versions count from 1 in every council.
+    council = resolve_council_id(session.connection())
+    key = make_key(name, version if responses else version[0], {**params, "council": council})
     found, value = backend.get(key)
     if found:
         return value

@@ -72,7 +72,8 @@ SETTINGS: tuple[Setting, ...] = (
       "production, any host in development and tests. `*` allows any host (only behind a proxy "
       "that checks it).", shown_default="empty (the host of `PUBLIC_BASE_URL` in production)"),
     S("COUNCIL_NAME", str, "Herefordshire Council", "Shown in the header and notices."),
-    S("COUNCIL_ONS", str, "E06000019 E12000005", "ONS codes: council, region (NATIONAL.md)."),
+    S("DEFAULT_COUNCIL_CODE", str, "E06000019", "ONS code of the own council (docs/TENANCY.md)."),
+    S("DEFAULT_COUNCIL_REGION", str, "E12000005", "ONS code of its region (docs/NATIONAL.md)."),
     S("SUPPORTED_LANGUAGES", str, "en,pl,ro",
       "Languages the public pages and surveys are offered in, as codes separated by commas, "
       "first the default. Each one except `en` needs a catalogue in `app/translations/` "

@@ -28,6 +28,7 @@ BLUEPRINTS = (
     "app.api.routes",
     "app.jobs.routes",
     "app.national.routes",  # with .tiles_routes on the same blueprint
+    "app.national_admin.routes",
 )
 
 # Modules with an ``init_app(app)`` hook (security headers, navigation, rate
@@ -35,6 +36,7 @@ BLUEPRINTS = (
 # (a missing ``app.security`` would otherwise serve pages with no security headers).
 INIT_MODULES = (
     "app.url_converters",  # first: the <int:...> converter must exist before any route
+    "app.tenancy.web",  # the council of each request, before anything reads the database
     "app.i18n",
     "app.security",
     "app.navigation",
@@ -53,6 +55,7 @@ CLI_MODULES = (
     "app.cli.jobs",
     "app.cli.publish",
     "app.cli.tiles",
+    "app.cli.councils",
 )
 
 
@@ -119,12 +122,13 @@ class _StripClientAddress(logging.Filter):
 def _template_helpers(app: Flask) -> None:
     from .disclosure import DisclosureRule
     from .models.users import ROLE_LABELS
+    from .tenancy.web import council_setting
 
     @app.context_processor
     def _globals():
-        return {
-            "council_name": app.config["COUNCIL_NAME"],
-            "council_front_door": app.config["COUNCIL_FRONT_DOOR"],
+        return {  # the current council's own (app/tenancy), else the config's
+            "council_name": council_setting("COUNCIL_NAME"),
+            "council_front_door": council_setting("COUNCIL_FRONT_DOOR"),
             "role_labels": ROLE_LABELS,
         }
 

@@ -25,6 +25,7 @@ NAV = (
     ("admin.audit", "Audit trail"),
     ("admin.publish", "Publish figures"),
     ("admin.geodata_import", "Import geography"),
+    ("national_admin.councils", "Councils"),
 )
 
 

@@ -18,6 +18,11 @@ depends_on = ${repr(depends_on)}
 
 def upgrade():
     ${upgrades if upgrades else "pass"}
+    # The deployment's own council and, on PostgreSQL, row-level security on every
+    # council table (idempotent; docs/TENANCY.md).
+    from app.tenancy.rls import after_upgrade
+
+    after_upgrade(op)
 
 
 def downgrade():

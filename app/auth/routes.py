@@ -75,6 +75,8 @@ def _start_page() -> str:
     """Partner accounts start on their own listings; council staff on the dashboard."""
     if current_user.is_authenticated and current_user.role == "partner":
         return url_for("partners.dashboard")
+    if current_user.is_authenticated and current_user.role == "national_admin":
+        return url_for("national_admin.councils")  # adds councils; sees no council's pages
     return url_for("main.dashboard")
 
 

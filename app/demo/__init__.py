@@ -44,9 +44,14 @@ def database_has_data(session) -> bool:
 
 
 def wipe(session) -> None:
-    """Delete every row of every table (schema kept), children first."""
+    """Delete every row of the current council (app/tenancy), children first: the
+    schema, the councils and every other council's data are kept."""
+    from ..models.tenancy import resolve_council_id
+
+    council_id = resolve_council_id(session.connection())
     for table in reversed(Base.metadata.sorted_tables):
-        session.execute(table.delete())
+        if "council_id" in table.c:
+            session.execute(table.delete().where(table.c.council_id == council_id))
     session.commit()
 
 

@@ -19,6 +19,7 @@ import shapely
 from sqlalchemy import func, select
 
 from ..models import Area
+from ..models.tenancy import resolve_council_id
 
 #: Levels tried in order: the first with any areas is the council's area.
 LEVELS = ("lsoa", "ward", "parish", "custom")
@@ -53,7 +54,8 @@ def council_area(session):
     shapely.Geometry or None
         A prepared (multi)polygon; ``None`` when no areas are imported.
     """
-    key = str(session.get_bind().url)
+    # Per database and per council (app/tenancy): two councils' areas are two unions.
+    key = (str(session.get_bind().url), resolve_council_id(session.connection()))
     for level in LEVELS:
         signature = _signature(session, level)
         if not signature[0]:

@@ -32,7 +32,7 @@ def find_postcode(session, raw: str | None, *, include_terminated: bool = False)
     postcode = normalise_postcode(raw)
     if postcode is None:
         return None
-    row = session.get(Postcode, postcode)
+    row = session.scalar(select(Postcode).where(Postcode.postcode == postcode))
     if row is None or (row.terminated is not None and not include_terminated):
         return None
     return row

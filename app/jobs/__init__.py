@@ -140,7 +140,7 @@ def enqueue(func, params: dict, *, key: str, user_id: int | None,
 
 def status(jid: str) -> JobInfo | None:
     row = ledger.get(jid)
-    if row is None:
+    if row is None or row.council_id != ledger.council_now():  # another council's: none
         return None
     from .runner import resolve
 
@@ -174,7 +174,9 @@ def result_url(info: JobInfo) -> str | None:
 def result(jid: str):
     """A finished job's result (``None`` if it has not finished)."""
     row = ledger.get(jid)
-    return ledger.load_result(row) if row is not None and row.state == "finished" else None
+    if row is None or row.council_id != ledger.council_now():
+        return None
+    return ledger.load_result(row) if row.state == "finished" else None
 
 
 def wait_for(jid: str, seconds: float) -> JobInfo | None:

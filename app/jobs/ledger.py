@@ -22,13 +22,15 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import BackgroundJob as J
 from ..models.base import utcnow
+from ..models.tenancy import resolve_council_id
 
 ACTIVE = ("queued", "running")
 
 
 def job_id(task: str, key: str) -> str:
-    """The id of the job doing ``task`` for ``key``: the same work is the same job."""
-    return hashlib.sha256(f"{task}\n{key}".encode()).hexdigest()[:40]
+    """The id of the job doing ``task`` for ``key`` for the current council (app/tenancy):
+    the same work is the same job; the same work for two councils is two jobs."""
+    return hashlib.sha256(f"{task}\n{key}\n{council_now()}".encode()).hexdigest()[:40]
 
 
 def get(jid: str) -> J | None:
@@ -51,10 +53,17 @@ def waiting_by_council() -> dict[str | None, int]:
 
 
 def latest(task: str) -> str | None:
-    """The id of the newest job of ``task``."""
+    """The id of the current council's newest job of ``task``."""
     with db.engine.connect() as conn:
-        return conn.execute(select(J.id).where(J.task == task)
+        return conn.execute(select(J.id).where(J.task == task,
+                                               J.council_id == resolve_council_id(conn))
                             .order_by(J.created_at.desc()).limit(1)).scalar()
+
+
+def council_now() -> int:
+    """The current council's id (app/tenancy): jobs are shown to their council only."""
+    with db.engine.begin() as conn:
+        return resolve_council_id(conn)
 
 
 def create(task: str, params: dict, key: str, *, owner: str | None, lease_until: float | None,

@@ -15,6 +15,7 @@ import logging
 import traceback
 
 from ..extensions import db
+from ..models.tenancy import reset_current, set_current
 from .ledger import claim, fail, finish, get, progress
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,9 @@ def perform(jid: str, backend) -> str:
         return "skipped"
     row = get(jid)
     token = _current.set((jid, backend.owner, attempt))
+    # Work as the job's council (app/tenancy): its queries, writes and, on PostgreSQL,
+    # row-level security see that council's rows only.
+    council = set_current(row.council_id)
     try:
         result = resolve(row.task)(**(row.params or {}))
     except Exception as exc:  # noqa: BLE001 - recorded on the job, retried or failed
@@ -59,6 +63,7 @@ def perform(jid: str, backend) -> str:
         return outcome or "lost"
     finally:
         _current.reset(token)
+        reset_current(council)
     if not finish(db.session, jid, backend.owner, attempt, result):
         db.session.rollback()  # another worker holds it now: keep nothing from this run
         return "lost"

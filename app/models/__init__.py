@@ -16,6 +16,7 @@ from .survey import (
     SurveyWave,
     WaveAction,
 )
+from .tenancy import Council, CouncilOwned, current_council_id, use_council
 from .themes import THEME_STATUSES, ThemeCode, ThemeQuote
 from .transport import TRANSPORT_KINDS, JourneyRun, TransportData
 from .users import ROLE_LABELS, ROLES, AuditEvent, User
@@ -34,6 +35,8 @@ __all__ = [
     "Base",
     "Building",
     "Campaign",
+    "Council",
+    "CouncilOwned",
     "DataVersion",
     "DerivedFigure",
     "JourneyRun",
@@ -55,6 +58,8 @@ __all__ = [
     "Survey",
     "SurveyWave",
     "WaveAction",
+    "current_council_id",
+    "use_council",
     "ThemeCode",
     "ThemeQuote",
     "TransportData",

@@ -16,10 +16,12 @@ from sqlalchemy import (
     String,
     Text,
     Time,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
+from .tenancy import CouncilOwned
 
 SERVICE_TYPES = {
     "open_access": "Open-access youth club",
@@ -69,13 +71,14 @@ ORGANISATION_KINDS = {
 }
 
 
-class Organisation(Base):
+class Organisation(CouncilOwned, Base):
     """A body that runs services: a partner once it has a kind and contacts."""
 
     __tablename__ = "organisation"
+    __table_args__ = (UniqueConstraint("council_id", "name", name="uq_organisation_name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
     website: Mapped[str | None] = mapped_column(String(300))
     kind: Mapped[str | None] = mapped_column(String(20))
@@ -85,7 +88,7 @@ class Organisation(Base):
     checkin_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
-class Service(Base):
+class Service(CouncilOwned, Base):
     __tablename__ = "service"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -139,7 +142,7 @@ class Service(Base):
     )
 
 
-class ServiceSession(Base):
+class ServiceSession(CouncilOwned, Base):
     """A regular weekly session of a service."""
 
     __tablename__ = "service_session"
@@ -154,14 +157,15 @@ class ServiceSession(Base):
     service: Mapped[Service] = relationship(back_populates="sessions")
 
 
-class Building(Base):
+class Building(CouncilOwned, Base):
     """A council-owned building that could host provision."""
 
     __tablename__ = "building"
+    __table_args__ = (UniqueConstraint("council_id", "uprn", name="uq_building_uprn"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    uprn: Mapped[str | None] = mapped_column(String(12), unique=True)
+    uprn: Mapped[str | None] = mapped_column(String(12))
     x: Mapped[float] = mapped_column(Float)
     y: Mapped[float] = mapped_column(Float)
     kind: Mapped[str | None] = mapped_column(String(60))
@@ -172,7 +176,7 @@ class Building(Base):
     )
 
 
-class ServiceReport(Base):
+class ServiceReport(CouncilOwned, Base):
     """An anonymous report from the public that a listing is out of date."""
 
     __tablename__ = "service_report"

@@ -24,13 +24,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
+from .tenancy import CouncilOwned
 
 AREA_LEVELS = ("lsoa", "ward", "parish", "custom")
 
 
-class Area(Base):
+class Area(CouncilOwned, Base):
     __tablename__ = "area"
-    __table_args__ = (UniqueConstraint("level", "code", name="uq_area_level_code"),)
+    __table_args__ = (UniqueConstraint("council_id", "level", "code", name="uq_area_level_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), index=True)
@@ -61,12 +62,13 @@ class Area(Base):
         return f"<Area {self.level}:{self.code} {self.name!r}>"
 
 
-class AreaIndicator(Base):
+class AreaIndicator(CouncilOwned, Base):
     """One published figure for one area: what, value, source and year."""
 
     __tablename__ = "area_indicator"
     __table_args__ = (
-        UniqueConstraint("level", "area_code", "name", "year", name="uq_area_indicator_key"),
+        UniqueConstraint("council_id", "level", "area_code", "name", "year",
+                         name="uq_area_indicator_key"),
         Index("ix_area_indicator_name_year", "name", "year"),
     )
 
@@ -81,13 +83,17 @@ class AreaIndicator(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
-class Postcode(Base):
+class Postcode(CouncilOwned, Base):
     """A postcode centroid (ONS postcode directory style)."""
 
     __tablename__ = "postcode"
+    __table_args__ = (UniqueConstraint("council_id", "postcode", name="uq_postcode_council"),)
 
+    # Each council imports its own cut of the postcode directory (issue 27), so a
+    # postcode is unique per council; look one up with app.geodata.lookup.
+    id: Mapped[int] = mapped_column(primary_key=True)
     # Normalised: upper case, single space before the inward code ("HR1 1AA").
-    postcode: Mapped[str] = mapped_column(String(10), primary_key=True)
+    postcode: Mapped[str] = mapped_column(String(10), index=True)
     x: Mapped[float] = mapped_column(Float)  # easting, EPSG:27700
     y: Mapped[float] = mapped_column(Float)  # northing, EPSG:27700
     lsoa_code: Mapped[str | None] = mapped_column(String(32), index=True)
@@ -99,7 +105,7 @@ class Postcode(Base):
     source: Mapped[str | None] = mapped_column(String(200))
 
 
-class LsoaLookup(Base):
+class LsoaLookup(CouncilOwned, Base):
     """ONS LSOA 2011 -> 2021 lookup (U unchanged, S split, M merged, X complex)."""
 
     __tablename__ = "lsoa_lookup"
@@ -110,12 +116,13 @@ class LsoaLookup(Base):
     change_code: Mapped[str] = mapped_column(String(2))
 
 
-class DerivedFigure(Base):
+class DerivedFigure(CouncilOwned, Base):
     """A figure computed for a non-LSOA area, with the method and inputs beside it."""
 
     __tablename__ = "derived_figure"
     __table_args__ = (
-        UniqueConstraint("level", "area_code", "name", "year", name="uq_derived_figure_key"),
+        UniqueConstraint("council_id", "level", "area_code", "name", "year",
+                         name="uq_derived_figure_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,11 +15,12 @@ from sqlalchemy import JSON, DateTime, Float, Index, Integer, LargeBinary, Strin
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
+from .tenancy import CouncilOwned
 
 JOB_STATES = ("queued", "running", "finished", "failed")
 
 
-class BackgroundJob(Base):
+class BackgroundJob(CouncilOwned, Base):
     __tablename__ = "background_job"
     __table_args__ = (  # the quota counts: a person's or a council's active jobs
         Index("ix_background_job_quota_user", "user_id", "kind", "state"),

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
 from .directory import Organisation, Service
+from .tenancy import CouncilOwned
 
 CHANGE_KINDS = {"update": "Change to a listing", "create": "New listing"}
 CHANGE_STATES = {
@@ -25,7 +26,7 @@ CHANGE_STATES = {
 }
 
 
-class OrganisationContact(Base):
+class OrganisationContact(CouncilOwned, Base):
     """A person at a partner organisation the council may invite."""
 
     __tablename__ = "organisation_contact"
@@ -43,7 +44,7 @@ class OrganisationContact(Base):
     organisation: Mapped[Organisation] = relationship()
 
 
-class PartnerInvite(Base):
+class PartnerInvite(CouncilOwned, Base):
     """A one-time, expiring link that lets a contact set a password.
 
     Only a SHA-256 of the link's token is kept: the link is shown once, to the
@@ -69,7 +70,7 @@ class PartnerInvite(Base):
     contact: Mapped[OrganisationContact] = relationship()
 
 
-class ListingChange(Base):
+class ListingChange(CouncilOwned, Base):
     """A partner's proposed listing, before and after, as the documented CSV columns.
 
     ``before`` is the listing as it was when the partner saved (empty for a new

@@ -8,9 +8,10 @@ from sqlalchemy import JSON, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
+from .tenancy import CouncilOwned, _column_default
 
 
-class Scenario(Base):
+class Scenario(CouncilOwned, Base):
     __tablename__ = "scenario"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -27,7 +28,7 @@ class Scenario(Base):
     )
 
 
-class TravelTime(Base):
+class TravelTime(CouncilOwned, Base):
     """An imported travel-time matrix row (from a routing engine)."""
 
     __tablename__ = "travel_time"
@@ -40,11 +41,15 @@ class TravelTime(Base):
     minutes: Mapped[float] = mapped_column()
 
 
-class DataVersion(Base):
+class DataVersion(CouncilOwned, Base):
     """A counter bumped whenever the directory or data change; cache keys carry it."""
 
     __tablename__ = "data_version"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    # The counter's number within its council (1: data, 2: journey inputs).
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    council_id: Mapped[int] = mapped_column(  # type: ignore[assignment]
+        ForeignKey("council.id", ondelete="CASCADE"), primary_key=True,
+        default=_column_default)
     version: Mapped[int] = mapped_column(default=1)
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

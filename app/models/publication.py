@@ -15,9 +15,10 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
+from .tenancy import CouncilOwned
 
 
-class PublishedSnapshot(Base):
+class PublishedSnapshot(CouncilOwned, Base):
     __tablename__ = "published_snapshot"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -32,7 +33,7 @@ class PublishedSnapshot(Base):
     through_response: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class ReleaseState(Base):
+class ReleaseState(CouncilOwned, Base):
     """Internal bookkeeping of the release model (:mod:`app.publication.release`),
     never shown: for each published cell, how many people it held when its value
     was last released, the highest response id then, and the value released.  The
@@ -46,7 +47,7 @@ class ReleaseState(Base):
     cells: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
-class PublishedFigure(Base):
+class PublishedFigure(CouncilOwned, Base):
     """One published document: ``dataset`` is "survey" (key: survey slug and filter),
     "voice" (key: area level) or "totals"; ``payload`` holds protected figures only."""
 

@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
+from .tenancy import CouncilOwned
 
 
 def new_record_key() -> int:
@@ -28,11 +29,12 @@ def new_record_key() -> int:
     return secrets.randbelow(256)
 
 
-class Survey(Base):
+class Survey(CouncilOwned, Base):
     """A survey as loaded from its definition file in ``surveys/``."""
 
     __tablename__ = "survey"
-    __table_args__ = (UniqueConstraint("slug", "version", name="uq_survey_slug_version"),)
+    __table_args__ = (UniqueConstraint("council_id", "slug", "version",
+                                       name="uq_survey_slug_version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(60), index=True)
@@ -49,11 +51,12 @@ class Survey(Base):
                                           onupdate=literal_column("revision + 1"))
 
 
-class Campaign(Base):
+class Campaign(CouncilOwned, Base):
     """A link for one school, club or event, so we know where voices came from."""
 
     __tablename__ = "campaign"
-    __table_args__ = (UniqueConstraint("survey_slug", "code", name="uq_campaign_survey_code"),)
+    __table_args__ = (UniqueConstraint("council_id", "survey_slug", "code",
+                                       name="uq_campaign_survey_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_slug: Mapped[str] = mapped_column(String(60))
@@ -66,7 +69,7 @@ class Campaign(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class Response(Base):
+class Response(CouncilOwned, Base):
     """One anonymous response.  No names, emails, IPs, user agents or postcodes.
 
     Written on every submission, read in bulk (a survey's results, the nightly
@@ -104,7 +107,7 @@ class Response(Base):
     campaign: Mapped[Campaign | None] = relationship()
 
 
-class Answer(Base):
+class Answer(CouncilOwned, Base):
     """One answer; a multiple-choice question stores one row per option chosen."""
 
     __tablename__ = "answer"
@@ -120,7 +123,7 @@ class Answer(Base):
     response: Mapped[Response] = relationship(back_populates="answers")
 
 
-class SafeguardingFlag(Base):
+class SafeguardingFlag(CouncilOwned, Base):
     """A response whose free text matched a safeguarding indicator."""
 
     __tablename__ = "safeguarding_flag"
@@ -147,7 +150,7 @@ class SafeguardingFlag(Base):
     response: Mapped[Response] = relationship()
 
 
-class SurveyWave(Base):
+class SurveyWave(CouncilOwned, Base):
     """One round of a survey ("2026"), by dates (app/survey/waves.py).
 
     A response belongs to the wave whose dates hold its ``submitted_on`` date (and,
@@ -157,7 +160,8 @@ class SurveyWave(Base):
     survey never overlap (checked when one is made)."""
 
     __tablename__ = "survey_wave"
-    __table_args__ = (UniqueConstraint("survey_slug", "name", name="uq_survey_wave_name"),)
+    __table_args__ = (UniqueConstraint("council_id", "survey_slug", "name",
+                                       name="uq_survey_wave_name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_slug: Mapped[str] = mapped_column(String(60), index=True)
@@ -175,7 +179,7 @@ class SurveyWave(Base):
         return not self.versions or version is None or version in self.versions
 
 
-class WaveAction(Base):
+class WaveAction(CouncilOwned, Base):
     """One line of a wave's public "You said, we did" page, written by an admin:
     what young people said, what the council did or is doing, and its status.
     ``said`` and ``did`` map a language code to the text ("en" always there);

@@ -14,11 +14,12 @@ from sqlalchemy import Boolean, DateTime, Float, ForeignKey, String, UniqueConst
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
+from .tenancy import CouncilOwned
 
 THEME_STATUSES = ("suggested", "confirmed", "rejected")
 
 
-class ThemeCode(Base):
+class ThemeCode(CouncilOwned, Base):
     __tablename__ = "theme_code"
     __table_args__ = (UniqueConstraint("answer_id", "theme", name="uq_theme_code_answer"),)
 
@@ -35,7 +36,7 @@ class ThemeCode(Base):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class ThemeQuote(Base):
+class ThemeQuote(CouncilOwned, Base):
     """An answer's words approved by a person to be quoted under a theme."""
 
     __tablename__ = "theme_quote"

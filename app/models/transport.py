@@ -10,19 +10,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, LargeBinary, String
+from sqlalchemy import JSON, DateTime, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
+from .tenancy import CouncilOwned
 
 TRANSPORT_KINDS = ("roads", "timetable")
 
 
-class TransportData(Base):
+class TransportData(CouncilOwned, Base):
     __tablename__ = "transport_data"
+    __table_args__ = (UniqueConstraint("council_id", "kind", name="uq_transport_data_kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20), unique=True)  # roads / timetable
+    kind: Mapped[str] = mapped_column(String(20))  # roads / timetable
     file_name: Mapped[str] = mapped_column(String(300))
     sha256: Mapped[str] = mapped_column(String(64))
     # The data's own date (OSM extract timestamp; GTFS first service date), for attribution.
@@ -32,7 +34,7 @@ class TransportData(Base):
     payload: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-class JourneyRun(Base):
+class JourneyRun(CouncilOwned, Base):
     """The latest complete journey computation: minutes per population point and
     service/session (compressed numpy arrays in ``payload``).
 

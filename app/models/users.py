@@ -5,21 +5,33 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
+from .tenancy import CouncilOwned
 
-ROLES = ("admin", "commissioner", "councillor", "safeguarding", "partner")
+ROLES = ("admin", "commissioner", "councillor", "safeguarding", "partner", "national_admin")
 # Council staff.  Partner accounts (people at other organisations) are not staff:
 # they see only the partner pages, and only their own organisation's records.
-STAFF_ROLES = tuple(r for r in ROLES if r != "partner")
+# A national admin (issue 27) adds councils and reads no council's data: not staff either.
+STAFF_ROLES = tuple(r for r in ROLES if r not in ("partner", "national_admin"))
 ROLE_LABELS = {
     "admin": "Administrator",
     "commissioner": "Commissioner",
     "councillor": "Councillor",
     "safeguarding": "Safeguarding lead",
     "partner": "Partner organisation",
+    "national_admin": "National administrator",
 }
 
 
@@ -27,13 +39,14 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class User(Base):
+class User(CouncilOwned, Base):
     """A member of staff.  Young people never have accounts."""
 
     __tablename__ = "user_account"
+    __table_args__ = (UniqueConstraint("council_id", "email", name="uq_user_account_email"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    email: Mapped[str] = mapped_column(String(254))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -71,7 +84,7 @@ class User(Base):
         return self.role in roles
 
 
-class AuditEvent(Base):
+class AuditEvent(CouncilOwned, Base):
     """Who changed what, when, with the record before and after."""
 
     __tablename__ = "audit_event"

@@ -39,10 +39,10 @@ class Feed:
 
 
 def identity() -> releases.CouncilIdentity:
-    """This deployment's council: ``COUNCIL_NAME`` and ``COUNCIL_ONS`` (the council's
-    ONS code, then its region's, separated by a space)."""
+    """This deployment's council: ``COUNCIL_NAME``, ``DEFAULT_COUNCIL_CODE`` and
+    ``DEFAULT_COUNCIL_REGION`` (ONS codes)."""
     config = current_app.config
-    code, region = ([*str(config.get("COUNCIL_ONS") or "").split(), "", ""])[:2]
+    code, region = str(config["DEFAULT_COUNCIL_CODE"]), str(config["DEFAULT_COUNCIL_REGION"])
     return releases.CouncilIdentity(code=code, name=str(config["COUNCIL_NAME"]),
                                     region_code=region, region_name=REGIONS.get(region, region))
 

@@ -87,7 +87,7 @@ def _by_postcode(session, raw, council: str) -> Place:
         example = example_postcode(session)
         raise PlaceError("postcode", "Enter a postcode in the right shape"
                          + (f", like {example}" if example else ""))
-    row = session.get(Postcode, postcode)
+    row = session.scalar(select(Postcode).where(Postcode.postcode == postcode))
     if row is None:
         raise PlaceError("postcode", f"We don't know the postcode {postcode}")
     if row.terminated is not None:

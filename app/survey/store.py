@@ -21,6 +21,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ..models import Answer, Area, Campaign, DataVersion, Response, SafeguardingFlag, Survey
 from ..models.survey import new_record_key
+from ..models.tenancy import resolve_council_id
+from ..tenancy.scoping import set_database_council
 from .definition import ADMIN_DATES, SURVEYS_DIR, SurveyDefinition, load_all, parse_definition
 from .safeguarding import match
 
@@ -237,16 +239,16 @@ class Submission:
 
 _PG_RESPONSE_WITH_ANSWERS = text("""
 WITH r AS (
-    INSERT INTO response (survey_id, survey_slug, survey_version, token, submitted_on,
-                          area_level, area_code, age_band, campaign_id, flagged, record_key,
-                          review)
-    VALUES (:survey_id, :survey_slug, :survey_version, :token, :submitted_on,
+    INSERT INTO response (council_id, survey_id, survey_slug, survey_version, token,
+                          submitted_on, area_level, area_code, age_band, campaign_id, flagged,
+                          record_key, review)
+    VALUES (:council_id, :survey_id, :survey_slug, :survey_version, :token, :submitted_on,
             :area_level, :area_code, :age_band, :campaign_id, :flagged, :record_key,
             :review)
     RETURNING id
 )
-INSERT INTO answer (response_id, question_id, value, is_free_text)
-SELECT r.id, a.question_id, a.value, a.is_free_text
+INSERT INTO answer (council_id, response_id, question_id, value, is_free_text)
+SELECT :council_id, r.id, a.question_id, a.value, a.is_free_text
 FROM r, unnest(CAST(:question_ids AS varchar[]), CAST(:answer_values AS text[]),
                CAST(:free_text AS boolean[])) AS a(question_id, value, is_free_text)
 RETURNING response_id
@@ -311,15 +313,11 @@ def store_response(session, *, survey: Survey | SurveySnapshot, definition: Surv
            "review": "new"}
     engine = session.get_bind()
     try:
-        if engine.dialect.name == "postgresql" and answers and not (matched or unkept):
-            # The response and all its answers in ONE statement, which PostgreSQL
-            # runs atomically on its own: no BEGIN and COMMIT round trips either.
-            with engine.connect() as conn:
-                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-                response_id = conn.execute(_PG_RESPONSE_WITH_ANSWERS,
-                                           _pg_params(row, answers)).first()[0]
-            return response_id, True
+        # One transaction, which starts by naming the council for PostgreSQL's row-level
+        # security (app/tenancy), so no AUTOCOMMIT shortcut: the council must be set.
         with engine.begin() as conn:
+            set_database_council(conn)
+            row["council_id"] = resolve_council_id(conn)
             if answers and conn.dialect.name == "postgresql":
                 response_id = conn.execute(_PG_RESPONSE_WITH_ANSWERS,
                                            _pg_params(row, answers)).first()[0]

@@ -132,7 +132,7 @@ def test_postcodes_from_latitude_longitude_are_placed_in_metres(db, tmp_path):
                                     "ZZ1 1AB,,\n")
     report = import_postcodes(db.session, path)
     db.session.commit()
-    row = db.session.get(Postcode, "ZZ1 1AA")
+    row = db.session.scalar(select(Postcode).where(Postcode.postcode == "ZZ1 1AA"))
     assert row.x == pytest.approx(351418, abs=5) and row.y == pytest.approx(240501, abs=5)
     assert "1 postcodes without coordinates were left out" in report.notes
 

@@ -138,12 +138,12 @@ def test_a_token_racing_another_worker_stores_one_response(client, db, geo, app)
             return
         fired.append(True)
         with db.engine.begin() as other:
-            survey_id = other.execute(text("SELECT id FROM survey")).scalar()
+            survey_id, council_id = other.execute(text("SELECT id, council_id FROM survey")).one()
             other.execute(text(
-                "INSERT INTO response (survey_id, survey_slug, survey_version, token, "
-                "submitted_on, flagged, record_key) "
-                "VALUES (:s, 'youth-voice', 1, :t, CURRENT_DATE, :f, 7)"),
-                {"s": survey_id, "t": key, "f": False})
+                "INSERT INTO response (council_id, survey_id, survey_slug, survey_version, "
+                "token, submitted_on, flagged, record_key) "
+                "VALUES (:c, :s, 'youth-voice', 1, :t, CURRENT_DATE, :f, 7)"),
+                {"c": council_id, "s": survey_id, "t": key, "f": False})
 
     # Just before our INSERT reaches the database, another server stores the token.
     event.listen(db.engine, "before_cursor_execute", competitor)

@@ -1,0 +1,67 @@
+"""`flask councils`: add and list the councils (tenants) of this deployment."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask.cli import AppGroup
+
+from ..extensions import db
+from ..tenancy.service import CouncilError, add_council, list_councils
+
+cli = AppGroup("councils", help="Add and list councils (docs/TENANCY.md).")
+
+
+@cli.command("add")
+@click.argument("code")
+@click.argument("name")
+@click.option("--host", help="Its own host name, e.g. youth.herefordshire.gov.uk.")
+@click.option("--path", "path_prefix", help="Its path prefix, e.g. herefordshire.")
+@click.option("--colour", "colour_primary", help="Its main colour, e.g. #1d70b8.")
+@click.option("--accent", "colour_accent", help="Its accent colour.")
+@click.option("--settings", "settings_json", default="{}",
+              help='Settings it overrides, as JSON, e.g. {"COUNCIL_FRONT_DOOR": "..."}.')
+def add(code, name, host, path_prefix, colour_primary, colour_accent, settings_json):
+    """Add council CODE (its ONS code, e.g. E06000019) called NAME."""
+    try:
+        settings = json.loads(settings_json)
+    except ValueError as exc:
+        raise click.BadParameter(f"not JSON: {exc}", param_hint="--settings") from None
+    try:
+        council = add_council(db.session, code, name, host=host, path_prefix=path_prefix,
+                              colour_primary=colour_primary, colour_accent=colour_accent,
+                              settings=settings)
+    except CouncilError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Added {council.code} {council.name} (id {council.id}).")
+
+
+@cli.command("list")
+def list_():
+    """List the councils: code, name, host, path."""
+    for c in list_councils(db.session):
+        click.echo(f"{c.code}\t{c.name}\t{c.host or '-'}\t/{c.path_prefix or ''}")
+
+
+@cli.command("add-admin")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="Asked for when not given.")
+def add_admin(email, password):
+    """Add a national admin account EMAIL (on the deployment's own council): it may add
+    councils (/national-admin/councils) and reads no council's data."""
+    from sqlalchemy import func, select
+
+    from ..auth.passwords import hash_password, password_problem
+    from ..models import User
+
+    email = email.strip().lower()
+    problem = password_problem(password, email) if "@" in email else "that is not an email"
+    if problem:
+        raise click.BadParameter(problem)
+    if db.session.scalar(select(User).where(func.lower(User.email) == email)):
+        raise click.ClickException(f"an account for {email} already exists")
+    db.session.add(User(email=email, role="national_admin", password_hash=hash_password(password)))
+    db.session.commit()
+    click.echo(f"Added national admin {email}.")

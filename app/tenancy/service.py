@@ -1,0 +1,43 @@
+"""Adding and listing councils (the ``council`` table is the one global table)."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+
+from ..models.tenancy import Council, validate_council
+
+
+class CouncilError(ValueError):
+    """A council that cannot be added; the message says why."""
+
+
+def add_council(session, code: str, name: str, *, host: str | None = None,
+                path_prefix: str | None = None, colour_primary: str | None = None,
+                colour_accent: str | None = None, settings: dict | None = None) -> Council:
+    code = (code or "").strip().upper()
+    host = (host or "").strip().lower() or None
+    path_prefix = (path_prefix or "").strip().strip("/").lower() or None
+    problems = validate_council(code, name, host, path_prefix, (colour_primary, colour_accent),
+                                settings)
+    if problems:
+        raise CouncilError(" ".join(problems))
+    clash = session.scalar(select(Council).where(or_(
+        Council.code == code,
+        Council.host == host if host else False,
+        Council.path_prefix == path_prefix if path_prefix else False)))
+    if clash is not None:
+        raise CouncilError(f"{clash.code} ({clash.name}) already has that code, host or path.")
+    council = Council(code=code, name=name.strip(), host=host, path_prefix=path_prefix,
+                      colour_primary=colour_primary, colour_accent=colour_accent,
+                      settings=dict(settings or {}))
+    session.add(council)
+    session.commit()
+    return council
+
+
+def list_councils(session) -> list[Council]:
+    return list(session.scalars(select(Council).order_by(Council.code)))
+
+
+def council_by_code(session, code: str) -> Council | None:
+    return session.scalar(select(Council).where(Council.code == (code or "").strip().upper()))
