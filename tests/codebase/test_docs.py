@@ -131,7 +131,8 @@ def unknown_variables(path: Path, code: str) -> list[str]:
     return sorted(n for n in names if n not in settings and n not in code)
 
 
-DOTTED = re.compile(r"(?<![\w./-])(app(?:\.\w+)+)")
+# (not in quotes: 'app.council_id' is PostgreSQL's setting, not a module)
+DOTTED = re.compile(r"(?<![\w./'-])(app(?:\.\w+)+)")
 BARE_FILE = re.compile(r"(?<![\w/.*-])([\w-]+\.(?:py|html|yaml|yml|json|sh|css|js))\b")
 SKIP_DIRS = {"__pycache__", "instance", "node_modules"}
 
