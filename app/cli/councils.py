@@ -18,11 +18,12 @@ cli = AppGroup("councils", help="Add and list councils (docs/TENANCY.md).")
 @click.argument("name")
 @click.option("--host", help="Its own host name, e.g. youth.herefordshire.gov.uk.")
 @click.option("--path", "path_prefix", help="Its path prefix, e.g. herefordshire.")
+@click.option("--region", help="Its ONS region code, e.g. E12000005 (the West Midlands).")
 @click.option("--colour", "colour_primary", help="Its main colour, e.g. #1d70b8.")
 @click.option("--accent", "colour_accent", help="Its accent colour.")
 @click.option("--settings", "settings_json", default="{}",
               help='Settings it overrides, as JSON, e.g. {"COUNCIL_FRONT_DOOR": "..."}.')
-def add(code, name, host, path_prefix, colour_primary, colour_accent, settings_json):
+def add(code, name, host, path_prefix, region, colour_primary, colour_accent, settings_json):
     """Add council CODE (its ONS code, e.g. E06000019) called NAME."""
     try:
         settings = json.loads(settings_json)
@@ -31,7 +32,7 @@ def add(code, name, host, path_prefix, colour_primary, colour_accent, settings_j
     try:
         council = add_council(db.session, code, name, host=host, path_prefix=path_prefix,
                               colour_primary=colour_primary, colour_accent=colour_accent,
-                              settings=settings)
+                              settings=settings, region=region)
     except CouncilError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Added {council.code} {council.name} (id {council.id}).")

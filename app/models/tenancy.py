@@ -26,6 +26,7 @@ from .base import Base, utcnow
 # The settings a council may override (a small, validated JSON object): name -> type.
 COUNCIL_SETTINGS = {"COUNCIL_NAME": str, "COUNCIL_FRONT_DOOR": str}
 ONS_CODE = re.compile(r"^[EWSN]\d{8}$")
+REGION_CODE = re.compile(r"^E1200000[1-9]$")
 HOST = re.compile(r"^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?(:\d{1,5})?$")
 PATH_PREFIX = re.compile(r"^[a-z0-9][a-z0-9-]{0,58}$")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -43,6 +44,8 @@ class Council(Base):
     # a path prefix ("herefordshire" for /herefordshire/...).
     host: Mapped[str | None] = mapped_column(String(260), unique=True)
     path_prefix: Mapped[str | None] = mapped_column(String(60), unique=True)
+    # Its ONS region (E12000001-E12000009), for the national picture's regional rows.
+    region: Mapped[str | None] = mapped_column(String(9))
     colour_primary: Mapped[str | None] = mapped_column(String(7))
     colour_accent: Mapped[str | None] = mapped_column(String(7))
     # Per-council overrides of COUNCIL_SETTINGS only (validate_settings).
@@ -55,11 +58,14 @@ class Council(Base):
 
 def validate_council(code: str, name: str, host: str | None = None,
                      path_prefix: str | None = None, colours: tuple = (),
-                     settings: dict | None = None) -> list[str]:
+                     settings: dict | None = None, region: str | None = None) -> list[str]:
     """Problems with a council's fields, in plain words; empty when it is fine."""
     problems = []
     if not ONS_CODE.match(code or ""):
         problems.append(f"{code!r} is not an ONS code like E06000019.")
+    if region and not REGION_CODE.match(region):
+        problems.append(f"{region!r} is not an English region's ONS code (E12000001 to "
+                        "E12000009).")
     if not (name or "").strip() or len(name) > 200:
         problems.append("The name must be 1 to 200 characters.")
     if host and not HOST.match(host):

@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import Response, render_template
 
 from ..access import public
-from . import bp
+from . import (
+    bp,
+    tiles_routes,  # noqa: F401 - the map's views, on this blueprint
+)
 from . import service as svc
-from . import tiles_routes  # noqa: F401 - the map's views, on this blueprint
 
 __all__ = ["bp"]
 

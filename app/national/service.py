@@ -1,15 +1,17 @@
 """The national page and downloads: build each council's release, add them up.
 
-One council per deployment today: :func:`council_feeds` gives this deployment's
-own release.  A deployment with many councils gives one feed per council here
-(the rest of the module, the page and the downloads do not change).
+:func:`council_feeds` gives one feed per council of this deployment (docs/TENANCY.md),
+each built as that council (its own transaction, so PostgreSQL's row-level security
+shows it only its own rows) from what that council has published; the national
+tables only ever add up those published releases (docs/NATIONAL.md).
 """
 
 from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +21,7 @@ from .. import csvsafe
 from ..disclosure import DisclosureRule
 from ..extensions import db
 from ..models import Service
+from ..models.tenancy import Council, default_council_id, use_council
 from ..publication.national import (
     CLIFF_MONTHS,
     COST_BANDS,
@@ -27,24 +30,30 @@ from ..publication.national import (
     NationalPicture,
     build,
 )
+from ..tenancy.service import list_councils
 from . import releases
 
 
 @dataclass(frozen=True)
 class Feed:
-    """One council: its published release and, on demand, its public services."""
+    """One council: its published release, its id, and which of its services the open
+    data lists (by default its public services, :func:`releases.public_services`)."""
 
     release: CouncilRelease
-    services: Callable[[], Sequence[Service]]
+    council_id: int
+    services: Callable[[], Sequence[Service]] = lambda: releases.public_services(db.session)
 
 
-def identity() -> releases.CouncilIdentity:
-    """This deployment's council: ``COUNCIL_NAME``, ``DEFAULT_COUNCIL_CODE`` and
-    ``DEFAULT_COUNCIL_REGION`` (ONS codes)."""
+def identity(council: Council) -> releases.CouncilIdentity:
+    """A council's code, name and region: its own row's; the deployment's own council
+    (``DEFAULT_COUNCIL_CODE``) takes ``COUNCIL_NAME`` and ``DEFAULT_COUNCIL_REGION``
+    from the settings where its row has none."""
     config = current_app.config
-    code, region = str(config["DEFAULT_COUNCIL_CODE"]), str(config["DEFAULT_COUNCIL_REGION"])
-    return releases.CouncilIdentity(code=code, name=str(config["COUNCIL_NAME"]),
-                                    region_code=region, region_name=REGIONS.get(region, region))
+    own = council.code == config["DEFAULT_COUNCIL_CODE"]
+    name = council.setting("COUNCIL_NAME", config["COUNCIL_NAME"] if own else council.name)
+    region = council.region or (str(config["DEFAULT_COUNCIL_REGION"]) if own else "")
+    return releases.CouncilIdentity(code=council.code, name=str(name), region_code=region,
+                                    region_name=REGIONS.get(region, region))
 
 
 def _gap_totals() -> tuple[float | None, float | None]:
@@ -61,13 +70,34 @@ def _gap_totals() -> tuple[float | None, float | None]:
     return view.young_people_total, reached
 
 
+@contextmanager
+def _as_council(council_id: int) -> Iterator[None]:
+    """Work as one council in a transaction of its own (the database sets the council
+    when a transaction begins).  Ids are unique across councils, so the session's
+    identity map never hands one council's row to another's query; the rollbacks
+    expire what was read.  Only GET views call this: nothing is left unsaved."""
+    db.session.rollback()
+    try:
+        with use_council(council_id):
+            yield
+            db.session.rollback()
+    finally:
+        db.session.rollback()
+
+
 def council_feeds() -> list[Feed]:
-    """Every council this deployment serves (today: one)."""
-    young, reached = _gap_totals()
-    release = releases.build_release(db.session, identity(),
-                                     DisclosureRule.from_config(current_app.config),
-                                     young_people=young, reached=reached)
-    return [Feed(release, lambda: releases.public_services(db.session))]
+    """Every council this deployment serves, each as its own published release."""
+    default_council_id(db.session.connection())  # the deployment's own, made on first use
+    councils = [(c.id, identity(c)) for c in list_councils(db.session)]
+    rule = DisclosureRule.from_config(current_app.config)
+    feeds = []
+    for council_id, who in councils:
+        with _as_council(council_id):
+            young, reached = _gap_totals()
+            release = releases.build_release(db.session, who, rule,
+                                             young_people=young, reached=reached)
+        feeds.append(Feed(release, council_id))
+    return feeds
 
 
 def picture() -> NationalPicture:
@@ -100,7 +130,16 @@ def national_csv(table: str) -> tuple[str, str]:
     return out.getvalue(), filename
 
 
+def _with_services(feeds: Sequence[Feed]) -> Iterator[tuple[CouncilRelease, Sequence[Service]]]:
+    """Each council's release with its public services, read as that council; the
+    export of one council's services happens while this generator is inside its
+    ``with`` block (hsds_document takes one council at a time)."""
+    for feed in feeds:
+        with _as_council(feed.council_id):
+            yield feed.release, feed.services()
+
+
 def national_hsds() -> tuple[str, str]:
     """(body, filename): every council's services in HSDS 3 with its licence."""
-    doc = releases.hsds_document((f.release, f.services()) for f in council_feeds())
+    doc = releases.hsds_document(_with_services(council_feeds()))
     return json.dumps(doc), "youth-provision-national-openreferral.json"

@@ -43,8 +43,8 @@ def archive_path(name: str = ARCHIVE) -> Path | None:
 def council_lsoas(session: Any) -> Any:
     """The council's LSOAs (EPSG:27700) with their published gap figures, or ``None``
     when no LSOAs are imported."""
-    from ..inputs import areas as area_inputs
     from ..gaps.service import load_view
+    from ..inputs import areas as area_inputs
 
     if "lsoa" not in area_inputs.levels_with_areas(session):
         return None

@@ -13,12 +13,14 @@ class CouncilError(ValueError):
 
 def add_council(session, code: str, name: str, *, host: str | None = None,
                 path_prefix: str | None = None, colour_primary: str | None = None,
-                colour_accent: str | None = None, settings: dict | None = None) -> Council:
+                colour_accent: str | None = None, settings: dict | None = None,
+                region: str | None = None) -> Council:
     code = (code or "").strip().upper()
     host = (host or "").strip().lower() or None
     path_prefix = (path_prefix or "").strip().strip("/").lower() or None
+    region = (region or "").strip().upper() or None
     problems = validate_council(code, name, host, path_prefix, (colour_primary, colour_accent),
-                                settings)
+                                settings, region)
     if problems:
         raise CouncilError(" ".join(problems))
     clash = session.scalar(select(Council).where(or_(
@@ -28,6 +30,7 @@ def add_council(session, code: str, name: str, *, host: str | None = None,
     if clash is not None:
         raise CouncilError(f"{clash.code} ({clash.name}) already has that code, host or path.")
     council = Council(code=code, name=name.strip(), host=host, path_prefix=path_prefix,
+                      region=region,
                       colour_primary=colour_primary, colour_accent=colour_accent,
                       settings=dict(settings or {}))
     session.add(council)

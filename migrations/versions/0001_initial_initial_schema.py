@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-06 21:12:11.660061
+Create Date: 2026-12-06 21:16:07.527210
 
 """
 from alembic import op
@@ -24,6 +24,7 @@ def upgrade():
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('host', sa.String(length=260), nullable=True),
     sa.Column('path_prefix', sa.String(length=60), nullable=True),
+    sa.Column('region', sa.String(length=9), nullable=True),
     sa.Column('colour_primary', sa.String(length=7), nullable=True),
     sa.Column('colour_accent', sa.String(length=7), nullable=True),
     sa.Column('settings', sa.JSON(), nullable=False),

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date, time
 
 from app.models import Service
+from app.models.tenancy import default_council_id
 from app.national.service import Feed
 from tests.directory.helpers import make_service
 
@@ -36,7 +37,8 @@ def feed(monkeypatch, db, councils=None):
     ids = [[s.id for s in group] for group in made]
 
     def feeds():
-        return [Feed(r, lambda group=group: [db.session.get(Service, i) for i in group])
+        own = default_council_id(db.session.connection())  # the services were made there
+        return [Feed(r, own, lambda group=group: [db.session.get(Service, i) for i in group])
                 for r, group in zip(councils, ids, strict=True)]
 
     monkeypatch.setattr("app.national.service.council_feeds", feeds)

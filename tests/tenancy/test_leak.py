@@ -24,6 +24,11 @@ from tests.conftest import make_user, sign_in_client
 from tests.county import County
 
 B_MARKERS = ("Zephyrbury", "E01099901", "E01099902", "E05099901", "zephyr-secret")
+# The national picture (docs/NATIONAL.md) is every council's *published* figures and
+# public directory by design, so it names B and B's clubs; it must still show nothing
+# of B that B does not publish: no free text, no small area of B's.
+NATIONAL = {"national.index", "national.download_csv", "national.download_hsds"}
+B_PRIVATE = ("E01099901", "E01099902", "E05099901", "zephyr-secret")
 
 
 def _county(session, *, prefix: str, lsoa: str, ward: str, centre, token: str) -> dict:
@@ -90,10 +95,10 @@ def _get_routes(app):
         yield rule
 
 
-def _leaks(body: str, url: str) -> list[str]:
+def _leaks(body: str, url: str, markers: tuple[str, ...] = B_MARKERS) -> list[str]:
     """B's markers in ``body``, but for one the URL itself carries (a page may say
     "no ward E05099901": it repeats what was asked, it does not know it)."""
-    return [m for m in B_MARKERS if m.lower() not in url.lower()
+    return [m for m in markers if m.lower() not in url.lower()
             and re.search(re.escape(m), body, re.IGNORECASE)]
 
 
@@ -121,7 +126,8 @@ def test_no_route_shows_council_b_to_anyone_of_council_a(app, db, councils):
                 response = client.get(url, base_url="http://a.example")
                 body = response.get_data(as_text=True) if not response.is_streamed or \
                     response.mimetype.startswith(("text/", "application/")) else ""
-                leaks = _leaks(body, url)
+                leaks = _leaks(body, url, B_PRIVATE if rule.endpoint in NATIONAL
+                               else B_MARKERS)
                 assert not leaks, f"{role or 'anonymous'} GET {url}: {leaks}"
                 if is_b and response.status_code == 200 and url != own:
                     refused.append(f"{role} {url}")
@@ -142,3 +148,23 @@ def test_council_b_itself_sees_its_own(app, db, councils):
     body = client.get(f"/directory/{b_ids['service']}",
                       base_url="http://b.example").get_data(as_text=True)
     assert "Zephyrbury" in body
+
+
+def test_the_national_picture_adds_up_every_council_from_what_each_published(app, db,
+                                                                            councils):
+    """The one page meant to cross councils: both councils' rows, each council's own
+    services in the open data under its own code, and nothing unpublished."""
+    import json
+
+    a, b, a_ids, b_ids = councils
+    client = app.test_client()
+    page = client.get("/national", base_url="http://a.example").get_data(as_text=True)
+    assert a.code in page and b.code in page and "Bravo Council" in page
+    hsds = json.loads(client.get("/national/openreferral.json",
+                                 base_url="http://a.example").get_data(as_text=True))
+    by_council = {item["name"]: item["yvm:council_code"] for item in hsds["contents"]}
+    assert by_council["Zephyrbury Youth Hub"] == b.code
+    assert by_council["Ashcombe Youth Hub"] == a.code
+    rows = client.get("/national/national.csv", base_url="http://b.example").get_data(
+        as_text=True)
+    assert not _leaks(rows, "", B_PRIVATE) and "ashcombe-secret" not in rows
