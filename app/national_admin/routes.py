@@ -11,9 +11,8 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..access import roles_required
-from ..extensions import db
-from ..tenancy.service import CouncilError, add_council, list_councils
 from . import bp
+from . import service as svc
 
 
 class NewCouncilForm(FlaskForm):
@@ -23,6 +22,7 @@ class NewCouncilForm(FlaskForm):
                                             Length(max=200)])
     host = StringField("Host name", validators=[Optional(), Length(max=260)])
     path = StringField("Path prefix", validators=[Optional(), Length(max=60)])
+    region = StringField("Region", validators=[Optional(), Length(max=9)])
 
 
 @bp.route("/national-admin/councils", methods=["GET", "POST"])
@@ -32,12 +32,12 @@ def councils():
     form = NewCouncilForm()
     if form.validate_on_submit():
         try:
-            council = add_council(db.session, form.code.data, form.name.data,
-                                  host=form.host.data, path_prefix=form.path.data)
-        except CouncilError as exc:
+            council = svc.add(form.code.data, form.name.data, form.host.data, form.path.data,
+                              form.region.data)
+        except svc.CouncilError as exc:
             form.code.errors.append(str(exc))
         else:
             flash(f"Added {council.code} {council.name}.")
             return redirect(url_for("national_admin.councils"))
     return render_template("national_admin/councils.html", form=form,
-                           councils=list_councils(db.session))
+                           councils=svc.councils())

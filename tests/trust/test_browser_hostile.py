@@ -168,7 +168,9 @@ def test_hostile_names_never_run_and_maps_still_draw(app, db, live_server, brows
     if role != "anonymous":
         make_user(db, role, email=f"hostile-{role}@example.org")
         sign_in(page, live_server.url, f"hostile-{role}@example.org", TEST_PASSWORD)
-        home = "/partner" if role == "partner" else "/dashboard"  # partners land on their own page
+        # partners land on their own page, a national admin on the councils page
+        home = {"partner": "/partner", "national_admin": "/national-admin/councils"}.get(
+            role, "/dashboard")
         expect(page).to_have_url(live_server.url + home)
     seen = 0
     for path, has_map in pages.items():
