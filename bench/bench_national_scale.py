@@ -21,6 +21,8 @@ databases named by DATABASE_URL and DATABASE_URL + "_one")::
         postgresql+psycopg://postgres@127.0.0.1:5432/yvm_scale            # 150 councils
     .venv/bin/python bench/bench_national_scale.py URL --small             # 5, quick
     .venv/bin/python bench/bench_national_scale.py URL --measure-only      # keep the data
+    .venv/bin/python bench/bench_national_scale.py URL --redis redis://127.0.0.1:6379/9
+        # also the roll-up with CACHE_REDIS_URL (that Redis database is flushed)
 
 Single process: no RQ worker runs the roll-up (GET /national builds it in the request).
 Figures: docs/BENCHMARKS.md, "150 councils (issue 27)".
