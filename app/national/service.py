@@ -17,7 +17,8 @@ from typing import Any
 
 from flask import abort, current_app
 
-from .. import csvsafe
+from .. import csvsafe, dataversion
+from ..cache import cached
 from ..disclosure import DisclosureRule
 from ..extensions import db
 from ..models import Service
@@ -100,8 +101,25 @@ def council_feeds() -> list[Feed]:
     return feeds
 
 
+def _every_version() -> dict[str, list[Any]]:
+    """Each council's (data version, published snapshot token), read as that council:
+    the national picture changes only when one of them does."""
+    default_council_id(db.session.connection())
+    ids = [c.id for c in list_councils(db.session)]
+    versions: dict[str, list[Any]] = {}
+    for council_id in ids:
+        with _as_council(council_id):
+            versions[str(council_id)] = list(dataversion.current(db.session))
+    return versions
+
+
 def picture() -> NationalPicture:
-    return build(f.release for f in council_feeds())
+    """The national picture, kept in the app's cache until any council's data or
+    published snapshot changes (adding up 150 councils takes about a minute: see
+    docs/BENCHMARKS.md, "150 councils"), so only the first request after a change
+    waits for it."""
+    return cached("national_picture", db.session, {"councils": _every_version()},
+                  lambda: build(f.release for f in council_feeds()))
 
 
 def page_context() -> dict[str, Any]:

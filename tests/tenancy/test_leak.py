@@ -168,3 +168,27 @@ def test_the_national_picture_adds_up_every_council_from_what_each_published(app
     rows = client.get("/national/national.csv", base_url="http://b.example").get_data(
         as_text=True)
     assert not _leaks(rows, "", B_PRIVATE) and "ashcombe-secret" not in rows
+
+
+def test_the_national_picture_is_kept_until_a_council_changes(app, db, councils):
+    """The roll-up is cached (about a minute for 150 councils), keyed by every
+    council's data version and snapshot: a new club in council B shows at once."""
+    import csv
+    import io
+
+    from tests.directory.helpers import make_service
+
+    a, b, a_ids, b_ids = councils
+
+    def services_of_b() -> str:
+        body = app.test_client().get("/national/national.csv",
+                                     base_url="http://a.example").get_data(as_text=True)
+        rows = [r for r in csv.DictReader(io.StringIO(body)) if r["code"] == b.code]
+        return rows[0]["services"]
+
+    before = services_of_b()
+    assert services_of_b() == before  # the second answer comes from the cache
+    with use_council(b.id):
+        make_service(db.session, name="Zephyrbury Second Club")
+    db.session.rollback()
+    assert int(services_of_b()) == int(before) + 1
