@@ -6,10 +6,12 @@ walks every GET route in the app's URL map: routes without parameters, and
 routes whose parameters can be filled with A's own ids and codes and then with
 B's (which must not answer 200).  Pages, API answers and the CSV and GeoJSON
 downloads are all among those routes.  No response may contain a name or code
-unique to council B.
+unique to council B.  Each role is signed in on A's own host (a session cookie
+set for ``localhost`` would leave the walk anonymous).
 
-Not covered here (docs/TENANCY.md): the analysis cache entries, PDF jobs' results
-(PDF routes are skipped: their text is compressed), log lines.
+test_leak_more.py covers what this walk does not: the PDFs and their jobs (PDF
+routes are skipped here: their text is compressed), the caches, the log lines and
+form posts with B's ids.
 """
 
 from __future__ import annotations
