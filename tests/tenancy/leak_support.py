@@ -10,7 +10,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import yaml
-
 from sqlalchemy import select
 
 from app.models import Organisation, use_council

@@ -18,8 +18,16 @@ from __future__ import annotations
 
 from app.models import use_council
 from tests.conftest import make_user
-from tests.tenancy.leak_support import (B_MARKERS, B_PRIVATE, NATIONAL, fill, get_routes, leaks,
-                                        sign_in, users_of)
+from tests.tenancy.leak_support import (
+    B_MARKERS,
+    B_PRIVATE,
+    NATIONAL,
+    fill,
+    get_routes,
+    leaks,
+    sign_in,
+    users_of,
+)
 
 
 def test_no_route_shows_council_b_to_anyone_of_council_a(app, db, councils):
