@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..extensions import db
 from ..i18n import N_, _, current_language
 from ..models import Campaign
+from ..models.tenancy import current_council_id
 from .definition import SurveyDefinition
 from .forms import build_form_class, read_answers
 from .safeguarding import DEFAULT_INDICATORS, load_indicators
@@ -99,13 +100,15 @@ def _survey_key(kept, slug):
     """
     every = current_app.config["SURVEY_RECHECK_SECONDS"]
     now = time.monotonic()
+    # Per council (app/tenancy): every council may have a survey of this slug.
+    kept_key = ("key", current_council_id(), slug)
     if every > 0:
-        known = kept.get(("key", slug))
+        known = kept.get(kept_key)
         if known is not None and known[0] > now:
             return known[1]
     key = current_survey_key(db.session, slug)
     if key is not None and every > 0:
-        kept[("key", slug)] = (now + every, key)
+        kept[kept_key] = (now + every, key)
     return key
 
 
@@ -158,7 +161,8 @@ def _context(slug, camp) -> SurveyPage:
     key = (*key, lang)
     built = kept.get(("form", *key))
     if built is None:
-        areas_key = ("areas", version)
+        # Per council: data versions count from 1 in every council (app/tenancy).
+        areas_key = ("areas", current_council_id(), version)
         areas = kept.get(areas_key)
         if areas is None:
             level = area_level(db.session)

@@ -62,3 +62,20 @@ def rls_app(tmp_path):
         db.session.remove()
         db.engine.dispose()
     drop()
+
+
+@pytest.fixture
+def councils(db, two_councils):
+    """(A, B, A's ids, B's ids): each council with a small county of its own whose
+    names and codes are distinctive (tests/tenancy/leak_support.py)."""
+    from app.models import use_council
+    from tests.tenancy.leak_support import build_county
+
+    a, b = two_councils
+    with use_council(b.id):
+        b_ids = build_county(db.session, prefix="Zephyrbury", lsoa="E0109990",
+                             ward="E05099901", centre=(450_000, 300_000), token="zb")
+    with use_council(a.id):
+        a_ids = build_county(db.session, prefix="Ashcombe", lsoa="E0100000",
+                             ward="E05000001", centre=(350_000, 250_000), token="ac")
+    return a, b, a_ids, b_ids

@@ -6,129 +6,53 @@ walks every GET route in the app's URL map: routes without parameters, and
 routes whose parameters can be filled with A's own ids and codes and then with
 B's (which must not answer 200).  Pages, API answers and the CSV and GeoJSON
 downloads are all among those routes.  No response may contain a name or code
-unique to council B.
+unique to council B.  Each role is signed in on A's own host (a session cookie
+set for ``localhost`` would leave the walk anonymous).
 
-Not covered here (docs/TENANCY.md): the analysis cache entries, PDF jobs' results
-(PDF routes are skipped: their text is compressed), log lines.
+test_leak_more.py covers what this walk does not: the PDFs and their jobs (PDF
+routes are skipped here: their text is compressed), the caches, the log lines and
+form posts with B's ids.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import timedelta
-
-import pytest
-
-from app.models import Organisation, use_council
-from tests.conftest import make_user, sign_in_client
-from tests.county import County
-
-B_MARKERS = ("Zephyrbury", "E01099901", "E01099902", "E05099901", "zephyr-secret")
-# The national picture (docs/NATIONAL.md) is every council's *published* figures and
-# public directory by design, so it names B and B's clubs; it must still show nothing
-# of B that B does not publish: no free text, no small area of B's.
-NATIONAL = {"national.index", "national.download_csv", "national.download_hsds"}
-B_PRIVATE = ("E01099901", "E01099902", "E05099901", "zephyr-secret")
-
-
-def _county(session, *, prefix: str, lsoa: str, ward: str, centre, token: str) -> dict:
-    county = County(session, token_prefix=token)
-    for n in (1, 2):
-        county.lsoa(f"{lsoa}{n}", f"{prefix} LSOA {n}", centre=(centre[0] + 3_000 * n, centre[1]),
-                    size=3_000, indicators={"population_total": 3000,
-                                            "population_age_13_19": 240, "imd_score": 30.0,
-                                            "idaci_score": 0.25, "rural": 0.0})
-    county.ward(ward, f"{prefix} Ward", centre=(centre[0] + 4_500, centre[1]),
-                size=(6_000, 3_000), key="ward")
-    county.organisation(f"{prefix} Trust", kind="charity")
-    county.service(f"{prefix} Youth Hub", centre[0] + 3_000, centre[1], key="service",
-                   organisation=f"{prefix} Trust", funding_end=timedelta(days=60),
-                   sessions=[(2, "18:00", "20:00")])
-    county.building(f"{prefix} Library", centre[0] + 6_000, centre[1], key="building")
-    county.survey("youth", title=f"{prefix} youth survey")
-    county.responses("youth", f"{lsoa}1", 12, answers={"barriers": "too_expensive"})
-    county.response("youth", f"{lsoa}2", free_text={"say": f"{prefix.lower()}-secret words"},
-                    key="response")
-    county.publish()
-    return {**county.ids, "ward_code": ward, "lsoa_code": f"{lsoa}1"}
-
-
-@pytest.fixture
-def councils(db, two_councils):
-    a, b = two_councils
-    with use_council(b.id):
-        b_ids = _county(db.session, prefix="Zephyrbury", lsoa="E0109990", ward="E05099901",
-                        centre=(450_000, 300_000), token="zb")
-    with use_council(a.id):
-        a_ids = _county(db.session, prefix="Ashcombe", lsoa="E0100000", ward="E05000001",
-                        centre=(350_000, 250_000), token="ac")
-    return a, b, a_ids, b_ids
-
-
-def _fill(rule, ids: dict):
-    """A URL for ``rule`` with its parameters filled from ``ids``, or None."""
-    values = {}
-    for arg in rule.arguments:
-        name = arg.lower()
-        if "code" in name or name in ("ward", "area"):
-            values[arg] = ids["ward_code"]
-        elif name in ("service_id", "id", "service"):
-            values[arg] = ids["service"]
-        elif "building" in name:
-            values[arg] = ids["building"]
-        elif "response" in name:
-            values[arg] = ids["response"]
-        else:
-            return None
-    try:
-        return rule.build(values, append_unknown=False)[1]
-    except Exception:  # noqa: BLE001 - a converter that refuses our value: skip the route
-        return None
-
-
-def _get_routes(app):
-    for rule in app.url_map.iter_rules():
-        if "GET" not in rule.methods or rule.endpoint == "static":
-            continue
-        if rule.rule.endswith(".pdf") or "pdf" in rule.endpoint:
-            continue  # PDF text is compressed: checked by the jobs and PDF tests, not here
-        yield rule
-
-
-def _leaks(body: str, url: str, markers: tuple[str, ...] = B_MARKERS) -> list[str]:
-    """B's markers in ``body``, but for one the URL itself carries (a page may say
-    "no ward E05099901": it repeats what was asked, it does not know it)."""
-    return [m for m in markers if m.lower() not in url.lower()
-            and re.search(re.escape(m), body, re.IGNORECASE)]
+from app.models import use_council
+from tests.conftest import make_user
+from tests.tenancy.leak_support import (
+    B_MARKERS,
+    B_PRIVATE,
+    NATIONAL,
+    fill,
+    get_routes,
+    leaks,
+    sign_in,
+    users_of,
+)
 
 
 def test_no_route_shows_council_b_to_anyone_of_council_a(app, db, councils):
     a, b, a_ids, b_ids = councils
     from app.models.users import ROLES
 
-    with use_council(a.id):
-        organisation = db.session.scalar(
-            __import__("sqlalchemy").select(Organisation).where(
-                Organisation.name == "Ashcombe Trust"))
-        users = {role: make_user(db, role, organisation=organisation if role == "partner"
-                                 else None) for role in ROLES}
+    users = users_of(db, a.id, ROLES)
     checked, refused = 0, []
     for role in (None, *ROLES):
         client = app.test_client()
         if role is not None:
-            sign_in_client(client, users[role])
-        for rule in _get_routes(app):
-            own = _fill(rule, a_ids) if rule.arguments else rule.rule
-            theirs = _fill(rule, b_ids) if rule.arguments else None
+            sign_in(client, users[role], "http://a.example")
+            assert client.get("/", base_url="http://a.example").status_code != 302, role
+        for rule in get_routes(app):
+            own = fill(rule, a_ids) if rule.arguments else rule.rule
+            theirs = fill(rule, b_ids) if rule.arguments else None
             for url, is_b in ((own, False), (theirs, True)):
                 if url is None:
                     continue
                 response = client.get(url, base_url="http://a.example")
                 body = response.get_data(as_text=True) if not response.is_streamed or \
                     response.mimetype.startswith(("text/", "application/")) else ""
-                leaks = _leaks(body, url, B_PRIVATE if rule.endpoint in NATIONAL
+                found = leaks(body, url, B_PRIVATE if rule.endpoint in NATIONAL
                                else B_MARKERS)
-                assert not leaks, f"{role or 'anonymous'} GET {url}: {leaks}"
+                assert not found, f"{role or 'anonymous'} GET {url}: {found}"
                 if is_b and response.status_code == 200 and url != own:
                     refused.append(f"{role} {url}")
                 checked += 1
@@ -142,7 +66,7 @@ def test_council_b_itself_sees_its_own(app, db, councils):
     a, b, a_ids, b_ids = councils
     with use_council(b.id):
         user = make_user(db, "admin")
-    client = sign_in_client(app.test_client(), user)
+    client = sign_in(app.test_client(), user, "http://b.example")
     body = client.get("/directory", base_url="http://b.example").get_data(as_text=True)
     assert "Zephyrbury Youth Hub" in body
     body = client.get(f"/directory/{b_ids['service']}",
@@ -167,7 +91,7 @@ def test_the_national_picture_adds_up_every_council_from_what_each_published(app
     assert by_council["Ashcombe Youth Hub"] == a.code
     rows = client.get("/national/national.csv", base_url="http://b.example").get_data(
         as_text=True)
-    assert not _leaks(rows, "", B_PRIVATE) and "ashcombe-secret" not in rows
+    assert not leaks(rows, "", B_PRIVATE) and "ashcombe-secret" not in rows
 
 
 def test_the_national_picture_is_kept_until_a_council_changes(app, db, councils):
