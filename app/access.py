@@ -52,3 +52,9 @@ STAFF = STAFF_ROLES  # council staff; partner accounts see only the partner page
 PARTNER = ("partner",)
 PLANNERS = ("admin", "commissioner")
 READERS = ("admin", "commissioner", "councillor")
+
+
+def reader_signed_in() -> bool:
+    """Is a reader of the gap figures (:data:`READERS`) signed in?  For public pages
+    that add those figures for them (the national page's small-area map)."""
+    return bool(current_user.is_authenticated and current_user.role in READERS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Response, render_template
 
-from ..access import public
+from ..access import public, reader_signed_in
 from . import (
     bp,
     tiles_routes,  # noqa: F401 - the map's views, on this blueprint
@@ -17,7 +17,8 @@ __all__ = ["bp"]
 @bp.route("/national")
 @public
 def index() -> str:
-    return render_template("national/index.html", **svc.page_context())
+    return render_template("national/index.html",
+                           **svc.page_context(with_map=reader_signed_in()))
 
 
 @bp.route("/national/<table>.csv")

@@ -122,9 +122,13 @@ def picture() -> NationalPicture:
                   lambda: build(f.release for f in council_feeds()))
 
 
-def page_context() -> dict[str, Any]:
+def page_context(with_map: bool = False) -> dict[str, Any]:
+    """The national page: the picture, and for signed-in readers the LSOA map (its
+    tiles carry the gap figures, which are for them)."""
+    from .tiles_service import map_page
+
     pic = picture()
-    return {"pic": pic, "cost_bands": [k for k, _u in COST_BANDS], "cliff_months": CLIFF_MONTHS,
+    return {"map": map_page() if with_map else None,"pic": pic, "cost_bands": [k for k, _u in COST_BANDS], "cliff_months": CLIFF_MONTHS,
             "region_names": {r.code: r.name for r in pic.regions}}
 
 

@@ -43,9 +43,17 @@ def test_page_by_region_and_council_with_hidden_figures(client, db, monkeypatch)
     # Hostile council names are text, never markup.
     assert HOSTILE not in html and "<script>alert" not in html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#34;Council&#34;" in html
-    # The place the national map goes.
-    source = open("templates/national/index.html", encoding="utf-8").read()
-    assert '{% include "national/map_embed.html" ignore missing %}' in source
+    # The small-area map carries gap figures: the public get a sentence, not the map.
+    assert 'id="national-map-staff"' in html and 'id="nmap-title"' not in html
+
+
+def test_a_reader_gets_the_small_area_map_on_the_national_page(client, db, auth,
+                                                               monkeypatch):
+    feed(monkeypatch, db)
+    auth.login_as("councillor")
+    html = client.get("/national").get_data(as_text=True)
+    assert 'id="nmap-title"' in html and 'id="national-map-staff"' not in html
+    assert "flask tiles build" in html  # none built yet, and the page says what to do
 
 
 def test_csv_is_the_table_and_cannot_carry_a_formula(client, db, monkeypatch):
