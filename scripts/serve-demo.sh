@@ -12,5 +12,7 @@ export COUNCIL_FRONT_DOOR=${COUNCIL_FRONT_DOOR:-"Wyvernshire Children's Services
 export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-"http://127.0.0.1:${PORT:-5000}"}
 .venv/bin/flask --app wsgi db upgrade
 .venv/bin/flask --app wsgi demo --if-empty
+# The national page's map of small areas (vector tiles, docs/TILES.md), once.
+[ -f instance/tiles/lsoa.pmtiles ] || .venv/bin/flask --app wsgi tiles build
 echo "Serving Youth Voice Map on http://127.0.0.1:${PORT:-5000}  (Ctrl-C to stop)"
 exec .venv/bin/flask --app wsgi run --host 127.0.0.1 --port "${PORT:-5000}"
