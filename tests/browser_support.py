@@ -254,6 +254,9 @@ def sign_in(page, base_url: str, email: str, password: str) -> None:
 
 def sign_out(page) -> None:
     """Press "Sign out": on a phone it is in the header's "Menu" (a <details>), opened first."""
+    # Whether the Menu is shown depends on the style sheet: wait until the page (its
+    # CSS included) has loaded, or a desktop page may show it for an instant.
+    page.wait_for_load_state("load")
     menu = page.locator("nav.site-nav summary")
     if menu.is_visible():
         menu.click()
