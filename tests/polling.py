@@ -7,8 +7,9 @@ import time
 import pytest
 
 
-def poll(check, *, timeout: float = 90, what: str = "the outcome"):
-    """``check()``'s first truthy value, or fail after ``timeout`` seconds."""
+def poll(check, *, timeout: float = 90, what: str = "the outcome", every: float = 0.05):
+    """``check()``'s first truthy value, or fail after ``timeout`` seconds (asked
+    every ``every`` seconds)."""
     deadline = time.monotonic() + timeout
     while True:
         value = check()
@@ -16,7 +17,7 @@ def poll(check, *, timeout: float = 90, what: str = "the outcome"):
             return value
         if time.monotonic() > deadline:
             pytest.fail(f"gave up waiting for {what}")
-        time.sleep(0.05)
+        time.sleep(every)
 
 
 def fetch_pdf(client, url: str):

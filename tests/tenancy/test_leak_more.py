@@ -12,7 +12,6 @@ import logging
 import os
 import pickle
 import threading
-import time
 
 import pytest
 from sqlalchemy import select
@@ -66,14 +65,13 @@ def _pdf(client, url: str, host: str) -> tuple[str, str]:
     job_page = first.headers["Location"]
 
     def done():
-        # Asked once a second: a request every 50 ms starves the job's thread of the GIL
-        # on a busy machine, and the layout never ends.
-        time.sleep(1)
         db.session.commit()
         state = client.get(job_page + ".json", base_url=host).get_json()
         return state["done"] and state
 
-    state = poll(done, timeout=300, what=f"the PDF job for {url}")
+    # Asked once a second: a request every 50 ms starves the job's thread of the GIL
+    # on a busy machine, and the layout never ends.
+    state = poll(done, timeout=300, what=f"the PDF job for {url}", every=1.0)
     assert state["state"] == "finished", state
     body = client.get(state["ready_url"], base_url=host).data
     assert body.startswith(b"%PDF")
