@@ -52,9 +52,11 @@ def finished_ticks(db) -> list[BackgroundJob]:
         .order_by(BackgroundJob.finished_at, BackgroundJob.id)))
 
 
-def a_thousand_then_one(db, tmp_path: Path, workers: int, start_workers=None) -> dict:
+def a_thousand_then_one(db, tmp_path: Path, workers: int, start_workers=None,
+                        release: bool = True) -> dict:
     """Play the story with ``workers`` workers; checks B's turn and returns what the
-    test needs to check the rest (A's jobs are let go before it returns)."""
+    test needs to check the rest (A's jobs are let go before it returns, unless
+    ``release`` is false: then every worker ends up stuck on one of A's jobs)."""
     gates, go, log, more = tmp_path / "gates", tmp_path / "go", tmp_path / "log", tmp_path / "more"
     for g in range(workers):
         queue_tick("A", f"gate{g}", gates, wait=go)
@@ -75,7 +77,8 @@ def a_thousand_then_one(db, tmp_path: Path, workers: int, start_workers=None) ->
     before_b = started[:started.index("B")]
     assert len(before_b) <= workers - 1, before_b  # at most one each on the other workers
     assert before_b == [f"A{i}" for i in range(len(before_b))]  # A's oldest first
-    more.touch()
+    if release:
+        more.touch()
     return {"a_ids": a_ids, "b": b.id, "log": log}
 
 
@@ -221,9 +224,16 @@ def test_two_rq_workers_take_b_s_job_before_a_second_of_a_s(db, rq_app, tmp_path
         start_worker()
         start_worker()
 
-    a_thousand_then_one(db, tmp_path, workers=2, start_workers=two_workers)
+    a_thousand_then_one(db, tmp_path, workers=2, start_workers=two_workers, release=False)
     # Each council's jobs waited on a queue of its own.
     prefix = rq.config["JOBS_QUEUE"]
     assert backend.queue.names() == sorted([prefix, f"{prefix}:jobs:A", f"{prefix}:jobs:B"])
+    # A's jobs are never let go here, so the worker that ran B's goes on to A's next
+    # one and sticks there: both workers end up holding one of A's, the rest wait.
+    # (It takes that job a moment after B's finishes, so the test waits for it.)
     # A's thousand run to the end in the one-worker test; here the workers are killed.
+    log = tmp_path / "log"
+    poll(lambda: len(lines(log)) == 3, timeout=120,
+         what="the worker that ran B's job to start A's next")
+    assert sorted(lines(log)) == ["A0", "A1", "B"] and lines(log)[-1] == "A1"
     assert backend.queue.waiting() == {"A": A_JOBS - 2}  # one taken by each worker
