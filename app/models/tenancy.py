@@ -102,7 +102,7 @@ def validate_settings(settings: dict, floors: dict | None = None,
         elif kind is int:
             if not isinstance(value, int) or isinstance(value, bool):
                 problems.append(f"{key!r} must be a whole number.")
-        elif not isinstance(value, kind) or (kind is str and len(value) > 300):
+        elif not isinstance(value, kind) or (isinstance(value, str) and len(value) > 300):
             problems.append(f"{key!r} must be {kind.__name__} (at most 300 characters).")
     for key in RAISE_ONLY:
         problems += _threshold_problems(key, settings, (floors or {}).get(key),
