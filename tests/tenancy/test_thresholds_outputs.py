@@ -32,6 +32,12 @@ def app_config():
     return dict(ts.DEPLOYMENT)
 
 
+@pytest.fixture(autouse=True)
+def _default_council_as_it_was(db):
+    yield
+    ts.reset_default_council(db)
+
+
 @pytest.fixture
 def setup(app, db, runner):
     made = ts.two_councils(db, runner)

@@ -20,6 +20,12 @@ def app_config():
     return dict(ts.DEPLOYMENT)
 
 
+@pytest.fixture(autouse=True)
+def _default_council_as_it_was(db):
+    yield
+    ts.reset_default_council(db)
+
+
 def test_a_threshold_below_the_deployments_is_refused_naming_setting_and_minimum(runner, db):
     from app.models import Council
 

@@ -130,3 +130,18 @@ def client_for(app, users, name: str):
     client = app.test_client()
     with use_council(None):
         return sign_in(client, users[name], f"http://{name}.example")
+
+
+def reset_default_council(db) -> None:
+    """The default council outlives each test (tests/conftest.py empties every other
+    table): give it back its empty settings and no host, so no later test inherits
+    a raised threshold."""
+    from app.models import Council
+    from app.models.tenancy import DEFAULT
+
+    db.session.rollback()
+    with use_council(None):
+        council = db.session.scalar(db.select(Council).where(Council.code == DEFAULT["code"]))
+        if council is not None:
+            council.settings, council.host = {}, None
+            db.session.commit()
