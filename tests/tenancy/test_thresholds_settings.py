@@ -145,3 +145,18 @@ def test_raising_the_threshold_republishes_and_gives_a_differencing_attacker_not
 
     fresh, _token = _area_values(db, made.a)  # the control: worked out afresh under 10
     assert fresh["E01000003"] is None and fresh["E01000004"] == 15
+
+
+def test_the_deployments_threshold_wins_when_it_is_higher():
+    """A council row holding a lower value than the deployment's (the deployment raised
+    its own later) never lowers the rule; a bool or text is no threshold."""
+    from app.disclosure import DisclosureRule
+
+    deployment = DisclosureRule(1, 9, 5)
+    assert deployment.for_settings({"DISCLOSURE_MAX_SUPPRESSED": 8}).max_suppressed == 9
+    assert deployment.for_settings({"DISCLOSURE_MAX_SUPPRESSED": True}).max_suppressed == 9
+    assert deployment.for_settings({"DISCLOSURE_MAX_SUPPRESSED": "12"}).max_suppressed == 9
+    raised = deployment.for_settings({"DISCLOSURE_MAX_SUPPRESSED": 12})
+    # By hand: 12 hidden; 13 -> 15; 14 -> 15; 11 hidden; 0 stays 0.
+    assert [raised.label(n) for n in (0, 11, 12, 13, 14, 17, 18)] == [
+        "0", "[c]", "[c]", "15", "15", "15", "20"]
