@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from ..extensions import db
-from ..tenancy.service import CouncilError, add_council, list_councils
+from ..tenancy.service import CouncilError, add_council, change_settings, list_councils
 
 cli = AppGroup("councils", help="Add and list councils (docs/TENANCY.md).")
 
@@ -32,10 +33,37 @@ def add(code, name, host, path_prefix, region, colour_primary, colour_accent, se
     try:
         council = add_council(db.session, code, name, host=host, path_prefix=path_prefix,
                               colour_primary=colour_primary, colour_accent=colour_accent,
-                              settings=settings, region=region)
+                              settings=settings, region=region, deployment=current_app.config)
     except CouncilError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Added {council.code} {council.name} (id {council.id}).")
+
+
+@cli.command("settings")
+@click.argument("code")
+@click.argument("settings_json")
+def settings_(code, settings_json):
+    """Replace council CODE's settings with SETTINGS_JSON (the whole object). A
+    disclosure threshold may only be raised; when one changes, a new snapshot is
+    published for the council at once (docs/DISCLOSURE.md)."""
+    from ..models.tenancy import use_council
+    from ..publication import CellKeyMethod, Schedule, publish
+
+    try:
+        settings = json.loads(settings_json)
+    except ValueError as exc:
+        raise click.BadParameter(f"not JSON: {exc}", param_hint="SETTINGS_JSON") from None
+    try:
+        council, changed = change_settings(db.session, code, settings, current_app.config)
+    except CouncilError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Settings of {council.code} {council.name}: {json.dumps(council.settings)}")
+    if changed:
+        with use_council(council.id):
+            db.session.rollback()
+            publish(db.session, CellKeyMethod.from_config(current_app.config),
+                    Schedule.from_config(current_app.config), trigger="settings")
+        click.echo(f"{', '.join(changed)} changed: published a new snapshot for {council.code}.")
 
 
 @cli.command("list")

@@ -24,7 +24,12 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from .base import Base, utcnow
 
 # The settings a council may override (a small, validated JSON object): name -> type.
-COUNCIL_SETTINGS = {"COUNCIL_NAME": str, "COUNCIL_FRONT_DOOR": str}
+COUNCIL_SETTINGS: dict[str, type] = {"COUNCIL_NAME": str, "COUNCIL_FRONT_DOOR": str,
+                                     "DISCLOSURE_MAX_SUPPRESSED": int}
+# Of those, the disclosure thresholds: a council may only raise them above the
+# deployment's own value (app.disclosure, docs/DISCLOSURE.md), and never lower its own.
+RAISE_ONLY = ("DISCLOSURE_MAX_SUPPRESSED",)
+THRESHOLD_CEILING = 1000  # a sanity bound: a threshold above this hides everything
 ONS_CODE = re.compile(r"^[EWSN]\d{8}$")
 REGION_CODE = re.compile(r"^E1200000[1-9]$")
 HOST = re.compile(r"^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?(:\d{1,5})?$")
@@ -58,8 +63,10 @@ class Council(Base):
 
 def validate_council(code: str, name: str, host: str | None = None,
                      path_prefix: str | None = None, colours: tuple = (),
-                     settings: dict | None = None, region: str | None = None) -> list[str]:
-    """Problems with a council's fields, in plain words; empty when it is fine."""
+                     settings: dict | None = None, region: str | None = None,
+                     floors: dict | None = None) -> list[str]:
+    """Problems with a council's fields, in plain words; empty when it is fine.
+    ``floors``: the deployment's own value of each setting in ``RAISE_ONLY``."""
     problems = []
     if not ONS_CODE.match(code or ""):
         problems.append(f"{code!r} is not an ONS code like E06000019.")
@@ -73,11 +80,17 @@ def validate_council(code: str, name: str, host: str | None = None,
     if path_prefix and not PATH_PREFIX.match(path_prefix):
         problems.append(f"{path_prefix!r} is not a path prefix (lower case letters, digits, -).")
     problems += [f"{c!r} is not a colour like #1d70b8." for c in colours if c and not COLOUR.match(c)]
-    problems += validate_settings(settings or {})
+    problems += validate_settings(settings or {}, floors)
     return problems
 
 
-def validate_settings(settings: dict) -> list[str]:
+def validate_settings(settings: dict, floors: dict | None = None,
+                      current: dict | None = None) -> list[str]:
+    """Problems with a council's settings.  ``floors``: the deployment's value of each
+    threshold in ``RAISE_ONLY`` (a council may not go below it); ``current``: the
+    council's settings now, when they are being changed (a threshold it has raised
+    may not come down again, nor be removed: that would publish counts its last
+    release hid)."""
     if not isinstance(settings, dict):
         return ["Settings must be a JSON object."]
     problems = []
@@ -86,9 +99,36 @@ def validate_settings(settings: dict) -> list[str]:
         if kind is None:
             problems.append(f"{key!r} is not a setting a council may override "
                             f"({', '.join(sorted(COUNCIL_SETTINGS))}).")
-        elif not isinstance(value, kind) or (kind is str and len(value) > 300):
+        elif kind is int:
+            if not isinstance(value, int) or isinstance(value, bool):
+                problems.append(f"{key!r} must be a whole number.")
+        elif not isinstance(value, kind) or (isinstance(value, str) and len(value) > 300):
             problems.append(f"{key!r} must be {kind.__name__} (at most 300 characters).")
+    for key in RAISE_ONLY:
+        problems += _threshold_problems(key, settings, (floors or {}).get(key),
+                                        (current or {}).get(key))
     return problems
+
+
+def _threshold_problems(key: str, settings: dict, floor: int | None,
+                        now: int | None) -> list[str]:
+    value = settings.get(key)
+    if value is None:
+        if now is not None:
+            return [f"{key!r} cannot be removed: this council raised it to {now}, and a "
+                    f"threshold may only be raised (figures hidden before would be shown)."]
+        return []
+    if not isinstance(value, int) or isinstance(value, bool):
+        return []  # reported above
+    if floor is not None and value < floor:
+        return [f"{key!r} may only be raised: it must be at least {floor}, the "
+                f"deployment's minimum (it was {value})."]
+    if now is not None and value < now:
+        return [f"{key!r} may only be raised: this council's is {now}, so it must be at "
+                f"least {now} (it was {value}); lowering it would show counts hidden before."]
+    if value > THRESHOLD_CEILING:
+        return [f"{key!r} must be at most {THRESHOLD_CEILING}."]
+    return []
 
 
 # ---- the current council ----------------------------------------------------------

@@ -26,6 +26,12 @@ at least ``DISCLOSURE_ZERO_MIN_MARGIN`` answers; otherwise it is ``[c]`` like
 
 The bookkeeping (each cell's count, highest response id and value at its last
 release) is stored in ``release_state``, never shown.
+
+A kept value always passes the *current* rule: when a council raises its
+threshold (app.disclosure), a kept value that is now at or below it is hidden.
+That is decided from the value already published, never from the true count, so
+the new release is worked out from what the last one showed and nobody can learn
+from the pair whether a count is above or below the new threshold.
 """
 
 from __future__ import annotations
@@ -110,6 +116,8 @@ class Releaser:
             changed = (len(fresh) - opened + min(opened, self.rule.max_open)
                        + abs(n_before - stayed))
             if changed < self.rule.min_changed:
+                if value and self.method.rule.apply(value) is None:
+                    value = None  # shown before, at or below a threshold raised since
                 self.state[cid] = [n_before, through, value]
                 self.kept += 1
                 return cast("int | None", value)

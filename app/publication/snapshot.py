@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -28,11 +28,13 @@ from ..models import (
     AREA_LEVELS,
     Area,
     Campaign,
+    Council,
     PublishedFigure,
     PublishedSnapshot,
     ReleaseState,
     Survey,
 )
+from ..models.tenancy import resolve_council_id
 from .cellkey import CellKeyMethod
 from .keys import latest, survey_key
 from .microdata import (
@@ -108,6 +110,7 @@ def publish(session: Session, method: CellKeyMethod, schedule: Schedule, *, trig
     from ..survey.definition import SurveyDefinitionError
     from ..survey.store import area_level, current_survey, definition_of
 
+    method = council_method(session, method)
     previous = latest(session)
     top = watermark(session)
     check_new(session, schedule.holds, top)
@@ -167,6 +170,13 @@ def publish(session: Session, method: CellKeyMethod, schedule: Schedule, *, trig
     session.add(ReleaseState(snapshot_id=snap.id, cells=rel.state))
     session.commit()
     return snap
+
+
+def council_method(session: Session, method: CellKeyMethod) -> CellKeyMethod:
+    """``method`` with the current council's own threshold, if it raised it (the
+    council row read through ``session``; app.disclosure)."""
+    council = session.get(Council, resolve_council_id(session.connection()))
+    return replace(method, rule=method.rule.for_settings(council.settings if council else None))
 
 
 def _theme_docs(session: Session, rel: Releaser, top: int, slugs: Iterable[str],

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sqlalchemy import or_, select
 
-from ..models.tenancy import Council, validate_council
+from ..config_values import setting_value
+from ..models.tenancy import RAISE_ONLY, Council, validate_council, validate_settings
 
 
 class CouncilError(ValueError):
@@ -14,13 +18,16 @@ class CouncilError(ValueError):
 def add_council(session, code: str, name: str, *, host: str | None = None,
                 path_prefix: str | None = None, colour_primary: str | None = None,
                 colour_accent: str | None = None, settings: dict | None = None,
-                region: str | None = None) -> Council:
+                region: str | None = None,
+                deployment: Mapping[str, Any] | None = None) -> Council:
+    """Add a council.  ``deployment``: the app's settings, whose disclosure
+    thresholds are the least a council's settings may ask for."""
     code = (code or "").strip().upper()
     host = (host or "").strip().lower() or None
     path_prefix = (path_prefix or "").strip().strip("/").lower() or None
     region = (region or "").strip().upper() or None
     problems = validate_council(code, name, host, path_prefix, (colour_primary, colour_accent),
-                                settings, region)
+                                settings, region, floors(deployment or {}))
     if problems:
         raise CouncilError(" ".join(problems))
     clash = session.scalar(select(Council).where(or_(
@@ -44,3 +51,26 @@ def list_councils(session) -> list[Council]:
 
 def council_by_code(session, code: str) -> Council | None:
     return session.scalar(select(Council).where(Council.code == (code or "").strip().upper()))
+
+
+def floors(deployment: Mapping[str, Any]) -> dict[str, int]:
+    """The deployment's own value of each threshold a council may only raise."""
+    return {name: int(setting_value(deployment, name)) for name in RAISE_ONLY}
+
+
+def change_settings(session, code: str, settings: dict,
+                    deployment: Mapping[str, Any] | None = None) -> tuple[Council, list[str]]:
+    """Replace council ``code``'s settings with ``settings`` (validated: a threshold
+    may only go up, never below the deployment's).  Returns the council and the
+    names of the disclosure thresholds that changed (the caller then publishes a
+    new snapshot for it, so no figure keeps a value the new threshold hides)."""
+    council = council_by_code(session, code)
+    if council is None:
+        raise CouncilError(f"No council {code!r} (see flask councils list).")
+    before = dict(council.settings or {})
+    problems = validate_settings(settings, floors(deployment or {}), before)
+    if problems:
+        raise CouncilError(" ".join(problems))
+    council.settings = dict(settings)
+    session.commit()
+    return council, [k for k in RAISE_ONLY if before.get(k) != settings.get(k)]

@@ -8,10 +8,11 @@ name; a request matching no council is the default council's
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_app_context, request
 from sqlalchemy import or_, select
 from sqlalchemy.exc import DBAPIError
 
+from ..disclosure import follow_council
 from ..models.tenancy import DEFAULT, Council, reset_current, set_current
 from . import scoping  # noqa: F401 - registers the listeners
 
@@ -92,9 +93,19 @@ def council_setting(name: str):
     return current_app.config[name]
 
 
+def council_settings_now() -> dict:
+    """The current council's own settings ({} outside an app context): the
+    disclosure rule (app.disclosure) follows its raised threshold."""
+    if not has_app_context():
+        return {}
+    council = current_council()
+    return dict(council.settings or {}) if council is not None else {}
+
+
 def init_app(app: Flask) -> None:
     DEFAULT["code"] = app.config.get("DEFAULT_COUNCIL_CODE") or DEFAULT["code"]
     DEFAULT["name"] = app.config.get("COUNCIL_NAME") or DEFAULT["name"]
+    follow_council(council_settings_now)
     app.wsgi_app = CouncilDispatcher(app, app.wsgi_app)  # type: ignore[method-assign]
     # First, before anything reads the database for this request.
     app.before_request_funcs.setdefault(None, []).insert(0, _enter_council)
