@@ -12,6 +12,7 @@ from sqlalchemy import func, select, text
 
 from .. import publication
 from ..access import PLANNERS, READERS
+from ..disclosure import DisclosureRule
 from ..extensions import db
 from ..i18n import ngettext
 from ..models import Area, AuditEvent, Service
@@ -161,7 +162,9 @@ def _duration(days: int) -> str:
 
 
 def privacy_page(cfg) -> dict:
-    """The privacy notice's figures, from the real settings ``cfg``."""
+    """The privacy notice's figures, from the real settings ``cfg`` and the current
+    council's disclosure rule."""
+    rule = DisclosureRule.from_config(cfg).fixed()
     return {
         "free_text_days": cfg["RETENTION_FREE_TEXT_DAYS"],
         "free_text_for": _duration(cfg["RETENTION_FREE_TEXT_DAYS"]),
@@ -169,9 +172,10 @@ def privacy_page(cfg) -> dict:
         "safeguarding_for": _duration(cfg["RETENTION_SAFEGUARDING_NOTES_DAYS"]),
         "reports_days": cfg["RETENTION_REPORT_MESSAGES_DAYS"],
         "reports_for": _duration(cfg["RETENTION_REPORT_MESSAGES_DAYS"]),
-        "suppress_min": cfg["DISCLOSURE_MIN"],
-        "suppress_max": cfg["DISCLOSURE_MAX_SUPPRESSED"],
-        "round_to": cfg["DISCLOSURE_ROUND_TO"],
+        # The current council's rule: a council may raise the threshold (app/disclosure.py).
+        "suppress_min": rule.min_suppressed,
+        "suppress_max": rule.max_suppressed,
+        "round_to": rule.round_to,
         "tiles_host": urlsplit(cfg.get("MAP_TILES_URL") or "").hostname,
         "method": publication.CellKeyMethod.from_config(cfg),
         "publish_hour": cfg["PUBLISH_HOUR"], "every_days": cfg["PUBLISH_EVERY_DAYS"],

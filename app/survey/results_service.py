@@ -55,7 +55,10 @@ def results_index() -> dict:
                                  .order_by(Survey.slug)).all()
     counts = publication.totals(db.session)["surveys"]
     return {"rows": [(s, _label(counts.get(s.slug, 0))) for s in surveys],
-            "snapshot": publication.latest(db.session)}
+            "snapshot": publication.latest(db.session),
+            # The current council's rule (it may have raised the threshold), as every
+            # figure on the page uses it, never the deployment's setting read directly.
+            "rule": DisclosureRule.from_config(current_app.config).fixed()}
 
 
 def _filters(survey: Survey, area: str | None, age: str | None):

@@ -191,3 +191,13 @@ def test_planning_counts_follow_the_council(setup, app, db):
         assert got == {str(n): shown(ts.rounded(n, threshold)) for n in (3, 7, 12, 13, 240)}
         assert (got["7"], got["12"], got["13"]) == (("[c]", "[c]", "15") if threshold == A
                                                     else ("5", "10", "15"))
+
+
+def test_pages_that_explain_the_rule_state_each_councils_threshold(setup):
+    """The words beside the figures say the same threshold the figures use: the
+    results index (staff) and the privacy notice (everyone) of each council."""
+    for name, threshold in (("a", A), ("b", B)):
+        index = get(setup, name, "/results").get_data(as_text=True)
+        assert f"Numbers from 1 to {threshold} are hidden" in index, name
+        privacy = get(setup, name, "/privacy").get_data(as_text=True)
+        assert f"A count from 1 to {threshold} is never shown" in privacy, name
