@@ -88,10 +88,9 @@ def rls_app(tmp_path):
 @pytest.fixture
 def councils(db, two_councils):
     """(A, B, A's ids, B's ids): each council with a small county of its own whose
-    names and codes are distinctive (tests/tenancy/leak_support.py)."""
-    from app.models import use_council
-    from tests.tenancy.leak_support import build_county
-
+    names and codes are distinctive (tests/tenancy/leak_support.py), built in the
+    test's own database, connected as the superuser (test_leak_more.py; the walks
+    use ``walked``)."""
     a, b = two_councils
     a_ids, b_ids = _build_counties(db.session, a.id, b.id)
     return a, b, a_ids, b_ids
@@ -164,6 +163,14 @@ def walk_app(walk_copy, app_config):
 
         g.pop("_login_user", None)
         g.pop("csrf_token", None)
+
+    @app.teardown_request
+    def _end_transaction(exc=None):
+        # In production each request's session ends with it; here the requests share
+        # the test's.  Ending its transaction gives the next request one of its own,
+        # which row-level security sets to that request's council (a sign-in on B's
+        # host after a request on A's must not run in A's transaction).
+        db.session.rollback()
 
     with app.app_context():
         yield app

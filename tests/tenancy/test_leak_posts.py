@@ -26,7 +26,7 @@ from sqlalchemy import select, text
 from app.models import use_council
 from tests.conftest import make_user
 from tests.polling import poll
-from tests.tenancy.leak_support import B_MARKERS, leaks, sign_in, users_of
+from tests.tenancy.leak_support import leaks, sign_in, users_of
 from tests.tenancy.post_support import (
     A_HOST,
     BODIES,
@@ -77,7 +77,7 @@ def test_posts_by_a_add_only_as_rows_and_show_nothing_of_b(app, db, walked, owne
     a, b, a_ids, b_ids = walked
     users = users_of(db, a.id, ROLES)
     added: dict[str, int] = {}
-    problems, posted = [], 0
+    problems, posted, after = [], 0, None
     rules = sorted((r for r in app.url_map.iter_rules()
                     if is_walked(r) and r.endpoint not in NOT_POSTED), key=lambda r: r.rule)
     for role in ROLES:
@@ -91,7 +91,7 @@ def test_posts_by_a_add_only_as_rows_and_show_nothing_of_b(app, db, walked, owne
                 if post is not None:
                     data.update(post.data(ids, role))
                 sent = _sent(data)
-                before = picture(owner)
+                before = after if after is not None else picture(owner)
                 response = client.post(url, data=data, base_url=A_HOST, follow_redirects=True)
                 poll(lambda: _jobs_done(owner), what=f"the jobs {url} started")
                 after = picture(owner)
