@@ -135,3 +135,30 @@ def test_b_cannot_sign_in_on_as_host(app, db, walked):
                                   base_url="http://b.example").status_code == 302
     with use_council(a.id):
         assert db.session.scalar(select(User).where(User.email == email)) is None
+
+
+def test_the_checks_catch_what_they_look_for():
+    """``changes`` reports each thing a post by A may not do (no database needed)."""
+    from app.models import Base
+
+    empty = {t.name: {} for t in Base.metadata.sorted_tables}
+    a_id, b_id = 1, 2
+    org_b = {"id": 7, "council_id": b_id, "name": "Zephyrbury Trust"}
+    before = {**empty, "organisation": {(7,): org_b}}
+
+    def after(**tables):
+        return {**before, **{name: {**before[name], **rows} for name, rows in tables.items()}}
+
+    assert changes(before, after(), a_id, b_id) == []
+    assert changes(before, after(service={(1,): {"id": 1, "council_id": a_id,
+                                                 "organisation_id": None}}), a_id, b_id) == []
+    found = changes(before, after(service={(1,): {"id": 1, "council_id": a_id,
+                                                  "organisation_id": 7}}), a_id, b_id)
+    assert found == ["service.organisation_id = 7: a row of another council (organisation)"]
+    found = changes(before, after(service={(1,): {"id": 1, "council_id": b_id,
+                                                  "organisation_id": None}}), a_id, b_id)
+    assert found == ["service: B's rows changed", "service: a new row of council 2"]
+    renamed = {**before, "organisation": {(7,): {**org_b, "name": "Renamed"}}}
+    assert changes(before, renamed, a_id, b_id) == ["organisation: B's rows changed"]
+    councils = {**before, "council": {(3,): {"id": 3, "code": "E06000002"}}}
+    assert changes(before, councils, a_id, b_id) == ["the council table changed"]
