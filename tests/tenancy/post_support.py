@@ -20,6 +20,7 @@ SLUG = "youth"
 A_HOST = "http://a.example"
 # A's county (tests/tenancy/leak_support.py): a point inside A's first LSOA and ward.
 A_POINT = (353_500, 250_200)
+A_LSOA = "E01000001"  # A's own area: a travel time from it to B's club must be refused
 
 NOT_POSTED = {
     "auth.logout": "signs the walker out and writes nothing",
@@ -120,7 +121,7 @@ BODIES: dict[str, Post] = {
         adds="response", with_b=True),
     "survey.themes_suggest": Post(lambda ids, role: {}),
     "gaps.travel_times": Post(lambda ids, role: {"mode": "bus", "file": _file(
-        f"from_code,to_kind,to_id,minutes\n{ids['lsoa_code']},service,{ids['service']},25\n",
+        f"from_code,to_kind,to_id,minutes\n{A_LSOA},service,{ids['service']},25\n",
         "times.csv")}, adds="travel_time", with_b=True),
     "national_admin.councils": Post(lambda ids, role: {
         "code": "E06000002", "name": "Walked Council"},

@@ -9,9 +9,9 @@ form offers; ``BODIES`` (post_support.py) gives each a form that really adds a r
 and ``NOT_POSTED`` names, with the reason, what is not posted.
 
 As A's admin, commissioner and partner, on A's own host, each post (with A's ids,
-and where the form names rows, B's) must leave every row of B as it was, add rows
-of A only, add none that points at a row of another council, touch no council, and
-answer with a page that shows nothing of B.  Every table is read before and after
+and where the form names rows, B's, which must be refused) must leave every row of
+B as it was, add rows of A only, add none that points at a row of another council,
+touch no council, and answer with a page that shows nothing of B.  Every table is read before and after
 as the tables' owner.  On PostgreSQL the app is connected as the NOBYPASSRLS app
 role (conftest.py), so the database's policies hold the posts as well: a write the
 policies or the grants refuse fails the walk.  Jobs a post starts are waited for
@@ -102,6 +102,8 @@ def test_posts_by_a_add_only_as_rows_and_show_nothing_of_b(app, db, walked, owne
                 body = response.get_data(as_text=True)
                 problems += [f"{where}: shows {m}" for m in leaks(body, url + " " + sent)]
                 problems += [f"{where}: {p}" for p in changes(before, after, a.id, b.id)]
+                if whose == "B" and response.status_code < 400:
+                    problems.append(f"{where}: B's ids were accepted")
                 if post is not None and post.adds:
                     n = added_rows(before, after, post.adds)
                     if whose == "B" and n:
