@@ -10,6 +10,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from ..extensions import db
 from ..geodata.errors import GeodataError
+from .council_option import as_council
 
 cli = AppGroup("geodata", help="Import official boundaries, indicators and postcodes.")
 
@@ -59,6 +60,7 @@ def _band() -> dict:
 
 
 @cli.command("import-areas")
+@as_council
 @click.argument("file", type=FILE)
 @click.option("--level", required=True, type=click.Choice(["lsoa", "ward", "parish", "custom"]))
 @click.option("--code-field", required=True, help="Field holding each area's code.")
@@ -78,6 +80,7 @@ def import_areas_command(file, level, code_field, name_field, layer, parent_leve
 
 
 @cli.command("import-deprivation")
+@as_council
 @click.argument("file", type=FILE)
 @click.option("--year", type=int, default=None,
               help="Edition (2019 or 2025); guessed from the LSOA code column if left out.")
@@ -94,6 +97,7 @@ def import_deprivation_command(file, year, encoding, only_imported, source):
 
 
 @cli.command("import-rurality")
+@as_council
 @click.argument("file", type=FILE)
 @click.option("--year", type=int, default=None, help="2011 or 2021; guessed if left out.")
 @ENCODING
@@ -109,6 +113,7 @@ def import_rurality_command(file, year, encoding, only_imported, source):
 
 
 @cli.command("import-population")
+@as_council
 @click.argument("file", type=FILE)
 @click.option("--year", type=int, default=2021, show_default=True)
 @ENCODING
@@ -124,6 +129,7 @@ def import_population_command(file, year, encoding, only_imported, source):
 
 
 @cli.command("import-postcodes")
+@as_council
 @click.argument("file", type=FILE)
 @ENCODING
 @SOURCE
@@ -136,6 +142,7 @@ def import_postcodes_command(file, encoding, source):
 
 
 @cli.command("import-lsoa-lookup")
+@as_council
 @click.argument("file", type=FILE)
 @ENCODING
 @with_appcontext
@@ -147,6 +154,7 @@ def import_lsoa_lookup_command(file, encoding):
 
 
 @cli.command("import-bundle")
+@as_council
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--manifest", type=FILE, default=None,
               help="Manifest to follow (default: DIR/manifest.yaml if there is one; "
@@ -160,6 +168,7 @@ def import_bundle_command(directory, manifest):
 
 
 @cli.command("import-council")
+@as_council
 @click.argument("code")
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
 @with_appcontext
@@ -171,6 +180,7 @@ def import_council_command(code, directory):
 
 
 @cli.command("derive")
+@as_council
 @with_appcontext
 def derive_command():
     """Recompute the stored ward/parish/custom figures from the LSOA figures."""
@@ -180,6 +190,7 @@ def derive_command():
 
 
 @cli.command("summary")
+@as_council
 @with_appcontext
 def summary_command():
     """Show what geography is imported: areas per level, indicators per year."""
@@ -201,6 +212,7 @@ def summary_command():
 
 
 @cli.command("import-network")
+@as_council
 @click.argument("file", type=FILE)
 @with_appcontext
 def import_network_command(file):
@@ -211,6 +223,7 @@ def import_network_command(file):
 
 
 @cli.command("import-timetable")
+@as_council
 @click.argument("file", type=FILE)
 @with_appcontext
 def import_timetable_command(file):
@@ -221,6 +234,7 @@ def import_timetable_command(file):
 
 
 @cli.command("compute-journeys")
+@as_council
 @click.option("--limit", "limit_min", type=float, default=90.0, show_default=True,
               help="Longest journey worth computing, in minutes (each way).")
 @with_appcontext

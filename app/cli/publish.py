@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from ..extensions import db
 from ..publication import CellKeyMethod, Schedule, is_due, publish, release, status
+from .council_option import as_council, for_each_council
 
 cli = AppGroup("publish", help="Publish the disclosure-controlled snapshot of survey figures.")
 
@@ -18,19 +19,22 @@ cli = AppGroup("publish", help="Publish the disclosure-controlled snapshot of su
 @click.option("--if-due", is_flag=True,
               help="Only when the scheduled run is due (PUBLISH_EVERY_DAYS at PUBLISH_HOUR, "
                    "UTC): for an hourly cron.")
-def run(if_due: bool) -> None:
+@for_each_council
+def run(if_due: bool, council: str, prefix: str) -> None:
     """Publish a new snapshot now (each figure keeps its value until enough people
-    changed it; answers held for review are left out)."""
+    changed it; answers held for review are left out): every council's, each in
+    its own transaction (or --council's)."""
     schedule = Schedule.from_config(current_app.config)
     if if_due and not is_due(db.session, schedule):
-        click.echo("Not due yet; nothing published.")
+        click.echo(f"{prefix}Not due yet; nothing published.")
         return
     snap = publish(db.session, CellKeyMethod.from_config(current_app.config), schedule,
                    trigger="schedule" if if_due else "cli")
-    click.echo(f"Published snapshot of {snap.published_at:%d %B %Y %H:%M} UTC.")
+    click.echo(f"{prefix}Published snapshot of {snap.published_at:%d %B %Y %H:%M} UTC.")
 
 
 @cli.command("status")
+@as_council
 def show_status() -> None:
     """When the last snapshot was published, when the next is due, and the answers
     held for review."""
@@ -44,6 +48,7 @@ def show_status() -> None:
 
 
 @cli.command("release")
+@as_council
 @click.argument("group")
 def release_group(group: str) -> None:
     """Let a group of held answers (as `publish status` names it) count from the

@@ -32,6 +32,7 @@ from flask.cli import AppGroup
 from sqlalchemy import delete, func, select, update
 
 from ..config_values import setting_value
+from .council_option import for_each_council
 
 cli = AppGroup("retention", help="Delete free text, safeguarding notes and report messages that are due.")
 
@@ -115,17 +116,19 @@ def run_retention(session, config, today: date | None = None, dry_run: bool = Fa
 
 
 @cli.command("run")
+@for_each_council
 @click.option("--dry-run", is_flag=True, help="Only count what is due; delete nothing.")
-def run_command(dry_run: bool) -> None:
-    """Delete free-text answers and safeguarding notes older than the retention settings."""
+def run_command(dry_run: bool, council: str, prefix: str) -> None:
+    """Delete free-text answers and safeguarding notes older than the retention
+    settings: every council's, each in its own transaction (or --council's)."""
     from ..extensions import db
 
     counts = run_retention(db.session, current_app.config, dry_run=dry_run)
     verb = "Would delete" if dry_run else "Deleted"
-    click.echo(f"{verb} {counts['free_text_answers']} free-text answers "
+    click.echo(f"{prefix}{verb} {counts['free_text_answers']} free-text answers "
                f"(responses submitted before {counts['free_text_cutoff']}).")
     verb = "Would blank" if dry_run else "Blanked"
-    click.echo(f"{verb} {counts['safeguarding_notes']} safeguarding notes "
+    click.echo(f"{prefix}{verb} {counts['safeguarding_notes']} safeguarding notes "
                f"(written before {counts['notes_cutoff']}).")
-    click.echo(f"{verb} {counts['report_messages']} messages in public reports about listings "
-               f"(sent before {counts['reports_cutoff']}).")
+    click.echo(f"{prefix}{verb} {counts['report_messages']} messages in public reports about "
+               f"listings (sent before {counts['reports_cutoff']}).")

@@ -12,6 +12,9 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..tenancy.web import council_setting
+from .council_option import as_council
+
 cli = AppGroup("services", help="Import and export the provision directory.")
 
 
@@ -23,6 +26,7 @@ def _fail(path, result) -> None:
 
 
 @cli.command("import")
+@as_council
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["auto", "csv", "geojson", "openreferral"]),
               default="auto", help="File format (default: from the file name).")
@@ -63,6 +67,7 @@ def import_command(file: Path, fmt: str) -> None:
 
 
 @cli.command("export")
+@as_council
 @click.option("--format", "fmt", type=click.Choice(["csv", "geojson", "openreferral"]),
               default="csv", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
@@ -85,7 +90,7 @@ def export_command(fmt: str, output: Path | None) -> None:
         text = json.dumps(export_services_geojson(services, monthly_cost=service_monthly_cost),
                           indent=1)
     else:
-        council = current_app.config["COUNCIL_NAME"]
+        council = council_setting("COUNCIL_NAME")  # the council it runs as
         text = json.dumps(openreferral.export_directory(
             services, scope=openreferral.scope_for(council),
             state_province=council.removesuffix(" Council"),
@@ -98,6 +103,7 @@ def export_command(fmt: str, output: Path | None) -> None:
 
 
 @cli.command("import-buildings")
+@as_council
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_buildings_command(file: Path) -> None:
     """Add or update council buildings from a CSV file: all or nothing."""

@@ -12,11 +12,13 @@ from sqlalchemy import func, select
 from ..audit import record
 from ..extensions import db
 from ..models import Campaign, Response, Survey
+from .council_option import as_council
 
 cli = AppGroup("surveys", help="Survey definitions and campaigns.")
 
 
 @cli.command("load")
+@as_council
 @click.option("--folder", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None, help="Folder of definition files (default: surveys/).")
 def load_command(folder):
@@ -48,6 +50,7 @@ def check_command(path):
 
 
 @cli.command("import-xlsform")
+@as_council
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--slug", default=None, help="The survey's slug (default: the settings "
               "sheet's form_id).")
@@ -77,6 +80,7 @@ def import_xlsform_command(path, slug):
 
 
 @cli.command("export-xlsform")
+@as_council
 @click.argument("slug")
 @click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 def export_xlsform_command(slug, path):
@@ -92,6 +96,7 @@ def export_xlsform_command(slug, path):
 
 
 @cli.command("list")
+@as_council
 def list_command():
     """List surveys, their versions and how many answers each has (exact: staff only)."""
     counts = dict(db.session.execute(select(Response.survey_version, func.count())
@@ -102,6 +107,7 @@ def list_command():
 
 
 @cli.command("campaigns-from-gias")
+@as_council
 @click.argument("csv_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--survey", "slug", default="youth-voice", show_default=True,
               help="The survey the links are for.")
@@ -145,6 +151,7 @@ def wave_group():
 
 
 @wave_group.command("create")
+@as_council
 @click.argument("slug")
 @click.argument("name")
 @click.option("--opens", "opens_on", required=True, type=click.DateTime(["%Y-%m-%d"]),
@@ -171,6 +178,7 @@ def wave_create(slug, name, opens_on, closes_on, versions):
 
 
 @wave_group.command("list")
+@as_council
 @click.argument("slug")
 def wave_list(slug):
     """List the waves of survey SLUG."""

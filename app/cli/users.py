@@ -13,6 +13,7 @@ from ..audit import record
 from ..auth.passwords import hash_password, password_problem
 from ..extensions import db
 from ..models import User
+from .council_option import as_council
 
 cli = AppGroup("users", help="Manage staff accounts.")
 
@@ -39,6 +40,7 @@ def create_user(email: str, role: str, password: str) -> User:
 
 
 @cli.command("create")
+@as_council
 @click.argument("email")
 @click.option("--role", required=True, type=click.Choice(STAFF), help="The account's role.")
 def create_command(email: str, role: str) -> None:
@@ -51,6 +53,7 @@ def create_command(email: str, role: str) -> None:
 
 
 @cli.command("list")
+@as_council
 def list_command() -> None:
     """List staff accounts."""
     for user in db.session.scalars(select(User).order_by(User.email)):
