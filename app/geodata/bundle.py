@@ -16,13 +16,9 @@ import yaml
 
 from .boundaries import import_areas
 from .errors import GeodataError, ImportReport
-from .indicators import (
-    import_deprivation,
-    import_lsoa_lookup,
-    import_population,
-    import_postcodes,
-    import_rurality,
-)
+from .indicators import import_deprivation, import_lsoa_lookup, import_rurality
+from .population import import_population
+from .postcodes import import_postcodes
 
 REPO_MANIFEST = Path(__file__).resolve().parents[2] / "geodata" / "herefordshire.yaml"
 

@@ -181,12 +181,12 @@ def import_council(session, directory, code: str | None = None, *, derive: bool 
     what the step before it imported (the admin page's background job shows it).
     """
     from .indicators import (
-        _deprivation_columns,
+        deprivation_columns,
         import_deprivation,
         import_lsoa_lookup,
-        import_population,
         import_rurality,
     )
+    from .population import import_population
 
     directory = Path(directory)
     reports: list[ImportReport] = []
@@ -222,7 +222,7 @@ def import_council(session, directory, code: str | None = None, *, derive: bool 
     _boundaries(session, wards[0], "ward", code, lsoas, reports)
     for edition in sorted({_edition(f) for f in found if f.role == "deprivation"}):
         best, _rest = _one(found, "deprivation", "deprivation", edition=edition, prefer=lambda f: (
-            -len(_deprivation_columns(f.path, _Cols(f.columns), f.code_column)), f.size))
+            -len(deprivation_columns(f.path, _Cols(f.columns), f.code_column)), f.size))
         used.append(best)
         say(0.45, f"Reading the Indices of Deprivation ({best.path.name})")
         frame, strict = _frame_of(best, code)
@@ -276,7 +276,7 @@ def _reporter(progress: Progress | None, reports: list[ImportReport]) -> Progres
 def _postcodes(session, found, code, age_min, age_max) -> list[ImportReport]:
     from ..models import Area
     from .coverage import lsoa_coverage, store_coverage
-    from .figures import lsoa_figures
+    from .lsoa_figures import lsoa_figures
     from .postcode_fill import collect
 
     files = [f for f in found if f.role in ("postcode_directory", "codepoint",

@@ -45,7 +45,7 @@ AREA_UNCERTAIN = 0.25
 def lsoa_coverage(lsoas: pd.DataFrame, rows: list[dict], reference=None) -> pd.DataFrame:
     """Per LSOA: postcodes placed (and filled), expected, coverage, status.
 
-    ``lsoas``: :func:`app.geodata.figures.lsoa_figures` (``population``,
+    ``lsoas``: :func:`app.geodata.lsoa_figures.lsoa_figures` (``population``,
     ``young_people``); ``rows``: the stored postcode rows (``filled`` set on
     rows from a filling file); ``reference``: (label, {LSOA: postcodes}) from a
     file with every postcode area, or ``None``.

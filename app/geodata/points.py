@@ -13,7 +13,7 @@ from sqlalchemy import or_, select
 
 from ..analysis.population import assign_points, population_points
 from ..models import Postcode
-from .figures import lsoa_figures
+from .lsoa_figures import lsoa_figures
 
 
 def live_residential_postcodes(session) -> pd.DataFrame:

@@ -22,8 +22,9 @@ import pyogrio
 
 from .crs import BNG
 from .errors import GeodataError
-from .indicators import age_band
+from .indicators import deprivation_columns
 from .lookup import normalise_postcode
+from .population import age_band
 from .tables import norm
 
 GEO_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp"}
@@ -196,9 +197,7 @@ def recognise_csv(path: Path) -> Found:
                                                           not lsoa11) else "LSOA 2011"
         if code not in (lsoa11, lsoa21):
             found.edition = None  # a generic column: decided by the codes' own edition
-        from .indicators import _deprivation_columns
-
-        measures = _deprivation_columns(path, _Header(header), code)
+        measures = deprivation_columns(path, _Header(header), code)
         if "imd_score" in measures or "imd_decile" in measures:
             found.role = "deprivation"
             year = "2019" if code == lsoa11 else "2025"
