@@ -36,10 +36,12 @@ import numpy as np
 import pandas as pd
 import shapely
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from ..analysis.arrays import FloatArray
 from ..models import Area
 from .crs import BNG
-from .lsoa_figures import lsoa_figures
+from .lsoa_figures import FigureSource, lsoa_figures
 
 SLIVER = 0.02
 SNAP = 0.97
@@ -90,7 +92,7 @@ def overlay_weights(source: gpd.GeoDataFrame, target: gpd.GeoDataFrame) -> pd.Da
     return table
 
 
-def _weighted(matrix, values, weights):
+def _weighted(matrix: FloatArray, values: FloatArray, weights: FloatArray) -> FloatArray:
     """Population-weighted mean per target, ignoring sources where the value is missing."""
     weights = np.nan_to_num(weights, nan=0.0)  # an LSOA with no population counts for nothing
     present = ~np.isnan(values)
@@ -100,7 +102,7 @@ def _weighted(matrix, values, weights):
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
 
-def area_figures(session, level: str, *, age_min: int = 13, age_max: int = 19,
+def area_figures(session: Session, level: str, *, age_min: int = 13, age_max: int = 19,
                  deprivation_year: int | None = None) -> gpd.GeoDataFrame:
     """Figures for every area of ``level``, indexed by area code (EPSG:27700).
 
@@ -115,7 +117,7 @@ def area_figures(session, level: str, *, age_min: int = 13, age_max: int = 19,
     """
     lsoas = lsoa_figures(session, age_min=age_min, age_max=age_max,
                          deprivation_year=deprivation_year)
-    sources = dict(lsoas.attrs["sources"])
+    sources: dict[str, FigureSource] = dict(lsoas.attrs["sources"])
     if level == "lsoa":
         target = lsoas[["name", "geometry"]].copy()
         table = pd.DataFrame({"src": lsoas.index, "tgt": lsoas.index, "fraction": 1.0})
@@ -136,12 +138,13 @@ def area_figures(session, level: str, *, age_min: int = 13, age_max: int = 19,
     for src, tgt, frac in table.itertuples(index=False):
         matrix[tgt_pos[tgt], src_pos[src]] = frac
 
-    def col(name):
-        return lsoas[name].astype(float).to_numpy()
+    def col(name: str) -> FloatArray:
+        values: FloatArray = lsoas[name].astype(float).to_numpy()
+        return values
 
     young = col("young_people")
     if np.isnan(young).all():
-        young = np.ones(len(lsoas))
+        young = np.ones(len(lsoas), dtype=np.float64)
     population = col("population")
     if np.isnan(population).all():
         population = young
@@ -161,8 +164,10 @@ def area_figures(session, level: str, *, age_min: int = 13, age_max: int = 19,
     for d in range(1, 11):
         out[f"share_imd_decile_{d}"] = _weighted(
             matrix, np.where(np.isnan(decile), np.nan, (decile == d).astype(float)), young)
-        sources[f"share_imd_decile_{d}"] = {**sources.get("share_most_deprived_20", {}),
-                                            "note": f"share of young people in IMD decile {d}"}
+        imd_deciles = sources.get("share_most_deprived_20")
+        note = f"share of young people in IMD decile {d}"
+        sources[f"share_imd_decile_{d}"] = {**imd_deciles, "note": note} \
+            if imd_deciles is not None else {"note": note}
     for out_name, dec_name in (("share_most_deprived_20", "imd_decile"),
                                ("idaci_share_most_deprived_20", "idaci_decile"),
                                ("cyp_share_most_deprived_20", "cyp_decile")):
@@ -172,8 +177,9 @@ def area_figures(session, level: str, *, age_min: int = 13, age_max: int = 19,
     out["rural_share"] = _weighted(matrix, col("rural"), young)
     from .coverage import uncertain_flags  # postcode coverage stored with the import
 
-    flags, cover = uncertain_flags(session, lsoas.index)
-    if flags is not None:
+    coverage = uncertain_flags(session, lsoas.index)
+    if coverage is not None:
+        flags, cover = coverage
         out["uncertain_share"] = _weighted(matrix, flags, young)
         out["uncertain"] = out["uncertain_share"].fillna(0) >= cover["threshold"]
         sources["uncertain"] = cover

@@ -20,14 +20,27 @@ commits, or rolls back on :class:`GeodataError`).  Nothing is committed here.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from pathlib import Path
+from typing import NotRequired, TypedDict
 
 import pandas as pd
 from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
 
 from ..models import Area, AreaIndicator, LsoaLookup
-from .errors import GeodataError, ImportReport
-from .tables import check_codes, find_column, norm, number, read_csv, records, row_number
+from .errors import FilePath, GeodataError, ImportReport
+from .tables import (
+    LSOA_CODE,
+    Columns,
+    check_codes,
+    find_column,
+    norm,
+    number,
+    read_csv,
+    records,
+    row_number,
+)
 
 IOD_SOURCE = {
     2019: "English Indices of Deprivation 2019, MHCLG (LSOA 2011)",
@@ -68,7 +81,28 @@ DOMAINS = [
 SKIP = ("within", "numerator", "denominator", "pop", "lad", "localauthority", "name", "code")
 
 
-def known_lsoa_codes(session) -> set[str]:
+class IndicatorRow(TypedDict):
+    """One stored :class:`AreaIndicator` as the importers insert it."""
+
+    level: str
+    area_code: str
+    name: str
+    value: float | None
+    source: str
+    year: int
+    text_value: NotRequired[str | None]
+    note: NotRequired[str | None]
+
+
+class LookupRow(TypedDict):
+    """One stored :class:`LsoaLookup` pair."""
+
+    lsoa11: str
+    lsoa21: str
+    change_code: str
+
+
+def known_lsoa_codes(session: Session) -> set[str]:
     """Codes of imported LSOAs plus both sides of the imported 2011 -> 2021 lookup."""
     codes = set(session.scalars(select(Area.code).where(Area.level == "lsoa")))
     for old, new in session.execute(select(LsoaLookup.lsoa11, LsoaLookup.lsoa21)):
@@ -77,7 +111,8 @@ def known_lsoa_codes(session) -> set[str]:
     return codes
 
 
-def code_column(path, frame, year_hint: int | None = None) -> tuple[str, int]:
+def code_column(path: FilePath, frame: pd.DataFrame,
+                year_hint: int | None = None) -> tuple[str, int]:
     """(code column, LSOA edition 2011/2021)."""
     c11 = find_column(path, frame, CODE_2011, "the LSOA 2011 code", required=False)
     c21 = find_column(path, frame, CODE_2021, "the LSOA 2021 code", required=False)
@@ -97,7 +132,8 @@ def code_column(path, frame, year_hint: int | None = None) -> tuple[str, int]:
     )
 
 
-def keep_known(session, path, frame, code_col, codes, only_imported: bool, notes: list):
+def keep_known(session: Session, path: FilePath, frame: pd.DataFrame, code_col: str,
+               codes: list[str], only_imported: bool, notes: list[str]) -> pd.DataFrame:
     """Keep rows whose code is an imported LSOA (or in the lookup); refuse otherwise."""
     known = known_lsoa_codes(session)
     if not known:
@@ -122,7 +158,8 @@ def keep_known(session, path, frame, code_col, codes, only_imported: bool, notes
     return frame
 
 
-def replace_indicators(session, names, year: int, rows: list[dict]) -> None:
+def replace_indicators(session: Session, names: Collection[str], year: int,
+                       rows: list[IndicatorRow]) -> None:
     """Replace the stored LSOA indicators ``names`` of ``year`` with ``rows``."""
     session.execute(delete(AreaIndicator).where(
         AreaIndicator.level == "lsoa", AreaIndicator.year == year,
@@ -137,8 +174,12 @@ def replace_indicators(session, names, year: int, rows: list[dict]) -> None:
 
 # --- deprivation -----------------------------------------------------------
 
-def deprivation_columns(path, frame, code_col) -> dict[str, str]:
-    """{canonical name: column}, for example {'imd_score': 'IMD_score'}."""
+def deprivation_columns(path: FilePath, frame: Columns,
+                        code_col: str | None) -> dict[str, str]:
+    """{canonical name: column}, for example {'imd_score': 'IMD_score'}.
+
+    ``code_col`` (the LSOA code column, when known) is not a measure.
+    """
     found: dict[str, str] = {}
     for column in frame.columns:
         if column == code_col:
@@ -170,8 +211,10 @@ def deprivation_columns(path, frame, code_col) -> dict[str, str]:
     return found
 
 
-def import_deprivation(session, path, *, year: int | None = None, encoding: str = "utf-8",
-                       only_imported: bool = False, source: str | None = None, frame=None) -> ImportReport:
+def import_deprivation(session: Session, path: FilePath, *, year: int | None = None,
+                       encoding: str = "utf-8", only_imported: bool = False,
+                       source: str | None = None,
+                       frame: pd.DataFrame | None = None) -> ImportReport:
     """English Indices of Deprivation 2019 or 2025, one row per LSOA."""
     path = Path(path)
     frame = read_csv(path, encoding=encoding) if frame is None else frame
@@ -195,10 +238,10 @@ def import_deprivation(session, path, *, year: int | None = None, encoding: str 
                                         "(excluding prisoners)"], "population", required=False)
     if pop_col is not None:
         columns["pop_total_mid2015"] = pop_col
-    rows = []
+    rows: list[IndicatorRow] = []
     for index, record in records(frame):
         for name, column in columns.items():
-            bounds = {}
+            bounds: dict[str, float] = {}
             if name.endswith("_decile"):
                 bounds = {"minimum": 1, "maximum": 10}
             elif name.endswith("_rank"):
@@ -226,8 +269,10 @@ RURAL_2021 = re.compile(r"^R[A-Z]{2}\d?$")
 URBAN_2021 = re.compile(r"^U[A-Z]{1,2}\d?$")
 
 
-def import_rurality(session, path, *, year: int | None = None, encoding: str = "utf-8",
-                    only_imported: bool = False, source: str | None = None, frame=None) -> ImportReport:
+def import_rurality(session: Session, path: FilePath, *, year: int | None = None,
+                    encoding: str = "utf-8", only_imported: bool = False,
+                    source: str | None = None,
+                    frame: pd.DataFrame | None = None) -> ImportReport:
     """Rural-urban classification of LSOAs (2011: A1..F2; 2021: UN1, UF1, RLN1, RSF1 ...)."""
     path = Path(path)
     frame = read_csv(path, encoding=encoding) if frame is None else frame
@@ -241,7 +286,7 @@ def import_rurality(session, path, *, year: int | None = None, encoding: str = "
     report = ImportReport(path, f"rural-urban classification {year}")
     frame = keep_known(session, path, frame, code_col, codes, only_imported, report.notes)
     source = f"{source or RUC_SOURCE.get(year, f'Rural-Urban Classification {year}')} [{path.name}]"
-    rows = []
+    rows: list[IndicatorRow] = []
     for index, record in records(frame):
         klass = record[class_col].upper()
         if RURAL_2011.match(klass) or RURAL_2021.match(klass):
@@ -255,10 +300,11 @@ def import_rurality(session, path, *, year: int | None = None, encoding: str = "
                 row=row_number(index), column=class_col,
             )
         label = record[label_col] if label_col else None
-        common = {"level": "lsoa", "area_code": record[code_col], "source": source, "year": year}
-        rows.append({**common, "name": "ruc_class", "value": None, "text_value": klass,
-                     "note": label})
-        rows.append({**common, "name": "rural", "value": rural, "text_value": None,
+        code = record[code_col]
+        rows.append({"level": "lsoa", "area_code": code, "source": source, "year": year,
+                     "name": "ruc_class", "value": None, "text_value": klass, "note": label})
+        rows.append({"level": "lsoa", "area_code": code, "source": source, "year": year,
+                     "name": "rural", "value": rural, "text_value": None,
                      "note": "1 = rural (2011 classes D-F; 2021 classes R...), 0 = urban"})
     replace_indicators(session, {"ruc_class", "rural"}, year, rows)
     report.rows = len(frame)
@@ -267,7 +313,8 @@ def import_rurality(session, path, *, year: int | None = None, encoding: str = "
 
 # --- LSOA 2011 -> 2021 lookup ---------------------------------------------
 
-def import_lsoa_lookup(session, path, *, encoding: str = "utf-8", frame=None) -> ImportReport:
+def import_lsoa_lookup(session: Session, path: FilePath, *, encoding: str = "utf-8",
+                       frame: pd.DataFrame | None = None) -> ImportReport:
     """ONS LSOA (2011) to LSOA (2021) lookup: U unchanged, S split, M merged, X complex."""
     path = Path(path)
     frame = read_csv(path, encoding=encoding) if frame is None else frame
@@ -276,8 +323,7 @@ def import_lsoa_lookup(session, path, *, encoding: str = "utf-8", frame=None) ->
     change_col = find_column(path, frame, ["change_code", "chgind", "CHNGIND", "change"],
                              "the change indicator (U, S, M or X)")
     seen: dict[tuple[str, str], int] = {}
-    rows = []
-    from .tables import LSOA_CODE
+    rows: list[LookupRow] = []
 
     for index, record in records(frame):
         for column in (old_col, new_col):

@@ -17,14 +17,35 @@ these out over any area level.  Pure: SQLAlchemy, pandas, geopandas; no Flask.
 
 from __future__ import annotations
 
+from typing import Literal, NamedTuple, NotRequired, TypedDict
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
 
 from ..models import Area, AreaIndicator, LsoaLookup
 from .crs import BNG
 from .population import OPEN_END, parse_band_name
+
+
+class FigureSource(TypedDict):
+    """Where one figure comes from (``attrs['sources'][figure]`` of the figure frames)."""
+
+    # Missing only from the IMD decile shares when no IMD deciles were imported.
+    source: NotRequired[str]
+    year: NotRequired[int | None]  # None: nothing was imported for it
+    note: str | None
+    # Only the uncertain flag's: the share of an area's young people in uncertain LSOAs
+    # that makes the area uncertain.
+    threshold: NotRequired[float]
+
+
+# How an LSOA 2011 figure goes onto LSOA 2021: ``count`` (shared evenly among the
+# children of a split LSOA), ``mean`` (of merged parents, weighted by people where
+# known) or ``first`` (the value of the parent with the most people: deciles, classes).
+How = Literal["count", "mean", "first"]
 
 # LSOAs in England in each edition of the Indices (national ranks run 1..N).
 NATIONAL_LSOAS = {2019: 32844, 2025: 33755}
@@ -34,7 +55,7 @@ USED = ("imd_score", "imd_decile", "idaci_score", "idaci_rate_approx", "idaci_de
         "pop_total_mid2015", "population_total")
 
 
-def _indicators(session) -> pd.DataFrame:
+def _indicators(session: Session) -> pd.DataFrame:
     """The LSOA indicators figures use: code, name, value, year, source (one query each)."""
     wanted = (AreaIndicator.level == "lsoa", or_(
         AreaIndicator.name.in_(USED), AreaIndicator.name.like("population_age_%")))
@@ -54,7 +75,7 @@ def _indicators(session) -> pd.DataFrame:
 class _Lsoa21:
     """Put figures published on either LSOA edition onto the imported LSOA 2021 codes."""
 
-    def __init__(self, session, codes: list[str]):
+    def __init__(self, session: Session, codes: list[str]) -> None:
         self.codes = codes
         self.parents: dict[str, list[str]] = {}
         self.children: dict[str, int] = {}
@@ -62,7 +83,7 @@ class _Lsoa21:
             self.parents.setdefault(new, []).append(old)
             self.children[old] = self.children.get(old, 0) + 1
 
-    def values(self, series: pd.Series, *, how: str = "mean",
+    def values(self, series: pd.Series, *, how: How = "mean",
                weights: pd.Series | None = None) -> pd.Series:
         """``series`` (indexed by LSOA code, either edition) on the LSOA 2021 codes."""
         series = series.astype(float)
@@ -88,22 +109,81 @@ class _Lsoa21:
         return out
 
 
-def _newest(ind: pd.DataFrame, name: str, year: int | None = None):
-    """(rows of ``name`` for ``year`` or else its newest year, year) or (None, None)."""
+class _Newest(NamedTuple):
+    """One indicator's rows of one year (indexed by LSOA code), and that year."""
+
+    rows: pd.DataFrame
+    year: int
+
+    def source(self, note: str | None = None) -> FigureSource:
+        """The figure's source: the file the rows came from, their year and ``note``."""
+        return {"source": str(self.rows["source"].iloc[0]), "year": int(self.year),
+                "note": note}
+
+
+class _Measure(NamedTuple):
+    """A measure put on the LSOA 2021 codes, and the rows and year it came from."""
+
+    on_lsoas: pd.Series
+    newest: _Newest
+
+
+def _newest(ind: pd.DataFrame, name: str, year: int | None = None) -> _Newest | None:
+    """The rows of ``name`` for ``year`` or else its newest year, or ``None``."""
     rows = ind[ind["name"] == name]
     if year is not None:
         rows = rows[rows["year"] == year]
     if rows.empty:
-        return None, None
+        return None
     year = int(rows["year"].max())
-    return rows[rows["year"] == year].set_index("code"), year
+    return _Newest(rows[rows["year"] == year].set_index("code"), year)
 
 
-def _source(rows: pd.DataFrame, year: int, note: str | None = None) -> dict:
-    return {"source": str(rows["source"].iloc[0]), "year": int(year), "note": note}
+def _youth_band(ind: pd.DataFrame, total: _Newest, mapper: _Lsoa21, age_min: int,
+                age_max: int) -> tuple[dict[str, pd.Series], dict[str, FigureSource]]:
+    """The population, the youth band and 20-24 on the LSOA 2021 codes, with sources."""
+    year_rows = ind[(ind["year"] == total.year) & ind["name"].str.startswith("population_age_")]
+    wide = year_rows.pivot_table(index="code", columns="name", values="value",
+                                 aggfunc="sum").fillna(0.0)
+    young_w: list[float] = []
+    send_w: list[float] = []
+    split: list[str] = []
+    for band_label in wide.columns:
+        parsed = parse_band_name(band_label)
+        if parsed is None:
+            raise ValueError(f"{band_label!r} is not an age band")
+        low, high = parsed
+        top = OPEN_END - 1 if high is None else high
+        width = top - low + 1
+        for weights, lo_t, hi_t in ((young_w, age_min, age_max), (send_w, 20, 24)):
+            overlap = max(0, min(top, hi_t) - max(low, lo_t) + 1)
+            weights.append(overlap / width)
+            if 0 < overlap < width and weights is young_w:
+                split.append(f"{low}-{'' if high is None else high}")
+    young = wide.to_numpy() @ np.array(young_w)
+    send = wide.to_numpy() @ np.array(send_w)
+    columns = {
+        "population": mapper.values(total.rows["value"], how="count"),
+        "young_people": mapper.values(pd.Series(young, index=wide.index),
+                                      how="count").fillna(0.0),
+        "young_people_20_24": mapper.values(pd.Series(send, index=wide.index),
+                                            how="count").fillna(0.0),
+    }
+    band = f"{age_min}-{age_max}"
+    note = (f"young people aged {band}; " + (
+        f"the published band(s) {', '.join(split)} were split into single years of age "
+        "evenly (no better data given)" if split else "exact from the published ages"))
+    sources = {
+        "young_people": total.source(note),
+        "young_people_20_24": total.source(
+            "aged 20-24, shown separately (the SEND extension of the "
+            "youth-services duty); bands split into single years evenly where needed"),
+        "population": total.source("all usual residents"),
+    }
+    return columns, sources
 
 
-def lsoa_figures(session, *, age_min: int = 13, age_max: int = 19,
+def lsoa_figures(session: Session, *, age_min: int = 13, age_max: int = 19,
                  deprivation_year: int | None = None) -> gpd.GeoDataFrame:
     """Per-LSOA figures on the imported LSOAs, with ``attrs['sources']``.
 
@@ -118,49 +198,18 @@ def lsoa_figures(session, *, age_min: int = 13, age_max: int = 19,
         {"name": [a.name for a in areas]},
         geometry=[a.geometry for a in areas], crs=BNG, index=pd.Index(codes, name="code"),
     )
-    sources: dict[str, dict] = {}
+    sources: dict[str, FigureSource] = {}
     ind = _indicators(session)
     mapper = _Lsoa21(session, codes)
 
     # Population and the youth band.
-    total_rows, pop_year = _newest(ind, "population_total")
+    total = _newest(ind, "population_total")
     weights11 = None
-    if total_rows is not None:
-        pop_src = total_rows
-        year_rows = ind[(ind["year"] == pop_year) & ind["name"].str.startswith("population_age_")]
-        wide = year_rows.pivot_table(index="code", columns="name", values="value",
-                                     aggfunc="sum").fillna(0.0)
-        young_w: list[float] = []
-        send_w: list[float] = []
-        split = []
-        for band_label in wide.columns:
-            parsed = parse_band_name(band_label)
-            if parsed is None:
-                raise ValueError(f"{band_label!r} is not an age band")
-            low, high = parsed
-            top = OPEN_END - 1 if high is None else high
-            width = top - low + 1
-            for weights, lo_t, hi_t in ((young_w, age_min, age_max), (send_w, 20, 24)):
-                overlap = max(0, min(top, hi_t) - max(low, lo_t) + 1)
-                weights.append(overlap / width)
-                if 0 < overlap < width and weights is young_w:
-                    split.append(f"{low}-{'' if high is None else high}")
-        young = wide.to_numpy() @ np.array(young_w)
-        send = wide.to_numpy() @ np.array(send_w)
-        gdf["population"] = mapper.values(total_rows["value"], how="count")
-        gdf["young_people"] = mapper.values(pd.Series(young, index=wide.index),
-                                            how="count").fillna(0.0)
-        gdf["young_people_20_24"] = mapper.values(pd.Series(send, index=wide.index),
-                                                  how="count").fillna(0.0)
-        band = f"{age_min}-{age_max}"
-        note = (f"young people aged {band}; " + (
-            f"the published band(s) {', '.join(split)} were split into single years of age "
-            "evenly (no better data given)" if split else "exact from the published ages"))
-        sources["young_people"] = _source(pop_src, pop_year, note)
-        sources["young_people_20_24"] = _source(
-            pop_src, pop_year, "aged 20-24, shown separately (the SEND extension of the "
-            "youth-services duty); bands split into single years evenly where needed")
-        sources["population"] = _source(pop_src, pop_year, "all usual residents")
+    if total is not None:
+        columns, band_sources = _youth_band(ind, total, mapper, age_min, age_max)
+        for name, column in columns.items():
+            gdf[name] = column
+        sources.update(band_sources)
     else:
         gdf["population"] = np.nan
         gdf["young_people"] = np.nan
@@ -172,66 +221,68 @@ def lsoa_figures(session, *, age_min: int = 13, age_max: int = 19,
         weights11 = pop2015.set_index("code")["value"]
 
     # Deprivation: the newest edition of each measure.
-    def measure(name: str, how: str = "mean"):
-        rows, year = _newest(ind, name, deprivation_year)
-        if rows is None:
-            return None, None, None
-        values = mapper.values(rows["value"].astype(float), how=how, weights=weights11)
-        return values, rows, year
+    def measure(name: str, how: How = "mean") -> _Measure | None:
+        newest = _newest(ind, name, deprivation_year)
+        if newest is None:
+            return None
+        values = mapper.values(newest.rows["value"].astype(float), how=how, weights=weights11)
+        return _Measure(values, newest)
 
-    imd, rows, year = measure("imd_score")
-    gdf["imd_score"] = imd.values if imd is not None else np.nan
+    imd = measure("imd_score")
+    gdf["imd_score"] = imd.on_lsoas.values if imd is not None else np.nan
     if imd is not None:
-        sources["imd_score"] = _source(rows, year, "IMD score, population-weighted")
-    dec, rows, year = measure("imd_decile", how="first")
-    gdf["imd_decile"] = dec.values if dec is not None else np.nan
+        sources["imd_score"] = imd.newest.source("IMD score, population-weighted")
+    dec = measure("imd_decile", how="first")
+    gdf["imd_decile"] = dec.on_lsoas.values if dec is not None else np.nan
     if dec is not None:
-        sources["share_most_deprived_20"] = _source(
-            rows, year, "share of young people in LSOAs of national IMD decile 1 or 2")
-        sources["imd_decile"] = _source(rows, year, "national IMD decile, 1 = most deprived 10%")
+        sources["share_most_deprived_20"] = dec.newest.source(
+            "share of young people in LSOAs of national IMD decile 1 or 2")
+        sources["imd_decile"] = dec.newest.source("national IMD decile, 1 = most deprived 10%")
 
     idaci_note = ""  # set whenever idaci is found
-    idaci, rows, year = measure("idaci_score")
+    idaci = measure("idaci_score")
     if idaci is not None:
         idaci_note = "IDACI score (rate of children in income-deprived households)"
     else:
-        idaci, rows, year = measure("idaci_rate_approx")
+        idaci = measure("idaci_rate_approx")
         if idaci is not None:
             idaci_note = ("approximate IDACI rate: published numerator (rounded, partly "
                           "suppressed) / mid-2015 children 0-15; missing where suppressed")
-    gdf["idaci"] = idaci.values if idaci is not None else np.nan
+    gdf["idaci"] = idaci.on_lsoas.values if idaci is not None else np.nan
     if idaci is not None:
-        sources["idaci"] = _source(rows, year, idaci_note + ", weighted by young people")
-    idec, rows, year = measure("idaci_decile", how="first")
-    gdf["idaci_decile"] = idec.values if idec is not None else np.nan
+        sources["idaci"] = idaci.newest.source(idaci_note + ", weighted by young people")
+    idec = measure("idaci_decile", how="first")
+    gdf["idaci_decile"] = idec.on_lsoas.values if idec is not None else np.nan
     if idec is not None:
-        sources["idaci_share_most_deprived_20"] = _source(
-            rows, year, "share of young people in LSOAs of national IDACI decile 1 or 2")
-    irank, rows, year = measure("idaci_rank", how="first")
+        sources["idaci_share_most_deprived_20"] = idec.newest.source(
+            "share of young people in LSOAs of national IDACI decile 1 or 2")
+    irank = measure("idaci_rank", how="first")
     gdf["idaci_rank_pct"] = np.nan
     if irank is not None:  # official, never suppressed: 1 = most deprived in England
-        total = NATIONAL_LSOAS.get(year, 32844 if year < 2021 else 33755)
-        gdf["idaci_rank_pct"] = (1.0 - (irank.values - 1.0) / (total - 1.0)).clip(0, 1)
-        sources["idaci_rank_pct"] = _source(rows, year, "official IDACI national rank as a "
-                                            "percentile (1 = most deprived LSOA in England)")
-    cyp, rows, year = measure("children_young_people_score")
-    gdf["cyp_score"] = cyp.values if cyp is not None else np.nan
+        year = irank.newest.year
+        total_lsoas = NATIONAL_LSOAS.get(year, 32844 if year < 2021 else 33755)
+        gdf["idaci_rank_pct"] = (1.0 - (irank.on_lsoas.values - 1.0)
+                                 / (total_lsoas - 1.0)).clip(0, 1)
+        sources["idaci_rank_pct"] = irank.newest.source(
+            "official IDACI national rank as a percentile (1 = most deprived LSOA in England)")
+    cyp = measure("children_young_people_score")
+    gdf["cyp_score"] = cyp.on_lsoas.values if cyp is not None else np.nan
     if cyp is not None:
-        sources["cyp_score"] = _source(rows, year, "Children and Young People sub-domain score, "
-                                       "weighted by young people")
-    cdec, rows, year = measure("children_young_people_decile", how="first")
-    gdf["cyp_decile"] = cdec.values if cdec is not None else np.nan
+        sources["cyp_score"] = cyp.newest.source("Children and Young People sub-domain score, "
+                                                 "weighted by young people")
+    cdec = measure("children_young_people_decile", how="first")
+    gdf["cyp_decile"] = cdec.on_lsoas.values if cdec is not None else np.nan
     if cdec is not None:
-        sources["cyp_share_most_deprived_20"] = _source(
-            rows, year, "share of young people in LSOAs of national Children and Young People "
+        sources["cyp_share_most_deprived_20"] = cdec.newest.source(
+            "share of young people in LSOAs of national Children and Young People "
             "sub-domain decile 1 or 2")
 
-    rows, year = _newest(ind, "rural")
-    rural = None if rows is None else mapper.values(rows["value"].astype(float), how="first",
-                                                    weights=weights11)
+    rural_rows = _newest(ind, "rural")
+    rural = None if rural_rows is None else mapper.values(
+        rural_rows.rows["value"].astype(float), how="first", weights=weights11)
     gdf["rural"] = rural.values if rural is not None else np.nan
-    if rural is not None:
-        sources["rural_share"] = _source(rows, year, "share of young people in rural LSOAs")
+    if rural_rows is not None:
+        sources["rural_share"] = rural_rows.source("share of young people in rural LSOAs")
     gdf.attrs["sources"] = sources
     gdf.attrs["age_band"] = (age_min, age_max)
     return gdf

@@ -15,11 +15,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..models import AreaIndicator
-from .errors import GeodataError, ImportReport
-from .indicators import code_column, keep_known, replace_indicators
+from .errors import FilePath, GeodataError, ImportReport
+from .indicators import IndicatorRow, code_column, keep_known, replace_indicators
 from .tables import check_codes, find_column, number, read_csv, records, row_number
 
 AGE_HEADER = re.compile(
@@ -59,13 +61,15 @@ def parse_band_name(name: str) -> tuple[int, int | None] | None:
     return int(match.group(1)), high
 
 
-def import_population(session, path, *, year: int = 2021, encoding: str = "utf-8",
-                      only_imported: bool = False, source: str | None = None, frame=None) -> ImportReport:
+def import_population(session: Session, path: FilePath, *, year: int = 2021,
+                      encoding: str = "utf-8", only_imported: bool = False,
+                      source: str | None = None,
+                      frame: pd.DataFrame | None = None) -> ImportReport:
     """Usual residents by age band (or single year of age) per LSOA, plus the total."""
     path = Path(path)
     frame = read_csv(path, encoding=encoding) if frame is None else frame
     code_col, _edition = code_column(path, frame)
-    bands = {}
+    bands: dict[str, tuple[int, int | None]] = {}
     for column in frame.columns:
         band = age_band(column)
         if band is not None:
@@ -87,16 +91,17 @@ def import_population(session, path, *, year: int = 2021, encoding: str = "utf-8
     report = ImportReport(path, f"population {year} by age")
     frame = keep_known(session, path, frame, code_col, codes, only_imported, report.notes)
     source = f"{source or f'Census {year} usual residents by age, ONS'} [{path.name}]"
-    rows = []
+    rows: list[IndicatorRow] = []
     names = {band_name(*b) for b in bands.values()} | {"population_total"}
     for index, record in records(frame):
         total = 0.0
-        common = {"level": "lsoa", "area_code": record[code_col], "source": source, "year": year}
+        code = record[code_col]
         for column, band in bands.items():
             value = number(path, record[column], index, column, allow_blank=False, minimum=0,
                            maximum=1e7)
             total += value
-            rows.append({**common, "name": band_name(*band), "value": value})
+            rows.append({"level": "lsoa", "area_code": code, "source": source, "year": year,
+                         "name": band_name(*band), "value": value})
         if total_col is not None:
             stated = number(path, record[total_col], index, total_col, allow_blank=False,
                             minimum=0, maximum=1e7)
@@ -106,7 +111,8 @@ def import_population(session, path, *, year: int = 2021, encoding: str = "utf-8
                     row=row_number(index), column=total_col,
                 )
             total = stated
-        rows.append({**common, "name": "population_total", "value": total})
+        rows.append({"level": "lsoa", "area_code": code, "source": source, "year": year,
+                     "name": "population_total", "value": total})
     # A new population file replaces every band of that year.
     old = set(session.scalars(select(AreaIndicator.name).distinct().where(
         AreaIndicator.year == year, AreaIndicator.name.like("population_%"))))
