@@ -199,8 +199,8 @@ def _read_where(f: Found, where: str) -> gpd.GeoDataFrame:
 Progress = Callable[[float, str], None]
 
 
-def import_council(session: Session, directory: FilePath, code: str | None = None, *, derive: bool = True,
-                   age_min: int = 13, age_max: int = 19,
+def import_council(session: Session, directory: FilePath, code: str | None = None, *,
+                   derive: bool = True, age_min: int = 13, age_max: int = 19,
                    progress: Progress | None = None) -> list[ImportReport]:
     """Import the council ``code`` from ``directory``; see the module's description.
 
@@ -337,4 +337,3 @@ def _what_was_used(found: list[Found], used: list[Found]) -> list[str]:
             why = "not imported here"
         lines.append(f"{f.label}: {why}")
     return lines
-

@@ -346,4 +346,3 @@ def import_lsoa_lookup(session: Session, path: FilePath, *, encoding: str = "utf
     counts = pd.Series([r["change_code"] for r in rows]).value_counts().to_dict()
     report.notes.append("changes: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     return report
-

@@ -121,5 +121,3 @@ def import_population(session: Session, path: FilePath, *, year: int = 2021,
     report.notes.append("age bands: " + ", ".join(
         f"{lo}+" if hi is None else f"{lo}-{hi}" for lo, hi in sorted(bands.values())))
     return report
-
-

@@ -210,7 +210,8 @@ def place_postcodes(session: Session, rows: list[PostcodeRow], *, edition: int) 
     translated = placed = 0
     for row in rows:
         code = row["lsoa_code"]
-        if code is not None and code in known and (edition == 2021 or len(children.get(code, [])) <= 1):
+        if code is not None and code in known and (edition == 2021
+                                                   or len(children.get(code, [])) <= 1):
             continue
         if code and code in children:
             kids = children[code]

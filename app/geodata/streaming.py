@@ -28,7 +28,7 @@ def _reader(found: Found, usecols: set[str] | None, chunksize: int,
             encoding: str) -> Any:
     """The file's ``usecols``, read in chunks (pandas' reader: an iterator of frames)."""
     kwargs: dict[str, Any] = {"dtype": str, "keep_default_na": False, "chunksize": chunksize,
-              "encoding": encoding, "skipinitialspace": True}
+                              "encoding": encoding, "skipinitialspace": True}
     if not found.header:
         kwargs.update(header=None, names=found.columns)
     if usecols is not None:

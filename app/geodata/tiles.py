@@ -122,7 +122,7 @@ def clean_number(value: object) -> int | float | None:
     decimals; ``None`` (left out) when missing or not a finite number.
     """
     try:
-        number = float(value)  # type: ignore[arg-type]
+        number = float(value)  # type: ignore[arg-type]  # any value: float refuses, below
     except (TypeError, ValueError):
         return None
     if not math.isfinite(number):

@@ -61,7 +61,8 @@ def _store(session: Session, kind: str, path: Path, payload: bytes, digest: str,
     return row
 
 
-def import_network(session: Session, path: FilePath, limits: TransportLimits | None = None) -> ImportReport:
+def import_network(session: Session, path: FilePath,
+                   limits: TransportLimits | None = None) -> ImportReport:
     """Read an OpenStreetMap ``.osm.pbf`` extract into walk, cycle and drive networks."""
     path = Path(path)
     if not path.is_file():
@@ -81,7 +82,8 @@ def import_network(session: Session, path: FilePath, limits: TransportLimits | N
     return report
 
 
-def import_timetable(session: Session, path: FilePath, limits: TransportLimits | None = None) -> ImportReport:
+def import_timetable(session: Session, path: FilePath,
+                     limits: TransportLimits | None = None) -> ImportReport:
     """Check a GTFS zip and keep it as published."""
     path = Path(path)
     if not path.is_file():
