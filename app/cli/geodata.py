@@ -122,7 +122,7 @@ def import_rurality_command(file, year, encoding, only_imported, source):
 @with_appcontext
 def import_population_command(file, year, encoding, only_imported, source):
     """Import population by age band or single year of age per LSOA."""
-    from ..geodata.indicators import import_population
+    from ..geodata.population import import_population
 
     _run(import_population, file, year=year, encoding=encoding, only_imported=only_imported,
          source=source, derive=True)
@@ -136,7 +136,7 @@ def import_population_command(file, year, encoding, only_imported, source):
 @with_appcontext
 def import_postcodes_command(file, encoding, source):
     """Import an ONS postcode directory style file; replaces all postcodes."""
-    from ..geodata.indicators import import_postcodes
+    from ..geodata.postcodes import import_postcodes
 
     _run(import_postcodes, file, encoding=encoding, source=source)
 

@@ -11,23 +11,25 @@ reported.  Re-importing a level replaces it, in the caller's transaction.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import geopandas as gpd
 import pyogrio
 import shapely
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
 
 from ..models import AREA_LEVELS, Area, DerivedFigure
 from .crs import BNG, BNG_EPSG
-from .errors import GeodataError, ImportReport
+from .errors import FilePath, GeodataError, ImportReport
 
 POLYGONAL = ("Polygon", "MultiPolygon")
 CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
-def read_layer(path, *, layer: str | None = None) -> gpd.GeoDataFrame:
+def read_layer(path: FilePath, *, layer: str | None = None) -> gpd.GeoDataFrame:
     """Read a GeoJSON, GeoPackage or Shapefile layer; :class:`GeodataError` if it cannot be."""
     path = Path(path)
     if not path.exists():
@@ -57,8 +59,8 @@ def _length(column: str) -> int:
     return length
 
 
-def load_areas(path, *, code_field: str, name_field: str, layer: str | None = None,
-               frame=None):
+def load_areas(path: FilePath, *, code_field: str, name_field: str, layer: str | None = None,
+               frame: gpd.GeoDataFrame | None = None) -> tuple[gpd.GeoDataFrame, list[str]]:
     """A checked GeoDataFrame (code, name, geometry in EPSG:27700) and notes on repairs.
 
     ``frame``: the layer already read (and filtered to one council).
@@ -83,7 +85,7 @@ def load_areas(path, *, code_field: str, name_field: str, layer: str | None = No
                                f"latitude ({frame.crs.to_string()}) but its coordinates look "
                                "like metres (for example British National Grid): declare the "
                                "real CRS in the file")
-    notes = []
+    notes: list[str] = []
     seen: dict[str, int] = {}
     geoms = []
     for position, (code, name, geom) in enumerate(
@@ -142,9 +144,10 @@ def load_areas(path, *, code_field: str, name_field: str, layer: str | None = No
     return result, notes
 
 
-def import_areas(session, path, *, level: str, code_field: str, name_field: str,
-                 layer: str | None = None, parent_level: str | None = None,
-                 edition: str | None = None, frame=None) -> ImportReport:
+def import_areas(session: Session, path: FilePath, *, level: str, code_field: str,
+                 name_field: str, layer: str | None = None, parent_level: str | None = None,
+                 edition: str | None = None,
+                 frame: gpd.GeoDataFrame | None = None) -> ImportReport:
     """Replace every area of ``level`` with the file's features (or ``frame``'s)."""
     path = Path(path)
     if level not in AREA_LEVELS:
@@ -153,7 +156,7 @@ def import_areas(session, path, *, level: str, code_field: str, name_field: str,
         raise GeodataError(path, f"'{parent_level}' cannot be the parent level of {level}")
     frame, notes = load_areas(path, code_field=code_field, name_field=name_field, layer=layer,
                               frame=frame)
-    parents = []
+    parents: Sequence[Area] = []
     if parent_level:
         parents = session.scalars(select(Area).where(Area.level == parent_level)).all()
         if not parents:
@@ -170,7 +173,8 @@ def import_areas(session, path, *, level: str, code_field: str, name_field: str,
         area = Area(code=code, name=name, level=level, edition=edition)
         area.geometry = geom
         if parent_tree is not None:
-            best, best_overlap = None, 0.0
+            best: Area | None = None
+            best_overlap = 0.0
             for i in parent_tree.query(geom):
                 overlap = parents[i].geometry.intersection(geom).area
                 if overlap > best_overlap:

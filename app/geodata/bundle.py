@@ -11,18 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import yaml
+from sqlalchemy.orm import Session
 
 from .boundaries import import_areas
-from .errors import GeodataError, ImportReport
-from .indicators import (
-    import_deprivation,
-    import_lsoa_lookup,
-    import_population,
-    import_postcodes,
-    import_rurality,
-)
+from .errors import FilePath, GeodataError, ImportReport
+from .indicators import import_deprivation, import_lsoa_lookup, import_rurality
+from .population import import_population
+from .postcodes import import_postcodes
 
 REPO_MANIFEST = Path(__file__).resolve().parents[2] / "geodata" / "herefordshire.yaml"
 
@@ -38,7 +36,12 @@ STEPS: dict[str, tuple[Callable[..., ImportReport], set[str]]] = {
 }
 
 
-def load_manifest(path) -> dict:
+# A manifest as read from YAML: ``steps``, each checked for ``kind`` and ``file``, its
+# other settings passed on to the step's import function as keyword arguments.
+Manifest = dict[str, Any]
+
+
+def load_manifest(path: FilePath) -> Manifest:
     """Read and check a bundle's ``manifest.yaml`` (a :class:`GeodataError` names the problem)."""
     path = Path(path)
     if not path.is_file():
@@ -60,7 +63,8 @@ def load_manifest(path) -> dict:
     return data
 
 
-def import_bundle(session, directory, *, manifest=None, derive: bool = True,
+def import_bundle(session: Session, directory: FilePath, *, manifest: FilePath | None = None,
+                  derive: bool = True,
                   age_min: int = 13, age_max: int = 19,
                   code: str | None = None) -> list[ImportReport]:
     """Import the folder inside the caller's transaction: by its manifest, else by content.
@@ -80,7 +84,7 @@ def import_bundle(session, directory, *, manifest=None, derive: bool = True,
             return import_council(session, directory, code, derive=derive,
                                   age_min=age_min, age_max=age_max)
     data = load_manifest(manifest)
-    reports = []
+    reports: list[ImportReport] = []
     for step in data["steps"]:
         function, allowed = STEPS[step["kind"]]
         path = directory / step["file"]

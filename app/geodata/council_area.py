@@ -14,9 +14,11 @@ areas change.
 from __future__ import annotations
 
 import math
+from typing import Any, SupportsFloat
 
 import shapely
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from ..models import Area
 from ..models.tenancy import resolve_council_id
@@ -30,18 +32,21 @@ TOLERANCE_M = 250.0
 #: Britain, eastings widened to 800 km so points off the east coast (the demo
 #: county) are accepted; a swapped or mistyped pair still falls outside.
 GRID_BOUNDS = (0.0, 0.0, 800_000.0, 1_300_000.0)
+# A coordinate as given: a number, or the text of a form field or a file's cell.
+Coordinate = SupportsFloat | str | None
 
-# database URL -> (signature, level, prepared union)
-_CACHE: dict = {}
+# (database URL, council id) -> ((level, signature), prepared union: a shapely geometry)
+_CACHE: dict[tuple[str, int], tuple[tuple[str, tuple[Any, ...]], Any]] = {}
 
 
-def _signature(session, level: str):
+def _signature(session: Session, level: str) -> tuple[Any, ...]:
+    """What changes whenever the level's areas do: count, total area, extremes, last id."""
     return tuple(session.execute(select(
         func.count(Area.id), func.sum(Area.area_m2), func.min(Area.centroid_x),
         func.max(Area.centroid_y), func.max(Area.id)).where(Area.level == level)).one())
 
 
-def council_area(session):
+def council_area(session: Session) -> Any:
     """The union of the finest imported level's boundaries (EPSG:27700), or ``None``.
 
     Parameters
@@ -55,7 +60,7 @@ def council_area(session):
         A prepared (multi)polygon; ``None`` when no areas are imported.
     """
     # Per database and per council (app/tenancy): two councils' areas are two unions.
-    key = (str(session.get_bind().url), resolve_council_id(session.connection()))
+    key = (str(session.get_bind().engine.url), resolve_council_id(session.connection()))
     for level in LEVELS:
         signature = _signature(session, level)
         if not signature[0]:
@@ -71,17 +76,26 @@ def council_area(session):
     return None
 
 
-def on_grid(x, y) -> bool:
-    """Whether ``x``, ``y`` are finite numbers within :data:`GRID_BOUNDS`."""
+def _grid_point(x: Coordinate, y: Coordinate) -> tuple[float, float] | None:
+    """(easting, northing) when ``x``, ``y`` are finite numbers in :data:`GRID_BOUNDS`."""
+    if x is None or y is None:
+        return None
     try:
-        x, y = float(x), float(y)
+        east, north = float(x), float(y)
     except (TypeError, ValueError):
-        return False
+        return None
     x0, y0, x1, y1 = GRID_BOUNDS
-    return math.isfinite(x) and math.isfinite(y) and x0 <= x <= x1 and y0 <= y <= y1
+    inside = (math.isfinite(east) and math.isfinite(north) and x0 <= east <= x1
+              and y0 <= north <= y1)
+    return (east, north) if inside else None
 
 
-def distance_outside(session, x: float, y: float) -> float | None:
+def on_grid(x: Coordinate, y: Coordinate) -> bool:
+    """Whether ``x``, ``y`` are finite numbers within :data:`GRID_BOUNDS`."""
+    return _grid_point(x, y) is not None
+
+
+def distance_outside(session: Session, x: float, y: float) -> float | None:
     """Metres from the point to the council's area (0 inside it).
 
     Returns
@@ -97,12 +111,14 @@ def distance_outside(session, x: float, y: float) -> float | None:
     return float(shapely.distance(area, shapely.Point(x, y)))
 
 
-def in_council_area(session, x, y, *, tolerance: float = TOLERANCE_M) -> bool:
+def in_council_area(session: Session, x: Coordinate, y: Coordinate, *,
+                    tolerance: float = TOLERANCE_M) -> bool:
     """Whether a point lies in the council's area (within ``tolerance`` metres).
 
     With no areas imported, whether it lies within :data:`GRID_BOUNDS`.
     """
-    if not on_grid(x, y):
+    point = _grid_point(x, y)
+    if point is None:
         return False
-    away = distance_outside(session, float(x), float(y))
+    away = distance_outside(session, *point)
     return True if away is None else away <= tolerance

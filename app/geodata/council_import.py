@@ -29,15 +29,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, overload
 
+import pandas as pd
 import pyogrio
 import shapely
+from sqlalchemy.orm import Session
 
 from .crs import BNG, BNG_EPSG
-from .errors import GeodataError, ImportReport
+from .errors import FilePath, GeodataError, ImportReport
 from .recognise import Found, recognise_folder
 from .streaming import council_rows, la_codes
-from .tables import LSOA_CODE, read_csv
+from .tables import LSOA_CODE, Header, read_csv
+
+if TYPE_CHECKING:  # read only when a layer is cut by SQL (geopandas is slow to import)
+    import geopandas as gpd
 
 COUNCIL_CODE = re.compile(r"^[EWSN]0[6-9]\d{6}$")
 SMALL = 50_000_000  # bytes: larger files are national; they are only streamed
@@ -53,10 +59,11 @@ def _check_code(code: str) -> str:
 
 def infer_council(found: list[Found]) -> str:
     """The one council code every file with a local authority column shares."""
-    common = None
+    common: set[str] | None = None
     for f in found:
         if not f.la_column or f.role in ("schools", "council_outline"):
             continue
+        codes: set[str]
         if f.crs is not None:  # a boundary layer
             codes = set(pyogrio.read_dataframe(f.path, layer=f.layer, columns=[f.la_column],
                                                read_geometry=False)[f.la_column].astype(str))
@@ -72,7 +79,22 @@ def infer_council(found: list[Found]) -> str:
     return common.pop()
 
 
-def _one(found, role, what, *, edition=None, required=True, prefer=None):
+@overload
+def _one(found: list[Found], role: str, what: str, *, edition: str | None = None,
+         required: Literal[True] = True,
+         prefer: Callable[[Found], Any] | None = None) -> tuple[Found, list[Found]]: ...
+@overload
+def _one(found: list[Found], role: str, what: str, *, edition: str | None = None,
+         required: bool,
+         prefer: Callable[[Found], Any] | None = None) -> tuple[Found | None, list[Found]]: ...
+def _one(found: list[Found], role: str, what: str, *, edition: str | None = None,
+         required: bool = True,
+         prefer: Callable[[Found], Any] | None = None) -> tuple[Found | None, list[Found]]:
+    """The preferred file of ``role`` (and ``edition``) and the others passed over.
+
+    ``prefer`` sorts the candidates (the first wins; by default the one in British
+    National Grid, then a file of its own, then by name).
+    """
     items = [f for f in found if f.role == role and (edition is None or f.edition == edition)]
     if not items:
         if required:
@@ -91,7 +113,7 @@ def _edition(f: Found) -> str:
     return f.edition
 
 
-def _frame_of(f: Found, code: str):
+def _frame_of(f: Found, code: str) -> tuple[pd.DataFrame, bool]:
     """(The council's rows of a CSV, strict).
 
     Strict (every row must match an imported LSOA) when the file's LA column
@@ -127,7 +149,9 @@ def council_lsoas(found: list[Found], code: str) -> set[str]:
     return {c for c in codes if c}
 
 
-def _boundaries(session, f: Found, level: str, code: str, lsoas: set[str], reports):
+def _boundaries(session: Session, f: Found, level: str, code: str, lsoas: set[str],
+                reports: list[ImportReport]) -> None:
+    """Import the council's areas of ``level`` from ``f`` (cut to the council)."""
     from .boundaries import import_areas, read_layer
 
     where = None
@@ -160,11 +184,14 @@ def _boundaries(session, f: Found, level: str, code: str, lsoas: set[str], repor
                                 edition=f.edition, frame=frame.reset_index(drop=True)))
 
 
-def _read_where(f: Found, where: str):
+def _read_where(f: Found, where: str) -> gpd.GeoDataFrame:
+    """The features of ``f`` matching the SQL ``where``."""
     import geopandas as gpd
 
     try:
-        return gpd.read_file(f.path, layer=f.layer, engine="pyogrio", where=where)
+        frame: gpd.GeoDataFrame = gpd.read_file(f.path, layer=f.layer, engine="pyogrio",
+                                                where=where)
+        return frame
     except Exception as exc:
         raise GeodataError(f.path, f"cannot be read ({exc})") from None
 
@@ -172,8 +199,8 @@ def _read_where(f: Found, where: str):
 Progress = Callable[[float, str], None]
 
 
-def import_council(session, directory, code: str | None = None, *, derive: bool = True,
-                   age_min: int = 13, age_max: int = 19,
+def import_council(session: Session, directory: FilePath, code: str | None = None, *,
+                   derive: bool = True, age_min: int = 13, age_max: int = 19,
                    progress: Progress | None = None) -> list[ImportReport]:
     """Import the council ``code`` from ``directory``; see the module's description.
 
@@ -181,12 +208,12 @@ def import_council(session, directory, code: str | None = None, *, derive: bool 
     what the step before it imported (the admin page's background job shows it).
     """
     from .indicators import (
-        _deprivation_columns,
+        deprivation_columns,
         import_deprivation,
         import_lsoa_lookup,
-        import_population,
         import_rurality,
     )
+    from .population import import_population
 
     directory = Path(directory)
     reports: list[ImportReport] = []
@@ -222,7 +249,7 @@ def import_council(session, directory, code: str | None = None, *, derive: bool 
     _boundaries(session, wards[0], "ward", code, lsoas, reports)
     for edition in sorted({_edition(f) for f in found if f.role == "deprivation"}):
         best, _rest = _one(found, "deprivation", "deprivation", edition=edition, prefer=lambda f: (
-            -len(_deprivation_columns(f.path, _Cols(f.columns), f.code_column)), f.size))
+            -len(deprivation_columns(f.path, Header(f.columns), f.code_column)), f.size))
         used.append(best)
         say(0.45, f"Reading the Indices of Deprivation ({best.path.name})")
         frame, strict = _frame_of(best, code)
@@ -273,10 +300,12 @@ def _reporter(progress: Progress | None, reports: list[ImportReport]) -> Progres
     return say
 
 
-def _postcodes(session, found, code, age_min, age_max) -> list[ImportReport]:
+def _postcodes(session: Session, found: list[Found], code: str, age_min: int,
+               age_max: int) -> list[ImportReport]:
+    """Every postcode of the council (filled where the directory lacks them), its coverage."""
     from ..models import Area
     from .coverage import lsoa_coverage, store_coverage
-    from .figures import lsoa_figures
+    from .lsoa_figures import lsoa_figures
     from .postcode_fill import collect
 
     files = [f for f in found if f.role in ("postcode_directory", "codepoint",
@@ -293,7 +322,7 @@ def _postcodes(session, found, code, age_min, age_max) -> list[ImportReport]:
 
 def _what_was_used(found: list[Found], used: list[Found]) -> list[str]:
     """One line per recognised file: used, or why not."""
-    lines = []
+    lines: list[str] = []
     for f in found:
         if f in used or f.role in ("postcode_directory", "codepoint", "postcode_points"):
             why = "used" if f in used else "see the postcode lines below"
@@ -308,8 +337,3 @@ def _what_was_used(found: list[Found], used: list[Found]) -> list[str]:
             why = "not imported here"
         lines.append(f"{f.label}: {why}")
     return lines
-
-
-class _Cols:
-    def __init__(self, columns):
-        self.columns = list(columns)

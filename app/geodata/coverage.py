@@ -27,11 +27,20 @@ Pure: pandas, SQLAlchemy; no Flask.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
 import pandas as pd
 from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
 
+from ..analysis.arrays import FloatArray
 from ..models import AreaIndicator
 from .errors import ImportReport
+from .indicators import IndicatorRow
+from .lsoa_figures import FigureSource
+from .postcode_fill import PostcodeSummary
+from .postcodes import PostcodeRow
 
 #: Below this share of the expected postcodes an LSOA's coverage is partial.
 PARTIAL = 0.35
@@ -42,10 +51,11 @@ NAMES = ("postcodes_live", "postcodes_filled", "postcodes_expected", "postcode_c
 AREA_UNCERTAIN = 0.25
 
 
-def lsoa_coverage(lsoas: pd.DataFrame, rows: list[dict], reference=None) -> pd.DataFrame:
+def lsoa_coverage(lsoas: pd.DataFrame, rows: Sequence[PostcodeRow],
+                  reference: tuple[str, Mapping[str, int]] | None = None) -> pd.DataFrame:
     """Per LSOA: postcodes placed (and filled), expected, coverage, status.
 
-    ``lsoas``: :func:`app.geodata.figures.lsoa_figures` (``population``,
+    ``lsoas``: :func:`app.geodata.lsoa_figures.lsoa_figures` (``population``,
     ``young_people``); ``rows``: the stored postcode rows (``filled`` set on
     rows from a filling file); ``reference``: (label, {LSOA: postcodes}) from a
     file with every postcode area, or ``None``.
@@ -79,7 +89,8 @@ def lsoa_coverage(lsoas: pd.DataFrame, rows: list[dict], reference=None) -> pd.D
     return out
 
 
-def store_coverage(session, table: pd.DataFrame, summary: dict) -> ImportReport:
+def store_coverage(session: Session, table: pd.DataFrame,
+                   summary: PostcodeSummary) -> ImportReport:
     """Replace the stored coverage rows; one report line per uncertain LSOA."""
     year = int(summary.get("year") or 0)
     uncertain = table[table["postcode_uncertain"] > 0]
@@ -89,7 +100,7 @@ def store_coverage(session, table: pd.DataFrame, summary: dict) -> ImportReport:
     source = summary["text"][:300]
     session.execute(delete(AreaIndicator).where(AreaIndicator.level == "lsoa",
                                                 AreaIndicator.name.in_(NAMES)))
-    rows = []
+    rows: list[IndicatorRow] = []
     for code, record in table.iterrows():
         for name in NAMES:
             rows.append({"level": "lsoa", "area_code": code, "name": name, "year": year,
@@ -99,8 +110,6 @@ def store_coverage(session, table: pd.DataFrame, summary: dict) -> ImportReport:
     if rows:
         session.execute(insert(AreaIndicator), rows)
     young = table["young_people_on_postcodes"].sum()
-    from pathlib import Path
-
     report = ImportReport(Path("postcode coverage"), "postcode coverage per LSOA",
                           rows=len(table), notes=[summary["text"]])
     report.notes.append(f"{int(table['postcodes_live'].sum())} live residential postcodes "
@@ -113,7 +122,7 @@ def store_coverage(session, table: pd.DataFrame, summary: dict) -> ImportReport:
     return report
 
 
-def stored_coverage(session) -> pd.DataFrame:
+def stored_coverage(session: Session) -> pd.DataFrame:
     """The stored coverage (index LSOA code; columns :data:`NAMES` and ``status``)."""
     rows = session.execute(select(AreaIndicator.area_code, AreaIndicator.name,
                                   AreaIndicator.value, AreaIndicator.text_value)
@@ -128,21 +137,25 @@ def stored_coverage(session) -> pd.DataFrame:
     return table
 
 
-def coverage_source(session) -> str | None:
+def coverage_source(session: Session) -> str | None:
     """The sentence saying which postcode files were used, or ``None``."""
     return session.scalar(select(AreaIndicator.source).where(
         AreaIndicator.level == "lsoa", AreaIndicator.name == "postcode_uncertain").limit(1))
 
 
-def uncertain_flags(session, codes) -> tuple:
-    """(1.0/0.0 per LSOA in ``codes`` order, source dict) or (None, None) with no coverage."""
+def uncertain_flags(session: Session,
+                    codes: Iterable[str]) -> tuple[FloatArray, FigureSource] | None:
+    """(1.0/0.0 per LSOA in ``codes`` order, its source) or ``None`` with no coverage."""
     table = stored_coverage(session)
     if table.empty:
-        return None, None
-    flags = table["postcode_uncertain"].reindex(list(codes)).fillna(0.0).to_numpy(dtype=float)
+        return None
+    flags: FloatArray = table["postcode_uncertain"].reindex(list(codes)).fillna(0.0) \
+        .to_numpy(dtype=float)
     year = session.scalar(select(AreaIndicator.year).where(
         AreaIndicator.level == "lsoa", AreaIndicator.name == "postcode_uncertain").limit(1))
-    return flags, {"source": coverage_source(session), "year": year or None,
+    source = coverage_source(session)
+    assert source is not None  # the flags were read from postcode_uncertain rows, with theirs
+    return flags, {"source": source, "year": year or None,
                    "threshold": AREA_UNCERTAIN,
                    "note": "uncertain: young people placed on too few postcodes (under "
                            f"{PARTIAL:.0%} of those expected) or on one central point; an area "

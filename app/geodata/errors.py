@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+# A file as callers name it: a string or a path.
+FilePath = str | os.PathLike[str]
 
 
 class GeodataError(Exception):
@@ -13,14 +17,14 @@ class GeodataError(Exception):
     the caller then rolls back, so the database is left exactly as it was.
     """
 
-    def __init__(self, path, message: str, *, row: int | None = None,
-                 feature: int | None = None, column: str | None = None):
+    def __init__(self, path: FilePath | None, message: str, *, row: int | None = None,
+                 feature: int | None = None, column: str | None = None) -> None:
         self.path = Path(path) if path is not None else None
         self.row = row
         self.feature = feature
         self.column = column
         self.detail = message
-        where = []
+        where: list[str] = []
         if self.path is not None:
             where.append(self.path.name)
         if row is not None:

@@ -1,7 +1,9 @@
 """Figures for decision areas (wards, parishes, custom areas) from LSOA data.
 
 ``area_figures(session, level)`` is the one function the rest of the service
-uses.  Pure: SQLAlchemy, pandas, geopandas; no Flask.
+uses; the per-LSOA figures it shares out come from
+:func:`app.geodata.lsoa_figures.lsoa_figures`.  Pure: SQLAlchemy, pandas,
+geopandas; no Flask.
 
 Method (also in ``gdf.attrs['method']`` and docs/GEOGRAPHY.md):
 
@@ -33,11 +35,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from ..models import Area, AreaIndicator, LsoaLookup
+from ..analysis.arrays import FloatArray
+from ..models import Area
 from .crs import BNG
-from .indicators import OPEN_END, parse_band_name
+from .lsoa_figures import FigureSource, lsoa_figures
 
 SLIVER = 0.02
 SNAP = 0.97
@@ -56,217 +60,6 @@ METHOD = (
     "residents; IDACI and Children and Young People scores weighted by young people in the "
     "band; deciles never averaged: share of young people in LSOAs of each national decile."
 )
-
-
-# LSOAs in England in each edition of the Indices (national ranks run 1..N).
-NATIONAL_LSOAS = {2019: 32844, 2025: 33755}
-USED = ("imd_score", "imd_decile", "idaci_score", "idaci_rate_approx", "idaci_decile",
-        "idaci_rank",
-        "children_young_people_score", "children_young_people_decile", "rural",
-        "pop_total_mid2015", "population_total")
-
-
-def _indicators(session) -> pd.DataFrame:
-    """The LSOA indicators figures use: code, name, value, year, source (one query each)."""
-    wanted = (AreaIndicator.level == "lsoa", or_(
-        AreaIndicator.name.in_(USED), AreaIndicator.name.like("population_age_%")))
-    rows = session.execute(select(
-        AreaIndicator.area_code, AreaIndicator.name, AreaIndicator.value, AreaIndicator.year,
-    ).where(*wanted)).all()
-    frame = pd.DataFrame(rows, columns=["code", "name", "value", "year"])
-    sources = session.execute(select(AreaIndicator.name, AreaIndicator.year,
-                                     func.min(AreaIndicator.source)).where(*wanted)
-                              .group_by(AreaIndicator.name, AreaIndicator.year)).all()
-    lookup = {(n, y): src for n, y, src in sources}
-    frame["source"] = [lookup[(n, y)] for n, y in zip(frame["name"], frame["year"],
-                                                       strict=True)]
-    return frame
-
-
-class _Lsoa21:
-    """Put figures published on either LSOA edition onto the imported LSOA 2021 codes."""
-
-    def __init__(self, session, codes: list[str]):
-        self.codes = codes
-        self.parents: dict[str, list[str]] = {}
-        self.children: dict[str, int] = {}
-        for old, new in session.execute(select(LsoaLookup.lsoa11, LsoaLookup.lsoa21)):
-            self.parents.setdefault(new, []).append(old)
-            self.children[old] = self.children.get(old, 0) + 1
-
-    def values(self, series: pd.Series, *, how: str = "mean",
-               weights: pd.Series | None = None) -> pd.Series:
-        """``series`` (indexed by LSOA code, either edition) on the LSOA 2021 codes."""
-        series = series.astype(float)
-        out = series.reindex(self.codes)
-        have = set(series.index)
-        for code in self.codes:
-            if code in have or code not in self.parents:
-                continue
-            parents = [p for p in self.parents[code] if p in have]
-            if not parents:
-                continue
-            vals = series[parents]
-            w = None
-            if weights is not None and weights.reindex(parents).notna().all():
-                w = weights[parents].astype(float)
-            if how == "count":  # a split parent's count is shared evenly among its children
-                out[code] = float(sum(series[p] / self.children[p] for p in parents))
-            elif how == "mean":
-                out[code] = float((vals * w).sum() / w.sum()) if w is not None and w.sum() \
-                    else float(vals.mean())
-            else:  # the value of the parent with the most people (deciles, classes)
-                out[code] = float(vals[w.idxmax()] if w is not None else vals.iloc[0])
-        return out
-
-
-def _newest(ind: pd.DataFrame, name: str, year: int | None = None):
-    """(rows of ``name`` for ``year`` or else its newest year, year) or (None, None)."""
-    rows = ind[ind["name"] == name]
-    if year is not None:
-        rows = rows[rows["year"] == year]
-    if rows.empty:
-        return None, None
-    year = int(rows["year"].max())
-    return rows[rows["year"] == year].set_index("code"), year
-
-
-def _source(rows: pd.DataFrame, year: int, note: str | None = None) -> dict:
-    return {"source": str(rows["source"].iloc[0]), "year": int(year), "note": note}
-
-
-def lsoa_figures(session, *, age_min: int = 13, age_max: int = 19,
-                 deprivation_year: int | None = None) -> gpd.GeoDataFrame:
-    """Per-LSOA figures on the imported LSOAs, with ``attrs['sources']``.
-
-    ``deprivation_year`` picks an edition of the Indices (2019, 2025); by
-    default the newest imported edition of each measure is used.
-    """
-    if age_min > age_max:
-        raise ValueError("age_min must not be greater than age_max")
-    areas = session.scalars(select(Area).where(Area.level == "lsoa").order_by(Area.code)).all()
-    codes = [a.code for a in areas]
-    gdf = gpd.GeoDataFrame(
-        {"name": [a.name for a in areas]},
-        geometry=[a.geometry for a in areas], crs=BNG, index=pd.Index(codes, name="code"),
-    )
-    sources: dict[str, dict] = {}
-    ind = _indicators(session)
-    mapper = _Lsoa21(session, codes)
-
-    # Population and the youth band.
-    total_rows, pop_year = _newest(ind, "population_total")
-    weights11 = None
-    if total_rows is not None:
-        pop_src = total_rows
-        year_rows = ind[(ind["year"] == pop_year) & ind["name"].str.startswith("population_age_")]
-        wide = year_rows.pivot_table(index="code", columns="name", values="value",
-                                     aggfunc="sum").fillna(0.0)
-        young_w: list[float] = []
-        send_w: list[float] = []
-        split = []
-        for band_label in wide.columns:
-            parsed = parse_band_name(band_label)
-            if parsed is None:
-                raise ValueError(f"{band_label!r} is not an age band")
-            low, high = parsed
-            top = OPEN_END - 1 if high is None else high
-            width = top - low + 1
-            for weights, lo_t, hi_t in ((young_w, age_min, age_max), (send_w, 20, 24)):
-                overlap = max(0, min(top, hi_t) - max(low, lo_t) + 1)
-                weights.append(overlap / width)
-                if 0 < overlap < width and weights is young_w:
-                    split.append(f"{low}-{'' if high is None else high}")
-        young = wide.to_numpy() @ np.array(young_w)
-        send = wide.to_numpy() @ np.array(send_w)
-        gdf["population"] = mapper.values(total_rows["value"], how="count")
-        gdf["young_people"] = mapper.values(pd.Series(young, index=wide.index),
-                                            how="count").fillna(0.0)
-        gdf["young_people_20_24"] = mapper.values(pd.Series(send, index=wide.index),
-                                                  how="count").fillna(0.0)
-        band = f"{age_min}-{age_max}"
-        note = (f"young people aged {band}; " + (
-            f"the published band(s) {', '.join(split)} were split into single years of age "
-            "evenly (no better data given)" if split else "exact from the published ages"))
-        sources["young_people"] = _source(pop_src, pop_year, note)
-        sources["young_people_20_24"] = _source(
-            pop_src, pop_year, "aged 20-24, shown separately (the SEND extension of the "
-            "youth-services duty); bands split into single years evenly where needed")
-        sources["population"] = _source(pop_src, pop_year, "all usual residents")
-    else:
-        gdf["population"] = np.nan
-        gdf["young_people"] = np.nan
-        gdf["young_people_20_24"] = np.nan
-        sources["young_people"] = {"source": "none imported", "year": None,
-                                   "note": "no population file imported: LSOAs weighted equally"}
-    pop2015 = ind[(ind["name"] == "pop_total_mid2015")]
-    if not pop2015.empty:
-        weights11 = pop2015.set_index("code")["value"]
-
-    # Deprivation: the newest edition of each measure.
-    def measure(name: str, how: str = "mean"):
-        rows, year = _newest(ind, name, deprivation_year)
-        if rows is None:
-            return None, None, None
-        values = mapper.values(rows["value"].astype(float), how=how, weights=weights11)
-        return values, rows, year
-
-    imd, rows, year = measure("imd_score")
-    gdf["imd_score"] = imd.values if imd is not None else np.nan
-    if imd is not None:
-        sources["imd_score"] = _source(rows, year, "IMD score, population-weighted")
-    dec, rows, year = measure("imd_decile", how="first")
-    gdf["imd_decile"] = dec.values if dec is not None else np.nan
-    if dec is not None:
-        sources["share_most_deprived_20"] = _source(
-            rows, year, "share of young people in LSOAs of national IMD decile 1 or 2")
-        sources["imd_decile"] = _source(rows, year, "national IMD decile, 1 = most deprived 10%")
-
-    idaci_note = ""  # set whenever idaci is found
-    idaci, rows, year = measure("idaci_score")
-    if idaci is not None:
-        idaci_note = "IDACI score (rate of children in income-deprived households)"
-    else:
-        idaci, rows, year = measure("idaci_rate_approx")
-        if idaci is not None:
-            idaci_note = ("approximate IDACI rate: published numerator (rounded, partly "
-                          "suppressed) / mid-2015 children 0-15; missing where suppressed")
-    gdf["idaci"] = idaci.values if idaci is not None else np.nan
-    if idaci is not None:
-        sources["idaci"] = _source(rows, year, idaci_note + ", weighted by young people")
-    idec, rows, year = measure("idaci_decile", how="first")
-    gdf["idaci_decile"] = idec.values if idec is not None else np.nan
-    if idec is not None:
-        sources["idaci_share_most_deprived_20"] = _source(
-            rows, year, "share of young people in LSOAs of national IDACI decile 1 or 2")
-    irank, rows, year = measure("idaci_rank", how="first")
-    gdf["idaci_rank_pct"] = np.nan
-    if irank is not None:  # official, never suppressed: 1 = most deprived in England
-        total = NATIONAL_LSOAS.get(year, 32844 if year < 2021 else 33755)
-        gdf["idaci_rank_pct"] = (1.0 - (irank.values - 1.0) / (total - 1.0)).clip(0, 1)
-        sources["idaci_rank_pct"] = _source(rows, year, "official IDACI national rank as a "
-                                            "percentile (1 = most deprived LSOA in England)")
-    cyp, rows, year = measure("children_young_people_score")
-    gdf["cyp_score"] = cyp.values if cyp is not None else np.nan
-    if cyp is not None:
-        sources["cyp_score"] = _source(rows, year, "Children and Young People sub-domain score, "
-                                       "weighted by young people")
-    cdec, rows, year = measure("children_young_people_decile", how="first")
-    gdf["cyp_decile"] = cdec.values if cdec is not None else np.nan
-    if cdec is not None:
-        sources["cyp_share_most_deprived_20"] = _source(
-            rows, year, "share of young people in LSOAs of national Children and Young People "
-            "sub-domain decile 1 or 2")
-
-    rows, year = _newest(ind, "rural")
-    rural = None if rows is None else mapper.values(rows["value"].astype(float), how="first",
-                                                    weights=weights11)
-    gdf["rural"] = rural.values if rural is not None else np.nan
-    if rural is not None:
-        sources["rural_share"] = _source(rows, year, "share of young people in rural LSOAs")
-    gdf.attrs["sources"] = sources
-    gdf.attrs["age_band"] = (age_min, age_max)
-    return gdf
 
 
 def overlay_weights(source: gpd.GeoDataFrame, target: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -299,7 +92,7 @@ def overlay_weights(source: gpd.GeoDataFrame, target: gpd.GeoDataFrame) -> pd.Da
     return table
 
 
-def _weighted(matrix, values, weights):
+def _weighted(matrix: FloatArray, values: FloatArray, weights: FloatArray) -> FloatArray:
     """Population-weighted mean per target, ignoring sources where the value is missing."""
     weights = np.nan_to_num(weights, nan=0.0)  # an LSOA with no population counts for nothing
     present = ~np.isnan(values)
@@ -309,7 +102,7 @@ def _weighted(matrix, values, weights):
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
 
-def area_figures(session, level: str, *, age_min: int = 13, age_max: int = 19,
+def area_figures(session: Session, level: str, *, age_min: int = 13, age_max: int = 19,
                  deprivation_year: int | None = None) -> gpd.GeoDataFrame:
     """Figures for every area of ``level``, indexed by area code (EPSG:27700).
 
@@ -324,7 +117,7 @@ def area_figures(session, level: str, *, age_min: int = 13, age_max: int = 19,
     """
     lsoas = lsoa_figures(session, age_min=age_min, age_max=age_max,
                          deprivation_year=deprivation_year)
-    sources = dict(lsoas.attrs["sources"])
+    sources: dict[str, FigureSource] = dict(lsoas.attrs["sources"])
     if level == "lsoa":
         target = lsoas[["name", "geometry"]].copy()
         table = pd.DataFrame({"src": lsoas.index, "tgt": lsoas.index, "fraction": 1.0})
@@ -345,12 +138,13 @@ def area_figures(session, level: str, *, age_min: int = 13, age_max: int = 19,
     for src, tgt, frac in table.itertuples(index=False):
         matrix[tgt_pos[tgt], src_pos[src]] = frac
 
-    def col(name):
-        return lsoas[name].astype(float).to_numpy()
+    def col(name: str) -> FloatArray:
+        values: FloatArray = lsoas[name].astype(float).to_numpy()
+        return values
 
     young = col("young_people")
     if np.isnan(young).all():
-        young = np.ones(len(lsoas))
+        young = np.ones(len(lsoas), dtype=np.float64)
     population = col("population")
     if np.isnan(population).all():
         population = young
@@ -370,8 +164,10 @@ def area_figures(session, level: str, *, age_min: int = 13, age_max: int = 19,
     for d in range(1, 11):
         out[f"share_imd_decile_{d}"] = _weighted(
             matrix, np.where(np.isnan(decile), np.nan, (decile == d).astype(float)), young)
-        sources[f"share_imd_decile_{d}"] = {**sources.get("share_most_deprived_20", {}),
-                                            "note": f"share of young people in IMD decile {d}"}
+        imd_deciles = sources.get("share_most_deprived_20")
+        note = f"share of young people in IMD decile {d}"
+        sources[f"share_imd_decile_{d}"] = {**imd_deciles, "note": note} \
+            if imd_deciles is not None else {"note": note}
     for out_name, dec_name in (("share_most_deprived_20", "imd_decile"),
                                ("idaci_share_most_deprived_20", "idaci_decile"),
                                ("cyp_share_most_deprived_20", "cyp_decile")):
@@ -381,8 +177,9 @@ def area_figures(session, level: str, *, age_min: int = 13, age_max: int = 19,
     out["rural_share"] = _weighted(matrix, col("rural"), young)
     from .coverage import uncertain_flags  # postcode coverage stored with the import
 
-    flags, cover = uncertain_flags(session, lsoas.index)
-    if flags is not None:
+    coverage = uncertain_flags(session, lsoas.index)
+    if coverage is not None:
+        flags, cover = coverage
         out["uncertain_share"] = _weighted(matrix, flags, young)
         out["uncertain"] = out["uncertain_share"].fillna(0) >= cover["threshold"]
         sources["uncertain"] = cover

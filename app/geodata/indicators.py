@@ -6,9 +6,11 @@
   ('Index of Multiple Deprivation (IMD) Score') and common tidied names
   ('imd_score', 'IMD_decile') are recognised.
 * Rural-urban classification 2011 (A1..F2) and 2021 (UN1, RSF1, ...).
-* Population by age: Census 2021 bands ('age_16_24', 'Aged 16 to 24 years')
-  or single years ('age_13').
-* Postcodes, ONS postcode directory style; the LSOA 2011 -> 2021 lookup.
+* The ONS LSOA 2011 -> 2021 lookup.
+
+Population by age is imported by :mod:`.population` and postcodes by
+:mod:`.postcodes`, with the helpers here (``code_column``, ``keep_known``,
+``replace_indicators``) that every per-LSOA importer shares.
 
 Each function checks the whole file first, then replaces what an earlier
 import of the same kind stored, inside the caller's transaction (the caller
@@ -18,14 +20,27 @@ commits, or rolls back on :class:`GeodataError`).  Nothing is committed here.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from pathlib import Path
+from typing import NotRequired, TypedDict
 
 import pandas as pd
 from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
 
 from ..models import Area, AreaIndicator, LsoaLookup
-from .errors import GeodataError, ImportReport
-from .tables import check_codes, find_column, norm, number, read_csv, records, row_number
+from .errors import FilePath, GeodataError, ImportReport
+from .tables import (
+    LSOA_CODE,
+    Columns,
+    check_codes,
+    find_column,
+    norm,
+    number,
+    read_csv,
+    records,
+    row_number,
+)
 
 IOD_SOURCE = {
     2019: "English Indices of Deprivation 2019, MHCLG (LSOA 2011)",
@@ -66,7 +81,28 @@ DOMAINS = [
 SKIP = ("within", "numerator", "denominator", "pop", "lad", "localauthority", "name", "code")
 
 
-def known_lsoa_codes(session) -> set[str]:
+class IndicatorRow(TypedDict):
+    """One stored :class:`AreaIndicator` as the importers insert it."""
+
+    level: str
+    area_code: str
+    name: str
+    value: float | None
+    source: str
+    year: int
+    text_value: NotRequired[str | None]
+    note: NotRequired[str | None]
+
+
+class LookupRow(TypedDict):
+    """One stored :class:`LsoaLookup` pair."""
+
+    lsoa11: str
+    lsoa21: str
+    change_code: str
+
+
+def known_lsoa_codes(session: Session) -> set[str]:
     """Codes of imported LSOAs plus both sides of the imported 2011 -> 2021 lookup."""
     codes = set(session.scalars(select(Area.code).where(Area.level == "lsoa")))
     for old, new in session.execute(select(LsoaLookup.lsoa11, LsoaLookup.lsoa21)):
@@ -75,7 +111,8 @@ def known_lsoa_codes(session) -> set[str]:
     return codes
 
 
-def _code_column(path, frame, year_hint: int | None = None) -> tuple[str, int]:
+def code_column(path: FilePath, frame: pd.DataFrame,
+                year_hint: int | None = None) -> tuple[str, int]:
     """(code column, LSOA edition 2011/2021)."""
     c11 = find_column(path, frame, CODE_2011, "the LSOA 2011 code", required=False)
     c21 = find_column(path, frame, CODE_2021, "the LSOA 2021 code", required=False)
@@ -95,7 +132,8 @@ def _code_column(path, frame, year_hint: int | None = None) -> tuple[str, int]:
     )
 
 
-def _filter_known(session, path, frame, code_col, codes, only_imported: bool, notes: list):
+def keep_known(session: Session, path: FilePath, frame: pd.DataFrame, code_col: str,
+               codes: list[str], only_imported: bool, notes: list[str]) -> pd.DataFrame:
     """Keep rows whose code is an imported LSOA (or in the lookup); refuse otherwise."""
     known = known_lsoa_codes(session)
     if not known:
@@ -120,7 +158,9 @@ def _filter_known(session, path, frame, code_col, codes, only_imported: bool, no
     return frame
 
 
-def _replace(session, names, year: int, rows: list[dict]) -> None:
+def replace_indicators(session: Session, names: Collection[str], year: int,
+                       rows: list[IndicatorRow]) -> None:
+    """Replace the stored LSOA indicators ``names`` of ``year`` with ``rows``."""
     session.execute(delete(AreaIndicator).where(
         AreaIndicator.level == "lsoa", AreaIndicator.year == year,
         AreaIndicator.name.in_(sorted(names)),
@@ -134,8 +174,12 @@ def _replace(session, names, year: int, rows: list[dict]) -> None:
 
 # --- deprivation -----------------------------------------------------------
 
-def _deprivation_columns(path, frame, code_col) -> dict[str, str]:
-    """{canonical name: column}, for example {'imd_score': 'IMD_score'}."""
+def deprivation_columns(path: FilePath, frame: Columns,
+                        code_col: str | None) -> dict[str, str]:
+    """{canonical name: column}, for example {'imd_score': 'IMD_score'}.
+
+    ``code_col`` (the LSOA code column, when known) is not a measure.
+    """
     found: dict[str, str] = {}
     for column in frame.columns:
         if column == code_col:
@@ -167,14 +211,16 @@ def _deprivation_columns(path, frame, code_col) -> dict[str, str]:
     return found
 
 
-def import_deprivation(session, path, *, year: int | None = None, encoding: str = "utf-8",
-                       only_imported: bool = False, source: str | None = None, frame=None) -> ImportReport:
+def import_deprivation(session: Session, path: FilePath, *, year: int | None = None,
+                       encoding: str = "utf-8", only_imported: bool = False,
+                       source: str | None = None,
+                       frame: pd.DataFrame | None = None) -> ImportReport:
     """English Indices of Deprivation 2019 or 2025, one row per LSOA."""
     path = Path(path)
     frame = read_csv(path, encoding=encoding) if frame is None else frame
-    code_col, edition = _code_column(path, frame, 2011 if year == 2019 else None)
+    code_col, edition = code_column(path, frame, 2011 if year == 2019 else None)
     year = year or (2019 if edition == 2011 else 2025)
-    columns = _deprivation_columns(path, frame, code_col)
+    columns = deprivation_columns(path, frame, code_col)
     for needed, label in (("imd_score", "the IMD score"), ("imd_decile", "the IMD decile")):
         if needed not in columns:
             raise GeodataError(
@@ -184,7 +230,7 @@ def import_deprivation(session, path, *, year: int | None = None, encoding: str 
             )
     codes = check_codes(path, frame, code_col)
     report = ImportReport(path, f"deprivation {year} (LSOA {edition})")
-    frame = _filter_known(session, path, frame, code_col, codes, only_imported, report.notes)
+    frame = keep_known(session, path, frame, code_col, codes, only_imported, report.notes)
     source = source or IOD_SOURCE.get(year, f"English Indices of Deprivation {year}, MHCLG")
     source = f"{source} [{path.name}]"
     # The mid-2015 population denominators of IoD2019 (File 6), used to weight merges.
@@ -192,10 +238,10 @@ def import_deprivation(session, path, *, year: int | None = None, encoding: str 
                                         "(excluding prisoners)"], "population", required=False)
     if pop_col is not None:
         columns["pop_total_mid2015"] = pop_col
-    rows = []
+    rows: list[IndicatorRow] = []
     for index, record in records(frame):
         for name, column in columns.items():
-            bounds = {}
+            bounds: dict[str, float] = {}
             if name.endswith("_decile"):
                 bounds = {"minimum": 1, "maximum": 10}
             elif name.endswith("_rank"):
@@ -209,7 +255,7 @@ def import_deprivation(session, path, *, year: int | None = None, encoding: str 
                          "value": value, "source": source, "year": year,
                          "note": "approximate: rounded, partly suppressed numerator / "
                                  "mid-2015 children" if name == "idaci_rate_approx" else None})
-    _replace(session, set(columns), year, rows)
+    replace_indicators(session, set(columns), year, rows)
     report.rows = len(frame)
     report.notes.append("measures: " + ", ".join(sorted(columns)))
     return report
@@ -223,12 +269,14 @@ RURAL_2021 = re.compile(r"^R[A-Z]{2}\d?$")
 URBAN_2021 = re.compile(r"^U[A-Z]{1,2}\d?$")
 
 
-def import_rurality(session, path, *, year: int | None = None, encoding: str = "utf-8",
-                    only_imported: bool = False, source: str | None = None, frame=None) -> ImportReport:
+def import_rurality(session: Session, path: FilePath, *, year: int | None = None,
+                    encoding: str = "utf-8", only_imported: bool = False,
+                    source: str | None = None,
+                    frame: pd.DataFrame | None = None) -> ImportReport:
     """Rural-urban classification of LSOAs (2011: A1..F2; 2021: UN1, UF1, RLN1, RSF1 ...)."""
     path = Path(path)
     frame = read_csv(path, encoding=encoding) if frame is None else frame
-    code_col, edition = _code_column(path, frame, 2011 if year == 2011 else None)
+    code_col, edition = code_column(path, frame, 2011 if year == 2011 else None)
     year = year or edition
     class_col = find_column(path, frame, ["RUC11CD", "ruc11_code", "RUC21CD", "ruc21_code",
                                           "ruc_code"], "the rural-urban class code")
@@ -236,9 +284,9 @@ def import_rurality(session, path, *, year: int | None = None, encoding: str = "
                                           "ruc_name"], "the class name", required=False)
     codes = check_codes(path, frame, code_col)
     report = ImportReport(path, f"rural-urban classification {year}")
-    frame = _filter_known(session, path, frame, code_col, codes, only_imported, report.notes)
+    frame = keep_known(session, path, frame, code_col, codes, only_imported, report.notes)
     source = f"{source or RUC_SOURCE.get(year, f'Rural-Urban Classification {year}')} [{path.name}]"
-    rows = []
+    rows: list[IndicatorRow] = []
     for index, record in records(frame):
         klass = record[class_col].upper()
         if RURAL_2011.match(klass) or RURAL_2021.match(klass):
@@ -252,116 +300,21 @@ def import_rurality(session, path, *, year: int | None = None, encoding: str = "
                 row=row_number(index), column=class_col,
             )
         label = record[label_col] if label_col else None
-        common = {"level": "lsoa", "area_code": record[code_col], "source": source, "year": year}
-        rows.append({**common, "name": "ruc_class", "value": None, "text_value": klass,
-                     "note": label})
-        rows.append({**common, "name": "rural", "value": rural, "text_value": None,
+        code = record[code_col]
+        rows.append({"level": "lsoa", "area_code": code, "source": source, "year": year,
+                     "name": "ruc_class", "value": None, "text_value": klass, "note": label})
+        rows.append({"level": "lsoa", "area_code": code, "source": source, "year": year,
+                     "name": "rural", "value": rural, "text_value": None,
                      "note": "1 = rural (2011 classes D-F; 2021 classes R...), 0 = urban"})
-    _replace(session, {"ruc_class", "rural"}, year, rows)
+    replace_indicators(session, {"ruc_class", "rural"}, year, rows)
     report.rows = len(frame)
-    return report
-
-
-# --- population ------------------------------------------------------------
-
-AGE_HEADER = re.compile(
-    r"^(?:age[sd]?|aged)?[\s_:-]*(\d{1,3})"
-    r"(?:[\s_-]*(?:to|-|_)[\s_-]*(\d{1,3})|[\s_-]*(plus|\+|andover|and over|and_over))?"
-    r"(?:[\s_-]*years?)?$",
-    re.IGNORECASE,
-)
-OPEN_END = 100  # the open band '65 plus' is taken as 65 to 99 for band splits
-
-
-def age_band(column: str) -> tuple[int, int | None] | None:
-    """'age_16_24' -> (16, 24); 'Aged 65 years and over' -> (65, None); else None."""
-    text = column.strip().lower().replace("aged ", "age ").replace(" years and over", " plus")
-    text = text.replace(" years", "")
-    match = AGE_HEADER.match(text)
-    if not match:
-        return None
-    low = int(match.group(1))
-    if match.group(3):
-        return low, None
-    high = int(match.group(2)) if match.group(2) else low
-    return (low, high) if high >= low else None
-
-
-def band_name(low: int, high: int | None) -> str:
-    """The indicator name of an age band (``population_age_16_24``, ``..._65_plus``)."""
-    return f"population_age_{low}_plus" if high is None else f"population_age_{low}_{high}"
-
-
-def parse_band_name(name: str) -> tuple[int, int | None] | None:
-    """``(low, high)`` of an age-band indicator name (``high`` ``None`` for plus), or ``None``."""
-    match = re.match(r"^population_age_(\d+)_(\d+|plus)$", name)
-    if not match:
-        return None
-    high = None if match.group(2) == "plus" else int(match.group(2))
-    return int(match.group(1)), high
-
-
-def import_population(session, path, *, year: int = 2021, encoding: str = "utf-8",
-                      only_imported: bool = False, source: str | None = None, frame=None) -> ImportReport:
-    """Usual residents by age band (or single year of age) per LSOA, plus the total."""
-    path = Path(path)
-    frame = read_csv(path, encoding=encoding) if frame is None else frame
-    code_col, _edition = _code_column(path, frame)
-    bands = {}
-    for column in frame.columns:
-        band = age_band(column)
-        if band is not None:
-            bands[column] = band
-    if not bands:
-        raise GeodataError(
-            path, "no age columns found: expected columns such as 'age_0_15', 'age_16_24', "
-            "'Aged 16 to 24 years', 'age_13' or 'age_65_plus'; the file has "
-            + ", ".join(repr(c) for c in frame.columns),
-        )
-    ordered = sorted(bands.items(), key=lambda item: item[1][0])
-    for (col_a, (_lo_a, hi_a)), (col_b, (lo_b, _hi_b)) in zip(ordered, ordered[1:], strict=False):
-        if hi_a is None or hi_a >= lo_b:
-            raise GeodataError(path, f"age bands '{col_a}' and '{col_b}' overlap", column=col_b)
-    total_col = find_column(path, frame, ["total", "all ages", "all_ages", "Total: All usual "
-                                          "residents", "all usual residents"], "the total",
-                            required=False)
-    codes = check_codes(path, frame, code_col)
-    report = ImportReport(path, f"population {year} by age")
-    frame = _filter_known(session, path, frame, code_col, codes, only_imported, report.notes)
-    source = f"{source or f'Census {year} usual residents by age, ONS'} [{path.name}]"
-    rows = []
-    names = {band_name(*b) for b in bands.values()} | {"population_total"}
-    for index, record in records(frame):
-        total = 0.0
-        common = {"level": "lsoa", "area_code": record[code_col], "source": source, "year": year}
-        for column, band in bands.items():
-            value = number(path, record[column], index, column, allow_blank=False, minimum=0,
-                           maximum=1e7)
-            total += value
-            rows.append({**common, "name": band_name(*band), "value": value})
-        if total_col is not None:
-            stated = number(path, record[total_col], index, total_col, allow_blank=False,
-                            minimum=0, maximum=1e7)
-            if abs(stated - total) > max(2.0, 0.001 * stated):
-                raise GeodataError(
-                    path, f"the total {stated:g} is not the sum of the age columns ({total:g})",
-                    row=row_number(index), column=total_col,
-                )
-            total = stated
-        rows.append({**common, "name": "population_total", "value": total})
-    # A new population file replaces every band of that year.
-    old = set(session.scalars(select(AreaIndicator.name).distinct().where(
-        AreaIndicator.year == year, AreaIndicator.name.like("population_%"))))
-    _replace(session, names | old, year, rows)
-    report.rows = len(frame)
-    report.notes.append("age bands: " + ", ".join(
-        f"{lo}+" if hi is None else f"{lo}-{hi}" for lo, hi in sorted(bands.values())))
     return report
 
 
 # --- LSOA 2011 -> 2021 lookup ---------------------------------------------
 
-def import_lsoa_lookup(session, path, *, encoding: str = "utf-8", frame=None) -> ImportReport:
+def import_lsoa_lookup(session: Session, path: FilePath, *, encoding: str = "utf-8",
+                       frame: pd.DataFrame | None = None) -> ImportReport:
     """ONS LSOA (2011) to LSOA (2021) lookup: U unchanged, S split, M merged, X complex."""
     path = Path(path)
     frame = read_csv(path, encoding=encoding) if frame is None else frame
@@ -370,8 +323,7 @@ def import_lsoa_lookup(session, path, *, encoding: str = "utf-8", frame=None) ->
     change_col = find_column(path, frame, ["change_code", "chgind", "CHNGIND", "change"],
                              "the change indicator (U, S, M or X)")
     seen: dict[tuple[str, str], int] = {}
-    rows = []
-    from .tables import LSOA_CODE
+    rows: list[LookupRow] = []
 
     for index, record in records(frame):
         for column in (old_col, new_col):
@@ -394,6 +346,3 @@ def import_lsoa_lookup(session, path, *, encoding: str = "utf-8", frame=None) ->
     counts = pd.Series([r["change_code"] for r in rows]).value_counts().to_dict()
     report.notes.append("changes: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     return report
-
-
-from .postcodes import import_postcodes  # noqa: E402,F401  (re-exported: it lived here)

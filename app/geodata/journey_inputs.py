@@ -12,16 +12,33 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Iterable
+from typing import TypedDict
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from ..analysis.arrays import FloatArray, IntArray
 from ..analysis.journeys import session_frame
 from ..models import JourneyRun, Postcode, Service, ServiceSession, TransportData
 
+# Area codes, one per point (str objects, as pandas gives them).
+CodeArray = npt.NDArray[np.object_]
+# ``progress(done, total, note)`` while journeys are computed.
+Progress = Callable[[float, float, str], object]
 
-def population_points(session) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+
+class FileSource(TypedDict):
+    """An imported transport file a journey run read: its name and the data's date."""
+
+    file_name: str
+    source_date: str | None
+
+
+def population_points(session: Session) -> tuple[FloatArray, FloatArray, CodeArray]:
     """(xy, young people, LSOA code) for every population point."""
     from .figures import area_figures
 
@@ -41,11 +58,13 @@ def population_points(session) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         xy = area_origins(lsoas.loc[bare])
         pcs = pd.concat([pcs, pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1], "lsoa": bare,
                                             "youth": youth.reindex(bare).to_numpy()})])
-    return (pcs[["x", "y"]].to_numpy(float), pcs["youth"].to_numpy(float),
-            pcs["lsoa"].astype(str).to_numpy())
+    xy_out: FloatArray = pcs[["x", "y"]].to_numpy(float)
+    youth_out: FloatArray = pcs["youth"].to_numpy(float)
+    codes: CodeArray = pcs["lsoa"].astype(str).to_numpy()
+    return xy_out, youth_out, codes
 
 
-def session_inputs(session) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+def session_inputs(session: Session) -> tuple[IntArray, FloatArray, pd.DataFrame]:
     """(service ids, venue xy, sessions frame) for active services with a place."""
     rows = session.execute(
         select(Service.id, Service.x, Service.y, ServiceSession.day, ServiceSession.start,
@@ -53,7 +72,7 @@ def session_inputs(session) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
         .join(ServiceSession, ServiceSession.service_id == Service.id)
         .where(Service.status == "active", Service.x.is_not(None), Service.y.is_not(None))
         .order_by(Service.id, ServiceSession.day, ServiceSession.start)).all()
-    ids = sorted({r[0] for r in rows})
+    ids: list[int] = sorted({r[0] for r in rows})
     pos = {sid: i for i, sid in enumerate(ids)}
     xy = {r[0]: (r[1], r[2]) for r in rows}
     sessions = session_frame([(pos[r[0]], r[3], r[4], r[5]) for r in rows])
@@ -61,7 +80,7 @@ def session_inputs(session) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
         -1, 2), sessions
 
 
-def _store(session, run: JourneyRun) -> JourneyRun:
+def store_run(session: Session, run: JourneyRun) -> JourneyRun:
     """Keep ``run`` in place of the previous one (the caller commits).
 
     Unless a run from newer inputs was stored meanwhile (a job that overlapped
@@ -78,12 +97,14 @@ def _store(session, run: JourneyRun) -> JourneyRun:
     return run
 
 
-def _transport_hashes(session) -> list[tuple[str, str]]:
-    return [tuple(r) for r in session.execute(
+def transport_hashes(session: Session) -> list[tuple[str, str]]:
+    """(kind, SHA-256) of each imported transport file, by kind."""
+    return [(r[0], r[1]) for r in session.execute(
         select(TransportData.kind, TransportData.sha256).order_by(TransportData.kind))]
 
 
-def inputs_digest(point_xy, youth, lsoa, service_ids, venue_xy, sessions,
+def inputs_digest(point_xy: FloatArray, youth: FloatArray, lsoa: Iterable[object],
+                  service_ids: IntArray, venue_xy: FloatArray, sessions: pd.DataFrame,
                   transport: list[tuple[str, str]]) -> str:
     """SHA-256 of everything a journey run reads.
 
@@ -101,15 +122,16 @@ def inputs_digest(point_xy, youth, lsoa, service_ids, venue_xy, sessions,
     return h.hexdigest()
 
 
-def journey_inputs_digest(session) -> str:
+def journey_inputs_digest(session: Session) -> str:
     """The digest of the journey inputs as they are now (see :func:`inputs_digest`)."""
     point_xy, youth, lsoa = population_points(session)
     service_ids, venue_xy, sessions = session_inputs(session)
     return inputs_digest(point_xy, youth, lsoa, service_ids, venue_xy, sessions,
-                         _transport_hashes(session))
+                         transport_hashes(session))
 
 
-def _source(row: TransportData | None) -> dict | None:
+def file_source(row: TransportData | None) -> FileSource | None:
+    """The file a run read, for its stored metadata and the pages, or ``None``."""
     if row is None:
         return None
     return {"file_name": row.file_name, "source_date": row.source_date}

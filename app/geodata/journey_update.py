@@ -26,20 +26,26 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
+from sqlalchemy.orm import Session
 
+from ..analysis.arrays import FloatArray, IntArray
+from ..analysis.filelimits import TransportLimits
 from ..analysis.gtfs import Feed
 from ..analysis.journeys import JourneyResult, compute
 from ..analysis.roads import RoadNetwork
 from ..dataversion import current, journeys_version
 from ..models import JourneyRun, TransportData
 from .journey_inputs import (
-    _source,
-    _store,
-    _transport_hashes,
+    CodeArray,
+    Progress,
+    file_source,
     inputs_digest,
     population_points,
     session_inputs,
+    store_run,
+    transport_hashes,
 )
 
 
@@ -53,16 +59,16 @@ class Inputs:
     roads: TransportData | None
     feed: Feed | None
     timetable: TransportData | None
-    point_xy: np.ndarray
-    youth: np.ndarray
-    lsoa: np.ndarray
-    service_ids: np.ndarray
-    venue_xy: np.ndarray
+    point_xy: FloatArray
+    youth: FloatArray
+    lsoa: CodeArray
+    service_ids: IntArray
+    venue_xy: FloatArray
     sessions: pd.DataFrame
     transport: list[tuple[str, str]]
 
 
-def read_inputs(session, limits=None) -> Inputs:
+def read_inputs(session: Session, limits: TransportLimits | None = None) -> Inputs:
     """Everything a run reads (the stored timetable checked against ``limits``)."""
     from .transport import load_network, load_timetable
 
@@ -73,7 +79,7 @@ def read_inputs(session, limits=None) -> Inputs:
     point_xy, youth, lsoa = population_points(session)
     service_ids, venue_xy, sessions = session_inputs(session)
     return Inputs(version, inputs_version, network, roads, feed, timetable, point_xy, youth,
-                  lsoa, service_ids, venue_xy, sessions, _transport_hashes(session))
+                  lsoa, service_ids, venue_xy, sessions, transport_hashes(session))
 
 
 def base_digest(inputs: Inputs) -> str:
@@ -89,7 +95,7 @@ def base_digest(inputs: Inputs) -> str:
 def service_digests(inputs: Inputs) -> dict[str, str]:
     """{service id: digest of its place and sessions}."""
     rows = inputs.sessions[["venue", "day", "start_s", "end_s"]].to_numpy(np.int64)
-    out = {}
+    out: dict[str, str] = {}
     for i, sid in enumerate(inputs.service_ids):
         h = hashlib.sha256(np.asarray(inputs.venue_xy[i], float).tobytes())
         h.update(np.ascontiguousarray(rows[rows[:, 0] == i, 1:]).tobytes())
@@ -97,16 +103,17 @@ def service_digests(inputs: Inputs) -> dict[str, str]:
     return out
 
 
-def save_run(session, inputs: Inputs, result: JourneyResult, *, limit_min: float,
+def save_run(session: Session, inputs: Inputs, result: JourneyResult, *, limit_min: float,
              started: float, on: date | None, min_change_min: float = 3.0,
-             extra: dict | None = None) -> JourneyRun:
+             extra: dict[str, Any] | None = None) -> JourneyRun:
     """Store ``result`` in place of the previous run (the caller commits)."""
-    meta = {"network": _source(inputs.roads), "timetable": _source(inputs.timetable),
-            "session_dates": result.session_dates, "scans": result.scans,
-            "points": int(len(inputs.point_xy)), "services": int(len(inputs.service_ids)),
-            "sessions": int(len(inputs.sessions)), "on": (on or date.today()).isoformat(),
-            "base_sha256": base_digest(inputs), "service_digests": service_digests(inputs),
-            "min_change_min": float(min_change_min), **(extra or {})}
+    meta: dict[str, Any] = {  # the run's summary, stored as JSON
+        "network": file_source(inputs.roads), "timetable": file_source(inputs.timetable),
+        "session_dates": result.session_dates, "scans": result.scans,
+        "points": int(len(inputs.point_xy)), "services": int(len(inputs.service_ids)),
+        "sessions": int(len(inputs.sessions)), "on": (on or date.today()).isoformat(),
+        "base_sha256": base_digest(inputs), "service_digests": service_digests(inputs),
+        "min_change_min": float(min_change_min), **(extra or {})}
     buffer = io.BytesIO()
     arrays: dict[str, Any] = {f"net_{k}": v for k, v in result.network_minutes.items()}
     pt_there, pt_home = result.pt_tables()
@@ -117,15 +124,15 @@ def save_run(session, inputs: Inputs, result: JourneyResult, *, limit_min: float
                         meta=np.array(json.dumps(meta)), **arrays)
     digest = inputs_digest(inputs.point_xy, inputs.youth, inputs.lsoa, inputs.service_ids,
                            inputs.venue_xy, inputs.sessions, inputs.transport)
-    return _store(session, JourneyRun(
+    return store_run(session, JourneyRun(
         data_version=inputs.version, inputs_version=inputs.inputs_version,
         inputs_sha256=digest, limit_min=float(limit_min), summary=meta,
         seconds=round(clock.perf_counter() - started, 2), payload=buffer.getvalue()))
 
 
-def update_run(session, run: JourneyRun, *, progress=None, reference_date: date | None = None,
-               limits=None, max_share: float = 0.5,
-               min_change_min: float = 3.0) -> JourneyRun | None:
+def update_run(session: Session, run: JourneyRun, *, progress: Progress | None = None,
+               reference_date: date | None = None, limits: TransportLimits | None = None,
+               max_share: float = 0.5, min_change_min: float = 3.0) -> JourneyRun | None:
     """``run`` brought up to date by computing only the changed services' journeys.
 
     ``None`` when the whole run must be computed again (see the module).
@@ -155,8 +162,8 @@ def update_run(session, run: JourneyRun, *, progress=None, reference_date: date 
                     min_change_min=min_change_min, extra={"updated_services": len(changed)})
 
 
-def _splice(inputs: Inputs, old: dict, changed: list[int], limit_min: float, on: date,
-            dates: dict[int, str], progress,
+def _splice(inputs: Inputs, old: dict[str, npt.NDArray[Any]], changed: list[int],
+            limit_min: float, on: date, dates: dict[int, str], progress: Progress | None,
             min_change_min: float = 3.0) -> JourneyResult | None:
     """The old run's columns for unchanged services, new ones for ``changed``."""
     old_ids = old["service_ids"]
@@ -186,10 +193,10 @@ def _splice(inputs: Inputs, old: dict, changed: list[int], limit_min: float, on:
     picks = []
     for j, (v, day, start, end) in enumerate(sessions[["venue", "day", "start_s", "end_s"]]
                                              .to_numpy(np.int64)):
-        key = (int(inputs.service_ids[v]), int(day), int(start), int(end))
-        if not in_changed[j] and key not in old_col:
+        held = (int(inputs.service_ids[v]), int(day), int(start), int(end))
+        if not in_changed[j] and held not in old_col:
             return None  # should not happen: the service's digest was unchanged
-        picks.append(("sub", sub_j[j]) if in_changed[j] else ("old", old_col[key]))
+        picks.append(("sub", sub_j[j]) if in_changed[j] else ("old", old_col[held]))
     for name, attr in (("pt_there", "pt_there_min"), ("pt_home", "pt_home_min")):
         new = getattr(sub, attr)
         cols = [new[:, k] if src == "sub" else old[name][:, k] for src, k in picks]

@@ -19,14 +19,20 @@ from __future__ import annotations
 import io
 import json
 import time as clock
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any, Literal, NotRequired, TypedDict
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Row, select
+from sqlalchemy.orm import Session
 
+from ..analysis.arrays import FloatArray, IntArray
+from ..analysis.filelimits import TransportLimits
 from ..analysis.journey_figures import (
     MODE_TO_NETWORK,
     PointJourneys,
@@ -40,17 +46,25 @@ from ..analysis.typicalweek import dates_sentence
 from ..dataversion import journeys_version
 from ..models import JourneyRun, TransportData
 from .crs import BNG
-from .journey_inputs import (  # noqa: F401  (re-exported: callers read them here)
-    _source,
-    _store,
-    _transport_hashes,
-    inputs_digest,
-    journey_inputs_digest,
-    population_points,
-    session_inputs,
-)
+from .journey_inputs import FileSource, Progress, journey_inputs_digest
 
 DEFAULT_LIMIT_MIN = 90.0
+
+
+class JourneyStatus(TypedDict):
+    """What the pages say about travel times (:func:`journey_status`)."""
+
+    basis: Literal["network", "straight-line"]
+    network: FileSource | None  # the imported road network
+    timetable: FileSource | None  # the imported bus timetable
+    computed_at: str | None  # the newest run's time (ISO, to the minute)
+    stale: bool  # inputs changed since the newest run
+    run: int | None  # the newest run's id
+    computed_text: NotRequired[str]  # computed_at as a person reads it
+    inputs_version: NotRequired[int]
+    session_dates: NotRequired[dict[str, str]]  # weekday ("0" = Monday) -> ISO date
+    # Added by a service page: modes with travel times imported from a routing engine.
+    imported: NotRequired[list[str]]
 
 
 @dataclass
@@ -58,14 +72,14 @@ class StoredJourneys:
     """A stored journey run read back: minutes per point and venue or session."""
 
     result: JourneyResult
-    point_xy: np.ndarray
-    youth: np.ndarray
-    point_lsoa: np.ndarray
-    service_ids: np.ndarray
+    point_xy: FloatArray
+    youth: FloatArray
+    point_lsoa: npt.NDArray[np.str_]
+    service_ids: IntArray
     sessions: pd.DataFrame
-    meta: dict
+    meta: dict[str, Any]  # the run's stored summary (JSON)
 
-    def point_areas(self, areas: gpd.GeoDataFrame) -> np.ndarray:
+    def point_areas(self, areas: gpd.GeoDataFrame) -> IntArray:
         """Row of ``areas`` holding each point (-1 for none)."""
         codes = list(areas.index)
         if len(codes) and set(self.point_lsoa) & set(codes):
@@ -77,7 +91,8 @@ class StoredJourneys:
                                 crs=BNG)
         joined = gpd.sjoin(pts, poly, how="left", predicate="within")
         joined = joined[~joined.index.duplicated(keep="first")]
-        return joined["row"].fillna(-1).astype(int).to_numpy()
+        rows: IntArray = joined["row"].fillna(-1).astype(int).to_numpy()
+        return rows
 
     def matrix(self, mode: str, areas: gpd.GeoDataFrame) -> pd.DataFrame | None:
         """Area -> service minutes by ``mode`` for ``areas``, or ``None``."""
@@ -94,7 +109,8 @@ class StoredJourneys:
         """Whether the run has journeys by ``mode`` (walk, cycle and car need roads)."""
         return mode == "bus" or MODE_TO_NETWORK.get(mode) in self.result.network_minutes
 
-    def for_points(self, xy: np.ndarray, lsoa: np.ndarray, service_ids) -> PointJourneys:
+    def for_points(self, xy: np.ndarray, lsoa: np.ndarray,
+                   service_ids: Sequence[int]) -> PointJourneys:
         """The run's journeys for the gap analysis's own points and services.
 
         See :func:`app.analysis.journey_figures.align`.
@@ -110,8 +126,9 @@ class StoredJourneys:
         return scale_to_area(sums, areas["young_people"] if "young_people" in areas else None)
 
 
-def run_journeys(session, *, limit_min: float = DEFAULT_LIMIT_MIN, progress=None,
-                 reference_date: date | None = None, limits=None,
+def run_journeys(session: Session, *, limit_min: float = DEFAULT_LIMIT_MIN,
+                 progress: Progress | None = None, reference_date: date | None = None,
+                 limits: TransportLimits | None = None,
                  min_change_min: float = 3.0) -> JourneyRun:
     """Compute every journey and store it (replacing the previous run).
 
@@ -130,8 +147,9 @@ def run_journeys(session, *, limit_min: float = DEFAULT_LIMIT_MIN, progress=None
                     on=reference_date, min_change_min=min_change_min)
 
 
-def refresh_journeys(session, *, progress=None, reference_date: date | None = None,
-                     limits=None) -> tuple[JourneyRun | None, bool]:
+def refresh_journeys(session: Session, *, progress: Progress | None = None,
+                     reference_date: date | None = None,
+                     limits: TransportLimits | None = None) -> tuple[JourneyRun | None, bool]:
     """Bring the stored run up to date: ``(run, computed)``.
 
     Nothing to do without a run or while it is current.  When the inputs read
@@ -180,7 +198,7 @@ def load_run(run: JourneyRun) -> StoredJourneys:
                               z["service_ids"], sessions, meta)
 
 
-def current_journeys(session) -> StoredJourneys | None:
+def current_journeys(session: Session) -> StoredJourneys | None:
     """The last complete run, stale or not (see :func:`journey_status`).
 
     ``None`` before the first or without a road network (straight-line
@@ -192,12 +210,13 @@ def current_journeys(session) -> StoredJourneys | None:
     return None if run is None else load_run(run)
 
 
-def when_text(moment) -> str:
+def when_text(moment: datetime) -> str:
     """A time as a person reads it: '30 November 2026 at 19:46' (UTC, as stored)."""
     return f"{moment:%-d %B %Y} at {moment:%H:%M}"
 
 
-def _latest_run(session):
+def _latest_run(session: Session) -> Row[tuple[int, int, int, datetime, float, float,
+                                                 dict[str, Any]]] | None:
     """The newest run's columns without its payload (a page asks on every view)."""
     return session.execute(
         select(JourneyRun.id, JourneyRun.data_version, JourneyRun.inputs_version,
@@ -206,7 +225,7 @@ def _latest_run(session):
         .order_by(JourneyRun.id.desc()).limit(1)).first()
 
 
-def journey_status(session) -> dict:
+def journey_status(session: Session) -> JourneyStatus:
     """What the pages say about travel times: network or straight line, and why.
 
     ``basis`` is ``network`` once a run was completed on an imported road network,
@@ -214,11 +233,13 @@ def journey_status(session) -> dict:
     are the last complete run's until the background job replaces it).
     """
     run = _latest_run(session)
-    have = {r.kind: r for r in session.execute(
-        select(TransportData.kind, TransportData.file_name, TransportData.source_date))}
-    status = {"basis": "straight-line", "network": _source(have.get("roads")),
-              "timetable": _source(have.get("timetable")), "computed_at": None,
-              "stale": False, "run": None}
+    have: dict[str, FileSource] = {
+        r.kind: {"file_name": r.file_name, "source_date": r.source_date}
+        for r in session.execute(select(TransportData.kind, TransportData.file_name,
+                                        TransportData.source_date))}
+    status: JourneyStatus = {"basis": "straight-line", "network": have.get("roads"),
+                             "timetable": have.get("timetable"), "computed_at": None,
+                             "stale": False, "run": None}
     if run is not None:
         status["computed_at"] = run.computed_at.isoformat(timespec="minutes")
         status["computed_text"] = when_text(run.computed_at)
@@ -231,7 +252,7 @@ def journey_status(session) -> dict:
     return status
 
 
-def stored_run_summary(session) -> dict | None:
+def stored_run_summary(session: Session) -> dict[str, Any] | None:
     """The newest run: when, how long, for what (``None`` before the first)."""
     run = _latest_run(session)
     if run is None:
@@ -243,7 +264,7 @@ def stored_run_summary(session) -> dict | None:
             "current": run.inputs_version == journeys_version(session)}
 
 
-def travel_sentence(travel: dict, mode: str) -> str:
+def travel_sentence(travel: JourneyStatus, mode: str) -> str:
     """One sentence for every page: what travel times by ``mode`` rest on.
 
     ``travel`` is :func:`journey_status`'s answer; with ``imported`` (the modes
@@ -253,16 +274,20 @@ def travel_sentence(travel: dict, mode: str) -> str:
         return ("Travel times: imported from a routing engine for every area and service "
                 "they cover; straight-line estimates for any pair they lack.")
     if travel.get("basis") == "network":
-        net, tt = travel.get("network") or {}, travel.get("timetable") or {}
+        net, tt = travel.get("network"), travel.get("timetable")
         text = ("Travel times: journeys on the road network"
-                + (f" (OpenStreetMap, {net['source_date']})" if net.get("source_date") else ""))
+                + (f" (OpenStreetMap, {net['source_date']})" if net and net.get("source_date")
+                   else ""))
         if mode == "bus":
             text += (", by bus at each session's own day and times"
-                     + (f" (timetable {tt['file_name']})" if tt.get("file_name") else
+                     + (f" (timetable {tt['file_name']})" if tt and tt.get("file_name") else
                         ": no timetable imported, so walking only"))
         when = travel.get("computed_text") or travel.get("computed_at")
         # which dates' timetable every bus figure rests on
-        days = " " + dates_sentence(travel.get("session_dates") or {}) if mode == "bus" else ""
+        days = ""
+        if mode == "bus":
+            dates = travel.get("session_dates") or {}
+            days = " " + dates_sentence({int(day): on for day, on in dates.items()})
         if travel.get("stale"):
             return text + (f"; computed {when}, being updated: the directory or data changed "
                            "since, so these figures use the last complete run's journeys (a "

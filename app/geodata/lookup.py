@@ -7,9 +7,11 @@ an area code at once, without keeping the postcode.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import shapely
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..models import Area, Postcode
 
@@ -27,7 +29,8 @@ def normalise_postcode(raw: str | None) -> str | None:
     return f"{match.group(1)} {match.group(2)}"
 
 
-def find_postcode(session, raw: str | None, *, include_terminated: bool = False):
+def find_postcode(session: Session, raw: str | None, *,
+                  include_terminated: bool = False) -> Postcode | None:
     """The :class:`Postcode` row for ``raw``, or ``None``."""
     postcode = normalise_postcode(raw)
     if postcode is None:
@@ -41,18 +44,18 @@ def find_postcode(session, raw: str | None, *, include_terminated: bool = False)
 # (database URL, level) -> (signature, area ids, STRtree, geometries).  The
 # signature (every area's id, code, representative point and area, which the
 # geometry setter keeps up to date) changes whenever the level's areas do, so a
-# stale index is never used.
-_INDEX: dict = {}
+# stale index is never used.  Geometries and trees are shapely's (untyped) objects.
+_INDEX: dict[tuple[str, str], tuple[int, list[int], Any, Any]] = {}
 
 
-def _level_index(session, level: str):
+def _level_index(session: Session, level: str) -> tuple[list[int], Any, Any]:
     signature = hash(tuple(session.execute(select(
         Area.id, Area.code, Area.centroid_x, Area.centroid_y, Area.area_m2,
     ).where(Area.level == level).order_by(Area.id)).all()))
-    key = (str(session.get_bind().url), level)
+    key = (str(session.get_bind().engine.url), level)
     cached = _INDEX.get(key)
     if cached is not None and cached[0] == signature:
-        return cached[1:]
+        return cached[1], cached[2], cached[3]
     rows = session.execute(select(Area.id, Area.geom_wkb).where(Area.level == level)
                            .order_by(Area.id)).all()
     ids = [r.id for r in rows]
@@ -62,7 +65,7 @@ def _level_index(session, level: str):
     return ids, tree, geoms
 
 
-def area_containing(session, x: float, y: float, level: str):
+def area_containing(session: Session, x: float, y: float, level: str) -> Area | None:
     """The area of ``level`` containing the EPSG:27700 point, or ``None``.
 
     Uses a spatial index of the level's areas, rebuilt whenever they change.
@@ -81,7 +84,7 @@ def area_containing(session, x: float, y: float, level: str):
     return session.get(Area, ids[int(min(hits))])
 
 
-def area_for_postcode(session, raw: str | None, level: str):
+def area_for_postcode(session: Session, raw: str | None, level: str) -> Area | None:
     """The area of ``level`` a postcode lies in, or ``None``.  Nothing is stored."""
     row = find_postcode(session, raw)
     if row is None:

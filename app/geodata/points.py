@@ -8,15 +8,17 @@ Pure: SQLAlchemy, pandas; no Flask.
 
 from __future__ import annotations
 
+import geopandas as gpd
 import pandas as pd
 from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from ..analysis.population import assign_points, population_points
 from ..models import Postcode
-from .figures import lsoa_figures
+from .lsoa_figures import lsoa_figures
 
 
-def live_residential_postcodes(session) -> pd.DataFrame:
+def live_residential_postcodes(session: Session) -> pd.DataFrame:
     """Postcodes in use that are not large-user (business) postcodes.
 
     Columns ``x``, ``y``, ``lsoa_code``, ``households``.
@@ -32,7 +34,7 @@ def live_residential_postcodes(session) -> pd.DataFrame:
     return frame
 
 
-def load_points(session, level: str, areas, *, age_min: int = 13,
+def load_points(session: Session, level: str, areas: gpd.GeoDataFrame, *, age_min: int = 13,
                 age_max: int = 19) -> pd.DataFrame | None:
     """Population points with the code of the ``level`` area holding each.
 

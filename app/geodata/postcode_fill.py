@@ -17,11 +17,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any, NotRequired, TypedDict
 
+import pandas as pd
 import shapely
+from sqlalchemy.orm import Session
 
 from .errors import GeodataError, ImportReport
-from .postcodes import parse_postcodes, place_postcodes, write_postcodes
+from .postcodes import PostcodeRow, parse_postcodes, place_postcodes, stored, write_postcodes
 from .recognise import Found
 from .streaming import council_rows
 
@@ -39,6 +43,25 @@ WANTED = ["pcds", "pcd", "pcd7", "pcd8", "postcode", "oseast1m", "osnrth1m", "ea
           "usertype", "usrtypind", "households", "Postcode", "Eastings", "Northings"]
 
 
+# (label, {LSOA: the council's postcodes in it}) from a file covering every postcode area.
+Reference = tuple[str, Counter[str]]
+# (label of a filling file, the postcode areas it filled, how many postcodes).
+Filling = tuple[str, set[str], int]
+
+
+class PostcodeSummary(TypedDict):
+    """What the postcode files gave, for the coverage rows and the import report."""
+
+    text: str  # the sentence saying which files were used
+    year: int | None
+    council: str
+    live: int
+    filled: int
+    primary_areas: list[str]
+    filled_areas: list[str]
+    reference: NotRequired[Reference | None]  # taken out by the caller for the coverage
+
+
 def area_of(postcode: str) -> str:
     """'HR1 1AA' -> 'HR'."""
     letters = re.match(r"[A-Z]+", postcode)
@@ -47,7 +70,7 @@ def area_of(postcode: str) -> str:
     return letters.group(0)
 
 
-def edition(found: Found, frame=None) -> tuple[str, int | None]:
+def edition(found: Found, frame: pd.DataFrame | None = None) -> tuple[str, int | None]:
     """(``'November 2021'``, 2021) from the file's name, else from its newest ``dointr``."""
     match = _MONTH_YEAR.search(found.path.stem)
     if match:
@@ -57,7 +80,7 @@ def edition(found: Found, frame=None) -> tuple[str, int | None]:
     if frame is not None and "dointr" in frame.columns and len(frame):
         values = frame["dointr"].str.replace("-", "").str[:6]
         values = values[values.str.fullmatch(r"\d{6}")]
-        intro = values.max() if len(values) else None
+        intro = str(values.max()) if len(values) else None
     if intro:
         month_no, year = int(intro[4:6]), int(intro[:4])
         return f"with postcodes introduced up to {MONTHS[month_no - 1].title()} {year}", year
@@ -77,12 +100,13 @@ def product(found: Found) -> str:
     return "postcode points"
 
 
-def _areas_text(areas) -> str:
+def _areas_text(areas: Iterable[str]) -> str:
     areas = sorted(areas)
     return areas[0] if len(areas) == 1 else ", ".join(areas[:-1]) + " and " + areas[-1]
 
 
-def collect(session, files: list[Found], code: str, council) -> tuple[list, list, dict]:
+def collect(session: Session, files: list[Found], code: str,
+            council: Any) -> tuple[list[ImportReport], list[PostcodeRow], PostcodeSummary]:
     """Read, fill, place and store the council's postcodes.
 
     Returns (reports, rows, summary) where each row has ``filled`` set.
@@ -98,8 +122,9 @@ def collect(session, files: list[Found], code: str, council) -> tuple[list, list
         raise GeodataError(None, "no postcode file: add the ONS postcode directory (NSPL or "
                            "ONSPD) for the council's postcode areas, or OS Code-Point Open")
     seen: dict[str, int] = {}
-    reports, rows = [], []
-    primary_label = None
+    reports: list[ImportReport] = []
+    rows: list[PostcodeRow] = []
+    primary_label: tuple[str, int | None] | None = None
     for found in primary_files:
         frame, _codes = council_rows(found, code, columns=WANTED)
         text, year = edition(found, frame)
@@ -117,8 +142,8 @@ def collect(session, files: list[Found], code: str, council) -> tuple[list, list
                                     notes=notes))
         rows.extend(got)
     covered = {area_of(r["postcode"]) for r in rows}
-    filled_from = []
-    reference: tuple[str, Counter[str]] | None = None
+    filled_from: list[Filling] = []
+    reference: Reference | None = None
     for found in fills:
         cut = code if found.la_column else None
         frame, _codes = council_rows(found, cut, columns=WANTED)
@@ -127,7 +152,7 @@ def collect(session, files: list[Found], code: str, council) -> tuple[list, list
         got, _skipped, lsoa_edition = parse_postcodes(found.path, frame,
                                                       source=f"{label} [{found.path.name}]")
         if found.la_column:  # the council's postcodes per LSOA, over every such file
-            ref = [dict(r) for r in got if r["terminated"] is None and not r["large_user"]]
+            ref = [r.copy() for r in got if r["terminated"] is None and not r["large_user"]]
             place_postcodes(session, ref, edition=lsoa_edition)
             reference = reference or (label, Counter())
             reference[1].update(r["lsoa_code"] for r in ref if r["lsoa_code"])
@@ -149,18 +174,20 @@ def collect(session, files: list[Found], code: str, council) -> tuple[list, list
         reports.append(ImportReport(found.path, f"postcodes ({label}), filling "
                                     f"{_areas_text(areas)}", rows=len(new), notes=notes))
         rows.extend(new)
-    write_postcodes(session, [{k: v for k, v in r.items() if k != "filled"} for r in rows])
+    write_postcodes(session, [stored(r) for r in rows])
+    assert primary_label is not None  # there is at least one primary file (else refused)
     summary = summarise(rows, primary_label, filled_from, code)
     summary["reference"] = reference
     return reports, rows, summary
 
 
-def live(rows) -> list[dict]:
+def live(rows: Iterable[PostcodeRow]) -> list[PostcodeRow]:
     """Live postcodes that are not large-user (business) ones."""
     return [r for r in rows if r["terminated"] is None and not r["large_user"]]
 
 
-def summarise(rows, primary_label, filled_from, code) -> dict:
+def summarise(rows: Sequence[PostcodeRow], primary_label: tuple[str, int | None],
+              filled_from: list[Filling], code: str) -> PostcodeSummary:
     """What was used, in one sentence, and the counts behind it."""
     alive = live(rows)
     total = len(alive) or 1

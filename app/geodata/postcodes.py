@@ -10,21 +10,48 @@ one, a household count: the population points of
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import date
 from pathlib import Path
+from typing import NotRequired, TypedDict
 
+import pandas as pd
 import shapely
 from pyproj import Transformer
 from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
 
 from ..models import Area, LsoaLookup, Postcode
 from .crs import BNG, WGS84
-from .errors import GeodataError, ImportReport
+from .errors import FilePath, GeodataError, ImportReport
 from .lookup import normalise_postcode
 from .tables import find_column, number, read_csv, records, row_number
 
 
-def _yyyymm(path, value: str, index: int, column: str) -> date | None:
+class PostcodeRow(TypedDict):
+    """One postcode as read from a file and stored as a :class:`Postcode`."""
+
+    postcode: str
+    x: float
+    y: float
+    lsoa_code: str | None
+    terminated: date | None
+    large_user: bool | None
+    households: float | None
+    source: str
+    # Set (True) by :func:`app.geodata.postcode_fill.collect` on a postcode filled in from
+    # another file than the postcode directory; not stored (``stored`` drops it).
+    filled: NotRequired[bool]
+
+
+def stored(row: PostcodeRow) -> PostcodeRow:
+    """``row`` as it is stored: without the ``filled`` mark."""
+    out = row.copy()
+    out.pop("filled", None)
+    return out
+
+
+def _yyyymm(path: FilePath, value: str, index: int, column: str) -> date | None:
     if not value:
         return None
     digits = value.replace("-", "").replace("/", "")
@@ -38,7 +65,7 @@ def _yyyymm(path, value: str, index: int, column: str) -> date | None:
     return date(int(digits[:4]), month, 1)
 
 
-def _user_type(path, value: str, index: int, column: str) -> bool | None:
+def _user_type(path: FilePath, value: str | None, index: int, column: str) -> bool | None:
     if value in ("", None):
         return None
     if value not in ("0", "1"):
@@ -47,7 +74,7 @@ def _user_type(path, value: str, index: int, column: str) -> bool | None:
     return value == "1"
 
 
-def import_postcodes(session, path, *, encoding: str = "utf-8",
+def import_postcodes(session: Session, path: FilePath, *, encoding: str = "utf-8",
                      source: str | None = None) -> ImportReport:
     """An ONS postcode directory style file.  Replaces every stored postcode.
 
@@ -72,8 +99,8 @@ def import_postcodes(session, path, *, encoding: str = "utf-8",
     return report
 
 
-def parse_postcodes(path, frame, *, source: str,
-                    seen: dict | None = None) -> tuple[list[dict], int, int]:
+def parse_postcodes(path: FilePath, frame: pd.DataFrame, *, source: str,
+                    seen: dict[str, int] | None = None) -> tuple[list[PostcodeRow], int, int]:
     """(rows, postcodes without coordinates, LSOA edition) from a checked frame.
 
     ``frame``'s index is the row's position in the file (0 = first data row),
@@ -100,7 +127,7 @@ def parse_postcodes(path, frame, *, source: str,
                          "the households", required=False)
     to_bng = Transformer.from_crs(WGS84, BNG, always_xy=True) if east is None else None
     seen = {} if seen is None else seen
-    rows = []
+    rows: list[PostcodeRow] = []
     skipped = 0
     for index, record in records(frame):
         postcode = normalise_postcode(record[pc_col])
@@ -112,6 +139,7 @@ def parse_postcodes(path, frame, *, source: str,
                                f"{seen[postcode]})", row=row_number(index), column=pc_col)
         seen[postcode] = row_number(index)
         if east is not None:
+            assert north is not None  # required whenever there is an easting
             x = number(path, record[east], index, east, minimum=0, maximum=800000)
             y = number(path, record[north], index, north, minimum=0, maximum=1300000)
         else:
@@ -138,7 +166,7 @@ def parse_postcodes(path, frame, *, source: str,
     return rows, skipped, edition
 
 
-def write_postcodes(session, rows: list[dict]) -> None:
+def write_postcodes(session: Session, rows: list[PostcodeRow]) -> None:
     """Replace every stored postcode with ``rows`` (inside the caller's transaction)."""
     if not rows:
         raise GeodataError(None, "no postcode has coordinates")
@@ -150,7 +178,7 @@ def write_postcodes(session, rows: list[dict]) -> None:
     bump(session)
 
 
-def place_postcodes(session, rows: list[dict], *, edition: int) -> list[str]:
+def place_postcodes(session: Session, rows: list[PostcodeRow], *, edition: int) -> list[str]:
     """Give every postcode the imported LSOA 2021 it lies in, where that can be known.
 
     2011 codes go through the lookup (a split LSOA: the child containing the
@@ -160,7 +188,7 @@ def place_postcodes(session, rows: list[dict], *, edition: int) -> list[str]:
     areas = session.execute(select(Area.code, Area.geom_wkb).where(Area.level == "lsoa")).all()
     if not areas:
         return []
-    codes = [a.code for a in areas]
+    codes: list[str] = [a.code for a in areas]
     known = set(codes)
     geoms = shapely.from_wkb([a.geom_wkb for a in areas])
     tree = shapely.STRtree(geoms)
@@ -168,21 +196,22 @@ def place_postcodes(session, rows: list[dict], *, edition: int) -> list[str]:
     for old, new in session.execute(select(LsoaLookup.lsoa11, LsoaLookup.lsoa21)):
         children.setdefault(old, []).append(new)
 
-    def containing(row, among=None):
+    def containing(row: PostcodeRow, among: Collection[str] | None = None) -> str | None:
         point = shapely.Point(row["x"], row["y"])
-        hits = [codes[i] for i in tree.query(point, predicate="intersects")]
+        hits = [codes[int(i)] for i in tree.query(point, predicate="intersects")]
         if among is not None:
             hits = [h for h in hits if h in among]
         if hits:
             return hits[0]
-        near = tree.query_nearest(point, max_distance=250)
-        near = [codes[i] for i in near if among is None or codes[i] in among]
+        near = [codes[int(i)] for i in tree.query_nearest(point, max_distance=250)
+                if among is None or codes[int(i)] in among]
         return near[0] if near else None
 
     translated = placed = 0
     for row in rows:
         code = row["lsoa_code"]
-        if code in known and (edition == 2021 or len(children.get(code, [])) <= 1):
+        if code is not None and code in known and (edition == 2021
+                                                   or len(children.get(code, [])) <= 1):
             continue
         if code and code in children:
             kids = children[code]
@@ -192,7 +221,7 @@ def place_postcodes(session, rows: list[dict], *, edition: int) -> list[str]:
         elif not code:
             row["lsoa_code"] = containing(row)
             placed += row["lsoa_code"] is not None
-    notes = []
+    notes: list[str] = []
     if translated:
         notes.append(f"{translated} postcodes in LSOAs changed since 2011 were given their "
                      "LSOA 2021 code through the lookup")

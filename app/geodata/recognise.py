@@ -15,16 +15,18 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyogrio
 
 from .crs import BNG
-from .errors import GeodataError
-from .indicators import age_band
+from .errors import FilePath, GeodataError
+from .indicators import deprivation_columns
 from .lookup import normalise_postcode
-from .tables import norm
+from .population import age_band
+from .tables import Header, norm
 
 GEO_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp"}
 TABLE_SUFFIXES = {".csv"}
@@ -94,7 +96,7 @@ class Found:
         return f"{where}: {ROLE_LABELS[self.role]}{edition}"
 
 
-def _first(columns, names) -> str | None:
+def _first(columns: Iterable[str], names: Collection[str]) -> str | None:
     for column in columns:
         if norm(column) in names:
             return column
@@ -127,7 +129,7 @@ def census_column(column: str) -> str:
     return f"age_{low}_{high or low}"
 
 
-def _la_column(columns) -> str | None:
+def _la_column(columns: Iterable[str]) -> str | None:
     return next((c for c in columns if LA_PATTERN.match(norm(c))), None)
 
 
@@ -196,9 +198,7 @@ def recognise_csv(path: Path) -> Found:
                                                           not lsoa11) else "LSOA 2011"
         if code not in (lsoa11, lsoa21):
             found.edition = None  # a generic column: decided by the codes' own edition
-        from .indicators import _deprivation_columns
-
-        measures = _deprivation_columns(path, _Header(header), code)
+        measures = deprivation_columns(path, Header(header), code)
         if "imd_score" in measures or "imd_decile" in measures:
             found.role = "deprivation"
             year = "2019" if code == lsoa11 else "2025"
@@ -226,13 +226,6 @@ def recognise_csv(path: Path) -> Found:
                        "Code-Point Open, Indices of Deprivation, rural-urban classification, "
                        "population by age, LSOA or ward lookup, GIAS schools); its columns are "
                        + ", ".join(map(repr, header)), row=1)
-
-
-class _Header:
-    """Just enough of a DataFrame (``columns``) for the column recognisers."""
-
-    def __init__(self, columns):
-        self.columns = list(columns)
 
 
 def recognise_layers(path: Path) -> list[Found]:
@@ -285,7 +278,7 @@ def recognise_layers(path: Path) -> list[Found]:
     return out
 
 
-def recognise_folder(directory) -> list[Found]:
+def recognise_folder(directory: FilePath) -> list[Found]:
     """Every data file in ``directory``, recognised; refuses the first unknown one."""
     directory = Path(directory)
     if not directory.is_dir():

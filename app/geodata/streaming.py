@@ -12,7 +12,9 @@ Pure: pandas; no Flask.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -22,9 +24,11 @@ from .recognise import Found
 CHUNK_ROWS = 200_000
 
 
-def _reader(found: Found, usecols, chunksize: int, encoding: str):
-    kwargs = {"dtype": str, "keep_default_na": False, "chunksize": chunksize,
-              "encoding": encoding, "skipinitialspace": True}
+def _reader(found: Found, usecols: set[str] | None, chunksize: int,
+            encoding: str) -> Any:
+    """The file's ``usecols``, read in chunks (pandas' reader: an iterator of frames)."""
+    kwargs: dict[str, Any] = {"dtype": str, "keep_default_na": False, "chunksize": chunksize,
+                              "encoding": encoding, "skipinitialspace": True}
     if not found.header:
         kwargs.update(header=None, names=found.columns)
     if usecols is not None:
@@ -33,7 +37,7 @@ def _reader(found: Found, usecols, chunksize: int, encoding: str):
     return pd.read_csv(found.path, **kwargs)
 
 
-def council_rows(found: Found, code: str | None, *, columns=None,
+def council_rows(found: Found, code: str | None, *, columns: Iterable[str | None] | None = None,
                  chunksize: int | None = None) -> tuple[pd.DataFrame, set[str]]:
     """(the rows whose local authority is ``code``, every code seen in that column).
 
@@ -48,7 +52,8 @@ def council_rows(found: Found, code: str | None, *, columns=None,
     if columns is not None:
         wanted = {c for c in columns if c} | ({found.la_column} if found.la_column else set())
     for encoding in ("utf-8-sig", "cp1252"):
-        parts, codes = [], set()
+        parts: list[pd.DataFrame] = []
+        codes: set[str] = set()
         try:
             for chunk in _reader(found, wanted, chunksize, encoding):
                 chunk.columns = [str(c).strip() for c in chunk.columns]

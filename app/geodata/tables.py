@@ -10,12 +10,35 @@ import csv
 import io
 import math
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Literal, overload
+from typing import Literal, Protocol, overload
 
 import pandas as pd
 
-from .errors import GeodataError
+from .errors import FilePath, GeodataError
+
+# One row of a CSV file as read here: {column: the cell, stripped}.
+Row = dict[str, str]
+
+
+class Columns(Protocol):
+    """What the column recognisers read of a table: its column names.
+
+    A DataFrame has them; so does a file's header alone, when only the header is read.
+    """
+
+    @property
+    def columns(self) -> Iterable[str]:
+        """The table's column names, in order."""
+        ...
+
+
+class Header:
+    """Just enough of a DataFrame (``columns``) for the column recognisers: a header."""
+
+    def __init__(self, columns: Iterable[str]) -> None:
+        self.columns = list(columns)
 
 LSOA_CODE = re.compile(r"^[EW]010\d{5}$")
 
@@ -25,7 +48,7 @@ def norm(header: str) -> str:
     return re.sub(r"[^a-z0-9]", "", str(header).lower())
 
 
-def read_csv(path, *, encoding: str = "utf-8") -> pd.DataFrame:
+def read_csv(path: FilePath, *, encoding: str = "utf-8") -> pd.DataFrame:
     """All cells as stripped strings; refuses empty files and wrong encodings."""
     path = Path(path)
     if not path.is_file():
@@ -63,13 +86,21 @@ def row_number(index: int) -> int:
     return int(index) + 2
 
 
-def find_column(path, frame: pd.DataFrame, candidates, what: str, *, required: bool = True):
+@overload
+def find_column(path: FilePath, frame: pd.DataFrame, candidates: Iterable[str], what: str, *,
+                required: Literal[True] = True) -> str: ...
+@overload
+def find_column(path: FilePath, frame: pd.DataFrame, candidates: Iterable[str], what: str, *,
+                required: bool) -> str | None: ...
+def find_column(path: FilePath, frame: pd.DataFrame, candidates: Iterable[str], what: str, *,
+                required: bool = True) -> str | None:
     """The first column whose normalised name is in ``candidates``."""
+    candidates = list(candidates)
     wanted = [norm(c) for c in candidates]
     by_norm = {norm(c): c for c in frame.columns}
     for key in wanted:
         if key in by_norm:
-            return by_norm[key]
+            return str(by_norm[key])
     if required:
         raise GeodataError(
             path,
@@ -79,11 +110,12 @@ def find_column(path, frame: pd.DataFrame, candidates, what: str, *, required: b
     return None
 
 
-def check_codes(path, frame: pd.DataFrame, column: str, *, pattern=LSOA_CODE,
+def check_codes(path: FilePath, frame: pd.DataFrame, column: str, *,
+                pattern: re.Pattern[str] | None = LSOA_CODE,
                 what: str = "an LSOA code") -> list[str]:
     """Codes from ``column``: none blank, none malformed, no duplicates."""
     seen: dict[str, int] = {}
-    codes = []
+    codes: list[str] = []
     for index, value in frame[column].items():
         if not value:
             raise GeodataError(path, f"the code is blank (expected {what})",
@@ -102,12 +134,15 @@ def check_codes(path, frame: pd.DataFrame, column: str, *, pattern=LSOA_CODE,
 
 
 @overload
-def number(path, value: str, index: int, column: str, *, allow_blank: Literal[False],
+def number(path: FilePath, value: str | None, index: int, column: str, *,
+           allow_blank: Literal[False],
            minimum: float | None = None, maximum: float | None = None) -> float: ...
 @overload
-def number(path, value: str, index: int, column: str, *, allow_blank: bool = True,
+def number(path: FilePath, value: str | None, index: int, column: str, *,
+           allow_blank: bool = True,
            minimum: float | None = None, maximum: float | None = None) -> float | None: ...
-def number(path, value: str, index: int, column: str, *, allow_blank: bool = True,
+def number(path: FilePath, value: str | None, index: int, column: str, *,
+           allow_blank: bool = True,
            minimum: float | None = None, maximum: float | None = None) -> float | None:
     """Parse one numeric cell ('1,234' allowed); blank -> None when allowed."""
     if value is None or value == "" or value.upper() in ("NA", "N/A", "NAN", ".."):
@@ -130,6 +165,6 @@ def number(path, value: str, index: int, column: str, *, allow_blank: bool = Tru
     return result
 
 
-def records(frame: pd.DataFrame):
+def records(frame: pd.DataFrame) -> Iterator[tuple[int, Row]]:
     """(index, {column: value}) per row; much faster than ``DataFrame.iterrows``."""
     return zip(frame.index, frame.to_dict("records"), strict=True)

@@ -122,7 +122,7 @@ def clean_number(value: object) -> int | float | None:
     decimals; ``None`` (left out) when missing or not a finite number.
     """
     try:
-        number = float(value)  # type: ignore[arg-type]
+        number = float(value)  # type: ignore[arg-type]  # any value: float refuses, below
     except (TypeError, ValueError):
         return None
     if not math.isfinite(number):
@@ -188,7 +188,7 @@ def prepare(areas: Any, properties: Sequence[str], fill: str,
 
 def _units(z: int, options: TileOptions) -> float:
     """Metres per tile unit at zoom ``z``."""
-    return 2 * ORIGIN / 2 ** z / options.extent
+    return 2 * ORIGIN / 2.0 ** z / options.extent
 
 
 def _encode(layer: str, geoms: Sequence[Any], props: Sequence[dict[str, Any]],

@@ -11,23 +11,38 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any, TypedDict
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..analysis.filelimits import TransportLimits, megabytes
-from ..analysis.gtfs import TimetableError, validate_feed
+from ..analysis.gtfs import Feed, TimetableError, validate_feed
 from ..analysis.roads import NetworkError, RoadNetwork, read_osm
 from ..audit import record
 from ..models import TransportData
-from .errors import GeodataError, ImportReport
+from .errors import FilePath, GeodataError, ImportReport
 
 ACTOR = "command line (flask geodata)"
 
+# What a file held (counts, lengths, dates), stored as JSON with it and shown on the pages.
+Summary = dict[str, Any]
 
-def _store(session, kind: str, path: Path, payload: bytes, digest: str, source_date,
-           summary: dict) -> TransportData:
+
+class TransportImport(TypedDict):
+    """What is imported of one kind, for the pages (without the data itself)."""
+
+    file_name: str
+    source_date: str | None
+    imported_at: str  # ISO date and time, to the minute
+    summary: Summary
+
+
+def _store(session: Session, kind: str, path: Path, payload: bytes, digest: str,
+           source_date: str | None, summary: Summary) -> TransportData:
+    """Keep the file as imported (one row per kind) and audit the change."""
     row = session.scalar(select(TransportData).where(TransportData.kind == kind))
-    before = None
+    before: dict[str, Any] | None = None
     if row is None:
         row = TransportData(kind=kind)
         session.add(row)
@@ -46,7 +61,8 @@ def _store(session, kind: str, path: Path, payload: bytes, digest: str, source_d
     return row
 
 
-def import_network(session, path, limits: TransportLimits | None = None) -> ImportReport:
+def import_network(session: Session, path: FilePath,
+                   limits: TransportLimits | None = None) -> ImportReport:
     """Read an OpenStreetMap ``.osm.pbf`` extract into walk, cycle and drive networks."""
     path = Path(path)
     if not path.is_file():
@@ -66,7 +82,8 @@ def import_network(session, path, limits: TransportLimits | None = None) -> Impo
     return report
 
 
-def import_timetable(session, path, limits: TransportLimits | None = None) -> ImportReport:
+def import_timetable(session: Session, path: FilePath,
+                     limits: TransportLimits | None = None) -> ImportReport:
     """Check a GTFS zip and keep it as published."""
     path = Path(path)
     if not path.is_file():
@@ -90,25 +107,24 @@ def import_timetable(session, path, limits: TransportLimits | None = None) -> Im
     return report
 
 
-def load_network(session) -> tuple[RoadNetwork | None, TransportData | None]:
+def load_network(session: Session) -> tuple[RoadNetwork | None, TransportData | None]:
     """The imported road network and its row, or ``(None, None)``."""
     row = session.scalar(select(TransportData).where(TransportData.kind == "roads"))
     return (RoadNetwork.from_bytes(row.payload), row) if row else (None, None)
 
 
-def load_timetable(session, limits: TransportLimits | None = None):
+def load_timetable(session: Session, limits: TransportLimits | None = None
+                   ) -> tuple[Feed | None, TransportData | None]:
     """The imported bus timetable as a :class:`~app.analysis.gtfs.Feed` and its row.
 
     :class:`~app.analysis.gtfs.TimetableError` if the stored zip is over ``limits``.
     """
-    from ..analysis.gtfs import Feed
-
     row = session.scalar(select(TransportData).where(TransportData.kind == "timetable"))
     return (Feed.read(row.payload, name=row.file_name, limits=limits), row) if row \
         else (None, None)
 
 
-def transport_summaries(session) -> dict[str, dict]:
+def transport_summaries(session: Session) -> dict[str, TransportImport]:
     """What is imported, by kind (``roads``, ``timetable``).
 
     File, dates and summary, without reading the stored data itself.

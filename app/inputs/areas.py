@@ -82,7 +82,7 @@ def lsoa_areas(session, *, age_min: int | None = None,
 
 
 def _lsoa_areas(session, age_min, age_max) -> gpd.GeoDataFrame:
-    from ..geodata.figures import lsoa_figures
+    from ..geodata.lsoa_figures import lsoa_figures
 
     gdf = lsoa_figures(session, age_min=age_min, age_max=age_max)
     if gdf.empty:

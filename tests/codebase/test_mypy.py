@@ -1,8 +1,8 @@
 """mypy passes on every package ``[tool.mypy]`` in pyproject.toml lists in ``files``:
-the publication layer, the disclosure rule and the whole of app/analysis (strict:
-the override names ``app.analysis.*``, so a new analysis module is strict from the
-start) and app/geodata (``check_untyped_defs``).  A new type error anywhere there
-fails the suite.
+the publication layer, the disclosure rule and the whole of app/analysis and
+app/geodata, all strict (the override names ``app.analysis.*`` and ``app.geodata.*``,
+so a new analysis or geodata module is strict from the start).  A new type error
+anywhere there fails the suite.
 
 The cache lives in ``.mypy_cache`` at the repository root, so a second run only
 checks what changed (about 5 s; the first run, or one after a change to the
@@ -42,12 +42,15 @@ def test_the_packages_the_docs_call_typed_are_checked():
             "app/geodata"} <= set(mypy["files"])
     strict = next(o for o in mypy["overrides"] if o.get("disallow_untyped_defs"))
     assert {"app.publication", "app.publication.*", "app.disclosure",
-            "app.analysis", "app.analysis.*"} <= set(strict["module"])
-    # The package by pattern, not a list of its modules that a new one could miss.
-    assert not [m for m in strict["module"] if m.startswith("app.analysis.") and m[-1] != "*"]
-    loose = next(o for o in mypy["overrides"] if "app.geodata.*" in o["module"])
-    assert loose["check_untyped_defs"] is True
-    assert not [m for m in loose["module"] if m.startswith("app.analysis")]
+            "app.analysis", "app.analysis.*", "app.geodata", "app.geodata.*"} \
+        <= set(strict["module"])
+    # Each package by pattern, not a list of its modules that a new one could miss.
+    for package in ("app.analysis.", "app.geodata."):
+        assert not [m for m in strict["module"] if m.startswith(package) and m[-1] != "*"]
+    # No other override names them (a later one could switch strict flags off again).
+    others = [o for o in mypy["overrides"] if o is not strict]
+    assert not [m for o in others for m in o["module"]
+                if m.startswith(("app.analysis", "app.geodata"))]
 
 
 def _options_for(module: str) -> Options:
@@ -60,11 +63,11 @@ STRICT_FLAGS = ("disallow_untyped_defs", "disallow_incomplete_defs", "disallow_u
                 "disallow_any_generics", "warn_return_any", "check_untyped_defs")
 
 
-def test_every_analysis_module_is_strict_even_one_not_written_yet():
+def test_every_analysis_and_geodata_module_is_strict_even_one_not_written_yet():
     """mypy's own reading of the config: a module nobody listed gets the strict flags."""
     for module in ("app.analysis", "app.analysis.scenario", "app.analysis.siting",
-                   "app.analysis.a_module_added_next_year", "app.publication.tables"):
+                   "app.analysis.a_module_added_next_year", "app.publication.tables",
+                   "app.geodata", "app.geodata.points", "app.geodata.lsoa_figures",
+                   "app.geodata.tiles", "app.geodata.a_module_added_next_year"):
         options = _options_for(module)
         assert all(getattr(options, flag) for flag in STRICT_FLAGS), module
-    geodata = _options_for("app.geodata.points")
-    assert geodata.check_untyped_defs and not geodata.disallow_untyped_defs

@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from app.geodata.indicators import import_postcodes, import_rurality
+from app.geodata.indicators import import_rurality
+from app.geodata.postcodes import import_postcodes
 from tests.county import County
 from tests.geodata.helpers import X0, Y0, import_small
 from tests.geodata.helpers import csv as write_csv

@@ -12,7 +12,8 @@ import pandas as pd
 from sqlalchemy import select
 
 from app.analysis.gtfs import Feed, seconds
-from app.geodata.journeys import current_journeys, session_inputs
+from app.geodata.journey_inputs import session_inputs
+from app.geodata.journeys import current_journeys
 from app.models import Area, ServiceSession, TransportData
 
 WALK_15_MIN_M = 15 * 80  # straight line can only be shorter than the walk on the network

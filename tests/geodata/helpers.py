@@ -88,7 +88,8 @@ E01000004,RLN1,Larger rural: Nearer to a major town or city,Rural
 
 def import_small(session, tmp_path: Path, *, wards: bool = True, indicators: bool = True):
     from app.geodata.boundaries import import_areas
-    from app.geodata.indicators import import_deprivation, import_population, import_rurality
+    from app.geodata.indicators import import_deprivation, import_rurality
+    from app.geodata.population import import_population
 
     import_areas(session, lsoa_file(tmp_path), level="lsoa", code_field="LSOA21CD",
                  name_field="LSOA21NM", edition="2021")

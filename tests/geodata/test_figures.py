@@ -9,7 +9,8 @@ from sqlalchemy import select
 from app.geodata.boundaries import import_areas
 from app.geodata.derived import store_derived_figures
 from app.geodata.figures import area_figures
-from app.geodata.indicators import import_deprivation, import_lsoa_lookup, import_population
+from app.geodata.indicators import import_deprivation, import_lsoa_lookup
+from app.geodata.population import import_population
 from app.models import DerivedFigure
 
 from .helpers import IOD2025, POPULATION, csv, import_small, parish_file

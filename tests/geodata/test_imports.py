@@ -13,12 +13,9 @@ from sqlalchemy import func, select
 
 from app.geodata.boundaries import import_areas
 from app.geodata.errors import GeodataError
-from app.geodata.indicators import (
-    import_deprivation,
-    import_lsoa_lookup,
-    import_population,
-    import_postcodes,
-)
+from app.geodata.indicators import import_deprivation, import_lsoa_lookup
+from app.geodata.population import import_population
+from app.geodata.postcodes import import_postcodes
 from app.models import Area, AreaIndicator, Postcode
 
 from .helpers import IOD2025, csv, geojson, import_small, lsoa_file, snapshot, square, ward_file
