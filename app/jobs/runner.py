@@ -44,33 +44,43 @@ def perform(jid: str, backend) -> str:
     if attempt is None:
         return "skipped"
     row = get(jid)
-    token = _current.set((jid, backend.owner, attempt))
-    # Work as the job's council (app/tenancy): its queries, writes and, on PostgreSQL,
-    # row-level security see that council's rows only.
+    # Work as the job's council (app/tenancy) from the task to the commit: its queries,
+    # writes and, on PostgreSQL, row-level security see that council's rows only, and
+    # "finished" is an ORM update of the job's own row, scoped like every other (under
+    # any other council it matches nothing and the job would never finish).
     council = set_current(row.council_id)
+    try:
+        return _run_task(jid, row, backend, attempt)
+    finally:
+        reset_current(council)
+
+
+def _run_task(jid: str, row, backend, attempt: int) -> str:
+    token = _current.set((jid, backend.owner, attempt))
     try:
         result = resolve(row.task)(**(row.params or {}))
     except Exception as exc:  # noqa: BLE001 - recorded on the job, retried or failed
         db.session.rollback()
         log.warning("job %s (%s) attempt %s failed: %s", jid, row.task, attempt, exc)
         outcome = fail(jid, backend.owner, attempt,
-                              "".join(traceback.format_exception_only(exc)).strip(),
-                              max_attempts=backend.max_attempts,
-                              requeue_owner=backend.owner if backend.holds_queued else None,
-                              lease=backend.lease)
+                       "".join(traceback.format_exception_only(exc)).strip(),
+                       max_attempts=backend.max_attempts,
+                       requeue_owner=backend.owner if backend.holds_queued else None,
+                       lease=backend.lease)
         if outcome == "queued":
             backend.dispatch(jid)
         return outcome or "lost"
     finally:
         _current.reset(token)
-        reset_current(council)
     if not finish(db.session, jid, backend.owner, attempt, result):
         db.session.rollback()  # another worker holds it now: keep nothing from this run
+        log.warning("job %s (%s) attempt %s: no longer held by %s; its result is dropped",
+                    jid, row.task, attempt, backend.owner)
         return "lost"
     db.session.commit()
     from .journeys import after_commit  # a job that changed journey inputs queues the update
 
-    after_commit()
+    after_commit()  # as the job's council: the update is queued for it
     return "finished"
 
 
