@@ -36,7 +36,7 @@ def test_a_threshold_below_the_deployments_is_refused_naming_setting_and_minimum
     assert f"at least {DEPLOYMENT_MAX}, the deployment's minimum" in low.output
     for bad in ("7.5", "true", '"10"'):
         wrong = runner.invoke(args=["councils", "add", "E06000002", "Low Council",
-                                    "--settings", '{"DISCLOSURE_MAX_SUPPRESSED": %s}' % bad])
+                                    "--settings", f'{{"DISCLOSURE_MAX_SUPPRESSED": {bad}}}'])
         assert wrong.exit_code != 0 and "must be a whole number" in wrong.output, bad
     assert db.session.scalar(db.select(Council).where(Council.code == "E06000002")) is None
     same = runner.invoke(args=["councils", "add", "E06000002", "Same Council", "--settings",

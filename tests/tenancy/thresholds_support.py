@@ -112,7 +112,7 @@ def two_councils(db, runner) -> SimpleNamespace:
     db.session.commit()
     done = runner.invoke(args=["councils", "add", "E06000001", "Alder Council",
                                "--host", "a.example", "--settings",
-                               '{"DISCLOSURE_MAX_SUPPRESSED": %d}' % A_THRESHOLD])
+                               f'{{"DISCLOSURE_MAX_SUPPRESSED": {A_THRESHOLD}}}'])
     assert done.exit_code == 0, done.output
     a_id = db.session.scalar(db.select(Council.id).where(Council.code == "E06000001"))
     out = SimpleNamespace(a=a_id, b=b_id, users={})
