@@ -68,9 +68,10 @@ def perform(jid: str, backend) -> str:
         db.session.rollback()  # another worker holds it now: keep nothing from this run
         return "lost"
     db.session.commit()
-    from .journeys import after_commit  # a job that changed journey inputs queues the update
+    from . import journeys, national  # a job that changed their inputs queues the update
 
-    after_commit()
+    journeys.after_commit()
+    national.after_commit()
     return "finished"
 
 
