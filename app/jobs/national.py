@@ -58,11 +58,13 @@ def _page_url(info) -> str:
 def rebuild_national_job(settle: bool = True) -> dict:
     """Every council's feed, added up, with the HSDS file: the new roll-up (the runner
     keeps it as this job's result, which :mod:`app.national.rollup` serves)."""
+    from ..national.rollup import forget_superseded
     from ..national.service import build_result
 
     if settle:
         _wait_for_other_builds()
         _wait_until_settled(float(current_app.config["NATIONAL_SETTLE_SECONDS"]))
+    forget_superseded()
     return build_result(progress=report)
 
 

@@ -17,7 +17,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..extensions import db
 from ..models import BackgroundJob
@@ -90,6 +90,20 @@ def latest_id() -> str | None:
     return row.id if row is not None else None
 
 
+def forget_superseded() -> int:
+    """Drop the stored results of every finished rebuild but the current one (a new
+    rebuild is about to replace it), so the ledger holds at most two roll-ups however
+    often councils change (each is the whole HSDS file: tens of MB at 150 councils);
+    the rows themselves go when the ledger prunes them."""
+    with db.engine.begin() as conn:
+        keep = _newest(conn)
+        if keep is None:
+            return 0
+        return conn.execute(update(_JOBS).where(
+            _JOBS.c.task == TASK, _JOBS.c.state == "finished", _JOBS.c.id != keep.id,
+            _JOBS.c.result.is_not(None)).values(result=None)).rowcount
+
+
 def in_use() -> bool:
     """Has a roll-up been made or asked for?  Until then nothing is kept current: the
     first /national (or ``flask national rebuild``) makes the first one."""
@@ -106,4 +120,4 @@ def being_built() -> bool:
             ).first() is not None
 
 
-__all__ = ["KIND", "TASK", "Rollup", "being_built", "in_use", "latest", "latest_id", "result"]
+__all__ = ["KIND", "TASK", "Rollup", "being_built", "forget_superseded", "in_use", "latest", "latest_id", "result"]

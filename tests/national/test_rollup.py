@@ -164,3 +164,15 @@ def test_a_change_while_the_rebuild_runs_queues_one_follow_up(app, db, client, m
     assert follow_up.id != first.id and follow_up.state == "queued"
     assert queue_rebuild().id == follow_up.id  # further changes join the follow-up
     assert len(ledger.active(kind="national")) == 2
+
+
+def test_the_ledger_keeps_the_current_roll_up_and_the_one_being_made(app, db, client,
+                                                                     runner):
+    from app.national.rollup import latest
+
+    assert services_shown(client) == 0
+    for _n in range(3):
+        assert runner.invoke(args=["national", "rebuild"]).exit_code == 0
+    kept = [r.id for r in db.session.query(BackgroundJob).filter_by(
+        task=rebuild_national_job.yvm_path) if r.result is not None]
+    assert len(kept) == 2 and latest().job_id in kept  # the older ones' results dropped
