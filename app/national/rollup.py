@@ -17,7 +17,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 
 from ..extensions import db
 from ..models import BackgroundJob
@@ -26,7 +26,7 @@ from ..publication.national import NationalPicture
 
 TASK = "app.jobs.national:rebuild_national_job"  # its ``yvm_path``
 KIND = "national"
-_JOBS = BackgroundJob.__table__
+_JOBS: Table = BackgroundJob.__table__  # type: ignore[assignment]
 _memo: dict[str, Rollup] = {}
 _lock = threading.Lock()
 
@@ -65,22 +65,26 @@ def latest() -> Rollup | None:
     """The newest complete roll-up (``None`` before the first).  The ledger's table has
     no row-level security (every worker reads it across councils): any council's
     request reads the same roll-up."""
-    with db.engine.connect() as conn:
-        row = _newest(conn)
-        if row is None:
-            return None
-        key = f"{db.engine.url}|{row.id}|{row.finished_at.isoformat()}"
+    for _attempt in range(3):  # superseded between the two reads: read the newer one
+        with db.engine.connect() as conn:
+            row = _newest(conn)
+            if row is None:
+                return None
+            key = f"{db.engine.url}|{row.id}|{row.finished_at.isoformat()}"
+            with _lock:
+                hit = _memo.get(key)
+            if hit is not None:
+                return hit
+            blob = conn.execute(select(_JOBS.c.result).where(_JOBS.c.id == row.id)).scalar()
+        if blob is None:
+            continue
+        value = pickle.loads(blob)  # noqa: S301 - our own job's result
+        rollup = Rollup(row.id, value["built_at"], value["picture"], value["hsds"])
         with _lock:
-            hit = _memo.get(key)
-        if hit is not None:
-            return hit
-        blob = conn.execute(select(_JOBS.c.result).where(_JOBS.c.id == row.id)).scalar()
-    value = pickle.loads(blob)  # noqa: S301 - our own job's result
-    rollup = Rollup(row.id, value["built_at"], value["picture"], value["hsds"])
-    with _lock:
-        _memo.clear()
-        _memo[key] = rollup
-    return rollup
+            _memo.clear()
+            _memo[key] = rollup
+        return rollup
+    return None
 
 
 def latest_id() -> str | None:
