@@ -294,6 +294,15 @@ SETTINGS: tuple[Setting, ...] = (
       shown_default="`true` (`false` in tests)"),
     S("JOURNEYS_SETTLE_SECONDS", float, 3.0, "The journeys update waits until the data have "
       "been unchanged this long, so a run of edits is computed once."),
+    S("NATIONAL_KEEP_CURRENT", bool, _keep_journeys_current_default,
+      "After a council publishes or its published data change (directory, geography, "
+      "journeys, a new snapshot, its name or region), queue one background job that puts "
+      "the national picture together again; /national and its downloads serve the last "
+      "complete one, saying a newer one is being built, until it finishes "
+      "(docs/NATIONAL.md). Off: only `flask national rebuild` renews it.",
+      shown_default="`true` (`false` in tests)"),
+    S("NATIONAL_SETTLE_SECONDS", float, 10.0, "The national rebuild waits until no "
+      "council's data have changed for this long, so a run of edits is built once."),
     S("JOBS_SITES_CELLS", int, 100_000,
       "Best-sites cases of more areas x candidate sites than this run as a background job."),
     S("JOBS_IMPORT_BYTES", int, 1_000_000,

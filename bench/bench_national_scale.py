@@ -24,8 +24,19 @@ databases named by DATABASE_URL and DATABASE_URL + "_one")::
     .venv/bin/python bench/bench_national_scale.py URL --redis redis://127.0.0.1:6379/9
         # also the roll-up with CACHE_REDIS_URL (that Redis database is flushed)
 
-Single process: no RQ worker runs the roll-up (GET /national builds it in the request).
-Figures: docs/BENCHMARKS.md, "150 councils (issue 27)".
+    .venv/bin/python bench/bench_national_scale.py URL --councils 30 --same-size \
+        --rq-redis redis://127.0.0.1:6379/13
+        # 30 councils of the 150-council run's size, and (c) below
+
+(c) with ``--rq-redis``: the stored roll-up (docs/NATIONAL.md) rebuilt as a job on two
+    RQ worker processes (``flask jobs worker``, a queue of their own on that Redis):
+    from ``flask national rebuild --queue``'s call to the finished job, then from a
+    committed change in one council to the page showing it; and what a request costs
+    once it is stored: GET /national, the national CSV and the HSDS download
+    (``/national/openreferral.json``, every council's services), first and median,
+    also while a rebuild runs.  (a) times the old on-request work, HSDS included.
+
+Figures: docs/BENCHMARKS.md, "150 councils (issue 27)" and "The stored national roll-up".
 """
 
 from __future__ import annotations
@@ -165,7 +176,7 @@ def rollup(url: str, redis: str) -> dict:
     import app.gaps.service  # noqa: F401 - a running server has these imported
     from app.extensions import db
     from app.national import releases
-    from app.national.service import council_feeds
+    from app.national.service import _with_services, council_feeds
     from app.publication.national import build as build_picture
 
     app = make_app(url, CACHE_REDIS_URL=redis)
@@ -183,9 +194,12 @@ def rollup(url: str, redis: str) -> dict:
             rows = releases.csv_rows(picture)
             answers = releases.answer_csv_rows(picture)
             t2 = time.perf_counter()
+            hsds = json.dumps(releases.hsds_document(_with_services(feeds)))
+            t3 = time.perf_counter()
             db.session.remove()
         out[attempt] = {"feeds_s": round(t1 - t0, 1), "build_csv_s": round(t2 - t1, 2),
-                        "total_s": round(t2 - t0, 1)}
+                        "total_s": round(t2 - t0, 1), "hsds_s": round(t3 - t2, 1),
+                        "hsds_mb": round(len(hsds) / 1e6, 1)}
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {**out, "feeds": len(feeds), "peak_rss_mb": round(peak_mb), "csv_rows": len(rows),
             "answer_rows": len(answers), "load_after": load()}
@@ -235,6 +249,100 @@ def pages(url: str, repeat: int, national: bool) -> dict:
     return out
 
 
+def timed_get(client, path: str, base: str, repeat: int) -> dict:
+    times, size = [], 0
+    for _n in range(1 + repeat):
+        t0 = time.perf_counter()
+        response = client.get(path, base_url=base)
+        times.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+        size = len(response.get_data())
+    return {"first_ms": round(times[0]), "median_ms": round(statistics.median(times[1:])),
+            "kb": round(size / 1024)}
+
+
+def rq_rollup(url: str, redis: str, repeat: int) -> dict:
+    """(c): the roll-up as a job on two RQ workers, and the stored roll-up's requests."""
+    import uuid
+
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.jobs import ledger
+    from app.jobs.national import queue_rebuild
+    from app.models import Council, Service
+    from app.models.tenancy import use_council
+    from app.national.rollup import latest_id
+
+    queue = f"yvm-bench-{uuid.uuid4().hex[:8]}"
+    settings = {"REDIS_URL": redis, "JOBS_QUEUE": queue, "NATIONAL_KEEP_CURRENT": True,
+                "NATIONAL_SETTLE_SECONDS": 0.0}
+    app = make_app(url, **settings)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "APP_ENV": "development",
+           "DATABASE_URL": url, "REDIS_URL": redis, "JOBS_QUEUE": queue,
+           "NATIONAL_SETTLE_SECONDS": "0"}
+    workers = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "jobs",
+                                 "worker"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL) for _ in range(2)]
+    from rq import Worker
+
+    ready = time.perf_counter()
+    pids = {proc.pid for proc in workers}
+    while not pids <= {w.pid for w in Worker.all(connection=app.extensions["yvm_jobs"].connection)}:
+        time.sleep(0.2)  # both started (imports done) before the clock starts
+    out: dict = {"workers": len(workers), "workers_start_s": round(time.perf_counter() - ready, 1),
+                 "load_before": load()}
+    base = f"http://{host(0)}"
+    client = app.test_client()
+
+    def wait(jid: str) -> float:
+        t0 = time.perf_counter()
+        while (row := ledger.get(jid)) is None or row.state not in ("finished", "failed"):
+            time.sleep(0.2)
+        assert row.state == "finished", row.error
+        return time.perf_counter() - t0
+
+    try:
+        with app.app_context():
+            t0 = time.perf_counter()
+            info = queue_rebuild()
+            wait(info.id)
+            out["queued_to_stored_s"] = round(time.perf_counter() - t0, 1)
+            row = ledger.get(info.id)
+            out["result_mb"] = round(len(row.result) / 1e6, 1)
+            out["stored"] = {"page /national": timed_get(client, "/national", base, repeat),
+                             "national.csv": timed_get(client, "/national/national.csv",
+                                                       base, repeat),
+                             "HSDS openreferral.json": timed_get(
+                                 client, "/national/openreferral.json", base, repeat)}
+            # A change in council 5, committed in a context of its own (as a request
+            # would): the rebuild is queued when that context ends.
+            before = latest_id()
+            council_id = db.session.scalar(select(Council.id).where(Council.host == host(5)))
+            t0 = time.perf_counter()
+            with app.app_context(), use_council(council_id):
+                first = db.session.scalar(select(Service).order_by(Service.id).limit(1))
+                first.name = first.name + " (renamed)"
+                first.capacity = (first.capacity or 0) + 1
+                first.status = "paused" if first.status == "active" else "active"
+                db.session.commit()
+            during = timed_get(client, "/national", base, repeat)
+            while latest_id() == before:
+                time.sleep(0.2)
+            out["change_to_stored_s"] = round(time.perf_counter() - t0, 1)
+            out["during_rebuild"] = {"page /national": during}
+            out["national_jobs"] = len([j for j in ledger.active(kind="national")])
+            db.session.remove()
+    finally:
+        for proc in workers:
+            proc.terminate()
+        for proc in workers:
+            proc.wait(timeout=60)
+        app.extensions["yvm_jobs"].queue.delete(delete_jobs=True)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {**out, "request_process_peak_rss_mb": round(peak_mb), "load_after": load()}
+
+
 def child(args: list[str]) -> dict:
     """Run a measurement in a fresh interpreter; its last line is JSON."""
     done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True,
@@ -258,7 +366,13 @@ def main() -> None:
                         help="also time the roll-up with the gap views cached in this Redis "
                              "(CACHE_REDIS_URL; its database is flushed)")
     parser.add_argument("--jobs", type=int, default=2, help="build processes")
-    parser.add_argument("--phase", choices=["build", "rollup", "pages", "pages-national"],
+    parser.add_argument("--same-size", action="store_true",
+                        help="councils of the 150-council run's size (not England split "
+                             "into --councils)")
+    parser.add_argument("--rq-redis", default="",
+                        help="also time the stored roll-up rebuilt on 2 RQ workers on this "
+                             "Redis (a queue of its own, deleted afterwards)")
+    parser.add_argument("--phase", choices=["build", "rollup", "pages", "pages-national", "rq"],
                         help=argparse.SUPPRESS)
     parser.add_argument("--part", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--scale", type=float, default=1.0, help=argparse.SUPPRESS)
@@ -273,17 +387,25 @@ def main() -> None:
     if args.phase == "rollup":
         print(json.dumps(rollup(url, args.redis)))
         return
+    if args.phase == "rq":
+        print(json.dumps(rq_rollup(url, args.rq_redis, args.repeat)))
+        return
     if args.phase:
         print(json.dumps(pages(url, args.repeat, args.phase == "pages-national")))
         return
     councils = 5 if args.small else args.councils
-    scale = councils / 150 if args.small else 1.0  # --small: 5 councils of ~225 LSOAs
+    # --small: 5 councils of ~225 LSOAs; --same-size: N of them
+    scale = councils / 150 if args.small or args.same_size else 1.0
     one = url + "_one"
     print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores")
     if not args.measure_only:
         print(json.dumps({"built": build(url, councils, scale, args.jobs)}), flush=True)
         build_one(one, councils, scale)
     print(json.dumps({"rollup": child([url, "--phase", "rollup"])}), flush=True)
+    if args.rq_redis:
+        print(json.dumps({"rollup_rq_stored": child([url, "--phase", "rq", "--rq-redis",
+                                                     args.rq_redis, "--repeat",
+                                                     str(args.repeat)])}), flush=True)
     if args.redis:
         print(json.dumps({"rollup_redis_cache": child([url, "--phase", "rollup", "--redis",
                                                        args.redis])}), flush=True)

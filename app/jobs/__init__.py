@@ -99,6 +99,9 @@ def init_app(app) -> None:
     from . import journeys  # journeys kept current: queued after a change (docs/JOURNEYS.md)
 
     journeys.init_app(app)
+    from . import national  # the national roll-up kept current (docs/NATIONAL.md)
+
+    national.init_app(app)
 
 
 def start(app) -> None:

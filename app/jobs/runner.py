@@ -78,9 +78,10 @@ def _run_task(jid: str, row, backend, attempt: int) -> str:
                     jid, row.task, attempt, backend.owner)
         return "lost"
     db.session.commit()
-    from .journeys import after_commit  # a job that changed journey inputs queues the update
+    from . import journeys, national  # a job that changed their inputs queues the update
 
-    after_commit()  # as the job's council: the update is queued for it
+    journeys.after_commit()  # as the job's council: the update is queued for it
+    national.after_commit()
     return "finished"
 
 

@@ -1,8 +1,10 @@
-"""The public national page and its open data downloads (thin views)."""
+"""The public national page and its open data downloads (thin views), all served from
+the stored national roll-up (docs/NATIONAL.md, "The stored roll-up")."""
 
 from __future__ import annotations
 
 from flask import Response, render_template
+from ..i18n import _
 
 from ..access import public, reader_signed_in
 from . import (
@@ -21,17 +23,24 @@ def index() -> str:
                            **svc.page_context(with_map=reader_signed_in()))
 
 
+def _send(download: svc.Download, mimetype: str) -> Response:
+    if download.body is None:  # the very first roll-up is being prepared
+        return Response(_("The national picture is being prepared. Please try again in a "
+                          "few minutes."), status=503, mimetype="text/plain",
+                        headers={"Retry-After": "60"})
+    response = Response(download.body, mimetype=mimetype, headers={
+        "Content-Disposition": f"attachment; filename={download.filename}"})
+    response.last_modified = download.built_at
+    return response
+
+
 @bp.route("/national/<table>.csv")
 @public
 def download_csv(table: str) -> Response:
-    body, filename = svc.national_csv(table)
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={filename}"})
+    return _send(svc.national_csv(table), "text/csv")
 
 
 @bp.route("/national/openreferral.json")
 @public
 def download_hsds() -> Response:
-    body, filename = svc.national_hsds()
-    return Response(body, mimetype="application/json",
-                    headers={"Content-Disposition": f"attachment; filename={filename}"})
+    return _send(svc.national_hsds(), "application/json")

@@ -4,6 +4,10 @@
 each built as that council (its own transaction, so PostgreSQL's row-level security
 shows it only its own rows) from what that council has published; the national
 tables only ever add up those published releases (docs/NATIONAL.md).
+
+The page and every download serve the stored roll-up (:mod:`.rollup`), put together
+by the rebuild job (:mod:`app.jobs.national`) from one reading of those feeds, never
+on request (but for the very first).
 """
 
 from __future__ import annotations
@@ -13,26 +17,27 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask import abort, current_app
 
 from .. import csvsafe, dataversion
-from ..cache import cached
 from ..disclosure import DisclosureRule
 from ..extensions import db
 from ..models import Service
+from ..models.base import utcnow
 from ..models.tenancy import Council, default_council_id, use_council
 from ..publication.national import (
     CLIFF_MONTHS,
     COST_BANDS,
     REGIONS,
     CouncilRelease,
-    NationalPicture,
     build,
 )
 from ..tenancy.service import list_councils
-from . import releases
+from ..tenancy.web import council_setting
+from . import releases, rollup
 
 
 @dataclass(frozen=True)
@@ -47,11 +52,12 @@ class Feed:
 
 def identity(council: Council) -> releases.CouncilIdentity:
     """A council's code, name and region: its own row's; the deployment's own council
-    (``DEFAULT_COUNCIL_CODE``) takes ``COUNCIL_NAME`` and ``DEFAULT_COUNCIL_REGION``
-    from the settings where its row has none."""
+    (``DEFAULT_COUNCIL_CODE``) takes ``COUNCIL_NAME`` (as every page names it:
+    :func:`~app.tenancy.web.council_setting`) and ``DEFAULT_COUNCIL_REGION`` from the
+    settings where its row has none."""
     config = current_app.config
     own = council.code == config["DEFAULT_COUNCIL_CODE"]
-    name = council.setting("COUNCIL_NAME", config["COUNCIL_NAME"] if own else council.name)
+    name = council_setting("COUNCIL_NAME", council)
     region = council.region or (str(config["DEFAULT_COUNCIL_REGION"]) if own else "")
     return releases.CouncilIdentity(code=council.code, name=str(name), region_code=region,
                                     region_name=REGIONS.get(region, region))
@@ -86,13 +92,15 @@ def _as_council(council_id: int) -> Iterator[None]:
         db.session.rollback()
 
 
-def council_feeds() -> list[Feed]:
+def council_feeds(progress: Callable[[float, str], None] | None = None) -> list[Feed]:
     """Every council this deployment serves, each as its own published release."""
     default_council_id(db.session.connection())  # the deployment's own, made on first use
     councils = [(c.id, identity(c)) for c in list_councils(db.session)]
     rule = DisclosureRule.from_config(current_app.config)
     feeds = []
-    for council_id, who in councils:
+    for n, (council_id, who) in enumerate(councils):
+        if progress is not None:
+            progress(0.05 + 0.75 * n / max(1, len(councils)), f"Reading {who.name}")
         with _as_council(council_id):
             young, reached = _gap_totals()
             release = releases.build_release(db.session, who, rule,
@@ -101,9 +109,9 @@ def council_feeds() -> list[Feed]:
     return feeds
 
 
-def _every_version() -> dict[str, list[Any]]:
+def every_version() -> dict[str, list[Any]]:
     """Each council's (data version, published snapshot token), read as that council:
-    the national picture changes only when one of them does."""
+    the rebuild job waits until these stop moving (``NATIONAL_SETTLE_SECONDS``)."""
     default_council_id(db.session.connection())
     ids = [c.id for c in list_councils(db.session)]
     versions: dict[str, list[Any]] = {}
@@ -113,23 +121,65 @@ def _every_version() -> dict[str, list[Any]]:
     return versions
 
 
-def picture() -> NationalPicture:
-    """The national picture, kept in the app's cache until any council's data or
-    published snapshot changes (adding up 150 councils takes about a minute: see
-    docs/BENCHMARKS.md, "150 councils"), so only the first request after a change
-    waits for it."""
-    return cached("national_picture", db.session, {"councils": _every_version()},
-                  lambda: build(f.release for f in council_feeds()))
+def build_result(progress: Callable[[float, str], None] | None = None) -> dict[str, Any]:
+    """A new roll-up (the rebuild job's result, :mod:`.rollup`): the picture and the
+    HSDS file from one reading of every council's feed, so every download and the
+    page give the same figures."""
+    started = utcnow()
+    feeds = council_feeds(progress)
+    pic = build(f.release for f in feeds)
+    if progress is not None:
+        progress(0.85, "Writing every council's services (HSDS)")
+    hsds = json.dumps(releases.hsds_document(_with_services(feeds)))
+    return rollup.result(pic, hsds, started)
+
+
+@dataclass(frozen=True)
+class Current:
+    """What a request serves: the last complete roll-up (``None`` while the very first
+    is being prepared) and whether a newer one is being built."""
+
+    stored: rollup.Rollup | None
+    rebuilding: bool
+
+
+def current() -> Current:
+    """The last complete roll-up, at once.  Only when none exists at all does the
+    request put it together itself (or, when another process already is, wait up to
+    ``JOBS_WAIT_SECONDS`` for it and otherwise say it is being prepared).  A roll-up
+    older than half ``JOBS_RESULT_TTL_SECONDS`` (the ledger forgets finished jobs
+    after that) is renewed in the background."""
+    from ..jobs import national as job
+
+    found = rollup.latest()
+    if found is None:
+        if job.build_here(FIRST_KEY) != "finished":
+            job.wait_for_first(float(current_app.config["JOBS_WAIT_SECONDS"]))
+        found = rollup.latest()
+    building = rollup.being_built()
+    ttl = float(current_app.config["JOBS_RESULT_TTL_SECONDS"])
+    if found is not None and not building and found.age_seconds() > ttl / 2:
+        job.queue_rebuild()
+        building = True
+    return Current(found, building)
+
+
+FIRST_KEY = json.dumps({"first": True})
 
 
 def page_context(with_map: bool = False) -> dict[str, Any]:
-    """The national page: the picture, and for signed-in readers the LSOA map (its
-    tiles carry the gap figures, which are for them)."""
+    """The national page: the stored picture with its date, whether a newer one is being
+    built, and for signed-in readers the LSOA map (its tiles carry the gap figures,
+    which are for them)."""
     from .tiles_service import map_page
 
-    pic = picture()
-    return {"map": map_page() if with_map else None,"pic": pic, "cost_bands": [k for k, _u in COST_BANDS], "cliff_months": CLIFF_MONTHS,
-            "region_names": {r.code: r.name for r in pic.regions}}
+    now = current()
+    pic = now.stored.picture if now.stored is not None else None
+    return {"map": map_page() if with_map else None, "pic": pic,
+            "built_at": now.stored.built_at if now.stored is not None else None,
+            "rebuilding": now.rebuilding,
+            "cost_bands": [k for k, _u in COST_BANDS], "cliff_months": CLIFF_MONTHS,
+            "region_names": {r.code: r.name for r in pic.regions} if pic else {}}
 
 
 CSV_TABLES = {
@@ -139,17 +189,30 @@ CSV_TABLES = {
 }
 
 
-def national_csv(table: str) -> tuple[str, str]:
-    """(body, filename): the national table, or what young people said, by council,
-    region and England (``table``: a key of :data:`CSV_TABLES`; 404 for others)."""
+@dataclass(frozen=True)
+class Download:
+    """A download's body and file name, and when its roll-up was put together
+    (``body`` is ``None`` while the first roll-up is being prepared)."""
+
+    body: str | None
+    filename: str
+    built_at: datetime | None
+
+
+def national_csv(table: str) -> Download:
+    """The national table, or what young people said, by council, region and England
+    (``table``: a key of :data:`CSV_TABLES`; 404 for others), from the stored roll-up."""
     if table not in CSV_TABLES:
         abort(404)
     fields, rows, filename = CSV_TABLES[table]
+    now = current().stored
+    if now is None:
+        return Download(None, filename, None)
     out = io.StringIO()
     writer = csvsafe.DictWriter(out, fields)
     writer.writeheader()
-    writer.writerows(rows(picture()))
-    return out.getvalue(), filename
+    writer.writerows(rows(now.picture))
+    return Download(out.getvalue(), filename, now.built_at)
 
 
 def _with_services(feeds: Sequence[Feed]) -> Iterator[tuple[CouncilRelease, Sequence[Service]]]:
@@ -161,7 +224,8 @@ def _with_services(feeds: Sequence[Feed]) -> Iterator[tuple[CouncilRelease, Sequ
             yield feed.release, feed.services()
 
 
-def national_hsds() -> tuple[str, str]:
-    """(body, filename): every council's services in HSDS 3 with its licence."""
-    doc = releases.hsds_document(_with_services(council_feeds()))
-    return json.dumps(doc), "youth-provision-national-openreferral.json"
+def national_hsds() -> Download:
+    """Every council's services in HSDS 3 with its licence, from the stored roll-up."""
+    now = current().stored
+    filename = "youth-provision-national-openreferral.json"
+    return Download(now.hsds if now else None, filename, now.built_at if now else None)

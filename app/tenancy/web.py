@@ -82,10 +82,11 @@ def current_council():
     return council
 
 
-def council_setting(name: str):
-    """A setting as the current council has it: its override, its own name for a
-    council that is not the deployment's own, else the app's config."""
-    council = current_council()
+def council_setting(name: str, council: Council | None = None):
+    """A setting as a council has it (``council``, default the current council): its
+    override, its own name for a council that is not the deployment's own, else the
+    app's config."""
+    council = council if council is not None else current_council()
     if council is not None and name in (council.settings or {}):
         return council.settings[name]
     if name == "COUNCIL_NAME" and council is not None and council.code != DEFAULT["code"]:

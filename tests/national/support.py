@@ -36,7 +36,7 @@ def feed(monkeypatch, db, councils=None):
                                   sessions=[(n % 7, time(18), time(20), False)])])
     ids = [[s.id for s in group] for group in made]
 
-    def feeds():
+    def feeds(progress=None):
         own = default_council_id(db.session.connection())  # the services were made there
         return [Feed(r, own, lambda group=group: [db.session.get(Service, i) for i in group])
                 for r, group in zip(councils, ids, strict=True)]
