@@ -16,10 +16,10 @@ see each other's councils.
 from __future__ import annotations
 
 import threading
-import time
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from time import monotonic  # (a test moves this clock)
 from types import MappingProxyType
 
 from sqlalchemy import event, select
@@ -100,14 +100,14 @@ def read(engine: Engine) -> CouncilTable | None:
             rows = conn.execute(select(Council.__table__)).all()
     except DBAPIError:
         return None
-    return CouncilTable([CouncilInfo.of(row) for row in rows], time.monotonic())
+    return CouncilTable([CouncilInfo.of(row) for row in rows], monotonic())
 
 
 def councils(engine: Engine, max_age: float) -> CouncilTable | None:
     """The council table, read again when the process's copy is older than
     ``max_age`` seconds (0: read every time, keep nothing)."""
     table = _tables.get(engine)
-    if table is not None and time.monotonic() - table.loaded_at < max_age:
+    if table is not None and monotonic() - table.loaded_at < max_age:
         return table
     return refresh(engine, keep=max_age > 0)
 

@@ -11,7 +11,7 @@ no query to find its council.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, has_app_context, request
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
 
 from ..models.tenancy import DEFAULT, Council, reset_current, set_current
 from . import colours, logs
@@ -21,11 +21,16 @@ from . import table as council_table
 ENVIRON_KEY = "yvm.council_id"
 
 
+TABLE_KEY = "yvm.councils"
+
+
 def _table(app: Flask | None = None) -> council_table.CouncilTable | None:
-    """The council table as this process has it (read again when older than
-    ``COUNCIL_CACHE_SECONDS``)."""
+    """The council table as this request found it, else as this process has it
+    (read again when older than ``COUNCIL_CACHE_SECONDS``)."""
     from ..extensions import db
 
+    if app is None and has_request_context() and TABLE_KEY in request.environ:
+        return request.environ[TABLE_KEY]
     app = app or current_app
     return council_table.councils(db.engine, float(app.config["COUNCIL_CACHE_SECONDS"]))
 
@@ -43,6 +48,7 @@ class CouncilDispatcher:
         host = (environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or "").lower()
         with self.app.app_context():
             councils = _table(self.app)
+        environ[TABLE_KEY] = councils  # the same table for the rest of the request
         found, by_prefix = councils.for_request(first, host) if councils else (None, False)
         if by_prefix:
             environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + "/" + first
