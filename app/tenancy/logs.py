@@ -20,6 +20,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
@@ -89,7 +90,7 @@ def install() -> None:
     if getattr(previous, "yvm_council", False):
         return
 
-    def factory(*args, **kwargs) -> logging.LogRecord:
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record = previous(*args, **kwargs)
         record.council = council_code(current_council_id())
         return record
