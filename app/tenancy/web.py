@@ -14,8 +14,7 @@ from __future__ import annotations
 from flask import Flask, current_app, g, has_app_context, has_request_context, request
 
 from ..models.tenancy import DEFAULT, Council, reset_current, set_current
-from . import colours, logs
-from . import scoping  # noqa: F401 - registers the listeners
+from . import colours, logs, scoping  # noqa: F401 - scoping registers the listeners
 from . import table as council_table
 
 ENVIRON_KEY = "yvm.council_id"
