@@ -18,9 +18,7 @@ from . import colours, logs, scoping  # noqa: F401 - scoping registers the liste
 from . import table as council_table
 
 ENVIRON_KEY = "yvm.council_id"
-
-
-TABLE_KEY = "yvm.councils"
+TABLE_KEY = "yvm.councils"  # the council table the request was dispatched with
 
 
 def _table(app: Flask | None = None) -> council_table.CouncilTable | None:
