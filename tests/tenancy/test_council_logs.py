@@ -81,8 +81,8 @@ def test_records_during_a_job_name_its_council(app, db, two_councils, every_reco
     a, b = two_councils
     with use_council(b.id):
         jobs.enqueue(logging_job, {}, key="log-test", user_id=None)
-    # The task's last line, not the job's state: the runner marks a job finished after
-    # it has stopped working as the job's council (outside this test's subject).
+    # Waits for the task's last line: what this test is about (on this branch's base the
+    # runner could not yet mark another council's job finished; fixed on main, 4045f01).
     poll(lambda: any(r.getMessage() == END for r in every_record.records),
          what="the job's last line")
     records = list(every_record.records)
