@@ -74,6 +74,11 @@ SETTINGS: tuple[Setting, ...] = (
     S("COUNCIL_NAME", str, "Herefordshire Council", "Shown in the header and notices."),
     S("DEFAULT_COUNCIL_CODE", str, "E06000019", "ONS code of the own council (docs/TENANCY.md)."),
     S("DEFAULT_COUNCIL_REGION", str, "E12000005", "ONS code of its region (docs/NATIONAL.md)."),
+    S("COUNCIL_CACHE_SECONDS", float, 30.0,
+      "How long each process keeps its copy of the council table (host names, path prefixes, "
+      "names, colours) before reading it again; `0` reads it for every request. The process "
+      "that adds a council drops its copy at once; other processes see the change within "
+      "this time (docs/TENANCY.md)."),
     S("SUPPORTED_LANGUAGES", str, "en,pl,ro",
       "Languages the public pages and surveys are offered in, as codes separated by commas, "
       "first the default. Each one except `en` needs a catalogue in `app/translations/` "

@@ -100,8 +100,26 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
+# Every line names its council: the ONS code of the request's or job's council, `-`
+# for none (app/tenancy/logs.py puts ``council`` on every record of the process).
+LOG_FORMAT = "[%(asctime)s] %(levelname)s %(council)s %(name)s: %(message)s"
+
+
 def _configure_logging(app: Flask) -> None:
-    """Logs never carry personal data: no IP addresses, no user agents."""
+    """Logs never carry personal data: no IP addresses, no user agents.  The app's
+    records (the ``app`` loggers, Flask's own among them) are written in
+    ``LOG_FORMAT`` to the request's error stream, else standard error."""
+    from flask.logging import wsgi_errors_stream
+
+    from .tenancy import logs
+
+    logs.install()
+    package = logging.getLogger("app")
+    if not any(getattr(h, "yvm_council", False) for h in package.handlers):
+        handler = logging.StreamHandler(wsgi_errors_stream)  # type: ignore[arg-type]
+        handler.setFormatter(logging.Formatter(LOG_FORMAT))
+        handler.yvm_council = True  # type: ignore[attr-defined]
+        package.addHandler(handler)  # before app.logger: Flask then adds no handler of its own
     level = getattr(logging, str(app.config["LOG_LEVEL"]).upper(), logging.INFO)
     app.logger.setLevel(level)
     # Werkzeug's development server logs the client address with every request.

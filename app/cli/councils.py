@@ -9,7 +9,13 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..extensions import db
-from ..tenancy.service import CouncilError, add_council, change_settings, list_councils
+from ..tenancy.service import (
+    CouncilError,
+    add_council,
+    change_settings,
+    list_councils,
+    set_colours,
+)
 
 cli = AppGroup("councils", help="Add and list councils (docs/TENANCY.md).")
 
@@ -20,8 +26,10 @@ cli = AppGroup("councils", help="Add and list councils (docs/TENANCY.md).")
 @click.option("--host", help="Its own host name, e.g. youth.herefordshire.gov.uk.")
 @click.option("--path", "path_prefix", help="Its path prefix, e.g. herefordshire.")
 @click.option("--region", help="Its ONS region code, e.g. E12000005 (the West Midlands).")
-@click.option("--colour", "colour_primary", help="Its main colour, e.g. #1d70b8.")
-@click.option("--accent", "colour_accent", help="Its accent colour.")
+@click.option("--colour", "colour_primary",
+              help="Its header's colour, e.g. #1d70b8 (text on it must reach 4.5:1).")
+@click.option("--accent", "colour_accent",
+              help="The strip above and below its header (default: a shade of --colour).")
 @click.option("--settings", "settings_json", default="{}",
               help='Settings it overrides, as JSON, e.g. {"COUNCIL_FRONT_DOOR": "..."}.')
 def add(code, name, host, path_prefix, region, colour_primary, colour_accent, settings_json):
@@ -64,6 +72,20 @@ def settings_(code, settings_json):
             publish(db.session, CellKeyMethod.from_config(current_app.config),
                     Schedule.from_config(current_app.config), trigger="settings")
         click.echo(f"{', '.join(changed)} changed: published a new snapshot for {council.code}.")
+
+
+@cli.command("colours")
+@click.argument("code")
+@click.option("--colour", "colour_primary", help="Its header's colour, e.g. #1d70b8.")
+@click.option("--accent", "colour_accent", help="The strip above and below its header.")
+def colours(code, colour_primary, colour_accent):
+    """Set council CODE's colours; without any, it goes back to the app's own."""
+    try:
+        council = set_colours(db.session, code, colour_primary, colour_accent)
+    except CouncilError as exc:
+        raise click.ClickException(str(exc)) from None
+    shown = " and ".join(c for c in (council.colour_primary, council.colour_accent) if c)
+    click.echo(f"{council.code} {council.name}: " + (shown or "the app's own colours") + ".")
 
 
 @cli.command("list")

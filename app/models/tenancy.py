@@ -34,7 +34,7 @@ ONS_CODE = re.compile(r"^[EWSN]\d{8}$")
 REGION_CODE = re.compile(r"^E1200000[1-9]$")
 HOST = re.compile(r"^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?(:\d{1,5})?$")
 PATH_PREFIX = re.compile(r"^[a-z0-9][a-z0-9-]{0,58}$")
-COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}\Z")  # \Z: no newline after it, as $ allows
 
 
 class Council(Base):

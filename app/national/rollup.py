@@ -15,7 +15,7 @@ from __future__ import annotations
 import pickle
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import Table, select, update
 
@@ -46,7 +46,7 @@ class Rollup:
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def result(picture: NationalPicture, hsds: str, built_at: datetime) -> dict:

@@ -9,6 +9,7 @@ from sqlalchemy import or_, select
 
 from ..config_values import setting_value
 from ..models.tenancy import RAISE_ONLY, Council, validate_council, validate_settings
+from .colours import contrast_problem, is_colour
 
 
 class CouncilError(ValueError):
@@ -26,8 +27,10 @@ def add_council(session, code: str, name: str, *, host: str | None = None,
     host = (host or "").strip().lower() or None
     path_prefix = (path_prefix or "").strip().strip("/").lower() or None
     region = (region or "").strip().upper() or None
+    colour_primary, colour_accent = _colour(colour_primary), _colour(colour_accent)
     problems = validate_council(code, name, host, path_prefix, (colour_primary, colour_accent),
                                 settings, region, floors(deployment or {}))
+    problems += colour_problems(colour_primary, colour_accent)
     if problems:
         raise CouncilError(" ".join(problems))
     clash = session.scalar(select(Council).where(or_(
@@ -41,6 +44,34 @@ def add_council(session, code: str, name: str, *, host: str | None = None,
                       colour_primary=colour_primary, colour_accent=colour_accent,
                       settings=dict(settings or {}))
     session.add(council)
+    session.commit()
+    return council
+
+
+def _colour(value: str | None) -> str | None:
+    return (value or "").strip().lower() or None
+
+
+def colour_problems(*colours: str | None) -> list[str]:
+    """Council colours (well-formed ones: :func:`validate_council` names the others)
+    that no text can be read on: neither white nor near-black reaches 4.5:1."""
+    found = (contrast_problem(c) for c in colours if c and is_colour(c))
+    return [problem for problem in found if problem]
+
+
+def set_colours(session, code: str, colour_primary: str | None,
+                colour_accent: str | None) -> Council:
+    """Give council ``code`` these colours (``None``: none, the app's own)."""
+    council = council_by_code(session, code)
+    if council is None:
+        raise CouncilError(f"There is no council {code!r} (flask councils list).")
+    colour_primary, colour_accent = _colour(colour_primary), _colour(colour_accent)
+    problems = [f"{c!r} is not a colour like #1d70b8." for c in (colour_primary, colour_accent)
+                if c and not is_colour(c)]
+    problems += colour_problems(colour_primary, colour_accent)
+    if problems:
+        raise CouncilError(" ".join(problems))
+    council.colour_primary, council.colour_accent = colour_primary, colour_accent
     session.commit()
     return council
 

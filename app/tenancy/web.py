@@ -3,20 +3,34 @@
 The current council is found once per request: a path prefix (``/herefordshire/...``,
 moved into ``SCRIPT_NAME`` so every ``url_for`` keeps it) or the request's host
 name; a request matching no council is the default council's
-(``DEFAULT_COUNCIL_CODE``).  :mod:`app.tenancy.scoping` does the rest.
+(``DEFAULT_COUNCIL_CODE``).  :mod:`app.tenancy.scoping` does the rest.  The
+``council`` table is read from the process's copy (:mod:`app.tenancy.table`, at
+most ``COUNCIL_CACHE_SECONDS`` old), so a request, static files included, costs
+no query to find its council.
 """
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, has_app_context, request
-from sqlalchemy import or_, select
-from sqlalchemy.exc import DBAPIError
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
 
 from ..disclosure import follow_council
 from ..models.tenancy import DEFAULT, Council, reset_current, set_current
-from . import scoping  # noqa: F401 - registers the listeners
+from . import colours, logs, scoping  # noqa: F401 - scoping registers the listeners
+from . import table as council_table
 
 ENVIRON_KEY = "yvm.council_id"
+TABLE_KEY = "yvm.councils"  # the council table the request was dispatched with
+
+
+def _table(app: Flask | None = None) -> council_table.CouncilTable | None:
+    """The council table as this request found it, else as this process has it
+    (read again when older than ``COUNCIL_CACHE_SECONDS``)."""
+    from ..extensions import db
+
+    if app is None and has_request_context() and TABLE_KEY in request.environ:
+        return request.environ[TABLE_KEY]
+    app = app or current_app
+    return council_table.councils(db.engine, float(app.config["COUNCIL_CACHE_SECONDS"]))
 
 
 class CouncilDispatcher:
@@ -31,24 +45,25 @@ class CouncilDispatcher:
         first = path.lstrip("/").split("/", 1)[0].lower()
         host = (environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or "").lower()
         with self.app.app_context():
-            from ..extensions import db
-
-            try:
-                with db.engine.connect() as conn:
-                    rows = conn.execute(select(Council.id, Council.path_prefix, Council.host)
-                                        .where(or_(Council.path_prefix == first,
-                                                   Council.host == host,
-                                                   Council.host == host.split(":")[0]))).all()
-            except DBAPIError:  # no schema yet (before `flask db upgrade`): the default
-                rows = []
-        by_prefix = [r for r in rows if first and r.path_prefix == first]
+            councils = _table(self.app)
+        environ[TABLE_KEY] = councils  # the same table for the rest of the request
+        found, by_prefix = councils.for_request(first, host) if councils else (None, False)
         if by_prefix:
-            environ[ENVIRON_KEY] = by_prefix[0].id
             environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + "/" + first
             environ["PATH_INFO"] = path[len(first) + 1:] or "/"
-        elif rows:
-            environ[ENVIRON_KEY] = rows[0].id
-        return self.wsgi_app(environ, start_response)
+        elif found is None and councils is not None:
+            found = councils.default()  # named, so its log lines carry its code
+        if found is None:
+            return self.wsgi_app(environ, start_response)
+        environ[ENVIRON_KEY] = found.id
+        token = set_current(found.id)  # for what runs around the Flask request too
+        try:
+            return self.wsgi_app(environ, start_response)
+        finally:
+            try:
+                reset_current(token)
+            except ValueError:  # set in another context (a copied one): nothing to undo
+                pass
 
 
 def _enter_council() -> None:
@@ -65,21 +80,32 @@ def _leave_council(exc=None) -> None:
 
 
 def current_council():
-    """The current council's row (the default council's when none was set), looked
-    up once per request."""
-    from flask import has_request_context
-
+    """The current council (a read-only :class:`~app.tenancy.table.CouncilInfo`;
+    the default council's when none was set), from the process's council table:
+    no query while that is fresh."""
     from ..extensions import db
-    from ..models.tenancy import resolve_council_id
+    from ..models.tenancy import current_council_id, resolve_council_id
 
+    council_id = current_council_id()
+    councils = _table()
+    if councils is not None and council_id is not None and councils.by_id(council_id) is None:
+        councils = council_table.refresh(db.engine)  # a council added since, elsewhere
+    if councils is not None:
+        found = councils.default() if council_id is None else councils.by_id(council_id)
+        if found is not None:
+            return found
+    # No table yet (before `flask db upgrade`): the default council, made on first use.
     council_id = resolve_council_id(db.session.connection())
-    cached = g.get("yvm_council") if has_request_context() else None
-    if cached is not None and cached[0] == council_id:
-        return cached[1]
-    council = db.session.get(Council, council_id)
-    if has_request_context():
-        g.yvm_council = (council_id, council)
-    return council
+    row = db.session.get(Council, council_id)
+    return council_table.CouncilInfo.of(row) if row is not None else None
+
+
+def council_palette() -> colours.Palette | None:
+    """The current council's header colours, checked again (``None``: the app's own)."""
+    council = current_council()
+    if council is None:
+        return None
+    return colours.palette(council.colour_primary, council.colour_accent)
 
 
 def council_setting(name: str, council: Council | None = None):
@@ -103,7 +129,18 @@ def council_settings_now() -> dict:
     return dict(council.settings or {}) if council is not None else {}
 
 
+def _engine():
+    """The database of the code that is logging (``None`` outside an app context)."""
+    if not has_app_context():
+        return None
+    from ..extensions import db
+
+    return db.engine
+
+
 def init_app(app: Flask) -> None:
+    logs.set_engine_source(_engine)
+    app.jinja_env.globals["council_palette"] = council_palette
     DEFAULT["code"] = app.config.get("DEFAULT_COUNCIL_CODE") or DEFAULT["code"]
     DEFAULT["name"] = app.config.get("COUNCIL_NAME") or DEFAULT["name"]
     follow_council(council_settings_now)
