@@ -140,8 +140,11 @@ def test_ward_pdf(setup, app):
             first = client.get(f"/ward/{ts.WARD1}.pdf", base_url=host)
             assert first.status_code == 303, (name, first.status_code)
             progress = first.headers["Location"] + ".json"
-            state = poll(lambda: (s := client.get(progress, base_url=host).get_json())["done"]
-                         and s, timeout=240, what=f"{name}'s ward PDF", every=0.25)
+            def done(client=client, progress=progress, host=host):
+                state = client.get(progress, base_url=host).get_json()
+                return state["done"] and state
+
+            state = poll(done, timeout=240, what=f"{name}'s ward PDF", every=0.25)
             assert state["state"] == "finished", state
             body = client.get(state["ready_url"], base_url=host).data
             reader = pypdf.PdfReader(io.BytesIO(body))
