@@ -1,6 +1,6 @@
 """Shared by the leak tests (test_leak.py, test_leak_more.py): two small counties with
 distinctive names and codes, and the helpers that walk routes and look for council
-B's markers.  The ``councils`` fixture that builds them is in conftest.py."""
+B's markers.  The ``walked`` fixture that builds them is in conftest.py."""
 
 from __future__ import annotations
 
@@ -95,7 +95,11 @@ def leaks(body: str, url: str, markers: tuple[str, ...] = B_MARKERS) -> list[str
 
 
 def users_of(db, council_id: int, roles) -> dict:
-    """One staff account per role of ``council_id`` (the partner in its own trust)."""
+    """One staff account per role of ``council_id`` (the partner in its own trust).
+
+    On PostgreSQL a transaction's council is set when it begins: the session's is
+    ended first, so the accounts are made in one of ``council_id``'s own."""
+    db.session.rollback()
     with use_council(council_id):
         organisation = db.session.scalar(select(Organisation).where(
             Organisation.name.like("% Trust")))

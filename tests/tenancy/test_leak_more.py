@@ -1,8 +1,15 @@
 """Nothing of council B reaches council A through what test_leak.py does not walk
 (issue 27): the PDFs and their jobs, the caches, the log lines and the form posts.
 
-The two counties are test_leak.py's (``councils`` in conftest.py).  Each check
-also shows that B's own side holds the marker, so it can fail.
+The two counties are test_leak.py's (``walked`` in conftest.py), and, as there, on
+PostgreSQL the app connects as the NOBYPASSRLS app role (``walk_app``), so row-level
+security holds A's jobs, caches, logs and posts as well as the code does.  Each
+check also shows that B's own side holds the marker, so it can fail.
+
+Working as a council in the test itself: on PostgreSQL a transaction's council is
+set when it begins, so the session's transaction is ended (``rollback``) before a
+``use_council`` block that writes; and a row of B's is read (or signed in with)
+inside B's block: outside it, it would be refreshed as A and hidden from A.
 """
 
 from __future__ import annotations
@@ -34,6 +41,11 @@ pypdf = pytest.importorskip("pypdf")
 
 
 @pytest.fixture
+def app(walk_app):
+    return walk_app
+
+
+@pytest.fixture
 def app_config():
     # Production's survey recheck (tests use 0): the per-process survey cache then
     # answers from its own entries, as it does on a live server.
@@ -48,6 +60,14 @@ def stop_jobs(app):
 
 def _client(app, user, host: str = A_HOST):
     return sign_in(app.test_client(), user, host)
+
+
+def _client_of_b(app, db, b_id: int, role: str):
+    """A client signed in on B's host as a new account of B's with ``role`` (made and
+    read as B: outside B's block the row is A's to refresh, and hidden from A)."""
+    db.session.rollback()  # a fresh transaction, set to B (RLS)
+    with use_council(b_id):
+        return _client(app, make_user(db, role), B_HOST)
 
 
 def _start(client, url: str, host: str) -> str:
@@ -94,7 +114,7 @@ def _make(client, urls: dict[str, str], host: str) -> dict[str, tuple[str, str, 
 # --- 1. PDFs and their jobs ----------------------------------------------------------
 # One test, so each PDF is made once (a layout takes seconds): B's, then A's.
 
-def test_pdf_jobs_are_each_councils_own(app, db, councils, stop_jobs, runner, monkeypatch):
+def test_pdf_jobs_are_each_councils_own(app, db, walked, stop_jobs, runner, monkeypatch):
     from app import jobs
     from app.gaps import evidence as evidence_module
     from app.gaps.evidence import make_pdf
@@ -105,11 +125,10 @@ def test_pdf_jobs_are_each_councils_own(app, db, councils, stop_jobs, runner, mo
     # (the two counties' versions differ), so only the council keeps the jobs apart.
     monkeypatch.setattr(evidence_module, "_key", lambda args, settings: json.dumps(
         {"args": args, "settings": settings}, sort_keys=True))
-    a, b, a_ids, b_ids = councils
+    a, b, a_ids, b_ids = walked
     users_a = users_of(db, a.id, ("commissioner", "admin", "councillor", "partner"))
-    with use_council(b.id):
-        user_b = make_user(db, "commissioner")
-    client_a, client_b = _client(app, users_a["commissioner"]), _client(app, user_b, B_HOST)
+    client_b = _client_of_b(app, db, b.id, "commissioner")
+    client_a = _client(app, users_a["commissioner"])
     evidence = "/evidence.pdf?level=lsoa"
     urls_b = {"ward": f"/ward/{b_ids['ward_code']}.pdf", "evidence": evidence}
     urls_a = {"ward": f"/ward/{a_ids['ward_code']}.pdf", "evidence": evidence}
@@ -156,14 +175,17 @@ def test_pdf_jobs_are_each_councils_own(app, db, councils, stop_jobs, runner, mo
     # The ledger, as each council: B's jobs and results are B's alone.
     for name, task in (("ward", make_ward_pdf), ("evidence", make_pdf)):
         b_job, a_job = made_b[name][0], made_a[name][0]
+        db.session.rollback()  # each council's reads in a transaction of its own
         with use_council(a.id):
             assert jobs.status(b_job) is None and jobs.result(b_job) is None, name
             assert jobs.latest(task).id == a_job, name
+        db.session.rollback()
         with use_council(b.id):
             assert jobs.result(b_job)["body"] == made_b[name][2], name
             assert jobs.status(a_job) is None and jobs.latest(task).id == b_job, name
     # B's ward asked for on A's host makes no job at all.
     assert client_a.get(urls_b["ward"], base_url=A_HOST).status_code == 404
+    db.session.rollback()
     with use_council(a.id):
         assert jobs.latest(make_ward_pdf).id == made_a["ward"][0]
     # The operator's view counts every council's queued jobs by council code: by design
@@ -201,7 +223,7 @@ class _Spy:
 
 def _walk(app, client, host: str, ids: dict, markers=None) -> int:
     """Every GET route with ``ids`` as this client; with ``markers``, none may show."""
-    walked = 0
+    count = 0
     for rule in get_routes(app):
         url = fill(rule, ids) if rule.arguments else rule.rule
         if url is None:
@@ -211,14 +233,14 @@ def _walk(app, client, host: str, ids: dict, markers=None) -> int:
             body = response.get_data(as_text=True)
             found = leaks(body, url, markers)
             assert not found, f"GET {host}{url}: {found}"
-        walked += 1
-    return walked
+        count += 1
+    return count
 
 
-def test_a_is_never_served_from_bs_cache_entries(app, db, councils, monkeypatch):
+def test_a_is_never_served_from_bs_cache_entries(app, db, walked, monkeypatch):
     import app.cache as cache_module
 
-    a, b, a_ids, b_ids = councils
+    a, b, a_ids, b_ids = walked
     spy = app.extensions[cache_module.EXTENSION] = _Spy(app.extensions[cache_module.EXTENSION])
     keyed = []  # (council serving, council in the key's parameters)
     real_make_key = cache_module.make_key
@@ -230,12 +252,11 @@ def test_a_is_never_served_from_bs_cache_entries(app, db, councils, monkeypatch)
         return real_make_key(name, version, params)
 
     monkeypatch.setattr(cache_module, "make_key", recording)
-    with use_council(b.id):
-        admin_b = make_user(db, "admin")
+    client_b = _client_of_b(app, db, b.id, "admin")
     users_a = users_of(db, a.id, ("admin", "commissioner"))
     # B first, anonymously and as its admin, so every cache holds B's entries...
     _walk(app, app.test_client(), B_HOST, b_ids)
-    _walk(app, _client(app, admin_b, B_HOST), B_HOST, b_ids)
+    _walk(app, client_b, B_HOST, b_ids)
     assert any(c == b.id for c in spy.set_by.values())
     b_keys = {key for key, c in spy.set_by.items() if c == b.id}
     # ... then A: nothing of B on A's pages.
@@ -275,13 +296,12 @@ class _Collect(logging.Handler):
         self.records.append((record.threadName, current_council_id(), text))
 
 
-def test_no_log_line_made_for_a_names_anything_of_b(app, db, councils, stop_jobs):
+def test_no_log_line_made_for_a_names_anything_of_b(app, db, walked, stop_jobs):
     from app.accesslog import route_template
     from app.models.users import ROLES
 
-    a, b, a_ids, b_ids = councils
-    with use_council(b.id):
-        user_b = make_user(db, "commissioner")
+    a, b, a_ids, b_ids = walked
+    client_b = _client_of_b(app, db, b.id, "commissioner")
     users_a = users_of(db, a.id, ROLES)
     collect = _Collect()
     root = logging.getLogger()
@@ -290,11 +310,10 @@ def test_no_log_line_made_for_a_names_anything_of_b(app, db, councils, stop_jobs
     root.setLevel(logging.DEBUG)
     try:
         # B's PDF jobs run in the job threads while A's pages are walked.
-        client_b = _client(app, user_b, B_HOST)
         b_jobs = [_start(client_b, url, B_HOST)
                   for url in ("/evidence.pdf?level=lsoa", f"/ward/{b_ids['ward_code']}.pdf")]
         main = threading.current_thread().name
-        walked = []
+        urls = []
         for role in (None, *ROLES):
             client = app.test_client()
             if role is not None:
@@ -310,11 +329,11 @@ def test_no_log_line_made_for_a_names_anything_of_b(app, db, councils, stop_jobs
                         if thread == main:
                             found = leaks(text, url)
                             assert not found, f"log line for GET {url}: {text!r}"
-                    walked.append(url)
+                    urls.append(url)
                     # The access log names the route, never the values in the path.
                     line = route_template(app.url_map, url.split("?")[0])
                     assert not leaks(line, ""), line
-        assert len(walked) > 100
+        assert len(urls) > 100
         for job_page in b_jobs:  # their every line is in, and no job outlives the test
             _finished(client_b, job_page, B_HOST)
     finally:
@@ -353,6 +372,7 @@ def _more_of_b(db, b_id: int, b_ids: dict) -> dict:
         Survey,
     )
 
+    db.session.rollback()  # a fresh transaction, set to B (RLS)
     with use_council(b_id):
         org = db.session.scalar(select(Organisation).where(Organisation.name == "Zephyrbury Trust"))
         scenario = Scenario(name="Zephyrbury plan", changes=[{"kind": "close", "service_id":
@@ -382,8 +402,8 @@ FORM = {"name": "Hijacked", "reason": "x", "decision": "approve", "action": "app
         "theme": "x", "easting": "450000", "northing": "300000", "opens_on": "2026-01-01"}
 
 
-def test_posting_bs_ids_as_a_is_refused_and_changes_nothing_of_b(app, db, councils):
-    a, b, a_ids, b_ids = councils
+def test_posting_bs_ids_as_a_is_refused_and_changes_nothing_of_b(app, db, walked):
+    a, b, a_ids, b_ids = walked
     ids = _more_of_b(db, b.id, b_ids)
     users_a = users_of(db, a.id, ("commissioner", "admin", "partner"))
     before = _b_rows(db, b.id)
@@ -409,7 +429,5 @@ def test_posting_bs_ids_as_a_is_refused_and_changes_nothing_of_b(app, db, counci
     assert len(set(posted)) >= 15, sorted(set(posted))
     assert _b_rows(db, b.id) == before
     # The same post on B's own host by B's admin does change B (so the check can fail).
-    with use_council(b.id):
-        admin_b = make_user(db, "admin")
-    _client(app, admin_b, B_HOST).post(f"/admin/users/{ids['user']}/toggle", base_url=B_HOST)
+    _client_of_b(app, db, b.id, "admin").post(f"/admin/users/{ids['user']}/toggle", base_url=B_HOST)
     assert _b_rows(db, b.id) != before
