@@ -85,17 +85,6 @@ def rls_app(tmp_path):
     drop()
 
 
-@pytest.fixture
-def councils(db, two_councils):
-    """(A, B, A's ids, B's ids): each council with a small county of its own whose
-    names and codes are distinctive (tests/tenancy/leak_support.py), built in the
-    test's own database, connected as the superuser (test_leak_more.py; the walks
-    use ``walked``)."""
-    a, b = two_councils
-    a_ids, b_ids = _build_counties(db.session, a.id, b.id)
-    return a, b, a_ids, b_ids
-
-
 def _build_counties(session, a_id: int, b_id: int) -> tuple[dict, dict]:
     from app.models import use_council
     from tests.tenancy.leak_support import build_county
