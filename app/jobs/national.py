@@ -56,16 +56,16 @@ def _page_url(info) -> str:
 @task(roles=PLANNERS, title="Putting the national picture together", kind="national",
       result_url=_page_url)
 def rebuild_national_job(settle: bool = True) -> dict:
-    """Every council's feed, added up, with the HSDS file: the new roll-up (the runner
-    keeps it as this job's result, which :mod:`app.national.rollup` serves)."""
-    from ..national.rollup import forget_superseded
-    from ..national.service import build_result
+    """Every council's feed, added up, with the HSDS file: the new roll-up, stored in
+    ``national_rollup`` (:mod:`app.national.rollup`) in the job's transaction, which
+    the runner commits with "finished"; the job's own result says which roll-up."""
+    from ..national.service import build_and_store
 
     if settle:
         _wait_for_other_builds()
         _wait_until_settled(float(current_app.config["NATIONAL_SETTLE_SECONDS"]))
-    forget_superseded()
-    return build_result(progress=report)
+    job_id = (_current.get() or (None,))[0]
+    return build_and_store(job_id, progress=report)
 
 
 def _wait_for_other_builds(seconds: float = 1800.0) -> None:
