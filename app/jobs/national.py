@@ -142,6 +142,30 @@ def build_here(key: str | None = None) -> str:
     return row.state if row is not None else "gone"
 
 
+def worker_seen() -> bool | None:
+    """Has a worker that would run the rebuild been seen lately?  ``None`` when the
+    backend cannot tell or needs none: the in-process pool runs jobs in the app
+    processes themselves, and this app's ledger keeps no register of workers (its
+    heartbeat only renews the leases of jobs held, so an idle worker leaves no
+    trace there).  With RQ, RQ's own register of workers: each ``flask jobs worker``
+    (:class:`~app.jobs.rqfair.FairWorker`) registers under the plain queue
+    ``<JOBS_QUEUE>`` when it starts and its key lives ``worker_ttl`` + 60 seconds
+    (8 minutes by default) past its last heartbeat, so a stopped or killed worker
+    stops counting within minutes.  ``False``: none alive."""
+    b = backend()
+    if b.kind != "rq":
+        return None
+    from redis.exceptions import RedisError
+    from rq import Worker
+
+    try:
+        keys = Worker.all_keys(queue=b.queue.plain())
+        return any(b.connection.exists(key) for key in keys)
+    except RedisError:  # the page says what it can; the queueing itself reports Redis
+        log.warning("could not read RQ's register of workers", exc_info=True)
+        return None
+
+
 def wait_for_first(seconds: float) -> bool:
     """Wait up to ``seconds`` for a roll-up being built elsewhere; whether one exists."""
     from ..national.rollup import being_built, latest_id

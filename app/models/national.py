@@ -13,6 +13,7 @@ its own transaction).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -28,7 +29,7 @@ class NationalRollup(Base):
     built_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     # The NationalPicture as JSON (app/national/picture_json.py: written and read
     # field by field, never pickled) and the HSDS 3 document's text.
-    picture: Mapped[dict] = mapped_column(JSON)
+    picture: Mapped[dict[str, Any]] = mapped_column(JSON)
     hsds: Mapped[str] = mapped_column(Text)
     councils: Mapped[int] = mapped_column(Integer, default=0)
     # The rebuild job that made it (background_job.id; the ledger forgets the job
@@ -36,5 +37,5 @@ class NationalRollup(Base):
     job_id: Mapped[str | None] = mapped_column(String(64))
     # What it was built from: each council's (ONS code) data version and published
     # snapshot token, read in the same transaction as its release.
-    sources: Mapped[dict] = mapped_column(JSON, default=dict)
+    sources: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

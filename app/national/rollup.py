@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Connection, Row, delete, select
 from sqlalchemy.orm import Session
 
 from ..extensions import db
@@ -75,7 +75,7 @@ def save(session: Session, picture: NationalPicture, hsds: str, built_at: dateti
     return row
 
 
-def _newest(conn):
+def _newest(conn: Connection) -> Row[Any] | None:
     return conn.execute(select(_ROLLUP.c.id, _ROLLUP.c.built_at, _ROLLUP.c.job_id)
                         .order_by(_ROLLUP.c.built_at.desc(), _ROLLUP.c.id.desc())
                         .limit(1)).first()

@@ -148,10 +148,12 @@ def build_and_store(job_id: str | None,
 @dataclass(frozen=True)
 class Current:
     """What a request serves: the last complete roll-up (``None`` while the very first
-    is being prepared) and whether a newer one is being built."""
+    is being prepared), whether a newer one is being built, and whether it waits for
+    a worker when none has been seen lately (RQ only: :func:`app.jobs.national.worker_seen`)."""
 
     stored: rollup.Rollup | None
     rebuilding: bool
+    no_worker: bool = False
 
 
 def current() -> Current:
@@ -166,7 +168,8 @@ def current() -> Current:
         if job.build_here(FIRST_KEY) != "finished":
             job.wait_for_first(float(current_app.config["JOBS_WAIT_SECONDS"]))
         found = rollup.latest()
-    return Current(found, rollup.being_built())
+    rebuilding = rollup.being_built()
+    return Current(found, rebuilding, rebuilding and job.worker_seen() is False)
 
 
 FIRST_KEY = json.dumps({"first": True})
@@ -182,7 +185,7 @@ def page_context(with_map: bool = False) -> dict[str, Any]:
     pic = now.stored.picture if now.stored is not None else None
     return {"map": map_page() if with_map else None, "pic": pic,
             "built_at": now.stored.built_at if now.stored is not None else None,
-            "rebuilding": now.rebuilding,
+            "rebuilding": now.rebuilding, "no_worker": now.no_worker,
             "cost_bands": [k for k, _u in COST_BANDS], "cliff_months": CLIFF_MONTHS,
             "region_names": {r.code: r.name for r in pic.regions} if pic else {}}
 
