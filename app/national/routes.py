@@ -4,9 +4,9 @@ the stored national roll-up (docs/NATIONAL.md, "The stored roll-up")."""
 from __future__ import annotations
 
 from flask import Response, render_template
-from ..i18n import _
 
 from ..access import public, reader_signed_in
+from ..i18n import _
 from . import (
     bp,
     tiles_routes,  # noqa: F401 - the map's views, on this blueprint

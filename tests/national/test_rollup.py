@@ -9,14 +9,11 @@ import io
 import json
 import re
 
-import pytest
-
 from app.jobs import ledger
 from app.jobs.national import rebuild_national_job
 from app.models import BackgroundJob
 from app.models.tenancy import Council, use_council
 from tests.directory.helpers import make_service
-from tests.polling import poll
 
 ENGLAND = "E92000001"
 
