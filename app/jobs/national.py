@@ -56,16 +56,16 @@ def _page_url(info) -> str:
 @task(roles=PLANNERS, title="Putting the national picture together", kind="national",
       result_url=_page_url)
 def rebuild_national_job(settle: bool = True) -> dict:
-    """Every council's feed, added up, with the HSDS file: the new roll-up (the runner
-    keeps it as this job's result, which :mod:`app.national.rollup` serves)."""
-    from ..national.rollup import forget_superseded
-    from ..national.service import build_result
+    """Every council's feed, added up, with the HSDS file: the new roll-up, stored in
+    ``national_rollup`` (:mod:`app.national.rollup`) in the job's transaction, which
+    the runner commits with "finished"; the job's own result says which roll-up."""
+    from ..national.service import build_and_store
 
     if settle:
         _wait_for_other_builds()
         _wait_until_settled(float(current_app.config["NATIONAL_SETTLE_SECONDS"]))
-    forget_superseded()
-    return build_result(progress=report)
+    job_id = (_current.get() or (None,))[0]
+    return build_and_store(job_id, progress=report)
 
 
 def _wait_for_other_builds(seconds: float = 1800.0) -> None:
@@ -140,6 +140,30 @@ def build_here(key: str | None = None) -> str:
             perform(jid, b)  # another process may have claimed it first: then it builds
         row = ledger.get(jid)
     return row.state if row is not None else "gone"
+
+
+def worker_seen() -> bool | None:
+    """Has a worker that would run the rebuild been seen lately?  ``None`` when the
+    backend cannot tell or needs none: the in-process pool runs jobs in the app
+    processes themselves, and this app's ledger keeps no register of workers (its
+    heartbeat only renews the leases of jobs held, so an idle worker leaves no
+    trace there).  With RQ, RQ's own register of workers: each ``flask jobs worker``
+    (:class:`~app.jobs.rqfair.FairWorker`) registers under the plain queue
+    ``<JOBS_QUEUE>`` when it starts and its key lives ``worker_ttl`` + 60 seconds
+    (8 minutes by default) past its last heartbeat, so a stopped or killed worker
+    stops counting within minutes.  ``False``: none alive."""
+    b = backend()
+    if b.kind != "rq":
+        return None
+    from redis.exceptions import RedisError
+    from rq import Worker
+
+    try:
+        keys = Worker.all_keys(queue=b.queue.plain())
+        return any(b.connection.exists(key) for key in keys)
+    except RedisError:  # the page says what it can; the queueing itself reports Redis
+        log.warning("could not read RQ's register of workers", exc_info=True)
+        return None
 
 
 def wait_for_first(seconds: float) -> bool:

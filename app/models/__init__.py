@@ -4,6 +4,7 @@ from .base import Base, utcnow
 from .directory import Building, Organisation, Service, ServiceReport, ServiceSession
 from .geo import AREA_LEVELS, Area, AreaIndicator, DerivedFigure, LsoaLookup, Postcode
 from .jobs import BackgroundJob
+from .national import NationalRollup
 from .partners import ListingChange, OrganisationContact, PartnerInvite
 from .planning import DataVersion, Scenario, TravelTime
 from .publication import PublishedFigure, PublishedSnapshot, ReleaseState
@@ -42,6 +43,7 @@ __all__ = [
     "JourneyRun",
     "ListingChange",
     "LsoaLookup",
+    "NationalRollup",
     "Organisation",
     "OrganisationContact",
     "PartnerInvite",

@@ -48,6 +48,9 @@ class Feed:
     release: CouncilRelease
     council_id: int
     services: Callable[[], Sequence[Service]] = lambda: releases.public_services(db.session)
+    # (data version, published snapshot token) read with the release: what it was
+    # built from (None: not known, as for fabricated councils in tests).
+    version: tuple[int, str] | None = None
 
 
 def identity(council: Council) -> releases.CouncilIdentity:
@@ -102,10 +105,11 @@ def council_feeds(progress: Callable[[float, str], None] | None = None) -> list[
         if progress is not None:
             progress(0.05 + 0.75 * n / max(1, len(councils)), f"Reading {who.name}")
         with _as_council(council_id):
+            version = dataversion.current(db.session)
             young, reached = _gap_totals()
             release = releases.build_release(db.session, who, rule,
                                              young_people=young, reached=reached)
-        feeds.append(Feed(release, council_id))
+        feeds.append(Feed(release, council_id, version=version))
     return feeds
 
 
@@ -121,34 +125,42 @@ def every_version() -> dict[str, list[Any]]:
     return versions
 
 
-def build_result(progress: Callable[[float, str], None] | None = None) -> dict[str, Any]:
-    """A new roll-up (the rebuild job's result, :mod:`.rollup`): the picture and the
-    HSDS file from one reading of every council's feed, so every download and the
-    page give the same figures."""
+def build_and_store(job_id: str | None,
+                    progress: Callable[[float, str], None] | None = None) -> dict[str, Any]:
+    """A new roll-up (:mod:`.rollup`): the picture and the HSDS file from one reading
+    of every council's feed, so every download and the page give the same figures,
+    added to the session (the job runner commits it with the job's "finished", which
+    deletes the older one).  Returns the job's small result: which roll-up, when,
+    how many councils."""
     started = utcnow()
     feeds = council_feeds(progress)
     pic = build(f.release for f in feeds)
     if progress is not None:
         progress(0.85, "Writing every council's services (HSDS)")
     hsds = json.dumps(releases.hsds_document(_with_services(feeds)))
-    return rollup.result(pic, hsds, started)
+    sources = {f.release.code: {"data_version": f.version[0], "snapshot": f.version[1]}
+               for f in feeds if f.version is not None}
+    row = rollup.save(db.session, pic, hsds, started, job_id=job_id, sources=sources)
+    return {"rollup": row.id, "built_at": row.built_at.isoformat(),
+            "councils": len(pic.councils)}
 
 
 @dataclass(frozen=True)
 class Current:
     """What a request serves: the last complete roll-up (``None`` while the very first
-    is being prepared) and whether a newer one is being built."""
+    is being prepared), whether a newer one is being built, and whether it waits for
+    a worker when none has been seen lately (RQ only: :func:`app.jobs.national.worker_seen`)."""
 
     stored: rollup.Rollup | None
     rebuilding: bool
+    no_worker: bool = False
 
 
 def current() -> Current:
-    """The last complete roll-up, at once.  Only when none exists at all does the
-    request put it together itself (or, when another process already is, wait up to
-    ``JOBS_WAIT_SECONDS`` for it and otherwise say it is being prepared).  A roll-up
-    older than half ``JOBS_RESULT_TTL_SECONDS`` (the ledger forgets finished jobs
-    after that) is renewed in the background."""
+    """The last complete roll-up, at once, however old (it is kept until a newer one
+    replaces it).  Only when none exists at all does the request put it together
+    itself (or, when another process already is, wait up to ``JOBS_WAIT_SECONDS`` for
+    it and otherwise say it is being prepared)."""
     from ..jobs import national as job
 
     found = rollup.latest()
@@ -156,12 +168,8 @@ def current() -> Current:
         if job.build_here(FIRST_KEY) != "finished":
             job.wait_for_first(float(current_app.config["JOBS_WAIT_SECONDS"]))
         found = rollup.latest()
-    building = rollup.being_built()
-    ttl = float(current_app.config["JOBS_RESULT_TTL_SECONDS"])
-    if found is not None and not building and found.age_seconds() > ttl / 2:
-        job.queue_rebuild()
-        building = True
-    return Current(found, building)
+    rebuilding = rollup.being_built()
+    return Current(found, rebuilding, rebuilding and job.worker_seen() is False)
 
 
 FIRST_KEY = json.dumps({"first": True})
@@ -177,7 +185,7 @@ def page_context(with_map: bool = False) -> dict[str, Any]:
     pic = now.stored.picture if now.stored is not None else None
     return {"map": map_page() if with_map else None, "pic": pic,
             "built_at": now.stored.built_at if now.stored is not None else None,
-            "rebuilding": now.rebuilding,
+            "rebuilding": now.rebuilding, "no_worker": now.no_worker,
             "cost_bands": [k for k, _u in COST_BANDS], "cliff_months": CLIFF_MONTHS,
             "region_names": {r.code: r.name for r in pic.regions} if pic else {}}
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-06 21:16:07.527210
+Create Date: 2026-12-06 23:44:24.838948
 
 """
 from alembic import op
@@ -34,6 +34,20 @@ def upgrade():
     sa.UniqueConstraint('host', name=op.f('uq_council_host')),
     sa.UniqueConstraint('path_prefix', name=op.f('uq_council_path_prefix'))
     )
+    op.create_table('national_rollup',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('built_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('picture', sa.JSON(), nullable=False),
+    sa.Column('hsds', sa.Text(), nullable=False),
+    sa.Column('councils', sa.Integer(), nullable=False),
+    sa.Column('job_id', sa.String(length=64), nullable=True),
+    sa.Column('sources', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_national_rollup'))
+    )
+    with op.batch_alter_table('national_rollup', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_national_rollup_built_at'), ['built_at'], unique=False)
+
     op.create_table('area',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=32), nullable=False),
@@ -842,5 +856,9 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_area_code'))
 
     op.drop_table('area')
+    with op.batch_alter_table('national_rollup', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_national_rollup_built_at'))
+
+    op.drop_table('national_rollup')
     op.drop_table('council')
     # ### end Alembic commands ###

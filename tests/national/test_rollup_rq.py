@@ -1,6 +1,7 @@
 """The national rebuild on RQ (REDIS_URL): a run of council changes is one job in the
 national queue, which a worker process runs (each council's feed read as that
-council); the page serves the last roll-up, saying a newer one is coming, until then."""
+council); the page serves the last roll-up, saying a newer one is coming (or, before
+any worker has been seen, that none has), until then."""
 
 from __future__ import annotations
 
@@ -34,8 +35,11 @@ def test_three_changes_are_one_rebuild_that_a_worker_runs(db, rq_app):  # noqa: 
     waiting = ledger.active(kind="national")
     assert len(waiting) == 1  # three changes, one rebuild waiting
     assert backend.queue.for_council("national").count == 1  # in a queue of its own
+    # No worker has been seen (RQ's register of workers): the page says so rather than
+    # that the newer one is being put together.
     html = client.get("/national").get_data(as_text=True)
-    assert "A newer one is being put together" in html and services_shown(client) == 0
+    assert "no background worker has been seen running" in html
+    assert "being put together from" not in html and services_shown(client) == 0
 
     worker = start_worker()
     poll(lambda: worker.poll() is not None or (
@@ -46,3 +50,6 @@ def test_three_changes_are_one_rebuild_that_a_worker_runs(db, rq_app):  # noqa: 
     rows = db.session.query(BackgroundJob).filter_by(task=rebuild_national_job.yvm_path)
     assert sorted(r.state for r in rows) == ["finished", "finished"]
     assert backend.queue.count == 0
+    from app.jobs.national import worker_seen
+
+    assert worker_seen() is True  # the worker that ran it is in RQ's register
