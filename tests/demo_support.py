@@ -112,6 +112,9 @@ class DemoTemplates:
             admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
             with admin.connect() as conn:
                 conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{url.database}"'))
+            from tests.conftest import _fast_commits
+
+            _fast_commits(admin, name)  # a database's settings are not copied with it
 
             def drop():
                 with admin.connect() as conn:
@@ -121,8 +124,10 @@ class DemoTemplates:
                 admin.dispose()
 
             return url.set(database=name).render_as_string(hide_password=False), drop
+        from tests.conftest import sqlite_dir
+
         source = Path(url.database)
-        path = self.tmp_dir / f"copy-{uuid.uuid4().hex[:6]}.sqlite"
+        path = sqlite_dir(self.tmp_dir) / f"copy-{uuid.uuid4().hex[:6]}.sqlite"
         src, dst = sqlite3.connect(source), sqlite3.connect(path)
         try:
             src.backup(dst)

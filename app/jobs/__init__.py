@@ -134,16 +134,21 @@ def enqueue(func, params: dict, *, key: str, user_id: int | None,
             if refused is not None:
                 ledger.withdraw(jid)
                 raise refused
-            b.dispatch(jid)
-        info = status(jid)
+            b.dispatch(jid, council=who["council"])
+        info = _status(jid, who["council_id"])
         if info is not None:
             return info
     raise RuntimeError(f"job {jid} vanished while it was being queued")
 
 
 def status(jid: str) -> JobInfo | None:
+    return _status(jid, ledger.council_now())
+
+
+def _status(jid: str, council_id: int) -> JobInfo | None:
+    """The job's status if it is council ``council_id``'s (the current council)."""
     row = ledger.get(jid)
-    if row is None or row.council_id != ledger.council_now():  # another council's: none
+    if row is None or row.council_id != council_id:  # another council's: none
         return None
     from .runner import resolve
 

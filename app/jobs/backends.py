@@ -101,7 +101,9 @@ class Backend:
                 log.warning("jobs heartbeat: %s", exc)
             del app
 
-    def dispatch(self, jid: str) -> None:
+    def dispatch(self, jid: str, council: str | None = None) -> None:
+        """Hand job ``jid`` to a worker, on ``council``'s queue (``None``: the council
+        the ledger records for it)."""
         raise NotImplementedError
 
 
@@ -125,9 +127,9 @@ class InProcess(Backend):
         self.pool = ThreadPoolExecutor(self.threads, thread_name_prefix="yvm-job")
         self.waiting: FairQueue[str] = FairQueue(fair=self.fair)
 
-    def dispatch(self, jid: str) -> None:
+    def dispatch(self, jid: str, council: str | None = None) -> None:
         self.start_heartbeat()  # also makes a forked process's own pool
-        self.waiting.put(council_of(jid), jid)
+        self.waiting.put(council if council is not None else council_of(jid), jid)
         self.pool.submit(self._run_next)
 
     def _run_next(self) -> None:
@@ -171,10 +173,13 @@ class RQ(Backend):
         self.queue = CouncilQueues(app.config["JOBS_QUEUE"], self.connection)
         self.timeout = int(app.config["JOBS_TIMEOUT_SECONDS"])
 
-    def dispatch(self, jid: str) -> None:
+    def dispatch(self, jid: str, council: str | None = None) -> None:
         from rq import Retry
 
-        queue = self.queue.for_council(council_of(jid)) if self.fair else self.queue.plain()
+        if self.fair:
+            queue = self.queue.for_council(council if council is not None else council_of(jid))
+        else:
+            queue = self.queue.plain()
         # A fresh RQ id per hand-over: the ledger, not RQ, keeps one job per key.
         queue.enqueue_call("app.jobs.runner.perform_rq", args=(jid,),
                            job_id=f"yvm-{jid[:20]}-{uuid.uuid4().hex[:10]}",

@@ -27,10 +27,12 @@ from ..models.tenancy import resolve_council_id
 ACTIVE = ("queued", "running")
 
 
-def job_id(task: str, key: str) -> str:
-    """The id of the job doing ``task`` for ``key`` for the current council (app/tenancy):
-    the same work is the same job; the same work for two councils is two jobs."""
-    return hashlib.sha256(f"{task}\n{key}\n{council_now()}".encode()).hexdigest()[:40]
+def job_id(task: str, key: str, council_id: int | None = None) -> str:
+    """The id of the job doing ``task`` for ``key`` for the current council (app/tenancy;
+    ``council_id`` when the caller has it already): the same work is the same job; the
+    same work for two councils is two jobs."""
+    council = council_now() if council_id is None else council_id
+    return hashlib.sha256(f"{task}\n{key}\n{council}".encode()).hexdigest()[:40]
 
 
 def get(jid: str) -> J | None:
@@ -72,8 +74,8 @@ def create(task: str, params: dict, key: str, *, owner: str | None, lease_until:
     (new, or a failed or expired one started again), ``False`` when it is already
     queued, running or finished.  ``asker`` (``user_id``, ``kind``, ``council``) is
     recorded on a job made or started again, for the quotas."""
-    jid = job_id(task, key)
     asker = dict(asker or {})
+    jid = job_id(task, key, asker.get("council_id"))
     row = get(jid)
     if row is None:
         try:
@@ -128,16 +130,21 @@ def _age(row) -> float:
 def claim(jid: str, owner: str, lease: float) -> int | None:
     """Start a run of a queued job (or of a running one whose lease lapsed); the
     attempt number, or ``None`` when another worker has it or it is done."""
+    row = start(jid, owner, lease)
+    return None if row is None else row.attempts
+
+
+def start(jid: str, owner: str, lease: float):
+    """:func:`claim`, returning the job's row as it now is (attempt, task, params,
+    council) in the same statement, so a worker starts a job in one round trip."""
     now = time.time()
     with db.engine.begin() as conn:
-        done = conn.execute(update(J).where(
+        return conn.execute(update(J).where(
             J.id == jid,
             (J.state == "queued") | ((J.state == "running") & (J.lease_until < now)),
         ).values(state="running", owner=owner, lease_until=now + lease,
-                 attempts=J.attempts + 1, message="Started"))
-        if done.rowcount != 1:
-            return None
-        return conn.execute(select(J.attempts).where(J.id == jid)).scalar_one()
+                 attempts=J.attempts + 1, message="Started")
+            .returning(J.attempts, J.task, J.params, J.council_id)).first()
 
 
 def heartbeat(owner: str, lease: float) -> None:

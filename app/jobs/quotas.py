@@ -50,27 +50,24 @@ class QuotaExceeded(TooManyRequests):
 def council_for(user_id: int | None) -> str:
     """The council whose queue a job counts against: the current council's ONS code
     (app/tenancy; the job row also carries its ``council_id``)."""
+    return asker(user_id, "")["council"]
+
+
+def asker(user_id: int | None, kind: str, council: str | None = None) -> dict:
+    """The columns recorded on a job for its quota (and its queue: the workers
+    serve the councils in turn, keyed by ``council``, the council's ONS code).
+    One short transaction finds the current council and its code."""
     from sqlalchemy import select
 
     from ..extensions import db
     from ..models.tenancy import Council, resolve_council_id
 
     with db.engine.begin() as conn:
-        return conn.execute(select(Council.code).where(
-            Council.id == resolve_council_id(conn))).scalar() or COUNCIL
-
-
-def asker(user_id: int | None, kind: str, council: str | None = None) -> dict:
-    """The columns recorded on a job for its quota (and its queue: the workers
-    serve the councils in turn, keyed by ``council``, the council's ONS code)."""
-    from ..extensions import db
-    from ..models.tenancy import resolve_council_id
-
-    with db.engine.begin() as conn:
         council_id = resolve_council_id(conn)
-    return {"user_id": user_id, "kind": kind,
-            "council": council if council is not None else council_for(user_id),
-            "council_id": council_id}
+        if council is None:
+            council = conn.execute(select(Council.code).where(
+                Council.id == council_id)).scalar() or COUNCIL
+    return {"user_id": user_id, "kind": kind, "council": council, "council_id": council_id}
 
 
 def _noun(kind: str, count: int) -> str:

@@ -16,7 +16,7 @@ import traceback
 
 from ..extensions import db
 from ..models.tenancy import reset_current, set_current
-from .ledger import claim, fail, finish, get, progress
+from .ledger import fail, finish, progress, start
 
 log = logging.getLogger(__name__)
 _current: contextvars.ContextVar[tuple | None] = contextvars.ContextVar("yvm_job", default=None)
@@ -40,10 +40,10 @@ def report(fraction: float, message: str = "") -> None:
 
 def perform(jid: str, backend) -> str:
     """Run job ``jid`` if no one else is; what became of it."""
-    attempt = claim(jid, backend.owner, backend.lease)
-    if attempt is None:
+    row = start(jid, backend.owner, backend.lease)
+    if row is None:
         return "skipped"
-    row = get(jid)
+    attempt = row.attempts
     # Work as the job's council (app/tenancy) from the task to the commit: its queries,
     # writes and, on PostgreSQL, row-level security see that council's rows only, and
     # "finished" is an ORM update of the job's own row, scoped like every other (under

@@ -56,7 +56,7 @@ class HeldJobs:
         self.owner, self.lease, self.max_attempts, self.result_ttl = "test", 600.0, 1, 86400.0
         self.dispatched: list[str] = []
 
-    def dispatch(self, jid: str) -> None:
+    def dispatch(self, jid: str, council: str | None = None) -> None:
         self.dispatched.append(jid)
 
     def start_heartbeat(self) -> None:
