@@ -108,7 +108,7 @@ def test_being_prepared_while_another_process_builds_the_first(app, db, client):
 def test_the_page_says_when_a_newer_one_is_being_built(app, db, client, monkeypatch):
     app.config["NATIONAL_KEEP_CURRENT"] = False
     assert services_shown(client) == 0
-    monkeypatch.setattr("app.jobs.backends.InProcess.dispatch", lambda self, jid: None)
+    monkeypatch.setattr("app.jobs.backends.InProcess.dispatch", lambda self, jid, council=None: None)
     from app.jobs.national import queue_rebuild
 
     info = queue_rebuild()  # queued; nobody runs it in this test
@@ -161,7 +161,7 @@ def test_a_change_while_the_rebuild_runs_queues_one_follow_up(app, db, client, m
     from app.jobs.national import queue_rebuild
 
     assert services_shown(client) == 0
-    monkeypatch.setattr("app.jobs.backends.InProcess.dispatch", lambda self, jid: None)
+    monkeypatch.setattr("app.jobs.backends.InProcess.dispatch", lambda self, jid, council=None: None)
     first = queue_rebuild()
     assert queue_rebuild().id == first.id  # joins the job waiting
     assert ledger.claim(first.id, "a-worker", 600) == 1  # a worker has started it
