@@ -114,15 +114,15 @@ def _load_answer_count(d: Json) -> AnswerCount:
                        count=_count(d["count"]), base=_count(d["base"]))
 
 
-def _release(r: CouncilRelease) -> Json:
-    return {"code": r.code, "name": r.name, "region_code": r.region_code,
-            "region_name": r.region_name, "licence": r.licence,
-            "licence_url": r.licence_url, "attribution": r.attribution,
-            "published_on": r.published_on.isoformat() if r.published_on else None,
-            "young_people": r.young_people, "reached": r.reached, "services": r.services,
-            "cost_bands": _bands(r.cost_bands), "cliff_services": _months(r.cliff_services),
-            "responses": r.responses, "answers": [_answer_count(a) for a in r.answers],
-            "population": r.population}
+def _release(release: CouncilRelease) -> Json:
+    return {"code": release.code, "name": release.name, "region_code": release.region_code,
+            "region_name": release.region_name, "licence": release.licence,
+            "licence_url": release.licence_url, "attribution": release.attribution,
+            "published_on": release.published_on.isoformat() if release.published_on else None,
+            "young_people": release.young_people, "reached": release.reached, "services": release.services,
+            "cost_bands": _bands(release.cost_bands), "cliff_services": _months(release.cliff_services),
+            "responses": release.responses, "answers": [_answer_count(a) for a in release.answers],
+            "population": release.population}
 
 
 def _load_release(d: Json) -> CouncilRelease:

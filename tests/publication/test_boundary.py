@@ -45,8 +45,9 @@ def _offences(path: Path) -> list[str]:
                 TABLES.search(node.value):
             found.append(f"SQL on the response/answer tables: {node.value[:60]!r}")
         elif isinstance(node, ast.Attribute) and node.attr in ("answers", "response") and \
-                isinstance(node.value, ast.Name) and node.value.id not in ("flag", "self", "picture"):
-            # (``picture.answers``: a NationalPicture's answer tables, already published)
+                isinstance(node.value, ast.Name) and node.value.id not in ("flag", "self", "picture", "release"):
+            # (``picture.answers``: a NationalPicture's answer tables, already published;
+            # ``release.answers``: a council's published release's answer counts)
             # relationship navigation, e.g. campaign.response / r.answers
             if node.attr == "answers":
                 found.append(f"reads {node.value.id}.answers")
