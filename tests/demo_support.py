@@ -15,9 +15,11 @@ anything in it.  SQLite: the built file is copied with SQLite's backup API.  Pos
 ``CREATE DATABASE copy TEMPLATE demo`` (a file copy inside the server).
 
 ``build_demo`` reads the app's settings only for its first snapshot (the disclosure,
-cell key, release and hold settings).  A test that changes one of those through
-``app_config`` gets a demo built with them: another template, built once per worker
-the first time such a test asks.  Other settings do not change what is built.
+cell key, release and hold settings).  So the worker builds the county without it
+once (``app.demo.build_county``) and, for each set of those settings a test asks for
+through ``app_config``, copies that build and publishes the first snapshot in the copy
+(``app.demo.publish_first_snapshot``): a template per set of settings for the cost of a
+copy and a snapshot, not of another build.  Other settings do not change what is built.
 """
 
 from __future__ import annotations
@@ -68,14 +70,41 @@ class DemoTemplates:
         settings = publication_settings(app_config)
         key = tuple(sorted((k, repr(v)) for k, v in settings.items()))
         if key not in self.built:
-            self.built[key] = self._build(settings, len(self.built))
+            self.built[key] = self._publish(self._county(), settings)
         return self.built[key]
 
-    def _build(self, settings: dict, n: int, build: Callable | None = None) -> DemoTemplate:
+    def _county(self) -> DemoTemplate:
+        """The demo without its first snapshot (``app.demo.build_county``: nothing in it
+        reads the settings), built once per worker whatever the settings."""
+        from app.demo import build_county
+
+        key = ("county",)
+        if key not in self.built:
+            self.built[key] = self._build({}, len(self.built), build=lambda session, _files:
+                                          build_county(session, progress=lambda *a, **k: None))
+        return self.built[key]
+
+    def _publish(self, county: DemoTemplate, settings: dict) -> DemoTemplate:
+        """A copy of the built county with its first snapshot published with ``settings``:
+        what ``build_demo`` with them builds (its passwords are the county's)."""
+        from app import create_app
+        from app.demo import publish_first_snapshot
+        from app.extensions import db
+        from tests.conftest import TEST_CONFIG
+
+        url, drop = self.copy(county)
+        app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **settings})
+        with app.app_context():
+            publish_first_snapshot(db.session, app.config, progress=lambda *a, **k: None)
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()  # PostgreSQL copies a template only with nobody connected
+        return DemoTemplate(url, dict(county.accounts), drop, county.build_seconds)
+
+    def _build(self, settings: dict, n: int, build: Callable) -> DemoTemplate:
         import time
 
         from app import create_app
-        from app.demo import build_demo
         from app.extensions import db
         from tests.conftest import TEST_CONFIG, _worker, make_database
 
@@ -84,13 +113,9 @@ class DemoTemplates:
         started = time.perf_counter()
         with app.app_context():
             db.create_all()
-            if build is None:
-                accounts = build_demo(db.session, progress=lambda *a, **k: None,
-                                      config=app.config)
-            else:
-                files = self.tmp_dir / f"files{n}"
-                files.mkdir()
-                accounts = build(db.session, files)
+            files = self.tmp_dir / f"files{n}"
+            files.mkdir()
+            accounts = build(db.session, files)
             db.session.commit()
             db.session.remove()
             db.engine.dispose()  # PostgreSQL copies a template only with nobody connected

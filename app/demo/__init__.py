@@ -58,7 +58,14 @@ def wipe(session) -> None:
 def build_demo(session, *, seed: int = SEED, progress=print, config=None) -> dict[str, str]:
     """Build the demo county and publish its first snapshot; return {email: password}
     for the demo accounts.  ``config``: the app's settings (disclosure, cell key)."""
-    from ..publication import CellKeyMethod, Schedule, publish
+    accounts = build_county(session, seed=seed, progress=progress)
+    publish_first_snapshot(session, config, progress=progress)
+    return accounts
+
+
+def build_county(session, *, seed: int = SEED, progress=print) -> dict[str, str]:
+    """Everything of the demo but its first snapshot (which alone reads the app's
+    settings); return {email: password} for the demo accounts."""
     from . import directory, geography, outside, partners, responses, transport
 
     ctx = DemoContext(seed=seed)
@@ -91,7 +98,14 @@ def build_demo(session, *, seed: int = SEED, progress=print, config=None) -> dic
 
     run_journeys(session)
     session.commit()
+    return accounts
+
+
+def publish_first_snapshot(session, config=None, *, progress=print) -> None:
+    """The demo's first snapshot of survey figures, published with the app's settings
+    (``config``: disclosure, cell key, release and hold)."""
+    from ..publication import CellKeyMethod, Schedule, publish
+
     progress("Publishing the first snapshot of survey figures ...")
     publish(session, CellKeyMethod.from_config(config or {}), Schedule.from_config(config or {}),
             trigger="demo")
-    return accounts

@@ -65,8 +65,9 @@ class _Roads:
         self.drawn.append(([tuple(map(float, p)) for p in points], tags))
 
     def finish(self) -> _Roads:
-        from shapely import STRtree
-        from shapely.geometry import LineString, Point
+        import shapely
+        from shapely import STRtree, line_locate_point
+        from shapely.geometry import LineString
 
         lines = [LineString(points) for points, _ in self.drawn]
         tree = STRtree(lines)
@@ -81,7 +82,11 @@ class _Roads:
                 crossings[a].append((pt.x, pt.y))
                 crossings[b].append((pt.x, pt.y))
         for (points, tags), line, extra in zip(self.drawn, lines, crossings, strict=True):
-            self._add(sorted({*points, *extra}, key=lambda p: line.project(Point(p))), tags)
+            along = list({*points, *extra})
+            # How far along the line each point lies, for all of them in one call.
+            where = line_locate_point(line, shapely.points(along)).tolist()
+            order = sorted(range(len(along)), key=where.__getitem__)
+            self._add([along[k] for k in order], tags)
         return self
 
     def _add(self, points, tags: dict) -> None:

@@ -19,6 +19,7 @@ import math
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import coo_array
 
 
 def parse_value(text):
@@ -46,6 +47,7 @@ class Attack:
         self.d, self.round_to, self.hidden_max = d, round_to, hidden_max
         self.names: dict[str, int] = {}
         self.rows: list[tuple[dict, float, float]] = []
+        self._built = None  # (rows counted, constraint): the program, built once per change
 
     def var(self, name: str) -> str:
         self.names.setdefault(name, len(self.names))
@@ -67,25 +69,36 @@ class Attack:
 
     def _system(self):
         n = len(self.names)
-        a = np.zeros((len(self.rows), n))
+        rows, cols, vals = [], [], []
         lo = np.zeros(len(self.rows))
         hi = np.zeros(len(self.rows))
         for k, (terms, low, high) in enumerate(self.rows):
             for t, c in terms.items():
-                a[k, self.names[t]] += c
+                rows.append(k)
+                cols.append(self.names[t])
+                vals.append(c)
             lo[k], hi[k] = low, high
+        # Sparse (each row names a few of the thousands of unknowns); duplicates add up.
+        a = coo_array((vals, (rows, cols)), shape=(len(self.rows), n)).tocsr()
         return a, lo, hi
+
+    def _constraints(self) -> LinearConstraint:
+        """The published figures as constraints, built again only when a relation was added
+        since (each of the many ranges asked of one program shares them)."""
+        if self._built is None or self._built[0] != len(self.rows):
+            a, lo, hi = self._system()
+            self._built = (len(self.rows), LinearConstraint(a, lo, hi))
+        return self._built[1]
 
     def range_of(self, terms) -> tuple[int, int]:
         """Smallest and largest integer value of ``sum(terms)`` consistent with all
         published figures."""
         if isinstance(terms, str):
             terms = [terms]
-        a, lo, hi = self._system()
         c = np.zeros(len(self.names))
         for t in terms:
             c[self.names[t]] += 1
-        cons = LinearConstraint(a, lo, hi)
+        cons = self._constraints()
         out = []
         for sign in (1, -1):
             res = milp(sign * c, constraints=cons, integrality=np.ones_like(c),
@@ -99,11 +112,10 @@ class Attack:
         feasible, so one other feasible value (from the smallest) settles it; the
         largest is needed only when the smallest is the true value."""
         true = sum(truth.get(t, 0) for t in terms)
-        a, lo, hi = self._system()
         c = np.zeros(len(self.names))
         for t in terms:
             c[self.names[t]] += 1
-        cons = LinearConstraint(a, lo, hi)
+        cons = self._constraints()
         for sign in (1, -1):
             res = milp(sign * c, constraints=cons, integrality=np.ones_like(c),
                        bounds=Bounds(0, np.inf), options={"time_limit": 20})

@@ -36,8 +36,9 @@ def test_planted_answers_on_the_demo_county_pin_nobody(app, client, db, auth, de
 @pytest.mark.parametrize("app_config", [UNPROTECTED_OVER_TIME])
 def test_control_without_the_release_model_a_young_person_is_pinned(app, client, db, auth,
                                                                     demo_county, monkeypatch):
-    # A demo built with these settings (its first snapshot too): the demo fixture keeps
-    # a template per set of publication settings, so this one is built once per worker.
+    # The demo with its first snapshot published with these settings: the demo fixture
+    # keeps a template per set of publication settings (the worker's one build of the
+    # county, copied, with the snapshot published in the copy).
     rng = random.Random(5)
     monkeypatch.setattr("app.survey.store.new_record_key", lambda: rng.randrange(256))
     out = nights(client, db, auth, monkeypatch, 1, config={}, last="touched")
