@@ -79,20 +79,23 @@ _SQLITE_DIRS: list[Path] = []
 
 def sqlite_dir(fallback: Path) -> Path:
     """Where this process's throwaway SQLite databases go: a folder of its own in
-    memory-backed ``/dev/shm`` where the machine has one (removed when the process
-    ends), else ``fallback``.  Every commit of a SQLite database on disk waits for
+    memory-backed ``/dev/shm`` where the machine has one with 2 GB free (removed when
+    the process ends), else ``fallback``.  Every commit of a SQLite database on disk waits for
     the disk (fsync: 5-8 ms here, 3-4 commits a background job, one or more every
     test); on tmpfs a commit is what it costs the program.  The tests check what a
     commit makes visible to other connections and processes, never a power cut, so
     nothing they check changes.  ``YVM_TEST_DB_ON_DISK=1`` keeps them on disk."""
     if _SQLITE_DIRS:
         return _SQLITE_DIRS[0]
-    shm = Path("/dev/shm")
-    if os.environ.get("YVM_TEST_DB_ON_DISK") or not (shm.is_dir() and os.access(shm, os.W_OK)):
-        return fallback
     import atexit
     import shutil
     import tempfile
+
+    shm = Path("/dev/shm")
+    if os.environ.get("YVM_TEST_DB_ON_DISK") or not (shm.is_dir() and os.access(shm, os.W_OK)):
+        return fallback
+    if shutil.disk_usage(shm).free < 2 << 30:  # a container's 64 MB /dev/shm: the disk
+        return fallback
 
     path = Path(tempfile.mkdtemp(prefix=f"yvm-test-{_worker()}-", dir=shm))
     atexit.register(shutil.rmtree, path, True)
