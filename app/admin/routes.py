@@ -6,10 +6,11 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms.validators import DataRequired, Email, ValidationError
 
 from ..access import STAFF, roles_required
 from ..auth.passwords import password_problem
+from ..form_limits import LengthFirst
 from ..models import ROLE_LABELS
 from ..number_input import arg_int
 from . import bp, geodata_routes, service  # noqa: F401 - geodata_routes: its views
@@ -17,8 +18,8 @@ from . import bp, geodata_routes, service  # noqa: F401 - geodata_routes: its vi
 
 class NewUserForm(FlaskForm):
     email = EmailField("Email address", validators=[DataRequired("Enter an email address."),
-                                                     Email("Enter a valid email address."),
-                                                     Length(max=254)])
+                                                     LengthFirst(max=254),
+                                                     Email("Enter a valid email address.")])
     # Partner accounts are made by invitation from the partners pages, tied to an organisation.
     role = SelectField("Role", choices=[(r, ROLE_LABELS[r]) for r in STAFF])
     password = PasswordField("Password", validators=[DataRequired("Enter a password.")])

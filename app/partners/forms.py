@@ -7,6 +7,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from ..directory.forms import ServiceForm
+from ..form_limits import LengthFirst
 from ..ingest import column_length, web_address_problem
 from ..models.directory import ORGANISATION_KINDS, Organisation
 
@@ -50,7 +51,7 @@ class ContactForm(FlaskForm):
                             description="For example: club secretary, youth officer.")
     email = EmailField("Email address", validators=[
         DataRequired("Enter an email address: it becomes their sign-in name."),
-        Email("Enter a valid email address."), Length(max=254)])
+        LengthFirst(max=254), Email("Enter a valid email address.")])
     phone = StringField("Phone", validators=[Optional(), Length(max=40)])
 
 

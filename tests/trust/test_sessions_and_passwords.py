@@ -166,3 +166,17 @@ def test_admin_form_refuses_common_password(app, db, client, auth):
     from app.models import User
 
     assert db.session.query(User).filter_by(email="new@example.org").count() == 0
+
+
+def test_an_over_long_email_is_refused_for_its_length_alone(app, db, client):
+    """The length is checked before the address's form (issue 28: parsing a
+    100,000-character address cost a tenth of a second for a certain refusal)."""
+    page = client.get("/login").get_data(as_text=True)
+    assert 'maxlength="254"' in page
+    resp = _login(client, "a" * 100_000 + "@example.org")
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and 'class="error-summary"' in body
+    assert "longer than 254 characters" in body
+    assert "Enter a valid email address." not in body
+    short = _login(client, "not an address").get_data(as_text=True)
+    assert "Enter a valid email address." in short
