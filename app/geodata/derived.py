@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TypedDict
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
@@ -13,6 +12,7 @@ from sqlalchemy.orm import Session
 from ..models import AREA_LEVELS, Area, DerivedFigure
 from .errors import ImportReport
 from .figures import area_figures
+from .indicators import FigureRow
 from .lsoa_figures import FigureSource
 
 STORED = ("young_people", "young_people_20_24", "population", "imd_score", "idaci",
@@ -20,15 +20,9 @@ STORED = ("young_people", "young_people_20_24", "population", "imd_score", "idac
           "cyp_share_most_deprived_20", "rural_share")
 
 
-class DerivedRow(TypedDict):
+class DerivedRow(FigureRow):
     """One stored :class:`DerivedFigure`."""
 
-    level: str
-    area_code: str
-    name: str
-    value: float | None
-    source: str
-    year: int
     method: str
 
 

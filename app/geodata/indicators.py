@@ -81,8 +81,11 @@ DOMAINS = [
 SKIP = ("within", "numerator", "denominator", "pop", "lad", "localauthority", "name", "code")
 
 
-class IndicatorRow(TypedDict):
-    """One stored :class:`AreaIndicator` as the importers insert it."""
+class FigureRow(TypedDict):
+    """What every stored figure of an area has: area, name, value, source, year.
+
+    An :class:`AreaIndicator` as imported, a :class:`DerivedFigure` as derived.
+    """
 
     level: str
     area_code: str
@@ -90,6 +93,11 @@ class IndicatorRow(TypedDict):
     value: float | None
     source: str
     year: int
+
+
+class IndicatorRow(FigureRow):
+    """One stored :class:`AreaIndicator` as the importers insert it."""
+
     text_value: NotRequired[str | None]
     note: NotRequired[str | None]
 
