@@ -249,6 +249,9 @@ def app(request, database_url, app_config):
         if demo_copy is None:
             _empty_all_tables(db)
         yield app
+        # The app's in-process jobs end with its test: nothing still queued starts on a
+        # database about to be emptied or dropped, and its heartbeat thread stops.
+        app.extensions["yvm_jobs"].stop()
         db.session.remove()
         if demo_copy is None:
             _empty_all_tables(db)
