@@ -27,7 +27,7 @@ from flask import current_app, url_for
 from ..access import PLANNERS
 from ..extensions import db
 from . import enqueue, ledger, task
-from .runner import _current, report
+from .runner import report, wait_while_others_run
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def refresh_journeys_job(on: str) -> dict:
     from ..geodata.journeys import refresh_journeys
     from ..planning.journeys import STAGES
 
-    _wait_for_other_runs()
+    wait_while_others_run("journeys", "Waiting for the journeys being computed to finish")
     _wait_until_settled(float(current_app.config["JOURNEYS_SETTLE_SECONDS"]))
 
     def progress(done, total, note):
@@ -72,19 +72,6 @@ def refresh_journeys_job(on: str) -> dict:
                       "limit_min": run.limit_min, "seconds": run.seconds,
                       "why": "the data changed"})
     return {"run": run.id, "computed": computed, "seconds": run.seconds if computed else 0.0}
-
-
-def _wait_for_other_runs(seconds: float = 1800.0) -> None:
-    """Wait while another journeys job is running (this one is a follow-up)."""
-    mine = (_current.get() or (None,))[0]
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        running = [j for j in ledger.active(kind="journeys") if j != mine
-                   and (row := ledger.get(j)) is not None and row.state == "running"]
-        if not running:
-            return
-        report(0.01, "Waiting for the journeys being computed to finish")
-        time.sleep(1.0)
 
 
 def _wait_until_settled(settle: float, rounds: int = 20) -> None:

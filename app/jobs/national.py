@@ -40,7 +40,7 @@ from ..extensions import db
 from ..models import DataVersion, JourneyRun, PublishedSnapshot
 from ..models.tenancy import Council, default_council_id, use_council
 from . import backend, enqueue, ledger, quotas, task
-from .runner import _current, perform, report
+from .runner import _current, perform, report, wait_while_others_run
 
 log = logging.getLogger(__name__)
 WATCHED = (DataVersion, PublishedSnapshot, JourneyRun, Council)
@@ -62,23 +62,10 @@ def rebuild_national_job(settle: bool = True) -> dict:
     from ..national.service import build_and_store
 
     if settle:
-        _wait_for_other_builds()
+        wait_while_others_run("national", "Waiting for the national picture being built to finish")
         _wait_until_settled(float(current_app.config["NATIONAL_SETTLE_SECONDS"]))
     job_id = (_current.get() or (None,))[0]
     return build_and_store(job_id, progress=report)
-
-
-def _wait_for_other_builds(seconds: float = 1800.0) -> None:
-    """Wait while another rebuild runs (this one is a follow-up)."""
-    mine = (_current.get() or (None,))[0]
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        running = [j for j in ledger.active(kind="national") if j != mine
-                   and (row := ledger.get(j)) is not None and row.state == "running"]
-        if not running:
-            return
-        report(0.01, "Waiting for the national picture being built to finish")
-        time.sleep(1.0)
 
 
 def _wait_until_settled(settle: float, rounds: int = 20) -> None:

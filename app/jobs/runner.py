@@ -38,6 +38,24 @@ def report(fraction: float, message: str = "") -> None:
         progress(*current, fraction, message)
 
 
+def wait_while_others_run(kind: str, message: str, seconds: float = 1800.0) -> None:
+    """Wait while another job of ``kind`` is running (the current job is a follow-up
+    of it: the journeys update, the national rebuild), reporting ``message``."""
+    import time
+
+    from . import ledger
+
+    mine = (_current.get() or (None,))[0]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        running = [j for j in ledger.active(kind=kind) if j != mine
+                   and (row := ledger.get(j)) is not None and row.state == "running"]
+        if not running:
+            return
+        report(0.01, message)
+        time.sleep(1.0)
+
+
 def perform(jid: str, backend) -> str:
     """Run job ``jid`` if no one else is; what became of it."""
     row = start(jid, backend.owner, backend.lease)
