@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import mapclassify
 import numpy as np
 
 # ColorBrewer YlOrRd (need is red) and its reverse use; 3..7 classes.
@@ -74,6 +73,12 @@ def classify(values: Iterable[Any], *, scheme: str = "quantiles", k: int = 5, wo
         bins = [float(distinct[-1])]
         yb = np.zeros(len(data), dtype=int)
     else:
+        # Imported here, not at the top: mapclassify loads SciPy's statistics,
+        # scikit-learn and matplotlib (about half of the app's start-up CPU), which
+        # a process that draws no choropleth (an RQ worker, a `flask` command, the
+        # survey) never needs.
+        import mapclassify
+
         maker = {"quantiles": mapclassify.Quantiles,
                  "natural_breaks": mapclassify.NaturalBreaks,
                  "equal_interval": mapclassify.EqualInterval}[scheme]

@@ -24,9 +24,8 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from pyproj import Transformer
 
-from ..geodata.crs import BNG, WGS84
+from ..geodata.crs import BNG, WGS84, transformer
 from .filelimits import TransportLimits
 from .gtfscheck import WEEKDAYS, seconds, validate_feed, yyyymmdd
 from .gtfszip import GtfsArchive, TimetableError
@@ -37,7 +36,6 @@ __all__ = ["Feed", "TimetableError", "seconds", "transfer_links", "validate_feed
 TRANSFER_M = 400.0
 WALK_M_PER_S = 4.8 * 1000 / 3600
 CIRCUITY = 1.3
-_TO_BNG = Transformer.from_crs(WGS84, BNG, always_xy=True)
 STOP_TIMES = ("trip_id", "stop_id", "stop_sequence", "arrival_time", "departure_time")
 CHUNK_ROWS = 50_000  # rows of stop_times.txt read at a time (a few MB of text)
 DAY_S = 24 * 3600
@@ -118,7 +116,7 @@ class Feed:
         archive = GtfsArchive(data, name, limits)
         raw = _table(archive, "stops", ("stop_id", "stop_name", "stop_lat", "stop_lon"))
         raw = raw.drop_duplicates("stop_id").reset_index(drop=True)
-        x, y = _TO_BNG.transform(pd.to_numeric(raw["stop_lon"]).to_numpy(float),
+        x, y = transformer(WGS84, BNG).transform(pd.to_numeric(raw["stop_lon"]).to_numpy(float),
                                  pd.to_numeric(raw["stop_lat"]).to_numpy(float))
         stops = pd.DataFrame({"stop_id": raw["stop_id"], "stop_name": raw["stop_name"],
                               "x": x, "y": y})

@@ -34,12 +34,11 @@ from pathlib import Path
 from typing import cast
 
 import numpy as np
-from pyproj import Transformer
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
 
-from ..geodata.crs import BNG, WGS84
+from ..geodata.crs import BNG, WGS84, transformer
 from .filelimits import TransportLimits, megabytes
 
 WALK_KMH, CYCLE_KMH = 4.8, 16.0
@@ -65,7 +64,6 @@ YES = ("yes", "true", "1")
 OPPOSITE = ("opposite", "opposite_lane", "opposite_track", "opposite_share_busway")
 SIDES = ("cycleway", "cycleway:left", "cycleway:right", "cycleway:both")
 NETWORK_MODES = ("walk", "cycle", "drive")
-_TO_BNG = Transformer.from_crs(WGS84, BNG, always_xy=True)
 
 
 class NetworkError(ValueError):
@@ -338,7 +336,7 @@ def read_osm(path: str | Path, *, name: str | None = None, limits: TransportLimi
         raise NetworkError(f"{name}: cannot be read as an OpenStreetMap file ({exc})") from None
     if not eu:
         raise NetworkError(f"{name}: holds no highways (is it an OpenStreetMap extract?)")
-    x, y = _TO_BNG.transform(np.frombuffer(lons), np.frombuffer(lats))
+    x, y = transformer(WGS84, BNG).transform(np.frombuffer(lons), np.frombuffer(lats))
     xy = np.column_stack([x, y])
     u, v = np.frombuffer(eu, dtype=np.int32).copy(), np.frombuffer(ev, dtype=np.int32).copy()
     length = np.hypot(*(xy[u] - xy[v]).T).astype(np.float32)

@@ -9,12 +9,13 @@ by a point (stored as easting/northing, LSOA from the area it falls in), or as
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from pyproj import Transformer
+if TYPE_CHECKING:
+    from pyproj import Transformer
 
 from ..geodata import council_area as _council_area
-from ..geodata.crs import BNG, WGS84
+from ..geodata.crs import BNG, WGS84, transformer
 from ..geodata.lookup import area_containing, find_postcode, normalise_postcode
 
 # Rough bounds of Great Britain on the national grid, to catch swapped or
@@ -27,14 +28,12 @@ GRID_BOUNDS = _council_area.GRID_BOUNDS
 NEAR_M = 50_000.0
 
 
-@lru_cache(maxsize=1)
 def _to_wgs84() -> Transformer:
-    return Transformer.from_crs(BNG, WGS84, always_xy=True)
+    return transformer(BNG, WGS84)
 
 
-@lru_cache(maxsize=1)
 def _to_grid() -> Transformer:
-    return Transformer.from_crs(WGS84, BNG, always_xy=True)
+    return transformer(WGS84, BNG)
 
 
 def to_latlon(x: float, y: float) -> tuple[float, float]:

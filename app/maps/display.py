@@ -9,12 +9,11 @@ Herefordshire LSOA or ward page well under 1.5 MB.
 from __future__ import annotations
 
 import json
-import threading
 
 import geopandas as gpd
 import shapely
 
-from ..geodata.crs import BNG, WGS84
+from ..geodata.crs import BNG, WGS84, transformer
 
 DEFAULT_TOLERANCE_M = 40.0
 GRID_DEG = 1e-5
@@ -33,19 +32,9 @@ def display_geometry(gdf: gpd.GeoDataFrame, tolerance_m: float = DEFAULT_TOLERAN
     return gpd.GeoSeries(snapped, index=gdf.index, crs=WGS84)
 
 
-_THREAD = threading.local()
-
-
 def _to_latlon():
-    """This thread's BNG -> WGS84 transformer.  Building one costs 15-60 ms of
-    CPU (pyproj reads its database), so each thread keeps one; a thread of its own
-    because pyproj's objects are not to be shared between threads."""
-    t = getattr(_THREAD, "to_latlon", None)
-    if t is None:
-        from pyproj import Transformer
-
-        t = _THREAD.to_latlon = Transformer.from_crs(BNG, WGS84, always_xy=True)
-    return t
+    """This thread's BNG -> WGS84 transformer (:func:`app.geodata.crs.transformer`)."""
+    return transformer(BNG, WGS84)
 
 
 def points_latlon(x, y):

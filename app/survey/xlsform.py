@@ -22,11 +22,6 @@ from __future__ import annotations
 import re
 from io import BytesIO
 
-from pyxform.aliases import yes_no
-from pyxform.errors import PyXFormError
-from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
-from pyxform.xls2json_backends import xlsx_to_dict
-
 ENGLISH = "en"
 AREA_FILE = "areas.csv"  # select_one_from_file areas.csv: the app's area question
 AGE_LIST = "age_band"  # select_one age_band: the app's age question
@@ -117,6 +112,11 @@ def _workbook(data: bytes) -> dict:
     if not data.startswith(b"PK\x03\x04"):
         raise XLSFormError("the file is not an .xlsx workbook (save it from Excel, "
                            "LibreOffice or Google Sheets as .xlsx)")
+    # pyxform (and openpyxl, xlrd under it) is imported when a workbook is read, not
+    # when the app starts: it is a fifth of the start-up of every process otherwise.
+    from pyxform.errors import PyXFormError
+    from pyxform.xls2json_backends import xlsx_to_dict
+
     try:
         return xlsx_to_dict(BytesIO(data))
     except PyXFormError as exc:
@@ -129,6 +129,8 @@ def _headers(book: dict, sheet: str) -> list[str]:
 
 
 def _yes(sheet: str, n: int, column: str, value) -> bool:
+    from pyxform.aliases import yes_no
+
     if value in (None, ""):
         return False
     if value not in yes_no:
@@ -278,7 +280,7 @@ def _question(survey: _Sheet, n: int, row: dict, name: str, kind: str, lists, ea
                                "constraint like . >= 1 and . <= 5", "survey", n, "constraint")
         q["type"] = "rating"
         q["scale"] = {"min": int(found.group(1)), "max": int(found.group(2))}
-    elif kind in QUESTION_TYPE_DICT or base in QUESTION_TYPE_DICT:
+    elif _pyxform_type(kind) or _pyxform_type(base):
         raise XLSFormError(f"{kind!r} questions cannot be asked in this survey (use "
                            f"{TYPES_HELP})", "survey", n, "type")
     else:
@@ -382,3 +384,10 @@ def parse_relevant(expression: str, earlier: list[dict], n: int) -> dict:
     if negative:
         chosen = [v for v in valid if v not in chosen]
     return {"question": target_id, "in": chosen}
+
+
+def _pyxform_type(kind: str) -> bool:
+    """Whether ``kind`` is a question type XLSForm knows (one this survey cannot ask)."""
+    from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
+
+    return kind in QUESTION_TYPE_DICT

@@ -9,8 +9,10 @@ the app's question types becomes) are in docs/SURVEYS.md, "XLSForm".
 from __future__ import annotations
 
 from io import BytesIO
+from typing import TYPE_CHECKING
 
-from openpyxl import Workbook
+if TYPE_CHECKING:  # openpyxl is imported when a workbook is written (app start-up)
+    from openpyxl import Workbook
 
 from .xlsform import AGE_LIST, AREA_FILE, ENGLISH, LIKERT, TITLE_LANGS, language_header
 
@@ -147,6 +149,8 @@ def write_xlsform(definition: dict) -> bytes:
     for key in ("opens_on", "closes_on"):
         if definition.get(key):
             settings[key] = str(definition[key])
+    from openpyxl import Workbook
+
     workbook = Workbook()
     survey_headers = [h for column in SURVEY_COLUMNS
                       for h in (_headers(column, languages) if column in TEXT_KEYS
