@@ -14,6 +14,7 @@ from tests.browser_support import (  # noqa: F401
     live_server,
     sign_in,
 )
+from tests.screenshots import keep
 
 from ..conftest import TEST_PASSWORD, make_user
 
@@ -35,7 +36,7 @@ def test_demo_gap_map_filters_legend_and_table(demo_county, live_server, browser
     expect(page.locator(".leaflet-overlay-pane path").nth(27)).to_be_attached()
     expect(page.locator("#gap-legend-title")).to_have_text("Gap score (0-100)")
     first_fill = page.locator(".leaflet-overlay-pane path").first.get_attribute("fill")
-    page.screenshot(path="/tmp/gaps-map-desktop.png", full_page=True)
+    keep(page, "gaps-map-desktop")
 
     # Switch the figure: the legend, the colours and the address change, no reload.
     page.evaluate("window.__still_here = true")
@@ -75,4 +76,4 @@ def test_demo_gap_map_filters_legend_and_table(demo_county, live_server, browser
     expect(phone).to_have_url(re.compile(r"figure=places_per_1000"))
     expect(phone.locator("#gap-legend-title")).to_have_text(
         "Places a week per 1,000 young people (2SFCA)")
-    phone.screenshot(path="/tmp/gaps-map-phone-nojs.png", full_page=True)
+    keep(phone, "gaps-map-phone-nojs")

@@ -5,7 +5,6 @@ with no tile server, and no axe-core violation."""
 
 from __future__ import annotations
 
-import os
 import re
 from types import SimpleNamespace
 
@@ -19,11 +18,11 @@ from app.demo import transport as demo_transport
 from app.models import Service
 from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
 from tests.directory.test_browser import axe_violations
+from tests.screenshots import keep
 
 from ..conftest import TEST_PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
-SHOTS = os.environ.get("YVM_SCREENSHOTS", "/tmp/shots")
 SIZES = [(360, 640), (1280, 800)]
 
 
@@ -51,8 +50,7 @@ def demo(built_county):
 
 
 def _shot(page, name: str) -> None:
-    os.makedirs(SHOTS, exist_ok=True)
-    page.screenshot(path=f"{SHOTS}/maps-{name}.png", full_page=True)
+    keep(page, f"maps-{name}")
 
 
 def _pinch_zoom_allowed(page) -> None:

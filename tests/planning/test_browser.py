@@ -6,9 +6,7 @@ Set ``YVM_SCREENSHOTS=/tmp/some-folder`` to keep phone and desktop screenshots.
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -19,6 +17,7 @@ from tests.browser_support import (  # noqa: F401
     live_server,
     sign_in,
 )
+from tests.screenshots import keep
 
 from ..conftest import make_user
 from .browser_steps import new_scenario
@@ -28,10 +27,7 @@ pytestmark = pytest.mark.browser
 
 
 def _shot(page, name: str) -> None:
-    folder = os.environ.get("YVM_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+    keep(page, name)
 
 
 def test_scenario_with_a_drop_in_at_a_council_building(live_server, browser_page, db):  # noqa: F811

@@ -2,13 +2,12 @@
 the screen, no text under 14 px, nothing cut off, the same services as the table,
 areas named (parish and ward) rather than coded, and axe-core clean.
 
-Screenshots go to /tmp/shots/cliff-<width>.png.
+Screenshots (cliff-<width>.png) go to ``$YVM_SCREENSHOTS`` when it is set.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -16,11 +15,11 @@ from playwright.sync_api import expect
 from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
 from tests.conftest import TEST_PASSWORD, make_user
 from tests.directory.test_browser import axe_violations
+from tests.screenshots import keep
 
 from .county import areas_and_wards
 
 pytestmark = pytest.mark.browser
-SHOTS = Path("/tmp/shots")
 LONG = "The Wyvernshire Rural Detached Youth Work Outreach Minibus Service"
 ENDS = [("Ashby Youth Club", 40), (LONG, 200), ("Brook Friday Night Project", 330),
         ("Colwall Music Makers", 500), ("Dunmore Skate Park Sessions", 700),
@@ -83,6 +82,5 @@ def test_funding_cliff_timeline_is_readable(live_server, browser_page, db, width
     expect(lost).to_contain_text("Ashby St Mary (West ward)")
     expect(lost).not_to_contain_text("E01000001")
 
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"cliff-{width}.png"), full_page=True)
+    keep(page, f"cliff-{width}")
     assert axe_violations(page) == []

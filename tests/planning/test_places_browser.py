@@ -3,15 +3,13 @@ proposed service to a scenario by postcode in the demo county and sees it in the
 scenario's results (the phone also with JavaScript, for axe-core); on the desktop a click on the planning map chooses a place
 (issue 15).  axe-core finds nothing on the scenario and best-sites pages.
 
-Screenshots go to ``/tmp/shots/places-*.png`` (or ``$YVM_SCREENSHOTS``).
+Screenshots go to ``$YVM_SCREENSHOTS/places-*.png`` when it is set.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -27,17 +25,16 @@ from tests.browser_support import (  # noqa: F401
     sign_in,
 )
 from tests.directory.test_browser import axe_violations
+from tests.screenshots import keep
 
 from ..conftest import make_user
 from .browser_steps import new_scenario
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(os.environ.get("YVM_SCREENSHOTS") or "/tmp/shots")
 
 
 def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"places-{name}.png"), full_page=True)
+    keep(page, f"places-{name}")
 
 
 def _remote_postcode(db, ctx) -> str:

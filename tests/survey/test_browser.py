@@ -14,6 +14,7 @@ from tests.browser_support import (  # noqa: F401
     sign_in,
 )
 from tests.conftest import TEST_PASSWORD, make_user
+from tests.screenshots import keep
 from tests.survey.helpers import make_geography
 
 pytestmark = pytest.mark.browser
@@ -72,7 +73,7 @@ def test_phone_without_javascript_completes_the_survey(live_server, browser_page
     expect(page.locator("#anything_else")).to_be_visible()
     click_and_wait_for_navigation(page, "button[type=submit]")
     expect(page.locator(".error-summary")).to_be_visible()
-    page.screenshot(path="/tmp/survey-errors-360-nojs.png", full_page=True)
+    keep(page, "survey-errors-360-nojs")
     expect(page.locator(".error-summary a[href='#age_band']")).to_have_count(1)
     _answer(page, area_by="postcode")
     # A double tap sends the form twice; the browser shows the answer to the second
@@ -80,7 +81,7 @@ def test_phone_without_javascript_completes_the_survey(live_server, browser_page
     page.dblclick("button[type=submit]")
     expect(page.get_by_text("Your answers have been sent")).to_be_visible()
     expect(page.get_by_text("0800 1111")).to_be_visible()
-    page.screenshot(path="/tmp/survey-thanks-360-nojs.png", full_page=True)
+    keep(page, "survey-thanks-360-nojs")
     stored = _stored(db)
     assert len(stored) == 1
     assert stored[0].area_code == "E04000002" and stored[0].age_band == "13-15"
@@ -98,7 +99,7 @@ def test_phone_with_javascript_completes_the_survey(live_server, browser_page, d
     expect(page.locator("#anything_else")).to_be_hidden()
     _option(page, "age_band", "11-12").check()
     expect(page.locator("#anything_else")).to_be_hidden()
-    page.screenshot(path="/tmp/survey-form-360-js.png", full_page=True)
+    keep(page, "survey-form-360-js")
     _option(page, "age_band", "13-15").check()
     expect(page.locator("#anything_else")).to_be_visible()
     _answer(page, area_by="typeahead")
@@ -122,7 +123,7 @@ def test_every_survey_page_passes_axe(live_server, browser_page, db, app):  # no
     failures = {}
 
     def check(page, name):
-        page.screenshot(path=f"/tmp/survey-{name}.png", full_page=True)
+        keep(page, f"survey-{name}")
         found = axe_violations(page)
         if found:
             failures[name] = found

@@ -18,6 +18,7 @@ from tests.browser_support import (  # noqa: F401
 )
 from tests.conftest import TEST_PASSWORD, make_user
 from tests.publication.support import publish_now
+from tests.screenshots import keep
 from tests.survey.helpers import make_geography
 from tests.survey.test_browser import axe_violations
 
@@ -47,7 +48,7 @@ def test_admin_sets_dates_and_sees_least_heard_schools(live_server, browser_page
         page = browser_page(width=width, height=height)
         sign_in(page, live_server.url, "admin@example.org", TEST_PASSWORD)
         page.goto(live_server.url + "/admin/surveys")
-        page.screenshot(path=f"/tmp/admin-surveys-{width}.png", full_page=True)
+        keep(page, f"admin-surveys-{width}")
         failures += axe_violations(page)
         click_and_wait_for_navigation(page, "text=Change dates")
         page.fill("#opens_on", "2026-09-10")
@@ -55,7 +56,7 @@ def test_admin_sets_dates_and_sees_least_heard_schools(live_server, browser_page
         click_and_wait_for_navigation(page, "main button[type=submit]")
         expect(page.locator("#closes_on-error")).to_contain_text(
             "The close date must be on or after the open date")
-        page.screenshot(path=f"/tmp/admin-survey-dates-error-{width}.png", full_page=True)
+        keep(page, f"admin-survey-dates-error-{width}")
         failures += axe_violations(page)
         page.goto(live_server.url + "/results/youth-voice#t-campaign")
         section = page.locator("#t-campaign").locator("xpath=..")
@@ -64,5 +65,5 @@ def test_admin_sets_dates_and_sees_least_heard_schools(live_server, browser_page
         expect(section.locator("table")).to_be_visible()
         rows = section.locator("tbody th").all_inner_texts()
         assert rows.index("Zebra High") < rows.index("Aardvark High")
-        section.screenshot(path=f"/tmp/results-campaign-{width}.png")
+        keep(section, f"results-campaign-{width}")
     assert not failures, failures

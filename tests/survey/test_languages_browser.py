@@ -1,13 +1,12 @@
 """Polish on a 360 px phone: the survey and the directory pass axe-core, nothing is wider
 than the screen (long Polish words wrap), and the language is switched with a plain link.
 
-Screenshots: /tmp/shots-lang/*.png.
+Screenshots go to ``$YVM_SCREENSHOTS`` when it is set.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -18,11 +17,11 @@ from tests.browser_support import (  # noqa: F401
     live_server,
 )
 from tests.county import County
+from tests.screenshots import keep
 from tests.survey.helpers import make_geography
 from tests.survey.test_browser import axe_violations
 
 pytestmark = pytest.mark.browser
-SHOTS = Path("/tmp/shots-lang")
 
 
 def _directory(db):
@@ -40,7 +39,7 @@ def _directory(db):
 
 def _fits(page, name: str) -> list[str]:
     """Axe-core's violations, and the page not wider than the phone; a screenshot kept."""
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    keep(page, name)
     problems = axe_violations(page)
     width = page.evaluate("document.documentElement.scrollWidth")
     if width > 360:
@@ -49,7 +48,6 @@ def _fits(page, name: str) -> list[str]:
 
 
 def test_polish_phone_pages_pass_axe_and_fit(live_server, browser_page, db):  # noqa: F811
-    SHOTS.mkdir(exist_ok=True)
     make_geography(db)
     ids = _directory(db)
     page = browser_page(width=360, height=640, javascript=True)

@@ -22,6 +22,7 @@ from tests.browser_support import (  # noqa: F401
     sign_in,
 )
 from tests.conftest import TEST_PASSWORD, make_user
+from tests.screenshots import keep
 from tests.survey.helpers import forget_visitor, good_answers, make_geography, token_from
 
 URL = "/survey/youth-voice"
@@ -133,7 +134,7 @@ def test_in_the_browser_the_child_is_told_and_the_lead_sees_the_flag(
         page.select_option("#area", "E04000001")
     click_and_wait_for_navigation(page, "button[type=submit]")
     _thanks_says_not_kept(page)
-    page.screenshot(path=f"/tmp/survey-not-kept-360-js{int(javascript)}.png", full_page=True)
+    keep(page, f"survey-not-kept-360-js{int(javascript)}")
     _nowhere(db, WORDS)
     flag = db.session.scalars(select(SafeguardingFlag)).one()
     assert flag.text_kept is False and "abuse" in flag.matched

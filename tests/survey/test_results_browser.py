@@ -2,12 +2,10 @@
 1280×800: headline findings first, one chart per question sorted largest first, each
 question's table behind "Show the table", the area breakdown last, axe-core clean.
 
-Screenshots go to /tmp/shots/results-<width>.png.
+Screenshots (results-<width>.png) go to ``$YVM_SCREENSHOTS`` when it is set.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -15,10 +13,10 @@ from playwright.sync_api import expect
 from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
 from tests.conftest import TEST_PASSWORD, make_user
 from tests.directory.test_browser import axe_violations
+from tests.screenshots import keep
 from tests.survey.test_results import _populate
 
 pytestmark = pytest.mark.browser
-SHOTS = Path("/tmp/shots")
 
 
 def _order_is_largest_first(values: list[str]) -> bool:
@@ -95,6 +93,5 @@ def test_results_lead_with_findings(live_server, browser_page, db, width, height
 
     # Nothing wider than the screen, and the page is short.
     assert page.evaluate("document.documentElement.scrollWidth") <= width
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"results-{width}.png"), full_page=True)
+    keep(page, f"results-{width}")
     assert axe_violations(page) == []

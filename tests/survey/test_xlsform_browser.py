@@ -15,6 +15,7 @@ from tests.browser_support import (  # noqa: F401
     sign_in,
 )
 from tests.conftest import TEST_PASSWORD, make_user
+from tests.screenshots import keep
 from tests.survey.test_browser import axe_violations
 from tests.survey.xlsform_helpers import SURVEY, workbook
 
@@ -39,7 +40,7 @@ def test_an_admin_loads_an_xlsform_at_phone_width(live_server, browser_page, db,
                "question type")
     expect(page.locator("#xlsform-error")).to_contain_text(message)
     expect(page.locator(".error-summary")).to_contain_text(message)
-    page.screenshot(path="/tmp/admin-xlsform-error-360.png", full_page=True)
+    keep(page, "admin-xlsform-error-360")
     assert axe_violations(page) == []
     page.set_input_files("#xlsform", str(good))
     click_and_wait_for_navigation(page, page.get_by_role("button", name="Load the XLSForm"))
