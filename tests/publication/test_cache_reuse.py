@@ -11,6 +11,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from app.gaps import service as gap_service
+from app.geodata import figures as area_figures
+from app.geodata import lsoa_figures, points
 from app.models import Area
 from tests.publication.county import build
 from tests.publication.support import publish_now, switch
