@@ -103,7 +103,8 @@ def _weighted(matrix: FloatArray, values: FloatArray, weights: FloatArray) -> Fl
 
 
 def area_figures(session: Session, level: str, *, age_min: int = 13, age_max: int = 19,
-                 deprivation_year: int | None = None) -> gpd.GeoDataFrame:
+                 deprivation_year: int | None = None,
+                 lsoas: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
     """Figures for every area of ``level``, indexed by area code (EPSG:27700).
 
     Columns: name, geometry, young_people (float), young_people_20_24,
@@ -114,9 +115,12 @@ def area_figures(session: Session, level: str, *, age_min: int = 13, age_max: in
     to {source, year, note}; ``attrs['method']`` describes the method.
     ``deprivation_year`` picks an edition of the Indices (default: the newest,
     IoD2025 on LSOA 2021, else IoD2019 through the 2011 -> 2021 lookup).
+    ``lsoas``: :func:`lsoa_figures` for that band and edition when the caller already
+    has it (read, never changed); else it is worked out here.
     """
-    lsoas = lsoa_figures(session, age_min=age_min, age_max=age_max,
-                         deprivation_year=deprivation_year)
+    if lsoas is None:
+        lsoas = lsoa_figures(session, age_min=age_min, age_max=age_max,
+                             deprivation_year=deprivation_year)
     sources: dict[str, FigureSource] = dict(lsoas.attrs["sources"])
     if level == "lsoa":
         target = lsoas[["name", "geometry"]].copy()

@@ -35,13 +35,16 @@ def live_residential_postcodes(session: Session) -> pd.DataFrame:
 
 
 def load_points(session: Session, level: str, areas: gpd.GeoDataFrame, *, age_min: int = 13,
-                age_max: int = 19) -> pd.DataFrame | None:
+                age_max: int = 19, lsoas: gpd.GeoDataFrame | None = None) -> pd.DataFrame | None:
     """Population points with the code of the ``level`` area holding each.
 
     (``area``; points outside every area are left out), or ``None`` when no
     population figures are imported (the analysis then uses one point per area).
+    ``lsoas``: :func:`lsoa_figures` for that band when the caller already has it (read,
+    never changed).
     """
-    lsoas = lsoa_figures(session, age_min=age_min, age_max=age_max)
+    if lsoas is None:
+        lsoas = lsoa_figures(session, age_min=age_min, age_max=age_max)
     if lsoas.empty or lsoas["young_people"].isna().all():
         return None
     points = population_points(lsoas, live_residential_postcodes(session))

@@ -14,7 +14,8 @@ from ..cache import cached
 from ..geodata.crs import BNG
 from ..models import AREA_LEVELS, Area
 
-__all__ = ["areas", "levels_with_areas", "lsoa_areas", "population_points", "wards"]
+__all__ = ["areas", "levels_with_areas", "lsoa_areas", "lsoa_frame", "population_points",
+           "wards"]
 
 
 def levels_with_areas(session) -> list[str]:
@@ -43,10 +44,23 @@ def areas(session, level: str, *, age_min: int | None = None,
                   lambda: _area_figures(session, level, age_min, age_max), responses=False)
 
 
+def lsoa_frame(session, age_min: int, age_max: int) -> gpd.GeoDataFrame:
+    """The LSOAs' figures for an age band (:func:`app.geodata.lsoa_figures.lsoa_figures`),
+    cached per data version: the area figures of every level, the population points and
+    planning's LSOAs are all made from this one frame, so a page that asks for several
+    of them (or a second level) reads and builds it once.  Read only: never changed."""
+    from ..geodata.lsoa_figures import lsoa_figures
+
+    return cached("lsoa-figures", session, {"ages": [age_min, age_max]},
+                  lambda: lsoa_figures(session, age_min=age_min, age_max=age_max),
+                  responses=False)
+
+
 def _area_figures(session, level, age_min, age_max) -> gpd.GeoDataFrame:
     from ..geodata.figures import area_figures
 
-    gdf = area_figures(session, level, age_min=age_min, age_max=age_max)
+    gdf = area_figures(session, level, age_min=age_min, age_max=age_max,
+                       lsoas=lsoa_frame(session, age_min, age_max))
     if len(gdf):
         return gdf
     rows = session.scalars(select(Area).where(Area.level == level).order_by(Area.code)).all()
@@ -67,7 +81,9 @@ def population_points(session, level: str, *, age_min: int | None = None,
     return cached("points", session, {"level": level, "ages": [age_min, age_max]},
                   lambda: load_points(session, level, areas(session, level, age_min=age_min,
                                                             age_max=age_max),
-                                      age_min=age_min, age_max=age_max), responses=False)
+                                      age_min=age_min, age_max=age_max,
+                                      lsoas=lsoa_frame(session, age_min, age_max)),
+                  responses=False)
 
 
 def lsoa_areas(session, *, age_min: int | None = None,
@@ -82,9 +98,7 @@ def lsoa_areas(session, *, age_min: int | None = None,
 
 
 def _lsoa_areas(session, age_min, age_max) -> gpd.GeoDataFrame:
-    from ..geodata.lsoa_figures import lsoa_figures
-
-    gdf = lsoa_figures(session, age_min=age_min, age_max=age_max)
+    gdf = lsoa_frame(session, age_min, age_max)
     if gdf.empty:
         return gpd.GeoDataFrame({"name": [], "young_people": [], "imd_decile": [], "rural": [],
                                  "origin_x": [], "origin_y": []},

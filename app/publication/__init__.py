@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..analysis.voice import VOICE_COLUMNS
@@ -41,8 +42,9 @@ from .waves import change, survey_waves, wave_tables, wave_voice
 def version(session: Session) -> str:
     """The published version: the latest snapshot's random token ("none" before the
     first).  Safe in cache keys, ETags and the API: it carries no count or id."""
-    snap = latest(session)
-    return snap.token if snap else "none"
+    token = session.scalar(select(PublishedSnapshot.token)
+                           .order_by(PublishedSnapshot.id.desc()).limit(1))
+    return token or "none"
 
 
 def survey_tables(session: Session, slug: str, area: str | None = None,

@@ -81,24 +81,49 @@ def level_areas(session: Session, level: str) -> gpd.GeoDataFrame:
                             index=pd.Index([a.code for a in areas], name="code"))
 
 
-def voice_records(session: Session, level: str, areas: gpd.GeoDataFrame, top: int) -> pd.DataFrame:
-    """Long table (``response_id``, ``record_key``, ``open``, ``area_code``,
-    ``question_id``, ``value``) with every published response placed in an area of
-    ``level``.
+@dataclass
+class VoiceRows:
+    """What the voice figures of every area level are made from, read once per snapshot:
+    the published responses that gave an area and the barrier answers."""
 
-    A response recorded at another level (an LSOA, say, when wards are shown)
-    is placed in the ``level`` area containing that area's representative
-    point.  Only barrier questions are read.
-    """
+    responses: pd.DataFrame  # response_id, record_key, area_level, area_code, open
+    answers: pd.DataFrame  # response_id, question_id, value
+
+
+def voice_rows(session: Session, top: int) -> VoiceRows:
+    """The rows :func:`voice_records` places at each level (one read for all levels)."""
     rows = session.execute(
         select(Response.id, Response.record_key, Response.area_level, Response.area_code,
                Response.campaign_id, Response.review)
         .where(Response.area_code.is_not(None), published_rows(top))).all()
     resp = pd.DataFrame([(r[0], r[1], r[2], r[3], _is_open(r[4], r[5])) for r in rows],
                         columns=["response_id", "record_key", "area_level", "area_code", "open"])
-    cols = ["response_id", "record_key", "open", "area_code", "question_id", "value"]
     if resp.empty:
+        return VoiceRows(resp, pd.DataFrame(columns=["response_id", "question_id", "value"]))
+    answers = pd.DataFrame(session.execute(
+        select(Answer.response_id, Answer.question_id, Answer.value)
+        .where(Answer.question_id.in_(BARRIER_QUESTIONS), Answer.is_free_text.is_(False))
+    ).all(), columns=["response_id", "question_id", "value"])
+    return VoiceRows(resp, answers)
+
+
+def voice_records(session: Session, level: str, areas: gpd.GeoDataFrame, top: int,
+                  rows: VoiceRows | None = None) -> pd.DataFrame:
+    """Long table (``response_id``, ``record_key``, ``open``, ``area_code``,
+    ``question_id``, ``value``) with every published response placed in an area of
+    ``level``.
+
+    A response recorded at another level (an LSOA, say, when wards are shown)
+    is placed in the ``level`` area containing that area's representative
+    point.  Only barrier questions are read.  ``rows``: :func:`voice_rows` for the
+    same ``top``, when the caller places them at several levels (read once); else
+    they are read here.
+    """
+    read = rows if rows is not None else voice_rows(session, top)
+    cols = ["response_id", "record_key", "open", "area_code", "question_id", "value"]
+    if read.responses.empty:
         return pd.DataFrame(columns=cols)
+    resp = read.responses.copy()
     other = resp[resp["area_level"].fillna(level) != level]
     if len(other) and len(areas):
         mapping = _place_codes(session, other[["area_level", "area_code"]].drop_duplicates(),
@@ -108,12 +133,8 @@ def voice_records(session: Session, level: str, areas: gpd.GeoDataFrame, top: in
     elif len(other):
         resp.loc[other.index, "area_code"] = None
     resp = resp[resp["area_code"].notna()]
-    answers = pd.DataFrame(session.execute(
-        select(Answer.response_id, Answer.question_id, Answer.value)
-        .where(Answer.question_id.in_(BARRIER_QUESTIONS), Answer.is_free_text.is_(False))
-    ).all(), columns=["response_id", "question_id", "value"])
     long = resp[["response_id", "record_key", "open", "area_code"]].merge(
-        answers, on="response_id", how="left")
+        read.answers, on="response_id", how="left")
     return long[cols]
 
 

@@ -43,6 +43,7 @@ from .microdata import (
     survey_records,
     survey_slugs,
     voice_records,
+    voice_rows,
     watermark,
 )
 from .release import Releaser, ReleaseRule, cid
@@ -155,10 +156,11 @@ def publish(session: Session, method: CellKeyMethod, schedule: Schedule, *, trig
     totals["all"] = _total(rel, "all", everyone)
     docs.append(("totals", "all", totals))
     longs: dict[str, Any] = {}
+    voice_read = voice_rows(session, top)  # placed at each level below
     for lv in AREA_LEVELS:
         areas = level_areas(session, lv)
         if len(areas):
-            longs[lv] = (voice_records(session, lv, areas, top), list(areas.index))
+            longs[lv] = (voice_records(session, lv, areas, top, voice_read), list(areas.index))
             cells = voice_cells(longs[lv][0], rel, lv, areas.index)
             docs.append(("voice", lv, cells))
     ward_long, ward_codes = longs.get("ward", (None, []))

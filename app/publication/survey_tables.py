@@ -12,8 +12,8 @@ docs/DISCLOSURE.md).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from .release import Member, Releaser, cid
@@ -46,15 +46,21 @@ class Table:
         return bool(self.columns)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """The table as stored in the snapshot: its fields as they are (lists and dicts
+        of plain values, written out as JSON when stored; ``asdict``'s deep copy of
+        every value was a fifth of a small county's publishing)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Table:
         return cls(**data)
 
 
-def people(records: Iterable[Mapping[str, Any]]) -> list[Member]:
-    return [Member(r["id"], r["record_key"], r["open"]) for r in records]
+def people(records: Iterable[Mapping[str, Any]]) -> Iterator[Member]:
+    """The members of a cell, made only when :meth:`.release.Releaser.cell` needs them
+    (a cell already decided in this snapshot, as the same people in another table, is
+    answered from its state without them)."""
+    return (Member(r["id"], r["record_key"], r["open"]) for r in records)
 
 
 @dataclass

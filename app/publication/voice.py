@@ -8,12 +8,13 @@ record keys of exactly those responses.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
 
-from ..analysis.voice import BARRIER_QUESTIONS, VOICE_COLUMNS, _kinds
+from ..analysis.voice import BARRIER_QUESTIONS, VOICE_COLUMNS, barrier_kind
 from .release import Member, Releaser, cid
 
 COUNTY = "*"  # key of the county-wide figures in a level's document
@@ -26,23 +27,28 @@ def voice_cells(long: pd.DataFrame, rel: Releaser, level: str,
     never appears when its first answer arrives), and the county ``COUNTY``."""
     sets: dict[tuple[str, str], list[Member]] = {}
     if long is not None and not long.empty:
-        people = long.drop_duplicates("response_id")
-        for code, rid, key, opened in zip(people["area_code"], people["response_id"],
-                                          people["record_key"], people["open"], strict=True):
-            sets.setdefault((code, "responses"), []).append(
-                Member(int(rid), int(key), bool(opened)))
-        barriers = long[long["question_id"].isin(BARRIER_QUESTIONS)].copy()
-        if len(barriers):
-            barriers["kind"] = _kinds(barriers["value"])
-            barriers = barriers.dropna(subset=["kind"])
-            for kind, sub in [("any", barriers)] + [(k, barriers[barriers["kind"] == k])
-                                                    for k in ("cost", "transport",
-                                                              "nothing_near")]:
-                sub = sub.drop_duplicates("response_id")
-                for code, rid, key, opened in zip(sub["area_code"], sub["response_id"],
-                                                  sub["record_key"], sub["open"], strict=True):
-                    sets.setdefault((code, f"cites_{kind}"), []).append(
-                        Member(int(rid), int(key), bool(opened)))
+        # One pass over the rows (a snapshot makes these at every level, every night):
+        # each response once in its area's "responses", and once in each barrier kind it
+        # cites and in "any" (a kind worked out once per distinct option value).
+        kinds: dict[Any, str | None] = {}
+        counted: set[tuple[str, Any]] = set()
+        questions = set(BARRIER_QUESTIONS)
+        for code, rid, key, opened, qid, value in zip(
+                long["area_code"].tolist(), long["response_id"].tolist(),
+                long["record_key"].tolist(), long["open"].tolist(),
+                long["question_id"].tolist(), long["value"].tolist(), strict=True):
+            member = Member(int(rid), int(key), bool(opened))
+            cited: tuple[str, ...] = ("responses",)
+            if qid in questions and not _missing(value):
+                if value not in kinds:
+                    kinds[value] = barrier_kind(value)
+                kind = kinds[value]
+                if kind is not None:
+                    cited = ("responses", "cites_any", f"cites_{kind}")
+            for col in cited:
+                if (col, rid) not in counted:
+                    counted.add((col, rid))
+                    sets.setdefault((code, col), []).append(member)
     out: dict[str, dict[str, int | None]] = {}
     for code in sorted({str(c) for c in codes} | {c for c, _col in sets}):
         margin = len(sets.get((code, "responses"), []))
@@ -56,6 +62,10 @@ def voice_cells(long: pd.DataFrame, rel: Releaser, level: str,
                                  None if col == "responses" else everyone)
                    for col in VOICE_COLUMNS}
     return out
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def voice_frame(cells: dict[str, dict[str, int | None]],
