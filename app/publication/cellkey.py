@@ -46,7 +46,6 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from scipy.optimize import root
 
 from ..config_values import setting_value
 from ..disclosure import DisclosureRule
@@ -70,6 +69,10 @@ def _distribution(v: int, d: int, variance: float) -> dict[int, float]:
     def equations(params: np.ndarray) -> list[float]:
         _p, mean, second = moments(params)
         return [mean, second - target]
+
+    # SciPy's optimiser is imported when a table is made, not with the app: it is a
+    # tenth of a second at every process start otherwise.
+    from scipy.optimize import root
 
     sol = root(equations, [0.0, -1.0 / (2 * target)], method="hybr")
     p, mean, second = moments(sol.x)
