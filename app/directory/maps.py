@@ -60,7 +60,8 @@ def results_map(hits, origin=None):
     if not points:
         return None
     # The context covers the whole view: the box around the results (and the search
-    # point), at most 30 km from its middle.
+    # point), at most 30 km from its middle; drawn for that scale (streets only on a
+    # small window, the main roads only on the county: app.maps.context.generalise).
     xs = [h.service.x for h in hits if h.service.x is not None and not h.service.no_fixed_place]
     ys = [h.service.y for h in hits if h.service.y is not None and not h.service.no_fixed_place]
     if origin is not None:

@@ -38,9 +38,30 @@ def road_lines(session, *, min_kmh: float = 0.0) -> gpd.GeoDataFrame | None:
 
 def context_near(session, x: float, y: float, radius_m: float = 4000.0) -> dict:
     """The context around a point for a map with no basemap: parish (else ward)
-    outlines and names, roads, and council buildings, within ``radius_m``."""
-    from ..maps.context import context_features
+    outlines and names, roads, and council buildings, within ``radius_m``.
 
+    Generalised by scale (:func:`app.maps.context.generalise`): a small window (a
+    service's page, 4 km) draws every street, a wider one the roads between villages,
+    the whole county its A and B roads only; the wider the window, the simpler the
+    lines.  A wide window (beyond :data:`app.maps.context.STREETS_HALF_M`: the
+    directory's first page and other views of many results, the same for everyone) is
+    cached per window, the key's data version moving with the areas, buildings and road
+    network.  A street-level window is worked out each time: every postcode and service
+    has its own, each cheap, and caching them would push the gap figures out of a small
+    in-process cache."""
+    from ..maps.context import STREETS_HALF_M
+
+    if radius_m <= STREETS_HALF_M:
+        return _context_near(session, x, y, radius_m)
+    params = {"sha": _roads_sha(session), "x": round(x), "y": round(y), "r": round(radius_m)}
+    return cached("context_near", session, params,
+                  lambda: _context_near(session, x, y, radius_m), responses=False)
+
+
+def _context_near(session, x: float, y: float, radius_m: float) -> dict:
+    from ..maps.context import context_features, generalise
+
+    min_kmh, tolerance_m = generalise(radius_m)
     window = (x - radius_m, y - radius_m, x + radius_m, y + radius_m)
     outlines = None
     for level in ("parish", "ward"):
@@ -57,9 +78,10 @@ def context_near(session, x: float, y: float, radius_m: float = 4000.0) -> dict:
                   Building.x.between(window[0], window[2]),
                   Building.y.between(window[1], window[3])))]
     near = radius_m * 0.6  # surely on screen round the point
-    return context_features(areas=outlines, roads=road_lines(session), places=places,
-                            window=window, label_window=(x - near, y - near, x + near, y + near),
-                            tolerance_m=10.0)
+    return context_features(areas=outlines, roads=road_lines(session, min_kmh=min_kmh),
+                            places=places, window=window,
+                            label_window=(x - near, y - near, x + near, y + near),
+                            tolerance_m=tolerance_m)
 
 
 def gap_map_context(session) -> dict:

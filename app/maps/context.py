@@ -11,7 +11,9 @@ person needs to find their way instead, from what the app holds:
   import-network``), roads a car may use only (no footpaths), merged into
   lines and simplified; ``major`` marks those with a speed of
   :data:`MAJOR_KMH` or more (tertiary roads and up, or a tagged limit of 30 mph
-  or more), drawn wider;
+  or more), drawn wider; at most two features (major and minor roads, each one
+  line or multi-line), chosen and simplified by the map's scale
+  (:func:`generalise`);
 * **places**: named points (council buildings), with their names.
 
 :func:`context_features` returns one GeoJSON FeatureCollection in EPSG:4326
@@ -33,6 +35,10 @@ from .display import WGS84, display_geometry
 
 MAJOR_KMH = 45.0
 MAIN_KMH = 50.0  # the county-wide map: A and B roads (and 40 mph or faster), no streets
+# Generalisation by scale (:func:`generalise`): the half-width of a map's window up to which
+# it draws every street, then up to which it draws the roads between villages.
+STREETS_HALF_M = 5_000.0
+MAJOR_HALF_M = 12_000.0
 CONTEXT_PANE = "context"
 ROAD_STYLE = {
     True: {"color": "#3d4347", "weight": 2.0, "opacity": 0.6},
@@ -72,6 +78,39 @@ def road_lines(network, *, min_kmh: float = 0.0) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"major": rows}, geometry=geoms, crs=BNG)
 
 
+def generalise(half_width_m: float) -> tuple[float, float]:
+    """``(min_kmh, tolerance_m)`` for a map whose window reaches ``half_width_m`` from its
+    middle: which roads to draw (:func:`road_lines`' ``min_kmh``) and how much to simplify
+    them, as a cartographer generalises by scale.
+
+    The window is about what the map shows (a results map fits its view to the results
+    and the window is 1.2 times their box; a service map opens at zoom 12 on a 4 km
+    window), and the narrowest map is a 360 px phone's, about 330 px across.  So a
+    window ``2 * half_width_m`` wide is drawn at about ``half_width_m / 165`` metres a
+    pixel on a phone, about half that on a laptop:
+
+    * up to :data:`STREETS_HALF_M` (5 km: 30 m a pixel or finer, web map zoom 12 and
+      up, where OpenStreetMap's own maps start to draw residential streets) every road
+      a car may use: a town's streets, 50-100 m apart, are still 2-3 px apart;
+    * up to :data:`MAJOR_HALF_M` (12 km: about 75 m a pixel, zoom 10-11) the roads
+      of :data:`MAJOR_KMH` and faster (tertiary and up: the roads between villages);
+      streets there would be a grey smudge, not a way to find one's way;
+    * wider (the whole county: the first page of the directory, 30 km) only the main
+      roads, A and B roads (:data:`MAIN_KMH`), as on the county gap map.
+
+    The tolerance is a third of a pixel on a phone and well under one on a laptop:
+    ``half_width_m / 500``, no finer than 10 m (below that nothing shows) and no
+    coarser than 60 m.
+    """
+    if half_width_m <= STREETS_HALF_M:
+        min_kmh = 0.0
+    elif half_width_m <= MAJOR_HALF_M:
+        min_kmh = MAJOR_KMH
+    else:
+        min_kmh = MAIN_KMH
+    return min_kmh, min(60.0, max(10.0, half_width_m / 500.0))
+
+
 def _window_box(window):
     return None if window is None else shapely.box(*window)
 
@@ -106,13 +145,21 @@ def context_features(*, areas: gpd.GeoDataFrame | None = None,
     if roads is not None and len(roads):
         shown = roads
         if box is not None:
-            shown = shown[shown.intersects(box)]
+            # The spatial index is built once per (cached) set of lines.
+            shown = shown.iloc[np.sort(shown.sindex.query(box, predicate="intersects"))]
             shown = shown.set_geometry(shapely.clip_by_rect(shown.geometry.values, *window))
             shown = shown[~shown.geometry.is_empty]
         if len(shown):
-            geoms = display_geometry(shown, tolerance_m)
-            for major, geom in zip(shown["major"], geoms.values, strict=True):
-                features.append(_feature(geom, kind="road", major=bool(major)))
+            geoms = display_geometry(shown, tolerance_m).values
+            majors = shown["major"].to_numpy(dtype=bool)
+            for major in (True, False):
+                # One feature per kind of road: a feature's own wrapping would weigh more
+                # than a short street's few points.
+                parts = shapely.get_parts(geoms[majors == major])
+                parts = parts[(shapely.get_type_id(parts) == 1) & ~shapely.is_empty(parts)]
+                if len(parts):
+                    geom = parts[0] if len(parts) == 1 else shapely.multilinestrings(parts)
+                    features.append(_feature(geom, kind="road", major=major))
     for p in places:
         pt = shapely.Point(p["x"], p["y"])
         if box is not None and not box.contains(pt):
