@@ -2,14 +2,13 @@
 into the demo county's directory, sees when each activity next meets and how long
 the bus takes, and follows a result to a club they can get to by bus at its time
 and home again after; the club's page says the same.  axe-core at 0 on both pages.
-Screenshots go to /tmp/shots-near/."""
+Screenshots go to ``$YVM_SCREENSHOTS`` when it is set."""
 
 from __future__ import annotations
 
 import math
 import re
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -23,11 +22,11 @@ from tests.browser_support import (  # noqa: F401
     click_and_wait_for_navigation,
     live_server,
 )
+from tests.screenshots import keep
 
 from .test_browser import axe_violations, map_settled
 
 pytestmark = pytest.mark.browser
-SHOTS = Path("/tmp/shots-near")
 MONDAY = datetime(2026, 11, 30)
 
 
@@ -89,7 +88,6 @@ def test_a_young_person_finds_a_club_they_can_reach_by_bus(demo_county, live_ser
     line = re.compile(
         rf"^Next: today {starts:%H:%M} · {minutes} min by bus · bus home after ✓\s*: yes · "
         rf"{club['miles']:.1f} miles \({club['km']:.1f} km\)$")
-    SHOTS.mkdir(parents=True, exist_ok=True)
     for width, height in ((360, 640), (1280, 800)):
         page = browser_page(width=width, height=height, javascript=True)
         page.goto(live_server.url + "/directory")
@@ -112,7 +110,7 @@ def test_a_young_person_finds_a_club_they_can_reach_by_bus(demo_county, live_ser
                    for label in labels if label.startswith(name + ": ")), labels
         assert axe_violations(page) == [], "results"
         result.scroll_into_view_if_needed()
-        page.screenshot(path=str(SHOTS / f"results-{width}.png"), full_page=True)
+        keep(page, f"near-results-{width}")
         click_and_wait_for_navigation(page, result.get_by_role("link", name=name, exact=True))
         expect(page.get_by_role("heading", level=1)).to_have_text(name)
         here = page.locator(".near-from")
@@ -121,7 +119,7 @@ def test_a_young_person_finds_a_club_they_can_reach_by_bus(demo_county, live_ser
         expect(here.locator(".near-times")).to_have_text(line)
         assert page.evaluate("document.documentElement.scrollWidth") == width
         assert axe_violations(page) == [], "service page"
-        page.screenshot(path=str(SHOTS / f"service-{width}.png"), full_page=True)
+        keep(page, f"near-service-{width}")
         click_and_wait_for_navigation(page, page.get_by_role("link",
                                                              name="Back to your search"))
         expect(page.locator("#f-near")).to_have_value(club["postcode"])
