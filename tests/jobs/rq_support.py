@@ -3,6 +3,11 @@ queue of its own per test, worker processes, and their clean-up.
 
 Use the fixture with ``from tests.jobs.rq_support import rq_app  # noqa: F401`` and set
 extra settings for the app and its workers by overriding the ``rq_settings`` fixture.
+
+Worker processes are forked from a template that imported the app once
+(:mod:`tests.jobs.forked`), then run ``flask --app wsgi jobs worker`` as a deployment
+does; ``YVM_TEST_SPAWN_WORKERS=1`` starts each from nothing instead (``python -m flask
+...``), as before.
 """
 
 from __future__ import annotations
@@ -17,10 +22,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import TEST_CONFIG
+from tests.jobs.forked import Forked, run_cli, start_process
 
 ROOT = Path(__file__).resolve().parents[2]
 # A database of its own (YVM_TEST_REDIS_URL picks another); queue names are per test.
 REDIS_URL = os.environ.get("YVM_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+WORKER = ["flask", "--app", "wsgi", "jobs", "worker"]
 
 
 def redis_or_skip():
@@ -41,11 +48,23 @@ def spawn(args, env_extra):
                             stderr=subprocess.PIPE, start_new_session=True)
 
 
+def start_worker_process(env_extra: dict):
+    """A ``flask --app wsgi jobs worker`` process with ``env_extra`` in its environment."""
+    if os.environ.get("YVM_TEST_SPAWN_WORKERS"):
+        return spawn([sys.executable, "-m", *WORKER], env_extra)
+    return start_process(run_cli, (WORKER,), env_extra)
+
+
 def kill(proc) -> None:
     """Kill a spawned process and everything it started, and wait for it."""
     if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGKILL)
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:  # forked a moment ago: not yet in a session of its own
+            os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
+    if isinstance(proc, Forked):
+        proc.close()
 
 
 @pytest.fixture
@@ -68,7 +87,7 @@ def rq_app(database_url, rq_settings):
     workers = []
 
     def start_worker():
-        proc = spawn([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker"], {
+        proc = start_worker_process({
             "APP_ENV": "development", "DATABASE_URL": database_url, "REDIS_URL": REDIS_URL,
             "JOBS_QUEUE": queue, **{k: str(v) for k, v in rq_settings.items()}})
         workers.append(proc)

@@ -6,8 +6,6 @@ again and completes exactly once.  Every wait is a bounded poll on an outcome.
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,8 +13,8 @@ import pytest
 from app import jobs
 from app.models import AuditEvent
 from tests.conftest import TEST_CONFIG
+from tests.jobs.forked import enqueue_and_hang, start_process
 from tests.jobs.rq_support import kill as _kill
-from tests.jobs.rq_support import spawn as _spawn
 from tests.jobs.tasks import admins_only, broken, flaky, held
 from tests.polling import poll
 
@@ -124,25 +122,15 @@ def test_progress_page_refreshes_itself_and_only_its_audience_sees_it(
 
 
 
-ENQUEUE_AND_HANG = """
-import json, signal, sys
-from app import create_app, jobs
-from tests.jobs.tasks import held
-app = create_app(json.loads(sys.argv[1]))
-with app.app_context():
-    jobs.enqueue(held, json.loads(sys.argv[2]), key=sys.argv[3], user_id=None)
-    signal.pause()  # hold the job until the test kills this process
-"""
-
-
 def test_a_job_in_a_killed_app_process_completes_once_in_another(
         app, db, database_url, tmp_path):
     log, release = tmp_path / "log", tmp_path / "go"
     params = {"log": str(log), "release": str(release), "label": "killed"}
     config = {**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
               "JOBS_LEASE_SECONDS": LEASE}
-    proc = _spawn([sys.executable, "-c", ENQUEUE_AND_HANG, json.dumps(config),
-                   json.dumps(params), "killed"], {"APP_ENV": "testing"})
+    # An app process of its own (forked from the template, tests/jobs/forked.py), which
+    # queues the job on its in-process pool, runs it and holds it until it is killed.
+    proc = start_process(enqueue_and_hang, (config, params, "killed"), {"APP_ENV": "testing"})
     try:
         poll(lambda: len(lines(log)) == 1 or proc.poll() is not None,
              what="the first process to start the job")
