@@ -78,14 +78,19 @@ def test_a_broken_guard_stops_every_map(monkeypatch):
 
 
 def test_any_map_module_imported_alone_installs_the_guard():
-    """In a fresh interpreter, importing any map builder is enough."""
+    """In a fresh interpreter, importing any map builder is enough (one interpreter
+    per module, all started at once: each spends seconds importing, on its own)."""
+    procs = {}
     for module in ("app.maps.gap_map", "app.maps.service_map", "app.planning.maps",
                    "app.maps.page"):
         code = (f"import {module}; from branca.element import Element; "
                 "print(Element('{{ 6 * 7 }}').render())")
-        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                             text=True, check=True).stdout.strip()
-        assert out == "{{ 6 * 7 }}", (module, out)
+        procs[module] = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, text=True,
+                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    for module, proc in procs.items():
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, (module, err)
+        assert out.strip() == "{{ 6 * 7 }}", (module, out)
 
 
 def _imports(tree: ast.Module) -> set[str]:
