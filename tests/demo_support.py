@@ -74,7 +74,8 @@ def publication_settings(app_config: dict) -> dict:
 
 
 class DemoTemplates:
-    """The worker's built demo databases, one per set of publication settings."""
+    """The demo databases built for this run (shared by its workers: ``SharedBuilds``),
+    one per set of publication settings."""
 
     def __init__(self, tmp_dir: Path, shared: SharedBuilds | None = None):
         self.tmp_dir = tmp_dir

@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import time
 from pathlib import Path
 
 from tests.demo_support import DemoTemplate, SharedBuilds
 
 
-def _builder(tmp_path: Path, calls: list[str], who: str):
+def _builder(tmp_path: Path, calls: list[str], who: str,
+             building: threading.Event | None = None, other_asks: threading.Event | None = None):
     def build() -> DemoTemplate:
         calls.append(who)
-        time.sleep(0.3)  # a worker asking meanwhile must wait, not build its own
+        if building and other_asks:  # the other worker asks while this one builds
+            building.set()
+            assert other_asks.wait(30)
         path = tmp_path / f"built-by-{who}.sqlite"
         with sqlite3.connect(path) as conn:
             conn.execute("CREATE TABLE demo (x INTEGER)")
@@ -33,13 +35,22 @@ def test_two_workers_share_one_build_and_the_last_drops_it(tmp_path):
     calls: list[str] = []
     got: dict[str, DemoTemplate] = {}
 
-    def ask(shared: SharedBuilds, who: str) -> None:
-        got[who] = shared.get("county", tmp_path, _builder(tmp_path, calls, who))
+    building, other_asks = threading.Event(), threading.Event()
 
-    threads = [threading.Thread(target=ask, args=(s, w)) for s, w in ((gw0, "gw0"), (gw1, "gw1"))]
-    for t in threads:
-        t.start()
-    for t in threads:
+    def first() -> None:
+        got["gw0"] = gw0.get("county", tmp_path,
+                             _builder(tmp_path, calls, "gw0", building, other_asks))
+
+    def second() -> None:
+        other_asks.set()
+        got["gw1"] = gw1.get("county", tmp_path, _builder(tmp_path, calls, "gw1"))
+
+    builder = threading.Thread(target=first)
+    builder.start()
+    assert building.wait(30)  # gw0 holds the lock and is building
+    asker = threading.Thread(target=second)
+    asker.start()
+    for t in (builder, asker):
         t.join()
 
     assert len(calls) == 1  # one build for both
