@@ -1,4 +1,4 @@
-"""The demo county, built once per pytest worker and copied for each test that asks for it.
+"""The demo county, built once per test run and copied for each test that asks for it.
 
 Building the demo (``app.demo.build_demo``: geography, roads and buses, directory,
 responses, accounts, partners, journeys and the first snapshot) takes 10-25 s on the
@@ -20,13 +20,27 @@ once (``app.demo.build_county``) and, for each set of those settings a test asks
 through ``app_config``, copies that build and publishes the first snapshot in the copy
 (``app.demo.publish_first_snapshot``): a template per set of settings for the cost of a
 copy and a snapshot, not of another build.  Other settings do not change what is built.
+
+The pytest-xdist workers of one run share these builds (``SharedBuilds``): the first
+worker to need one builds it under a file lock in a folder every worker of the run sees
+(the run's pytest temporary folder), keyed by a hash of the code that builds it and of
+the settings; the others wait for the lock and copy that build.  The build is
+deterministic (``tests/foundation/test_numbers_agree.py`` checks two processes agree),
+so every worker gets the demo it would have built itself, passwords included (they
+are drawn once per run and kept next to the build).  The last worker to finish drops
+the shared builds (a worker that needs one after that builds it again).
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import json
+import os
 import sqlite3
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,28 +74,33 @@ def publication_settings(app_config: dict) -> dict:
 
 
 class DemoTemplates:
-    """The worker's built demo databases, one per set of publication settings."""
+    """The demo databases built for this run (shared by its workers: ``SharedBuilds``),
+    one per set of publication settings."""
 
-    def __init__(self, tmp_dir: Path):
+    def __init__(self, tmp_dir: Path, shared: SharedBuilds | None = None):
         self.tmp_dir = tmp_dir
         self.built: dict[tuple, DemoTemplate] = {}
+        self.shared = shared or SharedBuilds(tmp_dir / "shared")
 
     def get(self, app_config: dict) -> DemoTemplate:
         settings = publication_settings(app_config)
         key = tuple(sorted((k, repr(v)) for k, v in settings.items()))
         if key not in self.built:
-            self.built[key] = self._publish(self._county(), settings)
+            county = self._county()  # first: the shared lock is not taken twice at once
+            self.built[key] = self.shared.get(f"demo {key!r}", self.tmp_dir,
+                                              lambda: self._publish(county, settings))
         return self.built[key]
 
     def _county(self) -> DemoTemplate:
         """The demo without its first snapshot (``app.demo.build_county``: nothing in it
-        reads the settings), built once per worker whatever the settings."""
+        reads the settings), built once per run whatever the settings."""
         from app.demo import build_county
 
         key = ("county",)
         if key not in self.built:
-            self.built[key] = self._build({}, len(self.built), build=lambda session, _files:
-                                          build_county(session, progress=lambda *a, **k: None))
+            self.built[key] = self.shared.get("county", self.tmp_dir, lambda: self._build(
+                {}, len(self.built), build=lambda session, _files:
+                build_county(session, progress=lambda *a, **k: None)))
         return self.built[key]
 
     def _publish(self, county: DemoTemplate, settings: dict) -> DemoTemplate:
@@ -169,12 +188,118 @@ class DemoTemplates:
     def drop_all(self) -> None:
         for template in self.built.values():
             template.drop()
+        self.shared.release()
+
+
+def code_hash() -> str:
+    """A hash of the code a demo build comes from (the app, the test settings and this
+    file): a shared build is used only by workers running the same code."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted([*(root / "app").rglob("*.py"), root / "tests" / "conftest.py",
+                        Path(__file__).resolve()]):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    digest.update(os.environ.get("TEST_DATABASE_URL", "").encode())
+    return digest.hexdigest()[:16]
+
+
+def drop_database(url: str) -> None:
+    """Drop a database made by ``make_database`` or ``DemoTemplates.copy`` (a SQLite file)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE datname = :n"), {"n": parsed.database})
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}"'))
+        admin.dispose()
+        return
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{parsed.database}{suffix}").unlink(missing_ok=True)
+
+
+class SharedBuilds:
+    """Builds every worker of a run shares, in ``folder`` (one all the run's workers see).
+
+    ``builds.json`` there maps each build's name to its database, its accounts and the
+    workers using it; ``lock`` (``flock``) guards it and every build, so the first worker
+    to need a build makes it and a worker asking meanwhile waits for it instead of making
+    its own.  A SQLite build is kept as a file in ``folder`` (the worker's own SQLite
+    folder goes when it ends); a PostgreSQL build is the template database itself."""
+
+    def __init__(self, folder: Path, code: str | None = None, me: str | None = None):
+        self.folder = folder
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.code = code or code_hash()
+        self.me = me or f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}:{os.getpid()}"
+
+    @contextmanager
+    def _locked(self) -> Iterator[dict]:
+        with open(self.folder / "lock", "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                state_file = self.folder / "builds.json"
+                state = json.loads(state_file.read_text()) if state_file.exists() else {}
+                yield state
+                state_file.with_suffix(".tmp").write_text(json.dumps(state))
+                state_file.with_suffix(".tmp").replace(state_file)
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def get(self, name: str, tmp_dir: Path, build: Callable[[], DemoTemplate]) -> DemoTemplate:
+        """The run's build ``name``: made here with ``build()`` if no worker has it yet."""
+        key = f"{self.code} {name}"
+        with self._locked() as state:
+            entry = state.get(key)
+            if entry is None:
+                template = build()
+                url = self._keep(template, tmp_dir)
+                entry = state[key] = {"url": url, "accounts": template.accounts,
+                                      "seconds": template.build_seconds, "users": []}
+            if self.me not in entry["users"]:
+                entry["users"].append(self.me)
+        return DemoTemplate(entry["url"], dict(entry["accounts"]), lambda: None,
+                            entry["seconds"])
+
+    def _keep(self, template: DemoTemplate, tmp_dir: Path) -> str:
+        url = make_url(template.url)
+        if url.get_backend_name() == "postgresql":
+            return template.url
+        path = self.folder / f"demo-{uuid.uuid4().hex[:8]}.sqlite"
+        src, dst = sqlite3.connect(url.database), sqlite3.connect(path)
+        try:
+            src.backup(dst)
+        finally:
+            src.close()
+            dst.close()
+        template.drop()
+        return f"sqlite:///{path}"
+
+    def release(self) -> None:
+        """This worker is done with the shared builds: drop those no worker uses now."""
+        with self._locked() as state:
+            for key, entry in list(state.items()):
+                if self.me in entry["users"]:
+                    entry["users"].remove(self.me)
+                    if not entry["users"]:
+                        drop_database(entry["url"])
+                        del state[key]
+
+
+def shared_folder(tmp_path_factory) -> Path:
+    """A folder every worker of this run sees: the run's pytest temporary folder (each
+    pytest-xdist worker's own is inside it)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    return base / "demo-shared"
 
 
 @pytest.fixture(scope="session")
 def demo_templates(tmp_path_factory):
-    """The worker's demo builds (built lazily: a worker that runs no demo test builds none)."""
-    templates = DemoTemplates(tmp_path_factory.mktemp("demo"))
+    """The run's demo builds (built lazily: a run that needs no demo builds none)."""
+    templates = DemoTemplates(tmp_path_factory.mktemp("demo"),
+                              SharedBuilds(shared_folder(tmp_path_factory)))
     yield templates
     templates.drop_all()
 
