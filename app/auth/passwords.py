@@ -10,6 +10,8 @@ user's own e-mail).
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -91,6 +93,10 @@ def needs_rehash(stored_hash: str) -> bool:
     return _HASHER.check_needs_rehash(stored_hash)
 
 
-# A fixed hash to verify against when the account does not exist, so that
-# response time does not reveal which emails have accounts.
-DUMMY_HASH = _HASHER.hash("not-a-real-password-xyzzy")
+@cache
+def dummy_hash() -> str:
+    """A fixed hash to verify against when the account does not exist, so that response
+    time does not reveal which emails have accounts.  Made on first use, not at import:
+    an argon2 hash (64 MiB) at every process start cost each RQ worker and `flask`
+    command a third of a second for a sign-in it never checks."""
+    return _HASHER.hash("not-a-real-password-xyzzy")

@@ -12,7 +12,7 @@ from ..audit import record
 from ..extensions import db
 from ..models import User
 from ..models.users import new_session_token
-from .passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
+from .passwords import dummy_hash, hash_password, needs_rehash, verify_password
 
 # Failed sign-ins to one account before the admin and safeguarding lead are told.
 NOTIFY_EVERY = 10
@@ -36,7 +36,7 @@ def sign_in(email: str, password: str, *, now: datetime) -> User | None:
     try at a real account is counted.  An unknown email costs the same password
     check, so timing does not tell which addresses have accounts."""
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-    ok = verify_password(user.password_hash if user else DUMMY_HASH, password)
+    ok = verify_password(user.password_hash if user else dummy_hash(), password)
     if user is not None and ok and user.active:
         if needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)

@@ -180,3 +180,27 @@ def test_an_over_long_email_is_refused_for_its_length_alone(app, db, client):
     assert "Enter a valid email address." not in body
     short = _login(client, "not an address").get_data(as_text=True)
     assert "Enter a valid email address." in short
+
+
+def test_an_unknown_address_costs_the_same_argon2_check_as_a_wrong_password(
+        app, db, client, monkeypatch):
+    """The dummy hash is made on first use, not at import; a sign-in with an address that
+    has no account still verifies the password against an argon2id hash of the same
+    parameters, so its time does not tell which addresses have accounts."""
+    import app.auth.service as service
+    from app.auth.passwords import needs_rehash
+
+    make_user(db, "admin", email="real@example.org")
+    checked = []
+
+    def recording(stored_hash, password):
+        checked.append(stored_hash)
+        return verify_password(stored_hash, password)
+
+    monkeypatch.setattr(service, "verify_password", recording)
+    for email in ("nobody@example.org", "real@example.org"):
+        assert b"Sign out" not in _login(client, email, "wrong password 123").data
+    assert len(checked) == 2
+    unknown, real = checked
+    assert unknown.startswith("$argon2id$") and not needs_rehash(unknown)
+    assert unknown.split("$")[3] == real.split("$")[3]  # m=, t=, p= the same
