@@ -7,6 +7,8 @@ Screenshots (results-<width>.png) go to ``$YVM_SCREENSHOTS`` when it is set.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from playwright.sync_api import expect
 
@@ -34,9 +36,20 @@ def _order_is_largest_first(values: list[str]) -> bool:
     return numbers == sorted(numbers, reverse=True)
 
 
+def _build(session, _files):
+    _populate(SimpleNamespace(session=session))
+    return {}
+
+
+@pytest.fixture
+def county_builder():
+    return "results page answers", _build
+
+
 @pytest.mark.parametrize("width,height,js", [(360, 640, False), (1280, 800, True)])
-def test_results_lead_with_findings(live_server, browser_page, db, width, height, js):  # noqa: F811
-    _populate(db)
+def test_results_lead_with_findings(live_server, browser_page, db, built_county,  # noqa: F811
+                                    width, height, js):
+    # The answers are built once per worker; each size gets its own copy (it signs in).
     make_user(db, "councillor", email="councillor@example.org")
     page = browser_page(width=width, height=height, javascript=True)
     if not js:  # the page a browser without our JavaScript shows (axe itself needs JS)

@@ -4,6 +4,8 @@ too (issue 25)."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from playwright.sync_api import expect
 
@@ -16,21 +18,35 @@ from tests.survey.waves_county import build
 pytestmark = pytest.mark.browser
 
 
-def _page_with_actions(db):
-    build(db).publish()
-    wave = db.session.query(SurveyWave).filter_by(name="2026").one()
-    db.session.add_all([
+def _page_with_actions(session, _files=None):
+    """The two-wave county published, with two actions on wave 2026 (the builder of
+    ``built_county``: built once per worker, every test gets its own copy)."""
+    build(SimpleNamespace(session=session)).publish()
+    wave = session.query(SurveyWave).filter_by(name="2026").one()
+    session.add_all([
         WaveAction(wave_id=wave.id, position=1, status="done",
                    said={"en": "You want somewhere to go on Friday nights <b>now</b>"},
                    did={"en": "We opened a drop-in youth club in Bosbury"}),
         WaveAction(wave_id=wave.id, position=2, status="planned",
                    said={"en": "Buses stop too early"}, did={"en": "A later bus from May"}),
     ])
-    db.session.commit()
+    session.commit()
+    return {}
 
 
-def test_the_public_page_without_javascript_at_360px(live_server, browser_page, db):  # noqa: F811
-    _page_with_actions(db)
+@pytest.fixture
+def county_builder():
+    return "you said, we did", _page_with_actions
+
+
+@pytest.fixture
+def county(built_county):
+    """The county with its actions: built once per worker, a copy for each test (the
+    admin test signs in and so writes; every test gets a database of its own)."""
+    return built_county
+
+
+def test_the_public_page_without_javascript_at_360px(live_server, browser_page, county):  # noqa: F811
     page = browser_page(width=360, height=640, javascript=False)
     page.goto(live_server.url + "/you-said-we-did")
     page.get_by_role("link", name="Youth voice: 2026").click()
@@ -50,10 +66,9 @@ TITLES = {"en": "You said, we did", "pl": "Powiedzieliście, zrobiliśmy",
 
 @pytest.mark.parametrize("lang", list(TITLES))
 @pytest.mark.parametrize("path", ["/you-said-we-did", "/results/youth-voice/2026/you-said-we-did"])
-def test_the_public_pages_pass_axe_at_360px(live_server, browser_page, db, path,  # noqa: F811
+def test_the_public_pages_pass_axe_at_360px(live_server, browser_page, county, path,  # noqa: F811
                                             lang):
     """In every shipped language: translated, <html lang> right, axe-core clean."""
-    _page_with_actions(db)
     page = browser_page(width=360, height=640, javascript=True)
     page.goto(live_server.url + path + f"?lang={lang}")
     expect(page.locator("h1")).to_contain_text(TITLES[lang])
@@ -62,8 +77,8 @@ def test_the_public_pages_pass_axe_at_360px(live_server, browser_page, db, path,
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
-def test_the_admin_pages_and_the_wave_section_pass_axe(live_server, browser_page, db):  # noqa: F811
-    _page_with_actions(db)
+def test_the_admin_pages_and_the_wave_section_pass_axe(live_server, browser_page, db,  # noqa: F811
+                                                       county):
     make_user(db, "admin", email="admin@example.org")
     wave = db.session.query(SurveyWave).filter_by(name="2026").one()
     page = browser_page(width=360, height=640, javascript=True)
