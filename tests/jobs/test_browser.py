@@ -12,6 +12,7 @@ from app import jobs
 from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
 from tests.conftest import TEST_PASSWORD, make_user
 from tests.jobs.tasks import held
+from tests.screenshots import keep
 
 pytestmark = pytest.mark.browser
 
@@ -37,12 +38,11 @@ def test_the_progress_page_moves_on_by_itself(live_server, browser_page, job,  #
     expect(page.get_by_role("heading", name="Counting test job")).to_be_visible()
     expect(page.locator("#job-message")).to_have_text("Half way")
     expect(page.locator("#job-progress")).to_have_attribute("value", "50")
-    page.screenshot(path=f"/tmp/job-progress-360-{'js' if javascript else 'nojs'}.png",
-                    full_page=True)
+    keep(page, f"job-progress-360-{'js' if javascript else 'nojs'}")
     release.touch()
     # No click, no reload by the test: the page itself moves on to "Ready".
     expect(page.locator("#job-ready")).to_be_visible()
     if javascript:
         page.set_viewport_size({"width": 1280, "height": 800})
-        page.screenshot(path="/tmp/job-ready-1280.png", full_page=True)
+        keep(page, "job-ready-1280")
     assert not page.external_requests

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
+from tests.screenshots import keep
 
 from ..conftest import TEST_PASSWORD, make_user
 
@@ -56,11 +57,11 @@ def test_privacy_and_429_pages_on_a_phone(app, live_server, browser_page, clock)
         expect(page.locator("h1")).to_have_text("Your privacy")
         # Nothing sideways-scrolls on a phone.
         assert page.evaluate("document.documentElement.scrollWidth") <= width
-        page.screenshot(path=f"/tmp/trust_privacy_{width}.png", full_page=True)
+        keep(page, f"trust_privacy_{width}")
         for _ in range(3):  # each waits for the answer to its try
             sign_in(page, live_server.url, "x@example.org", "wrong-one")
         expect(page.locator("h1")).to_have_text("Too many tries")
         expect(page.get_by_text("Please wait about")).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= width
-        page.screenshot(path=f"/tmp/trust_429_{width}.png", full_page=True)
+        keep(page, f"trust_429_{width}")
         limiter.reset()
