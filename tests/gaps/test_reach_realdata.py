@@ -30,19 +30,31 @@ POSTCODES = ["HR1 2DE", "HR4 9AA", "HR2 7AA", "HR6 8AA", "HR8 1AA", "HR9 5AA", "
 LEOMINSTER_NORTH = "E05009469"
 
 
-def _county_with_clubs(db):
+def _build(session, _files) -> dict:
     """The real bundle (no manifest: every postcode) and a free club at each of POSTCODES."""
-    import_bundle(db.session, realdata.HEREFORDSHIRE, derive=False)
-    county = County(db.session)
+    import_bundle(session, realdata.HEREFORDSHIRE, derive=False)
+    county = County(session)
     for pc in POSTCODES:
         county.service(f"Youth club {pc}", *realdata.postcode_xy(pc), postcode=pc,
                        service_type="open_access", cost_model="free", status="active")
     county.commit()
+    return {}
+
+
+@pytest.fixture
+def county_builder():
+    return "real Herefordshire with clubs", _build
+
+
+@pytest.fixture
+def services(db, built_county):
+    """The county's services.  The real bundle is imported once per worker (3-4 s of CPU);
+    each test reads a copy of its own (SQLite: hundredths of a second), as every
+    ``built_county`` test does, so neither depends on the other."""
     return service_inputs.services(db.session)
 
 
-def test_real_county_reach_from_postcodes(db):
-    services = _county_with_clubs(db)
+def test_real_county_reach_from_postcodes(db, services):
     wards = area_inputs.areas(db.session, "ward")
     lsoas = area_inputs.areas(db.session, "lsoa")
     ward_pts = load_points(db.session, "ward", wards)
@@ -181,8 +193,7 @@ def _independent_reach(points: pd.DataFrame, services: np.ndarray, radius: float
 CRADLEY = "E05009444"  # Bishops Frome & Cradley
 
 
-def test_every_postcode_area_counts_for_reach(db):
-    services = _county_with_clubs(db)
+def test_every_postcode_area_counts_for_reach(db, services):
     svc = np.array([realdata.postcode_xy(pc) for pc in POSTCODES])
     radius = radius_for(30, "bus")
     only_reach = {"deprivation": 0, "rurality": 0, "provision": 0, "voice": 0, "funding": 0}

@@ -87,21 +87,34 @@ def held(app):
     return jobs
 
 
-def build(db, tmp_path, *, transport: bool = True) -> dict:
-    ids = build_county(db.session)
+def build(session, tmp_path, *, transport: bool = True) -> dict:
+    ids = build_county(session)
     ours = Organisation(name="Ashby Youth Trust")
-    db.session.add(ours)
-    db.session.flush()
+    session.add(ours)
+    session.flush()
     for key in ("club", "scouts"):
-        db.session.get(Service, ids[key]).organisation_id = ours.id
-    db.session.commit()
+        session.get(Service, ids[key]).organisation_id = ours.id
+    session.commit()
     ids["org"] = ours.id
     if transport:
-        add_transport(db.session, tmp_path)
-        run_journeys(db.session, reference_date=date.today())
-        db.session.commit()
-    db.session.info.pop(JOURNEYS_CHANGED, None)  # the set-up itself queues nothing
+        add_transport(session, tmp_path)
+        run_journeys(session, reference_date=date.today())
+        session.commit()
+    session.info.pop(JOURNEYS_CHANGED, None)  # the set-up itself queues nothing
     return ids
+
+
+@pytest.fixture
+def county_builder():
+    return "journeys kept current", build
+
+
+@pytest.fixture
+def county(built_county):
+    """The county with its roads, buses and a complete journey run, built once per worker
+    (3-5 s of CPU) and copied for each test: every test changes it (a pause, a move, a
+    job run), so none shares a copy with another."""
+    return built_county.accounts  # what build returned: the ids
 
 
 def text(response) -> str:
@@ -130,9 +143,9 @@ def as_partner(auth, db, ids):
     return auth.login_as("partner", organisation=db.session.get(Organisation, ids["org"]))
 
 
-def test_still_right_changes_no_figure_and_journeys_stay_current(client, auth, db, tmp_path,
+def test_still_right_changes_no_figure_and_journeys_stay_current(client, auth, db, county,
                                                                     held):
-    ids = build(db, tmp_path)
+    ids = county
     auth.login_as("councillor")
     before, table = published(client), text(client.get("/gaps?level=lsoa"))
     assert before["travel"]["basis"] == "network"
@@ -153,8 +166,8 @@ def test_still_right_changes_no_figure_and_journeys_stay_current(client, auth, d
 
 
 def test_a_real_change_queues_one_job_and_pages_keep_the_last_run_until_it_ran(
-        app, client, auth, db, tmp_path, held):
-    ids = build(db, tmp_path)
+        app, client, auth, db, county, held):
+    ids = county
     computed = db.session.scalar(select(JourneyRun.computed_at))
     as_partner(auth, db, ids)
     # Three changes in quick succession, from two requests and a command.
@@ -202,8 +215,8 @@ def test_a_real_change_queues_one_job_and_pages_keep_the_last_run_until_it_ran(
 
 
 def test_a_change_undone_before_the_job_runs_needs_no_computation(app, client, auth, db,
-                                                                    tmp_path, held):
-    ids = build(db, tmp_path)
+                                                                    county, held):
+    ids = county
     first = db.session.scalar(select(JourneyRun.id))
     as_partner(auth, db, ids)
     with app.app_context():
@@ -220,11 +233,11 @@ def test_a_change_undone_before_the_job_runs_needs_no_computation(app, client, a
     assert "Up to date" in text(client.get("/planning/travel"))
 
 
-def test_two_runs_in_the_same_minute_show_the_second(client, auth, db, tmp_path, held):
+def test_two_runs_in_the_same_minute_show_the_second(client, auth, db, county, held):
     """Moving Ashby Youth Club 100 km away needs new journeys (the last run still has
     it where it was), so only the second run, made in the same minute as the first,
     shows it gone; pausing it (which needs no journey) must then change nothing."""
-    ids = build(db, tmp_path)
+    ids = county
     first = db.session.scalars(select(JourneyRun)).one()
     minute = first.computed_at
     db.session.get(Service, ids["club"]).x += 100_000
@@ -244,7 +257,7 @@ def test_two_runs_in_the_same_minute_show_the_second(client, auth, db, tmp_path,
 
 def test_without_a_road_network_every_page_says_straight_line(client, auth, db, tmp_path,
                                                               held):
-    ids = build(db, tmp_path, transport=False)
+    ids = build(db.session, tmp_path, transport=False)
     auth.login_as("councillor")
     sentence = "Travel times: straight-line estimates (no road network imported)."
     for page in ("/gaps?level=lsoa", "/map?level=lsoa", "/evidence?level=lsoa"):
@@ -256,11 +269,11 @@ def test_without_a_road_network_every_page_says_straight_line(client, auth, db, 
     assert held.dispatched == [] and refresh_jobs(db) == 0  # no journeys to keep current
 
 
-def test_a_change_while_the_job_runs_queues_one_follow_up(app, client, auth, db, tmp_path,
+def test_a_change_while_the_job_runs_queues_one_follow_up(app, client, auth, db, county,
                                                           held):
     from app.jobs import ledger
 
-    ids = build(db, tmp_path)
+    ids = county
     as_partner(auth, db, ids)
     client.post(f"/partner/listings/{ids['club']}/status", data={"status": "paused"})
     first = held.dispatched[0]
@@ -287,12 +300,12 @@ def test_a_change_while_the_job_runs_queues_one_follow_up(app, client, auth, db,
 
 
 def test_one_service_changed_is_recomputed_alone_with_the_journeys_a_full_run_gives(
-        app, db, tmp_path, held):
+        app, db, county, held):
     import numpy as np
 
     from app.geodata.journeys import load_run
 
-    ids = build(db, tmp_path)
+    ids = county
     with app.app_context():  # Colwall Boxing moves 300 m further north, starts at 17:30
         boxing = db.session.get(Service, ids["boxing"])
         boxing.y += 300
