@@ -84,12 +84,15 @@ def chosen_travel(form: TravelForm | None) -> str:
     return form.travel.data if form.validate() else mode
 
 
-def travel_basis(mode: str, *, places: str | None = None, to_kind: str = "service") -> dict:
+def travel_basis(mode: str, *, places: str | None = None, to_kind: str = "service",
+                 per_person: bool | None = None) -> dict:
     """What a page's travel times by ``mode`` rest on, to say on the page: times
     imported from a routing engine, journeys on the road network and timetable, or
     straight-line estimates.  ``places`` (proposed services, candidate sites) are
     judged by the computed journeys' method when those apply
-    (:mod:`.proposal_travel`); the ``note`` says how their times are found."""
+    (:mod:`.proposal_travel`); the ``note`` says how their times are found.
+    ``per_person``: whether :func:`.proposal_travel.person_journeys` found journeys
+    for ``mode``, when the page has already asked it (else it is asked here)."""
     from ..geodata.journeys import journey_status, travel_sentence
 
     status = journey_status(db.session)
@@ -108,7 +111,9 @@ def travel_basis(mode: str, *, places: str | None = None, to_kind: str = "servic
             where = "imported times" if basis == "imported" else "computed journeys"
             note = f"{places} are not in the {where}: {estimate[0].lower()}{estimate[1:]}"
     counted = None
-    if person_journeys(mode)[1] is not None:
+    if per_person is None:
+        per_person = person_journeys(mode)[1] is not None
+    if per_person:
         counted = ("Reach is counted per young person, the same way as on the gap pages: "
                    "from each home's own journeys, and by bus a session counts only with a "
                    "bus there by its start and home after its end, within the threshold.")
@@ -223,11 +228,13 @@ def scenario_page(scenario, *, add_form=None, change_form=None, errors=None,
         problem = f"{exc}. Remove that change to see the comparison."
         after, cleaned = live, []
     comparison = None
+    per_person = None  # whether reach is counted per young person (travel_basis says so)
     if len(area_frame):
         # One method with the gap pages: each young person's own journeys (proposals
         # by the same method) while a journey run applies; else imported times or
         # straight-line estimates for everything alike.
         points, journeys = person_journeys(mode, proposals_in(after))
+        per_person = journeys is not None
         times = None if journeys is not None else matrix(mode=mode)
         comparison = compare(area_frame, live, after, threshold_min=threshold(), mode=mode,
                              matrix=times, changes=cleaned, today=date.today(),
@@ -249,7 +256,7 @@ def scenario_page(scenario, *, add_form=None, change_form=None, errors=None,
         "published": scenario_counts(comparison, rule()) if comparison else None,
         "kinds": CHANGE_KINDS, "has_areas": bool(len(area_frame)),
         "travel_form": travel_form or TravelForm(None),
-        "travel": travel_basis(mode, places="Proposed services"),
+        "travel": travel_basis(mode, places="Proposed services", per_person=per_person),
     }
 
 

@@ -45,13 +45,24 @@ def straight_minutes(dx: float, dy: float, kmh: float = 18) -> float:
     return math.hypot(dx, dy) * 1.3 / (kmh * 1000 / 60)
 
 
-@pytest.fixture
-def county(db, tmp_path):
-    ids = build_county(db.session)
-    add_transport(db.session, tmp_path)
-    run_journeys(db.session)
-    db.session.commit()
+def build(session, files_dir) -> dict:
+    """The county with its roads, buses and journeys; the ids of its buildings and services."""
+    ids = build_county(session)
+    add_transport(session, files_dir)
+    run_journeys(session)
+    session.commit()
     return ids
+
+
+@pytest.fixture
+def county_builder():
+    return "same method planning", build
+
+
+@pytest.fixture
+def county(built_county):
+    """Built once per worker, a copy for each test (each makes scenarios and signs in)."""
+    return built_county.accounts  # what build returned: the ids
 
 
 def text(response) -> str:
