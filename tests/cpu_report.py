@@ -6,9 +6,11 @@ file and folder.
 pytest's ``--durations`` gives wall time, which on a loaded 2-core machine is mostly
 waiting for the other worker; this plugin records each test's CPU (user + system of
 the worker, and of the child processes it reaped: gunicorn, RQ workers, ``flask``
-commands; Chromium lives for the whole run, so its CPU is not in any one test) with
-``os.times()``, setup and teardown included.  Nothing here is imported unless asked
-for.
+commands) with ``os.times()``, setup and teardown included.  A child's CPU is counted
+when it is reaped, so one that outlives its test (a Chromium that is started again, the
+job tests' fork server) lands on whichever test reaps it: read a row with a large
+children figure and a short wall time as that, not as the test's own work.  Nothing
+here is imported unless asked for.
 """
 
 from __future__ import annotations
