@@ -21,13 +21,12 @@ from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..analysis.voice import VOICE_COLUMNS
 from ..models import PublishedSnapshot
 from .cellkey import CellKeyMethod, cell_key, ptable
-from .keys import figure, latest, survey_key
+from .keys import figure, latest, latest_token, survey_key
 from .planning import publish_counts, publish_parts_total, publish_population_total, publish_rows
 from .release import ReleaseRule
 from .review import HeldGroup, HoldRules, held_groups, release
@@ -42,9 +41,7 @@ from .waves import change, survey_waves, wave_tables, wave_voice
 def version(session: Session) -> str:
     """The published version: the latest snapshot's random token ("none" before the
     first).  Safe in cache keys, ETags and the API: it carries no count or id."""
-    token = session.scalar(select(PublishedSnapshot.token)
-                           .order_by(PublishedSnapshot.id.desc()).limit(1))
-    return token or "none"
+    return latest_token(session) or "none"
 
 
 def survey_tables(session: Session, slug: str, area: str | None = None,

@@ -8,12 +8,14 @@ cycle.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from ..models import PublishedFigure, PublishedSnapshot
+
+_T = TypeVar("_T", bound=tuple[Any, ...])
 
 
 def figure(session: Session, snapshot: PublishedSnapshot | None, dataset: str,
@@ -33,5 +35,14 @@ def survey_key(slug: str, area: str | None = None, age: str | None = None) -> st
 
 def latest(session: Session) -> PublishedSnapshot | None:
     """The newest published snapshot (None before the first)."""
-    return session.scalar(select(PublishedSnapshot)
-                          .order_by(PublishedSnapshot.id.desc()).limit(1))
+    return session.scalar(_newest(select(PublishedSnapshot)))
+
+
+def latest_token(session: Session) -> str | None:
+    """The newest published snapshot's token alone (None before the first): what a
+    cache key needs, without loading the snapshot row."""
+    return session.scalar(_newest(select(PublishedSnapshot.token)))
+
+
+def _newest(query: Select[_T]) -> Select[_T]:
+    return query.order_by(PublishedSnapshot.id.desc()).limit(1)
