@@ -79,6 +79,12 @@ def build_gap_map(areas_geojson: dict, services: list[dict], buildings: list[dic
                    zoom_start=9, tiles=None, control_scale=True, prefer_canvas=False,
                    zoom_snap=0.25)
     m.options["max_zoom"] = 18  # clusters need the map's top zoom, with tiles or none
+    # The final view first, before any layer: the clusters are then made at the zoom the
+    # map shows (made at zoom_start and split after fitBounds, they animated for 0.3 s
+    # with marks overlapping, and names were placed mid-zoom).
+    fit = folium.map.FitBounds(bounds)
+    fit.options["animate"] = False
+    m.add_child(fit)
     if tiles_url:
         folium.TileLayer(tiles=tiles_url, attr=attribution or "Map tiles", name="Base map",
                          control=False).add_to(m)
@@ -109,9 +115,6 @@ def build_gap_map(areas_geojson: dict, services: list[dict], buildings: list[dic
         named_marker([b["lat"], b["lon"]], labels, f"{b['name']} (council building{kind})",
                      class_name="yvm-marker gap-building").add_to(group)
     folium.LayerControl(collapsed=True).add_to(m)
-    fit = folium.map.FitBounds(bounds)
-    fit.options["animate"] = False  # names are placed on the final view, not mid-zoom
-    m.add_child(fit)
     names = {"map": m.get_name(), "areas": areas.get_name(),
              "services": group.get_name(), "catchments": catch.get_name()}
     if roads is not None:

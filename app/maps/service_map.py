@@ -42,15 +42,18 @@ def point_map(points: list[dict], *, asset_url, nonce: str, tiles_url: str = "",
     group = m
     if len(points) > 1:  # close marks cluster, so no two targets overlap
         m.options["max_zoom"] = 18
+        # The final view before the cluster group: clusters made at zoom_start would
+        # split, animating with marks overlapping, once fit_bounds changed the zoom.
+        lats = [p["lat"] for p in points]
+        lons = [p["lon"] for p in points]
+        fit = folium.map.FitBounds([[min(lats), min(lons)], [max(lats), max(lons)]],
+                                   padding=(padding, padding))
+        fit.options["animate"] = False  # drawn at its view, not zoomed to it
+        m.add_child(fit)
         group = cluster_group("Places").add_to(m)
     for p in points:
         service = p.get("kind", "service") == "service"
         kind = ("map-here" if len(points) == 1 else "svc") if service else "gap-building"
         named_marker([p["lat"], p["lon"]], labels, p.get("label", ""),
                      class_name=f"yvm-marker {kind}").add_to(group)
-    if len(points) > 1:
-        lats = [p["lat"] for p in points]
-        lons = [p["lon"] for p in points]
-        m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]],
-                     padding=(padding, padding))
     return {**page_parts(m, asset_url, nonce), "names": names}

@@ -9,6 +9,7 @@ from shapely.geometry import Polygon, box
 from app.maps.display import display_geometry, feature_collection
 from app.maps.gap_map import build_gap_map, cost_band
 from app.maps.page import page_parts
+from app.maps.service_map import point_map
 from app.maps.svg import choropleth_svg
 
 
@@ -45,6 +46,21 @@ def test_services_are_clustered_and_every_asset_is_local():
     assert '"className": "yvm-marker svc cost-free svc-2 svc-out"' in script
     assert '"className": "yvm-marker svc cost-free svc-1"' in script
     assert "L.control.layers" in script
+
+
+def test_a_clustered_map_is_drawn_at_its_final_view_without_animation():
+    """The view is set, unanimated, before the marks are clustered: clusters made at the
+    starting zoom and split by a later fitBounds animated for 0.3 s with marks lying on
+    one another (axe-core's target-size caught it on the gap map)."""
+    gap = build_gap_map(areas_fc(), [service(i) for i in range(30)],
+                        [{"name": "Library", "lat": 52.1, "lon": -2.7}],
+                        bounds=[[52.0, -2.8], [52.2, -2.6]], catchment_m=5000)
+    points = point_map([{"lat": 52.1 + i * 1e-3, "lon": -2.7, "label": f"S{i}"}
+                        for i in range(30)], asset_url=local, nonce="n0nce")
+    for script in (page_parts(gap.map, local, "n0nce")["script"], points["script"]):
+        fit, cluster = script.index(".fitBounds("), script.index("L.markerClusterGroup(")
+        assert fit < cluster
+        assert '"animate": false' in script[fit:cluster]
 
 
 def test_cost_bands():
