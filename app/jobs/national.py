@@ -5,7 +5,7 @@ change, one background job puts the national roll-up together again
 What counts as a change: anything that moves a council's data version (the
 directory, the geography, travel times: :mod:`app.dataversion`), a published
 snapshot, a journey run (reach) or a council's own row (its name, region, a new
-council).  The session listeners below note such a commit; when the request,
+council).  :func:`app.models.watch.watch` notes such a commit; when the request,
 command or job ends (:func:`after_commit`) :func:`queue_rebuild` queues
 :func:`rebuild_national_job` (``NATIONAL_KEEP_CURRENT``), but only once a
 roll-up has been made or asked for (the first /national or ``flask national
@@ -32,20 +32,19 @@ import uuid
 from contextlib import contextmanager
 
 from flask import current_app, url_for
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..access import PLANNERS
 from ..extensions import db
 from ..models import DataVersion, JourneyRun, PublishedSnapshot
 from ..models.tenancy import Council, default_council_id, use_council
+from ..models.watch import watch
 from . import backend, enqueue, ledger, quotas, task
 from .runner import _current, perform, report, wait_while_others_run
 
 log = logging.getLogger(__name__)
 WATCHED = (DataVersion, PublishedSnapshot, JourneyRun, Council)
 QUEUE = "national"  # the job's queue and quota label: no council's
-_PENDING = "yvm_national_pending"  # flushed, not yet committed
 CHANGED = "yvm_national_changed"  # committed: queue a rebuild when the context ends
 
 
@@ -167,30 +166,11 @@ def wait_for_first(seconds: float) -> bool:
 
 # ---- noticing a change ------------------------------------------------------------------
 
-@event.listens_for(Session, "before_flush")
-def _note_change(session, flush_context, instances) -> None:
-    if any(isinstance(o, WATCHED) for o in (*session.new, *session.dirty, *session.deleted)):
-        session.info[_PENDING] = True
+def _committed(session: Session) -> None:
+    session.info[CHANGED] = True
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _note_statement(state) -> None:
-    """A bulk UPDATE, DELETE or INSERT of a watched table (``dataversion.bump``)."""
-    if not (state.is_update or state.is_delete or state.is_insert):
-        return
-    if any(issubclass(m.class_, WATCHED) for m in state.all_mappers):
-        state.session.info[_PENDING] = True
-
-
-@event.listens_for(Session, "after_commit")
-def _committed(session) -> None:
-    if session.info.pop(_PENDING, False):
-        session.info[CHANGED] = True
-
-
-@event.listens_for(Session, "after_rollback")
-def _rolled_back(session) -> None:
-    session.info.pop(_PENDING, None)
+watch(WATCHED, _committed, name="national")
 
 
 def after_commit(exc=None) -> None:

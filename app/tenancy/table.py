@@ -22,14 +22,13 @@ from dataclasses import dataclass, field
 from time import monotonic  # (a test moves this clock)
 from types import MappingProxyType
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from ..models.tenancy import DEFAULT, Council
-
-_CHANGED = "yvm_councils_changed"  # session.info: a council was flushed in this transaction
+from ..models.watch import watch
 
 
 @dataclass(frozen=True)
@@ -135,26 +134,8 @@ def forget() -> None:
         _tables.clear()
 
 
-@event.listens_for(Session, "before_flush")
-def _note_council_changes(session, flush_context, instances) -> None:
-    if any(isinstance(obj, Council) for obj in (*session.new, *session.dirty, *session.deleted)):
-        session.info[_CHANGED] = True
+def _forget_after_commit(session: Session) -> None:
+    forget()
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _note_council_statements(state) -> None:
-    if (state.is_update or state.is_delete) and any(
-            m.class_ is Council for m in state.all_mappers):
-        state.session.info[_CHANGED] = True
-
-
-@event.listens_for(Session, "after_commit")
-def _forget_after_commit(session) -> None:
-    if session.info.pop(_CHANGED, False):
-        forget()
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _nothing_changed(session, previous_transaction) -> None:
-    if previous_transaction.parent is None:  # the outermost transaction: none of it stays
-        session.info.pop(_CHANGED, None)
+watch((Council,), _forget_after_commit, name="councils")
