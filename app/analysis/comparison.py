@@ -195,12 +195,41 @@ def _person_frame(areas: pd.DataFrame, before: ServiceRows, after: ServiceRows,
     return _Sides(df, float(p0.area_sum(free1 & ~free0).sum()), p0, p1)
 
 
+@dataclass(frozen=True)
+class TodaySide:
+    """What a comparison works out from today's services alone.
+
+    Their gap scores and ranks (with ``gap_scores``) and the sessions at risk of losing
+    funding.  The same for every scenario, so the planning pages keep it per data
+    version and journey run (``cached`` in ``app/planning/service.py``) instead of
+    working it out again for each scenario and each view of one.
+    """
+
+    gap_scores: pd.DataFrame | None
+    at_risk: int
+
+
+def today_side(areas: pd.DataFrame, before: ServiceRows, *, threshold_min: float,
+               mode: str, matrix: pd.DataFrame | None, today: date, risk_months: int,
+               gap_scores: bool, points: pd.DataFrame | None = None,
+               journeys: JourneySource | None = None) -> TodaySide:
+    """:class:`TodaySide` for ``before``.
+
+    ``journeys`` may carry a scenario's proposals: they are not among today's
+    services, so they change nothing here.
+    """
+    scores = (_gap_scores(areas, before, threshold_min, mode, matrix, today, points, journeys)
+              if gap_scores else None)
+    return TodaySide(scores, _at_risk(before, today, risk_months))
+
+
 def compare(areas: pd.DataFrame, before: ServiceRows, after: ServiceRows, *,
             threshold_min: float, mode: str = "bus", matrix: pd.DataFrame | None = None,
             changes: Sequence[Change] = (), today: date | None = None,
             risk_months: int = 24, gap_scores: bool = False,
             top_gap_changes: int = 15, points: pd.DataFrame | None = None,
-            journeys: JourneySource | None = None) -> Comparison:
+            journeys: JourneySource | None = None,
+            before_side: TodaySide | None = None) -> Comparison:
     """Compare the services ``before`` (today) and ``after`` (the scenario).
 
     ``areas`` is indexed by area code with columns ``name``, ``young_people``,
@@ -218,7 +247,8 @@ def compare(areas: pd.DataFrame, before: ServiceRows, after: ServiceRows, *,
     the young people reached after and not before, and the after side carries
     ``cannot_get_there_after`` and ``cannot_get_home_after`` (with
     ``young_reached_after`` they add up to the area's young people).  ``matrix``
-    is then not used.
+    is then not used.  ``before_side``: :func:`today_side` for the same arguments,
+    kept by the caller (worked out here when not given).
     """
     if "young_people" not in areas.columns:
         raise ScenarioError("the areas have no young-people figures")
@@ -272,8 +302,13 @@ def compare(areas: pd.DataFrame, before: ServiceRows, after: ServiceRows, *,
     gap_changes: list[GapChange] | None = None
     mean_before: float | None = None
     mean_after: float | None = None
+    if before_side is None or (gap_scores and before_side.gap_scores is None):
+        before_side = today_side(areas, before, threshold_min=threshold_min, mode=mode,
+                                 matrix=matrix, today=today, risk_months=risk_months,
+                                 gap_scores=gap_scores, points=points, journeys=journeys)
     if gap_scores:
-        g0 = _gap_scores(areas, before, threshold_min, mode, matrix, today, points, journeys)
+        g0 = before_side.gap_scores
+        assert g0 is not None
         g1 = _gap_scores(areas, after, threshold_min, mode, matrix, today, points, journeys)
         df["gap_score_before"], df["gap_score_after"] = g0["gap_score"], g1["gap_score"]
         df["gap_rank_before"], df["gap_rank_after"] = g0["rank"], g1["rank"]
@@ -300,7 +335,7 @@ def compare(areas: pd.DataFrame, before: ServiceRows, after: ServiceRows, *,
         become_gaps=area_rows(~df["gap_before"] & df["gap_after"]),
         annual_cost=annual_cost,
         cost_per_young_person=cost_each,
-        at_risk_before=_at_risk(before, today, risk_months),
+        at_risk_before=before_side.at_risk,
         at_risk_after=_at_risk(after, today, risk_months),
         changes=list(changes),
         gap_changes=gap_changes,

@@ -43,6 +43,12 @@ def uses_journeys(mode: str, to_kind: str = "service") -> bool:
     return _status()["basis"] == "network"
 
 
+def journey_run_key() -> list:
+    """Names the journey run the planning pages read (for a cache key)."""
+    status = _status()
+    return [status.get("computed_at"), status.get("run"), status.get("basis")]
+
+
 def _stored(status: dict):
     from ..geodata.journeys import current_journeys
 

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from flask import abort, current_app, url_for
 
-from ..analysis.comparison import compare
+from ..analysis.comparison import compare, today_side
 from ..analysis.person_loss import cliff_loss_points
 from ..analysis.scenario import (
     CHANGE_KINDS,
@@ -24,6 +24,7 @@ from ..analysis.scenario import (
 from ..analysis.services import LAPSED_LABEL, lapsed
 from ..analysis.travel import MODE_PHRASES, SPEEDS_KMH
 from ..audit import commit_change, snapshot
+from ..cache import cached
 from ..disclosure import DisclosureRule
 from ..extensions import db
 from ..inputs import areas as area_inputs
@@ -38,7 +39,7 @@ from .forms import AddServiceForm, ScenarioForm, ServiceChangeForm, TravelForm
 from .maps import planning_map
 from .place_service import accept_any_building, fill_place_fields, place_form
 from .places import place_names
-from .proposal_travel import person_journeys, proposal_note, proposals_in
+from .proposal_travel import journey_run_key, person_journeys, proposal_note, proposals_in
 from .published import loss_rows, scenario_counts
 from .timeline import cliff_timeline
 
@@ -236,10 +237,11 @@ def scenario_page(scenario, *, add_form=None, change_form=None, errors=None,
         points, journeys = person_journeys(mode, proposals_in(after))
         per_person = journeys is not None
         times = None if journeys is not None else matrix(mode=mode)
-        comparison = compare(area_frame, live, after, threshold_min=threshold(), mode=mode,
-                             matrix=times, changes=cleaned, today=date.today(),
-                             risk_months=CLIFF_MONTHS, gap_scores=True, points=points,
-                             journeys=journeys)
+        settings = {"threshold_min": threshold(), "mode": mode, "matrix": times,
+                    "today": date.today(), "points": points, "journeys": journeys}
+        comparison = compare(area_frame, live, after, changes=cleaned,
+                             risk_months=CLIFF_MONTHS, gap_scores=True,
+                             before_side=_today_side(area_frame, live, settings), **settings)
     add_form, change_form = _change_forms(after if not problem else live, building_rows,
                                           add_form, change_form)
     lost = None
@@ -258,6 +260,16 @@ def scenario_page(scenario, *, add_form=None, change_form=None, errors=None,
         "travel_form": travel_form or TravelForm(None),
         "travel": travel_basis(mode, places="Proposed services", per_person=per_person),
     }
+
+
+def _today_side(area_frame, live: list[dict], settings: dict):
+    """Today's side of every comparison, kept per data version, run, day, band and mode."""
+    key = {"mode": settings["mode"], "threshold": settings["threshold_min"],
+           "today": settings["today"].isoformat(), "run": journey_run_key(),
+           "people": settings["journeys"] is not None, "band": analysis_settings().band}
+    return cached("scenario-today", db.session, key, lambda: today_side(
+        area_frame, live, risk_months=CLIFF_MONTHS, gap_scores=True, **settings),
+        responses=False)
 
 
 def _name_places(comparison, places: dict[str, str]) -> None:
