@@ -24,21 +24,98 @@ SHOTS = os.environ.get("YVM_SCREENSHOTS")  # a folder under /tmp to look at the 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
-def axe_violations(page) -> list[str]:
-    """axe-core's WCAG 2.0-2.2 A/AA violations on the page as it is now.
+# axe-core 4.12 parses every colour it reads (each text's and each background layer's
+# computed colour, again for every element in front of it) with colorjs.io: most of
+# ``color-contrast``'s time on a long page, though a page has only 7-15 different colour
+# strings.  This remembers each string's parse for the document and gives later asks the
+# same four numbers (``r``, ``g``, ``b``, ``alpha``, all that ``parseString`` sets), so
+# axe's results are the same, nodes, data and messages alike
+# (``test_remembered_colours_leave_axe_results_as_they_were``); a string it cannot parse
+# still goes to axe every time (and fails there as before).  Measured: docs/BENCHMARKS.md.
+REMEMBER_COLOURS = """() => {
+  const Color = axe.commons.color.Color;
+  if (Color.prototype.rememberedColours) return;
+  const parse = Color.prototype.parseString, parsed = new Map();
+  Color.prototype.parseString = function (text) {
+    const known = parsed.get(text);
+    if (known === undefined) {
+      parse.call(this, text);
+      parsed.set(text, [this.r, this.g, this.b, this.alpha]);
+    } else {
+      [this.r, this.g, this.b, this.alpha] = known;
+    }
+    return this;
+  };
+  Color.prototype.rememberedColours = parsed;
+}"""
+
+
+def axe_results(page, options: dict) -> dict:
+    """``axe.run(document, options)`` on the page as it is now, colours remembered
+    (``REMEMBER_COLOURS``).
 
     axe-core (0.5 MB of JavaScript) is put into the page only if it is not there yet:
     a page checked again at another size (the same document) reuses it; a page loaded
     since has lost it and gets it again."""
     from axe_playwright_python.sync_playwright import Axe
 
-    axe = Axe()
     if page.evaluate("typeof window.axe === 'undefined'"):
-        page.evaluate(axe.axe_script)
+        page.evaluate(Axe().axe_script)
+    run = f"options => {{ ({REMEMBER_COLOURS})(); return axe.run(document, options); }}"
+    return page.evaluate(run, options)
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2.0-2.2 A/AA violations on the page as it is now (``axe_results``)."""
     options = {"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]}
-    response = page.evaluate("options => axe.run(document, options)", options)
     return [f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes'][:3]]}"
-            for v in response["violations"]]
+            for v in axe_results(page, options)["violations"]]
+
+
+# Colours as a page may write them, over and under each other: every way axe-core's
+# colour-contrast check can end (pass, violation, "needs review") happens here.
+COLOURFUL = """<!doctype html><html lang="en"><head><title>Colours</title><style>
+  body { font: 16px sans-serif; background: #fafafa; color: rgb(20 20 20); }
+  .a { color: #777; } .b { color: hsl(0.5turn 60% 30%); background: rgba(255, 0, 0, .2); }
+  .c { color: oklch(70% 0.1 200); } .d { color: color-mix(in srgb, navy 40%, white); }
+  .e { background: linear-gradient(#000, #fff); color: #888; } .f { opacity: .5; }
+  .g { position: relative; } .g span { position: absolute; left: 0; top: 0;
+       background: hsla(120, 50%, 50%, .6); } .h { color: transparent; } .i { color: #0b0c0c; }
+  .j { background: url(data:image/gif;base64,R0lGODlhAQABAAAAACw=); color: #fff; }
+</style></head><body><main><h1 class="i">Colours</h1>
+  <p class="a">grey on near white</p><p class="b">teal on pink glass</p>
+  <p class="c">oklch</p><p class="d">mixed</p><p class="e">gradient</p>
+  <p class="f">half there</p><p class="g">under <span>over</span> it</p>
+  <p class="h">see-through</p><p class="j">on an image</p>
+  <button style="color: #fff; background: rgb(0, 94, 165)">fine</button>
+</main></body></html>"""
+
+
+def test_remembered_colours_leave_axe_results_as_they_were(browser_page):  # noqa: F811
+    """``REMEMBER_COLOURS`` gives axe-core's every rule, colour contrast above all, the
+    same results as without it, for every node (targets, check data and messages), and
+    is really used (a newer axe-core without its colour class would fail here first)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    every = {"runOnly": {"type": "tag", "values": WCAG}}
+
+    def outcome(results: dict) -> list:
+        return [[[r["id"], [[n["target"], [[c["id"], c["data"], c["message"]]
+                                           for c in n["any"] + n["all"] + n["none"]]]
+                            for n in r["nodes"]]] for r in results[kind]]
+                for kind in ("violations", "passes", "incomplete")]
+
+    page = browser_page(width=360, height=640)
+    page.set_content(COLOURFUL)
+    page.evaluate(Axe().axe_script)
+    plain = page.evaluate("options => axe.run(document, options)", every)
+    page.set_content(COLOURFUL)
+    remembered = axe_results(page, every)
+    assert outcome(remembered) == outcome(plain)
+    assert page.evaluate("axe.commons.color.Color.prototype.rememberedColours.size") >= 8
+    contrast = {kind: [r for r in plain[kind] if r["id"] == "color-contrast"]
+                for kind in ("violations", "passes", "incomplete")}
+    assert all(contrast.values()), "a colour-contrast pass, violation and review each"
 
 
 def map_settled(page, box: str) -> None:

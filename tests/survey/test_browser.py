@@ -14,6 +14,7 @@ from tests.browser_support import (  # noqa: F401
     sign_in,
 )
 from tests.conftest import TEST_PASSWORD, make_user
+from tests.directory.test_browser import axe_results
 from tests.screenshots import keep
 from tests.survey.helpers import make_geography
 
@@ -23,13 +24,11 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
 def axe_violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG},
-                                       "resultTypes": ["violations"]})
+    results = axe_results(page, {"runOnly": {"type": "tag", "values": WCAG},
+                                 "resultTypes": ["violations"]})
     return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: "
             f"{[n['target'] for n in v['nodes'][:3]]})"
-            for v in results.response["violations"]]
+            for v in results["violations"]]
 
 
 def _option(page, question_id: str, value: str):
