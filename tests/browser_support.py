@@ -246,7 +246,7 @@ def click_and_wait_for_navigation(page, target, **click_options) -> None:
 
 def sign_in(page, base_url: str, email: str, password: str) -> None:
     """Sign in through the real form (the server checks the password: argon2id at
-    production parameters, about 0.65 s of CPU).  For tests of signing in itself:
+    production parameters, 64 MiB).  For tests of signing in itself:
     passwords, rate limits, sessions and cookies, sign-out, the login page.  Any other
     test signs in with ``sign_in_as``."""
     page.goto(base_url + "/login")
@@ -343,7 +343,7 @@ def sign_in_as(page, live_server, user_or_email) -> None:
     a partner's listings, a national admin's councils) as ``sign_in`` does.
 
     The session cookie is signed by the test's own app (``session_cookies``), so the
-    server sees what a real sign-in gives; only the argon2id check (about 0.65 s of CPU)
+    server sees what a real sign-in gives; only the argon2id check (with the login page, 0.2-0.3 s of CPU)
     is skipped.  Use it in every browser test whose subject is not signing in; tests of
     sign-in, passwords, rate limits, sessions and cookies, sign-out or the login page
     sign in through the form with ``sign_in``.
