@@ -343,10 +343,10 @@ def sign_in_as(page, live_server, user_or_email) -> None:
     a partner's listings, a national admin's councils) as ``sign_in`` does.
 
     The session cookie is signed by the test's own app (``session_cookies``), so the
-    server sees what a real sign-in gives; only the argon2id check (with the login page, 0.2-0.3 s of CPU)
-    is skipped.  Use it in every browser test whose subject is not signing in; tests of
-    sign-in, passwords, rate limits, sessions and cookies, sign-out or the login page
-    sign in through the form with ``sign_in``.
+    server sees what a real sign-in gives; only the argon2id check is skipped (with the
+    login page, 0.2-0.3 s of CPU).  Use it in every browser test whose subject is not
+    signing in; tests of sign-in, passwords, rate limits, sessions and cookies, sign-out
+    or the login page sign in through the form with ``sign_in``.
     """
     host = urlsplit(live_server.url).hostname
     user_agent = page.evaluate("navigator.userAgent")  # works with JavaScript off too
