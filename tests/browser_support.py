@@ -28,6 +28,7 @@ import asyncio
 import contextlib
 import threading
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -244,6 +245,10 @@ def click_and_wait_for_navigation(page, target, **click_options) -> None:
 
 
 def sign_in(page, base_url: str, email: str, password: str) -> None:
+    """Sign in through the real form (the server checks the password: argon2id at
+    production parameters, 64 MiB).  For tests of signing in itself:
+    passwords, rate limits, sessions and cookies, sign-out, the login page.  Any other
+    test signs in with ``sign_in_as``."""
     page.goto(base_url + "/login")
     page.fill("#email", email)
     page.fill("#password", password)
@@ -261,3 +266,93 @@ def sign_out(page) -> None:
     if menu.is_visible():
         menu.click()
     page.get_by_role("button", name="Sign out").click()
+
+
+def session_cookies(app, user_or_email, *, user_agent: str, host: str) -> list[dict]:
+    """The cookies a real sign-in as ``user_or_email`` (a ``User`` or an email) gives a
+    browser that sends ``user_agent`` from ``host`` to ``app``, as Playwright takes them.
+
+    What happens is what ``login`` in app/auth/routes.py and ``sign_in`` in
+    app/auth/service.py do once the password is right, without checking it: the
+    account gets a new session token (ending its other sessions), its failure count
+    is reset and the sign-in time recorded; the session is made afresh by Flask-Login's
+    ``login_user`` (``_user_id``, ``_fresh``, and ``_id`` from this browser's address
+    and user agent), with ``login_at`` and ``last_seen`` and made permanent, signed by
+    the app's own session interface; and the browser becomes a known device for the
+    account (app/ratelimit.py).  The cookies' name, path, domain, flags and expiry come
+    from the app's settings.  ``tests/foundation/test_cookie_sign_in.py`` checks that
+    this stays what the form gives.
+    """
+    from flask import session, url_for
+    from flask_login import login_user
+    from sqlalchemy import func, select
+
+    from app.auth.routes import DEVICE_DAYS
+    from app.extensions import db
+    from app.models import User
+    from app.models.users import new_session_token
+    from app.ratelimit import DEVICE_COOKIE, device_cookie_value
+
+    # An app context of its own (its own database session and ``g``), as the server's
+    # request has: nothing is left on the test's, and nothing of the test's is committed.
+    with app.app_context(), app.test_request_context(
+            "/login", method="POST", environ_base={"REMOTE_ADDR": host},
+            headers={"User-Agent": user_agent}):
+        if isinstance(user_or_email, str):
+            user = db.session.scalar(select(User).where(
+                func.lower(User.email) == user_or_email.strip().lower()))
+        else:
+            user = db.session.get(User, user_or_email.id)
+        if user is None or not user.active:
+            raise AssertionError(f"no active account {user_or_email!r} to sign in as")
+        now = datetime.now(UTC)
+        user.failed_logins = 0
+        user.last_login_at = now
+        user.session_token = new_session_token()
+        db.session.commit()
+        session.clear()
+        login_user(user)
+        session["login_at"] = session["last_seen"] = now.timestamp()
+        session.permanent = True
+
+        interface = app.session_interface
+        secure = interface.get_cookie_secure(app)
+        cookie = {
+            "name": interface.get_cookie_name(app),
+            "value": interface.get_signing_serializer(app).dumps(dict(session)),
+            "domain": interface.get_cookie_domain(app) or host,
+            "path": interface.get_cookie_path(app),
+            "expires": interface.get_expiration_time(app, session).timestamp(),
+            "httpOnly": interface.get_cookie_httponly(app),
+            "secure": secure,
+        }
+        samesite = interface.get_cookie_samesite(app)
+        if samesite:
+            cookie["sameSite"] = samesite.capitalize()
+        device = {"name": DEVICE_COOKIE, "value": device_cookie_value(user.email.lower()),
+                  "domain": host, "path": url_for("auth.login"),
+                  "expires": now.timestamp() + DEVICE_DAYS * 86400,
+                  "httpOnly": True, "secure": bool(app.config["SESSION_COOKIE_SECURE"]),
+                  "sameSite": "Lax"}
+    return [cookie, device]
+
+
+def sign_in_as(page, live_server, user_or_email) -> None:
+    """Sign ``page``'s browser context in as ``user_or_email`` (a ``User`` or an email)
+    without the password check, and return on the account's start page (the dashboard,
+    a partner's listings, a national admin's councils) as ``sign_in`` does.
+
+    The session cookie is signed by the test's own app (``session_cookies``), so the
+    server sees what a real sign-in gives; only the argon2id check is skipped (with the
+    login page, 0.2-0.3 s of CPU).  Use it in every browser test whose subject is not
+    signing in; tests of sign-in, passwords, rate limits, sessions and cookies, sign-out
+    or the login page sign in through the form with ``sign_in``.
+    """
+    host = urlsplit(live_server.url).hostname
+    user_agent = page.evaluate("navigator.userAgent")  # works with JavaScript off too
+    page.context.add_cookies(session_cookies(live_server.app, user_or_email,
+                                             user_agent=user_agent, host=host))
+    # Signed in, /login sends the account to its start page, where a form sends it
+    # after a sign-in: wait for the signed-in header there before the caller goes on.
+    page.goto(live_server.url + "/login")
+    expect(page.locator("form[action='/logout']").first).to_be_attached()

@@ -185,9 +185,9 @@ def test_find_free_non_uniformed_activity_near_a_postcode(live_server, browser_p
 
 
 def test_commissioner_pages_pass_axe_and_an_error_is_explained(live_server, browser_page, db):  # noqa: F811
-    from tests.browser_support import sign_in
+    from tests.browser_support import sign_in_as
 
-    from ..conftest import TEST_PASSWORD, make_user
+    from ..conftest import make_user
     from .demo_geo import make_demo_geography
 
     make_demo_geography(db.session)
@@ -195,7 +195,7 @@ def test_commissioner_pages_pass_axe_and_an_error_is_explained(live_server, brow
     db.session.commit()
     make_user(db, "commissioner", email="comm@example.org")
     page = browser_page(width=1280, height=800)
-    sign_in(page, live_server.url, "comm@example.org", TEST_PASSWORD)
+    sign_in_as(page, live_server, "comm@example.org")
     expect(page).to_have_url(live_server.url + "/dashboard")
     failures = {}
     for name, url in (("manage", "/directory/manage"), ("new", "/directory/manage/new"),
@@ -221,9 +221,9 @@ def test_commissioner_pages_pass_axe_and_an_error_is_explained(live_server, brow
 def test_commissioner_pages_fit_a_phone_screen(live_server, browser_page, db):  # noqa: F811
     """Wide tables scroll inside their box: the page itself is no wider than the phone
     (the manage table's hidden "Edit <name>" labels used to push it to 376 px)."""
-    from tests.browser_support import sign_in
+    from tests.browser_support import sign_in_as
 
-    from ..conftest import TEST_PASSWORD, make_user
+    from ..conftest import make_user
     from .demo_geo import make_demo_geography
 
     make_demo_geography(db.session)
@@ -231,7 +231,7 @@ def test_commissioner_pages_fit_a_phone_screen(live_server, browser_page, db):  
     db.session.commit()
     make_user(db, "commissioner", email="comm@example.org")
     page = browser_page(width=360, height=640, javascript=True)
-    sign_in(page, live_server.url, "comm@example.org", TEST_PASSWORD)
+    sign_in_as(page, live_server, "comm@example.org")
     expect(page).to_have_url(live_server.url + "/dashboard")
     widths = {}
     for url in ("/dashboard", "/directory/manage", "/directory/buildings"):

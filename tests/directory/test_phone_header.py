@@ -8,9 +8,9 @@ import os
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
+from tests.browser_support import browser_page, live_server, sign_in_as  # noqa: F401
 
-from ..conftest import TEST_PASSWORD, make_user
+from ..conftest import make_user
 from .test_browser import axe_violations
 
 pytestmark = pytest.mark.browser
@@ -35,7 +35,7 @@ def test_public_menu_is_one_line_and_staff_get_a_menu_button(live_server, browse
 
     make_user(db, "admin", email="admin@example.org")
     page = browser_page(width=width, height=640, javascript=False)
-    sign_in(page, live_server.url, "admin@example.org", TEST_PASSWORD)
+    sign_in_as(page, live_server, "admin@example.org")
     page.goto(live_server.url + "/directory")
     nav = page.locator("nav.site-nav")
     header = page.locator("header.site-header").bounding_box()["height"]

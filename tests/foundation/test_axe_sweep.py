@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
+from tests.browser_support import browser_page, live_server, sign_in_as  # noqa: F401
 
 from ..directory.test_browser import axe_violations
 
@@ -173,7 +173,6 @@ def test_every_page_for_every_role_has_no_axe_violation(app, demo_county, live_s
 
     # The demo county, built once per worker; each role's test gets its own copy (it
     # adds a scenario and jobs, and signs in), which costs far less than a build.
-    accounts = demo_county.accounts
     admin = db.session.scalars(select(User).where(User.role == "admin")).one()
     with app.test_request_context():
         scenario = create_scenario("Drop-in at the library", "A sweep scenario", admin)
@@ -200,15 +199,13 @@ def test_every_page_for_every_role_has_no_axe_violation(app, demo_county, live_s
     page = browser_page(width=1280, height=800)
     axe_in_every_document(page)
     if role == "national_admin":  # not a demo account: the demo builds one council's staff
-        from tests.conftest import TEST_PASSWORD, make_user
+        from tests.conftest import make_user
 
-        sign_in(page, live_server.url, make_user(db, role).email, TEST_PASSWORD)
-        expect(page.locator("form[action='/logout']").first).to_be_attached()
+        sign_in_as(page, live_server, make_user(db, role))  # returns signed in
     elif role != "anonymous":
         email = next(u.email for u in db.session.scalars(
             select(User).where(User.role == role).order_by(User.email)))
-        sign_in(page, live_server.url, email, accounts[email])
-        expect(page.locator("form[action='/logout']").first).to_be_attached()  # signed in
+        sign_in_as(page, live_server, email)  # returns signed in
     failures, opened = {}, []
     for endpoint, path in sorted(pages.items()):
         response = page.goto(live_server.url + path)

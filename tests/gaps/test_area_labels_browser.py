@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
+from tests.browser_support import browser_page, live_server, sign_in_as  # noqa: F401
 
-from ..conftest import TEST_PASSWORD, make_user
+from ..conftest import make_user
 from ..county import County
 
 pytestmark = pytest.mark.browser
@@ -21,7 +21,7 @@ def test_ward_names_are_labels_on_the_map(live_server, browser_page, db):  # noq
     county.commit()
     make_user(db, "councillor", email="cllr@example.org")
     page = browser_page(width=1280, height=800)
-    sign_in(page, live_server.url, "cllr@example.org", TEST_PASSWORD)
+    sign_in_as(page, live_server, "cllr@example.org")
     expect(page).to_have_url(live_server.url + "/dashboard")
     page.goto(live_server.url + "/map?level=ward")
     labels = page.locator(".gap-area-label")

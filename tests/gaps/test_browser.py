@@ -12,11 +12,11 @@ from tests.browser_support import (  # noqa: F401
     browser_page,
     click_and_wait_for_navigation,
     live_server,
-    sign_in,
+    sign_in_as,
 )
 from tests.screenshots import keep
 
-from ..conftest import TEST_PASSWORD, make_user
+from ..conftest import make_user
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ def test_demo_gap_map_filters_legend_and_table(demo_county, live_server, browser
     problems = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
-    sign_in(page, live_server.url, "cllr@example.org", TEST_PASSWORD)
+    sign_in_as(page, live_server, "cllr@example.org")
     expect(page).to_have_url(live_server.url + "/dashboard")
     page.goto(live_server.url + "/map?level=ward")
     # Leaflet drew the areas: one SVG path per ward (28 or more) in the overlay pane.
@@ -68,7 +68,7 @@ def test_demo_gap_map_filters_legend_and_table(demo_county, live_server, browser
 
     # Without JavaScript the form submits and the server redraws the legend.
     phone = browser_page(width=360, height=640, javascript=False)
-    sign_in(phone, live_server.url, "cllr@example.org", TEST_PASSWORD)
+    sign_in_as(phone, live_server, "cllr@example.org")
     expect(phone).to_have_url(live_server.url + "/dashboard")
     phone.goto(live_server.url + "/map?level=ward")
     phone.select_option("#f-figure", "places_per_1000")

@@ -16,11 +16,11 @@ from app.demo import directory as demo_directory
 from app.demo import geography as demo_geography
 from app.demo import transport as demo_transport
 from app.models import Service
-from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
+from tests.browser_support import browser_page, live_server, sign_in_as  # noqa: F401
 from tests.directory.test_browser import axe_violations
 from tests.screenshots import keep
 
-from ..conftest import TEST_PASSWORD, make_user
+from ..conftest import make_user
 
 pytestmark = pytest.mark.browser
 SIZES = [(360, 640), (1280, 800)]
@@ -80,7 +80,7 @@ def test_gap_map_on_a_phone_and_a_desktop(live_server, browser_page, demo,  # no
     page = browser_page(width=width, height=height)
     problems = []
     page.on("pageerror", lambda e: problems.append(str(e)))
-    sign_in(page, live_server.url, "cllr@example.org", TEST_PASSWORD)
+    sign_in_as(page, live_server, "cllr@example.org")
     page.goto(live_server.url + "/map?level=ward")
     _pinch_zoom_allowed(page)
     box = page.locator("#gap-map .folium-map")

@@ -9,9 +9,9 @@ import os
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
+from tests.browser_support import browser_page, live_server, sign_in_as  # noqa: F401
 
-from ..conftest import TEST_PASSWORD, make_user
+from ..conftest import make_user
 from ..directory.test_browser import axe_violations
 from .seed import seed
 
@@ -31,7 +31,7 @@ def test_councillor_reads_the_ranked_table_without_scrolling_sideways(
     seed(db.session)
     make_user(db, "councillor", email="cllr@example.org")
     page = browser_page(width=width, height=height, javascript=True)
-    sign_in(page, live_server.url, "cllr@example.org", TEST_PASSWORD)
+    sign_in_as(page, live_server, "cllr@example.org")
     expect(page).to_have_url(live_server.url + "/dashboard")
     page.goto(live_server.url + "/gaps?level=lsoa")
     first = page.locator("#gap-table tbody tr").first

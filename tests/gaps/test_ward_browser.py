@@ -11,10 +11,10 @@ from tests.browser_support import (  # noqa: F401
     browser_page,
     click_and_wait_for_navigation,
     live_server,
-    sign_in,
+    sign_in_as,
 )
 
-from ..conftest import TEST_PASSWORD, make_user
+from ..conftest import make_user
 from ..directory.test_browser import axe_violations
 from .test_ward_report import NEAR_NAME, build
 
@@ -28,7 +28,7 @@ def test_a_councillor_picks_their_ward_and_sees_it_first(live_server, browser_pa
     build(db.session)
     make_user(db, "councillor", email="cllr@example.org")
     page = browser_page(width=width, height=height)
-    sign_in(page, live_server.url, "cllr@example.org", TEST_PASSWORD)
+    sign_in_as(page, live_server, "cllr@example.org")
     expect(page).to_have_url(live_server.url + "/dashboard")
     expect(page.locator("#your-ward-title")).to_have_text("Your ward")
     page.select_option("#ward", label=NEAR_NAME)

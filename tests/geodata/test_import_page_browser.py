@@ -17,9 +17,9 @@ from tests.browser_support import (  # noqa: F401
     browser_page,
     click_and_wait_for_navigation,
     live_server,
-    sign_in,
+    sign_in_as,
 )
-from tests.conftest import HEREFORDSHIRE, TEST_PASSWORD, make_user
+from tests.conftest import HEREFORDSHIRE, make_user
 from tests.geodata import fakecouncil
 
 from ..directory.test_browser import axe_violations
@@ -62,7 +62,7 @@ def test_an_admin_imports_a_council_without_javascript(app, live_server, browser
     admin = make_user(db, "admin", email="admin@example.org")
     assert admin.id
     page = browser_page(width=360, height=640, javascript=False)
-    sign_in(page, live_server.url, "admin@example.org", TEST_PASSWORD)
+    sign_in_as(page, live_server, "admin@example.org")
 
     upload(page, live_server.url, "E6", files[:1])  # a code that is not a council's
     expect(page.locator("#code-error")).to_contain_text("Enter a local authority code")
@@ -95,7 +95,7 @@ def test_an_admin_imports_a_council_without_javascript(app, live_server, browser
 
     # The same pages with JavaScript (axe runs in the page), at both widths.
     seen = browser_page(width=1280, height=800)
-    sign_in(seen, live_server.url, "admin@example.org", TEST_PASSWORD)
+    sign_in_as(seen, live_server, "admin@example.org")
     upload(seen, live_server.url, "W6", files[:1])
     expect(seen.locator("#code-error")).to_be_visible()
     check(seen, "form-with-error")

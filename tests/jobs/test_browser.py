@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from app import jobs
-from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
-from tests.conftest import TEST_PASSWORD, make_user
+from tests.browser_support import browser_page, live_server, sign_in_as  # noqa: F401
+from tests.conftest import make_user
 from tests.jobs.tasks import held
 from tests.screenshots import keep
 
@@ -33,7 +33,7 @@ def test_the_progress_page_moves_on_by_itself(live_server, browser_page, job,  #
                                               javascript):
     info, release = job
     page = browser_page(width=360, height=640, javascript=javascript)
-    sign_in(page, live_server.url, "cllr@example.org", TEST_PASSWORD)
+    sign_in_as(page, live_server, "cllr@example.org")
     page.goto(f"{live_server.url}/jobs/{info.id}")
     expect(page.get_by_role("heading", name="Counting test job")).to_be_visible()
     expect(page.locator("#job-message")).to_have_text("Half way")

@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from app.extensions import db as _db
-from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
-from tests.conftest import TEST_PASSWORD, make_user
+from tests.browser_support import browser_page, live_server, sign_in_as  # noqa: F401
+from tests.conftest import make_user
 from tests.directory.test_browser import axe_violations
 
 from .county import HOSTILE, lsoa_county
@@ -35,7 +35,7 @@ def test_the_map_draws_its_tiles_and_passes_axe(app, db, runner, live_server,  #
     page.on("pageerror", lambda e: errors.append(str(e)))
     tiles = []
     page.on("response", lambda r: tiles.append(r.status) if "/national/tiles/" in r.url else None)
-    sign_in(page, live_server.url, user.email, TEST_PASSWORD)
+    sign_in_as(page, live_server, user.email)
     fetched = []
     page.on("requestfinished", lambda r: fetched.append(r))
     page.goto(live_server.url + "/national/map")
@@ -75,7 +75,7 @@ def test_a_hostile_name_is_shown_as_text(app, db, runner, live_server, browser_p
     page = browser_page(width=1280, height=800)
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    sign_in(page, live_server.url, user.email, TEST_PASSWORD)
+    sign_in_as(page, live_server, user.email)
     page.goto(live_server.url + "/national/map")
     expect(page.locator("#national-map")).to_have_attribute("data-ready", "true")
     # The view fits the county (4 x 3 squares of 2 km): its south-west square, the

@@ -11,10 +11,10 @@ import pytest
 from playwright.sync_api import expect
 
 from app.models import ListingChange, Organisation, OrganisationContact, Service
-from tests.browser_support import browser_page, live_server, sign_in, sign_out  # noqa: F401
+from tests.browser_support import browser_page, live_server, sign_in_as, sign_out  # noqa: F401
 from tests.directory.test_browser import axe_violations
 
-from ..conftest import TEST_PASSWORD, make_user
+from ..conftest import make_user
 from .helpers import make_stale, two_organisations
 
 pytestmark = pytest.mark.browser
@@ -33,7 +33,7 @@ def test_partner_changes_a_session_time_and_confirms_a_listing(live_server, brow
     make_stale(db, mine)
     make_user(db, "partner", email="club@example.org", organisation=ours)
     page = browser_page(width=width, height=height)
-    sign_in(page, live_server.url, "club@example.org", TEST_PASSWORD)
+    sign_in_as(page, live_server, "club@example.org")
     expect(page).to_have_url(re.compile(r"/partner$"))
     card = page.locator(f"#listing-{mine.id}")
     expect(card.get_by_text("Needs confirming")).to_be_visible()
@@ -90,7 +90,7 @@ def test_every_partner_page_passes_axe(live_server, browser_page, db):  # noqa: 
         failures[f"invite {width}"] = axe_violations(page)
         page.goto(f"{live_server.url}/partners/invite/nope")
         failures[f"invite refused {width}"] = axe_violations(page)
-        sign_in(page, live_server.url, "club@example.org", TEST_PASSWORD)
+        sign_in_as(page, live_server, "club@example.org")
         expect(page).to_have_url(re.compile(r"/partner$"))
         page.get_by_role("link", name="Add a listing").click()
         expect(page.get_by_role("heading", name="Add a listing")).to_be_visible()
@@ -105,7 +105,7 @@ def test_every_partner_page_passes_axe(live_server, browser_page, db):  # noqa: 
         sign_out(page)
         expect(page).to_have_url(re.compile(r"/login"))
 
-        sign_in(page, live_server.url, "comm@example.org", TEST_PASSWORD)
+        sign_in_as(page, live_server, "comm@example.org")
         expect(page).to_have_url(re.compile(r"/dashboard$"))
         org = db.session.query(Organisation).filter_by(name=ours.name).one()
         page.goto(f"{live_server.url}/partners/organisations/{org.id}")
@@ -134,7 +134,7 @@ def test_every_partner_page_passes_axe(live_server, browser_page, db):  # noqa: 
         assert page.external_requests == []
     # A change in the queue: its review and edit pages.
     page = browser_page(width=1280, height=800)
-    sign_in(page, live_server.url, "club@example.org", TEST_PASSWORD)
+    sign_in_as(page, live_server, "club@example.org")
     expect(page).to_have_url(re.compile(r"/partner$"))
     page.goto(f"{live_server.url}/partner/listings/{mine.id}/edit")
     page.fill("#sessions-0-start", "19:00")
@@ -143,7 +143,7 @@ def test_every_partner_page_passes_axe(live_server, browser_page, db):  # noqa: 
     change = db.session.query(ListingChange).one()
     sign_out(page)
     expect(page).to_have_url(re.compile(r"/login"))
-    sign_in(page, live_server.url, "comm@example.org", TEST_PASSWORD)
+    sign_in_as(page, live_server, "comm@example.org")
     expect(page).to_have_url(re.compile(r"/dashboard$"))
     page.goto(f"{live_server.url}/partners/review/{change.id}")
     expect(page.locator("ins", has_text="Mon 19:00-20:00")).to_be_visible()

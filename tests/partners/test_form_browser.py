@@ -10,10 +10,10 @@ import pytest
 from playwright.sync_api import expect
 
 from app.models import ListingChange, Service
-from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
+from tests.browser_support import browser_page, live_server, sign_in_as  # noqa: F401
 from tests.directory.test_browser import axe_violations
 
-from ..conftest import TEST_PASSWORD, make_user
+from ..conftest import make_user
 from .helpers import two_organisations
 
 pytestmark = pytest.mark.browser
@@ -26,7 +26,7 @@ def test_partner_fixes_form_errors_then_closes_a_listing_after_a_question(
     ours, _, mine, _ = two_organisations(db)
     make_user(db, "partner", email="club@example.org", organisation=ours)
     page = browser_page(width=width, height=height, javascript=js)
-    sign_in(page, live_server.url, "club@example.org", TEST_PASSWORD)
+    sign_in_as(page, live_server, "club@example.org")
     page.goto(f"{live_server.url}/partner/listings/{mine.id}/edit")
     # The sessions are stacked cards on a phone: "Term time only" is in view, no scrolling.
     term = page.get_by_label("Term time only (session 2)")

@@ -36,7 +36,7 @@ def test_scenario_with_a_drop_in_at_a_council_building(live_server, browser_page
     for label, (width, height), js in (("phone", (360, 640), False),
                                        ("desktop", (1280, 800), True)):
         page = browser_page(width=width, height=height, javascript=js)
-        new_scenario(page, live_server.url, "commissioner@example.org",
+        new_scenario(page, live_server, "commissioner@example.org",
                      f"Brook drop-in ({label})")
         expect(page).to_have_url(re.compile(r"/planning/scenarios/\d+$"))
         expect(page.locator("#newly-reached")).to_have_text("0")

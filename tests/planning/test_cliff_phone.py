@@ -12,8 +12,8 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
-from tests.conftest import TEST_PASSWORD, make_user
+from tests.browser_support import browser_page, live_server, sign_in_as  # noqa: F401
+from tests.conftest import make_user
 from tests.directory.test_browser import axe_violations
 from tests.screenshots import keep
 
@@ -45,7 +45,7 @@ def test_funding_cliff_timeline_is_readable(live_server, browser_page, db, width
     _county(db.session)
     make_user(db, "commissioner", email="commissioner@example.org")
     page = browser_page(width=width, height=height, javascript=True)
-    sign_in(page, live_server.url, "commissioner@example.org", TEST_PASSWORD)
+    sign_in_as(page, live_server, "commissioner@example.org")
     page.goto(live_server.url + "/planning/funding-cliff")
     timeline = page.locator(".cliff-timeline")
     expect(timeline).to_be_visible()

@@ -60,7 +60,7 @@ def test_a_commissioner_adds_a_proposed_service_by_postcode(live_server, browser
                                        ("360", (360, 640), True),
                                        ("1280", (1280, 800), True)):
         page = browser_page(width=width, height=height, javascript=js)
-        new_scenario(page, live_server.url, "commissioner@example.org",
+        new_scenario(page, live_server, "commissioner@example.org",
                      f"Coast drop-in ({label})")
         # The example is a postcode of the demo county's own (the fictional ZZ area).
         expect(page.locator("#add-postcode-hint")).to_have_text(re.compile(r"For example, ZZ"))

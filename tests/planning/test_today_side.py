@@ -38,8 +38,8 @@ def _assert_same(kept, fresh) -> None:
 
 
 @pytest.mark.parametrize("travel", ["bus", "car"])
-def test_every_scenario_shows_the_figures_a_fresh_computation_gives(client, auth, db, county,
-                                                                   monkeypatch, travel):
+def test_every_scenario_shows_the_figures_a_fresh_computation_gives(
+        client, auth, db, county, monkeypatch, travel):  # noqa: F811
     auth.login_as("commissioner")
     plain = new_scenario(client, "Nothing changes")
     proposal = new_scenario(client, "A club at the library")
@@ -58,7 +58,8 @@ def test_every_scenario_shows_the_figures_a_fresh_computation_gives(client, auth
     _assert_same(kept, _figures(comparison(client, proposal, travel)))
 
 
-def test_a_directory_change_is_followed_at_once(client, auth, db, county, monkeypatch):
+def test_a_directory_change_is_followed_at_once(client, auth, db, county,  # noqa: F811
+                                                monkeypatch):
     auth.login_as("commissioner")
     sid = new_scenario(client, "Nothing changes")
     before = _figures(comparison(client, sid))

@@ -11,9 +11,9 @@ from tests.browser_support import (  # noqa: F401
     browser_page,
     click_and_wait_for_navigation,
     live_server,
-    sign_in,
+    sign_in_as,
 )
-from tests.conftest import TEST_PASSWORD, make_user
+from tests.conftest import make_user
 from tests.directory.test_browser import axe_results
 from tests.screenshots import keep
 from tests.survey.helpers import make_geography
@@ -152,7 +152,7 @@ def test_every_survey_page_passes_axe(live_server, browser_page, db, app):  # no
     make_user(db, "admin", email="admin@example.org")
     flag = db.session.scalars(select(SafeguardingFlag)).first()
     page = browser_page(width=1280, height=800, javascript=True)
-    sign_in(page, live_server.url, "admin@example.org", TEST_PASSWORD)
+    sign_in_as(page, live_server, "admin@example.org")
     for name, path in (("results", "/results/youth-voice"),
                        ("results-filtered", "/results/youth-voice?area=E04000001&age=13-15"),
                        ("results-index", "/results"),

@@ -14,9 +14,9 @@ from tests.browser_support import (  # noqa: F401
     browser_page,
     click_and_wait_for_navigation,
     live_server,
-    sign_in,
+    sign_in_as,
 )
-from tests.conftest import TEST_PASSWORD, make_user
+from tests.conftest import make_user
 from tests.publication.support import publish_now
 from tests.screenshots import keep
 from tests.survey.helpers import make_geography
@@ -46,7 +46,7 @@ def test_admin_sets_dates_and_sees_least_heard_schools(live_server, browser_page
     failures = []
     for width, height in ((360, 640), (1280, 800)):
         page = browser_page(width=width, height=height)
-        sign_in(page, live_server.url, "admin@example.org", TEST_PASSWORD)
+        sign_in_as(page, live_server, "admin@example.org")
         page.goto(live_server.url + "/admin/surveys")
         keep(page, f"admin-surveys-{width}")
         failures += axe_violations(page)

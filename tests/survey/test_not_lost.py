@@ -19,9 +19,9 @@ from tests.browser_support import (  # noqa: F401
     browser_page,
     click_and_wait_for_navigation,
     live_server,
-    sign_in,
+    sign_in_as,
 )
-from tests.conftest import TEST_PASSWORD, make_user
+from tests.conftest import make_user
 from tests.screenshots import keep
 from tests.survey.helpers import forget_visitor, good_answers, make_geography, token_from
 
@@ -140,6 +140,6 @@ def test_in_the_browser_the_child_is_told_and_the_lead_sees_the_flag(
     assert flag.text_kept is False and "abuse" in flag.matched
     make_user(db, "safeguarding", email="lead@example.org")
     lead = browser_page(width=1280, height=800)
-    sign_in(lead, live_server.url, "lead@example.org", TEST_PASSWORD)
+    sign_in_as(lead, live_server, "lead@example.org")
     lead.goto(live_server.url + f"/safeguarding/{flag.ref}")
     expect(lead.locator("#not-kept")).to_contain_text("What they wrote was not kept.")

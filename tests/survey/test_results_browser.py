@@ -12,8 +12,8 @@ from types import SimpleNamespace
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
-from tests.conftest import TEST_PASSWORD, make_user
+from tests.browser_support import browser_page, live_server, sign_in_as  # noqa: F401
+from tests.conftest import make_user
 from tests.directory.test_browser import axe_violations
 from tests.screenshots import keep
 from tests.survey.test_results import _populate
@@ -54,7 +54,7 @@ def test_results_lead_with_findings(live_server, browser_page, db, built_county,
     page = browser_page(width=width, height=height, javascript=True)
     if not js:  # the page a browser without our JavaScript shows (axe itself needs JS)
         page.route("**/static/js/*", lambda route: route.abort())
-    sign_in(page, live_server.url, "councillor@example.org", TEST_PASSWORD)
+    sign_in_as(page, live_server, "councillor@example.org")
     page.goto(live_server.url + "/results/youth-voice")
     main = page.locator("main")
 

@@ -12,9 +12,9 @@ from tests.browser_support import (  # noqa: F401
     browser_page,
     click_and_wait_for_navigation,
     live_server,
-    sign_in,
+    sign_in_as,
 )
-from tests.conftest import TEST_PASSWORD, make_user
+from tests.conftest import make_user
 from tests.screenshots import keep
 from tests.survey.test_browser import axe_violations
 from tests.survey.xlsform_helpers import SURVEY, workbook
@@ -31,7 +31,7 @@ def test_an_admin_loads_an_xlsform_at_phone_width(live_server, browser_page, db,
     bad.write_bytes(workbook([*SURVEY, ["selct_one yn", "more", "More?"]]))
     good.write_bytes(workbook())
     page = browser_page(width=360, height=640)
-    sign_in(page, live_server.url, "admin@example.org", TEST_PASSWORD)
+    sign_in_as(page, live_server, "admin@example.org")
     page.goto(live_server.url + "/admin/surveys")
     expect(page.get_by_role("link", name="Download as XLSForm")).to_have_count(1)
     page.set_input_files("#xlsform", str(bad))

@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from app.models import SurveyWave, WaveAction
-from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
-from tests.conftest import TEST_PASSWORD, make_user
+from tests.browser_support import browser_page, live_server, sign_in_as  # noqa: F401
+from tests.conftest import make_user
 from tests.directory.test_browser import axe_violations
 from tests.survey.waves_county import build
 
@@ -82,7 +82,7 @@ def test_the_admin_pages_and_the_wave_section_pass_axe(live_server, browser_page
     make_user(db, "admin", email="admin@example.org")
     wave = db.session.query(SurveyWave).filter_by(name="2026").one()
     page = browser_page(width=360, height=640, javascript=True)
-    sign_in(page, live_server.url, "admin@example.org", TEST_PASSWORD)
+    sign_in_as(page, live_server, "admin@example.org")
     for path in (f"/admin/waves/{wave.id}/you-said-we-did", "/admin/surveys/youth-voice/waves"):
         page.goto(live_server.url + path)
         expect(page.locator("h1")).to_be_visible()
