@@ -24,13 +24,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import PublishedSnapshot, SurveyWave
+from .cohort import Cohort, Selection
 from .keys import figure, survey_key
 from .release import Releaser
-from .survey_tables import Filter, Table, build_tables, people
+from .survey_tables import Filter, Table, build_tables
 from .voice import voice_cells
 
 WAVE = "wave"
@@ -65,40 +67,41 @@ def in_wave(wave: SurveyWave, record: dict[str, Any]) -> bool:
     return when is not None and wave.holds(when, record.get("version"))
 
 
-def wave_docs(session: Session, slug: str, definition: Any, records: Any, rel: Releaser,
-              names: dict[str, str], area_rows: list[str], ward_long: Any = None,
+def wave_docs(session: Session, slug: str, definition: Any, records: Any, cohort: Cohort,
+              rel: Releaser, names: dict[str, str], area_rows: list[str],
+              ward_long: Any = None,
               ward_codes: Iterable[str] = ()) -> list[tuple[str, str, dict[str, Any]]]:
     """Every wave's documents: the wave's whole page (area and age tables, one table per
     question), each area's page (its total, and its answers when the area's published
     wave total reaches ``PUBLISH_BREAKDOWN_MIN``), and the wave's voice figures per ward
-    (for the ward report) when ``ward_long`` (the ward level's voice records) is given."""
+    (for the ward report) when ``ward_long`` (the ward level's voice records) is given.
+    ``cohort``: the survey's people, in the order of ``records.responses``."""
 
     out: list[tuple[str, str, dict[str, Any]]] = []
     for wave in survey_waves(session, slug):
         ws = wave_slug(slug, wave.name)
-        rows = [r for r in records.responses if in_wave(wave, r)]
-        by_area: dict[str, list[dict[str, Any]]] = {}
-        for r in rows:
-            by_area.setdefault(r["area_code"], []).append(r)
-        codes = list(area_rows) + sorted(c for c in by_area if c and c not in area_rows)
+        rows = cohort.where(np.fromiter((in_wave(wave, r) for r in records.responses),
+                                        np.bool_, cohort.size))
+        size = rows.count()
+        codes = list(area_rows) + sorted(str(c) for c in cohort.present(rows, cohort.area)
+                                         if c and c not in area_rows)
 
-        def page(area: str | None, subset: list[dict[str, Any]], codes_: Iterable[str] = (),
+        def page(area: str | None, subset: Selection, codes_: Iterable[str] = (),
                  breakdown: bool = True, ws: str = ws, name: str = wave.name) -> None:
-            total, tables = build_tables(subset, records.answers, definition, rel,
-                                         Filter(ws, area), names=names, area_rows=list(codes_),
+            total, tables = build_tables(subset, definition, rel, Filter(ws, area),
+                                         names=names, area_rows=list(codes_),
                                          campaigns=[], grid_areas=None, breakdown=breakdown)
             out.append((WAVE, survey_key(ws, area, None),
                         {"total": total, "tables": [t.to_json() for t in tables],
                          "breakdown": breakdown, "wave": name}))
 
         for code in codes:  # areas first, as for the survey: one figure per area
-            mine = by_area.get(code, [])
-            shown = rel.cell(Filter(ws, code).cell(), people(mine), len(rows) or None)
+            mine = rows & cohort.of(cohort.area, code)
+            shown = rel.cell(Filter(ws, code).cell(), mine, size or None)
             page(code, mine, breakdown=shown is not None and shown >= rel.rule.breakdown_min)
         page(None, rows, codes)
         if ward_long is not None:
-            ids = {r["id"] for r in rows}
-            long = ward_long[ward_long["response_id"].isin(ids)]
+            long = ward_long[ward_long["response_id"].isin(rows.ids())]
             out.append((WAVE_VOICE, f"{ws}|ward",
                         voice_cells(long, rel, f"ward@{ws}", ward_codes)))
     return out
