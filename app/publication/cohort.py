@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from .cellkey import KEYS
 
@@ -67,7 +68,7 @@ class Cohort:
     renamed options are mapped)."""
 
     def __init__(self, records: Sequence[Mapping[str, Any]],
-                 answers: Mapping[int, Mapping[str, Iterable[str]]]) -> None:
+                 answers: Sequence[tuple[int, str, str | None]]) -> None:
         self.size = len(records)
         self.ids: IntArray = np.fromiter((r["id"] for r in records), np.int64, self.size)
         self.keys: IntArray = np.fromiter((r["record_key"] for r in records), np.int64,
@@ -79,19 +80,34 @@ class Cohort:
         self.area = self._index(r["area_code"] for r in records)
         self.age = self._index(r["age_band"] for r in records)
         self.campaign = self._index(r["campaign_id"] for r in records)
-        chose: dict[tuple[str, str], list[int]] = {}
-        answered: dict[str, list[int]] = {}
-        for i, r in enumerate(records):
-            for qid, values in answers.get(r["id"], {}).items():
-                values = list(values)
-                if not values:
-                    continue
-                answered.setdefault(qid, []).append(i)
-                for v in values:
-                    chose.setdefault((qid, v), []).append(i)
-        self._chose = {k: self._mask(v) for k, v in chose.items()}
-        self._answered = {k: self._mask(v) for k, v in answered.items()}
         self.none: BoolArray = np.zeros(self.size, np.bool_)
+        self._chose: dict[tuple[str, str], BoolArray] = {}
+        self._answered: dict[str, BoolArray] = {}
+        if answers and self.size:
+            self._answer_masks(answers)
+
+    def _answer_masks(self, answers: Sequence[tuple[int, str, str | None]]) -> None:
+        """A mask per question of the records that answered it (any value), and per
+        (question, value) of those that chose it; ``answers``' rows of responses not in
+        the records are left out."""
+        rid_list, qid_list, value_list = zip(*answers, strict=True)
+        rid = np.array(rid_list, np.int64)
+        sorter = np.argsort(self.ids, kind="stable")
+        at = np.minimum(np.searchsorted(self.ids, rid, sorter=sorter), self.size - 1)
+        pos = sorter[at]
+        known = self.ids[pos] == rid
+        qcode, questions = pd.factorize(np.array(qid_list, dtype=object))
+        vcode, values = pd.factorize(np.array(value_list, dtype=object))  # None: -1
+        answered = np.zeros((len(questions), self.size), np.bool_)
+        answered[qcode[known], pos[known]] = True
+        self._answered = {str(q): answered[i] for i, q in enumerate(questions)}
+        valued = known & (vcode >= 0)
+        pair = qcode[valued].astype(np.int64) * len(values) + vcode[valued]
+        pairs, inverse = np.unique(pair, return_inverse=True)
+        chose = np.zeros((len(pairs), self.size), np.bool_)
+        chose[inverse, pos[valued]] = True
+        self._chose = {(str(questions[p // len(values)]), str(values[p % len(values)])): chose[i]
+                       for i, p in enumerate(pairs.tolist())}
 
     def _mask(self, rows: Iterable[int]) -> BoolArray:
         mask = np.zeros(self.size, np.bool_)

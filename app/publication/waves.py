@@ -50,16 +50,14 @@ def survey_waves(session: Session, slug: str) -> list[SurveyWave]:
                                 .order_by(SurveyWave.opens_on, SurveyWave.id)))
 
 
-def apply_option_map(answers: dict[Any, dict[str, Any]],
-                     mapping: dict[str, dict[str, str]]) -> None:
-    """Rename old option values in ``answers`` (response id -> question -> values), in
-    place, so answers to every version of a question count together."""
+def apply_option_map(answers: list[tuple[int, str, str | None]],
+                     mapping: dict[str, dict[str, str]]) -> list[tuple[int, str, str | None]]:
+    """``answers`` ((response id, question, value) rows) with old option values renamed,
+    so answers to every version of a question count together."""
     if not mapping:
-        return
-    for by_q in answers.values():
-        for qid, renames in mapping.items():
-            if qid in by_q:
-                by_q[qid] = {renames.get(v, v) for v in by_q[qid]}
+        return answers
+    return [(rid, qid, mapping[qid].get(v, v) if v is not None else v)
+            if qid in mapping else (rid, qid, v) for rid, qid, v in answers]
 
 
 def in_wave(wave: SurveyWave, record: dict[str, Any]) -> bool:
