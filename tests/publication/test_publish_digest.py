@@ -20,6 +20,7 @@ import json
 import random
 from datetime import date
 
+import numpy as np
 from sqlalchemy import select
 
 from app.models import Answer, Campaign, PublishedFigure, ReleaseState, Response
@@ -90,3 +91,43 @@ def test_the_demo_county_publishes_the_same_figures(db, demo_county):
     db.session.commit()
     second = publish_now(db)
     assert (digest(db.session, first), digest(db.session, second.id)) == DEMO
+
+
+def test_a_cell_of_masks_is_the_cell_of_its_people():
+    """The release model decides a cell given as a mask over a survey's arrays
+    (``Selection``) exactly as the same people given one by one, first and later."""
+    from app.disclosure import DisclosureRule
+    from app.publication import CellKeyMethod
+    from app.publication.cohort import Cohort
+    from app.publication.release import Member, Releaser, ReleaseRule
+
+    rng = random.Random(11)
+    records = [{"id": i, "record_key": rng.randrange(256), "open": rng.random() < 0.4,
+                "area_code": rng.choice(["A", "B", None]), "age_band": rng.choice(["x", "y"]),
+                "campaign_id": rng.choice([1, 2, None])} for i in range(1, 301)]
+    answers = [(r["id"], "q", v) for r in records for v in rng.sample("abc", rng.randint(0, 2))]
+    cohort = Cohort(records, answers)
+    method, rule = CellKeyMethod(DisclosureRule()), ReleaseRule()
+    first_list, first_mask = (Releaser(method, rule, None, 200) for _ in range(2))
+    later_list, later_mask = (Releaser(method, rule, {}, 300) for _ in range(2))
+    masks = []
+    for n in range(400):  # the first snapshot read through response 200
+        mask = np.array([rng.random() < rng.choice([0.01, 0.05, 0.3]) for _ in records])
+        mask &= cohort.ids <= 200
+        masks.append(mask)
+        members = [Member(r["id"], r["record_key"], r["open"])
+                   for r, m in zip(records, mask, strict=True) if m]
+        assert first_list.cell(f"c{n}", members, 20) == first_mask.cell(
+            f"c{n}", cohort.where(mask), 20)
+    for rel in (later_list, later_mask):
+        rel.previous = dict(first_list.state)
+    for n in range(400):  # some people joined (some through the open link), some left
+        mask = masks[n].copy()
+        mask[rng.sample(range(len(records)), rng.randint(0, 30))] ^= True
+        members = [Member(r["id"], r["record_key"], r["open"])
+                   for r, m in zip(records, mask, strict=True) if m]
+        assert later_list.cell(f"c{n}", members, 20) == later_mask.cell(
+            f"c{n}", cohort.where(mask), 20)
+    assert later_list.state == later_mask.state and later_list.kept == later_mask.kept > 0
+    chose = [r["id"] for r in records if any(a == (r["id"], "q", "a") for a in answers)]
+    assert cohort.ids[cohort.chose("q", "a")].tolist() == chose
