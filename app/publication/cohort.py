@@ -64,8 +64,8 @@ class Cohort:
     answered, made once and shared by every page and wave of the snapshot.
 
     ``records``: dicts with ``id``, ``record_key``, ``open``, ``area_code``,
-    ``age_band``, ``campaign_id``; ``answers``: response id -> question -> values (after
-    renamed options are mapped)."""
+    ``age_band``, ``campaign_id``; ``answers``: (response id, question id, value) rows of the
+    choice answers, renamed options already mapped (a value ticked twice counts once)."""
 
     def __init__(self, records: Sequence[Mapping[str, Any]],
                  answers: Sequence[tuple[int, str, str | None]]) -> None:
