@@ -28,7 +28,8 @@ class SurveyRecords:
     """One survey's responses (all versions) and their choice answers."""
 
     responses: list[dict[str, Any]] = field(default_factory=list)  # id, area_code, age_band, ...
-    answers: dict[int, dict[str, set[str]]] = field(default_factory=dict)  # id -> qid -> values
+    # (response id, question id, value) of every choice answer: a row per value ticked
+    answers: list[tuple[int, str, str | None]] = field(default_factory=list)
 
 
 def published_rows(top: int) -> ColumnElement[bool]:
@@ -54,12 +55,11 @@ def survey_records(session: Session, slug: str, top: int) -> SurveyRecords:
                       "campaign_id": r[4], "record_key": int(r[5] or 0),
                       "open": _is_open(r[4], r[6]), "submitted_on": r[7], "version": r[8]}
                      for r in rows]
-    for rid, qid, value in session.execute(
-            select(Answer.response_id, Answer.question_id, Answer.value)
-            .join(Response, Response.id == Answer.response_id)
-            .where(Response.survey_slug == slug, published_rows(top),
-                   Answer.is_free_text.is_(False))):
-        out.answers.setdefault(rid, {}).setdefault(qid, set()).add(value)
+    out.answers = list(session.execute(
+        select(Answer.response_id, Answer.question_id, Answer.value)
+        .join(Response, Response.id == Answer.response_id)
+        .where(Response.survey_slug == slug, published_rows(top),
+               Answer.is_free_text.is_(False))).tuples())
     return out
 
 

@@ -42,6 +42,7 @@ from typing import Any, NamedTuple, cast
 
 from ..config_values import setting_value
 from .cellkey import CellKeyMethod, cell_key
+from .cohort import Selection
 
 
 class Member(NamedTuple):
@@ -96,24 +97,26 @@ class Releaser:
     state: dict[str, list[Any]] = field(default_factory=dict)
     kept: int = 0  # cells that kept their last value (for the snapshot record)
 
-    def cell(self, cid: str, members: Iterable[Member], margin: int | None = None) -> int | None:
-        """The published value of cell ``cid`` holding ``members``.  ``margin``: how
-        many answers the group the cell belongs to holds (``None``: a 0 may always be
-        shown, as for a whole survey)."""
+    def cell(self, cid: str, members: Iterable[Member] | Selection,
+             margin: int | None = None) -> int | None:
+        """The published value of cell ``cid`` holding ``members`` (a list of people, or
+        a :class:`.cohort.Selection` of a survey's people).  ``margin``: how many answers
+        the group the cell belongs to holds (``None``: a 0 may always be shown, as for a
+        whole survey)."""
         if cid in self.state:
             return cast("int | None", self.state[cid][2])
-        members = list(members)
+        group = members if isinstance(members, Selection) else _Listed(list(members))
+        n = group.count()
         prev = None if self.previous is None else self.previous.get(cid)
-        if prev is None and self.previous is not None and members:
+        if prev is None and self.previous is not None and n:
             # A cell new since the last snapshot (a new area level, campaign or survey
             # version): hidden until its first K people, like a small count.
             prev = [0, 0, None]
         if prev is not None:
             n_before, through, value = prev
-            fresh = [m for m in members if m.id > through]
-            opened = sum(1 for m in fresh if m.open)
-            stayed = len(members) - len(fresh)
-            changed = (len(fresh) - opened + min(opened, self.rule.max_open)
+            fresh, opened = group.joined(through)
+            stayed = n - fresh
+            changed = (fresh - opened + min(opened, self.rule.max_open)
                        + abs(n_before - stayed))
             if changed < self.rule.min_changed:
                 if value and self.method.rule.apply(value) is None:
@@ -121,14 +124,32 @@ class Releaser:
                 self.state[cid] = [n_before, through, value]
                 self.kept += 1
                 return cast("int | None", value)
-        value = self._value(len(members), cell_key(m.record_key for m in members), margin)
-        self.state[cid] = [len(members), self.top, value]
+        value = self._value(n, group.cell_key(), margin)
+        self.state[cid] = [n, self.top, value]
         return value
 
     def _value(self, n: int, ckey: int, margin: int | None) -> int | None:
         if n == 0:
             return 0 if margin is None or margin >= self.rule.zero_margin else None
         return self.method.publish(n, ckey)
+
+
+class _Listed:
+    """A cell's people as a list of members (what :class:`.cohort.Selection` does
+    with arrays)."""
+
+    def __init__(self, members: list[Member]) -> None:
+        self.members = members
+
+    def count(self) -> int:
+        return len(self.members)
+
+    def joined(self, through: int) -> tuple[int, int]:
+        fresh = [m for m in self.members if m.id > through]
+        return len(fresh), sum(1 for m in fresh if m.open)
+
+    def cell_key(self) -> int:
+        return cell_key(m.record_key for m in self.members)
 
 
 def cid(*parts: object) -> str:

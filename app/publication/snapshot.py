@@ -14,8 +14,10 @@ made in bulk are held for review first (:mod:`.review`).
 
 from __future__ import annotations
 
+import gc
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -36,9 +38,9 @@ from ..models import (
 )
 from ..models.tenancy import resolve_council_id
 from .cellkey import CellKeyMethod
+from .cohort import Cohort, Selection
 from .keys import latest, survey_key
 from .microdata import (
-    SurveyRecords,
     level_areas,
     survey_records,
     survey_slugs,
@@ -108,6 +110,29 @@ def publish(session: Session, method: CellKeyMethod, schedule: Schedule, *, trig
             now: datetime | None = None) -> PublishedSnapshot:
     """Check new answers, then build every published figure with the release model
     and store them as one snapshot (committed).  Never refused."""
+    with _collector_paused():
+        return _publish(session, method, schedule, trigger=trigger, now=now)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a snapshot is built.  Building one keeps
+    tens of thousands of small objects alive at once (rows read, cells, tables), which
+    made the collector walk the whole process's heap again and again: close to half of
+    a publish's CPU on the demo county (bench/bench_publish.py).  What the snapshot
+    leaves behind is freed by reference counting when it returns; the collector then
+    runs as usual.  Nothing published depends on it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _publish(session: Session, method: CellKeyMethod, schedule: Schedule, *, trigger: str,
+             now: datetime | None = None) -> PublishedSnapshot:
     from ..survey.definition import SurveyDefinitionError
     from ..survey.store import area_level, current_survey, definition_of
 
@@ -148,9 +173,11 @@ def publish(session: Session, method: CellKeyMethod, schedule: Schedule, *, trig
         except SurveyDefinitionError:  # a broken stored definition: its tables wait
             definition = None
         if definition is not None:
-            apply_option_map(records.answers, definition.option_map)  # renamed options
-            docs += _survey_docs(session, slug, definition, records, rel, names, area_rows)
-            with_waves.append((slug, definition, records))
+            # Renamed options counted as their new names; every page's people.
+            cohort = Cohort(records.responses,
+                            apply_option_map(records.answers, definition.option_map))
+            docs += _survey_docs(session, slug, definition, cohort, rel, names, area_rows)
+            with_waves.append((slug, definition, records, cohort))
         totals["surveys"][slug] = _total(rel, Filter(slug).cell(), records.responses)
     docs += _theme_docs(session, rel, top, slugs, schedule)
     totals["all"] = _total(rel, "all", everyone)
@@ -164,8 +191,8 @@ def publish(session: Session, method: CellKeyMethod, schedule: Schedule, *, trig
             cells = voice_cells(longs[lv][0], rel, lv, areas.index)
             docs.append(("voice", lv, cells))
     ward_long, ward_codes = longs.get("ward", (None, []))
-    for slug, definition, records in with_waves:  # each wave's own tables (app/survey/waves.py)
-        docs += wave_docs(session, slug, definition, records, rel, names, area_rows,
+    for slug, definition, records, cohort in with_waves:  # each wave's own tables
+        docs += wave_docs(session, slug, definition, records, cohort, rel, names, area_rows,
                           ward_long, ward_codes)
     session.add_all(PublishedFigure(snapshot_id=snap.id, dataset=d, key=k, payload=p)
                     for d, k, p in docs)
@@ -194,7 +221,7 @@ def _total(rel: Releaser, name: str, records: Iterable[Mapping[str, Any]]) -> in
     return rel.cell(name, people(records))
 
 
-def _survey_docs(session: Session, slug: str, definition: Any, records: SurveyRecords,
+def _survey_docs(session: Session, slug: str, definition: Any, cohort: Cohort,
                  rel: Releaser, names: dict[str, str],
                  area_rows: list[str]) -> list[tuple[str, str, dict[str, Any]]]:
     """One document per page: every survey, every age band, every area (its total
@@ -203,39 +230,37 @@ def _survey_docs(session: Session, slug: str, definition: Any, records: SurveyRe
     campaigns = [tuple(c) for c in session.execute(
         select(Campaign.id, Campaign.name, Campaign.pupils).where(Campaign.survey_slug == slug)
         .order_by(Campaign.name, Campaign.id)).all()]
-    rows = records.responses
+    rows = cohort.all()
+    size = cohort.size
     age_q = definition.age_question
     ages = [o.value for o in age_q.options] if age_q else []
-    by_area: dict[Any, Any] = {}
-    for r in rows:
-        by_area.setdefault(r["area_code"], []).append(r)
-    codes = list(area_rows) + sorted(c for c in by_area if c and c not in area_rows)
+    codes = list(area_rows) + sorted(str(c) for c in cohort.area if c and c not in area_rows)
     minimum = rel.rule.breakdown_min
     large = []
     out = []
 
-    def page(area: str | None, age: str | None, subset: list[dict[str, Any]],
+    def page(area: str | None, age: str | None, subset: Selection,
              **kw: Any) -> int | None:
-        total, tables = build_tables(subset, records.answers, definition, rel,
-                                     Filter(slug, area, age), names=names, **kw)
+        total, tables = build_tables(subset, definition, rel, Filter(slug, area, age),
+                                     names=names, **kw)
         out.append(("survey", survey_key(slug, area, age),
                     {"total": total, "tables": [t.to_json() for t in tables],
                      "breakdown": kw.get("breakdown", True)}))
         return total
 
     for code in codes:  # areas first: their published totals decide the breakdowns
-        mine = by_area.get(code, [])
-        shown = rel.cell(Filter(slug, code).cell(), people(mine), len(rows) or None)
+        mine = rows & cohort.of(cohort.area, code)
+        shown = rel.cell(Filter(slug, code).cell(), mine, size or None)
         wide = shown is not None and shown >= minimum
         if wide:
             large.append(code)
         page(code, None, mine, area_rows=[], campaigns=[], grid_areas=None, breakdown=wide)
         if wide:
             for g in ages:
-                page(code, g, [r for r in mine if r["age_band"] == g], area_rows=[],
+                page(code, g, mine & cohort.of(cohort.age, g), area_rows=[],
                      campaigns=[], grid_areas=None)
     page(None, None, rows, area_rows=codes, campaigns=campaigns, grid_areas=large)
     for g in ages:
-        page(None, g, [r for r in rows if r["age_band"] == g], area_rows=[], campaigns=[],
+        page(None, g, rows & cohort.of(cohort.age, g), area_rows=[], campaigns=[],
              grid_areas=None)
     return out

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from .cohort import Selection
 from .release import Member, Releaser, cid
 
 NOT_SAID = "Not said"
@@ -79,61 +80,56 @@ class Filter:
                    age if age is not None else self.age, pred)
 
 
-def build_tables(records: list[dict[str, Any]], answers: dict[int, dict[str, set[str]]],
-                 definition: Any, rel: Releaser, page: Filter, *, names: dict[str, str],
-                 area_rows: list[str], campaigns: list[tuple[Any, ...]],
+def build_tables(sel: Selection, definition: Any, rel: Releaser, page: Filter, *,
+                 names: dict[str, str], area_rows: list[str], campaigns: list[tuple[Any, ...]],
                  grid_areas: list[str] | None,
                  breakdown: bool = True) -> tuple[int | None, list[Table]]:
-    """``(published total, [Table])`` for the responses in ``records`` (the people
-    of ``page``).
+    """``(published total, [Table])`` for the people of ``page``: ``sel``, a selection
+    of the survey's :class:`.cohort.Cohort` (its records and answers, renamed options
+    mapped).
 
-    ``answers``: response id -> question id -> set of values; ``names``: area
-    code -> name; ``area_rows``: the area codes the area table lists (every area,
-    whether or not anyone answered from it, so a new row never appears); ``campaigns``:
-    (id, name, pupils) of the survey's campaigns for the campaign table (empty: none);
-    ``grid_areas``: the areas large enough for the area-by-age table (``None``: no
-    grid); ``breakdown``: False for a page that publishes its total only.
+    ``names``: area code -> name; ``area_rows``: the area codes the area table lists
+    (every area, whether or not anyone answered from it, so a new row never appears);
+    ``campaigns``: (id, name, pupils) of the survey's campaigns for the campaign table
+    (empty: none); ``grid_areas``: the areas large enough for the area-by-age table
+    (``None``: no grid); ``breakdown``: False for a page that publishes its total only.
     """
-    size = len(records)
-    total = rel.cell(page.cell(), people(records), size or None)
+    people = sel.cohort
+    size = sel.count()
+    total = rel.cell(page.cell(), sel, size or None)
     if total is None or not breakdown:
         return total, []
     tables: list[Table] = []
 
     if area_rows:
-        by_area: dict[Any, Any] = {}
-        for r in records:
-            by_area.setdefault(r["area_code"], []).append(r)
-        area_keys = list(area_rows) + [None]
+        area_keys: list[str | None] = [*area_rows, None]
         tables.append(Table(
             "area", "Answers by area",
             [names.get(c, c) if c else NOT_SAID for c in area_keys],
-            [rel.cell(page.cell(area=c or "-"), people(by_area.get(c, [])), size)
+            [rel.cell(page.cell(area=c or "-"), sel & people.of(people.area, c), size)
              for c in area_keys], total, row_heading="Area", codes=list(area_keys),
-            known_total=rel.cell(page.cell(area="+"),
-                                 people(r for r in records if r["area_code"]), size)))
+            known_total=rel.cell(page.cell(area="+"), sel & people.has_area, size)))
 
     age_q = definition.age_question
-    by_age: dict[Any, Any] = {}
-    for r in records:
-        by_age.setdefault(r["age_band"], []).append(r)
     age_keys = [o.value for o in age_q.options] if age_q else []
-    age_keys += sorted(k for k in by_age if k not in age_keys and k is not None)
+    age_keys += sorted(k for k in people.present(sel, people.age)
+                       if k not in age_keys and k is not None)
     age_keys.append(None)
     age_labels = [(age_q.option_label(k) if age_q else k) if k else NOT_SAID for k in age_keys]
     if page.age is None:
         tables.append(Table("age_band", "Answers by age", age_labels,
-                            [rel.cell(page.cell(age=k or "-"), people(by_age.get(k, [])), size)
-                             for k in age_keys], total, row_heading="Age"))
+                            [rel.cell(page.cell(age=k or "-"), sel & people.of(people.age, k),
+                                      size) for k in age_keys], total, row_heading="Age"))
 
     if grid_areas and tables and tables[0].id == "area":
         rows = [names.get(a, a) for a in grid_areas]
         cells, row_totals = [], []
         for a in grid_areas:
-            mine = [r for r in records if r["area_code"] == a]
-            row_totals.append(rel.cell(page.cell(area=a), people(mine), size))
+            mine = sel & people.of(people.area, a)
+            row_totals.append(rel.cell(page.cell(area=a), mine, size))
+            mine_size = mine.count()
             cells.append([rel.cell(page.cell(area=a, age=g or "-"),
-                                   people(r for r in mine if r["age_band"] == g), len(mine))
+                                   mine & people.of(people.age, g), mine_size)
                           for g in age_keys])
         tables.append(Table(
             "area_by_age", "Answers by area and age", rows, cells, total,
@@ -143,21 +139,18 @@ def build_tables(records: list[dict[str, Any]], answers: dict[int, dict[str, set
                  "down by age; the column totals are for every area."))
 
     if campaigns:
-        by_camp: dict[Any, Any] = {}
-        for r in records:
-            by_camp.setdefault(r["campaign_id"], []).append(r)
         labels, values, extra = [], [], {}
+        known = people.none
         for camp_id, name, pupils in campaigns:
-            shown = rel.cell(page.cell(pred=f"camp={camp_id}"),
-                             people(by_camp.get(camp_id, [])), size)
+            mask = people.of(people.campaign, camp_id)
+            known = known | mask
+            shown = rel.cell(page.cell(pred=f"camp={camp_id}"), sel & mask, size)
             labels.append(name)
             values.append(shown)
             rate = round(100 * shown / pupils) if (shown is not None and pupils) else None
             extra[name] = {"pupils": pupils, "rate": rate}
-        known = {c[0] for c in campaigns}
         labels.append(NO_CAMPAIGN)
-        values.append(rel.cell(page.cell(pred="camp=-"), people(
-            r for r in records if r["campaign_id"] not in known), size))
+        values.append(rel.cell(page.cell(pred="camp=-"), sel.without(known), size))
         tables.append(Table("campaign", "Answers by campaign (school, club or event)",
                             labels, values, total, extra=extra, row_heading="Campaign",
                             note="Answers per 100 pupils uses the published number of "
@@ -167,28 +160,19 @@ def build_tables(records: list[dict[str, Any]], answers: dict[int, dict[str, set
         if q.type not in ("single", "multiple", "rating"):
             continue
         options = q.choices()
-        chose: dict[Any, Any] = {o.value: [] for o in options}
-        answered, unanswered = [], []
-        for r in records:
-            got = answers.get(r["id"], {}).get(q.id)
-            if not got:
-                unanswered.append(r)
-                continue
-            answered.append(r)
-            for v in got:
-                if v in chose:
-                    chose[v].append(r)
         labels = [o.label for o in options]
-        values = [rel.cell(page.cell(pred=f"{q.id}={o.value}"), people(chose[o.value]), size)
-                  for o in options]
+        values = [rel.cell(page.cell(pred=f"{q.id}={o.value}"), sel & people.chose(q.id, o.value),
+                           size) for o in options]
         if q.type == "multiple":
             tables.append(Table(q.id, q.label, labels, values,
-                                rel.cell(page.cell(pred=f"{q.id}+"), people(answered), size),
+                                rel.cell(page.cell(pred=f"{q.id}+"),
+                                         sel & people.answered(q.id), size),
                                 total_label="People who answered",
                                 note="People could pick more than one answer, so the numbers "
                                      "add up to more than the total."))
         else:
             tables.append(Table(q.id, q.label, labels + ["No answer"],
                                 values + [rel.cell(page.cell(pred=f"{q.id}-"),
-                                                   people(unanswered), size)], total))
+                                                   sel.without(people.answered(q.id)), size)],
+                                total))
     return total, tables

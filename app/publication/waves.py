@@ -24,13 +24,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import PublishedSnapshot, SurveyWave
+from .cohort import Cohort, Selection
 from .keys import figure, survey_key
 from .release import Releaser
-from .survey_tables import Filter, Table, build_tables, people
+from .survey_tables import Filter, Table, build_tables
 from .voice import voice_cells
 
 WAVE = "wave"
@@ -48,16 +50,14 @@ def survey_waves(session: Session, slug: str) -> list[SurveyWave]:
                                 .order_by(SurveyWave.opens_on, SurveyWave.id)))
 
 
-def apply_option_map(answers: dict[Any, dict[str, Any]],
-                     mapping: dict[str, dict[str, str]]) -> None:
-    """Rename old option values in ``answers`` (response id -> question -> values), in
-    place, so answers to every version of a question count together."""
+def apply_option_map(answers: list[tuple[int, str, str | None]],
+                     mapping: dict[str, dict[str, str]]) -> list[tuple[int, str, str | None]]:
+    """``answers`` ((response id, question, value) rows) with old option values renamed,
+    so answers to every version of a question count together."""
     if not mapping:
-        return
-    for by_q in answers.values():
-        for qid, renames in mapping.items():
-            if qid in by_q:
-                by_q[qid] = {renames.get(v, v) for v in by_q[qid]}
+        return answers
+    return [(rid, qid, mapping[qid].get(v, v) if v is not None else v)
+            if qid in mapping else (rid, qid, v) for rid, qid, v in answers]
 
 
 def in_wave(wave: SurveyWave, record: dict[str, Any]) -> bool:
@@ -65,40 +65,41 @@ def in_wave(wave: SurveyWave, record: dict[str, Any]) -> bool:
     return when is not None and wave.holds(when, record.get("version"))
 
 
-def wave_docs(session: Session, slug: str, definition: Any, records: Any, rel: Releaser,
-              names: dict[str, str], area_rows: list[str], ward_long: Any = None,
+def wave_docs(session: Session, slug: str, definition: Any, records: Any, cohort: Cohort,
+              rel: Releaser, names: dict[str, str], area_rows: list[str],
+              ward_long: Any = None,
               ward_codes: Iterable[str] = ()) -> list[tuple[str, str, dict[str, Any]]]:
     """Every wave's documents: the wave's whole page (area and age tables, one table per
     question), each area's page (its total, and its answers when the area's published
     wave total reaches ``PUBLISH_BREAKDOWN_MIN``), and the wave's voice figures per ward
-    (for the ward report) when ``ward_long`` (the ward level's voice records) is given."""
+    (for the ward report) when ``ward_long`` (the ward level's voice records) is given.
+    ``cohort``: the survey's people, in the order of ``records.responses``."""
 
     out: list[tuple[str, str, dict[str, Any]]] = []
     for wave in survey_waves(session, slug):
         ws = wave_slug(slug, wave.name)
-        rows = [r for r in records.responses if in_wave(wave, r)]
-        by_area: dict[str, list[dict[str, Any]]] = {}
-        for r in rows:
-            by_area.setdefault(r["area_code"], []).append(r)
-        codes = list(area_rows) + sorted(c for c in by_area if c and c not in area_rows)
+        rows = cohort.where(np.fromiter((in_wave(wave, r) for r in records.responses),
+                                        np.bool_, cohort.size))
+        size = rows.count()
+        codes = list(area_rows) + sorted(str(c) for c in cohort.present(rows, cohort.area)
+                                         if c and c not in area_rows)
 
-        def page(area: str | None, subset: list[dict[str, Any]], codes_: Iterable[str] = (),
+        def page(area: str | None, subset: Selection, codes_: Iterable[str] = (),
                  breakdown: bool = True, ws: str = ws, name: str = wave.name) -> None:
-            total, tables = build_tables(subset, records.answers, definition, rel,
-                                         Filter(ws, area), names=names, area_rows=list(codes_),
+            total, tables = build_tables(subset, definition, rel, Filter(ws, area),
+                                         names=names, area_rows=list(codes_),
                                          campaigns=[], grid_areas=None, breakdown=breakdown)
             out.append((WAVE, survey_key(ws, area, None),
                         {"total": total, "tables": [t.to_json() for t in tables],
                          "breakdown": breakdown, "wave": name}))
 
         for code in codes:  # areas first, as for the survey: one figure per area
-            mine = by_area.get(code, [])
-            shown = rel.cell(Filter(ws, code).cell(), people(mine), len(rows) or None)
+            mine = rows & cohort.of(cohort.area, code)
+            shown = rel.cell(Filter(ws, code).cell(), mine, size or None)
             page(code, mine, breakdown=shown is not None and shown >= rel.rule.breakdown_min)
         page(None, rows, codes)
         if ward_long is not None:
-            ids = {r["id"] for r in rows}
-            long = ward_long[ward_long["response_id"].isin(ids)]
+            long = ward_long[ward_long["response_id"].isin(rows.ids())]
             out.append((WAVE_VOICE, f"{ws}|ward",
                         voice_cells(long, rel, f"ward@{ws}", ward_codes)))
     return out
