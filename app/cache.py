@@ -118,6 +118,35 @@ def backend_for(config):
 
 def init_app(app) -> None:
     app.extensions[EXTENSION] = backend_for(app.config)
+    app.before_request(_read_data_version_once)
+    app.teardown_request(_end_data_version_scope)
+
+
+_SCOPE_TOKEN = "yvm.data_version_scope"  # request.environ: the token to reset the scope with
+
+
+def _read_data_version_once() -> None:
+    """Each request reads the data version once per council (app/dataversion.py): the
+    entries a page reads are keyed on the same version, and a page makes no more
+    queries for the version however many cached results it shows."""
+    from flask import request
+
+    from .dataversion import read_once_within
+
+    request.environ[_SCOPE_TOKEN] = read_once_within(object())
+
+
+def _end_data_version_scope(exc=None) -> None:
+    from flask import request
+
+    from .dataversion import end_scope
+
+    token = request.environ.pop(_SCOPE_TOKEN, None)
+    if token is not None:
+        try:
+            end_scope(token)
+        except ValueError:  # set in another context (a copied one): nothing to undo
+            pass
 
 
 def cached(name: str, session, params: dict, compute: Callable[[], object], *,

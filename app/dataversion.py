@@ -20,6 +20,8 @@ the recomputation once per request or command (:mod:`app.jobs.journeys`).
 
 from __future__ import annotations
 
+import contextvars
+
 from sqlalchemy import event, func, inspect, select, update
 from sqlalchemy.orm import Session
 
@@ -35,6 +37,7 @@ from .models import (
     TransportData,
     TravelTime,
 )
+from .models.tenancy import current_council_id
 
 TRACKED = (Area, AreaIndicator, DerivedFigure, Building, Service, ServiceSession, Postcode,
            TravelTime, TransportData)
@@ -47,13 +50,55 @@ JOURNEYS_CHANGED = "yvm_journey_inputs_changed"  # session.info: committed a jou
 _PENDING = "yvm_journey_inputs_pending"  # flushed, not yet committed
 
 
+# Within one request (the web layer sets a scope: app/cache.py) the version is read once
+# per session and council, not by every cached result the page asks for (seven times on
+# a gap page).  The reading is forgotten when the session writes (a flush, a statement
+# other than a SELECT, a bump) or its transaction ends; jobs and commands set no scope
+# and read every time.
+_scope: contextvars.ContextVar[object | None] = contextvars.ContextVar(
+    "yvm_data_version_scope", default=None)
+_READ = "yvm_data_version_read"  # session.info: ((scope, council), version)
+
+
+def read_once_within(scope: object) -> contextvars.Token:
+    """Read the version once per session and council until :func:`end_scope`."""
+    return _scope.set(scope)
+
+
+def end_scope(token: contextvars.Token) -> None:
+    _scope.reset(token)
+
+
 def current(session) -> tuple[int, str]:
     """(data version, published snapshot token): changes when the directory or
     geography change or a snapshot is published."""
     from .publication import version as published_version
 
+    scope = _scope.get()
+    key = (scope, current_council_id())
+    if scope is not None:
+        read = session.info.get(_READ)
+        if read is not None and read[0] == key:
+            return read[1]
     version = session.scalar(select(DataVersion.version).where(DataVersion.id == DATA_ROW)) or 0
-    return int(version), published_version(session)
+    value = int(version), published_version(session)
+    if scope is not None:
+        session.info[_READ] = (key, value)
+    return value
+
+
+def _forget_read(session, *_args) -> None:
+    session.info.pop(_READ, None)
+
+
+for _name in ("after_flush", "after_commit", "after_rollback", "after_soft_rollback"):
+    event.listen(Session, _name, _forget_read)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_on_write(state) -> None:
+    if not state.is_select:
+        state.session.info.pop(_READ, None)
 
 
 def journeys_version(session) -> int:
@@ -70,6 +115,7 @@ def bump(session) -> None:
 
 
 def _bump(session, row: int) -> None:
+    session.info.pop(_READ, None)
     result = session.execute(
         update(DataVersion).where(DataVersion.id == row)
         .values(version=DataVersion.version + 1, changed_at=func.now())

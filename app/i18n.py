@@ -19,18 +19,21 @@ from __future__ import annotations
 
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import current_app, has_request_context, request, url_for
-from flask_babel import Babel, get_locale, refresh
+from babel.support import Translations
+from flask import Request, current_app, has_request_context, request, url_for
+from flask_babel import Babel, get_locale, get_translations, refresh
 from flask_babel import gettext as _babel_gettext
 from flask_babel import lazy_gettext as _babel_lazy
 from flask_babel import ngettext as _babel_ngettext
 from werkzeug.exceptions import HTTPException
+from wtforms.i18n import messages_path
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 COOKIE = "yvm_lang"  # the language code only: no personal data
@@ -117,8 +120,11 @@ def html_lang() -> str:
     return "en-GB" if code == "en" else code.replace("_", "-")
 
 
+@lru_cache(maxsize=64)
 def language_name(code: str) -> str:
-    """A language's name in itself ("Polski", "Română", "Cymraeg")."""
+    """A language's name in itself ("Polski", "Română", "Cymraeg"): Babel's locale data,
+    which never changes while the process runs, so worked out once per code (every page's
+    language switcher names every language)."""
     try:
         name = Locale.parse(code).get_display_name(code) or code
     except (ValueError, UnknownLocaleError):
@@ -173,7 +179,47 @@ def _remember_choice(response):
     return response
 
 
+_CATALOGUE = "yvm.catalogue"  # request.environ: the request's catalogue, once chosen
+
+
+def _catalogue():
+    """The catalogue of the reader's language: Flask-Babel's, found once per request."""
+    if not has_request_context():
+        return get_translations()
+    environ = request.environ
+    found = environ.get(_CATALOGUE)
+    if found is None:
+        found = environ[_CATALOGUE] = get_translations()
+    return found
+
+
+def _choose_again() -> None:
+    """Choose the request's language afresh (the locale Flask-Babel kept, and the
+    catalogue :func:`_catalogue` kept, are forgotten)."""
+    refresh()
+    request.environ.pop(_CATALOGUE, None)
+
+
+@lru_cache(maxsize=16)
+def wtforms_catalogue(locale: str) -> Translations:
+    """WTForms' own messages ("This field is required.") in ``locale``: its catalogue,
+    read once per process and language (the ``.mo`` files do not change while it runs)."""
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class I18nRequest(Request):
+    """Flask's request, handing Flask-WTF WTForms' catalogue for the reader's language
+    from :func:`wtforms_catalogue`: Flask-WTF looks for it on the request as
+    ``wtforms_translations`` and, finding none, read and parsed the ``.mo`` file again
+    for every request that made a form."""
+
+    @property
+    def wtforms_translations(self) -> Translations:
+        return wtforms_catalogue(str(get_locale()))
+
+
 def init_app(app) -> None:
+    app.request_class = I18nRequest
     try:
         compile_catalogues()
     except OSError as exc:  # a read-only install: scripts/setup.sh compiled them
@@ -182,7 +228,15 @@ def init_app(app) -> None:
           default_translation_directories=str(TRANSLATIONS))
     # Flask-Babel keeps the locale on ``g``; a request that shares an app context with
     # the one before (the test client under a pushed context) must choose again.
-    app.before_request(refresh)
+    app.before_request(_choose_again)
+    # Flask-Babel's own callables find the catalogue again for each of the thirty to
+    # sixty strings a page translates; these find it once per request.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _catalogue().ugettext(s),
+        ngettext=lambda s, p, n: _catalogue().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _catalogue().unpgettext(c, s, p, n))
     app.after_request(_remember_choice)
     # Flask-Babel installed Jinja's i18n extension (``_``, ``gettext``, ``ngettext``;
     # new style: a translation is markup, its ``%(name)s`` values are escaped).

@@ -309,6 +309,13 @@ def init_app(app) -> None:
         fail_on_first_breach=False,
         application_limits=[rule.as_limit(owner) for rule in rules])
     owner.limiter = limiter
+
+    @limiter.request_filter
+    def _no_rule_applies() -> bool:
+        """Most requests (every page, every GET) are under none of the rules: Flask-Limiter
+        then skips resolving and parsing all ten limits only to find each exempt."""
+        return not owner.enabled or not any(rule.applies() for rule in owner.rules)
+
     app.config["RATELIMIT_ENABLED"] = True  # Flask-Limiter's own switch; ours is owner.enabled
     limiter.init_app(app)
     app.extensions[EXTENSION] = owner
