@@ -9,8 +9,19 @@ the worker, and of the child processes it reaped: gunicorn, RQ workers, ``flask`
 commands) with ``os.times()``, setup and teardown included.  A child's CPU is counted
 when it is reaped, so one that outlives its test (a Chromium that is started again, the
 job tests' fork server) lands on whichever test reaps it: read a row with a large
-children figure and a short wall time as that, not as the test's own work.  Nothing
-here is imported unless asked for.
+children figure and a short wall time as that, not as the test's own work.
+
+The worker's *live* descendants are counted too (``_live_cpu``): the shared Chromium
+and its renderers, Playwright's driver, servers and workers still running.  For each,
+``/proc/<pid>/stat`` gives its own CPU and that of the children it has reaped (a
+renderer closed with its browser context), so the sum, taken before and after each
+test, is the CPU the test made them use.  Together with the worker's own and reaped
+CPU it is the test's whole process tree (a process is counted alive or, once reaped,
+in its reaper's figure, never both).  A negative figure is a test that ended them (the
+last test closes the shared Chromium at the session's end; what it had used is reaped
+by Playwright's driver, or not at all): sums count only positive figures.  Linux only
+(``/proc``); elsewhere it is 0.
+Nothing here is imported unless asked for.
 """
 
 from __future__ import annotations
@@ -24,7 +35,8 @@ from pathlib import Path
 
 import pytest
 
-_ROWS: list[tuple[str, float, float, float]] = []
+_ROWS: list[tuple[str, float, float, float, float]] = []
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 def _out_dir() -> Path:
@@ -36,14 +48,44 @@ def _cpu() -> tuple[float, float]:
     return t.user + t.system, t.children_user + t.children_system
 
 
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return found
+    for task in tasks:  # each thread's own children (the live server's threads start some)
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def _live_cpu() -> float:
+    """CPU seconds of this process's live descendants, each with what it has reaped
+    (utime, stime, cutime and cstime of ``/proc/<pid>/stat``)."""
+    total, stack = 0, _children(os.getpid())
+    while stack:
+        pid = stack.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # it ended meanwhile: counted where it was reaped
+        total += sum(int(x) for x in fields[11:15])
+        stack += _children(pid)
+    return total / _TICK
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):
     own, children = _cpu()
+    live = _live_cpu()
     wall = time.perf_counter()
     yield
     own_after, children_after = _cpu()
     _ROWS.append((item.nodeid, own_after - own, children_after - children,
-                  time.perf_counter() - wall))
+                  time.perf_counter() - wall, _live_cpu() - live))
 
 
 def pytest_sessionfinish(session):
@@ -59,29 +101,34 @@ def pytest_sessionfinish(session):
 
 def summary(folder: Path, top: int = 30) -> str:
     """The tests, files and folders that used the most CPU, from the workers' files."""
-    tests: list[tuple[str, float, float, float]] = []
+    tests: list[tuple[str, float, float, float, float]] = []
     process = children = 0.0
     for path in sorted(folder.glob("*.json")):
         data = json.loads(path.read_text())
-        tests += [tuple(row) for row in data["tests"]]
+        # Older files have no live figure; a negative one ended them (see above).
+        tests += [(*row[:4], max((*row, 0.0)[4], 0.0)) for row in data["tests"]]
         process += data["process_cpu"]
         children += data["children_cpu"]
     by_file: Counter[str] = Counter()
     by_folder: Counter[str] = Counter()
-    for nodeid, own, kids, _wall in tests:
+    for nodeid, own, kids, _wall, live in tests:
         path = nodeid.split("::")[0]
-        by_file[path] += own + kids
-        by_folder[path.split("/")[1] if "/" in path else path] += own + kids
-    in_tests = sum(own + kids for _, own, kids, _ in tests)
+        by_file[path] += own + kids + live
+        by_folder[path.split("/")[1] if "/" in path else path] += own + kids + live
+    in_tests = sum(own + kids for _, own, kids, _, _ in tests)
+    live_cpu = sum(row[4] for row in tests)
     lines = [f"{len(tests)} tests; workers' CPU {process:.0f} s, their reaped children "
              f"{children:.0f} s; in tests {in_tests:.0f} s "
-             f"(the rest: start-up, collection, session fixtures)", "", "By folder (CPU s):"]
+             f"(the rest: start-up, collection, session fixtures); their live descendants "
+             f"(Chromium, servers, workers) {live_cpu:.0f} s during tests",
+             "", "By folder (CPU s, live descendants included):"]
     lines += [f"{cpu:8.1f}  {name}" for name, cpu in by_folder.most_common()]
     lines += ["", f"Top {top} files:"]
     lines += [f"{cpu:8.1f}  {name}" for name, cpu in by_file.most_common(top)]
-    lines += ["", f"Top {top} tests (CPU own + children, wall):"]
-    ranked = sorted(tests, key=lambda row: row[1] + row[2], reverse=True)[:top]
-    lines += [f"{own + kids:8.1f} {wall:8.1f}  {nodeid}" for nodeid, own, kids, wall in ranked]
+    lines += ["", f"Top {top} tests (CPU own + reaped, live descendants, wall):"]
+    ranked = sorted(tests, key=lambda row: row[1] + row[2] + row[4], reverse=True)[:top]
+    lines += [f"{own + kids:8.1f} {live:8.1f} {wall:8.1f}  {nodeid}"
+              for nodeid, own, kids, wall, live in ranked]
     return "\n".join(lines)
 
 
