@@ -19,8 +19,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
-import hashlib
-import json
 import os
 import pstats
 import statistics
@@ -36,21 +34,7 @@ os.environ.setdefault("APP_ENV", "testing")
 
 import load_harness as h  # noqa: E402
 
-
-def digest(session, snapshot_id: int) -> str:
-    """sha256 of every figure stored with the snapshot and its release state."""
-    from sqlalchemy import select
-
-    from app.models import PublishedFigure, ReleaseState
-
-    rows = session.execute(select(PublishedFigure.dataset, PublishedFigure.key,
-                                  PublishedFigure.payload)
-                           .where(PublishedFigure.snapshot_id == snapshot_id)).all()
-    state = session.scalar(select(ReleaseState.cells)
-                           .where(ReleaseState.snapshot_id == snapshot_id))
-    text = json.dumps([sorted([d, k, p] for d, k, p in rows), state], sort_keys=True,
-                      default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+from tests.publication.test_publish_digest import digest  # noqa: E402  (the one digest)
 
 
 def _build(name: str, session, config) -> None:
