@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .cellkey import KEYS
+from .cellkey import cell_key
 
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
@@ -45,8 +45,9 @@ class Selection:
         return int(np.count_nonzero(fresh)), int(np.count_nonzero(fresh & self.cohort.open))
 
     def cell_key(self) -> int:
-        """Sum of their record keys, mod 256 (:func:`.cellkey.cell_key`)."""
-        return int(self.cohort.keys[self.mask].sum()) % KEYS
+        """:func:`.cellkey.cell_key` of their record keys, summed here with numpy (the
+        sum's own cell key is the same: a sum mod 256)."""
+        return cell_key((int(self.cohort.keys[self.mask].sum()),))
 
     def __and__(self, other: BoolArray) -> Selection:
         return Selection(self.cohort, self.mask & other)

@@ -94,7 +94,7 @@ def build_tables(sel: Selection, definition: Any, rel: Releaser, page: Filter, *
     (empty: none); ``grid_areas``: the areas large enough for the area-by-age table
     (``None``: no grid); ``breakdown``: False for a page that publishes its total only.
     """
-    people = sel.cohort
+    cohort = sel.cohort
     size = sel.count()
     total = rel.cell(page.cell(), sel, size or None)
     if total is None or not breakdown:
@@ -106,30 +106,30 @@ def build_tables(sel: Selection, definition: Any, rel: Releaser, page: Filter, *
         tables.append(Table(
             "area", "Answers by area",
             [names.get(c, c) if c else NOT_SAID for c in area_keys],
-            [rel.cell(page.cell(area=c or "-"), sel & people.of(people.area, c), size)
+            [rel.cell(page.cell(area=c or "-"), sel & cohort.of(cohort.area, c), size)
              for c in area_keys], total, row_heading="Area", codes=list(area_keys),
-            known_total=rel.cell(page.cell(area="+"), sel & people.has_area, size)))
+            known_total=rel.cell(page.cell(area="+"), sel & cohort.has_area, size)))
 
     age_q = definition.age_question
     age_keys = [o.value for o in age_q.options] if age_q else []
-    age_keys += sorted(k for k in people.present(sel, people.age)
+    age_keys += sorted(k for k in cohort.present(sel, cohort.age)
                        if k not in age_keys and k is not None)
     age_keys.append(None)
     age_labels = [(age_q.option_label(k) if age_q else k) if k else NOT_SAID for k in age_keys]
     if page.age is None:
         tables.append(Table("age_band", "Answers by age", age_labels,
-                            [rel.cell(page.cell(age=k or "-"), sel & people.of(people.age, k),
+                            [rel.cell(page.cell(age=k or "-"), sel & cohort.of(cohort.age, k),
                                       size) for k in age_keys], total, row_heading="Age"))
 
     if grid_areas and tables and tables[0].id == "area":
         rows = [names.get(a, a) for a in grid_areas]
         cells, row_totals = [], []
         for a in grid_areas:
-            mine = sel & people.of(people.area, a)
+            mine = sel & cohort.of(cohort.area, a)
             row_totals.append(rel.cell(page.cell(area=a), mine, size))
             mine_size = mine.count()
             cells.append([rel.cell(page.cell(area=a, age=g or "-"),
-                                   mine & people.of(people.age, g), mine_size)
+                                   mine & cohort.of(cohort.age, g), mine_size)
                           for g in age_keys])
         tables.append(Table(
             "area_by_age", "Answers by area and age", rows, cells, total,
@@ -140,9 +140,9 @@ def build_tables(sel: Selection, definition: Any, rel: Releaser, page: Filter, *
 
     if campaigns:
         labels, values, extra = [], [], {}
-        known = people.none
+        known = cohort.none
         for camp_id, name, pupils in campaigns:
-            mask = people.of(people.campaign, camp_id)
+            mask = cohort.of(cohort.campaign, camp_id)
             known = known | mask
             shown = rel.cell(page.cell(pred=f"camp={camp_id}"), sel & mask, size)
             labels.append(name)
@@ -161,18 +161,18 @@ def build_tables(sel: Selection, definition: Any, rel: Releaser, page: Filter, *
             continue
         options = q.choices()
         labels = [o.label for o in options]
-        values = [rel.cell(page.cell(pred=f"{q.id}={o.value}"), sel & people.chose(q.id, o.value),
+        values = [rel.cell(page.cell(pred=f"{q.id}={o.value}"), sel & cohort.chose(q.id, o.value),
                            size) for o in options]
         if q.type == "multiple":
             tables.append(Table(q.id, q.label, labels, values,
                                 rel.cell(page.cell(pred=f"{q.id}+"),
-                                         sel & people.answered(q.id), size),
+                                         sel & cohort.answered(q.id), size),
                                 total_label="People who answered",
                                 note="People could pick more than one answer, so the numbers "
                                      "add up to more than the total."))
         else:
             tables.append(Table(q.id, q.label, labels + ["No answer"],
                                 values + [rel.cell(page.cell(pred=f"{q.id}-"),
-                                                   sel.without(people.answered(q.id)), size)],
+                                                   sel.without(cohort.answered(q.id)), size)],
                                 total))
     return total, tables
