@@ -272,25 +272,23 @@ def session_cookies(app, user_or_email, *, user_agent: str, host: str) -> list[d
     """The cookies a real sign-in as ``user_or_email`` (a ``User`` or an email) gives a
     browser that sends ``user_agent`` from ``host`` to ``app``, as Playwright takes them.
 
-    What happens is what ``login`` in app/auth/routes.py and ``sign_in`` in
-    app/auth/service.py do once the password is right, without checking it: the
-    account gets a new session token (ending its other sessions), its failure count
-    is reset and the sign-in time recorded; the session is made afresh by Flask-Login's
-    ``login_user`` (``_user_id``, ``_fresh``, and ``_id`` from this browser's address
-    and user agent), with ``login_at`` and ``last_seen`` and made permanent, signed by
-    the app's own session interface; and the browser becomes a known device for the
+    What happens is what ``login`` in app/auth/routes.py does once the password is
+    right, by the same two calls, without checking it: ``signed_in`` (app/auth/
+    service.py: a new session token, ending the account's other sessions, failures
+    reset, the sign-in time recorded) and ``begin_session`` (a new session by
+    Flask-Login's ``login_user``, with ``login_at`` and ``last_seen``, permanent),
+    signed by the app's own session interface; and the browser becomes a known device for the
     account (app/ratelimit.py).  The cookies' name, path, domain, flags and expiry come
     from the app's settings.  ``tests/foundation/test_cookie_sign_in.py`` checks that
     this stays what the form gives.
     """
     from flask import session, url_for
-    from flask_login import login_user
     from sqlalchemy import func, select
 
-    from app.auth.routes import DEVICE_DAYS
+    from app.auth.routes import DEVICE_DAYS, begin_session
+    from app.auth.service import signed_in
     from app.extensions import db
     from app.models import User
-    from app.models.users import new_session_token
     from app.ratelimit import DEVICE_COOKIE, device_cookie_value
 
     # An app context of its own (its own database session and ``g``), as the server's
@@ -306,14 +304,8 @@ def session_cookies(app, user_or_email, *, user_agent: str, host: str) -> list[d
         if user is None or not user.active:
             raise AssertionError(f"no active account {user_or_email!r} to sign in as")
         now = datetime.now(UTC)
-        user.failed_logins = 0
-        user.last_login_at = now
-        user.session_token = new_session_token()
-        db.session.commit()
-        session.clear()
-        login_user(user)
-        session["login_at"] = session["last_seen"] = now.timestamp()
-        session.permanent = True
+        signed_in(user, now=now)  # what the right password does, then the login view
+        begin_session(user, now)
 
         interface = app.session_interface
         secure = interface.get_cookie_secure(app)

@@ -102,16 +102,22 @@ def login():
         now = datetime.now(UTC)
         user = service.sign_in(email, form.password.data, now=now)
         if user is not None:
-            session.clear()  # a new session at login
-            login_user(user)
-            session["login_at"] = session["last_seen"] = now.timestamp()
-            session.permanent = True
+            begin_session(user, now)
             response = redirect(_safe_next(request.args.get("next")))
             _remember_device(response, email)
             return response
         error = "The email address or password is not right."
         current_app.logger.info("login failed")
     return render_template("auth/login.html", form=form, error=error), (401 if error else 200)
+
+
+def begin_session(user, now: datetime) -> None:
+    """The browser's session after a right password: a new one, signed in as ``user``
+    at ``now``, kept for the session's lifetime (``permanent``)."""
+    session.clear()  # a new session at login
+    login_user(user)
+    session["login_at"] = session["last_seen"] = now.timestamp()
+    session.permanent = True
 
 
 def _remember_device(response, email: str) -> None:

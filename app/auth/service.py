@@ -40,14 +40,20 @@ def sign_in(email: str, password: str, *, now: datetime) -> User | None:
     if user is not None and ok and user.active:
         if needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
-        user.failed_logins = 0
-        user.last_login_at = now
-        user.session_token = new_session_token()
-        db.session.commit()
+        signed_in(user, now=now)
         return user
     if user is not None:
         _count_failure(user)
     return None
+
+
+def signed_in(user: User, *, now: datetime) -> None:
+    """What a right password does to the account: its failures forgotten, the sign-in
+    at ``now`` recorded and a new session token (every older session of it ends)."""
+    user.failed_logins = 0
+    user.last_login_at = now
+    user.session_token = new_session_token()
+    db.session.commit()
 
 
 def _count_failure(user: User) -> None:
