@@ -8,6 +8,7 @@ worker and every test starts from empty tables.
 
 from __future__ import annotations
 
+import gc
 import os
 import uuid
 from pathlib import Path
@@ -30,6 +31,17 @@ hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 hypothesis_settings.register_profile("explore", derandomize=False, max_examples=200,
                                      print_blob=True)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# Each test process collects cyclic garbage less often than Python's default (700, 10,
+# 10).  A test process holds far more live objects than the app does (pandas, geopandas,
+# scipy and shapely imported, the demo county, Hypothesis, Playwright), and at the
+# default every tenth young-generation pass starts a full pass over all of them: 43
+# full passes of about 0.3 s each in tests/publication, tests/gaps and tests/analysis,
+# 14 s of their 110 s.  At these thresholds it is 15 passes and 4 s (docs/BENCHMARKS.md,
+# "Garbage collection in the test processes").  Nothing here decides when an object
+# goes: what is freed by reference counting still goes at once, and code that needs a
+# collection (none does) calls gc.collect().
+gc.set_threshold(10_000, 50, 100)
 
 
 def _share_url_rule_builders() -> None:

@@ -17,9 +17,13 @@ and its renderers, Playwright's driver, servers and workers still running.  For 
 renderer closed with its browser context), so the sum, taken before and after each
 test, is the CPU the test made them use.  Together with the worker's own and reaped
 CPU it is the test's whole process tree (a process is counted alive or, once reaped,
-in its reaper's figure, never both).  A negative figure is a test that ended them (the
-last test closes the shared Chromium at the session's end; what it had used is reaped
-by Playwright's driver, or not at all): sums count only positive figures.  Linux only
+in its reaper's figure, never both).  A process counted alive in earlier tests and
+reaped in this one shows twice in this test's row: as reaped CPU (all it ever used) and
+as a fall of the live figure (what was seen of it before); so a test's outside CPU is
+the two added together, and below zero (a test that closed the shared Chromium, whose
+CPU its driver reaped only in part) it counts as nothing.  Until 7 December 2026 the
+summary added a reaped figure to a live one clipped at zero, which counted the shared
+Chromium again wherever its driver was reaped (about 100 s a run).  Linux only
 (``/proc``); elsewhere it is 0.
 Nothing here is imported unless asked for.
 """
@@ -36,6 +40,24 @@ from pathlib import Path
 import pytest
 
 _ROWS: list[tuple[str, float, float, float, float]] = []
+_GC = {"seconds": 0.0, "passes": 0, "full": 0}
+_GC_STARTED = [0.0]
+
+
+def _gc_timer(phase: str, info: dict) -> None:
+    """Time each garbage collection of this process (``gc.callbacks``)."""
+    if phase == "start":
+        _GC_STARTED[0] = time.process_time()
+        return
+    _GC["seconds"] += time.process_time() - _GC_STARTED[0]
+    _GC["passes"] += 1
+    _GC["full"] += info["generation"] == 2
+
+
+def pytest_configure(config):
+    import gc
+
+    gc.callbacks.append(_gc_timer)
 _TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
@@ -96,17 +118,23 @@ def pytest_sessionfinish(session):
     if worker == "main" and getattr(session.config.option, "numprocesses", None):
         worker, children = "controller", 0.0  # its children are the workers, counted there
     (out / f"{worker}.json").write_text(json.dumps(
-        {"tests": _ROWS, "process_cpu": own, "children_cpu": children}))
+        {"tests": _ROWS, "process_cpu": own, "children_cpu": children, "gc": _GC}))
 
 
 def summary(folder: Path, top: int = 30) -> str:
     """The tests, files and folders that used the most CPU, from the workers' files."""
     tests: list[tuple[str, float, float, float, float]] = []
     process = children = 0.0
+    gc_time = Counter()
     for path in sorted(folder.glob("*.json")):
         data = json.loads(path.read_text())
-        # Older files have no live figure; a negative one ended them (see above).
-        tests += [(*row[:4], max((*row, 0.0)[4], 0.0)) for row in data["tests"]]
+        gc_time.update(data.get("gc", {}))
+        # Older files have no live figure.  Reaped and live are one figure (see above):
+        # kept as the reaped part and what the live part adds to it, never below zero.
+        for row in data["tests"]:
+            nodeid, own, kids, wall, live = (*row, 0.0)[:5]
+            outside = max(kids + live, 0.0)
+            tests.append((nodeid, own, min(kids, outside), wall, outside - min(kids, outside)))
         process += data["process_cpu"]
         children += data["children_cpu"]
     by_file: Counter[str] = Counter()
@@ -120,7 +148,10 @@ def summary(folder: Path, top: int = 30) -> str:
     lines = [f"{len(tests)} tests; workers' CPU {process:.0f} s, their reaped children "
              f"{children:.0f} s; in tests {in_tests:.0f} s "
              f"(the rest: start-up, collection, session fixtures); their live descendants "
-             f"(Chromium, servers, workers) {live_cpu:.0f} s during tests",
+             f"(Chromium, servers, workers) {live_cpu:.0f} s more during tests; "
+             f"the whole tree during tests {in_tests + live_cpu:.0f} s",
+             f"garbage collection in the test processes: {gc_time['seconds']:.1f} s in "
+             f"{gc_time['passes']} passes, {gc_time['full']} of them full",
              "", "By folder (CPU s, live descendants included):"]
     lines += [f"{cpu:8.1f}  {name}" for name, cpu in by_folder.most_common()]
     lines += ["", f"Top {top} files:"]
