@@ -126,7 +126,7 @@ def main() -> None:
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
-    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
+    from tests.browser_support import CHROMIUM, chromium_args
 
     app, accounts = build(Path(args.db))
     url = serve(app)
@@ -137,7 +137,7 @@ def main() -> None:
     variants = args.variants.split(",")
     totals = {v: 0.0 for v in variants}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=chromium_args(p), headless=True)
         for role, paths in by_role.items():
             context = browser.new_context(viewport={"width": 1280, "height": 800})
             context.add_init_script(script=Axe().axe_script)

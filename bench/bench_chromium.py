@@ -16,9 +16,11 @@ driver, chromium and its renderer, GPU and utility processes, each with what it 
 the browser still open.  Variants alternate, ``--repeat`` times; medians are printed.
 ``--no-axe`` loads and resizes the pages without axe-core, to see what axe adds.
 
-Measured on 7 December 2026 (docs/BENCHMARKS.md, "Chromium's flags"): none of these
-flags moved Chromium's CPU out of the run-to-run noise, so the tests keep theirs.
-(``--single-process`` was tried too: Chromium refuses the work in it.)
+Measured on 7 December 2026 (docs/BENCHMARKS.md, "Chromium's flags"): ``unseen`` (no
+address-bar pages in each new window) took a fifth to a third off Chromium's CPU; none of
+the other flags moved it out of the run-to-run noise.  (``--single-process`` was tried
+too: Chromium refuses the work in it.)  A variant that sets ``--disable-features`` must
+repeat Playwright's own list, as ``chromium_args`` does: Chromium obeys only the last.
 """
 
 from __future__ import annotations
@@ -34,12 +36,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 VARIANTS: dict[str, list[str]] = {
+    # CHROMIUM_ARGS alone: Playwright's features off, the address bar's pages made.
     "base": [],
+    # What the tests use (chromium_args): also UNSEEN_FEATURES off (filled in main()).
+    "unseen": [],
     # No software GL fallback for the GPU process (the tests draw no WebGL).
     "nosoftgl": ["--disable-software-rasterizer"],
-    # One process for every site (all of it is 127.0.0.1 anyway).
-    "nosites": ["--disable-site-isolation-trials",
-                "--disable-features=IsolateOrigins,site-per-process"],
     "gpuinproc": ["--in-process-gpu"],
     "trials": ["--disable-site-isolation-trials"],
     "trialsgpu": ["--disable-site-isolation-trials", "--in-process-gpu"],
@@ -93,7 +95,7 @@ def main() -> None:
     from bench_axe import build, serve
     from playwright.sync_api import sync_playwright
 
-    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
+    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, chromium_args
     from tests.cpu_report import _live_cpu
 
     app, accounts = build(Path(args.db))
@@ -103,6 +105,7 @@ def main() -> None:
     cpu: dict[str, list[float]] = {v: [] for v in variants}
     wall: dict[str, list[float]] = {v: [] for v in variants}
     with sync_playwright() as p:
+        VARIANTS["unseen"] = chromium_args(p)[len(CHROMIUM_ARGS):]
         for _ in range(args.repeat):
             for variant in variants:
                 before = _live_cpu()

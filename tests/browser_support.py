@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -46,12 +47,71 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--no-first-run",
 ]
+# Browser furniture no test sees: Playwright's headless mode runs the full Chromium, and
+# each new window (every browser context) made two WebUI pages for its address bar's
+# suggestions (chrome://omnibox-popup.top-chrome/ and its "AI mode" twin) in renderers of
+# their own, and preloaded more.  Off, a new context and page cost Chromium about a third
+# less CPU (0.45-0.49 s against 0.31-0.32 s, bench/bench_chromium.py, docs/BENCHMARKS.md).
+UNSEEN_FEATURES = ("WebUIOmniboxPopup", "WebUIOmniboxAimPopup", "PreloadTopChromeWebUI")
 # Playwright's web-first assertions give up after 5 s by default, its actions and
 # navigations after 30 s: too short for a page that builds a map while other suites
 # load both cores.  Waits return as soon as their condition holds, so a longer limit
 # costs nothing when all is well; it only decides how long a real failure takes to report.
 TIMEOUT_MS = 60_000
 expect.set_options(timeout=TIMEOUT_MS)
+
+
+_PLAYWRIGHT_DISABLED: list[str] = []
+
+
+def _browser_processes() -> dict[int, list[str]]:
+    """pid -> command line of every Chromium browser process (not a renderer, GPU or
+    utility process) below this one."""
+    found, stack = {}, [os.getpid()]
+    while stack:
+        pid = stack.pop()
+        for task in Path(f"/proc/{pid}/task").glob("*"):
+            try:
+                stack += [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                continue
+        if pid == os.getpid():
+            continue
+        try:
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+        except OSError:
+            continue
+        # Chromium's other processes write their whole command line into one string.
+        if Path(argv[0]).name == "chromium" and "--type=" not in " ".join(argv):
+            found[pid] = argv
+    return found
+
+
+def playwright_disabled_features(playwright) -> list[str]:
+    """The Chromium features Playwright turns off when it starts a browser, read off the
+    command line of one it started (once a process).  Chromium obeys only the last
+    ``--disable-features`` switch, so ours (``chromium_args``) must repeat them; reading
+    them from a started browser keeps them right when Playwright changes its list."""
+    if not _PLAYWRIGHT_DISABLED:
+        before = set(_browser_processes())
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                             headless=True)
+        try:
+            started = [argv for pid, argv in _browser_processes().items() if pid not in before]
+        finally:
+            browser.close()
+        switches = [a.split("=", 1)[1] for argv in started for a in argv
+                    if a.startswith("--disable-features=")]
+        if len(started) != 1 or not switches:
+            pytest.fail(f"could not read Playwright's --disable-features off {started}")
+        _PLAYWRIGHT_DISABLED.extend(f for f in switches[-1].split(",") if f)
+    return _PLAYWRIGHT_DISABLED
+
+
+def chromium_args(playwright) -> list[str]:
+    """``CHROMIUM_ARGS`` and one ``--disable-features``: Playwright's and ``UNSEEN_FEATURES``."""
+    features = dict.fromkeys([*playwright_disabled_features(playwright), *UNSEEN_FEATURES])
+    return [*CHROMIUM_ARGS, "--disable-features=" + ",".join(features)]
 
 
 class LiveServer:
@@ -165,7 +225,7 @@ class Chromium:
         self.loop = asyncio.events._get_running_loop()
         try:
             self.browser = self.playwright.chromium.launch(
-                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+                executable_path=CHROMIUM, args=chromium_args(self.playwright), headless=True)
         except BaseException:
             self.close()  # a failed launch leaves no Playwright loop behind
             raise
