@@ -35,6 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from bench_axe import signed_in_page  # noqa: E402
+
 VARIANTS: dict[str, list[str]] = {
     # CHROMIUM_ARGS alone: Playwright's features off, the address bar's pages made.
     "base": [],
@@ -60,16 +62,7 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 def workload(browser, url: str, accounts: dict, axe_script: str, axe: bool = True) -> None:
     for role, paths in PAGES.items():
         for path in paths:
-            context = browser.new_context(viewport={"width": 1280, "height": 800})
-            context.add_init_script(script=axe_script)
-            page = context.new_page()
-            if role != "anonymous":
-                email = next(e for e in accounts if e.startswith(role))
-                page.goto(url + "/login")
-                page.fill("#email", email)
-                page.fill("#password", accounts[email])
-                with page.expect_navigation():
-                    page.click("button[type=submit]")
+            page = signed_in_page(browser, url, accounts, role, axe_script)
             page.goto(url + path, wait_until="load")
             for width, height in ((1280, 800), (360, 640)):
                 page.set_viewport_size({"width": width, "height": height})
@@ -79,7 +72,7 @@ def workload(browser, url: str, accounts: dict, axe_script: str, axe: bool = Tru
                                    "resultTypes": ["violations"]})
                 else:
                     page.evaluate("() => new Promise(r => requestAnimationFrame(r))")
-            context.close()
+            page.context.close()
 
 
 def main() -> None:
