@@ -2,7 +2,7 @@
 prints figures, asserts nothing.
 
     .venv/bin/python bench/bench_chromium.py [--db /tmp/bench_axe/demo.db] [--repeat 3]
-        [--variants base,nogpu,...]
+        [--variants base,unseen,...] [--no-axe]
 
 A third of the suite's CPU is Chromium (docs/BENCHMARKS.md), so the flags it is started
 with are worth measuring on their own.  Builds (or reuses) the demo county of
@@ -16,7 +16,8 @@ driver, chromium and its renderer, GPU and utility processes, each with what it 
 the browser still open.  Variants alternate, ``--repeat`` times; medians are printed.
 ``--no-axe`` loads and resizes the pages without axe-core, to see what axe adds.
 
-Measured on 7 December 2026 (docs/BENCHMARKS.md, "Chromium's flags"): ``unseen`` (no
+Measured on 7 December 2026 (docs/BENCHMARKS.md, "Chromium's window furniture, garbage
+collection, the CPU report"): ``unseen`` (no
 address-bar pages in each new window) took a fifth to a third off Chromium's CPU; none of
 the other flags moved it out of the run-to-run noise.  (``--single-process`` was tried
 too: Chromium refuses the work in it.)  A variant that sets ``--disable-features`` must
@@ -35,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_axe import signed_in_page  # noqa: E402
+from bench_axe import build, serve, signed_in_page  # noqa: E402
 
 VARIANTS: dict[str, list[str]] = {
     # CHROMIUM_ARGS alone: Playwright's features off, the address bar's pages made.
@@ -85,7 +86,6 @@ def main() -> None:
     args = parser.parse_args()
 
     from axe_playwright_python.sync_playwright import Axe
-    from bench_axe import build, serve
     from playwright.sync_api import sync_playwright
 
     from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, chromium_args

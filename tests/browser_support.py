@@ -66,17 +66,13 @@ _PLAYWRIGHT_DISABLED: list[str] = []
 
 def _browser_processes() -> dict[int, list[str]]:
     """pid -> command line of every Chromium browser process (not a renderer, GPU or
-    utility process) below this one."""
-    found, stack = {}, [os.getpid()]
+    utility process) below this one (the process tree as ``tests/cpu_report.py`` walks it)."""
+    from tests.cpu_report import _children
+
+    found, stack = {}, _children(os.getpid())
     while stack:
         pid = stack.pop()
-        for task in Path(f"/proc/{pid}/task").glob("*"):
-            try:
-                stack += [int(c) for c in (task / "children").read_text().split()]
-            except OSError:
-                continue
-        if pid == os.getpid():
-            continue
+        stack += _children(pid)
         try:
             argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
         except OSError:

@@ -30,6 +30,7 @@ Nothing here is imported unless asked for.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -40,25 +41,9 @@ from pathlib import Path
 import pytest
 
 _ROWS: list[tuple[str, float, float, float, float]] = []
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 _GC = {"seconds": 0.0, "passes": 0, "full": 0}
 _GC_STARTED = [0.0]
-
-
-def _gc_timer(phase: str, info: dict) -> None:
-    """Time each garbage collection of this process (``gc.callbacks``)."""
-    if phase == "start":
-        _GC_STARTED[0] = time.process_time()
-        return
-    _GC["seconds"] += time.process_time() - _GC_STARTED[0]
-    _GC["passes"] += 1
-    _GC["full"] += info["generation"] == 2
-
-
-def pytest_configure(config):
-    import gc
-
-    gc.callbacks.append(_gc_timer)
-_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 def _out_dir() -> Path:
@@ -97,6 +82,20 @@ def _live_cpu() -> float:
         total += sum(int(x) for x in fields[11:15])
         stack += _children(pid)
     return total / _TICK
+
+
+def _gc_timer(phase: str, info: dict) -> None:
+    """Time each garbage collection of this process (``gc.callbacks``)."""
+    if phase == "start":
+        _GC_STARTED[0] = time.process_time()
+        return
+    _GC["seconds"] += time.process_time() - _GC_STARTED[0]
+    _GC["passes"] += 1
+    _GC["full"] += info["generation"] == 2
+
+
+def pytest_configure(config):
+    gc.callbacks.append(_gc_timer)
 
 
 @pytest.hookimpl(hookwrapper=True)
