@@ -80,7 +80,16 @@ def _browser_processes() -> dict[int, list[str]]:
         # Chromium's other processes write their whole command line into one string.
         if Path(argv[0]).name == "chromium" and "--type=" not in " ".join(argv):
             found[pid] = argv
-    return found
+    # A process the browser has just forked carries the browser's command line until it
+    # rewrites it: a browser is one whose parent is no browser.
+    return {pid: argv for pid, argv in found.items() if _parent(pid) not in found}
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def playwright_disabled_features(playwright) -> list[str]:

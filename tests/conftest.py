@@ -233,7 +233,7 @@ def app_config():
 
 
 @pytest.fixture
-def app(request, database_url, app_config):
+def app(request, database_url, app_config, tmp_path_factory):
     from app import create_app
     from app.extensions import db
 
@@ -247,7 +247,11 @@ def app(request, database_url, app_config):
     elif "built_county" in request.fixturenames:
         demo_copy = request.getfixturevalue("_built_copy")
     url = demo_copy.url if demo_copy else database_url
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **app_config})
+    # The national map's tiles: a folder of the test's own that does not exist yet (no
+    # tiles built), never the checkout's instance/tiles, which the demo may have filled.
+    tiles = tmp_path_factory.getbasetemp() / f"tiles-{uuid.uuid4().hex}"
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, "TILES_DIR": str(tiles),
+                      **app_config})
 
     @app.before_request
     def _forget_cached_user():
