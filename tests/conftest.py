@@ -82,6 +82,74 @@ def _share_url_rule_builders() -> None:
 _share_url_rule_builders()
 
 
+def _share_compiled_templates() -> None:
+    """Compile each Jinja template once per test process, not once per test.
+
+    Every test gets an app of its own, and so a Jinja environment of its own with an
+    empty template cache: each test that renders a page parsed and compiled that page's
+    templates (``base.html`` and its includes every time) anew, 67 s of the suite's CPU
+    (py-spy, 7 December 2026).  Jinja's own answer is a bytecode cache, which keeps a
+    template's compiled module and hands it to any environment that asks for the same
+    template with the same source: here one in memory, shared by the apps of a process,
+    that keeps the code objects themselves (a code object is immutable; each template
+    still runs it in a namespace of its own).
+
+    A bucket is only reused for the same template name and file, the same source
+    (Jinja checks its checksum and recompiles when the file changed) and the same
+    environment options that change compiled code (delimiters, extensions, autoescape,
+    finalize, gettext style, optimiser, async): an app made with other options gets a
+    compilation of its own.  Production is unchanged (each gunicorn worker compiles a
+    template once and keeps it for its life).
+    """
+    from flask import Flask
+    from jinja2 import BytecodeCache
+    from jinja2.bccache import Bucket
+
+    if getattr(Flask.create_jinja_environment, "shared", False):
+        return
+    store: dict[str, tuple[str, object]] = {}  # key -> (source checksum, code object)
+
+    def options(env) -> str:
+        def name(f):
+            return None if f is None else getattr(f, "__qualname__", repr(f))
+        return repr((
+            env.block_start_string, env.block_end_string, env.variable_start_string,
+            env.variable_end_string, env.comment_start_string, env.comment_end_string,
+            env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks,
+            env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline,
+            sorted(env.extensions), name(env.autoescape) if callable(env.autoescape)
+            else env.autoescape, name(env.finalize), env.optimized, env.is_async,
+            getattr(env, "newstyle_gettext", None)))
+
+    class Shared(BytecodeCache):
+        def get_bucket(self, environment, name, filename, source):
+            key = self.get_cache_key(name, filename) + "|" + options(environment)
+            bucket = Bucket(environment, key, self.get_source_checksum(source))
+            self.load_bytecode(bucket)
+            return bucket
+
+        def load_bytecode(self, bucket):
+            checksum, code = store.get(bucket.key, (None, None))
+            if checksum == bucket.checksum:  # else the file changed: compiled anew
+                bucket.code = code
+
+        def dump_bytecode(self, bucket):
+            store[bucket.key] = (bucket.checksum, bucket.code)
+
+    make = Flask.create_jinja_environment
+
+    def create_jinja_environment(self):
+        env = make(self)
+        env.bytecode_cache = Shared()
+        return env
+
+    create_jinja_environment.shared = True
+    Flask.create_jinja_environment = create_jinja_environment
+
+
+_share_compiled_templates()
+
+
 def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 

@@ -20,9 +20,9 @@ def _context(html: str) -> list[dict]:
 
 
 def lonlat(x: float, y: float) -> tuple[float, float]:
-    from pyproj import Transformer
+    from app.geodata.crs import BNG, WGS84, transformer
 
-    return Transformer.from_crs(27700, 4326, always_xy=True).transform(x, y)
+    return transformer(BNG, WGS84).transform(x, y)
 
 
 def _roads(tmp_path):

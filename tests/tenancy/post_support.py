@@ -50,11 +50,9 @@ class Post:
 
 
 def _lat_lon(x: float, y: float) -> tuple[str, str]:
-    from pyproj import Transformer
+    from app.geodata.crs import BNG, WGS84, transformer
 
-    from app.geodata.crs import BNG, WGS84
-
-    lon, lat = Transformer.from_crs(BNG, WGS84, always_xy=True).transform(x, y)
+    lon, lat = transformer(BNG, WGS84).transform(x, y)
     return f"{lat:.6f}", f"{lon:.6f}"
 
 
