@@ -1,7 +1,12 @@
-"""The apps of a test process compile each template once (``_share_compiled_templates``
-in tests/conftest.py): a second app renders the same page without compiling it, a
-template whose file changed is compiled anew, and an environment with other options
-never gets another's compiled code."""
+"""What the apps of a test process share (tests/conftest.py).
+
+Templates (``_share_compiled_templates``): a second app renders the same page without
+compiling it, a template whose file changed is compiled anew, and an environment with
+other options never gets another's compiled code.  Engines (``_share_engines``): apps
+on the same database share one engine and its compiled SQL; an in-memory database or
+another database gets an engine of its own.  And the tests' ``memory://`` rate-limit
+store's sweep survives a key removed while it runs
+(``_memory_limits_sweep_tolerates_a_key_gone``)."""
 
 from __future__ import annotations
 
@@ -80,3 +85,52 @@ def test_the_apps_own_templates_are_shared(app, monkeypatch):
     with other.test_request_context():
         other.jinja_env.get_template("base.html")
     assert "base.html" not in compiled
+
+
+def test_apps_on_one_database_share_an_engine_and_its_compiled_sql(tmp_path):
+    from sqlalchemy import text
+
+    from app import create_app
+    from app.extensions import db
+
+    def engine_of(url):
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            return db.engine
+
+    one, other = (f"sqlite:///{tmp_path / name}.sqlite" for name in ("one", "other"))
+    first = engine_of(one)
+    with first.connect() as conn:
+        conn.execute(text("CREATE TABLE t (x INTEGER)"))
+        conn.execute(text("SELECT x FROM t")).all()
+        conn.commit()
+    compiled = len(first._compiled_cache)
+    assert compiled > 0
+    assert engine_of(one) is first
+    assert engine_of(other) is not first
+    assert engine_of("sqlite://") is not engine_of("sqlite://")  # in memory: never shared
+    first.dispose()  # as each test's app does at its end: the compiled SQL stays
+    assert engine_of(one) is first and len(first._compiled_cache) == compiled
+    with first.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM t")).scalar() == 0
+
+
+def test_the_memory_limit_stores_sweep_survives_a_key_removed_meanwhile():
+    """limits' ``memory://`` sweep lists the keys, then reads each one's expiry; a request
+    thread may remove an expired key in between (``_memory_limits_sweep_tolerates_a_key_gone``)."""
+    import time
+
+    from limits.storage.memory import MemoryStorage
+
+    class GoneMeanwhile(dict):
+        def keys(self):  # lists a key that a request thread removes before it is read
+            return ["gone", *super().keys()]
+
+    storage = MemoryStorage()
+    storage.incr("kept", expiry=60)
+    storage.incr("expired", expiry=60)
+    storage.expirations = GoneMeanwhile(storage.expirations)
+    storage.expirations["expired"] = time.time() - 1
+    storage._MemoryStorage__expire_events()  # the timer thread's sweep, run here
+    assert storage.get("kept") == 1
+    assert "kept" in storage.expirations
