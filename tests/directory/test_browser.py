@@ -56,9 +56,17 @@ def axe_results(page, options: dict) -> dict:
 
     axe-core (0.5 MB of JavaScript) is put into the page only if it is not there yet:
     a page checked again at another size (the same document) reuses it; a page loaded
-    since has lost it and gets it again."""
+    since has lost it and gets it again.
+
+    It checks the page as its user sees it, stylesheets applied: after a click that
+    loads a page, ``expect(...)`` returns once the element is in the document, maybe
+    before the page's stylesheets are in, and a layout then measures unstyled links
+    (seen once on a loaded machine: the language links "under 24px" at 1280 px on the
+    change-review page).  So it first waits for the page's load event (at once when
+    it has fired)."""
     from axe_playwright_python.sync_playwright import Axe
 
+    page.wait_for_load_state("load")
     if page.evaluate("typeof window.axe === 'undefined'"):
         page.evaluate(Axe().axe_script)
     run = f"options => {{ ({REMEMBER_COLOURS})(); return axe.run(document, options); }}"
