@@ -74,6 +74,7 @@ def test_a_commissioner_adds_a_proposed_service_by_postcode(live_server, browser
         page = browser_page(width=sizes[0][1], height=sizes[0][2], javascript=js)
         new_scenario(page, live_server, "commissioner@example.org", f"Coast drop-in ({name})")
         for label in _resized(page, sizes):
+            expect(page.locator("h1")).to_have_text(f"Coast drop-in ({name})")
             # The example is a postcode of the demo county's own (the fictional ZZ area).
             expect(page.locator("#add-postcode-hint")).to_have_text(
                 re.compile(r"For example, ZZ"))
