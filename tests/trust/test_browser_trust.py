@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_support import browser_page, live_server, sign_in, sign_in_as  # noqa: F401
+from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
 from tests.screenshots import keep
 
-from ..conftest import make_user
+from ..conftest import TEST_PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -29,11 +29,7 @@ def test_no_csp_violation_on_any_page(app, db, live_server, browser_page):  # no
     violations = []
     page.on("console", lambda m: violations.append(f"{page.url}: {m.text}")
             if "Content Security Policy" in m.text or "Refused to" in m.text else None)
-    # The sign-in form as anyone sees it (signed in, /login sends the admin on), then
-    # signed in by cookie: the subject is the pages' policy, not the password check.
-    page.goto(live_server.url + "/login")
-    expect(page.locator("#password")).to_be_visible()
-    sign_in_as(page, live_server, user)
+    sign_in(page, live_server.url, user.email, TEST_PASSWORD)
     visited = 0
     for path in _pages(app):
         resp = page.goto(live_server.url + path)
