@@ -65,7 +65,30 @@ def test_partner_changes_a_session_time_and_confirms_a_listing(live_server, brow
         (time(18), time(20))]
 
 
+SIZES = ((360, 640), (1280, 800))
+
+
+def _axe_at_both_sizes(page, failures: dict, name: str, *shown, shot: str | None = None) -> None:
+    """axe-core on the page as it is, at 360x640 and at 1280x800 (the same document,
+    resized: no second load), each size's violations under ``failures["<name> <width>"]``;
+    each locator in ``shown`` must be visible at each size, and ``shot`` names the
+    screenshot of each (``<shot>-<width>``).  The page goes back to the size it had."""
+    before = page.viewport_size
+    for width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        for locator in shown:
+            expect(locator).to_be_visible()
+        failures[f"{name} {width}"] = axe_violations(page)
+        if shot:
+            _shot(page, f"{shot}-{width}")
+    page.set_viewport_size(before)
+
+
 def test_every_partner_page_passes_axe(live_server, browser_page, db):  # noqa: F811
+    """One window.  Each page is loaded once and checked at both sizes
+    (``_axe_at_both_sizes``).  The partner's steps are taken on a phone, the
+    commissioner's on a desktop; each account signs in at both sizes and the partner
+    signs out at both (the phone's through the header's menu)."""
     from app.models import Building, ServiceReport
     from app.partners.invites import create_invite
     from tests.county import County
@@ -81,59 +104,64 @@ def test_every_partner_page_passes_axe(live_server, browser_page, db):  # noqa: 
     make_user(db, "partner", email="club@example.org", organisation=ours)
     make_user(db, "commissioner", email="comm@example.org")
     failures = {}
-    for width, height in ((360, 640), (1280, 800)):
-        page = browser_page(width=width, height=height)
-        _, token = create_invite(db.session, contact, by=None, days=14)
-        db.session.commit()
-        page.goto(f"{live_server.url}/partners/invite/{token}")
-        expect(page.get_by_role("heading", name="Set your password")).to_be_visible()
-        failures[f"invite {width}"] = axe_violations(page)
-        page.goto(f"{live_server.url}/partners/invite/nope")
-        failures[f"invite refused {width}"] = axe_violations(page)
-        sign_in_as(page, live_server, "club@example.org")
-        expect(page).to_have_url(re.compile(r"/partner$"))
-        page.get_by_role("link", name="Add a listing").click()
-        expect(page.get_by_role("heading", name="Add a listing")).to_be_visible()
-        page.get_by_role("button", name="Send for review").click()  # empty: errors shown
-        expect(page.locator(".error-summary")).to_be_visible()
-        failures[f"new listing with errors {width}"] = axe_violations(page)
-        for name, path in (("import", "/partner/import"),
-                           ("building", f"/partner/buildings/{building.id}/edit")):
-            page.goto(live_server.url + path)
-            failures[f"{name} {width}"] = axe_violations(page)
-            _shot(page, f"partner-{name}-{width}")
-        sign_out(page)
-        expect(page).to_have_url(re.compile(r"/login"))
+    page = browser_page(width=360, height=640)
+    _, token = create_invite(db.session, contact, by=None, days=14)
+    db.session.commit()
+    page.goto(f"{live_server.url}/partners/invite/{token}")
+    _axe_at_both_sizes(page, failures, "invite",
+                       page.get_by_role("heading", name="Set your password"))
+    page.goto(f"{live_server.url}/partners/invite/nope")
+    _axe_at_both_sizes(page, failures, "invite refused")
 
-        sign_in_as(page, live_server, "comm@example.org")
-        expect(page).to_have_url(re.compile(r"/dashboard$"))
-        org = db.session.query(Organisation).filter_by(name=ours.name).one()
-        page.goto(f"{live_server.url}/partners/organisations/{org.id}")
-        page.get_by_role("button", name="Make a check-in link").or_(
-            page.get_by_role("button", name="Make a new check-in link")).click()
-        expect(page.get_by_role("heading", name=re.compile("^Check-in link"))).to_be_visible()
-        failures[f"check-in link {width}"] = axe_violations(page)
-        _shot(page, f"checkin-link-{width}")
-        link = page.locator("#link").input_value()
-        for name, path in (("overview", "/partners"), ("organisations", "/partners/organisations"),
-                           ("organisation", f"/partners/organisations/{org.id}"),
-                           ("review", "/partners/review")):
-            page.goto(live_server.url + path)
-            failures[f"{name} {width}"] = axe_violations(page)
-            _shot(page, f"staff-{name}-{width}")
-        page.goto(live_server.url + "/partners/organisations/" + str(org.id))
-        page.get_by_role("button", name=re.compile("^Make invitation link")).click()
-        expect(page.get_by_role("heading", name=re.compile("^Invitation link"))).to_be_visible()
-        expect(page.locator("figure.qr svg")).to_be_visible()
-        failures[f"invite link {width}"] = axe_violations(page)
-        _shot(page, f"invite-link-{width}")
-        page.goto(link)
-        expect(page.get_by_role("heading", name=re.compile("still right"))).to_be_visible()
-        failures[f"check-in page {width}"] = axe_violations(page)
-        _shot(page, f"checkin-{width}")
-        assert page.external_requests == []
-    # A change in the queue: its review and edit pages.
-    page = browser_page(width=1280, height=800)
+    # The partner, on the phone.
+    sign_in_as(page, live_server, "club@example.org")
+    expect(page).to_have_url(re.compile(r"/partner$"))
+    page.get_by_role("link", name="Add a listing").click()
+    expect(page.get_by_role("heading", name="Add a listing")).to_be_visible()
+    page.get_by_role("button", name="Send for review").click()  # empty: errors shown
+    expect(page.locator(".error-summary")).to_be_visible()
+    _axe_at_both_sizes(page, failures, "new listing with errors",
+                       page.get_by_role("heading", name="Add a listing"),
+                       page.locator(".error-summary"))
+    for name, path in (("import", "/partner/import"),
+                       ("building", f"/partner/buildings/{building.id}/edit")):
+        page.goto(live_server.url + path)
+        _axe_at_both_sizes(page, failures, name, shot=f"partner-{name}")
+    sign_out(page)
+    expect(page).to_have_url(re.compile(r"/login"))
+
+    # The commissioner signs in on the phone, then takes the steps on a desktop (signing
+    # in again there for the queued change, below).
+    sign_in_as(page, live_server, "comm@example.org")
+    expect(page).to_have_url(re.compile(r"/dashboard$"))
+    page.set_viewport_size({"width": 1280, "height": 800})
+    org = db.session.query(Organisation).filter_by(name=ours.name).one()
+    page.goto(f"{live_server.url}/partners/organisations/{org.id}")
+    page.get_by_role("button", name="Make a check-in link").or_(
+        page.get_by_role("button", name="Make a new check-in link")).click()
+    heading = page.get_by_role("heading", name=re.compile("^Check-in link"))
+    expect(heading).to_be_visible()
+    _axe_at_both_sizes(page, failures, "check-in link", heading, shot="checkin-link")
+    link = page.locator("#link").input_value()
+    for name, path in (("overview", "/partners"), ("organisations", "/partners/organisations"),
+                       ("organisation", f"/partners/organisations/{org.id}"),
+                       ("review", "/partners/review")):
+        page.goto(live_server.url + path)
+        _axe_at_both_sizes(page, failures, name, shot=f"staff-{name}")
+    page.goto(live_server.url + "/partners/organisations/" + str(org.id))
+    page.get_by_role("button", name=re.compile("^Make invitation link")).click()
+    heading = page.get_by_role("heading", name=re.compile("^Invitation link"))
+    expect(heading).to_be_visible()
+    expect(page.locator("figure.qr svg")).to_be_visible()
+    _axe_at_both_sizes(page, failures, "invite link", heading, page.locator("figure.qr svg"),
+                       shot="invite-link")
+    page.goto(link)
+    heading = page.get_by_role("heading", name=re.compile("still right"))
+    expect(heading).to_be_visible()
+    _axe_at_both_sizes(page, failures, "check-in page", heading, shot="checkin")
+    assert page.external_requests == []
+
+    # A change in the queue: its review and edit pages (the desktop, signing out there).
     sign_in_as(page, live_server, "club@example.org")
     expect(page).to_have_url(re.compile(r"/partner$"))
     page.goto(f"{live_server.url}/partner/listings/{mine.id}/edit")
@@ -152,4 +180,5 @@ def test_every_partner_page_passes_axe(live_server, browser_page, db):  # noqa: 
     page.get_by_role("link", name="Edit, then approve").click()
     expect(page.get_by_role("button", name="Approve with these edits")).to_be_visible()
     failures["edit change"] = axe_violations(page)
+    assert page.external_requests == []
     assert {k: v for k, v in failures.items() if v} == {}
