@@ -62,11 +62,13 @@ def axe_results(page, options: dict) -> dict:
     loads a page, ``expect(...)`` returns once the element is in the document, maybe
     before the page's stylesheets are in, and a layout then measures unstyled links
     (seen once on a loaded machine: the language links "under 24px" at 1280 px on the
-    change-review page).  So it first waits for the page's load event (at once when
-    it has fired)."""
+    change-review page).  So it first waits until the document has loaded, its
+    stylesheets included (``readyState`` "complete", set as its load event fires; at
+    once when it has).  It waits on the document it checks, never on a navigation, so
+    it is not the racy ``wait_for_load_state`` after a click of tests/codebase/test_waiting.py."""
     from axe_playwright_python.sync_playwright import Axe
 
-    page.wait_for_load_state("load")
+    page.wait_for_function("() => document.readyState === 'complete'")
     if page.evaluate("typeof window.axe === 'undefined'"):
         page.evaluate(Axe().axe_script)
     run = f"options => {{ ({REMEMBER_COLOURS})(); return axe.run(document, options); }}"
