@@ -12,7 +12,8 @@ is run at 1280 x 800, the window is made 360 x 640 and axe-core is run again on 
 document; this is done once per variant, the variants alternating, ``--repeat`` times,
 and the median of each is printed.  The variants all run the WCAG 2.0-2.2 A/AA rules the
 tests run (``base``: the tests' options before 7 December 2026); ``remembered`` adds the
-tests' colour memory (``REMEMBER_COLOURS`` in tests/directory/test_browser.py), the others
+tests' colour memory (``REMEMBER_COLOURS`` in tests/directory/test_browser.py), ``ownfields``
+that and ``COLOURS_OWN_FIELDS`` (what the tests run now), the others
 axe-core options that change what axe returns, not what it checks.  Per rule: axe's own
 ``performanceTimer`` marks (``performance.getEntriesByType('measure')``) of one more run
 in a fresh document, without and with the colour memory, the ``--rules`` costliest
@@ -37,6 +38,9 @@ BASE = {"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"
 VARIANTS = {
     "base": BASE,
     "remembered": BASE,
+    # And the colours' fields kept on each colour (``COLOURS_OWN_FIELDS``), as the tests
+    # run axe-core since the fourth session of 7 December 2026.
+    "ownfields": BASE,
     # What axe hands back, not what it checks: no CSS selector per node, no preloading
     # of style sheets and media (css-orientation-lock and the media rules then read the
     # page's own sheets), no iframe search.
@@ -103,11 +107,13 @@ def signed_in_page(browser, url: str, accounts: dict, role: str, axe_script: str
     return page
 
 
-def timed_run(page, options, remember: bool) -> float:
-    from tests.directory.test_browser import REMEMBER_COLOURS
+def timed_run(page, options, remember: bool, own_fields: bool = False) -> float:
+    from tests.directory.test_browser import COLOURS_OWN_FIELDS, REMEMBER_COLOURS
 
     if remember:
         page.evaluate(f"() => ({REMEMBER_COLOURS})()")
+    if own_fields:
+        page.evaluate(f"() => ({COLOURS_OWN_FIELDS})()")
     return page.evaluate("""async options => {
         const t = performance.now();
         await axe.run(document, options);
@@ -164,7 +170,8 @@ def main() -> None:
                         page.goto(url + path)
                         for width, height in SIZES:
                             page.set_viewport_size({"width": width, "height": height})
-                            times[v, width].append(timed_run(page, VARIANTS[v], v == "remembered"))
+                            times[v, width].append(timed_run(page, VARIANTS[v], v in ("remembered", "ownfields"),
+                                                                 v == "ownfields"))
                         page.set_viewport_size({"width": 1280, "height": 800})
                 elements = page.evaluate("document.querySelectorAll('*').length")
                 for width, _height in SIZES:
