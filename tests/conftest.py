@@ -315,22 +315,12 @@ def _empty_all_tables(db) -> None:
     db.session.rollback()
     tables = [t for t in Base.metadata.sorted_tables if t.name != Council.__tablename__]
     if db.engine.dialect.name == "postgresql":
-        # Only the tables that hold a row or whose id sequence has been used are emptied
-        # (one query finds them), and their sequences start at 1 again.  By DELETE, child
-        # tables first, and ``setval``: TRUNCATE made new files for every table and index
-        # it named, 70-110 ms of the server's CPU and 120-170 ms of wall time a test
-        # against 10 ms for finding the tables (docs/BENCHMARKS.md, "Emptying the
-        # PostgreSQL test database").  A role that row-level security would hide rows
-        # from (not a superuser, no BYPASSRLS) still gets TRUNCATE, which sees them all.
-        dirty, sequences = _written_tables(db, tables)
-        if dirty and _sees_every_row(db):
-            for table in reversed(tables):
-                if table.name in dirty:
-                    db.session.execute(text(f'DELETE FROM "{table.name}"'))
-            for sequence in sorted(sequences):
-                db.session.execute(text("SELECT setval(CAST(:s AS regclass), 1, false)"),
-                                   {"s": sequence})
-        elif dirty:
+        # TRUNCATE makes new files for every table and index it names (0.1-0.8 s for all
+        # of them, twice a test); a test writes to a few tables.  So only the tables
+        # that hold a row or whose id sequence has been used are truncated (one query
+        # finds them), and with RESTART IDENTITY ids start at 1 again as before.
+        dirty = _written_tables(db, tables)
+        if dirty:
             names = ", ".join(f'"{name}"' for name in sorted(dirty))
             db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     else:
@@ -344,32 +334,21 @@ def _empty_all_tables(db) -> None:
     db.session.commit()
 
 
-def _written_tables(db, tables) -> tuple[set[str], set[str]]:
+def _written_tables(db, tables) -> set[str]:
     """PostgreSQL: the tables that hold a row, or own a sequence that has handed out an
-    id (a row added and deleted or rolled back leaves no row but a used sequence); and
-    those used sequences (schema-qualified, quoted)."""
+    id (a row added and deleted or rolled back leaves no row but a used sequence)."""
     with_rows = " UNION ALL ".join(
         f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables)
     used_sequences = text(
-        "SELECT tab.relname, quote_ident(seq.schemaname) || '.' || "
-        "quote_ident(seq.sequencename) FROM pg_sequences seq "
+        "SELECT tab.relname FROM pg_sequences seq "
         "JOIN pg_class s ON s.relname = seq.sequencename AND s.relkind = 'S' "
         "JOIN pg_namespace n ON n.oid = s.relnamespace AND n.nspname = seq.schemaname "
         "JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i') "
         "JOIN pg_class tab ON tab.oid = d.refobjid "
         "WHERE seq.schemaname = current_schema() AND seq.last_value IS NOT NULL")
     names = {t.name for t in tables}
-    used = [(table, sequence) for table, sequence in db.session.execute(used_sequences)
-            if table in names]
-    found = set(db.session.scalars(text(with_rows))) | {table for table, _ in used}
-    return found & names, {sequence for _, sequence in used}
-
-
-def _sees_every_row(db) -> bool:
-    """Whether the session's role sees every row whatever row-level security says (a
-    superuser or a BYPASSRLS role), so that DELETE empties a table as TRUNCATE does."""
-    return bool(db.session.scalar(text(
-        "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")))
+    found = set(db.session.scalars(text(with_rows))) | set(db.session.scalars(used_sequences))
+    return found & names
 
 
 TEST_CONFIG = {
