@@ -293,6 +293,29 @@ def browser_page(chromium):
         yield make
 
 
+def at_sizes(page, sizes):
+    """Each ``(width, height)`` of ``sizes`` in turn, with the page resized to it (the same
+    document: no second load, no second click); then the page goes back to the size it
+    had, even when the loop stops early."""
+    before = page.viewport_size
+    try:
+        for width, height in sizes:
+            page.set_viewport_size({"width": width, "height": height})
+            yield width, height
+    finally:
+        page.set_viewport_size(before)
+
+
+def pressable_at(page, locator, sizes):
+    """Playwright's checks before a click (visible, stable, enabled, not covered by
+    anything) on ``locator`` at each of ``sizes``, nothing pressed (a trial click): a step
+    a test takes at one size is still checked pressable at the others.  Returns the
+    locator, to press at the page's own size."""
+    for _ in at_sizes(page, sizes):
+        locator.click(trial=True)
+    return locator
+
+
 def click_and_wait_for_navigation(page, target, **click_options) -> None:
     """Click ``target`` (a selector or a locator) and return once the page that the
     click leads to has loaded.

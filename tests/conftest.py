@@ -164,7 +164,6 @@ def _share_engines() -> None:
     connections.  An in-memory SQLite database is never shared (each engine is its own
     database), nor is a database with another URL (the demo copies)."""
     from flask_sqlalchemy import SQLAlchemy
-    from sqlalchemy.engine import make_url as parse
 
     make = SQLAlchemy._make_engine
     if getattr(make, "shared", False):
@@ -172,7 +171,7 @@ def _share_engines() -> None:
     engines: dict[str, object] = {}
 
     def _make_engine(self, bind_key, options, app):
-        url = parse(options["url"])
+        url = make_url(options["url"])
         if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
             return make(self, bind_key, options, app)
         key = repr((bind_key, url.render_as_string(hide_password=False),

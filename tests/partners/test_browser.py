@@ -11,7 +11,14 @@ import pytest
 from playwright.sync_api import expect
 
 from app.models import ListingChange, Organisation, OrganisationContact, Service
-from tests.browser_support import browser_page, live_server, sign_in_as, sign_out  # noqa: F401
+from tests.browser_support import (  # noqa: F401
+    at_sizes,
+    browser_page,
+    live_server,
+    pressable_at,
+    sign_in_as,
+    sign_out,
+)
 from tests.directory.test_browser import axe_violations
 
 from ..conftest import make_user
@@ -73,35 +80,19 @@ def _axe_at_both_sizes(page, failures: dict, name: str, *shown, shot: str | None
     resized: no second load), each size's violations under ``failures["<name> <width>"]``;
     each locator in ``shown`` must be visible at each size, and ``shot`` names the
     screenshot of each (``<shot>-<width>``).  The page goes back to the size it had."""
-    before = page.viewport_size
-    for width, height in SIZES:
-        page.set_viewport_size({"width": width, "height": height})
+    for width, _ in at_sizes(page, SIZES):
         for locator in shown:
             expect(locator).to_be_visible()
         failures[f"{name} {width}"] = axe_violations(page)
         if shot:
             _shot(page, f"{shot}-{width}")
-    page.set_viewport_size(before)
-
-
-def _pressable_at_both_sizes(page, locator):
-    """Playwright's checks before a click (visible, stable, enabled, not covered by
-    anything) on ``locator`` at 360x640 and at 1280x800, without pressing it (a trial
-    click): a step taken at one size is still checked pressable at the other.  The page
-    goes back to the size it had; returns the locator, to press."""
-    before = page.viewport_size
-    for width, height in SIZES:
-        page.set_viewport_size({"width": width, "height": height})
-        locator.click(trial=True)
-    page.set_viewport_size(before)
-    return locator
 
 
 def test_every_partner_page_passes_axe(live_server, browser_page, db):  # noqa: F811
     """One window.  Each page is loaded once and checked at both sizes
     (``_axe_at_both_sizes``).  The partner's steps are taken on a phone, the
     commissioner's on a desktop, each button checked pressable at both sizes first
-    (``_pressable_at_both_sizes``); each account signs in at both sizes and the partner
+    (``pressable_at``); each account signs in at both sizes and the partner
     signs out at both (the phone's through the header's menu)."""
     from app.models import Building, ServiceReport
     from app.partners.invites import create_invite
@@ -130,10 +121,10 @@ def test_every_partner_page_passes_axe(live_server, browser_page, db):  # noqa: 
     # The partner, on the phone.
     sign_in_as(page, live_server, "club@example.org")
     expect(page).to_have_url(re.compile(r"/partner$"))
-    _pressable_at_both_sizes(page, page.get_by_role("link", name="Add a listing")).click()
+    pressable_at(page, page.get_by_role("link", name="Add a listing"), SIZES).click()
     expect(page.get_by_role("heading", name="Add a listing")).to_be_visible()
-    _pressable_at_both_sizes(  # empty: errors shown
-        page, page.get_by_role("button", name="Send for review")).click()
+    pressable_at(  # empty: errors shown
+        page, page.get_by_role("button", name="Send for review"), SIZES).click()
     expect(page.locator(".error-summary")).to_be_visible()
     _axe_at_both_sizes(page, failures, "new listing with errors",
                        page.get_by_role("heading", name="Add a listing"),
@@ -152,8 +143,8 @@ def test_every_partner_page_passes_axe(live_server, browser_page, db):  # noqa: 
     page.set_viewport_size({"width": 1280, "height": 800})
     org = db.session.query(Organisation).filter_by(name=ours.name).one()
     page.goto(f"{live_server.url}/partners/organisations/{org.id}")
-    _pressable_at_both_sizes(page, page.get_by_role("button", name="Make a check-in link").or_(
-        page.get_by_role("button", name="Make a new check-in link"))).click()
+    pressable_at(page, page.get_by_role("button", name="Make a check-in link").or_(
+        page.get_by_role("button", name="Make a new check-in link")), SIZES).click()
     heading = page.get_by_role("heading", name=re.compile("^Check-in link"))
     expect(heading).to_be_visible()
     _axe_at_both_sizes(page, failures, "check-in link", heading, shot="checkin-link")
@@ -164,8 +155,8 @@ def test_every_partner_page_passes_axe(live_server, browser_page, db):  # noqa: 
         page.goto(live_server.url + path)
         _axe_at_both_sizes(page, failures, name, shot=f"staff-{name}")
     page.goto(live_server.url + "/partners/organisations/" + str(org.id))
-    _pressable_at_both_sizes(
-        page, page.get_by_role("button", name=re.compile("^Make invitation link"))).click()
+    pressable_at(
+        page, page.get_by_role("button", name=re.compile("^Make invitation link")), SIZES).click()
     heading = page.get_by_role("heading", name=re.compile("^Invitation link"))
     expect(heading).to_be_visible()
     expect(page.locator("figure.qr svg")).to_be_visible()

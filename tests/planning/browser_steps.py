@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser_support import click_and_wait_for_navigation, sign_in_as
+from tests.browser_support import click_and_wait_for_navigation, pressable_at, sign_in_as
 
 
 def new_scenario(page, live_server, email: str, name: str,
@@ -20,9 +20,6 @@ def new_scenario(page, live_server, email: str, name: str,
     page.fill("#name", name)
     button = page.get_by_role("button", name="Make scenario")
     if also_at:
-        before = page.viewport_size
-        page.set_viewport_size({"width": also_at[0], "height": also_at[1]})
-        button.click(trial=True)
-        page.set_viewport_size(before)
+        pressable_at(page, button, [also_at])
     click_and_wait_for_navigation(page, button)
     expect(page.locator("h1")).to_have_text(name)

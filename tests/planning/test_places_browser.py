@@ -21,9 +21,11 @@ from app.demo import directory as demo_directory
 from app.demo import geography as demo_geography
 from app.models import Postcode, Service
 from tests.browser_support import (  # noqa: F401
+    at_sizes,
     browser_page,
     click_and_wait_for_navigation,
     live_server,
+    pressable_at,
     sign_in,
 )
 from tests.directory.test_browser import axe_violations
@@ -51,11 +53,10 @@ def _remote_postcode(db, ctx) -> str:
 
 def _resized(page, sizes):
     """Each label of ``sizes`` (label, width, height) with the page at that size: the same
-    document resized, no second load or click; then the page goes back to the first."""
-    for label, width, height in sizes:
-        page.set_viewport_size({"width": width, "height": height})
-        yield label
-    page.set_viewport_size({"width": sizes[0][1], "height": sizes[0][2]})
+    document resized, no second load or click (``at_sizes``); then back to its size."""
+    labels = {(width, height): label for label, width, height in sizes}
+    for size in at_sizes(page, list(labels)):
+        yield labels[size]
 
 
 def test_a_commissioner_adds_a_proposed_service_by_postcode(live_server, browser_page, db):  # noqa: F811
@@ -89,9 +90,8 @@ def test_a_commissioner_adds_a_proposed_service_by_postcode(live_server, browser
         page.fill("#add-annual_cost", "12000")
         add_button = page.locator("#add-title").locator("..").get_by_role(
             "button", name="Add to scenario")
-        for _ in _resized(page, sizes):
-            add_button.click(trial=True)
-        click_and_wait_for_navigation(page, add_button)
+        click_and_wait_for_navigation(
+            page, pressable_at(page, add_button, [(w, h) for _, w, h in sizes]))
         for label in _resized(page, sizes):
             expect(page.locator("#add-postcode-error")).to_contain_text(
                 "We don't know the postcode ZZ1 0AA")
