@@ -62,9 +62,17 @@ def pre_fork(server, worker):
     is forked: the garbage collector of a worker then neither touches those objects (which
     would copy their memory pages into every worker) nor walks them all again when the
     worker exits (a stopping worker spent 15-19 s in that last collection, on a loaded
-    machine; 2 s with them frozen).  Python's advice for pre-forking servers (gc.freeze)."""
-    import gc
+    machine; 2 s with them frozen).  Python's advice for pre-forking servers (gc.freeze).
 
+    With the app loaded here, the hash that a sign-in to an unknown address is checked
+    against (``dummy_hash``) is made here too, once, and every worker is forked with it.
+    Made in each worker at its first such sign-in, it cost that worker one more argon2
+    hash (about 0.3 s of CPU), and made that one answer slower than a wrong password's."""
+    import gc
+    import sys
+
+    if "app.auth.passwords" in sys.modules:
+        sys.modules["app.auth.passwords"].dummy_hash()
     gc.freeze()
 
 

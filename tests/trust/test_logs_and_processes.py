@@ -24,6 +24,23 @@ def test_gunicorn_access_log_format_has_no_address_agent_referrer_or_query():
     assert conf["preload_app"] is True
 
 
+def test_gunicorn_workers_are_forked_with_the_unknown_address_hash_made():
+    """A preloaded app's master makes ``dummy_hash`` before it forks a worker, so no
+    worker's first sign-in to an unknown address pays for a second argon2 hash."""
+    import gc
+
+    from app.auth import passwords
+
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    passwords.dummy_hash.cache_clear()
+    try:
+        conf["pre_fork"](server=None, worker=None)
+        assert passwords.dummy_hash.cache_info().currsize == 1
+        assert passwords.verify_password(passwords.dummy_hash(), "not-a-real-password-xyzzy")
+    finally:
+        gc.unfreeze()
+
+
 def test_access_log_names_the_route_not_the_campaign_code():
     """Issue 12: the access log kept the campaign code (one school) beside a time."""
     from app.accesslog import UNMATCHED, route_template
