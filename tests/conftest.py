@@ -314,26 +314,17 @@ def _empty_all_tables(db) -> None:
     db.session.rollback()
     tables = [t for t in Base.metadata.sorted_tables if t.name != Council.__tablename__]
     if db.engine.dialect.name == "postgresql":
-        # Only the tables that hold a row or whose id sequence has been used are emptied
-        # (one query finds them), and their sequences start at 1 again.  By DELETE,
-        # child tables first, and ``setval``, after locking them and every table that
-        # refers to them as TRUNCATE ... CASCADE would.  TRUNCATE made new files for
-        # every table and index it named (40-120 ms of the server's CPU a test that wrote
-        # a row; docs/BENCHMARKS.md); its locks are kept, so a transaction that the
-        # previous test's job left open is waited for, as TRUNCATE waited, and its rows
-        # are emptied too (DELETE without them once deadlocked with such a job).
-        # A role that row-level security would hide rows from (not a superuser, no
-        # BYPASSRLS) still gets TRUNCATE, which sees them all.
-        dirty, sequences = _written_tables(db, tables)
-        if dirty and _sees_every_row(db):
-            locked = _with_referring(dirty, tables)
-            script = "LOCK TABLE {} IN ACCESS EXCLUSIVE MODE;".format(
-                ", ".join(f'"{t.name}"' for t in tables if t.name in locked))
-            script += "".join(f'DELETE FROM "{t.name}";'
-                              for t in reversed(tables) if t.name in dirty)
-            script += "".join(f"SELECT setval('{s}', 1, false);" for s in sorted(sequences))
-            db.session.connection().connection.driver_connection.execute(script)
-        elif dirty:
+        # TRUNCATE makes new files for every table and index it names (0.1-0.8 s for all
+        # of them, twice a test); a test writes to a few tables.  So only the tables
+        # that hold a row or whose id sequence has been used are truncated (one query
+        # finds them), and with RESTART IDENTITY ids start at 1 again as before.  Not
+        # DELETE, though it costs the server less: it leaves free space in the tables'
+        # pages, and each kept connection (``end_app``) goes on adding rows where it
+        # added them before, so rows came back out of the order they were added in
+        # (a test reading a table without ORDER BY failed); TRUNCATE starts every table
+        # afresh, and its locks wait for a transaction a previous test's job left open.
+        dirty = _written_tables(db, tables)
+        if dirty:
             names = ", ".join(f'"{name}"' for name in sorted(dirty))
             db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     else:
@@ -347,44 +338,21 @@ def _empty_all_tables(db) -> None:
     db.session.commit()
 
 
-def _written_tables(db, tables) -> tuple[set[str], set[str]]:
+def _written_tables(db, tables) -> set[str]:
     """PostgreSQL: the tables that hold a row, or own a sequence that has handed out an
-    id (a row added and deleted or rolled back leaves no row but a used sequence); and
-    those used sequences (schema-qualified, quoted)."""
+    id (a row added and deleted or rolled back leaves no row but a used sequence)."""
     with_rows = " UNION ALL ".join(
         f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables)
     used_sequences = text(
-        "SELECT tab.relname, quote_ident(seq.schemaname) || '.' || "
-        "quote_ident(seq.sequencename) FROM pg_sequences seq "
+        "SELECT tab.relname FROM pg_sequences seq "
         "JOIN pg_class s ON s.relname = seq.sequencename AND s.relkind = 'S' "
         "JOIN pg_namespace n ON n.oid = s.relnamespace AND n.nspname = seq.schemaname "
         "JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i') "
         "JOIN pg_class tab ON tab.oid = d.refobjid "
         "WHERE seq.schemaname = current_schema() AND seq.last_value IS NOT NULL")
     names = {t.name for t in tables}
-    used = [(table, sequence) for table, sequence in db.session.execute(used_sequences)
-            if table in names]
-    found = set(db.session.scalars(text(with_rows))) | {table for table, _ in used}
-    return found & names, {sequence for _, sequence in used}
-
-
-def _with_referring(dirty: set[str], tables) -> set[str]:
-    """The tables named and every table that refers to one of them, directly or through
-    others: those TRUNCATE ... CASCADE of the named tables would lock."""
-    found = set(dirty)
-    while True:
-        more = {t.name for t in tables if t.name not in found
-                and any(fk.column.table.name in found for fk in t.foreign_keys)}
-        if not more:
-            return found
-        found |= more
-
-
-def _sees_every_row(db) -> bool:
-    """Whether the session's role sees every row whatever row-level security says (a
-    superuser or a BYPASSRLS role), so that DELETE empties a table as TRUNCATE does."""
-    return bool(db.session.scalar(text(
-        "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")))
+    found = set(db.session.scalars(text(with_rows))) | set(db.session.scalars(used_sequences))
+    return found & names
 
 
 TEST_CONFIG = {

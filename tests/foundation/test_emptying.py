@@ -3,8 +3,8 @@ what a test leaves of its connections (``end_app``).
 
 Every table is emptied but for the deployment's default council, ids start at 1 again,
 and on PostgreSQL the emptying waits for a transaction that another connection left
-open on a table it empties (a job of the previous test still writing), as TRUNCATE did:
-that row is emptied too, never left behind for the next test to count.  The worker's
+open on a table it empties (a job of the previous test still writing): that row is
+emptied too, never left behind for the next test to count.  The worker's
 database keeps its pooled connections from one test's app to the next; a copy's are
 closed, so it can be dropped.
 """

@@ -92,7 +92,7 @@ def test_actions_are_audited_and_can_be_removed(db, auth, client):
     assert resp.status_code == 302
     assert db.session.query(WaveAction).count() == 0
     actions = [e.action for e in db.session.query(AuditEvent)
-               .filter_by(object_type="WaveAction")]
+               .filter_by(object_type="WaveAction").order_by(AuditEvent.id)]
     assert actions == ["create", "delete"]
     auth.logout()
     html = client.get("/results/youth-voice/2026/you-said-we-did").get_data(as_text=True)
