@@ -29,7 +29,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from ..geodata.lookup import area_containing
+from ..geodata.lookup import areas_containing
 from ..models import (
     Area,
     AreaIndicator,
@@ -206,12 +206,19 @@ def _places(session, town_centres=None) -> tuple[Place | None, list[Place], list
     level = "parish" if session.scalar(select(Area.id).where(Area.level == "parish").limit(1)) \
         else "ward" if session.scalar(select(Area.id).where(Area.level == "ward").limit(1)) \
         else "lsoa"
+    # The area of the first postcode of each small area (else outward code), found for
+    # all of them at once.
+    first: dict[str, Postcode] = {}
+    for pc in postcodes:
+        first.setdefault(pc.lsoa_code or pc.postcode.split()[0], pc)
+    found = dict(zip(first, areas_containing(session, [(pc.x, pc.y) for pc in first.values()],
+                                             level), strict=True)) if level != "lsoa" else {}
     by_lsoa: dict[str, str] = {}
     places: dict[str, Place] = {}
     for pc in postcodes:
         key = pc.lsoa_code or pc.postcode.split()[0]
         if key not in by_lsoa:
-            area = area_containing(session, pc.x, pc.y, level) if level != "lsoa" else None
+            area = found.get(key)
             if area is None and pc.lsoa_code:
                 area = session.scalar(select(Area).where(Area.level == "lsoa",
                                                          Area.code == pc.lsoa_code))

@@ -7,11 +7,13 @@ an area code at once, without keeping the postcode.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import shapely
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from ..models import Area, Postcode
 
@@ -68,20 +70,45 @@ def _level_index(session: Session, level: str) -> tuple[list[int], Any, Any]:
 def area_containing(session: Session, x: float, y: float, level: str) -> Area | None:
     """The area of ``level`` containing the EPSG:27700 point, or ``None``.
 
-    Uses a spatial index of the level's areas, rebuilt whenever they change.
+    :func:`areas_containing` for one point.
+    """
+    return areas_containing(session, [(x, y)], level)[0]
+
+
+def areas_containing(session: Session, points: Sequence[tuple[float, float]],
+                     level: str) -> list[Area | None]:
+    """The area of ``level`` containing each EPSG:27700 point, in the order given.
+
+    ``None`` where none does.
+    Uses a spatial index of the level's areas, rebuilt whenever they change; the index
+    is checked once and the areas found are loaded in one query, however many points
+    there are (a page listing every service asks for all of them at once).
     Generalised (BGC) boundaries leave slivers: a point in none of them goes to
     the nearest area within 250 m.
     """
+    if not points:
+        return []
     ids, tree, _geoms = _level_index(session, level)
     if not ids:
-        return None
-    point = shapely.Point(x, y)
-    hits = tree.query(point, predicate="within")
-    if len(hits) == 0:
-        hits = tree.query_nearest(point, max_distance=250)
-    if len(hits) == 0:
-        return None
-    return session.get(Area, ids[int(min(hits))])
+        return [None] * len(points)
+    found: list[int | None] = []
+    for x, y in points:
+        point = shapely.Point(x, y)
+        hits = tree.query(point, predicate="within")
+        if len(hits) == 0:
+            hits = tree.query_nearest(point, max_distance=250)
+        found.append(ids[int(min(hits))] if len(hits) else None)
+    # Areas the session already holds are used as they are (as ``session.get`` would);
+    # the others come in one query.
+    areas: dict[int, Area] = {}
+    for area_id in {i for i in found if i is not None}:
+        held = session.identity_map.get(identity_key(Area, area_id))
+        if held is not None:
+            areas[area_id] = held
+    wanted = sorted({i for i in found if i is not None} - set(areas))
+    if wanted:
+        areas.update((a.id, a) for a in session.scalars(select(Area).where(Area.id.in_(wanted))))
+    return [areas.get(i) if i is not None else None for i in found]
 
 
 def area_for_postcode(session: Session, raw: str | None, level: str) -> Area | None:

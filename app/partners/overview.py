@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..directory.costs import service_monthly_cost
-from ..geodata.lookup import area_containing
+from ..geodata.lookup import areas_containing
 from ..models import Area, ListingChange, Organisation, Service, User
 from ..models.directory import ORGANISATION_KINDS, SERVICE_TYPES
 from .listings import is_stale, review_cutoff
@@ -88,7 +88,12 @@ def build_overview(session, *, review_days: int, today: date | None = None) -> O
             unattached += 1
         else:
             by_org[s.organisation_id].append(s)
-    area_names: dict[int, str | None] = {}
+    # Each placed listing's area, found for all of them at once.
+    placed = [s for s in services if s.organisation_id is not None and s.status != "closed"
+              and not s.no_fixed_place and s.x is not None]
+    found = areas_containing(session, [(s.x, s.y) for s in placed], level) if level else []
+    area_names: dict[int, str | None] = {
+        s.id: (area.name if area is not None else None) for s, area in zip(placed, found, strict=True)}
     # area name -> {organisation id: active listings there}
     providers: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     summaries = []
@@ -107,10 +112,7 @@ def build_overview(session, *, review_days: int, today: date | None = None) -> O
             if s.no_fixed_place or s.x is None:
                 summary.no_fixed_place += 1
                 continue
-            if s.id not in area_names:
-                area = area_containing(session, s.x, s.y, level) if level else None
-                area_names[s.id] = area.name if area is not None else None
-            name = area_names[s.id]
+            name = area_names.get(s.id)
             if name:
                 places.add(name)
                 if s.status == "active":

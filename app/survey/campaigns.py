@@ -15,7 +15,7 @@ import segno
 from sqlalchemy import select
 
 from ..geodata.council_area import GRID_BOUNDS
-from ..geodata.lookup import area_containing
+from ..geodata.lookup import areas_containing
 from ..models import Campaign
 
 # Phases whose pupils include 11-19 year olds ("Not applicable" covers special schools).
@@ -108,11 +108,14 @@ def upsert_school_campaigns(session, slug: str, schools: list[School], *, area_l
         select(Campaign).where(Campaign.survey_slug == slug, Campaign.school_urn.is_not(None)))}
     codes = set(session.scalars(select(Campaign.code).where(Campaign.survey_slug == slug)))
     added = updated = 0
+    # Each school's area, found for all the placed schools at once.
+    placed = [s for s in schools if s.x is not None and s.y is not None] if area_level else []
+    found = areas_containing(session, [(s.x, s.y) for s in placed], area_level) \
+        if placed else []
+    area_of = {id(s): area for s, area in zip(placed, found, strict=True)}
     for s in schools:
-        area_code = s.ward_code
-        if area_level and s.x is not None and s.y is not None:
-            area = area_containing(session, s.x, s.y, area_level)
-            area_code = area.code if area else area_code
+        area = area_of.get(id(s))
+        area_code = area.code if area is not None else s.ward_code
         camp = existing.get(s.urn)
         if camp is None:
             code = new_code(rng)
