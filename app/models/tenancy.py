@@ -169,7 +169,7 @@ def default_council_id(connection, *, separate: bool = True) -> int:
     write holding SQLite's lock (``separate=False``: in ``connection``'s own
     transaction, for the migration).  Core statements: no ORM event runs."""
     table = Council.__table__
-    query = select(table.c.id).where(table.c.code == DEFAULT["code"])
+    query = default_council_query()
     found = connection.execute(query).scalar()
     if found is not None:
         return int(found)
@@ -187,15 +187,33 @@ def default_council_id(connection, *, separate: bool = True) -> int:
 
 def resolve_council_id(connection) -> int:
     """The current council's id: the one set, else the default council."""
+    known = known_council_id(connection)
+    if known is not None:
+        return known
+    found = default_council_id(connection)
+    remember_default(connection, found)
+    return found
+
+
+def known_council_id(connection) -> int | None:
+    """The current council's id when it is known without asking the database: the one
+    set, else the default council's id found earlier in this transaction."""
     chosen = _current.get()
     if chosen is not None:
         return chosen
     cached = connection.info.get(_CACHE_KEY)
-    if cached is not None:
-        return cached
-    found = default_council_id(connection)
-    connection.info[_CACHE_KEY] = found
-    return found
+    return int(cached) if cached is not None else None
+
+
+def remember_default(connection, council_id: int) -> None:
+    """Keep the default council's id for the rest of ``connection``'s transaction."""
+    connection.info[_CACHE_KEY] = council_id
+
+
+def default_council_query():
+    """The default council's id, as a query (None when its row is missing)."""
+    table = Council.__table__
+    return select(table.c.id).where(table.c.code == DEFAULT["code"])
 
 
 def forget_cached(connection) -> None:

@@ -18,11 +18,18 @@ the ORM scoping off for one statement (the councils list does not need it: the
 
 from __future__ import annotations
 
-from sqlalchemy import event, func, inspect, select
+from sqlalchemy import String, cast, event, func, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, with_loader_criteria
 
-from ..models.tenancy import CouncilOwned, forget_cached, resolve_council_id
+from ..models.tenancy import (
+    CouncilOwned,
+    default_council_query,
+    forget_cached,
+    known_council_id,
+    remember_default,
+    resolve_council_id,
+)
 
 ALL_COUNCILS = "all_councils"
 
@@ -75,10 +82,27 @@ def _stamp_rows(session, flush_context, instances) -> None:
 
 
 def set_database_council(connection) -> None:
-    """``SET LOCAL app.council_id`` for the transaction on ``connection`` (PostgreSQL)."""
-    if connection.dialect.name == "postgresql":
-        council_id = resolve_council_id(connection)
-        connection.execute(select(func.set_config("app.council_id", str(council_id), True)))
+    """``SET LOCAL app.council_id`` for the transaction on ``connection`` (PostgreSQL).
+
+    Where no council was set (a command, a job or a test working for the deployment's
+    default council) the default council's id is looked up and named in the same
+    statement, and kept for the transaction: one round trip to the server, not two, at
+    the start of every such transaction.  A missing default council row names no
+    council (``''``: row-level security then shows no row), so it is made and named
+    the long way.
+    """
+    if connection.dialect.name != "postgresql":
+        return
+    council_id = known_council_id(connection)
+    if council_id is None:
+        named = connection.execute(select(func.set_config(
+            "app.council_id", cast(default_council_query().scalar_subquery(), String),
+            True))).scalar()
+        if named:
+            remember_default(connection, int(named))
+            return
+        council_id = resolve_council_id(connection)  # makes the default council
+    connection.execute(select(func.set_config("app.council_id", str(council_id), True)))
 
 
 @event.listens_for(Session, "after_begin")

@@ -116,3 +116,47 @@ def test_the_migration_turns_row_level_security_on(tmp_path):
     assert {t.name for t in Base.metadata.sorted_tables} - owned == {"council",
                                                                      "national_rollup"}
     assert [tuple(c) for c in councils] == [("E06000001", "Bravo Council")]
+
+
+def _statements(engine, work):
+    from sqlalchemy import event
+
+    seen = []
+    listen = lambda *args: seen.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        result = work()
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    return seen, result
+
+
+def test_a_transaction_for_the_default_council_names_it_in_one_statement(rls_app):
+    """No council set (a command, a job): each transaction's first statement both finds
+    the default council and names it for row-level security, and the rest of the
+    transaction uses the id it found."""
+    from app.extensions import db
+
+    a_id, _ = _councils(db)
+    db.session.commit()
+    seen, rows = _statements(db.engine, lambda: (
+        db.session.execute(text("SELECT name FROM service")).scalars().all(),
+        db.session.execute(text("SELECT current_setting('app.council_id')")).scalar()))
+    assert rows == (["Alpha club"], str(a_id))
+    assert len(seen) == 3 and "set_config" in seen[0] and "council" in seen[0]
+    db.session.commit()
+
+
+def test_a_missing_default_council_is_made_and_named(db):
+    """The default council's row gone (a fresh database before `flask db upgrade`): the
+    transaction that needs it makes it and names it, never no council at all."""
+    from app.models import Council
+    from app.models.tenancy import DEFAULT
+
+    gone = db.session.scalar(select(Council.id).where(Council.code == DEFAULT["code"]))
+    db.session.execute(Council.__table__.delete())
+    db.session.commit()
+    named = db.session.execute(text("SELECT current_setting('app.council_id')")).scalar()
+    made = db.session.scalar(select(Council.id).where(Council.code == DEFAULT["code"]))
+    assert made is not None and made != gone and named == str(made)
+    db.session.commit()
