@@ -18,13 +18,18 @@ def travel_status(session) -> dict:
     return journey_status(session)
 
 
-def load_journeys(session):
+def load_journeys(session, status: dict | None = None):
     """The last complete journey run (cached by its id: a run's figures never
-    change), or None before the first or without a road network."""
+    change), or None before the first or without a road network.
+
+    ``status``: the :func:`travel_status` the page has already read, so the journeys
+    are those of the run the page names (a run finishing between two reads cannot
+    give the page one run's name and another's times), read once, not twice.
+    """
     from ..cache import cached
     from ..geodata.journeys import current_journeys
 
-    status = travel_status(session)
+    status = travel_status(session) if status is None else status
     if status.get("run") is None:
         return None
     return cached("journeys", session, {"id": status["run"]},

@@ -144,7 +144,8 @@ def load_view(session, args, settings=None) -> tuple[GapView, dict]:
     services = service_inputs.services(session)
     view.sources = data.figure_sources(areas)
     view.travel = data.travel_status(session)
-    run = data.load_journeys(session) if view.travel.get("basis") == "network" else None
+    run = data.load_journeys(session, view.travel) if view.travel.get("basis") == "network" \
+        else None
     # A routing engine's imported times win for their mode; the run then gives the
     # evening figures only (by bus, from its own points).
     journeys = None if (run is None or not run.holds(params.mode)

@@ -113,3 +113,28 @@ def test_demo_villages_reach_evening_sessions_by_car_not_bus(db, client, auth, d
     html = client.get("/gaps?level=parish").get_data(as_text=True)
     assert "straight-line estimates" not in html and "being updated" in html
     assert "No way home by bus" in html
+
+
+def test_a_gap_page_reads_the_journey_run_once_and_shows_its_times(db, client, auth,
+                                                                   demo_county):
+    """The page's travel basis and its journey times come from one read of the latest
+    run: the run the page names is the run whose times it shows (before, the page read
+    the run, the transport files and the journeys' version twice)."""
+    from sqlalchemy import event
+
+    from app.models import JourneyRun
+
+    auth.login_as("commissioner")
+    client.get("/gaps")  # the first view computes and caches the figures
+    seen = []
+    listen = lambda *args: seen.append(" ".join(args[2].split()))  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        page = client.get("/gaps").get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    assert db.session.scalar(select(JourneyRun.id)) is not None
+    # The network's own columns, which only a page on the run's journeys has.
+    assert "No bus to an evening session" in page and 'id="travel-basis"' in page
+    assert sum("FROM journey_run" in s for s in seen) == 1
+    assert sum("FROM transport_data" in s for s in seen) == 1
