@@ -100,12 +100,11 @@ def areas_containing(session: Session, points: Sequence[tuple[float, float]],
         found.append(ids[int(min(hits))] if len(hits) else None)
     # Areas the session already holds are used as they are (as ``session.get`` would);
     # the others come in one query.
-    areas: dict[int, Area] = {}
-    for area_id in {i for i in found if i is not None}:
-        held = session.identity_map.get(identity_key(Area, area_id))
-        if held is not None:
-            areas[area_id] = held
-    wanted = sorted({i for i in found if i is not None} - set(areas))
+    hit = {i for i in found if i is not None}
+    areas: dict[int, Area] = {
+        i: held for i in hit
+        if (held := session.identity_map.get(identity_key(Area, i))) is not None}
+    wanted = sorted(hit - areas.keys())
     if wanted:
         areas.update((a.id, a) for a in session.scalars(select(Area).where(Area.id.in_(wanted))))
     return [areas.get(i) if i is not None else None for i in found]

@@ -88,12 +88,12 @@ def build_overview(session, *, review_days: int, today: date | None = None) -> O
             unattached += 1
         else:
             by_org[s.organisation_id].append(s)
-    # Each placed listing's area, found for all of them at once.
-    placed = [s for s in services if s.organisation_id is not None and s.status != "closed"
-              and not s.no_fixed_place and s.x is not None]
+    # Each placed listing's area, found for all of them at once (none before any
+    # boundaries are imported).
+    placed = [s for s in services if not s.no_fixed_place and s.x is not None] if level else []
     found = areas_containing(session, [(s.x, s.y) for s in placed], level) if level else []
-    area_names: dict[int, str | None] = {
-        s.id: (area.name if area is not None else None) for s, area in zip(placed, found, strict=True)}
+    area_names = {s.id: area.name for s, area in zip(placed, found, strict=True)
+                  if area is not None}
     # area name -> {organisation id: active listings there}
     providers: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     summaries = []

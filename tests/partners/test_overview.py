@@ -101,3 +101,20 @@ def test_the_partners_page_asks_as_many_questions_for_many_listings_as_for_few(
                      postcode="ZZ3 3CC", x=355000.0 + n, y=241000.0, lsoa_code="E01000003")
     client.get("/partners")
     assert statements_for_the_page(13) == few
+
+
+def test_the_partners_page_works_before_any_boundaries_are_imported(client, auth, db):
+    """A new council lists its partners' services before it imports its areas: the page
+    shows them, with no area to name, instead of failing."""
+    from tests.county import County
+
+    county = County(db.session)
+    county.organisation("Early Trust", kind="charity")
+    county.service("Early Drop-in", 351000.0, 241000.0, organisation="Early Trust",
+                   sessions=[(0, "18:00", "20:00")])
+    county.commit()
+    auth.login_as("commissioner")
+    resp = client.get("/partners")
+    assert resp.status_code == 200
+    table = resp.get_data(as_text=True).split('id="partners-table"')[1].split("</table>")[0]
+    assert "1 active" in table.split("Early Trust")[1].split("</tr>")[0]
